@@ -1,0 +1,26 @@
+// Shared by every package's jest.config.js. Tests import sibling packages from
+// their TypeScript sources (moduleNameMapper) so `jest` never needs a build,
+// and @swc/jest strips types fast; type checking is `npm run build` (tsc -b).
+const path = require('node:path');
+
+const root = __dirname;
+
+/** @param {string} dir the package folder (its jest.config.js __dirname) */
+module.exports = function jestBase(dir, extra = {}) {
+  return {
+    displayName: path.relative(root, dir),
+    rootDir: dir,
+    testEnvironment: 'node',
+    testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/src/**/*.test.ts'],
+    transform: {
+      '^.+\\.(t|j)sx?$': [
+        '@swc/jest',
+        { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
+      ],
+    },
+    moduleNameMapper: {
+      '^@sre-kit/(core|cdk|grafana|alert-router|cli)$': `${root}/packages/$1/src/index.ts`,
+    },
+    ...extra,
+  };
+};

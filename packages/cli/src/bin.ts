@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+import { CommanderError } from 'commander';
+import { buildProgram } from './program';
+
+buildProgram()
+  .parseAsync(process.argv)
+  .catch((err: unknown) => {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    // Anything else is a bug in sre-kit: one line, no stack trace, unless SRE_DEBUG asks for it.
+    process.stderr.write(`sre: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (process.env.SRE_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+    process.exitCode = 2;
+  });

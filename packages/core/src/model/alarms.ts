@@ -1,0 +1,166 @@
+/**
+ * The alarm catalogue (AWS recommended alarms as data) and the AlarmPolicy /
+ * AlertRouting specs that select and tune it. Renderers (CDK) turn a
+ * `ResolvedAlarm` into a CloudWatch alarm without adding policy of their own.
+ */
+import type { SourceLocation } from './slo';
+
+export const ALARM_FAMILIES = ['lambda', 'ecs', 's3', 'alb', 'rds', 'waf', 'natgateway'] as const;
+export type AlarmFamilyName = (typeof ALARM_FAMILIES)[number];
+
+/** Alarm and topic severities; SLO `page` maps to critical and `ticket` to warning. */
+export const SEVERITIES = ['critical', 'warning', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** CloudWatch's own comparison operator names, so renderers pass them through unchanged. */
+export type ComparisonOperator =
+  'GreaterThanThreshold' | 'GreaterThanOrEqualToThreshold' | 'LessThanThreshold' | 'LessThanOrEqualToThreshold';
+
+export type TreatMissingData = 'breaching' | 'notBreaching' | 'ignore' | 'missing';
+
+/** A metric of the catalogue: dimension *names*; values come from the resource. */
+export interface CatalogueMetric {
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensionNames: readonly string[];
+  readonly statistic: string;
+}
+
+/** How a threshold is obtained: fixed, derived from a resource property, or left to the user with a suggestion. */
+export type ThresholdRule =
+  | { readonly kind: 'fixed'; readonly value: number }
+  | {
+      readonly kind: 'percentOf';
+      readonly percent: number;
+      /** The resource property it derives from, for example `timeoutMs`, `maxConnections`, `memoryBytes`. */
+      readonly of: string;
+      /** Used when the property is unknown at synth time. */
+      readonly fallback?: number;
+    }
+  | { readonly kind: 'userDefined'; readonly suggested: number; readonly why: string };
+
+export interface CatalogueAlarm {
+  /** Stable id `<family>.<slug>`, used for overrides and opt-outs, for example `lambda.errors`. */
+  readonly id: string;
+  readonly family: AlarmFamilyName;
+  readonly title: string;
+  /** A single metric, or metric math over named metrics (ids are the expression's variables). */
+  readonly metric?: CatalogueMetric;
+  readonly expression?: { readonly expression: string; readonly metrics: Readonly<Record<string, CatalogueMetric>> };
+  readonly threshold: ThresholdRule;
+  readonly comparison: ComparisonOperator;
+  readonly periodSeconds: number;
+  readonly evaluationPeriods: number;
+  readonly datapointsToAlarm: number;
+  readonly treatMissingData: TreatMissingData;
+  /** Why this treat-missing-data choice (REFERENCE.md leaves it open). */
+  readonly treatMissingReason: string;
+  readonly severity: Severity;
+  /** What to check and do when it fires. */
+  readonly runbook: string;
+  /** Where the default comes from (AWS best-practice list, an AWS doc, or this project's choice). */
+  readonly source: string;
+  readonly enabledByDefault: boolean;
+}
+
+/** Per-alarm override in an AlarmPolicy. */
+export interface AlarmOverride {
+  readonly enabled?: boolean;
+  readonly threshold?: number;
+  readonly periodSeconds?: number;
+  readonly evaluationPeriods?: number;
+  readonly datapointsToAlarm?: number;
+  readonly severity?: Severity;
+  readonly treatMissingData?: TreatMissingData;
+  readonly runbookUrl?: string;
+}
+
+/** One monitored resource of a family, as named in alarms/*.yaml. */
+export interface MonitoredResource {
+  /** Logical id, unique within the family; the CDK facade maps it onto a construct. */
+  readonly id: string;
+  /** Known dimension values (for example `FunctionName`); CDK fills the rest from the construct. */
+  readonly dimensions: Readonly<Record<string, string>>;
+  /** Resource properties thresholds derive from (`timeoutMs`, `maxConnections`, ...). */
+  readonly properties: Readonly<Record<string, number>>;
+  readonly overrides: Readonly<Record<string, AlarmOverride>>;
+  readonly location: SourceLocation;
+}
+
+export interface AlarmPolicy {
+  readonly name: string;
+  readonly service: string;
+  readonly runbookBaseUrl?: string;
+  readonly families: Readonly<Partial<Record<AlarmFamilyName, readonly MonitoredResource[]>>>;
+  /** Family-wide overrides keyed by catalogue id, applied before per-resource ones. */
+  readonly defaults: Readonly<Record<string, AlarmOverride>>;
+  readonly location: SourceLocation;
+}
+
+/** A catalogue alarm applied to one resource with overrides folded in: what a renderer draws. */
+export interface ResolvedAlarm {
+  readonly catalogueId: string;
+  readonly family: AlarmFamilyName;
+  readonly resourceId: string;
+  readonly service: string;
+  readonly title: string;
+  readonly metric?: CatalogueMetric;
+  readonly expression?: CatalogueAlarm['expression'];
+  readonly dimensions: Readonly<Record<string, string>>;
+  /** Undefined when it derives from a property only the renderer knows (then `thresholdRule` says how). */
+  readonly threshold?: number;
+  readonly thresholdRule: ThresholdRule;
+  readonly comparison: ComparisonOperator;
+  readonly periodSeconds: number;
+  readonly evaluationPeriods: number;
+  readonly datapointsToAlarm: number;
+  readonly treatMissingData: TreatMissingData;
+  readonly severity: Severity;
+  readonly runbook: string;
+  readonly runbookUrl?: string;
+}
+
+/** Alertmanager-style matcher: exact value, or `~regex` for a regular expression, `!value` for negation. */
+export type Matchers = Readonly<Record<string, string>>;
+
+export interface SlackReceiver {
+  readonly channel: string;
+  /** Secrets Manager secret name/ARN or SSM parameter (`ssm:/path`) holding the webhook URL. Never the URL itself. */
+  readonly webhookSecret: string;
+}
+
+export interface Receiver {
+  readonly name: string;
+  readonly slack: readonly SlackReceiver[];
+  readonly email: readonly string[];
+  /** Send OK (resolved) notifications. */
+  readonly sendResolved: boolean;
+}
+
+export interface Route {
+  readonly receiver?: string;
+  readonly matchers: Matchers;
+  readonly continue: boolean;
+  readonly groupBy?: readonly string[];
+  readonly groupWaitSeconds?: number;
+  readonly groupIntervalSeconds?: number;
+  readonly repeatIntervalSeconds?: number;
+  readonly muteTimeIntervals: readonly string[];
+  readonly routes: readonly Route[];
+}
+
+export interface TimeInterval {
+  readonly name: string;
+  /** Weekdays (`monday`, `saturday:sunday`), `HH:MM-HH:MM` times, in `location` (IANA). */
+  readonly weekdays: readonly string[];
+  readonly times: readonly { readonly start: string; readonly end: string }[];
+  readonly location: string;
+}
+
+export interface AlertRouting {
+  readonly name: string;
+  readonly receivers: readonly Receiver[];
+  readonly route: Route;
+  readonly timeIntervals: readonly TimeInterval[];
+  readonly location: SourceLocation;
+}
