@@ -2,3 +2,5 @@ export * from './model/slo';
 export * from './model/alarms';
 export * from './model/dashboard';
 export * from './duration';
+export * from './math';
+export * from './catalogue';

@@ -24,6 +24,8 @@ export interface CatalogueMetric {
   readonly metricName: string;
   readonly dimensionNames: readonly string[];
   readonly statistic: string;
+  /** Dimension values that are always the same, for example WAF `Rule: ALL`. */
+  readonly fixedDimensions?: Readonly<Record<string, string>>;
 }
 
 /** How a threshold is obtained: fixed, derived from a resource property, or left to the user with a suggestion. */
@@ -83,6 +85,8 @@ export interface MonitoredResource {
   readonly dimensions: Readonly<Record<string, string>>;
   /** Resource properties thresholds derive from (`timeoutMs`, `maxConnections`, ...). */
   readonly properties: Readonly<Record<string, number>>;
+  /** Non-numeric facts that change which metrics apply, for example WAF `scope: CLOUDFRONT` (no Region dimension). */
+  readonly attributes?: Readonly<Record<string, string>>;
   readonly overrides: Readonly<Record<string, AlarmOverride>>;
   readonly location: SourceLocation;
 }
@@ -107,6 +111,8 @@ export interface ResolvedAlarm {
   readonly metric?: CatalogueMetric;
   readonly expression?: CatalogueAlarm['expression'];
   readonly dimensions: Readonly<Record<string, string>>;
+  /** Region the metrics live in when it is not the stack's: CloudFront-scoped WAF metrics are in us-east-1. */
+  readonly region?: string;
   /** Undefined when it derives from a property only the renderer knows (then `thresholdRule` says how). */
   readonly threshold?: number;
   readonly thresholdRule: ThresholdRule;

@@ -1,0 +1,3 @@
+export { ALARM_CATALOGUE, catalogueFor, catalogueEntry } from './data';
+export { AWS_RECOMMENDED } from './shared';
+export { resolveAlarms, resolveThreshold, catalogueMetrics } from './resolve';

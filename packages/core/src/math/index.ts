@@ -1,0 +1,5 @@
+export * from './budget';
+export * from './policy';
+export * from './detection';
+export * from './evaluate';
+export * from './cloudwatch-window';
