@@ -3,3 +3,5 @@ export * from './policy';
 export * from './detection';
 export * from './evaluate';
 export * from './cloudwatch-window';
+export * from './error-ratio-query';
+export * from './slo-alarms';

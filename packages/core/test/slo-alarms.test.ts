@@ -1,0 +1,147 @@
+import {
+  cloudWatchPeriodProblem,
+  cloudWatchWindow,
+  defaultBurnRatePolicy,
+  errorRatioQuery,
+  planSloAlarms,
+} from '../src/math';
+import type { CloudWatchMetricStat, Indicator, Slo } from '../src/model/slo';
+
+const alb = (metricName: string, statistic = 'Sum'): CloudWatchMetricStat => ({
+  type: 'CloudWatch',
+  kind: 'metric',
+  namespace: 'AWS/ApplicationELB',
+  metricName,
+  dimensions: { LoadBalancer: 'app/gg/1' },
+  statistic,
+});
+
+export function slo(indicator: Indicator, extra: Partial<Slo> = {}): Slo {
+  const loc = { file: 'slos/api.yaml', line: 1, col: 1, path: '' };
+  return {
+    name: 'api-availability',
+    service: 'goodgreets',
+    labels: {},
+    objective: 0.999,
+    period: { seconds: 30 * 86400, rolling: true },
+    budgetingMethod: 'Occurrences',
+    indicator,
+    alerting: { enabled: true, policy: defaultBurnRatePolicy(30 * 86400), labels: {}, annotations: {} },
+    origin: { format: 'openslo', location: loc },
+    ...extra,
+  };
+}
+
+describe('cloudWatchWindow', () => {
+  it.each([300, 1800, 3600, 7200, 21600, 86400, 259200])('window %d s is one period of itself', (w) => {
+    expect(cloudWatchWindow(w)).toMatchObject({
+      periodSeconds: w,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      highResolution: false,
+    });
+  });
+
+  it('rejects windows CloudWatch cannot evaluate', () => {
+    expect(() => cloudWatchWindow(8 * 86400)).toThrow(/604800/);
+    expect(() => cloudWatchWindow(90)).toThrow(/multiple of 60/);
+  });
+
+  it('knows the period x evaluation limits', () => {
+    expect(cloudWatchPeriodProblem(60, 1440)).toBeUndefined();
+    expect(cloudWatchPeriodProblem(60, 1441)).toMatch(/86400/);
+    expect(cloudWatchPeriodProblem(3600, 168)).toBeUndefined();
+    expect(cloudWatchPeriodProblem(3600, 169)).toMatch(/604800/);
+    expect(cloudWatchPeriodProblem(10, 3)).toBeUndefined();
+    expect(cloudWatchPeriodProblem(60, 0)).toMatch(/evaluation periods/);
+  });
+});
+
+describe('errorRatioQuery', () => {
+  it('bad over total, FILLing missing error counts', () => {
+    const q = errorRatioQuery({ kind: 'ratio', bad: alb('HTTPCode_ELB_5XX_Count'), total: alb('RequestCount') })!;
+    expect(Object.keys(q.metrics)).toEqual(['total', 'bad']);
+    expect(q.errorRatio.expression).toBe('IF(total > 0, FILL(bad, 0) / total, 0)');
+  });
+
+  it('renames expression ids and fetches a shared metric once', () => {
+    const q = errorRatioQuery({
+      kind: 'ratio',
+      bad: {
+        type: 'CloudWatch',
+        kind: 'expression',
+        expression: 'e5 + t5',
+        metrics: { e5: alb('HTTPCode_ELB_5XX_Count'), t5: alb('HTTPCode_Target_5XX_Count') },
+      },
+      total: { type: 'CloudWatch', kind: 'expression', expression: 'm1', metrics: { m1: alb('RequestCount') } },
+    })!;
+    expect(q.metrics).toEqual({
+      total_m1: alb('RequestCount'),
+      bad_e5: alb('HTTPCode_ELB_5XX_Count'),
+      bad_t5: alb('HTTPCode_Target_5XX_Count'),
+    });
+    expect(q.steps).toEqual([
+      { id: 'total', expression: 'total_m1' },
+      { id: 'bad', expression: 'bad_e5 + bad_t5' },
+    ]);
+    const latency = errorRatioQuery({
+      kind: 'ratio',
+      good: alb('TargetResponseTime', 'TC(:0.3)'),
+      total: alb('TargetResponseTime', 'SampleCount'),
+    })!;
+    expect(Object.keys(latency.metrics)).toHaveLength(2);
+    expect(latency.errorRatio.expression).toBe('IF(total > 0, (total - FILL(good, 0)) / total, 0)');
+    const same = errorRatioQuery({ kind: 'ratio', good: alb('RequestCount'), total: alb('RequestCount') })!;
+    expect(Object.keys(same.metrics)).toEqual(['total']);
+    expect(same.errorRatio.expression).toContain('FILL(total, 0)');
+  });
+
+  it('has no CloudWatch query for Prometheus or threshold indicators', () => {
+    expect(
+      errorRatioQuery({
+        kind: 'ratio',
+        bad: { type: 'Prometheus', query: 'x' },
+        total: { type: 'Prometheus', query: 'y' },
+      }),
+    ).toBeUndefined();
+    expect(
+      errorRatioQuery({ kind: 'threshold', metric: alb('TargetResponseTime', 'p99'), operator: 'lt', threshold: 1 }),
+    ).toBeUndefined();
+  });
+});
+
+describe('planSloAlarms', () => {
+  it('plans 8 window alarms (6 h twice, at x6 and x1) and 4 composites for the default 30 d policy', () => {
+    const plan = planSloAlarms(slo({ kind: 'ratio', bad: alb('HTTPCode_ELB_5XX_Count'), total: alb('RequestCount') }));
+    if (plan.kind !== 'cloudwatch') throw new Error(plan.reason);
+    expect(plan.windowAlarms.map((a) => a.key)).toEqual([
+      '5m-burn14p4',
+      '30m-burn6',
+      '1h-burn14p4',
+      '2h-burn3',
+      '6h-burn6',
+      '6h-burn1',
+      '1d-burn3',
+      '3d-burn1',
+    ]);
+    expect(plan.metricsPerAlarm).toBe(2);
+    expect(plan.windowAlarms.find((a) => a.key === '1h-burn14p4')!.threshold).toBeCloseTo(0.0144, 12);
+    expect(plan.composites.map((c) => [c.tier.name, c.longAlarmKey, c.shortAlarmKey])).toEqual([
+      ['page-1h', '1h-burn14p4', '5m-burn14p4'],
+      ['page-6h', '6h-burn6', '30m-burn6'],
+      ['ticket-1d', '1d-burn3', '2h-burn3'],
+      ['ticket-3d', '3d-burn1', '6h-burn1'],
+    ]);
+  });
+
+  it('plans nothing, with a reason, when alerting is off or the source is not CloudWatch', () => {
+    const off = slo({ kind: 'ratio', bad: alb('a'), total: alb('b') });
+    expect(planSloAlarms({ ...off, alerting: { ...off.alerting, enabled: false } })).toMatchObject({ kind: 'none' });
+    expect(planSloAlarms(slo({ kind: 'rawErrorRatio', errorRatio: { type: 'Prometheus', query: 'q' } }))).toMatchObject(
+      {
+        kind: 'none',
+        reason: expect.stringMatching(/Prometheus/),
+      },
+    );
+  });
+});
