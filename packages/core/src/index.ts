@@ -4,3 +4,4 @@ export * from './model/dashboard';
 export * from './duration';
 export * from './math';
 export * from './catalogue';
+export * from './review';

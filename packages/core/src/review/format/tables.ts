@@ -1,0 +1,123 @@
+/**
+ * The review as tables (headings + rows of text). Text, Markdown and HTML
+ * all draw these same tables, so the three formats never disagree on a figure.
+ */
+import { formatDuration } from '../../duration';
+import type { SloReview } from '../analyse';
+
+export interface Table {
+  readonly title: string;
+  readonly headers: readonly string[];
+  readonly rows: readonly (readonly string[])[];
+}
+
+export interface ReviewSection {
+  readonly heading: string;
+  readonly verdict: SloReview['verdict'];
+  readonly tables: readonly Table[];
+}
+
+export function pct(x: number | undefined, digits = 3): string {
+  if (x === undefined || !Number.isFinite(x)) return 'n/a';
+  return `${(x * 100).toFixed(digits)} %`;
+}
+
+export function iso(t: number): string {
+  return new Date(t * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** `1h30m`, `52s`; `0s` for zero. */
+export function dur(seconds: number): string {
+  const s = Math.round(seconds);
+  return s <= 0 ? '0s' : formatDuration(s);
+}
+
+function num(x: number): string {
+  return Number.isFinite(x) ? (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2)) : 'n/a';
+}
+
+export function summaryTable(reviews: readonly SloReview[]): Table {
+  return {
+    title: 'Summary',
+    headers: ['SLO', 'objective', 'attainment', 'budget left', 'minutes left', 'pages', 'tickets', 'verdict'],
+    rows: reviews.map((r) => [
+      `${r.service}/${r.slo}`,
+      pct(r.objective),
+      pct(r.attainment),
+      pct(r.budget.remaining, 1),
+      `${num(r.budget.remainingMinutes)} of ${num(r.budget.totalMinutes)}`,
+      String(countFirings(r, 'page')),
+      String(countFirings(r, 'ticket')),
+      r.verdict.level,
+    ]),
+  };
+}
+
+function countFirings(r: SloReview, severity: 'page' | 'ticket'): number {
+  return r.tiers.filter((t) => t.severity === severity).reduce((n, t) => n + t.intervals.length, 0);
+}
+
+export function sloSection(r: SloReview): ReviewSection {
+  const windows: Table = {
+    title: 'Burn rate per window',
+    headers: ['window', 'current', 'worst', 'worst at'],
+    rows: r.windows.map((w) => [dur(w.windowSeconds), num(w.current), num(w.worst), w.worstAt ? iso(w.worstAt) : '-']),
+  };
+  const tiers: Table = {
+    title: 'Alert tiers replayed over the data',
+    headers: ['tier', 'severity', 'burn rate', 'fired', 'firing time', 'intervals'],
+    rows: r.tiers.map((t) => [
+      t.tier,
+      t.severity,
+      num(t.burnRate),
+      String(t.intervals.length),
+      dur(t.firingSeconds),
+      t.intervals.length === 0
+        ? '-'
+        : t.intervals
+            .slice(0, 5)
+            .map((iv) => `${iso(iv.start)} +${dur(iv.seconds)}${iv.end === undefined ? ' (still firing)' : ''}`)
+            .join('; ') + (t.intervals.length > 5 ? `; ... ${t.intervals.length - 5} more` : ''),
+    ]),
+  };
+  const incidents: Table = {
+    title: 'Incidents that burned most budget',
+    headers: ['start', 'duration', 'bad events', 'budget spent', 'peak error ratio'],
+    rows: r.incidents.map((i) => [
+      iso(i.start),
+      dur(i.end - i.start),
+      num(i.badEvents),
+      pct(i.budgetSpent, 1),
+      pct(i.peakErrorRatio, 2),
+    ]),
+  };
+  const facts: Table = {
+    title: 'Budget',
+    headers: [
+      'objective',
+      'attainment',
+      'good / total',
+      'budget spent',
+      'budget left',
+      'minutes left',
+      'empty buckets',
+    ],
+    rows: [
+      [
+        pct(r.objective),
+        pct(r.attainment),
+        `${r.good} / ${r.total}`,
+        pct(r.budget.spent, 1),
+        pct(r.budget.remaining, 1),
+        `${num(r.budget.remainingMinutes)} of ${num(r.budget.totalMinutes)}`,
+        String(r.emptyBuckets),
+      ],
+    ],
+  };
+  return { heading: `${r.service}/${r.slo}`, verdict: r.verdict, tables: [facts, windows, tiers, incidents] };
+}
+
+export function rangeLine(reviews: readonly SloReview[]): string {
+  if (reviews.length === 0) return 'no SLOs reviewed';
+  return `${iso(reviews[0].from)} .. ${iso(reviews[0].to)} (${dur(reviews[0].to - reviews[0].from)}, ${dur(reviews[0].stepSeconds)} buckets)`;
+}

@@ -1,0 +1,3 @@
+export * from './data';
+export * from './analyse';
+export * from './format';

@@ -1,0 +1,44 @@
+import { formatReview, reviewSlo } from '../../src/review';
+import { makeSlo } from './helpers';
+
+const T0 = 1_764_547_200;
+const series = Array.from({ length: 180 }, (_, i) => ({
+  t: T0 + i * 60,
+  total: 100,
+  good: i >= 60 && i < 70 ? 50 : 100,
+}));
+const reviews = [
+  reviewSlo(makeSlo({ name: 'a<b>"&' }), series, { from: T0, to: T0 + 180 * 60 }),
+  reviewSlo(
+    makeSlo({ name: 'quiet' }),
+    series.map((p) => ({ ...p, good: p.total })),
+    { from: T0, to: T0 + 180 * 60 },
+  ),
+];
+
+describe('review formats', () => {
+  it('HTML is self-contained, escapes names and draws three charts per SLO', () => {
+    const html = formatReview(reviews, 'html');
+    expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+    expect(html).toContain('a&lt;b&gt;&quot;&amp;');
+    expect(html).not.toContain('a<b>');
+    expect(html.match(/<svg /g)).toHaveLength(6);
+    expect(html).toContain('page-1h x14.4');
+  });
+
+  it('text and Markdown show the same verdicts and figures', () => {
+    const text = formatReview(reviews, 'text');
+    const md = formatReview(reviews, 'md');
+    expect(text).toContain('== checkout/quiet: OK');
+    expect(text).toMatch(/checkout\/a<b>"&\s+99\.900 %\s+97\.222 %/);
+    expect(md).toContain('| checkout/quiet | 99.900 % | 100.000 % | 100.0 % |');
+    expect(md).toContain('**freeze**');
+  });
+
+  it('JSON is versioned and round-trips the numbers', () => {
+    const json = JSON.parse(formatReview(reviews, 'json'));
+    expect(json.version).toBe(1);
+    expect(json.reviews[1].budget.remaining).toBe(1);
+    expect(json.reviews[0].incidents[0].badEvents).toBe(500);
+  });
+});
