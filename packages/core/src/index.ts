@@ -5,3 +5,4 @@ export * from './duration';
 export * from './math';
 export * from './catalogue';
 export * from './review';
+export * from './cost';

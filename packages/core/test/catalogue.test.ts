@@ -1,16 +1,7 @@
 import { ALARM_CATALOGUE, catalogueEntry, catalogueFor, catalogueMetrics, resolveAlarms } from '../src/catalogue';
 import { cloudWatchPeriodProblem } from '../src/math';
-import { ALARM_FAMILIES, type AlarmPolicy, type MonitoredResource } from '../src/model/alarms';
-
-const loc = { file: 'alarms/policy.yaml', line: 1, col: 1, path: '' };
-
-function resource(id: string, extra: Partial<MonitoredResource> = {}): MonitoredResource {
-  return { id, dimensions: {}, properties: {}, overrides: {}, location: loc, ...extra };
-}
-
-function policy(extra: Partial<AlarmPolicy>): AlarmPolicy {
-  return { name: 'p', service: 'goodgreets', families: {}, defaults: {}, location: loc, ...extra };
-}
+import { ALARM_FAMILIES } from '../src/model/alarms';
+import { policy, resource } from './fixtures';
 
 describe('ALARM_CATALOGUE', () => {
   it('covers every family', () => {

@@ -1,36 +1,5 @@
-import {
-  cloudWatchPeriodProblem,
-  cloudWatchWindow,
-  defaultBurnRatePolicy,
-  errorRatioQuery,
-  planSloAlarms,
-} from '../src/math';
-import type { CloudWatchMetricStat, Indicator, Slo } from '../src/model/slo';
-
-const alb = (metricName: string, statistic = 'Sum'): CloudWatchMetricStat => ({
-  type: 'CloudWatch',
-  kind: 'metric',
-  namespace: 'AWS/ApplicationELB',
-  metricName,
-  dimensions: { LoadBalancer: 'app/gg/1' },
-  statistic,
-});
-
-export function slo(indicator: Indicator, extra: Partial<Slo> = {}): Slo {
-  const loc = { file: 'slos/api.yaml', line: 1, col: 1, path: '' };
-  return {
-    name: 'api-availability',
-    service: 'goodgreets',
-    labels: {},
-    objective: 0.999,
-    period: { seconds: 30 * 86400, rolling: true },
-    budgetingMethod: 'Occurrences',
-    indicator,
-    alerting: { enabled: true, policy: defaultBurnRatePolicy(30 * 86400), labels: {}, annotations: {} },
-    origin: { format: 'openslo', location: loc },
-    ...extra,
-  };
-}
+import { cloudWatchPeriodProblem, cloudWatchWindow, errorRatioQuery, planSloAlarms } from '../src/math';
+import { albMetric as alb, slo } from './fixtures';
 
 describe('cloudWatchWindow', () => {
   it.each([300, 1800, 3600, 7200, 21600, 86400, 259200])('window %d s is one period of itself', (w) => {

@@ -1,0 +1,3 @@
+export * from './prices';
+export * from './inventory';
+export * from './estimate';

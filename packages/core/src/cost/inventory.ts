@@ -1,0 +1,143 @@
+/**
+ * What a spec set creates in CloudWatch, counted the way CloudWatch bills it.
+ * `estimateCost` prices an inventory; `inventoryForSpecs` builds one from
+ * SLOs and alarm policies using the same plans the CDK renderer uses
+ * (planSloAlarms, resolveAlarms), so the estimate cannot drift from what is
+ * deployed.
+ */
+import { catalogueMetrics, resolveAlarms } from '../catalogue';
+import { planSloAlarms } from '../math/slo-alarms';
+import type { AlarmFamilyName, AlarmPolicy } from '../model/alarms';
+import type { Dashboard } from '../model/dashboard';
+import type { CloudWatchMetricStat, Slo } from '../model/slo';
+import { S3_REQUEST_METRICS_PER_FILTER } from './prices';
+
+/** Who a cost belongs to: an SLO, an alarm family, or the spec set as a whole. */
+export interface CostOwner {
+  readonly slo?: string;
+  readonly family?: AlarmFamilyName;
+  /** What it is: a catalogue id, `burn-rate window alarm`, `dashboard`, ... Lines group by owner + item. */
+  readonly item: string;
+}
+
+export interface AlarmInventoryItem extends CostOwner {
+  readonly name: string;
+  readonly kind: 'metric' | 'composite' | 'anomaly';
+  /** Metrics the alarm references (metric math: each metric, deduplicated). Ignored for composites. */
+  readonly metrics: number;
+  readonly highResolution: boolean;
+}
+
+export interface CountInventoryItem extends CostOwner {
+  readonly name: string;
+  readonly count: number;
+}
+
+export interface CostInventory {
+  readonly alarms: readonly AlarmInventoryItem[];
+  readonly dashboards: readonly { readonly name: string }[];
+  readonly customMetrics: readonly CountInventoryItem[];
+  /** GetMetricData metrics requested per month (count = metrics per month). */
+  readonly getMetricData: readonly CountInventoryItem[];
+}
+
+export interface InventoryInput {
+  readonly slos: readonly Slo[];
+  readonly alarmPolicies: readonly AlarmPolicy[];
+  /** Dashboards deployed to CloudWatch (the models, or just how many). */
+  readonly dashboards?: readonly Pick<Dashboard, 'name'>[] | number;
+  /** How often `sre review` runs against CloudWatch; each run requests every SLO and alarm metric once. @default 30 */
+  readonly reviewsPerMonth?: number;
+}
+
+/** Namespaces outside AWS/ that AWS publishes with its own pricing (not billed as custom metrics here). */
+const VENDED_NAMESPACES = new Set(['ECS/ContainerInsights']);
+
+function isCustom(m: Pick<CloudWatchMetricStat, 'namespace'>): boolean {
+  return !m.namespace.startsWith('AWS/') && !VENDED_NAMESPACES.has(m.namespace);
+}
+
+function customMetricKey(m: CloudWatchMetricStat): string {
+  // A custom metric is one namespace + name + dimension set, whatever statistic reads it.
+  const dims = Object.entries(m.dimensions).sort(([a], [b]) => a.localeCompare(b));
+  return JSON.stringify([m.namespace, m.metricName, dims]);
+}
+
+export function inventoryForSpecs(input: InventoryInput): CostInventory {
+  const reviews = input.reviewsPerMonth ?? 30;
+  const alarms: AlarmInventoryItem[] = [];
+  const customMetrics: CountInventoryItem[] = [];
+  const getMetricData: CountInventoryItem[] = [];
+  const seenCustom = new Set<string>();
+
+  for (const slo of input.slos) {
+    const plan = planSloAlarms(slo);
+    if (plan.kind !== 'cloudwatch') continue;
+    for (const w of plan.windowAlarms)
+      alarms.push({
+        slo: slo.name,
+        item: 'burn-rate window alarm',
+        name: `${slo.name}-${w.key}`,
+        kind: 'metric',
+        metrics: plan.metricsPerAlarm,
+        highResolution: w.evaluation.highResolution,
+      });
+    for (const c of plan.composites)
+      alarms.push({
+        slo: slo.name,
+        item: 'burn-rate tier composite',
+        name: `${slo.name}-${c.tier.name}`,
+        kind: 'composite',
+        metrics: 0,
+        highResolution: false,
+      });
+    const custom = Object.values(plan.query.metrics).filter((m) => isCustom(m) && !seenCustom.has(customMetricKey(m)));
+    custom.forEach((m) => seenCustom.add(customMetricKey(m)));
+    if (custom.length > 0)
+      customMetrics.push({ slo: slo.name, item: 'custom metric', name: `${slo.name} SLI`, count: custom.length });
+    if (reviews > 0)
+      getMetricData.push({
+        slo: slo.name,
+        item: 'review GetMetricData',
+        name: `${slo.name} review`,
+        count: plan.metricsPerAlarm * reviews,
+      });
+  }
+
+  for (const policy of input.alarmPolicies) {
+    const resolved = resolveAlarms(policy);
+    for (const a of resolved) {
+      const metrics = catalogueMetrics(a).length;
+      alarms.push({
+        family: a.family,
+        item: a.catalogueId,
+        name: `${a.service}-${a.resourceId}-${a.catalogueId}`,
+        kind: 'metric',
+        metrics,
+        highResolution: a.periodSeconds < 60,
+      });
+      if (reviews > 0)
+        getMetricData.push({
+          family: a.family,
+          item: 'review GetMetricData',
+          name: a.catalogueId,
+          count: metrics * reviews,
+        });
+    }
+    // S3 request metrics are published (and billed) per bucket filter once any request alarm needs them.
+    const buckets = new Set(resolved.filter((a) => a.family === 's3').map((a) => a.resourceId));
+    if (buckets.size > 0)
+      customMetrics.push({
+        family: 's3',
+        item: 'S3 request metrics',
+        name: `${policy.name} request-metrics filters`,
+        count: buckets.size * S3_REQUEST_METRICS_PER_FILTER,
+      });
+  }
+
+  const dashboards =
+    typeof input.dashboards === 'number'
+      ? Array.from({ length: input.dashboards }, (_, i) => ({ name: `dashboard-${i + 1}` }))
+      : (input.dashboards ?? []).map((d) => ({ name: d.name }));
+  return { alarms, dashboards, customMetrics, getMetricData };
+}
