@@ -6,3 +6,4 @@ export * from './math';
 export * from './catalogue';
 export * from './review';
 export * from './cost';
+export * from './simulate';

@@ -1,0 +1,209 @@
+/**
+ * Replays alert policies over a synthetic scenario: per tier, when it detects
+ * each incident, how much budget was gone by then, how long it keeps firing
+ * after recovery, and which alerts were false or which incidents were missed,
+ * side by side with a plain single-window error-rate alarm.
+ *
+ * An incident is *significant* when its error ratio (with the baseline) burns
+ * the budget faster than the SLO allows (burn rate > 1); alerts outside any
+ * significant incident (plus the tier's long window to recover) are false.
+ */
+import { errorBudget, type SeriesPoint } from '../math/budget';
+import { evaluatePolicy } from '../math/evaluate';
+import type { BurnRatePolicy, BurnRateTier } from '../model/slo';
+import { baselineRatio, scenarioEpisodes, scenarioSeconds, type Episode, type Scenario } from './scenario';
+
+export interface NamedPolicy {
+  readonly name: string;
+  readonly policy: BurnRatePolicy;
+}
+
+export interface SimulationOptions {
+  readonly objective: number;
+  readonly periodSeconds: number;
+  /** Requests per minute; default 1000. */
+  readonly requestsPerMinute?: number;
+  /** Bucket length; default a sixtieth of the shortest window, at most 60 s (5 s for the 5 m window). */
+  readonly stepSeconds?: number;
+  /** Length of open-ended parts (flap, baseline); default 1 day. */
+  readonly durationSeconds?: number;
+  /** Plain alarm: error ratio above this over `plainWindowSeconds`; default 1 - objective over 5 m. */
+  readonly plainThreshold?: number;
+  readonly plainWindowSeconds?: number;
+  /** Draw errors at random (seeded) instead of the expected count: shows what noise does to short windows. */
+  readonly noiseSeed?: number;
+}
+
+export interface TierOutcome {
+  readonly tier: string;
+  readonly severity: 'page' | 'ticket';
+  readonly burnRate: number;
+  /** Seconds from the first significant incident's start to the first firing (undefined: never fired for it). */
+  readonly detectionSeconds?: number;
+  /** Fraction of the period's budget spent at detection. */
+  readonly budgetSpentAtDetection?: number;
+  /** Seconds from that incident's end until the tier stopped firing (undefined: never fired or never stopped). */
+  readonly resetSeconds?: number;
+  readonly alerts: number;
+  readonly falseAlerts: number;
+  /** Significant incidents this tier did not fire for. */
+  readonly missedIncidents: number;
+}
+
+export interface PolicyOutcome {
+  readonly name: string;
+  readonly tiers: readonly TierOutcome[];
+  /** Significant incidents no tier of the policy fired for. */
+  readonly missedIncidents: number;
+  readonly falseAlerts: number;
+}
+
+export interface SimulationResult {
+  readonly scenario: string;
+  readonly objective: number;
+  readonly stepSeconds: number;
+  readonly incidentStart: number;
+  readonly runSeconds: number;
+  readonly incidents: readonly Episode[];
+  readonly significantIncidents: number;
+  readonly policies: readonly PolicyOutcome[];
+  readonly plain: PolicyOutcome;
+}
+
+/** Small, fast, seedable PRNG (mulberry32) so noisy simulations are repeatable. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function binomial(n: number, p: number, rand: () => number): number {
+  if (n <= 200) {
+    let k = 0;
+    for (let i = 0; i < n; i++) if (rand() < p) k++;
+    return k;
+  }
+  // Normal approximation (Box-Muller) for large n: exact enough and O(1).
+  const z = Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+  return Math.min(n, Math.max(0, Math.round(n * p + z * Math.sqrt(n * p * (1 - p)))));
+}
+
+function allTiers(policies: readonly NamedPolicy[]): BurnRateTier[] {
+  return policies.flatMap((p) => [...p.policy.tiers]);
+}
+
+/** Simulates the scenario under each policy and the plain alarm. */
+export function simulate(
+  scenario: Scenario,
+  policies: readonly NamedPolicy[],
+  options: SimulationOptions,
+): SimulationResult {
+  const budget = errorBudget(options.objective);
+  const plainWindow = options.plainWindowSeconds ?? 300;
+  const plainThreshold = options.plainThreshold ?? budget;
+  const plainTier: BurnRateTier = {
+    name: `plain-${plainWindow / 60}m`,
+    severity: 'page',
+    longWindowSeconds: plainWindow,
+    shortWindowSeconds: plainWindow,
+    burnRate: plainThreshold / budget,
+    budgetFraction: 0,
+  };
+  const tiers = [...allTiers(policies), plainTier];
+  const shortest = Math.min(...tiers.map((t) => t.shortWindowSeconds));
+  const longest = Math.max(...tiers.map((t) => t.longWindowSeconds));
+  const step = options.stepSeconds ?? Math.max(1, Math.min(60, Math.floor(shortest / 60)));
+  // Warm every window up with healthy traffic first, and leave the longest window after the incidents to reset.
+  const incidentStart = Math.ceil(longest / step) * step;
+  const phase = Math.max(scenarioSeconds(scenario), options.durationSeconds ?? 86400);
+  const runSeconds = incidentStart + phase + longest;
+  const episodes = scenarioEpisodes(scenario, incidentStart, phase);
+  const baseline = baselineRatio(scenario);
+  const perBucket = ((options.requestsPerMinute ?? 1000) * step) / 60;
+  const rand = options.noiseSeed === undefined ? undefined : prng(options.noiseSeed);
+
+  const series: SeriesPoint[] = [];
+  let e = 0;
+  for (let t = 0; t < runSeconds; t += step) {
+    while (e < episodes.length && episodes[e].end <= t) e++;
+    let ratio = t >= incidentStart && t < incidentStart + phase ? baseline : 0;
+    for (let k = e; k < episodes.length && episodes[k].start <= t; k++)
+      if (t < episodes[k].end) ratio += episodes[k].errorRatio;
+    ratio = Math.min(1, ratio);
+    const bad = rand ? binomial(Math.round(perBucket), ratio, rand) : perBucket * ratio;
+    series.push({ t, good: perBucket - bad, total: perBucket });
+  }
+
+  // The baseline alone is an "incident" when it burns faster than allowed.
+  const incidents: Episode[] =
+    episodes.length > 0
+      ? episodes
+      : baseline > 0
+        ? [{ start: incidentStart, end: incidentStart + phase, errorRatio: 0 }]
+        : [];
+  const significant = incidents.filter((i) => Math.min(1, i.errorRatio + baseline) > budget);
+  const periodEvents = ((options.requestsPerMinute ?? 1000) * options.periodSeconds) / 60;
+  const badBetween = (from: number, to: number): number => {
+    let bad = 0;
+    for (const p of series) if (p.t >= from && p.t + step <= to) bad += p.total - p.good;
+    return bad;
+  };
+
+  const outcome = (name: string, policy: BurnRatePolicy): PolicyOutcome => {
+    const evaluation = evaluatePolicy(series, policy, options.objective, { stepSeconds: step });
+    const detectedBy = new Set<number>();
+    let falseTotal = 0;
+    const tierOutcomes = evaluation.tiers.map((ev): TierOutcome => {
+      const grace = ev.tier.longWindowSeconds;
+      // An alert belongs to an incident when it is firing at any time between its start and its end plus the
+      // long window (the time the window needs to forget it).
+      const covers = (inc: Episode, iv: { start: number; end?: number }): boolean =>
+        iv.start <= inc.end + grace && (iv.end ?? Infinity) > inc.start;
+      const falseAlerts = ev.intervals.filter((iv) => !significant.some((inc) => covers(inc, iv))).length;
+      falseTotal += falseAlerts;
+      let missed = 0;
+      significant.forEach((inc, i) => {
+        if (ev.intervals.some((iv) => covers(inc, iv))) detectedBy.add(i);
+        else missed++;
+      });
+      const first = significant[0];
+      const hit = first && ev.intervals.find((iv) => covers(first, iv));
+      return {
+        tier: ev.tier.name,
+        severity: ev.tier.severity,
+        burnRate: ev.tier.burnRate,
+        detectionSeconds: hit ? Math.max(0, hit.start - first.start) : undefined,
+        budgetSpentAtDetection: hit
+          ? badBetween(first.start, Math.max(first.start, hit.start)) / (budget * periodEvents)
+          : undefined,
+        resetSeconds: hit && hit.end !== undefined ? Math.max(0, hit.end - first.end) : undefined,
+        alerts: ev.intervals.length,
+        falseAlerts,
+        missedIncidents: missed,
+      };
+    });
+    return {
+      name,
+      tiers: tierOutcomes,
+      missedIncidents: significant.length - detectedBy.size,
+      falseAlerts: falseTotal,
+    };
+  };
+
+  return {
+    scenario: scenario.text,
+    objective: options.objective,
+    stepSeconds: step,
+    incidentStart,
+    runSeconds,
+    incidents,
+    significantIncidents: significant.length,
+    policies: policies.map((p) => outcome(p.name, p.policy)),
+    plain: outcome('plain error-rate alarm', { periodSeconds: options.periodSeconds, tiers: [plainTier] }),
+  };
+}
