@@ -7,3 +7,4 @@ export * from './catalogue';
 export * from './review';
 export * from './cost';
 export * from './simulate';
+export * from './dashboards';

@@ -8,17 +8,41 @@ import type { CloudWatchMetricStat, PrometheusQuery } from './slo';
 export const AUDIENCES = ['management', 'developer', 'security'] as const;
 export type Audience = (typeof AUDIENCES)[number];
 
-/** A query a widget draws: a CloudWatch metric, CloudWatch math over earlier queries (by id), Prometheus, or Logs Insights. */
+interface QueryBase {
+  /** Unique within the widget; CloudWatch requires a lowercase first letter, math refers to queries by it. */
+  readonly id: string;
+  readonly label?: string;
+  /** Fetched for math but not drawn. */
+  readonly hidden?: boolean;
+}
+
+/**
+ * A query a widget draws: a CloudWatch metric, CloudWatch math over the widget's other queries (by id),
+ * or Prometheus. Log queries are their own widget type. A metric query may carry its own period
+ * (for example the 1 h and 5 m windows of one burn-rate tier side by side); otherwise the widget's applies.
+ */
 export type DashboardQuery =
-  | { readonly id: string; readonly label?: string; readonly source: CloudWatchMetricStat; readonly hidden?: boolean }
-  | { readonly id: string; readonly label?: string; readonly expression: string; readonly hidden?: boolean }
-  | { readonly id: string; readonly label?: string; readonly source: PrometheusQuery; readonly hidden?: boolean };
+  | (QueryBase & { readonly source: CloudWatchMetricStat; readonly periodSeconds?: number })
+  | (QueryBase & { readonly expression: string })
+  | (QueryBase & { readonly source: PrometheusQuery });
+
+/**
+ * The time range a widget aggregates over when it is not the dashboard's: the last `seconds`
+ * (for example the SLO period), or the calendar month so far. Renderers that cannot express
+ * month-to-date natively say so in the widget description.
+ */
+export type WidgetTimeRange = { readonly kind: 'last'; readonly seconds: number } | { readonly kind: 'monthToDate' };
 
 export type Unit =
   'none' | 'count' | 'percent' | 'ratio' | 'seconds' | 'milliseconds' | 'bytes' | 'requestsPerSecond' | 'usd';
 
+/**
+ * A line drawn on a widget. For time series: crossing it is bad in the direction of `comparison`
+ * (default `above`); single values and gauges colour by it.
+ */
 export interface Threshold {
   readonly value: number;
+  readonly comparison?: 'above' | 'below';
   readonly label: string;
   readonly severity: 'critical' | 'warning' | 'info';
 }
@@ -39,6 +63,7 @@ export interface TimeSeriesWidget extends WidgetBase {
   readonly unit: Unit;
   readonly thresholds: readonly Threshold[];
   readonly stacked?: boolean;
+  readonly timeRange?: WidgetTimeRange;
 }
 
 export interface SingleValueWidget extends WidgetBase {
@@ -47,6 +72,8 @@ export interface SingleValueWidget extends WidgetBase {
   readonly periodSeconds: number;
   readonly unit: Unit;
   readonly thresholds: readonly Threshold[];
+  /** Reduce over this range instead of showing the latest datapoint of the dashboard range. */
+  readonly timeRange?: WidgetTimeRange;
 }
 
 export interface GaugeWidget extends WidgetBase {
@@ -57,6 +84,7 @@ export interface GaugeWidget extends WidgetBase {
   readonly min: number;
   readonly max: number;
   readonly thresholds: readonly Threshold[];
+  readonly timeRange?: WidgetTimeRange;
 }
 
 /** Alarm names are logical (`<service>-<resource>-<catalogueId>`); renderers resolve them to real alarms. */
@@ -87,7 +115,7 @@ export interface DashboardSection {
 }
 
 export interface Dashboard {
-  /** File and resource name, for example `goodgreets-management`. */
+  /** File and resource name, for example `goodgreets-management`; also the Grafana uid. */
   readonly name: string;
   readonly audience: Audience | 'slo';
   readonly title: string;

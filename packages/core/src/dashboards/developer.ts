@@ -1,0 +1,198 @@
+/**
+ * The developer dashboard: per monitored resource, the RED and saturation panels of its family
+ * with the thresholds of the alarms that watch the same metric drawn on them; alarms no panel
+ * shows (metric math, other statistics) get a panel of their own, so every alarm's line is visible.
+ */
+import type { AlarmFamilyName, AlarmPolicy, MonitoredResource, ResolvedAlarm } from '../model/alarms';
+import type { DashboardQuery, DashboardSection, Threshold, TimeSeriesWidget, Widget } from '../model/dashboard';
+import type { CloudWatchMetricStat } from '../model/slo';
+import { FAMILY_BOARDS, type FamilyBoard, type FamilyPanel } from './families';
+import { cw, flattenSource, mathQuery, metricQuery } from './queries';
+import { resourceAlarmName } from './names';
+
+export type DimensionResolver = (
+  family: AlarmFamilyName,
+  resource: MonitoredResource,
+) => Readonly<Record<string, string>> | undefined;
+
+export interface ResourceContext {
+  readonly family: AlarmFamilyName;
+  readonly resource: MonitoredResource;
+  readonly dimensions: Readonly<Record<string, string>>;
+  readonly alarms: readonly ResolvedAlarm[];
+}
+
+const PERIOD = 60;
+
+/** Dimension values for `names`, or the first missing name. */
+function pick(
+  board: FamilyBoard,
+  names: readonly string[],
+  known: Readonly<Record<string, string>>,
+): { dims: Record<string, string> } | { missing: string } {
+  const dims: Record<string, string> = {};
+  for (const name of names) {
+    const value = known[name];
+    if (value === undefined) return { missing: name };
+    dims[name] = value;
+  }
+  for (const name of board.optionalDimensionNames ?? []) if (known[name] !== undefined) dims[name] = known[name];
+  return { dims: { ...dims, ...(board.fixedDimensions ?? {}) } };
+}
+
+type MetricKey = Pick<CloudWatchMetricStat, 'namespace' | 'metricName' | 'statistic'>;
+
+export function sameMetric(a: MetricKey, b: MetricKey): boolean {
+  return a.namespace === b.namespace && a.metricName === b.metricName && a.statistic === b.statistic;
+}
+
+export function alarmThreshold(alarm: ResolvedAlarm): Threshold | undefined {
+  if (alarm.threshold === undefined) return undefined;
+  const below = alarm.comparison.startsWith('Less');
+  return {
+    value: alarm.threshold,
+    label: `${alarm.title} (${alarm.severity})`,
+    severity: alarm.severity,
+    comparison: below ? 'below' : 'above',
+  };
+}
+
+function familyPanel(
+  ctx: ResourceContext,
+  board: FamilyBoard,
+  panel: FamilyPanel,
+  matched: Set<ResolvedAlarm>,
+): TimeSeriesWidget | string {
+  const queries: DashboardQuery[] = [];
+  const thresholds: Threshold[] = [];
+  for (const [i, metric] of panel.metrics.entries()) {
+    const found = pick(board, metric.dimensionNames ?? board.dimensionNames, ctx.dimensions);
+    if ('missing' in found) return found.missing;
+    const source = cw(metric.namespace ?? board.namespace, metric.metricName, found.dims, metric.statistic);
+    queries.push(metricQuery(`m${i}`, source, { label: metric.label, hidden: metric.hidden }));
+    if (panel.math || metric.hidden) continue;
+    for (const alarm of ctx.alarms) {
+      if (!alarm.metric || !sameMetric(alarm.metric, source)) continue;
+      matched.add(alarm);
+      const line = alarmThreshold(alarm);
+      if (line) thresholds.push(line);
+    }
+  }
+  if (panel.math) queries.push(mathQuery('e0', panel.math.expression, { label: panel.math.label }));
+  return {
+    type: 'timeSeries',
+    title: `${ctx.resource.id}: ${panel.title}`,
+    description: `${panel.signal === 'saturation' ? 'Saturation' : 'RED'} signal (${panel.signal}) of ${board.title} ${ctx.resource.id}.`,
+    width: 6,
+    height: 6,
+    queries,
+    periodSeconds: PERIOD,
+    unit: panel.unit,
+    thresholds,
+  };
+}
+
+/** A panel that draws exactly what `alarm` evaluates, with its threshold. */
+export function alarmPanel(alarm: ResolvedAlarm): TimeSeriesWidget | undefined {
+  const line = alarmThreshold(alarm);
+  const common = {
+    type: 'timeSeries' as const,
+    title: `${alarm.resourceId}: ${alarm.title}`,
+    description: alarm.runbook,
+    width: 6,
+    height: 6,
+    periodSeconds: alarm.periodSeconds,
+    unit: 'none' as const,
+    thresholds: line ? [line] : [],
+    ...(alarm.runbookUrl ? { links: [{ title: 'Runbook', url: alarm.runbookUrl }] } : {}),
+  };
+  if (alarm.metric) {
+    const dims: Record<string, string> = {};
+    for (const name of alarm.metric.dimensionNames) {
+      if (alarm.dimensions[name] === undefined) return undefined;
+      dims[name] = alarm.dimensions[name];
+    }
+    const source = cw(alarm.metric.namespace, alarm.metric.metricName, dims, alarm.metric.statistic);
+    return { ...common, queries: [metricQuery('m0', source, { label: alarm.title })] };
+  }
+  if (alarm.expression) {
+    const metrics: Record<string, CloudWatchMetricStat> = {};
+    for (const [id, metric] of Object.entries(alarm.expression.metrics)) {
+      const dims: Record<string, string> = {};
+      for (const name of metric.dimensionNames) {
+        if (alarm.dimensions[name] === undefined) return undefined;
+        dims[name] = alarm.dimensions[name];
+      }
+      metrics[id] = cw(metric.namespace, metric.metricName, dims, metric.statistic);
+    }
+    const flat = flattenSource(
+      'e',
+      { type: 'CloudWatch', kind: 'expression', expression: alarm.expression.expression, metrics },
+      {
+        label: alarm.title,
+      },
+    );
+    return { ...common, queries: flat.queries };
+  }
+  return undefined;
+}
+
+export function resourceSection(ctx: ResourceContext): DashboardSection {
+  const board = FAMILY_BOARDS[ctx.family];
+  const matched = new Set<ResolvedAlarm>();
+  const widgets: Widget[] = [];
+  const missing = new Set<string>();
+  for (const panel of board.panels) {
+    const built = familyPanel(ctx, board, panel, matched);
+    if (typeof built === 'string') missing.add(built);
+    else widgets.push(built);
+  }
+  for (const alarm of ctx.alarms) {
+    if (matched.has(alarm)) continue;
+    const panel = alarmPanel(alarm);
+    if (panel) widgets.push(panel);
+  }
+  if (ctx.alarms.length > 0) {
+    widgets.push({
+      type: 'alarmStatus',
+      title: `${ctx.resource.id}: alarms`,
+      width: 6,
+      height: 6,
+      alarmNames: ctx.alarms.map(resourceAlarmName),
+    });
+  }
+  if (missing.size > 0) {
+    widgets.push({
+      type: 'text',
+      title: `${ctx.resource.id}: panels left out`,
+      width: 6,
+      height: 3,
+      markdown:
+        `Some ${board.title} panels need the dimension(s) ${[...missing].join(', ')}, which resource ` +
+        `\`${ctx.resource.id}\` does not name. Add them under \`dimensions:\` in the alarm policy ` +
+        `(${ctx.resource.location.file}).`,
+    });
+  }
+  return { title: `${board.title}: ${ctx.resource.id}`, widgets };
+}
+
+/** Every resource of every family the policies name, with its resolved alarms. */
+export function resourceContexts(
+  policies: readonly AlarmPolicy[],
+  resolved: readonly ResolvedAlarm[],
+  resolveDimensions?: DimensionResolver,
+): ResourceContext[] {
+  const out: ResourceContext[] = [];
+  for (const policy of policies) {
+    for (const [family, resources] of Object.entries(policy.families) as [AlarmFamilyName, MonitoredResource[]][]) {
+      for (const resource of resources ?? []) {
+        const dimensions = { ...resource.dimensions, ...(resolveDimensions?.(family, resource) ?? {}) };
+        const alarms = resolved
+          .filter((a) => a.family === family && a.resourceId === resource.id && a.service === policy.service)
+          .map((a) => ({ ...a, dimensions: { ...a.dimensions, ...dimensions } }));
+        out.push({ family, resource, dimensions, alarms });
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,73 @@
+/**
+ * `buildDashboards`: the management, developer, security and SLO dashboards of one service, as the
+ * renderer-independent model. Every renderer (CloudWatch body, Grafana JSON) draws exactly this.
+ */
+import { resolveAlarms } from '../catalogue';
+import type { AlarmPolicy } from '../model/alarms';
+import type { Audience, Dashboard, DashboardSection } from '../model/dashboard';
+import type { Slo } from '../model/slo';
+import { resourceContexts, resourceSection, type DimensionResolver } from './developer';
+import { businessFlowHint, sloStatusSection } from './management';
+import { mergePanels, type PanelGroup } from './panels';
+import { securitySections } from './security';
+import { sloTitle, sloWidgets } from './slo';
+
+export interface BuildDashboardsInput {
+  readonly slos: readonly Slo[];
+  readonly alarmPolicies: readonly AlarmPolicy[];
+  /** Names the dashboards (`<service>-management`, ...); SLOs and policies of other services are left out. */
+  readonly service: string;
+  /** Explicit panels from `kind: Dashboard` specs. */
+  readonly panels?: readonly PanelGroup[];
+  /** Dimension values the specs leave out (the CDK facade knows them from the constructs). */
+  readonly resolveDimensions?: DimensionResolver;
+}
+
+const TITLES: Record<Audience | 'slo', string> = {
+  management: 'management: business flow and SLO status',
+  developer: 'developer: RED and saturation per component',
+  security: 'security: WAF, bots, client errors, abuse',
+  slo: 'SLOs: budgets and burn rates',
+};
+
+const DESCRIPTIONS: Record<Audience | 'slo', string> = {
+  management: 'Is the service doing its job for customers: business throughput and error budget left per SLO.',
+  developer: 'Rate, errors, duration and saturation of every monitored component, with the alarm thresholds drawn.',
+  security:
+    'Traffic the WAF allowed, blocked and challenged (per rule), bot signals, 4xx spikes and app-level abuse signals.',
+  slo: 'Per SLO: SLI vs objective, budget remaining (period and month to date), burn-down, burn rate per alert tier.',
+};
+
+export function buildDashboards(input: BuildDashboardsInput): Dashboard[] {
+  const { service } = input;
+  const slos = input.slos.filter((s) => s.service === service);
+  const policies = input.alarmPolicies.filter((p) => p.service === service);
+  const contexts = resourceContexts(policies, policies.flatMap(resolveAlarms), input.resolveDimensions);
+  const panels = input.panels ?? [];
+  const hasBusinessFlow = panels.some((g) => g.audience === 'management' && g.position === 'first');
+
+  const generated: Record<Audience | 'slo', DashboardSection[]> = {
+    management: [
+      ...(hasBusinessFlow ? [] : [businessFlowHint(service)]),
+      ...[sloStatusSection(slos)].filter((s): s is DashboardSection => s !== undefined),
+    ],
+    developer: contexts.map(resourceSection),
+    security: securitySections(contexts),
+    slo: slos.map((slo) => ({ title: `SLO: ${sloTitle(slo)}`, widgets: sloWidgets(slo) })),
+  };
+
+  return (Object.keys(generated) as (Audience | 'slo')[]).map((audience) => ({
+    name: `${service}-${audience}`,
+    audience,
+    title: `${service} ${TITLES[audience]}`,
+    description: DESCRIPTIONS[audience],
+    sections: mergePanels(audience, generated[audience], panels).filter((s) => s.widgets.length > 0),
+  }));
+}
+
+export { resourceAlarmName, sloTierAlarmName } from './names';
+export { layoutDashboard, GRID_COLUMNS, type GridPos, type LaidOutSection } from './layout';
+export { FAMILY_BOARDS, type FamilyBoard, type FamilyPanel, type Signal } from './families';
+export type { DimensionResolver } from './developer';
+export type { PanelGroup } from './panels';
+export { renameIds } from './queries';

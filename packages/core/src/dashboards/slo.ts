@@ -1,0 +1,261 @@
+/**
+ * SLO widgets in the Sloth/Pyrra tradition: SLI against the objective, budget remaining over the
+ * SLO period and month to date, the budget burn-down, burn rate per alert tier (long and short
+ * window side by side, the tier's burn rate drawn) and which tiers are firing. Every number comes
+ * from core math (`errorBudget`, `tierThreshold`) so dashboards and alarms cannot disagree.
+ */
+import { formatDuration } from '../duration';
+import { budgetMinutes, errorBudget, tierThreshold } from '../math';
+import type { DashboardQuery, SingleValueWidget, TimeSeriesWidget, Widget, WidgetTimeRange } from '../model/dashboard';
+import type { BurnRateTier, MetricSource, Slo } from '../model/slo';
+import { flattenSource, mathQuery } from './queries';
+import { sloTierAlarmName } from './names';
+
+/** CloudWatch metric-math ids of an SLO's bad and total events (or of a ready-made error ratio). */
+interface CloudWatchRatio {
+  readonly queries: readonly DashboardQuery[];
+  /** Ids of bad and total event counts, when the SLI is a ratio of counts. */
+  readonly counts?: { readonly bad: string; readonly total: string };
+  /** Id of the error ratio (bad / total) for the period. */
+  readonly ratio: string;
+}
+
+function allOf(sources: readonly (MetricSource | undefined)[], type: MetricSource['type']): boolean {
+  return sources.every((s) => s === undefined || s.type === type);
+}
+
+function sourcesOf(slo: Slo): (MetricSource | undefined)[] {
+  const ind = slo.indicator;
+  if (ind.kind === 'ratio') return [ind.good, ind.bad, ind.total];
+  if (ind.kind === 'rawErrorRatio') return [ind.errorRatio];
+  return [ind.metric];
+}
+
+/** Which query system can draw this SLO's error ratio; threshold SLIs have no event ratio to budget. */
+export function sloSystem(slo: Slo): 'cloudwatch' | 'prometheus' | undefined {
+  if (slo.indicator.kind === 'threshold') return undefined;
+  const sources = sourcesOf(slo);
+  if (allOf(sources, 'CloudWatch')) return 'cloudwatch';
+  if (allOf(sources, 'Prometheus')) return 'prometheus';
+  return undefined;
+}
+
+/** The error-ratio queries of a CloudWatch SLI, ids prefixed by `p`, each metric at `periodSeconds`. */
+export function cloudWatchErrorRatio(slo: Slo, p: string, periodSeconds: number): CloudWatchRatio | undefined {
+  const ind = slo.indicator;
+  const opts = { hidden: true, periodSeconds };
+  if (ind.kind === 'rawErrorRatio') {
+    const flat = flattenSource(`${p}r`, ind.errorRatio, opts);
+    return flat.system === 'cloudwatch' ? { queries: flat.queries, ratio: `${p}r` } : undefined;
+  }
+  if (ind.kind !== 'ratio') return undefined;
+  const total = flattenSource(`${p}t`, ind.total, opts);
+  const queries: DashboardQuery[] = [...total.queries];
+  if (ind.bad) queries.push(...flattenSource(`${p}b`, ind.bad, opts).queries);
+  else if (ind.good) {
+    queries.push(...flattenSource(`${p}g`, ind.good, opts).queries);
+    queries.push(mathQuery(`${p}b`, `${p}t - FILL(${p}g, 0)`, { hidden: true }));
+  } else return undefined;
+  queries.push(mathQuery(`${p}r`, `IF(${p}t > 0, FILL(${p}b, 0) / ${p}t, 0)`, { hidden: true }));
+  return { queries, counts: { bad: `${p}b`, total: `${p}t` }, ratio: `${p}r` };
+}
+
+/** The PromQL error ratio over `window` (a duration or `$__range`). */
+export function prometheusErrorRatio(slo: Slo, window: string): string | undefined {
+  const q = (s: MetricSource | undefined): string | undefined =>
+    s?.type === 'Prometheus' ? `(${s.query.split('{{.window}}').join(window)})` : undefined;
+  const ind = slo.indicator;
+  if (ind.kind === 'rawErrorRatio') return q(ind.errorRatio);
+  if (ind.kind !== 'ratio' || !q(ind.total)) return undefined;
+  if (ind.bad) return `${q(ind.bad)} / ${q(ind.total)}`;
+  return ind.good ? `1 - ${q(ind.good)} / ${q(ind.total)}` : undefined;
+}
+
+const prom = (id: string, query: string, label: string): DashboardQuery => ({
+  id,
+  label,
+  source: { type: 'Prometheus', query },
+});
+
+export function sloTitle(slo: Slo): string {
+  return slo.displayName ?? slo.name;
+}
+
+/** SLI (1 - error ratio) against the objective. */
+export function sliWidget(slo: Slo, width = 12): Widget | undefined {
+  const base = {
+    type: 'timeSeries' as const,
+    title: `${sloTitle(slo)}: SLI vs objective ${(slo.objective * 100).toFixed(3).replace(/\.?0+$/, '')} %`,
+    description: 'Share of good events per 5 minutes; the line is the objective.',
+    width,
+    height: 7,
+    periodSeconds: 300,
+    unit: 'ratio' as const,
+    thresholds: [{ value: slo.objective, label: 'objective', severity: 'critical' as const, comparison: 'below' as const }],
+  };
+  const system = sloSystem(slo);
+  if (system === 'cloudwatch') {
+    const r = cloudWatchErrorRatio(slo, 'w', 300);
+    return r && { ...base, queries: [...r.queries, mathQuery('sli', `1 - ${r.ratio}`, { label: 'SLI' })] };
+  }
+  if (system === 'prometheus') {
+    const ratio = prometheusErrorRatio(slo, '$__rate_interval');
+    return ratio === undefined ? undefined : { ...base, queries: [prom('sli', `1 - (${ratio})`, 'SLI')] };
+  }
+  return undefined;
+}
+
+/** Budget remaining as a fraction of the period's budget, over `range`; negative = SLO breached. */
+export function budgetWidget(
+  slo: Slo,
+  range: WidgetTimeRange,
+  view: 'singleValue' | 'timeSeries',
+  width = 6,
+): SingleValueWidget | TimeSeriesWidget | undefined {
+  const budget = errorBudget(slo.objective);
+  const title =
+    view === 'timeSeries'
+      ? `${sloTitle(slo)}: error budget burn-down`
+      : `${sloTitle(slo)}: budget remaining (${range.kind === 'monthToDate' ? 'month to date' : formatDuration(slo.period.seconds)})`;
+  const base = {
+    title,
+    description:
+      'Share of the error budget left: 1 - (bad events / total events) / (1 - objective), accumulated from the ' +
+      'start of the range. Below 0 the SLO is breached.',
+    width,
+    height: view === 'timeSeries' ? 7 : 4,
+    periodSeconds: 3600,
+    unit: 'ratio' as const,
+    timeRange: range,
+    thresholds: [
+      { value: 0.25, label: 'a quarter left', severity: 'warning' as const, comparison: 'below' as const },
+      { value: 0, label: 'budget spent', severity: 'critical' as const, comparison: 'below' as const },
+    ],
+  };
+  const system = sloSystem(slo);
+  let queries: DashboardQuery[] | undefined;
+  if (system === 'cloudwatch') {
+    const r = cloudWatchErrorRatio(slo, 'w', 3600);
+    if (!r?.counts) return undefined;
+    const { bad, total } = r.counts;
+    queries = [
+      ...r.queries.filter((q) => q.id !== r.ratio),
+      mathQuery('left', `1 - RUNNING_SUM(FILL(${bad}, 0)) / (${budget} * RUNNING_SUM(FILL(${total}, 0)))`, {
+        label: 'budget remaining',
+      }),
+    ];
+  } else if (system === 'prometheus') {
+    // $__range is the panel's whole (overridden) range, so one instant value covers the period or the month.
+    const ratio = prometheusErrorRatio(slo, view === 'timeSeries' ? '$__interval' : '$__range');
+    if (ratio === undefined) return undefined;
+    queries = [prom('left', `1 - (${ratio}) / ${budget}`, 'budget remaining')];
+  }
+  if (!queries) return undefined;
+  return view === 'timeSeries'
+    ? { type: 'timeSeries', ...base, queries }
+    : { type: 'singleValue', ...base, queries };
+}
+
+/** Burn rate of the tier's long and short windows, with the tier's burn rate drawn. */
+export function burnRateWidget(slo: Slo, tier: BurnRateTier, width = 6): TimeSeriesWidget | undefined {
+  const budget = errorBudget(slo.objective);
+  const long = formatDuration(tier.longWindowSeconds);
+  const short = formatDuration(tier.shortWindowSeconds);
+  const base = {
+    type: 'timeSeries' as const,
+    title: `${sloTitle(slo)}: burn rate ${tier.name} (${long} / ${short} > ${tier.burnRate})`,
+    description:
+      `Tier ${tier.name} (${tier.severity}) fires when both windows burn faster than ${tier.burnRate}x, ` +
+      `an error ratio above ${+tierThreshold(tier, slo.objective).toPrecision(6)}. ` +
+      'Each point is one window-long bucket.',
+    width,
+    height: 7,
+    periodSeconds: tier.shortWindowSeconds,
+    unit: 'none' as const,
+    timeRange: { kind: 'last' as const, seconds: Math.max(4 * tier.longWindowSeconds, 86400) },
+    thresholds: [
+      {
+        value: tier.burnRate,
+        label: `${tier.name} burn rate`,
+        severity: tier.severity === 'page' ? ('critical' as const) : ('warning' as const),
+      },
+    ],
+  };
+  const system = sloSystem(slo);
+  if (system === 'cloudwatch') {
+    const l = cloudWatchErrorRatio(slo, 'l', tier.longWindowSeconds);
+    const s = cloudWatchErrorRatio(slo, 's', tier.shortWindowSeconds);
+    if (!l || !s) return undefined;
+    return {
+      ...base,
+      queries: [
+        ...l.queries,
+        ...s.queries,
+        mathQuery('burnlong', `${l.ratio} / ${budget}`, { label: `burn rate ${long}` }),
+        mathQuery('burnshort', `${s.ratio} / ${budget}`, { label: `burn rate ${short}` }),
+      ],
+    };
+  }
+  if (system === 'prometheus') {
+    const l = prometheusErrorRatio(slo, long);
+    const s = prometheusErrorRatio(slo, short);
+    if (l === undefined || s === undefined) return undefined;
+    return {
+      ...base,
+      queries: [prom('burnlong', `(${l}) / ${budget}`, `burn rate ${long}`), prom('burnshort', `(${s}) / ${budget}`, `burn rate ${short}`)],
+    };
+  }
+  return undefined;
+}
+
+export function sloAlarmNames(slo: Slo): string[] {
+  return slo.alerting.enabled ? slo.alerting.policy.tiers.map((t) => sloTierAlarmName(slo, t)) : [];
+}
+
+export function sloSummaryText(slo: Slo): string {
+  const budget = errorBudget(slo.objective);
+  const minutes = budgetMinutes(slo.objective, slo.period.seconds);
+  const rows = slo.alerting.policy.tiers.map(
+    (t) =>
+      `| ${t.name} | ${t.severity} | ${formatDuration(t.longWindowSeconds)} / ${formatDuration(t.shortWindowSeconds)} ` +
+      `| ${t.burnRate} | ${+tierThreshold(t, slo.objective).toPrecision(6)} | ${Math.round(t.budgetFraction * 100)} % |`,
+  );
+  return [
+    `**${sloTitle(slo)}** (${slo.service})${slo.description ? `: ${slo.description}` : ''}`,
+    '',
+    `Objective ${+(slo.objective * 100).toPrecision(8)} % over ${slo.period.rolling ? 'a rolling ' : ''}` +
+      `${formatDuration(slo.period.seconds)}; error budget ${+budget.toPrecision(6)} ` +
+      `(${+minutes.toFixed(1)} minutes of full outage).`,
+    '',
+    '| tier | severity | windows | burn rate | error ratio threshold | budget at detection |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows,
+    ...(slo.alerting.runbookUrl ? ['', `[Runbook](${slo.alerting.runbookUrl})`] : []),
+  ].join('\n');
+}
+
+/** The full SLO section: summary, SLI, budgets, burn-down, one burn-rate panel per tier, tier alarms. */
+export function sloWidgets(slo: Slo): Widget[] {
+  const widgets: (Widget | undefined)[] = [
+    { type: 'text', title: `${sloTitle(slo)}: objective and tiers`, width: 12, height: 7, markdown: sloSummaryText(slo) },
+    sliWidget(slo),
+    budgetWidget(slo, { kind: 'last', seconds: slo.period.seconds }, 'singleValue'),
+    budgetWidget(slo, { kind: 'monthToDate' }, 'singleValue'),
+    budgetWidget(slo, { kind: 'last', seconds: slo.period.seconds }, 'timeSeries', 12),
+    ...slo.alerting.policy.tiers.map((t) => burnRateWidget(slo, t)),
+  ];
+  const alarms = sloAlarmNames(slo);
+  if (alarms.length > 0)
+    widgets.push({ type: 'alarmStatus', title: `${sloTitle(slo)}: firing tiers`, width: 12, height: 4, alarmNames: alarms });
+  if (sloSystem(slo) === undefined)
+    widgets.push({
+      type: 'text',
+      title: `${sloTitle(slo)}: not drawn`,
+      width: 12,
+      height: 3,
+      markdown:
+        'This SLI is not a ratio of CloudWatch or Prometheus events (threshold SLI, mixed or opaque sources), ' +
+        'so its budget and burn rates are not drawn.',
+    });
+  return widgets.filter((w): w is Widget => w !== undefined);
+}
