@@ -100,7 +100,7 @@ export function estimateCost(inventory: CostInventory, options: EstimateOptions 
   }
   for (const c of inventory.customMetrics) add(c, 'customMetrics', c.count, 'custom metric', prices.customMetric);
   for (const g of inventory.getMetricData)
-    add(g, 'getMetricData', g.count, 'metric requested', prices.getMetricDataPer1000Metrics / 1000);
+    add(g, 'getMetricData', g.count, 'metric read', prices.getMetricDataPer1000Metrics / 1000);
   if (inventory.dashboards.length > 0)
     add({ item: 'dashboard' }, 'dashboards', inventory.dashboards.length, 'dashboard', prices.dashboard);
 

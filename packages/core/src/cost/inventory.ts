@@ -46,7 +46,10 @@ export interface InventoryInput {
   readonly alarmPolicies: readonly AlarmPolicy[];
   /** Dashboards deployed to CloudWatch (the models, or just how many). */
   readonly dashboards?: readonly Pick<Dashboard, 'name'>[] | number;
-  /** How often `sre review` runs against CloudWatch; each run requests every SLO and alarm metric once. @default 30 */
+  /**
+   * How often `sre review` runs against CloudWatch; each run requests every SLO metric once (a 30 d period at
+   * 1-minute resolution is 43,200 datapoints, inside one GetMetricData call's 100,800). @default 30
+   */
   readonly reviewsPerMonth?: number;
 }
 
@@ -116,13 +119,6 @@ export function inventoryForSpecs(input: InventoryInput): CostInventory {
         metrics,
         highResolution: a.periodSeconds < 60,
       });
-      if (reviews > 0)
-        getMetricData.push({
-          family: a.family,
-          item: 'review GetMetricData',
-          name: a.catalogueId,
-          count: metrics * reviews,
-        });
     }
     // S3 request metrics are published (and billed) per bucket filter once any request alarm needs them.
     const buckets = new Set(resolved.filter((a) => a.family === 's3').map((a) => a.resourceId));

@@ -5,3 +5,4 @@ export * from './evaluate';
 export * from './cloudwatch-window';
 export * from './error-ratio-query';
 export * from './slo-alarms';
+export * from './explain';
