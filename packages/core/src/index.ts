@@ -8,3 +8,4 @@ export * from './review';
 export * from './cost';
 export * from './simulate';
 export * from './dashboards';
+export * from './spec';

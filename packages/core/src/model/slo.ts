@@ -109,6 +109,14 @@ export interface BurnRatePolicy {
   readonly tiers: readonly BurnRateTier[];
 }
 
+/** Settings of the page or the ticket alert alone (Sloth `page_alert` / `ticket_alert`), merged over `SloAlerting`'s. */
+export interface SeverityAlerting {
+  /** This severity's alert is not generated (its tiers still drive reviews and simulations). */
+  readonly disabled?: boolean;
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
 export interface SloAlerting {
   readonly enabled: boolean;
   readonly policy: BurnRatePolicy;
@@ -118,6 +126,8 @@ export interface SloAlerting {
   readonly pageAlertName?: string;
   readonly ticketAlertName?: string;
   readonly runbookUrl?: string;
+  readonly page?: SeverityAlerting;
+  readonly ticket?: SeverityAlerting;
 }
 
 export interface Slo {

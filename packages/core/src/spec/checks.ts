@@ -1,0 +1,39 @@
+/** Checks that need a whole SLO or the whole spec set rather than one YAML node. */
+import { tierCanFire, tierThreshold } from '../math';
+import type { Slo } from '../model/slo';
+import { where, type ParseContext } from './context';
+import type { At } from './reader';
+
+function percent(ratio: number): string {
+  return `${Number((ratio * 100).toPrecision(6))} %`;
+}
+
+/** Warns about tiers that even a full outage cannot trigger (burnRate x (1 - objective) >= 1). */
+export function checkTiersCanFire(slo: Slo, objectiveAt: At): void {
+  for (const tier of slo.alerting.policy.tiers) {
+    if (tierCanFire(tier, slo.objective)) continue;
+    objectiveAt.warn(
+      `tier ${tier.name} (burn rate ${tier.burnRate}) can never fire at objective ${percent(slo.objective)}: ` +
+        `it needs an error ratio of ${Number(tierThreshold(tier, slo.objective).toPrecision(4))}`,
+      'raise the objective, or use AlertWindows with smaller budget fractions or longer windows',
+    );
+  }
+}
+
+/** SLO names become resource and rule names, so they must be unique across the whole set. */
+export function checkDuplicateSloNames(ctx: ParseContext): void {
+  const first = new Map<string, number>();
+  ctx.slos.forEach((slo, i) => {
+    const seen = first.get(slo.name);
+    if (seen === undefined) {
+      first.set(slo.name, i);
+      return;
+    }
+    const earlier = ctx.slos[seen];
+    // Two objectives of one OpenSLO document are named apart already; this is two declarations.
+    ctx.sloNameAt[i].error(
+      `duplicate SLO name "${slo.name}"`,
+      `first defined at ${where(earlier.origin.location)}; SLO names must be unique across all files`,
+    );
+  });
+}
