@@ -1,0 +1,203 @@
+// Typed client for the GoodGreets HTTP API (issue 7). Every call goes to the same origin, so the
+// site makes no third-party requests and works behind a strict CSP (`connect-src 'self'`).
+
+export type CardStatus = 'scheduled' | 'sent' | 'cancelled' | 'failed';
+
+export interface Design {
+  id: string;
+  category: string;
+  title: string;
+  thumbnailUrl: string | null;
+  imageUrl: string | null;
+}
+
+export interface DesignPage {
+  items: Design[];
+  nextCursor: string | null;
+}
+
+export interface DesignStatus extends Partial<Design> {
+  id: string;
+  status: 'processing' | 'ready' | 'rejected' | string;
+  reason?: string;
+}
+
+export interface NewCard {
+  designId: string;
+  recipientName: string;
+  recipientEmail: string;
+  senderName: string;
+  senderEmail: string;
+  sendAt: string;
+  timeZone: string;
+}
+
+export interface CreatedCard {
+  id: string;
+  shareToken: string;
+  ownerToken: string;
+  shareUrl: string;
+}
+
+export interface Message {
+  name: string;
+  message: string;
+  createdAt: string;
+}
+
+export interface SharedCard {
+  design: Design | null;
+  recipientName: string;
+  senderName: string;
+  sendAt: string;
+  timeZone: string;
+  /** The resolved instant (ISO, UTC); preferred over sendAt + timeZone when present. */
+  sendAtUtc?: string;
+  status: CardStatus;
+  messages: Message[];
+}
+
+export interface OwnerCard extends SharedCard {
+  id: string;
+  recipientEmail?: string;
+  senderEmail?: string;
+  shareToken?: string;
+  shareUrl?: string;
+}
+
+export type CardPatch = Partial<Pick<NewCard, 'recipientName' | 'recipientEmail' | 'sendAt' | 'timeZone'>>;
+
+/** A failed call: the API's `{"error":{"code","message","details"}}`, or a network/parse failure. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** Field name -> message, from error.details (several shapes are accepted, see fieldErrors). */
+    readonly fields: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/**
+ * Normalises error.details into field -> message. The API documents `details` loosely, so this
+ * accepts the shapes validators commonly produce: a list of `{path|field|param, message}` (path as a
+ * string, dotted string or array) or an object mapping field -> message(s).
+ */
+export function fieldErrors(details: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  const put = (key: unknown, msg: unknown) => {
+    const field = Array.isArray(key) ? key.filter((k) => typeof k === 'string').join('.') : String(key ?? '');
+    const text = Array.isArray(msg) ? msg.map(String).join(' ') : typeof msg === 'string' ? msg : '';
+    const name = field.replace(/^(body|\$)\.?/, '').replace(/^\//, '');
+    // The API words field messages as "must be ...": start them with a capital for display.
+    if (name && text && !(name in out)) out[name] = text.charAt(0).toUpperCase() + text.slice(1);
+  };
+  if (Array.isArray(details)) {
+    for (const d of details) {
+      if (d && typeof d === 'object') {
+        const o = d as Record<string, unknown>;
+        put(o.path ?? o.field ?? o.param ?? o.name ?? o.instancePath, o.message ?? o.msg);
+      }
+    }
+  } else if (details && typeof details === 'object') {
+    const o = details as Record<string, unknown>;
+    const inner = o.fields ?? o.fieldErrors ?? o.errors;
+    if (inner && typeof inner === 'object') return fieldErrors(inner);
+    for (const [k, v] of Object.entries(o)) {
+      if (typeof v === 'string' || Array.isArray(v)) put(k, v);
+      else if (v && typeof v === 'object' && 'message' in v) put(k, (v as { message: unknown }).message);
+    }
+  }
+  return out;
+}
+
+async function toApiError(res: Response): Promise<ApiError> {
+  let body: unknown = null;
+  try {
+    body = await res.json();
+  } catch {
+    // Not JSON (proxy error page, empty body): fall through to a generic message.
+  }
+  const err = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
+  if (err && typeof err === 'object') {
+    return new ApiError(
+      res.status,
+      String(err.code ?? 'error'),
+      String(err.message ?? `Request failed (${res.status})`),
+      fieldErrors(err.details),
+    );
+  }
+  const message =
+    res.status === 429
+      ? 'Too many requests. Please wait a moment and try again.'
+      : res.status >= 500
+        ? 'The server had a problem. Please try again in a moment.'
+        : `Request failed (${res.status})`;
+  return new ApiError(res.status, 'http_' + res.status, message);
+}
+
+export interface RequestOptions {
+  method?: string;
+  body?: unknown;
+  token?: string;
+  signal?: AbortSignal;
+}
+
+export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  let body: BodyInit | undefined;
+  if (opts.body instanceof FormData) body = opts.body;
+  else if (opts.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(opts.body);
+  }
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let res: Response;
+  try {
+    res = await fetch(path, { method: opts.method ?? 'GET', headers, body, signal: opts.signal });
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') throw e;
+    throw new ApiError(0, 'network', 'Could not reach GoodGreets. Check your connection and try again.');
+  }
+  if (!res.ok) throw await toApiError(res);
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  listDesigns: (category: string, cursor?: string | null, signal?: AbortSignal) => {
+    const q = new URLSearchParams();
+    if (category) q.set('category', category);
+    if (cursor) q.set('cursor', cursor);
+    return request<DesignPage>(`/api/v1/designs?${q}`, { signal });
+  },
+  getDesign: (id: string, signal?: AbortSignal) => request<DesignStatus>(`/api/v1/designs/${enc(id)}`, { signal }),
+  uploadDesign: (form: FormData) => request<DesignStatus>('/api/v1/designs', { method: 'POST', body: form }),
+  createCard: (card: NewCard) => request<CreatedCard>('/api/v1/cards', { method: 'POST', body: card }),
+  getShared: (shareToken: string, signal?: AbortSignal) =>
+    request<SharedCard>(`/api/v1/shared/${enc(shareToken)}`, { signal }),
+  addMessage: (shareToken: string, msg: { name: string; message: string }) =>
+    request<Message>(`/api/v1/shared/${enc(shareToken)}/messages`, { method: 'POST', body: msg }),
+  getCard: (id: string, token: string, signal?: AbortSignal) =>
+    request<OwnerCard>(`/api/v1/cards/${enc(id)}`, { token, signal }),
+  updateCard: (id: string, token: string, patch: CardPatch) =>
+    request<OwnerCard>(`/api/v1/cards/${enc(id)}`, { method: 'PATCH', body: patch, token }),
+  cancelCard: (id: string, token: string) => request<unknown>(`/api/v1/cards/${enc(id)}`, { method: 'DELETE', token }),
+};
+
+/** Human message for any thrown value (ApiError or not). */
+export function errorText(e: unknown): string {
+  if (e instanceof ApiError) return e.message;
+  return 'Something went wrong. Please try again.';
+}
+
+// The API's public card statuses ("sending" is shown to clients as "sent").
+export const isSent = (s: CardStatus) => s === 'sent';
+export const isCancelled = (s: CardStatus) => s === 'cancelled';
+export const isOpen = (s: CardStatus) => s === 'scheduled';

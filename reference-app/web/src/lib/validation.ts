@@ -1,0 +1,128 @@
+// Client-side checks that mirror the API's rules (issue 7), so people see problems before a round
+// trip. The API stays the authority: its field errors are shown in the same places.
+import { addMonths, isValidTimeZone, parseWall, wallAt, wallToInstant } from './zoned';
+
+export const LIMITS = {
+  personName: 32,
+  signerName: 32,
+  message: 1000,
+  email: 254,
+  maxMonthsAhead: 3,
+  uploadBytes: 12 * 1024 * 1024,
+  uploadTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/avif'] as readonly string[],
+};
+
+export type Errors = Record<string, string>;
+
+// Deliberately simple: one @, no spaces, a dot in the domain. Mailbox existence is the mailer's job.
+const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]{2,}$/;
+// The API stores plain text only and refuses anything that looks like markup, entities or a
+// javascript: URL, control characters and bidi overrides (reference-app/api/src/domain/text.ts).
+const TAG_LIKE = /<\s*[a-zA-Z!/?]|&#?[a-zA-Z0-9]+;|javascript:/i;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/;
+
+function textProblem(v: string, label: string, singleLine: boolean): string | null {
+  if (CONTROL.test(v)) return `${label} cannot contain control characters.`;
+  if (singleLine && v.includes('\n')) return `${label} must be a single line.`;
+  if (TAG_LIKE.test(v)) return `${label} must be plain text (no HTML, entities or scripts).`;
+  return null;
+}
+
+export function checkName(value: string, label: string, max: number): string | null {
+  const v = value.trim();
+  if (!v) return `${label} is required.`;
+  if ([...v].length > max) return `${label} must be at most ${max} characters.`;
+  return textProblem(v, label, true);
+}
+
+export function checkEmail(value: string, label: string): string | null {
+  const v = value.trim();
+  if (!v) return `${label} is required.`;
+  if (v.length > LIMITS.email || !EMAIL.test(v)) return `${label} is not a valid email address.`;
+  return null;
+}
+
+/**
+ * sendAt ("YYYY-MM-DDTHH:mm") in `timeZone` must exist, be in the future and at most three
+ * calendar months ahead of now (measured in that zone).
+ */
+export function checkSendAt(sendAt: string, timeZone: string, now = Date.now()): Errors {
+  const errors: Errors = {};
+  if (!timeZone || !isValidTimeZone(timeZone)) {
+    errors.timeZone = 'Choose a valid time zone.';
+    return errors;
+  }
+  const wall = parseWall(sendAt);
+  if (!wall) {
+    errors.sendAt = 'Choose a date and a time.';
+    return errors;
+  }
+  const at = wallToInstant(wall, timeZone);
+  if (at === null) {
+    errors.sendAt = 'That time does not exist in this time zone (clocks jump forward). Pick another time.';
+    return errors;
+  }
+  if (at <= now) {
+    errors.sendAt = 'The send time must be in the future.';
+    return errors;
+  }
+  const nowWall = wallAt(now, timeZone);
+  const limitWall = addMonths(nowWall, LIMITS.maxMonthsAhead);
+  const limit = wallToInstant(limitWall, timeZone) ?? now + LIMITS.maxMonthsAhead * 31 * 86_400_000;
+  if (at > limit) errors.sendAt = `The send time must be within ${LIMITS.maxMonthsAhead} months from now.`;
+  return errors;
+}
+
+export interface CardForm {
+  designId: string;
+  recipientName: string;
+  recipientEmail: string;
+  senderName: string;
+  senderEmail: string;
+  sendAt: string;
+  timeZone: string;
+}
+
+export function validatePeople(f: Pick<CardForm, 'recipientName' | 'recipientEmail' | 'senderName' | 'senderEmail'>) {
+  const errors: Errors = {};
+  const add = (k: string, e: string | null) => {
+    if (e) errors[k] = e;
+  };
+  add('recipientName', checkName(f.recipientName, "Recipient's name", LIMITS.personName));
+  add('recipientEmail', checkEmail(f.recipientEmail, "Recipient's email"));
+  add('senderName', checkName(f.senderName, 'Your name', LIMITS.personName));
+  add('senderEmail', checkEmail(f.senderEmail, 'Your email'));
+  return errors;
+}
+
+export function validateCard(f: CardForm, now = Date.now()): Errors {
+  const errors: Errors = { ...validatePeople(f), ...checkSendAt(f.sendAt, f.timeZone, now) };
+  if (!f.designId) errors.designId = 'Choose a design.';
+  return errors;
+}
+
+export function validateMessage(m: { name: string; message: string }): Errors {
+  const errors: Errors = {};
+  const nameErr = checkName(m.name, 'Your name', LIMITS.signerName);
+  if (nameErr) errors.name = nameErr;
+  const text = m.message.trim();
+  if (!text) errors.message = 'Write a message.';
+  else if ([...text].length > LIMITS.message) errors.message = `Messages are limited to ${LIMITS.message} characters.`;
+  else {
+    const problem = textProblem(text, 'Your message', false);
+    if (problem) errors.message = problem;
+  }
+  return errors;
+}
+
+export function validateUpload(file: File | null, category: string): Errors {
+  const errors: Errors = {};
+  if (!file) errors.file = 'Choose a picture.';
+  else if (!LIMITS.uploadTypes.includes(file.type)) errors.file = 'Use a JPEG, PNG, WebP, GIF or AVIF picture.';
+  else if (file.size > LIMITS.uploadBytes)
+    errors.file = `That file is ${(file.size / 1048576).toFixed(1)} MB; the limit is ${LIMITS.uploadBytes / 1048576} MB.`;
+  else if (file.size === 0) errors.file = 'That file is empty.';
+  if (!category) errors.category = 'Choose a category.';
+  return errors;
+}

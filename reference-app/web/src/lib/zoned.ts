@@ -1,0 +1,175 @@
+// Wall-clock time in an IANA zone <-> instants, with Intl only (no time-zone database shipped).
+// The API takes sendAt as local time plus a zone, so the site must know when that moment really
+// is (countdown, "that's 14:00 your time") and spot times that do not exist (DST gaps).
+
+export interface Wall {
+  year: number;
+  month: number; // 1-12
+  day: number;
+  hour: number;
+  minute: number;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function partsFormatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+  if (!timeZone) return false;
+  try {
+    partsFormatter(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function browserTimeZone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  } catch {
+    return 'UTC';
+  }
+}
+
+/** The wall clock in `timeZone` at instant `ms`. */
+export function wallAt(ms: number, timeZone: string): Wall & { second: number } {
+  const p: Record<string, number> = {};
+  for (const part of partsFormatter(timeZone).formatToParts(new Date(ms))) {
+    if (part.type !== 'literal') p[part.type] = Number(part.value);
+  }
+  return { year: p.year, month: p.month, day: p.day, hour: p.hour % 24, minute: p.minute, second: p.second };
+}
+
+function wallToUtcMs(w: Wall, second = 0): number {
+  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, second);
+}
+
+/** Offset of the zone from UTC at instant `ms`, in milliseconds. */
+function offsetAt(ms: number, timeZone: string): number {
+  const w = wallAt(ms, timeZone);
+  return wallToUtcMs(w, w.second) - (ms - (((ms % 1000) + 1000) % 1000));
+}
+
+/** Parses "YYYY-MM-DDTHH:mm[:ss]" (the API's sendAt format). */
+export function parseWall(s: string): Wall | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(s);
+  if (!m) return null;
+  const w = { year: +m[1], month: +m[2], day: +m[3], hour: +m[4], minute: +m[5] };
+  const d = new Date(Date.UTC(w.year, w.month - 1, w.day));
+  if (d.getUTCMonth() !== w.month - 1 || d.getUTCDate() !== w.day || w.hour > 23 || w.minute > 59) return null;
+  return w;
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+export function formatWall(w: Wall): string {
+  return `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}T${pad(w.hour)}:${pad(w.minute)}`;
+}
+
+/**
+ * The instant at which the wall clock in `timeZone` shows `w`, or null when that wall time does
+ * not exist there (skipped by a daylight-saving jump). For repeated times (autumn) the earlier
+ * instant is returned.
+ */
+export function wallToInstant(w: Wall, timeZone: string): number | null {
+  const guess = wallToUtcMs(w);
+  const candidates = new Set<number>();
+  for (const probe of [guess - 86_400_000, guess, guess + 86_400_000]) {
+    candidates.add(guess - offsetAt(probe, timeZone));
+  }
+  const matches = [...candidates]
+    .filter((ms) => {
+      const back = wallAt(ms, timeZone);
+      return (
+        back.year === w.year &&
+        back.month === w.month &&
+        back.day === w.day &&
+        back.hour === w.hour &&
+        back.minute === w.minute
+      );
+    })
+    .sort((a, b) => a - b);
+  return matches.length ? matches[0] : null;
+}
+
+/**
+ * The instant a sendAt value from the API denotes: an ISO instant (with Z or an offset) as is,
+ * a bare local time in the card's zone.
+ */
+export function sendAtInstant(sendAt: string, timeZone: string): number | null {
+  if (/[zZ]$|[+-]\d{2}:?\d{2}$/.test(sendAt)) {
+    const ms = Date.parse(sendAt);
+    return Number.isNaN(ms) ? null : ms;
+  }
+  const w = parseWall(sendAt.replace(' ', 'T').slice(0, 19));
+  return w && isValidTimeZone(timeZone) ? wallToInstant(w, timeZone) : null;
+}
+
+/** "Tuesday 3 December 2026 at 09:00" for an instant, shown in `timeZone`. */
+export function describeInstant(ms: number, timeZone: string, locale?: string): string {
+  const date = new Intl.DateTimeFormat(locale, {
+    timeZone,
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  }).format(ms);
+  const time = new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit' }).format(ms);
+  return `${date} at ${time}`;
+}
+
+/** Short zone name such as "CET" or "GMT+1" for display next to a time. */
+export function zoneAbbreviation(ms: number, timeZone: string, locale?: string): string {
+  const part = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'short' })
+    .formatToParts(ms)
+    .find((p) => p.type === 'timeZoneName');
+  return part?.value ?? timeZone;
+}
+
+/** Adds calendar months to a wall date, clamping the day (31 Jan + 1 month = 28/29 Feb). */
+export function addMonths(w: Wall, months: number): Wall {
+  const first = new Date(Date.UTC(w.year, w.month - 1 + months, 1));
+  const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
+  return { ...w, year: first.getUTCFullYear(), month: first.getUTCMonth() + 1, day: Math.min(w.day, last) };
+}
+
+/** All IANA zones the browser knows, with the given zone guaranteed present. */
+export function timeZoneList(include: string): string[] {
+  let zones: string[] = [];
+  try {
+    zones = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
+  } catch {
+    zones = [];
+  }
+  const set = new Set(zones.length ? zones : ['UTC']);
+  if (include) set.add(include);
+  return [...set].sort();
+}
+
+/** Days/hours/minutes/seconds until `target` from `now` (never negative). */
+export function countdownParts(target: number, now: number) {
+  let s = Math.max(0, Math.floor((target - now) / 1000));
+  const days = Math.floor(s / 86400);
+  s -= days * 86400;
+  const hours = Math.floor(s / 3600);
+  s -= hours * 3600;
+  const minutes = Math.floor(s / 60);
+  return { days, hours, minutes, seconds: s - minutes * 60, done: target <= now };
+}

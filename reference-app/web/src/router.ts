@@ -1,0 +1,55 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import GalleryView from './views/GalleryView.vue';
+
+// The gallery is the landing page and ships in the entry chunk; every other page is a lazy chunk
+// so a signer opening a share link downloads only what the sign page needs.
+export const routes: RouteRecordRaw[] = [
+  { path: '/', name: 'gallery', component: GalleryView, meta: { title: 'Choose a design' } },
+  {
+    path: '/create',
+    name: 'create',
+    component: () => import('./views/CreateCardView.vue'),
+    meta: { title: 'Create a card' },
+  },
+  {
+    path: '/cards/:id/share',
+    name: 'share',
+    component: () => import('./views/ShareView.vue'),
+    meta: { title: 'Share your card' },
+  },
+  {
+    path: '/cards/:id/manage',
+    name: 'owner',
+    component: () => import('./views/OwnerView.vue'),
+    meta: { title: 'Manage your card' },
+  },
+  {
+    path: '/s/:token',
+    name: 'sign',
+    component: () => import('./views/SignView.vue'),
+    meta: { title: 'Sign the card' },
+  },
+  {
+    path: '/upload',
+    name: 'upload',
+    component: () => import('./views/UploadView.vue'),
+    meta: { title: 'Upload a design' },
+  },
+  {
+    path: '/:pathMatch(.*)*',
+    name: 'not-found',
+    component: () => import('./views/NotFoundView.vue'),
+    meta: { title: 'Page not found' },
+  },
+];
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes,
+  scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+});
+
+router.afterEach((to) => {
+  const title = typeof to.meta.title === 'string' ? to.meta.title : '';
+  document.title = title ? `${title} · GoodGreets` : 'GoodGreets';
+});

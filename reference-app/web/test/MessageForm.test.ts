@@ -1,0 +1,94 @@
+import { mount } from '@vue/test-utils';
+import MessageForm from '../src/components/MessageForm.vue';
+import { ApiError } from '../src/lib/api';
+import { settle } from './helpers';
+
+function setup(submit = jest.fn(async () => undefined)) {
+  const w = mount(MessageForm, { props: { submit }, attachTo: document.body });
+  return { w, submit };
+}
+
+describe('MessageForm', () => {
+  afterEach(() => (document.body.innerHTML = ''));
+
+  it('shows errors next to the fields and does not preview invalid input', async () => {
+    const { w, submit } = setup();
+    await w.find('#signer-name').setValue('x'.repeat(40));
+    await w.find('form').trigger('submit');
+    expect(w.find('#signer-name-error').text()).toMatch(/32/);
+    expect(w.find('#signer-message-error').text()).toMatch(/Write a message/);
+    expect(w.find('#signer-name').attributes('aria-invalid')).toBe('true');
+    expect(w.find('#signer-name').attributes('aria-describedby')).toContain('signer-name-error');
+    expect(w.find('[data-testid=message-preview]').exists()).toBe(false);
+    expect(submit).not.toHaveBeenCalled();
+  });
+
+  it('previews, then confirms with trimmed values', async () => {
+    const { w, submit } = setup();
+    await w.find('#signer-name').setValue('  Zoë ');
+    await w.find('#signer-message').setValue('Happy birthday!\n5 < 6 & 7 > 2  ');
+    await w.find('form').trigger('submit');
+    const preview = w.find('[data-testid=message-preview]');
+    expect(preview.find('.message-text').text()).toBe('Happy birthday!\n5 < 6 & 7 > 2');
+    expect(submit).not.toHaveBeenCalled();
+    await w.find('form').trigger('submit');
+    await settle();
+    expect(submit).toHaveBeenCalledWith({ name: 'Zoë', message: 'Happy birthday!\n5 < 6 & 7 > 2' });
+    expect(w.emitted('sent')).toHaveLength(1);
+    expect((w.find('#signer-message').element as HTMLTextAreaElement).value).toBe('');
+  });
+
+  it('refuses markup the way the API does, before any request', async () => {
+    const { w, submit } = setup();
+    await w.find('#signer-name').setValue('Zoë');
+    await w.find('#signer-message').setValue('<script>alert(1)</script>');
+    await w.find('form').trigger('submit');
+    expect(w.find('#signer-message-error').text()).toMatch(/plain text/);
+    await w.find('#signer-message').setValue('Tom &amp; Jerry');
+    await w.find('form').trigger('submit');
+    expect(w.find('#signer-message-error').text()).toMatch(/plain text/);
+    expect(submit).not.toHaveBeenCalled();
+  });
+
+  it('can go back from the preview to edit', async () => {
+    const { w } = setup();
+    await w.find('#signer-name').setValue('Zoë');
+    await w.find('#signer-message').setValue('Hi');
+    await w.find('form').trigger('submit');
+    await w
+      .findAll('button')
+      .find((b) => b.text() === 'Edit')!
+      .trigger('click');
+    expect((w.find('#signer-message').element as HTMLTextAreaElement).value).toBe('Hi');
+  });
+
+  it('puts API field errors back next to the field', async () => {
+    const submit = jest.fn(async () => {
+      throw new ApiError(400, 'validation_failed', 'Your message could not be added', {
+        message: 'Links are not allowed',
+      });
+    });
+    const { w } = setup(submit);
+    await w.find('#signer-name').setValue('Zoë');
+    await w.find('#signer-message').setValue('see http://spam');
+    await w.find('form').trigger('submit');
+    await w.find('form').trigger('submit');
+    await settle();
+    expect(w.find('[data-testid=message-form-error]').text()).toBe('Your message could not be added');
+    expect(w.find('#signer-message-error').text()).toBe('Links are not allowed');
+  });
+
+  it('reports a card that was sent meanwhile (409) without losing the text', async () => {
+    const submit = jest.fn(async () => {
+      throw new ApiError(409, 'card_sent', 'This card was already sent.');
+    });
+    const { w } = setup(submit);
+    await w.find('#signer-name').setValue('Zoë');
+    await w.find('#signer-message').setValue('Too late?');
+    await w.find('form').trigger('submit');
+    await w.find('form').trigger('submit');
+    await settle();
+    expect(w.find('[role=alert]').text()).toBe('This card was already sent.');
+    expect(w.find('[data-testid=message-preview]').text()).toContain('Too late?');
+  });
+});

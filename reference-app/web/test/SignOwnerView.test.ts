@@ -1,0 +1,166 @@
+import { flushPromises, mount } from '@vue/test-utils';
+import App from '../src/App.vue';
+import { rememberUpload } from '../src/lib/myUploads';
+import { apiError, design, jsonBody, mockFetch, settle, testRouter, type Handler } from './helpers';
+
+const SHARE = 's'.repeat(43);
+const OWNER = 'o'.repeat(43);
+const inAWeek = new Date(Date.now() + 7 * 86_400_000);
+
+function sharedCard(status: string, messages = [{ name: 'Ann', message: 'Hi!', createdAt: '2026-11-30T10:00:00Z' }]) {
+  return {
+    design: design('d1', 'Balloons'),
+    recipientName: 'Ada',
+    senderName: 'Bob',
+    sendAt: '2026-12-24T09:00:00',
+    timeZone: 'Europe/Paris',
+    sendAtUtc: inAWeek.toISOString(),
+    status,
+    messages,
+  };
+}
+
+async function mountAt(path: string, handler: Handler) {
+  const calls = mockFetch(handler);
+  const router = testRouter(path);
+  await router.isReady();
+  const w = mount(App, { global: { plugins: [router] }, attachTo: document.body });
+  await flushPromises();
+  await settle();
+  return { w, calls, router };
+}
+
+afterEach(() => (document.body.innerHTML = ''));
+
+describe('sign page', () => {
+  it('shows the countdown, and adds a message after preview and confirm', async () => {
+    let messages = sharedCard('scheduled').messages;
+    const { w, calls } = await mountAt(`/s/${SHARE}`, (method, _url, init) => {
+      if (method === 'POST') {
+        messages = [
+          ...messages,
+          { ...(JSON.parse(String(init.body)) as { name: string; message: string }), createdAt: '' },
+        ];
+        return { status: 201, body: messages.at(-1) };
+      }
+      return { body: sharedCard('scheduled', messages) };
+    });
+    expect(calls[0].url).toBe(`/api/v1/shared/${SHARE}`);
+    expect(w.find('h1').text()).toBe('A card for Ada');
+    expect(w.find('[role=timer]').text()).toMatch(/0[67]\s*days/);
+    await w.find('#signer-name').setValue('Zoë');
+    await w.find('#signer-message').setValue('Congratulations!');
+    await w.find('form.message-form').trigger('submit');
+    await w.find('form.message-form').trigger('submit');
+    await flushPromises();
+    await settle();
+    expect(jsonBody(calls.find((c) => c.method === 'POST')!)).toEqual({ name: 'Zoë', message: 'Congratulations!' });
+    expect(w.find('.card3d').classes()).toContain('flipped');
+    expect(w.findAll('.card-back .message-name').map((n) => n.text())).toEqual(['— Ann', '— Zoë']);
+    expect(w.text()).toContain('Your message is on the card');
+  });
+
+  it('is read-only once the card was sent', async () => {
+    const { w } = await mountAt(`/s/${SHARE}`, () => ({ body: sharedCard('sent') }));
+    expect(w.find('[data-testid=card-sent]').text()).toMatch(/This card was sent/);
+    expect(w.find('form.message-form').exists()).toBe(false);
+    expect(w.find('[role=timer]').exists()).toBe(false);
+  });
+
+  it('explains an unknown link', async () => {
+    const { w } = await mountAt(`/s/${SHARE}`, () => apiError(404, 'not_found', 'card not found'));
+    expect(w.find('[role=alert]').text()).toMatch(/could not find this card/);
+  });
+});
+
+describe('owner page', () => {
+  const ownerCard = (status = 'scheduled') => ({
+    ...sharedCard(status),
+    id: 'c1',
+    recipientEmail: 'ada@example.com',
+    senderEmail: 'bob@example.com',
+    shareUrl: `http://localhost:8080/s/${SHARE}`,
+  });
+
+  it('authenticates with the token from the fragment and reschedules', async () => {
+    const { w, calls } = await mountAt(`/cards/c1/manage#token=${OWNER}`, (method, _u, init) =>
+      method === 'PATCH'
+        ? { body: { ...ownerCard(), ...(JSON.parse(String(init.body)) as object) } }
+        : { body: ownerCard() },
+    );
+    expect(calls[0].url).toBe('/api/v1/cards/c1');
+    expect((calls[0].init.headers as Record<string, string>).authorization).toBe(`Bearer ${OWNER}`);
+    expect(w.find('[data-testid=owner-status]').text()).toBe('Scheduled');
+    expect(w.find('#owner-share-link').element).toHaveProperty('value', `http://localhost:8080/s/${SHARE}`);
+    expect(w.find('#resched-zone').element).toHaveProperty('value', 'Europe/Paris');
+    await w.find('#resched-time').setValue('10:30');
+    await w.find('form[aria-labelledby=resched-title]').trigger('submit');
+    await flushPromises();
+    const patch = calls.find((c) => c.method === 'PATCH')!;
+    expect(jsonBody(patch)).toEqual({ sendAt: '2026-12-24T10:30', timeZone: 'Europe/Paris' });
+    expect(w.find('[data-testid=owner-notice]').text()).toMatch(/rescheduled/);
+  });
+
+  it('changes the recipient, showing API errors next to the field', async () => {
+    const { w } = await mountAt(`/cards/c1/manage#token=${OWNER}`, (method) =>
+      method === 'PATCH'
+        ? apiError(400, 'validation_failed', 'invalid request', [
+            { path: 'recipientEmail', message: 'must be a valid email address' },
+          ])
+        : { body: ownerCard() },
+    );
+    await w.find('#owner-recipientEmail').setValue('ada@exam ple.com');
+    await w.find('form[aria-labelledby=recip-title]').trigger('submit');
+    expect(w.find('#owner-recipientEmail-error').text()).toMatch(/not a valid email/);
+    await w.find('#owner-recipientEmail').setValue('ada@localhost.invalid');
+    await w.find('form[aria-labelledby=recip-title]').trigger('submit');
+    await flushPromises();
+    expect(w.find('#owner-recipientEmail-error').text()).toBe('Must be a valid email address');
+  });
+
+  it('cancels after a confirmation', async () => {
+    let cancelled = false;
+    const { w, calls } = await mountAt(`/cards/c1/manage#token=${OWNER}`, (method) => {
+      if (method === 'DELETE') {
+        cancelled = true;
+        return { status: 204 };
+      }
+      return { body: ownerCard(cancelled ? 'cancelled' : 'scheduled') };
+    });
+    await w.find('.danger-zone button').trigger('click');
+    expect(calls.some((c) => c.method === 'DELETE')).toBe(false);
+    await w
+      .findAll('.danger-zone button')
+      .find((b) => b.text().startsWith('Yes'))!
+      .trigger('click');
+    await flushPromises();
+    await settle();
+    expect(calls.filter((c) => c.method === 'DELETE')).toHaveLength(1);
+    expect(w.find('[data-testid=owner-status]').text()).toBe('Cancelled');
+    expect(w.find('.danger-zone').exists()).toBe(false);
+  });
+
+  it('refuses to call the API without a token and explains a wrong one', async () => {
+    const first = await mountAt('/cards/c1/manage', () => ({ body: ownerCard() }));
+    expect(first.calls).toHaveLength(0);
+    expect(first.w.find('[role=alert]').text()).toMatch(/incomplete/);
+    document.body.innerHTML = '';
+    const second = await mountAt(`/cards/c1/manage#token=${OWNER}`, () => apiError(404, 'not_found', 'card not found'));
+    expect(second.w.find('[role=alert]').text()).toMatch(/not valid/);
+  });
+});
+
+describe('uploads tab', () => {
+  it('lists the ready designs uploaded from this browser and forgets deleted ones', async () => {
+    localStorage.clear();
+    rememberUpload('gone');
+    rememberUpload('mine');
+    const { w } = await mountAt('/?category=uploads', (_m, url) =>
+      url === '/api/v1/designs/mine'
+        ? { body: { ...design('mine', 'Birthday upload'), status: 'ready', visibility: 'private' } }
+        : apiError(404, 'not_found', 'design not found'),
+    );
+    expect(w.findAll('a.design-tile').map((a) => a.attributes('data-design-id'))).toEqual(['mine']);
+    expect(localStorage.getItem('goodgreets.uploads')).toBe('["mine"]');
+  });
+});

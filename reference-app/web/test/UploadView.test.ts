@@ -1,0 +1,138 @@
+import { flushPromises, mount } from '@vue/test-utils';
+import { defineComponent, h } from 'vue';
+import UploadView from '../src/views/UploadView.vue';
+import { LIMITS } from '../src/lib/validation';
+import { apiError, mockFetch, testRouter, type Handler } from './helpers';
+
+// The real CAPTCHA widget needs Web Workers and WebCrypto; here a stub "solves" it at once. The
+// real widget is exercised by the end-to-end suite in Chromium.
+const resets = jest.fn();
+const CaptchaStub = defineComponent({
+  props: { modelValue: String, error: String },
+  emits: ['update:modelValue'],
+  setup(props, { emit, expose }) {
+    expose({ reset: () => (resets(), emit('update:modelValue', '')) });
+    return () =>
+      h(
+        'button',
+        { type: 'button', class: 'captcha-stub', onClick: () => emit('update:modelValue', 'solved-payload') },
+        props.error ?? 'solve',
+      );
+  },
+});
+
+function file(name: string, type: string, size: number) {
+  return new File([new Uint8Array(size)], name, { type });
+}
+
+async function setup(handler: Handler) {
+  const calls = mockFetch(handler);
+  const router = testRouter('/upload');
+  await router.isReady();
+  const w = mount(UploadView, { global: { plugins: [router], stubs: { CaptchaField: CaptchaStub } } });
+  return { w, calls };
+}
+
+async function pick(w: ReturnType<typeof mount>, f: File) {
+  const input = w.find('#upload-file');
+  Object.defineProperty(input.element, 'files', { value: [f], configurable: true });
+  await input.trigger('change');
+}
+
+beforeAll(() => {
+  URL.createObjectURL = jest.fn(() => 'blob:preview-1');
+  URL.revokeObjectURL = jest.fn();
+});
+afterEach(() => jest.useRealTimers());
+
+describe('upload page', () => {
+  it('checks type and size before uploading anything', async () => {
+    const { w, calls } = await setup(() => ({ status: 500 }));
+    await pick(w, file('virus.svg', 'image/svg+xml', 100));
+    expect(w.find('#upload-file-error').text()).toMatch(/JPEG, PNG, WebP, GIF or AVIF/);
+    expect(w.find('[data-testid=upload-preview]').exists()).toBe(false);
+    await pick(w, file('huge.jpg', 'image/jpeg', LIMITS.uploadBytes + 1));
+    expect(w.find('#upload-file-error').text()).toMatch(/limit is 12 MB/);
+    await w.find('form').trigger('submit');
+    expect(w.find('#upload-category-error').text()).toMatch(/category/);
+    expect(w.find('.captcha-stub').text()).toMatch(/anti-spam/);
+    expect(calls).toHaveLength(0);
+  });
+
+  it('previews, uploads with the CAPTCHA and polls until the design is ready', async () => {
+    jest.useFakeTimers();
+    let polls = 0;
+    const { w, calls } = await setup((method, url) => {
+      if (method === 'POST') return { status: 202, body: { id: 'up-1', status: 'processing' } };
+      if (url === '/api/v1/designs/up-1')
+        return ++polls < 3
+          ? { body: { id: 'up-1', status: 'processing' } }
+          : {
+              body: {
+                id: 'up-1',
+                status: 'ready',
+                title: 'My cat',
+                thumbnailUrl: '/media/up-1-thumb.webp',
+                imageUrl: '/media/up-1.webp',
+                category: 'birthday',
+              },
+            };
+      return { status: 404 };
+    });
+    await pick(w, file('cat.png', 'image/png', 2048));
+    expect(w.find('[data-testid=upload-preview]').attributes('src')).toBe('blob:preview-1');
+    await w.find('#upload-category').setValue('Birthday');
+    await w.find('input[value=private]').setValue(true);
+    await w.find('.captcha-stub').trigger('click');
+    await w.find('form').trigger('submit');
+    await flushPromises();
+
+    const post = calls[0];
+    expect(post.method).toBe('POST');
+    const form = post.init.body as FormData;
+    expect(form.get('category')).toBe('Birthday');
+    expect(form.get('visibility')).toBe('private');
+    expect(form.get('captcha')).toBe('solved-payload');
+    expect((form.get('file') as File).name).toBe('cat.png');
+    expect(w.text()).toContain('Processing your picture');
+
+    for (let i = 0; i < 3; i++) await jest.advanceTimersByTimeAsync(1000);
+    await flushPromises();
+    expect(polls).toBe(3);
+    expect(w.find('[data-testid=upload-thumbnail]').attributes('src')).toBe('/media/up-1-thumb.webp');
+    expect(w.text()).toContain('It is private');
+    expect(w.find('a.btn-primary').attributes('href')).toBe('/create?design=up-1');
+  });
+
+  it('shows the rejection reason', async () => {
+    jest.useFakeTimers();
+    const { w } = await setup((method) =>
+      method === 'POST'
+        ? { status: 202, body: { id: 'up-2', status: 'processing' } }
+        : { body: { id: 'up-2', status: 'rejected', reason: 'The image is larger than 40 megapixels.' } },
+    );
+    await pick(w, file('big.jpg', 'image/jpeg', 10));
+    await w.find('#upload-category').setValue('Wedding');
+    await w.find('.captcha-stub').trigger('click');
+    await w.find('form').trigger('submit');
+    await flushPromises();
+    await jest.advanceTimersByTimeAsync(1000);
+    await flushPromises();
+    expect(w.find('[data-testid=upload-rejected]').text()).toBe('The image is larger than 40 megapixels.');
+  });
+
+  it('shows a refused CAPTCHA next to it and asks for a fresh solution', async () => {
+    resets.mockClear();
+    const { w } = await setup(() =>
+      apiError(403, 'captcha_replayed', 'this CAPTCHA solution was already used; solve a new one'),
+    );
+    await pick(w, file('a.webp', 'image/webp', 10));
+    await w.find('#upload-category').setValue('Thank you');
+    await w.find('.captcha-stub').trigger('click');
+    await w.find('form').trigger('submit');
+    await flushPromises();
+    expect(w.find('[data-testid=upload-error]').text()).toMatch(/already used/);
+    expect(w.find('.captcha-stub').text()).toBe('this CAPTCHA solution was already used; solve a new one');
+    expect(resets).toHaveBeenCalledTimes(1);
+  });
+});

@@ -1,0 +1,106 @@
+import { checkSendAt, validateCard, validateMessage, validateUpload, LIMITS } from '../src/lib/validation';
+import { addMonths, countdownParts, parseWall, sendAtInstant, wallAt, wallToInstant } from '../src/lib/zoned';
+import { fromSendAt, toSendAt } from '../src/lib/when';
+
+describe('wall time in a zone', () => {
+  it('converts wall time to the instant, across zones and seasons', () => {
+    expect(wallToInstant(parseWall('2026-07-01T09:00')!, 'Europe/Paris')).toBe(Date.parse('2026-07-01T07:00:00Z'));
+    expect(wallToInstant(parseWall('2026-12-01T09:00')!, 'Europe/Paris')).toBe(Date.parse('2026-12-01T08:00:00Z'));
+    expect(wallToInstant(parseWall('2026-12-01T09:00')!, 'America/New_York')).toBe(Date.parse('2026-12-01T14:00:00Z'));
+    expect(wallToInstant(parseWall('2026-12-01T09:00')!, 'Asia/Kolkata')).toBe(Date.parse('2026-12-01T03:30:00Z'));
+  });
+
+  it('finds no instant for a time skipped by the spring-forward jump', () => {
+    expect(wallToInstant(parseWall('2026-03-29T02:30')!, 'Europe/Berlin')).toBeNull();
+    expect(wallToInstant(parseWall('2026-03-08T02:30')!, 'America/New_York')).toBeNull();
+  });
+
+  it('picks the first of the two instants of a repeated autumn time', () => {
+    expect(wallToInstant(parseWall('2026-10-25T02:30')!, 'Europe/Berlin')).toBe(Date.parse('2026-10-25T00:30:00Z'));
+  });
+
+  it('round-trips through wallAt', () => {
+    const ms = Date.parse('2027-01-15T23:45:00Z');
+    expect(wallAt(ms, 'Australia/Sydney')).toMatchObject({ year: 2027, month: 1, day: 16, hour: 10, minute: 45 });
+  });
+
+  it('rejects impossible calendar dates and reads API sendAt values', () => {
+    expect(parseWall('2026-02-30T10:00')).toBeNull();
+    expect(parseWall('2026-02-10T24:00')).toBeNull();
+    expect(sendAtInstant('2026-07-01T09:00:00', 'Europe/Paris')).toBe(Date.parse('2026-07-01T07:00:00Z'));
+    expect(sendAtInstant('2026-07-01T07:00:00.000Z', 'Europe/Paris')).toBe(Date.parse('2026-07-01T07:00:00Z'));
+    expect(fromSendAt('2026-07-01T07:00:00Z', 'Europe/Paris')).toEqual({
+      date: '2026-07-01',
+      time: '09:00',
+      timeZone: 'Europe/Paris',
+    });
+    expect(toSendAt({ date: '2026-07-01', time: '09:05', timeZone: 'UTC' })).toBe('2026-07-01T09:05');
+  });
+
+  it('adds calendar months with day clamping and counts down', () => {
+    expect(addMonths({ year: 2026, month: 11, day: 30, hour: 1, minute: 2 }, 3)).toMatchObject({
+      year: 2027,
+      month: 2,
+      day: 28,
+    });
+    expect(countdownParts(90_061_000, 0)).toEqual({ days: 1, hours: 1, minutes: 1, seconds: 1, done: false });
+    expect(countdownParts(0, 5).done).toBe(true);
+  });
+});
+
+describe('validation mirrors the API', () => {
+  const now = Date.parse('2026-11-30T12:00:00Z');
+
+  it('wants sendAt in the future, within 3 months, existing, in a real zone', () => {
+    expect(checkSendAt('2026-11-30T11:00', 'UTC', now).sendAt).toMatch(/future/);
+    expect(checkSendAt('2026-12-01T09:00', 'UTC', now)).toEqual({});
+    expect(checkSendAt('2027-02-28T11:55', 'UTC', now)).toEqual({});
+    expect(checkSendAt('2027-03-01T09:00', 'UTC', now).sendAt).toMatch(/3 months/);
+    expect(checkSendAt('2027-03-28T02:30', 'Europe/Berlin', now).sendAt).toMatch(/3 months|does not exist/);
+    expect(checkSendAt('2026-12-01T09:00', 'Mars/Olympus', now).timeZone).toBeDefined();
+    expect(checkSendAt('2026-12-01', 'UTC', now).sendAt).toBeDefined();
+  });
+
+  it('checks names and emails the way the API does', () => {
+    const ok = {
+      designId: 'd1',
+      recipientName: 'Ada',
+      recipientEmail: 'ada@example.com',
+      senderName: 'Bob',
+      senderEmail: 'bob@example.org',
+      sendAt: '2026-12-24T09:00',
+      timeZone: 'Europe/London',
+    };
+    expect(validateCard(ok, now)).toEqual({});
+    const bad = validateCard(
+      {
+        ...ok,
+        recipientName: ' ',
+        recipientEmail: 'ada@',
+        senderName: '<b>Bob</b>',
+        senderEmail: 'x'.repeat(250) + '@a.io',
+        designId: '',
+      },
+      now,
+    );
+    expect(Object.keys(bad).sort()).toEqual([
+      'designId',
+      'recipientEmail',
+      'recipientName',
+      'senderEmail',
+      'senderName',
+    ]);
+    expect(validateMessage({ name: 'x'.repeat(33), message: 'hi' }).name).toMatch(/32/);
+    expect(validateMessage({ name: 'Zoë', message: 'y'.repeat(LIMITS.message + 1) }).message).toMatch(/1000/);
+    expect(validateMessage({ name: 'Zoë', message: '  ' }).message).toBeDefined();
+  });
+
+  it('checks uploads before sending them', () => {
+    const file = (type: string, size: number) => ({ type, size, name: 'f' }) as File;
+    expect(validateUpload(file('image/png', 1000), 'birthday')).toEqual({});
+    expect(validateUpload(file('image/gif', 1000), 'Birthday')).toEqual({});
+    expect(validateUpload(file('application/pdf', 1000), 'Birthday').file).toMatch(/JPEG, PNG, WebP, GIF or AVIF/);
+    expect(validateUpload(file('image/jpeg', LIMITS.uploadBytes + 1), 'birthday').file).toMatch(/limit/);
+    expect(validateUpload(null, '')).toEqual({ file: 'Choose a picture.', category: 'Choose a category.' });
+  });
+});
