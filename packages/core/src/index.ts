@@ -9,3 +9,4 @@ export * from './cost';
 export * from './simulate';
 export * from './dashboards';
 export * from './spec';
+export * from './prometheus';

@@ -1,0 +1,4 @@
+export * from './promql';
+export * from './rules';
+export * from './file';
+export * from './windows';
