@@ -1,15 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { registerCost } from './commands/cost';
+import { registerExplain } from './commands/explain';
 
 // src/ and dist/ both sit one level below the package root, so this works from tests and the built bin.
 const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
 
 /** The `sre` program; each subcommand registers itself here. Exported for tests that run it in-process. */
 export function buildProgram(): Command {
-  return new Command('sre')
+  const program = new Command('sre')
     .description('sre-kit: SLOs, alarms, dashboards and alert routing as code for AWS')
     .version(version)
     .showHelpAfterError()
     .exitOverride();
+  registerExplain(program);
+  registerCost(program);
+  return program;
 }

@@ -1,0 +1,64 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { estimateCost, inventoryForSpecs } from '@sre-kit/core';
+import { renderCost } from '../text/cost';
+import { loadValidSpecs } from '../text/specs';
+
+export const COST_JSON_VERSION = 1;
+
+const JSON_HELP = `
+What is counted: per SLO with a CloudWatch indicator, one metric-math alarm per (window, burn rate), billed
+per metric it references, and one composite alarm per tier; per alarm-policy resource, each enabled catalogue
+alarm, billed per metric; S3 request metrics (custom metrics, 16 per bucket filter); GetMetricData for
+--reviews-per-month reviews; --dashboards dashboards. The account-wide free tier (10 alarm metrics,
+3 dashboards) is shown but deducted only with --free-tier.
+
+JSON output (--json), stable, version ${COST_JSON_VERSION}:
+  { "version": 1, "currency": "USD", "prices": { "region", "asOf", "source" }, "freeTierApplied",
+    "lines": [ { "slo"?, "family"?, "item", "category", "quantity", "unit", "unitPriceUsd", "monthlyUsd", "note"? } ],
+    "bySlo": { name: usd }, "byFamily": { family: usd }, "byCategory": { category: usd },
+    "sharedUsd", "totalUsd" }
+  category is one of alarmMetrics, highResolutionAlarmMetrics, compositeAlarms, dashboards, customMetrics,
+  getMetricData, freeTier.`;
+
+function wholeNumber(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number >= 0');
+  return n;
+}
+
+export function registerCost(program: Command): void {
+  program
+    .command('cost')
+    .description('Estimate the monthly CloudWatch cost of what the specs create, by SLO, alarm family and item')
+    .argument('<path...>', 'spec files or folders (for example slos alarms)')
+    .option('--json', 'print a stable JSON document instead of text')
+    .option('--dashboards <count>', 'CloudWatch dashboards deployed alongside', wholeNumber, 0)
+    .option('--reviews-per-month <count>', 'how often `sre review` reads the metrics', wholeNumber, 30)
+    .option('--free-tier', 'deduct the account-wide free tier (first 10 alarm metrics, 3 dashboards)')
+    .addHelpText('after', JSON_HELP)
+    .action(
+      async (
+        paths: string[],
+        opts: { json?: boolean; dashboards: number; reviewsPerMonth: number; freeTier?: boolean },
+        cmd: Command,
+      ) => {
+        const specs = await loadValidSpecs(paths, cmd);
+        if (specs.slos.length === 0 && specs.alarmPolicies.length === 0)
+          cmd.error(`sre cost: no SLOs or alarm policies found in ${paths.join(' ')}`, { exitCode: 1 });
+        const estimate = estimateCost(
+          inventoryForSpecs({
+            slos: specs.slos,
+            alarmPolicies: specs.alarmPolicies,
+            dashboards: opts.dashboards,
+            reviewsPerMonth: opts.reviewsPerMonth,
+          }),
+          { applyFreeTier: Boolean(opts.freeTier) },
+        );
+        process.stdout.write(
+          opts.json
+            ? `${JSON.stringify({ version: COST_JSON_VERSION, ...estimate }, null, 2)}\n`
+            : renderCost(estimate),
+        );
+      },
+    );
+}

@@ -1,0 +1,47 @@
+import type { CostEstimate, CostLine } from '@sre-kit/core';
+import { table, usd } from './human';
+
+function unitPrice(value: number): string {
+  // GetMetricData costs 0.01 per 1,000 metrics: per unit it would print as 0.0000.
+  return value !== 0 && Math.abs(value) < 0.001 ? `${usd(value * 1000)} per 1000` : usd(value);
+}
+
+function lineRow(l: CostLine): string[] {
+  const qty =
+    l.category === 'freeTier'
+      ? ''
+      : `${l.quantity} ${l.unit}${l.quantity === 1 ? '' : 's'} x ${unitPrice(l.unitPriceUsd)}`;
+  return [`    ${l.item}`, qty, usd(l.monthlyUsd)];
+}
+
+/** The text form of `sre cost`: lines grouped by SLO, then family, then shared, and the total. */
+export function renderCost(estimate: CostEstimate): string {
+  const rows: string[][] = [];
+  const group = (title: string, total: number, lines: readonly CostLine[]) => {
+    rows.push([title, '', usd(total)], ...lines.map(lineRow));
+  };
+  const sloNames = Object.keys(estimate.bySlo);
+  const families = Object.keys(estimate.byFamily);
+  if (sloNames.length) rows.push(['By SLO', '', '']);
+  for (const name of sloNames)
+    group(
+      `  ${name}`,
+      estimate.bySlo[name],
+      estimate.lines.filter((l) => l.slo === name),
+    );
+  if (families.length) rows.push(['By alarm family', '', '']);
+  for (const f of families)
+    group(
+      `  ${f}`,
+      estimate.byFamily[f],
+      estimate.lines.filter((l) => !l.slo && l.family === f),
+    );
+  const shared = estimate.lines.filter((l) => !l.slo && !l.family);
+  if (shared.length) group('Shared', estimate.sharedUsd, shared);
+  rows.push(['Total', '', usd(estimate.totalUsd)]);
+  const header =
+    `Monthly CloudWatch cost in USD (${estimate.prices.region} list prices as of ${estimate.prices.asOf}; ` +
+    `free tier ${estimate.freeTierApplied ? 'deducted' : 'not deducted'})`;
+  const notes = estimate.lines.filter((l) => l.note).map((l) => `${l.item}: ${l.note}`);
+  return [header, ...table(rows, [false, true, true]), ...notes].join('\n') + '\n';
+}

@@ -1,0 +1,20 @@
+import { CommanderError, type Command } from 'commander';
+import { formatDiagnostic, loadSpecFiles, type SpecSet } from '@sre-kit/core';
+
+/**
+ * Loads spec files for commands that need valid specs (explain, cost): warnings
+ * go to stderr and the command continues; any error prints every problem, one
+ * line each, and exits 1 without partial output.
+ */
+export async function loadValidSpecs(paths: readonly string[], cmd: Command): Promise<SpecSet> {
+  const specs = await loadSpecFiles([...paths]);
+  const errors = specs.diagnostics.filter((d) => d.severity === 'error');
+  for (const d of specs.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+  if (errors.length > 0) {
+    process.stderr.write(
+      `sre ${cmd.name()}: ${errors.length} error(s) in the specs; run \`sre validate\` for details\n`,
+    );
+    throw new CommanderError(1, 'sre.invalidSpecs', `${errors.length} spec error(s)`);
+  }
+  return specs;
+}

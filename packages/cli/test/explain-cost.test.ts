@@ -1,0 +1,112 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { runSre } from './run';
+
+const FIX = join(__dirname, 'fixtures', 'explain-cost');
+const SLO = join(FIX, 'slo.yaml');
+const POLICY = join(FIX, 'policy.yaml');
+const BROKEN = join(FIX, 'broken.yaml');
+
+describe('sre explain', () => {
+  it('prints the 30 d tiers with thresholds and a ~52 s full-outage detection', async () => {
+    const { stdout, code } = await runSre(['explain', SLO]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('api-availability (service goodgreets): objective 99.9 % over 30d rolling');
+    expect(stdout).toContain('43.2 min of full outage per 30d');
+    const row = (tier: string) =>
+      stdout
+        .split('\n')
+        .find((l) => l.trim().startsWith(tier))!
+        .trim()
+        .split(/\s{2,}/);
+    expect(row('page-1h')).toEqual(['page-1h', '1h/5m', '14.4', '0.0144', '51.8s / 2 %', '4m56s', 'never']);
+    expect(row('page-6h').slice(0, 4)).toEqual(['page-6h', '6h/30m', '6', '0.006']);
+    expect(row('ticket-1d').slice(0, 4)).toEqual(['ticket-1d', '1d/2h', '3', '0.003']);
+    expect(row('ticket-3d')).toEqual(['ticket-3d', '3d/6h', '1', '0.001', '4m19s / 10 %', '6h', '1d12h / 10 %']);
+  });
+
+  it('--json is the documented stable document', async () => {
+    const { stdout, code } = await runSre(['explain', SLO, '--json']);
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout);
+    expect(doc.version).toBe(1);
+    expect(doc.slos).toHaveLength(1);
+    const [slo] = doc.slos;
+    expect(slo.tiers.map((t: { burnRate: number }) => t.burnRate)).toEqual([14.4, 6, 3, 1]);
+    expect(slo.tiers[0].fullOutage.detectionSeconds).toBeCloseTo(51.84, 6);
+    expect(slo.tiers[0].doubleBurn.detectionSeconds).toBeNull();
+  });
+
+  it('exits 1 with located errors and no report on a bad spec', async () => {
+    const { stdout, stderr, code } = await runSre(['explain', SLO, BROKEN]);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/broken\.yaml:\d+:\d+: .*objectives\[0\]\.target/);
+  });
+
+  it('exits 1 when the paths hold no SLO', async () => {
+    const { stderr, code } = await runSre(['explain', POLICY]);
+    expect(code).toBe(1);
+    expect(stderr).toContain('no SLOs found');
+  });
+});
+
+describe('sre cost', () => {
+  it('prints the breakdown by SLO and family, and the total', async () => {
+    const { stdout, code } = await runSre(['cost', SLO, POLICY, '--reviews-per-month', '0']);
+    expect(code).toBe(0);
+    const lines = stdout.split('\n');
+    const amount = (label: string) =>
+      lines
+        .find((l) => l.trim().split(/\s{2,}/)[0] === label)!
+        .trim()
+        .split(/\s{2,}/)
+        .pop();
+    // SLO: 8 window alarms x 2 metrics x 0.10 + 4 composites x 0.50
+    expect(amount('api-availability')).toBe('3.60');
+    expect(amount('burn-rate window alarm')).toBe('1.60');
+    // lambda: errors, throttles, duration, concurrent executions = 4 metrics; NAT: 1 + 3 metrics
+    expect(amount('lambda')).toBe('0.40');
+    expect(amount('natgateway')).toBe('0.40');
+    expect(amount('Total')).toBe('4.40');
+    expect(stdout).toMatch(/^free tier: not deducted: up to 1 USD \(10 alarm metrics/m);
+  });
+
+  it('--json with --free-tier and dashboards', async () => {
+    const { stdout, code } = await runSre(['cost', SLO, POLICY, '--json', '--free-tier', '--dashboards', '4']);
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout);
+    expect(doc).toMatchObject({ version: 1, currency: 'USD', freeTierApplied: true });
+    expect(doc.byCategory.dashboards).toBe(12);
+    // 10 alarm metrics (1.00) and 3 dashboards (9.00) deducted.
+    expect(doc.byCategory.freeTier).toBe(-10);
+    expect(doc.totalUsd).toBeCloseTo(
+      doc.lines.reduce((s: number, l: { monthlyUsd: number }) => s + l.monthlyUsd, 0),
+      4,
+    );
+  });
+
+  it('rejects a bad option value', async () => {
+    const { stderr, code } = await runSre(['cost', SLO, '--dashboards', 'two']);
+    expect(code).toBe(1);
+    expect(stderr).toContain('expected a whole number');
+  });
+});
+
+describe('the built bin', () => {
+  const bin = join(__dirname, '..', 'dist', 'bin.js');
+
+  it('runs explain and cost as a child process', () => {
+    if (!existsSync(bin)) throw new Error(`${bin} is missing: run npm run build first`);
+    const explain = spawnSync(process.execPath, [bin, 'explain', SLO], { encoding: 'utf8' });
+    expect(explain.status).toBe(0);
+    expect(explain.stdout).toMatch(/page-1h\s+1h\/5m\s+14\.4\s+0\.0144\s+51\.8s/);
+    const cost = spawnSync(process.execPath, [bin, 'cost', SLO, POLICY], { encoding: 'utf8' });
+    expect(cost.status).toBe(0);
+    expect(cost.stdout).toMatch(/^Total\s+\d+\.\d\d$/m);
+    const bad = spawnSync(process.execPath, [bin, 'explain', BROKEN], { encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+  });
+});
