@@ -1,1 +1,32 @@
-export {};
+export * from './events/types';
+export * from './events/metadata';
+export { parseAlarmArn, consoleAlarmUrl } from './events/arn';
+export { parseCloudWatchMessage } from './events/cloudwatch-message';
+export { parseEventBridgeAlarm, ALARM_STATE_CHANGE } from './events/eventbridge';
+export { parseInbound, type Inbound } from './events/inbound';
+export { metadataFromTags, TagEnricher, cloudWatchTagLookup, TAG_PREFIX, type TagLookup } from './events/tags';
+export { RouteTree, RoutingConfigError, ROUTE_DEFAULTS, type RouteMatch } from './routing/tree';
+export { eventLabels, BUILTIN_LABELS } from './routing/labels';
+export { renderSlack, type SlackMessage, type SlackBlock, type RenderOptions } from './render/slack';
+export { renderEmail, type EmailMessage } from './render/email';
+export { SLACK_LIMITS } from './render/limits';
+export { sendSlack, SlackDeliveryError, redactWebhook, type SlackSendOptions } from './delivery/slack';
+export { SecretResolver, SecretResolutionError, webhookFromSecret } from './delivery/secrets';
+export { publishEmail, emailTargets } from './delivery/email';
+export type { AlertStore, ClaimResult, StateKind, Versioned } from './state/store';
+export { MemoryStore, FileStore } from './state/memory-store';
+export { DynamoStore } from './state/dynamo-store';
+export { AlertRouter, type RouterOptions } from './engine/router';
+export { tick, type TickOptions } from './engine/tick';
+export { Report, DeliveryFailedError, type Outcome, type OutcomeStatus } from './engine/report';
+export { parseRoutingJson, loadRoutingFile } from './config';
+export {
+  createHandler,
+  routerFromEnv,
+  handler,
+  type HandlerDeps,
+  type HandlerSummary,
+  type LambdaContext,
+} from './handler';
+export { jsonLogger, silentLogger, type Logger } from './log';
+export { buildDrillMessage, type DrillOptions } from './drill';

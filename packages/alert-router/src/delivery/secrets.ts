@@ -1,0 +1,90 @@
+/**
+ * Webhook URLs live in Secrets Manager (`name` or ARN) or SSM Parameter Store
+ * (`ssm:/path`, SecureString), never in templates or routing files. Values are
+ * cached for a few minutes so a warm Lambda does not call the API per alert,
+ * while a rotated URL is still picked up.
+ */
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+
+export class SecretResolutionError extends Error {
+  constructor(
+    readonly ref: string,
+    message: string,
+  ) {
+    super(`webhook secret ${ref}: ${message}`);
+    this.name = 'SecretResolutionError';
+  }
+}
+
+export interface SecretResolverOptions {
+  readonly secretsManager?: SecretsManagerClient;
+  readonly ssm?: SSMClient;
+  /** @default 300000 (5 minutes) */
+  readonly ttlMs?: number;
+  readonly now?: () => number;
+}
+
+export class SecretResolver {
+  private readonly cache = new Map<string, { value: Promise<string>; expires: number }>();
+  private secretsManager?: SecretsManagerClient;
+  private ssm?: SSMClient;
+
+  constructor(private readonly options: SecretResolverOptions = {}) {
+    this.secretsManager = options.secretsManager;
+    this.ssm = options.ssm;
+  }
+
+  /** The webhook URL behind `ref`; concurrent callers share one lookup. */
+  resolve(ref: string): Promise<string> {
+    const now = (this.options.now ?? Date.now)();
+    const hit = this.cache.get(ref);
+    if (hit && hit.expires > now) return hit.value;
+    const value = this.fetch(ref).catch((err: unknown) => {
+      this.cache.delete(ref);
+      throw err instanceof SecretResolutionError ? err : new SecretResolutionError(ref, (err as Error).message);
+    });
+    this.cache.set(ref, { value, expires: now + (this.options.ttlMs ?? 300_000) });
+    return value;
+  }
+
+  private async fetch(ref: string): Promise<string> {
+    let raw: string | undefined;
+    if (ref.startsWith('ssm:')) {
+      this.ssm ??= new SSMClient({});
+      const out = await this.ssm.send(new GetParameterCommand({ Name: ref.slice(4), WithDecryption: true }));
+      raw = out.Parameter?.Value;
+    } else {
+      this.secretsManager ??= new SecretsManagerClient({});
+      const out = await this.secretsManager.send(new GetSecretValueCommand({ SecretId: ref }));
+      raw = out.SecretString;
+    }
+    if (!raw) throw new SecretResolutionError(ref, 'is empty');
+    return webhookFromSecret(ref, raw);
+  }
+}
+
+/** A secret holds the bare URL or JSON `{"url": ...}` / `{"webhookUrl": ...}` (what the Slack app setup page gives). */
+export function webhookFromSecret(ref: string, raw: string): string {
+  let candidate = raw.trim();
+  if (candidate.startsWith('{')) {
+    try {
+      const parsed = JSON.parse(candidate) as Record<string, unknown>;
+      const url = parsed.url ?? parsed.webhookUrl;
+      if (typeof url !== 'string') throw new SecretResolutionError(ref, 'JSON secret has no "url" or "webhookUrl" key');
+      candidate = url;
+    } catch (err) {
+      if (err instanceof SecretResolutionError) throw err;
+      throw new SecretResolutionError(ref, 'starts with { but is not JSON');
+    }
+  }
+  let url: URL;
+  try {
+    url = new URL(candidate);
+  } catch {
+    throw new SecretResolutionError(ref, 'is not a URL (store the webhook URL, or JSON with a "url" key)');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new SecretResolutionError(ref, 'is not an http(s) URL');
+  return candidate;
+}

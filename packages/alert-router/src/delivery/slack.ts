@@ -1,0 +1,135 @@
+/**
+ * Posts one message to one Slack incoming webhook through @slack/webhook,
+ * adding what the library leaves out (REFERENCE.md section 4): 429 Retry-After
+ * honoured while the deadline allows, 5xx and network errors retried with
+ * jittered backoff, every other 4xx a permanent failure that surfaces.
+ */
+import {
+  IncomingWebhook,
+  IncomingWebhookHTTPError,
+  IncomingWebhookRequestError,
+  type FetchFunction,
+} from '@slack/webhook';
+import type { SlackMessage } from '../render/slack';
+import { backoffDelay, realSleep, retryAfterMs, type Sleep } from './backoff';
+
+export interface SlackSendOptions {
+  /** Epoch ms by which the send must have finished (the Lambda's remaining time minus a margin). */
+  readonly deadline: number;
+  /** Per-attempt HTTP timeout. @default 5000 */
+  readonly attemptTimeoutMs?: number;
+  /** Attempts for 5xx/network errors. @default 4 */
+  readonly maxAttempts?: number;
+  /** @default 250 */
+  readonly backoffBaseMs?: number;
+  /** @default 4000 */
+  readonly backoffCapMs?: number;
+  /** Used when a 429 carries no readable Retry-After. @default 1000 */
+  readonly defaultRetryAfterMs?: number;
+  readonly now?: () => number;
+  readonly sleep?: Sleep;
+  readonly random?: () => number;
+  /** Test seam; production uses the global fetch. */
+  readonly fetch?: FetchFunction;
+}
+
+export interface SlackSendResult {
+  readonly attempts: number;
+  readonly rateLimited: number;
+}
+
+export class SlackDeliveryError extends Error {
+  constructor(
+    message: string,
+    /** True when retrying the same payload cannot help (dead, archived or forbidden hook, bad payload). */
+    readonly permanent: boolean,
+    readonly status?: number,
+    /** Slack's error code from the body (`no_active_hooks`, `channel_is_archived`, ...). */
+    readonly slackCode?: string,
+  ) {
+    super(message);
+    this.name = 'SlackDeliveryError';
+  }
+}
+
+/** Logs and errors name the hook by its path tail only: the URL is a secret. */
+export function redactWebhook(url: string): string {
+  try {
+    const u = new URL(url);
+    const tail = u.pathname.split('/').filter(Boolean).pop() ?? '';
+    return `${u.host}/…${tail.slice(-4)}`;
+  } catch {
+    return 'invalid-url';
+  }
+}
+
+export async function sendSlack(
+  url: string,
+  message: SlackMessage,
+  options: SlackSendOptions,
+): Promise<SlackSendResult> {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? realSleep;
+  const maxAttempts = options.maxAttempts ?? 4;
+  const baseFetch: FetchFunction = options.fetch ?? (globalThis.fetch as unknown as FetchFunction);
+  const hookName = redactWebhook(url);
+  let retryAfterHeader: string | null = null;
+  // The library hides response headers; this fetch wrapper keeps Retry-After for us.
+  const fetchFn: FetchFunction = async (input, init) => {
+    const response = await baseFetch(input, init);
+    retryAfterHeader = response.headers.get('retry-after');
+    return response;
+  };
+  let attempts = 0;
+  let failures = 0;
+  let rateLimited = 0;
+  for (;;) {
+    const remaining = options.deadline - now();
+    if (remaining <= 0) throw new SlackDeliveryError(`slack ${hookName}: no time left to send`, false);
+    attempts++;
+    retryAfterHeader = null;
+    const hook = new IncomingWebhook(url, {
+      fetch: fetchFn,
+      timeout: Math.max(1, Math.min(options.attemptTimeoutMs ?? 5000, remaining)),
+      retryConfig: { retries: 0 },
+    });
+    try {
+      await hook.send({ text: message.text, blocks: message.blocks as never });
+      return { attempts, rateLimited };
+    } catch (err) {
+      if (err instanceof IncomingWebhookHTTPError && err.statusCode === 429) {
+        rateLimited++;
+        const wait = retryAfterMs(retryAfterHeader, now()) ?? options.defaultRetryAfterMs ?? 1000;
+        if (now() + wait >= options.deadline) {
+          throw new SlackDeliveryError(
+            `slack ${hookName}: rate limited, Retry-After ${Math.ceil(wait / 1000)} s is past the remaining time`,
+            false,
+            429,
+          );
+        }
+        await sleep(wait);
+        continue;
+      }
+      if (err instanceof IncomingWebhookHTTPError && err.statusCode < 500) {
+        const code = err.body.trim().slice(0, 100);
+        throw new SlackDeliveryError(`slack ${hookName}: HTTP ${err.statusCode} ${code}`, true, err.statusCode, code);
+      }
+      const what =
+        err instanceof IncomingWebhookHTTPError
+          ? `HTTP ${err.statusCode} ${err.body.trim().slice(0, 100)}`
+          : err instanceof IncomingWebhookRequestError
+            ? `request failed: ${err.original.message}`
+            : `failed: ${(err as Error).message}`;
+      failures++;
+      const status = err instanceof IncomingWebhookHTTPError ? err.statusCode : undefined;
+      if (failures >= maxAttempts) {
+        throw new SlackDeliveryError(`slack ${hookName}: ${what} (gave up after ${attempts} attempts)`, false, status);
+      }
+      const delay = backoffDelay(failures, options.backoffBaseMs ?? 250, options.backoffCapMs ?? 4000, options.random);
+      if (now() + delay >= options.deadline) {
+        throw new SlackDeliveryError(`slack ${hookName}: ${what} (no time left to retry)`, false, status);
+      }
+      await sleep(delay);
+    }
+  }
+}

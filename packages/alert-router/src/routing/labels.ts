@@ -1,0 +1,34 @@
+/** The label set routing matchers and `groupBy` look at, derived from one event. */
+import type { AlarmEvent } from '../events/types';
+
+/** Built-in labels; alarm tags from the metadata line are added under their own names and never override these. */
+export const BUILTIN_LABELS = [
+  'alarmName',
+  'state',
+  'severity',
+  'family',
+  'service',
+  'slo',
+  'region',
+  'accountId',
+  'kind',
+  'drill',
+] as const;
+
+export type Labels = Readonly<Record<string, string>>;
+
+export function eventLabels(e: AlarmEvent): Labels {
+  return {
+    ...e.metadata.tags,
+    alarmName: e.alarmName,
+    state: e.state,
+    severity: e.metadata.severity ?? '',
+    family: e.metadata.family ?? '',
+    service: e.metadata.service ?? '',
+    slo: e.metadata.slo ?? '',
+    region: e.region,
+    accountId: e.accountId,
+    kind: e.kind,
+    drill: String(e.drill),
+  };
+}

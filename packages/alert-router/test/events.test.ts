@@ -1,0 +1,224 @@
+import { parseAlarmArn } from '../src/events/arn';
+import { parseInbound } from '../src/events/inbound';
+import { formatAlarmDescription, parseAlarmDescription } from '../src/events/metadata';
+import { metadataFromTags, TagEnricher } from '../src/events/tags';
+import { fixture, fixtureEvent, fixtureMessage, snsBatch } from './helpers/fixtures';
+
+describe('normalised events from every payload shape', () => {
+  it('metric alarm (SNS)', () => {
+    const e = fixtureEvent('sns-metric-alarm.json');
+    expect(e).toMatchObject({
+      id: '5f1c8a5e-0d8e-5b8a-9c1e-6f2d3a4b5c01',
+      kind: 'metric',
+      state: 'ALARM',
+      previousState: 'OK',
+      region: 'eu-west-1',
+      accountId: '123456789012',
+      description: 'Lambda goodgreets-api reports errors: check the latest deploy and the function logs.',
+      datapoints: [5, 3, 2],
+      drill: false,
+    });
+    expect(e.trigger).toMatchObject({
+      metric: { namespace: 'AWS/Lambda', metricName: 'Errors', dimensions: { FunctionName: 'goodgreets-api' } },
+      statistic: 'Sum',
+      periodSeconds: 60,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+      comparison: 'GreaterThanThreshold',
+      threshold: 0,
+    });
+    expect(e.metadata).toMatchObject({ severity: 'critical', family: 'lambda', tags: { team: 'cards', env: 'prod' } });
+  });
+
+  it('metric-math alarm keeps every query and which one returns data', () => {
+    const e = fixtureEvent('sns-metric-math-alarm.json');
+    expect(e.kind).toBe('metric-math');
+    expect(e.trigger?.queries?.map((q) => [q.id, q.returnData, q.expression ?? q.metric?.metricName])).toEqual([
+      ['ratio', true, 'IF(total > 0, bad / total, 0)'],
+      ['bad', false, 'HTTPCode_Target_5XX_Count'],
+      ['total', false, 'RequestCount'],
+    ]);
+    expect(e.metadata).toMatchObject({
+      slo: 'api-availability',
+      burnRate: 14.4,
+      objective: 0.999,
+      windowSeconds: 3600,
+      periodSeconds: 2592000,
+    });
+  });
+
+  it('anomaly-band alarm is recognised by its band query', () => {
+    const e = fixtureEvent('sns-anomaly-band-alarm.json');
+    expect(e.kind).toBe('anomaly-band');
+    expect(e.trigger?.thresholdMetricId).toBe('ad1');
+    expect(e.datapoints).toEqual([4210.5, 3987.2]);
+  });
+
+  it('composite alarm lists its triggering children', () => {
+    const e = fixtureEvent('sns-composite-alarm.json');
+    expect(e.kind).toBe('composite');
+    expect(e.trigger).toBeUndefined();
+    expect(e.composite?.children).toEqual([
+      {
+        arn: expect.stringContaining(':alarm:goodgreets-api-availability-page-1h'),
+        name: 'goodgreets-api-availability-page-1h',
+        state: 'ALARM',
+      },
+      {
+        arn: expect.stringContaining(':alarm:goodgreets-api-availability-page-5m'),
+        name: 'goodgreets-api-availability-page-5m',
+        state: 'ALARM',
+      },
+    ]);
+  });
+
+  it('EventBridge alarm state change: region code, dimensions object, threshold from reasonData', () => {
+    const e = fixtureEvent('eventbridge-alarm.json');
+    expect(e).toMatchObject({
+      source: 'eventbridge',
+      kind: 'metric',
+      region: 'eu-west-1',
+      state: 'ALARM',
+      previousState: 'OK',
+      datapoints: [152],
+    });
+    expect(e.trigger).toMatchObject({
+      metric: {
+        metricName: 'HTTPCode_Target_5XX_Count',
+        dimensions: { LoadBalancer: 'app/goodgreets/50dc6c495c0c9188' },
+      },
+      threshold: 100,
+      statistic: 'Sum',
+    });
+    expect(e.metadata.severity).toBe('warning');
+  });
+
+  it('EventBridge composite takes children from reasonData.triggeringAlarms', () => {
+    const e = fixtureEvent('eventbridge-composite.json');
+    expect(e).toMatchObject({ kind: 'composite', region: 'us-east-1' });
+    expect(e.composite?.children.map((c) => c.name)).toEqual(['goodgreets-waf-blocked']);
+  });
+
+  it.each([
+    ['sns-ok.json', 'OK'],
+    ['sns-insufficient-data.json', 'INSUFFICIENT_DATA'],
+  ])('%s is a %s transition', (file, state) => {
+    expect(fixtureEvent(file).state).toBe(state);
+  });
+
+  it('recognises the scheduled tick', () => {
+    expect(parseInbound(fixture('scheduled-tick.json'))).toEqual({ events: [], rejected: [], tick: true });
+  });
+});
+
+describe('rejections name the raw payload', () => {
+  it.each([
+    ['sns-malformed.json', 'aa5e2f60-4b7c-8d9e-1f0a-2b3c4d5e6f07', 'malformed', /not JSON/],
+    ['sns-unknown.json', 'bb6f3071-5c8d-9e0f-2a1b-3c4d5e6f7a08', 'unknown', /not a CloudWatch alarm notification/],
+    ['eventbridge-unknown.json', 'ee9f6a3b-8d0e-4f1a-9b2c-3d4e5f6a7b09', 'unknown', /EC2 Instance State-change/],
+  ])('%s', (file, payloadId, kind, reason) => {
+    const { events, rejected } = parseInbound(fixture(file));
+    expect(events).toEqual([]);
+    expect(rejected).toEqual([{ payloadId, kind, reason: expect.stringMatching(reason) }]);
+  });
+
+  it.each([
+    [{ NewStateValue: 'PANIC' }, /unknown state "PANIC"/],
+    [{ AlarmArn: 'arn:aws:sns:eu-west-1:1:x' }, /no valid AlarmArn/],
+    [{ Trigger: undefined }, /neither Trigger nor AlarmRule/],
+    [{ Trigger: { Period: 60 } }, /Trigger without MetricName or Metrics/],
+    [{ Trigger: { Metrics: [] } }, /empty Trigger.Metrics/],
+  ])('malformed alarm message %j', (change, reason) => {
+    const { rejected } = parseInbound(
+      snsBatch([{ id: 'm1', message: { ...fixtureMessage('sns-metric-alarm.json'), ...change } }]),
+    );
+    expect(rejected).toEqual([{ payloadId: 'm1', kind: 'malformed', reason: expect.stringMatching(reason) }]);
+  });
+
+  it('rejects what is neither SNS nor EventBridge, and non-SNS records by index', () => {
+    expect(parseInbound('hello').rejected[0]).toMatchObject({ payloadId: 'payload', kind: 'unknown' });
+    expect(parseInbound({ Records: [{ s3: {} }] }).rejected[0]).toMatchObject({
+      payloadId: 'record[0]',
+      kind: 'unknown',
+    });
+  });
+});
+
+describe('metadata convention', () => {
+  it('round-trips through the description and keeps the human text', () => {
+    const d = formatAlarmDescription('Check the deploy.', {
+      severity: 'warning',
+      service: 's',
+      window: '6h',
+      tags: { team: 't' },
+    });
+    expect(d).toBe('Check the deploy.\nsre-kit:{"severity":"warning","service":"s","window":"6h","tags":{"team":"t"}}');
+    const parsed = parseAlarmDescription(d);
+    expect(parsed.text).toBe('Check the deploy.');
+    expect(parsed.metadata).toMatchObject({
+      severity: 'warning',
+      service: 's',
+      windowSeconds: 21600,
+      tags: { team: 't' },
+    });
+    expect(parsed.warnings).toEqual([]);
+  });
+
+  it('refuses descriptions over CloudWatch’s 1024 characters', () => {
+    expect(() => formatAlarmDescription('x'.repeat(1000), { service: 'y'.repeat(50) })).toThrow(
+      /CloudWatch allows 1024/,
+    );
+  });
+
+  it('turns bad metadata into warnings, never a lost alarm', () => {
+    const p = parseAlarmDescription(
+      'text\nsre-kit:{"severity":"urgent","burnRate":"fast","window":"soon","objective":99.9}',
+    );
+    expect(p.metadata).toMatchObject({
+      severity: undefined,
+      burnRate: undefined,
+      windowSeconds: undefined,
+      objective: undefined,
+    });
+    expect(p.warnings).toEqual([
+      'metadata.severity must be one of critical, warning, info',
+      'metadata.objective must be in (0, 1)',
+      'metadata.burnRate must be a number',
+      'metadata.window is not a duration like 1h or 30d: soon',
+    ]);
+    expect(parseAlarmDescription('a\nsre-kit:{oops').warnings[0]).toMatch(/not JSON/);
+  });
+
+  it('reads the sre-kit:* alarm tags the CDK constructs set', () => {
+    expect(
+      metadataFromTags({
+        'sre-kit:severity': 'critical',
+        'sre-kit:slo': 'api',
+        'sre-kit:objective': '99.9',
+        'sre-kit:burn-rate': '14.4',
+        team: 'cards',
+        'aws:cloudformation:stack-name': 'x',
+      }),
+    ).toMatchObject({ severity: 'critical', slo: 'api', objective: 0.999, burnRate: 14.4, tags: { team: 'cards' } });
+  });
+
+  it('fills metadata from tags only when the description has none, caching lookups', async () => {
+    const lookup = jest.fn(async () => ({ 'sre-kit:severity': 'warning', 'sre-kit:service': 'tagged' }));
+    const enricher = new TagEnricher(lookup);
+    const bare = { ...fixtureEvent('sns-metric-alarm.json'), metadata: { tags: {} } };
+    expect((await enricher.enrich(bare)).metadata).toMatchObject({ severity: 'warning', service: 'tagged' });
+    await enricher.enrich(bare);
+    expect(lookup).toHaveBeenCalledTimes(1);
+    const described = fixtureEvent('sns-metric-alarm.json');
+    expect(await enricher.enrich(described)).toBe(described);
+  });
+
+  it('parses alarm ARNs of every partition', () => {
+    expect(parseAlarmArn('arn:aws-cn:cloudwatch:cn-north-1:123456789012:alarm:a:b')).toEqual({
+      partition: 'aws-cn',
+      region: 'cn-north-1',
+      accountId: '123456789012',
+      alarmName: 'a:b',
+    });
+  });
+});
