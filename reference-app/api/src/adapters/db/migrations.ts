@@ -1,0 +1,127 @@
+import { type CreateTableBuilder, type Kysely, type Migration, Migrator, sql } from 'kysely';
+import type { Dialect } from './database';
+
+/**
+ * Schema migrations, kept in code so the built dist needs no migration folder.
+ * Never edit a shipped migration: add the next one.
+ */
+function migrations(dialect: Dialect): Record<string, Migration> {
+  const mysql = dialect === 'mysql';
+  // utf8mb4_bin: tokens and ids are case-sensitive base64url; a *_ci collation would let
+  // "abc" match "ABC" and quietly cut a token's entropy.
+  const table = <T extends string>(b: CreateTableBuilder<T, never>) =>
+    mysql ? b.modifyEnd(sql`engine=InnoDB default charset=utf8mb4 collate=utf8mb4_bin`) : b;
+  const serial = mysql ? 'bigint' : 'integer';
+
+  return {
+    '001_initial': {
+      async up(db: Kysely<unknown>) {
+        await table(
+          db.schema
+            .createTable('designs')
+            .addColumn('id', 'varchar(32)', (c) => c.primaryKey())
+            .addColumn('category', 'varchar(32)', (c) => c.notNull())
+            .addColumn('title', 'varchar(80)', (c) => c.notNull())
+            .addColumn('visibility', 'varchar(8)', (c) => c.notNull())
+            .addColumn('status', 'varchar(12)', (c) => c.notNull())
+            .addColumn('reject_reason', 'varchar(300)')
+            .addColumn('original_key', 'varchar(200)')
+            .addColumn('display_key', 'varchar(200)')
+            .addColumn('thumb_key', 'varchar(200)')
+            .addColumn('created_at', 'bigint', (c) => c.notNull())
+            .addCheckConstraint('designs_visibility_ck', sql`visibility in ('public', 'private')`)
+            .addCheckConstraint('designs_status_ck', sql`status in ('processing', 'ready', 'rejected')`),
+        ).execute();
+        await db.schema
+          .createIndex('designs_gallery_idx')
+          .on('designs')
+          .columns(['visibility', 'status', 'category', 'created_at', 'id'])
+          .execute();
+        await db.schema
+          .createIndex('designs_recent_idx')
+          .on('designs')
+          .columns(['visibility', 'status', 'created_at', 'id'])
+          .execute();
+
+        await table(
+          db.schema
+            .createTable('cards')
+            .addColumn('id', 'varchar(32)', (c) => c.primaryKey())
+            .addColumn('design_id', 'varchar(32)', (c) => c.notNull().references('designs.id'))
+            .addColumn('recipient_name', 'varchar(32)', (c) => c.notNull())
+            .addColumn('recipient_email', 'varchar(254)', (c) => c.notNull())
+            .addColumn('sender_name', 'varchar(32)', (c) => c.notNull())
+            .addColumn('sender_email', 'varchar(254)', (c) => c.notNull())
+            .addColumn('send_at_local', 'char(19)', (c) => c.notNull())
+            .addColumn('time_zone', 'varchar(64)', (c) => c.notNull())
+            .addColumn('send_at_utc', 'bigint', (c) => c.notNull())
+            .addColumn('share_token', 'char(43)', (c) => c.notNull().unique())
+            .addColumn('owner_token_hash', 'char(64)', (c) => c.notNull())
+            .addColumn('status', 'varchar(12)', (c) => c.notNull())
+            .addColumn('sent_at', 'bigint')
+            .addColumn('created_at', 'bigint', (c) => c.notNull())
+            .addColumn('updated_at', 'bigint', (c) => c.notNull())
+            .addCheckConstraint(
+              'cards_status_ck',
+              sql`status in ('scheduled', 'sending', 'sent', 'cancelled', 'failed')`,
+            ),
+        ).execute();
+        await db.schema.createIndex('cards_design_idx').on('cards').column('design_id').execute();
+        await db.schema.createIndex('cards_status_send_idx').on('cards').columns(['status', 'send_at_utc']).execute();
+
+        await table(
+          db.schema
+            .createTable('messages')
+            .addColumn('id', serial, (c) => c.primaryKey().autoIncrement())
+            .addColumn('card_id', 'varchar(32)', (c) => c.notNull().references('cards.id').onDelete('cascade'))
+            .addColumn('name', 'varchar(32)', (c) => c.notNull())
+            .addColumn('message', 'varchar(1000)', (c) => c.notNull())
+            .addColumn('created_at', 'bigint', (c) => c.notNull()),
+        ).execute();
+        await db.schema.createIndex('messages_card_idx').on('messages').columns(['card_id', 'id']).execute();
+
+        await table(
+          db.schema
+            .createTable('jobs')
+            .addColumn('id', serial, (c) => c.primaryKey().autoIncrement())
+            .addColumn('job_key', 'varchar(80)', (c) => c.notNull().unique())
+            .addColumn('card_id', 'varchar(32)', (c) => c.notNull().references('cards.id').onDelete('cascade'))
+            .addColumn('run_at', 'bigint', (c) => c.notNull())
+            .addColumn('status', 'varchar(12)', (c) => c.notNull())
+            .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+            .addColumn('lease_owner', 'varchar(64)')
+            .addColumn('lease_until', 'bigint')
+            .addColumn('last_error', 'varchar(500)')
+            .addColumn('updated_at', 'bigint', (c) => c.notNull())
+            .addCheckConstraint('jobs_status_ck', sql`status in ('pending', 'done', 'failed', 'cancelled')`),
+        ).execute();
+        await db.schema.createIndex('jobs_due_idx').on('jobs').columns(['status', 'run_at']).execute();
+
+        await table(
+          db.schema
+            .createTable('captcha_uses')
+            .addColumn('key_hash', 'char(64)', (c) => c.primaryKey())
+            .addColumn('expires_at', 'bigint', (c) => c.notNull()),
+        ).execute();
+        await db.schema.createIndex('captcha_uses_expiry_idx').on('captcha_uses').column('expires_at').execute();
+      },
+      async down(db: Kysely<unknown>) {
+        for (const t of ['captcha_uses', 'jobs', 'messages', 'cards', 'designs'])
+          await db.schema.dropTable(t).execute();
+      },
+    },
+  };
+}
+
+/** Brings the schema to the latest version; throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations(dialect) } });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error) {
+    throw new Error(
+      `database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`,
+    );
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

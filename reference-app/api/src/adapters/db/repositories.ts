@@ -1,0 +1,256 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { CardRepository, DesignListQuery, DesignRepository, ReplayGuard } from '../../domain/ports';
+import type { Card, CardStatus, Category, Design, DesignStatus, Message, Visibility } from '../../domain/types';
+import type { CardsTable, DB, DesignsTable } from './schema';
+
+// mysql2 may hand back BIGINT as a string when it is large; every instant here fits a double.
+const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : num(v));
+
+function toCard(r: Selectable<CardsTable>): Card {
+  return {
+    id: r.id,
+    designId: r.design_id,
+    recipientName: r.recipient_name,
+    recipientEmail: r.recipient_email,
+    senderName: r.sender_name,
+    senderEmail: r.sender_email,
+    sendAtLocal: r.send_at_local,
+    timeZone: r.time_zone,
+    sendAtUtc: num(r.send_at_utc),
+    shareToken: r.share_token,
+    ownerTokenHash: r.owner_token_hash,
+    status: r.status as CardStatus,
+    sentAt: numOrNull(r.sent_at),
+    createdAt: num(r.created_at),
+    updatedAt: num(r.updated_at),
+  };
+}
+
+const cardColumns: Partial<Record<keyof Card, keyof CardsTable>> = {
+  designId: 'design_id',
+  recipientName: 'recipient_name',
+  recipientEmail: 'recipient_email',
+  senderName: 'sender_name',
+  senderEmail: 'sender_email',
+  sendAtLocal: 'send_at_local',
+  timeZone: 'time_zone',
+  sendAtUtc: 'send_at_utc',
+  status: 'status',
+  sentAt: 'sent_at',
+  updatedAt: 'updated_at',
+};
+
+export class SqlCardRepository implements CardRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  async insert(c: Card): Promise<void> {
+    await this.db
+      .insertInto('cards')
+      .values({
+        id: c.id,
+        design_id: c.designId,
+        recipient_name: c.recipientName,
+        recipient_email: c.recipientEmail,
+        sender_name: c.senderName,
+        sender_email: c.senderEmail,
+        send_at_local: c.sendAtLocal,
+        time_zone: c.timeZone,
+        send_at_utc: c.sendAtUtc,
+        share_token: c.shareToken,
+        owner_token_hash: c.ownerTokenHash,
+        status: c.status,
+        sent_at: c.sentAt,
+        created_at: c.createdAt,
+        updated_at: c.updatedAt,
+      })
+      .execute();
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.deleteFrom('cards').where('id', '=', id).execute();
+  }
+
+  async findById(id: string): Promise<Card | undefined> {
+    const row = await this.db.selectFrom('cards').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toCard(row);
+  }
+
+  async findByShareToken(token: string): Promise<Card | undefined> {
+    const row = await this.db.selectFrom('cards').selectAll().where('share_token', '=', token).executeTakeFirst();
+    return row && toCard(row);
+  }
+
+  async update(id: string, expected: CardStatus, patch: Partial<Card>): Promise<boolean> {
+    const values: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(patch)) {
+      const column = cardColumns[key as keyof Card];
+      if (!column) throw new Error(`card field ${key} cannot be updated`);
+      values[column] = value;
+    }
+    const result = await this.db
+      .updateTable('cards')
+      .set(values)
+      .where('id', '=', id)
+      .where('status', '=', expected)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async addMessage(cardId: string, name: string, message: string, now: number): Promise<Message | undefined> {
+    // One statement: the status check and the insert cannot be split by a concurrent delivery.
+    const result = await this.db
+      .insertInto('messages')
+      .columns(['card_id', 'name', 'message', 'created_at'])
+      .expression((eb) =>
+        eb
+          .selectFrom('cards')
+          .select((s) => ['id', s.val(name).as('name'), s.val(message).as('message'), s.val(now).as('created_at')])
+          .where('id', '=', cardId)
+          .where('status', '=', 'scheduled')
+          .where('send_at_utc', '>', now),
+      )
+      .executeTakeFirst();
+    if (Number(result.numInsertedOrUpdatedRows ?? 0) !== 1) return undefined;
+    return { id: Number(result.insertId), cardId, name, message, createdAt: now };
+  }
+
+  async listMessages(cardId: string): Promise<Message[]> {
+    const rows = await this.db.selectFrom('messages').selectAll().where('card_id', '=', cardId).orderBy('id').execute();
+    return rows.map((r) => ({
+      id: num(r.id),
+      cardId: r.card_id,
+      name: r.name,
+      message: r.message,
+      createdAt: num(r.created_at),
+    }));
+  }
+}
+
+function toDesign(r: Selectable<DesignsTable>): Design {
+  return {
+    id: r.id,
+    category: r.category as Category,
+    title: r.title,
+    visibility: r.visibility as Visibility,
+    status: r.status as DesignStatus,
+    rejectReason: r.reject_reason,
+    originalKey: r.original_key,
+    displayKey: r.display_key,
+    thumbKey: r.thumb_key,
+    createdAt: num(r.created_at),
+  };
+}
+
+export class SqlDesignRepository implements DesignRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  async insert(d: Design): Promise<void> {
+    await this.db.insertInto('designs').values(this.row(d)).execute();
+  }
+
+  async insertIfAbsent(d: Design): Promise<boolean> {
+    // A portable "insert unless present": the primary key decides, a race loses cleanly.
+    if (await this.findById(d.id)) return false;
+    try {
+      await this.insert(d);
+      return true;
+    } catch (err) {
+      if (await this.findById(d.id)) return false;
+      throw err;
+    }
+  }
+
+  async findById(id: string): Promise<Design | undefined> {
+    const row = await this.db.selectFrom('designs').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toDesign(row);
+  }
+
+  async listPublic(q: DesignListQuery): Promise<Design[]> {
+    let query = this.db
+      .selectFrom('designs')
+      .selectAll()
+      .where('visibility', '=', 'public')
+      .where('status', '=', 'ready');
+    if (q.category) query = query.where('category', '=', q.category);
+    const cursor = q.cursor;
+    if (cursor) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('created_at', '<', cursor.createdAt),
+          eb.and([eb('created_at', '=', cursor.createdAt), eb('id', '<', cursor.id)]),
+        ]),
+      );
+    }
+    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
+    return rows.map(toDesign);
+  }
+
+  async listByStatus(status: DesignStatus, limit: number): Promise<Design[]> {
+    const rows = await this.db
+      .selectFrom('designs')
+      .selectAll()
+      .where('status', '=', status)
+      .orderBy('created_at')
+      .limit(limit)
+      .execute();
+    return rows.map(toDesign);
+  }
+
+  async markReady(id: string, displayKey: string, thumbKey: string): Promise<void> {
+    await this.db
+      .updateTable('designs')
+      .set({ status: 'ready', display_key: displayKey, thumb_key: thumbKey, reject_reason: null })
+      .where('id', '=', id)
+      .where('status', '=', 'processing')
+      .execute();
+  }
+
+  async markRejected(id: string, reason: string): Promise<void> {
+    await this.db
+      .updateTable('designs')
+      .set({ status: 'rejected', reject_reason: reason.slice(0, 300), original_key: null })
+      .where('id', '=', id)
+      .where('status', '=', 'processing')
+      .execute();
+  }
+
+  private row(d: Design) {
+    return {
+      id: d.id,
+      category: d.category,
+      title: d.title,
+      visibility: d.visibility,
+      status: d.status,
+      reject_reason: d.rejectReason,
+      original_key: d.originalKey,
+      display_key: d.displayKey,
+      thumb_key: d.thumbKey,
+      created_at: d.createdAt,
+    };
+  }
+}
+
+export class SqlReplayGuard implements ReplayGuard {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  async remember(keyHash: string, expiresAt: number): Promise<boolean> {
+    try {
+      await this.db.insertInto('captcha_uses').values({ key_hash: keyHash, expires_at: expiresAt }).execute();
+      return true;
+    } catch (err) {
+      // The primary key rejects a second use; anything else is a real failure.
+      const found = await this.db
+        .selectFrom('captcha_uses')
+        .select('key_hash')
+        .where('key_hash', '=', keyHash)
+        .executeTakeFirst();
+      if (found) return false;
+      throw err;
+    }
+  }
+
+  async purgeExpired(now: number): Promise<void> {
+    await this.db.deleteFrom('captcha_uses').where('expires_at', '<', now).execute();
+  }
+}

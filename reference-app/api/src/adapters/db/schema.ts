@@ -1,0 +1,72 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table shapes as Kysely sees them. Instants are BIGINT epoch milliseconds (UTC) on both
+ * dialects: one representation, no session time-zone conversion in mysql2 and no TEXT dates
+ * in SQLite; the repositories turn them into numbers at the boundary.
+ */
+export interface DesignsTable {
+  id: string;
+  category: string;
+  title: string;
+  visibility: string;
+  status: string;
+  reject_reason: string | null;
+  original_key: string | null;
+  display_key: string | null;
+  thumb_key: string | null;
+  created_at: number;
+}
+
+export interface CardsTable {
+  id: string;
+  design_id: string;
+  recipient_name: string;
+  recipient_email: string;
+  sender_name: string;
+  sender_email: string;
+  send_at_local: string;
+  time_zone: string;
+  send_at_utc: number;
+  share_token: string;
+  owner_token_hash: string;
+  status: string;
+  sent_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MessagesTable {
+  id: Generated<number>;
+  card_id: string;
+  name: string;
+  message: string;
+  created_at: number;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  /** Natural idempotency key, e.g. "deliver:<cardId>": one job per card. */
+  job_key: string;
+  card_id: string;
+  run_at: number;
+  status: string;
+  attempts: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  last_error: string | null;
+  updated_at: number;
+}
+
+export interface CaptchaUsesTable {
+  key_hash: string;
+  expires_at: number;
+}
+
+export interface DB {
+  designs: DesignsTable;
+  cards: CardsTable;
+  messages: MessagesTable;
+  jobs: JobsTable;
+  captcha_uses: CaptchaUsesTable;
+}

@@ -1,0 +1,61 @@
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
+import type { Readable } from 'node:stream';
+import type { ObjectStore } from '../../domain/ports';
+
+export type ObjectCreatedListener = (key: string) => void;
+
+/**
+ * Objects as files under a root folder. Emits object-created events in process, the local
+ * stand-in for S3 -> EventBridge.
+ */
+export class LocalObjectStore implements ObjectStore {
+  private readonly root: string;
+  private readonly listeners: ObjectCreatedListener[] = [];
+
+  constructor(
+    root: string,
+    private readonly publicBaseUrl: string,
+  ) {
+    this.root = resolve(root);
+  }
+
+  onObjectCreated(listener: ObjectCreatedListener): void {
+    this.listeners.push(listener);
+  }
+
+  async put(key: string, body: Buffer): Promise<void> {
+    const file = this.path(key);
+    await mkdir(dirname(file), { recursive: true });
+    // Write then rename, so a reader never sees half a file.
+    const tmp = `${file}.${process.pid}.tmp`;
+    await writeFile(tmp, body);
+    await rename(tmp, file);
+    for (const listener of this.listeners) listener(key);
+  }
+
+  get(key: string): Promise<Buffer> {
+    return readFile(this.path(key));
+  }
+
+  async stream(key: string): Promise<Readable> {
+    return createReadStream(this.path(key));
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.path(key), { force: true });
+  }
+
+  url(key: string): string {
+    return `${this.publicBaseUrl}/${key}`;
+  }
+
+  /** Resolves a key inside the root; keys come from our code, but never let one escape. */
+  path(key: string): string {
+    const file = resolve(this.root, key);
+    if (!file.startsWith(this.root + sep) || !/^[a-z]+\/[A-Za-z0-9_.-]+$/.test(key))
+      throw new Error(`invalid object key ${key}`);
+    return join(file);
+  }
+}

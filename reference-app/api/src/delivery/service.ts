@@ -1,0 +1,61 @@
+import type { Logger } from 'pino';
+import type { BusinessMetrics, CardRepository, Clock, DesignRepository, Mailer, ObjectStore } from '../domain/ports';
+import { composeCardEmail } from './compose';
+
+export type DeliveryOutcome = { kind: 'sent' | 'skipped' } | { kind: 'not_due'; runAt: number };
+
+export interface DeliveryDeps {
+  cards: CardRepository;
+  designs: DesignRepository;
+  objects: ObjectStore;
+  mailer: Mailer;
+  clock: Clock;
+  metrics: BusinessMetrics;
+  logger: Logger;
+  shareUrl(shareToken: string): string;
+}
+
+/**
+ * Delivers one card. Called by the local scheduler worker or the AWS delivery Lambda; both may
+ * call it more than once for the same card (retries, duplicate events), so it is idempotent:
+ * scheduled -> sending (a conditional update only one caller wins; it also closes the card to
+ * new messages) -> mail -> sent. A crash between mail and `sent` leaves `sending`, which a
+ * retry resends; mailers that can deduplicate (the outbox) use the idempotency key.
+ */
+export class DeliveryService {
+  constructor(private readonly d: DeliveryDeps) {}
+
+  async deliver(cardId: string): Promise<DeliveryOutcome> {
+    const { cards, clock } = this.d;
+    const card = await cards.findById(cardId);
+    if (!card || card.status === 'sent' || card.status === 'cancelled' || card.status === 'failed')
+      return { kind: 'skipped' };
+    // EventBridge fires with 60 s precision and may fire slightly early; never send early by more than that.
+    if (card.status === 'scheduled' && card.sendAtUtc > clock.now() + 60_000)
+      return { kind: 'not_due', runAt: card.sendAtUtc };
+    if (
+      card.status === 'scheduled' &&
+      !(await cards.update(card.id, 'scheduled', { status: 'sending', updatedAt: clock.now() }))
+    ) {
+      return { kind: 'skipped' };
+    }
+    const design = await this.d.designs.findById(card.designId);
+    if (!design?.displayKey) throw new Error(`design ${card.designId} of card ${card.id} has no display image`);
+    const [messages, image] = await Promise.all([cards.listMessages(card.id), this.d.objects.get(design.displayKey)]);
+    const email = composeCardEmail({ card, design, messages, image, viewUrl: this.d.shareUrl(card.shareToken) });
+    const { messageId } = await this.d.mailer.send(email);
+    const now = clock.now();
+    await cards.update(card.id, 'sending', { status: 'sent', sentAt: now, updatedAt: now });
+    this.d.metrics.delivery('sent', (now - card.sendAtUtc) / 1000);
+    this.d.logger.info({ cardId: card.id, messageId, messages: messages.length }, 'card delivered');
+    return { kind: 'sent' };
+  }
+
+  /** After the last retry: the card is marked failed so the owner sees it. */
+  async giveUp(cardId: string): Promise<void> {
+    const patch = { status: 'failed' as const, updatedAt: this.d.clock.now() };
+    const updated =
+      (await this.d.cards.update(cardId, 'sending', patch)) || (await this.d.cards.update(cardId, 'scheduled', patch));
+    if (updated) this.d.metrics.delivery('failed');
+  }
+}

@@ -1,0 +1,201 @@
+import { AppError, conflict, notFound } from './errors';
+import type { BusinessMetrics, CardRepository, Clock, DeliveryScheduler, DesignRepository, ObjectStore } from './ports';
+import { resolveSendAt } from './time';
+import { hashToken, newId, newToken, tokenMatches } from './tokens';
+import type { Card, Design, Message } from './types';
+import type { CreateCardInput, MessageInput, PatchCardInput } from './validation';
+
+export interface CardServiceDeps {
+  cards: CardRepository;
+  designs: DesignRepository;
+  objects: ObjectStore;
+  scheduler: DeliveryScheduler;
+  clock: Clock;
+  metrics: BusinessMetrics;
+  /** Builds the public link a signer opens, from the share token. */
+  shareUrl(shareToken: string): string;
+}
+
+export interface DesignView {
+  id: string;
+  category: string;
+  title: string;
+  thumbnailUrl: string | null;
+  imageUrl: string | null;
+}
+
+export class CardService {
+  constructor(private readonly deps: CardServiceDeps) {}
+
+  async create(
+    input: CreateCardInput,
+  ): Promise<{ id: string; shareToken: string; ownerToken: string; shareUrl: string }> {
+    const { cards, designs, scheduler, clock } = this.deps;
+    const now = clock.now();
+    const sendAt = resolveSendAt(input.sendAt, input.timeZone, now);
+    const design = await designs.findById(input.designId);
+    if (!design) throw new AppError(404, 'design_not_found', `design ${input.designId} not found`);
+    if (design.status !== 'ready')
+      throw new AppError(409, 'design_not_ready', `design ${design.id} is ${design.status}`);
+    const shareToken = newToken();
+    const ownerToken = newToken();
+    const card: Card = {
+      id: newId(),
+      designId: design.id,
+      recipientName: input.recipientName,
+      recipientEmail: input.recipientEmail,
+      senderName: input.senderName,
+      senderEmail: input.senderEmail,
+      sendAtLocal: sendAt.local,
+      timeZone: input.timeZone,
+      sendAtUtc: sendAt.utc,
+      shareToken,
+      ownerTokenHash: hashToken(ownerToken),
+      status: 'scheduled',
+      sentAt: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await cards.insert(card);
+    try {
+      await scheduler.schedule(card);
+    } catch (err) {
+      // The original left an unscheduled card behind; we undo it and let the client retry.
+      await cards.delete(card.id);
+      throw new AppError(503, 'scheduler_unavailable', 'could not schedule the delivery, please retry', undefined, err);
+    }
+    this.deps.metrics.cardCreated();
+    return { id: card.id, shareToken, ownerToken, shareUrl: this.deps.shareUrl(shareToken) };
+  }
+
+  async sharedView(shareToken: string) {
+    const card = await this.deps.cards.findByShareToken(shareToken);
+    if (!card) throw notFound('card');
+    const [design, messages] = await Promise.all([
+      this.designView(card.designId),
+      this.deps.cards.listMessages(card.id),
+    ]);
+    return {
+      design,
+      recipientName: card.recipientName,
+      senderName: card.senderName,
+      sendAt: card.sendAtLocal,
+      timeZone: card.timeZone,
+      sendAtUtc: new Date(card.sendAtUtc).toISOString(),
+      status: publicStatus(card),
+      messages: messages.map(messageView),
+    };
+  }
+
+  async addMessage(shareToken: string, input: MessageInput) {
+    const card = await this.deps.cards.findByShareToken(shareToken);
+    if (!card) throw notFound('card');
+    const saved = await this.deps.cards.addMessage(card.id, input.name, input.message, this.deps.clock.now());
+    if (!saved) {
+      const status = publicStatus((await this.deps.cards.findById(card.id)) ?? card);
+      throw conflict(
+        status === 'cancelled' ? 'card_cancelled' : 'card_sent',
+        status === 'cancelled' ? 'this card was cancelled' : 'this card was sent and no longer accepts messages',
+      );
+    }
+    this.deps.metrics.messageAdded();
+    return messageView(saved);
+  }
+
+  async ownerView(id: string, ownerToken: string | undefined) {
+    const card = await this.authorised(id, ownerToken);
+    const [design, messages] = await Promise.all([
+      this.designView(card.designId),
+      this.deps.cards.listMessages(card.id),
+    ]);
+    return {
+      id: card.id,
+      design,
+      recipientName: card.recipientName,
+      recipientEmail: card.recipientEmail,
+      senderName: card.senderName,
+      senderEmail: card.senderEmail,
+      sendAt: card.sendAtLocal,
+      timeZone: card.timeZone,
+      sendAtUtc: new Date(card.sendAtUtc).toISOString(),
+      status: publicStatus(card),
+      sentAt: card.sentAt === null ? null : new Date(card.sentAt).toISOString(),
+      shareUrl: this.deps.shareUrl(card.shareToken),
+      messages: messages.map(messageView),
+    };
+  }
+
+  async patch(id: string, ownerToken: string | undefined, input: PatchCardInput) {
+    const card = await this.authorised(id, ownerToken);
+    this.assertEditable(card);
+    const patch: Partial<Card> = { updatedAt: this.deps.clock.now() };
+    if (input.recipientName !== undefined) patch.recipientName = input.recipientName;
+    if (input.recipientEmail !== undefined) patch.recipientEmail = input.recipientEmail;
+    const timeChanged = input.sendAt !== undefined || input.timeZone !== undefined;
+    if (timeChanged) {
+      const zone = input.timeZone ?? card.timeZone;
+      const resolved = resolveSendAt(input.sendAt ?? card.sendAtLocal, zone, this.deps.clock.now());
+      Object.assign(patch, { sendAtLocal: resolved.local, sendAtUtc: resolved.utc, timeZone: zone });
+    }
+    if (!(await this.deps.cards.update(card.id, 'scheduled', patch))) throw this.notEditable();
+    const updated = { ...card, ...patch };
+    if (timeChanged) await this.deps.scheduler.reschedule(updated);
+    return this.ownerView(id, ownerToken);
+  }
+
+  async cancel(id: string, ownerToken: string | undefined): Promise<void> {
+    const card = await this.authorised(id, ownerToken);
+    if (card.status === 'cancelled') return;
+    this.assertEditable(card);
+    if (
+      !(await this.deps.cards.update(card.id, 'scheduled', { status: 'cancelled', updatedAt: this.deps.clock.now() }))
+    ) {
+      throw this.notEditable();
+    }
+    await this.deps.scheduler.cancel(card.id);
+  }
+
+  async designView(designId: string): Promise<DesignView | null> {
+    const design = await this.deps.designs.findById(designId);
+    return design ? toDesignView(design, this.deps.objects) : null;
+  }
+
+  private async authorised(id: string, ownerToken: string | undefined): Promise<Card> {
+    if (!ownerToken)
+      throw new AppError(401, 'unauthorized', 'send the owner token as "Authorization: Bearer <ownerToken>"');
+    const card = await this.deps.cards.findById(id);
+    // Same answer for an unknown card and a wrong token: a share token never reveals or unlocks the owner view.
+    if (!card || !tokenMatches(ownerToken, card.ownerTokenHash)) throw notFound('card');
+    return card;
+  }
+
+  private assertEditable(card: Card): void {
+    if (card.status !== 'scheduled' || card.sendAtUtc <= this.deps.clock.now()) throw this.notEditable();
+  }
+
+  private notEditable(): AppError {
+    return conflict('card_not_editable', 'this card was already sent or cancelled');
+  }
+}
+
+/** `sending` is internal (delivery has claimed the card); clients see it as sent. */
+function publicStatus(card: Card): 'scheduled' | 'sent' | 'cancelled' | 'failed' {
+  if (card.status === 'sending') return 'sent';
+  return card.status;
+}
+
+export const messageView = (m: Message) => ({
+  name: m.name,
+  message: m.message,
+  createdAt: new Date(m.createdAt).toISOString(),
+});
+
+export function toDesignView(d: Design, objects: ObjectStore): DesignView {
+  return {
+    id: d.id,
+    category: d.category,
+    title: d.title,
+    thumbnailUrl: d.thumbKey ? objects.url(d.thumbKey) : null,
+    imageUrl: d.displayKey ? objects.url(d.displayKey) : null,
+  };
+}

@@ -1,0 +1,145 @@
+import { AppError, notFound } from './errors';
+import type {
+  BusinessMetrics,
+  Captcha,
+  CaptchaContext,
+  Clock,
+  DesignRepository,
+  ImageProcessor,
+  ObjectStore,
+} from './ports';
+import { newId } from './tokens';
+import type { Category, Design, Page, Visibility } from './types';
+import { type DesignView, toDesignView } from './cards';
+
+export const PAGE_SIZE = 24;
+
+export const originalKey = (id: string): string => `originals/${id}`;
+export const displayKey = (id: string): string => `display/${id}.jpg`;
+export const thumbKey = (id: string): string => `thumbs/${id}.jpg`;
+export const designIdFromOriginalKey = (key: string): string | undefined =>
+  /^originals\/([A-Za-z0-9_-]{1,32})$/.exec(key)?.[1];
+
+export interface UploadInput {
+  file: Buffer;
+  category: Category;
+  visibility: Visibility;
+  captcha: string | undefined;
+  captchaContext: CaptchaContext;
+}
+
+export interface DesignServiceDeps {
+  designs: DesignRepository;
+  objects: ObjectStore;
+  images: ImageProcessor;
+  captcha: Captcha;
+  clock: Clock;
+  metrics: BusinessMetrics;
+}
+
+export class DesignService {
+  constructor(private readonly deps: DesignServiceDeps) {}
+
+  async list(category: Category | undefined, cursor: string | undefined): Promise<Page<DesignView>> {
+    const decoded = cursor === undefined ? undefined : decodeCursor(cursor);
+    const rows = await this.deps.designs.listPublic({ category, cursor: decoded, limit: PAGE_SIZE + 1 });
+    const items = rows.slice(0, PAGE_SIZE);
+    const last = items[items.length - 1];
+    return {
+      items: items.map((d) => toDesignView(d, this.deps.objects)),
+      nextCursor: rows.length > PAGE_SIZE && last ? encodeCursor(last) : null,
+    };
+  }
+
+  async get(id: string) {
+    const d = await this.deps.designs.findById(id);
+    if (!d) throw notFound('design');
+    return {
+      ...toDesignView(d, this.deps.objects),
+      visibility: d.visibility,
+      status: d.status,
+      reason: d.status === 'rejected' ? d.rejectReason : null,
+    };
+  }
+
+  /**
+   * Accepts an upload after the CAPTCHA and a header-only image check; the pixels are decoded
+   * later by the thumbnailer (object-created event), which marks the design ready or rejected.
+   */
+  async upload(input: UploadInput): Promise<{ id: string; status: 'processing' }> {
+    const { captcha, images, objects, designs, metrics, clock } = this.deps;
+    const verdict = await captcha.verify(input.captcha, input.captchaContext);
+    if (!verdict.ok) {
+      metrics.upload('rejected', verdict.code);
+      throw new AppError(verdict.code === 'captcha_missing' ? 400 : 403, verdict.code, verdict.message);
+    }
+    try {
+      await images.inspect(input.file);
+    } catch (err) {
+      if (!images.isRejection(err)) throw err;
+      metrics.upload('rejected', err.code);
+      throw new AppError(err.code === 'file_too_large' ? 413 : 422, err.code, err.message);
+    }
+    const id = newId();
+    const design: Design = {
+      id,
+      category: input.category,
+      title: `${input.category} upload`,
+      visibility: input.visibility,
+      status: 'processing',
+      rejectReason: null,
+      originalKey: originalKey(id),
+      displayKey: null,
+      thumbKey: null,
+      createdAt: clock.now(),
+    };
+    // Row first: the object-created event may fire before put() returns.
+    await designs.insert(design);
+    await objects.put(originalKey(id), input.file, 'application/octet-stream');
+    metrics.upload('accepted');
+    return { id, status: 'processing' };
+  }
+
+  /** The thumbnailer step for one uploaded original (idempotent: only `processing` designs change). */
+  async process(id: string): Promise<'ready' | 'rejected' | 'skipped'> {
+    const { designs, objects, images, metrics } = this.deps;
+    const design = await designs.findById(id);
+    if (!design || design.status !== 'processing' || !design.originalKey) return 'skipped';
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    try {
+      const original = await objects.get(design.originalKey);
+      const out = await images.render(original);
+      await objects.put(displayKey(id), out.display, 'image/jpeg');
+      await objects.put(thumbKey(id), out.thumbnail, 'image/jpeg');
+      await designs.markReady(id, displayKey(id), thumbKey(id));
+      metrics.thumbnail('ready', seconds());
+      return 'ready';
+    } catch (err) {
+      if (!images.isRejection(err)) throw err;
+      await designs.markRejected(id, err.message);
+      // Store nothing we refused.
+      await objects.delete(design.originalKey);
+      metrics.thumbnail('rejected', seconds());
+      return 'rejected';
+    }
+  }
+}
+
+function encodeCursor(d: Design): string {
+  return Buffer.from(JSON.stringify([d.createdAt, d.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: number; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (typeof createdAt === 'number' && Number.isSafeInteger(createdAt) && typeof id === 'string' && id.length <= 32) {
+      return { createdAt, id };
+    }
+  } catch {
+    // fall through to the error below
+  }
+  throw new AppError(400, 'invalid_cursor', 'cursor is not one this API returned', [
+    { path: 'cursor', message: 'invalid cursor' },
+  ]);
+}

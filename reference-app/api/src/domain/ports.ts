@@ -1,0 +1,133 @@
+import type { Readable } from 'node:stream';
+import type { Card, CardStatus, Category, Design, Message } from './types';
+
+/** Persistence of cards and their messages. */
+export interface CardRepository {
+  insert(card: Card): Promise<void>;
+  delete(id: string): Promise<void>;
+  findById(id: string): Promise<Card | undefined>;
+  findByShareToken(token: string): Promise<Card | undefined>;
+  /** Updates only while the card is in `expected` status; returns false when it was not. */
+  update(id: string, expected: CardStatus, patch: Partial<Card>): Promise<boolean>;
+  /**
+   * Inserts a message only if the card still accepts messages (status scheduled and send time
+   * not reached), atomically with that check. Returns undefined when the card refused it.
+   */
+  addMessage(cardId: string, name: string, message: string, now: number): Promise<Message | undefined>;
+  listMessages(cardId: string): Promise<Message[]>;
+}
+
+export interface DesignListQuery {
+  category?: Category;
+  cursor?: { createdAt: number; id: string };
+  limit: number;
+}
+
+export interface DesignRepository {
+  insert(design: Design): Promise<void>;
+  /** Inserts unless a design with this id exists; returns whether it inserted. */
+  insertIfAbsent(design: Design): Promise<boolean>;
+  findById(id: string): Promise<Design | undefined>;
+  /** Public, ready designs only, newest first. */
+  listPublic(query: DesignListQuery): Promise<Design[]>;
+  listByStatus(status: Design['status'], limit: number): Promise<Design[]>;
+  markReady(id: string, displayKey: string, thumbKey: string): Promise<void>;
+  markRejected(id: string, reason: string): Promise<void>;
+}
+
+/** One-time use of CAPTCHA solutions. */
+export interface ReplayGuard {
+  /** Records the key; false when it was already used (a replay). */
+  remember(key: string, expiresAt: number): Promise<boolean>;
+  purgeExpired(now: number): Promise<void>;
+}
+
+export interface ObjectStore {
+  put(key: string, body: Buffer, contentType: string): Promise<void>;
+  get(key: string): Promise<Buffer>;
+  stream?(key: string): Promise<Readable>;
+  delete(key: string): Promise<void>;
+  /** URL a browser can load the object from. */
+  url(key: string): string;
+}
+
+export interface ScheduledCard {
+  id: string;
+  sendAtLocal: string;
+  timeZone: string;
+  sendAtUtc: number;
+}
+
+/** Arranges for `deliver(cardId)` to run at the card's send time. */
+export interface DeliveryScheduler {
+  schedule(card: ScheduledCard): Promise<void>;
+  reschedule(card: ScheduledCard): Promise<void>;
+  cancel(cardId: string): Promise<void>;
+}
+
+export interface Attachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
+  cid?: string;
+}
+
+export interface OutgoingEmail {
+  to: { name: string; address: string };
+  replyTo: { name: string; address: string };
+  subject: string;
+  text: string;
+  html: string;
+  attachments: Attachment[];
+  /** Stable per delivery: adapters that can deduplicate use it. */
+  idempotencyKey: string;
+}
+
+export interface Mailer {
+  send(email: OutgoingEmail): Promise<{ messageId: string }>;
+}
+
+export interface CaptchaContext {
+  /** Raw Cookie header (the AWS WAF token travels as a cookie). */
+  cookie?: string;
+}
+
+export type CaptchaResult =
+  { ok: true } | { ok: false; code: 'captcha_missing' | 'captcha_invalid' | 'captcha_replayed'; message: string };
+
+export interface Captcha {
+  readonly provider: 'altcha' | 'aws-waf';
+  /** A challenge for the browser widget (ALTCHA), or a hint for WAF. */
+  challenge(): Promise<Record<string, unknown>>;
+  verify(solution: string | undefined, context: CaptchaContext): Promise<CaptchaResult>;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** Business events the domain reports; the Prometheus adapter turns them into metrics. */
+export interface BusinessMetrics {
+  cardCreated(): void;
+  messageAdded(): void;
+  upload(result: 'accepted' | 'rejected', reason?: string): void;
+  delivery(result: 'sent' | 'failed', lagSeconds?: number): void;
+  thumbnail(result: 'ready' | 'rejected', seconds: number): void;
+}
+
+export const noMetrics: BusinessMetrics = {
+  cardCreated: () => undefined,
+  messageAdded: () => undefined,
+  upload: () => undefined,
+  delivery: () => undefined,
+  thumbnail: () => undefined,
+};
+
+/** Image checks and rendering (sharp); an error with a `code` means the image is refused. */
+export interface ImageProcessor {
+  inspect(input: Buffer): Promise<{ format: string; width: number; height: number; frames: number }>;
+  render(input: Buffer): Promise<{ display: Buffer; thumbnail: Buffer }>;
+  isRejection(err: unknown): err is Error & { code: string };
+}

@@ -1,0 +1,30 @@
+/**
+ * User text is stored as plain text and always rendered escaped. We additionally refuse
+ * anything that looks like markup so a stored value can never become HTML somewhere that
+ * forgets to escape (the original stored raw rich-text HTML).
+ */
+const TAG_LIKE = /<\s*[a-zA-Z!/?]|&#?[a-zA-Z0-9]+;|javascript:/i;
+// Control characters other than tab/newline; and bidi overrides used for spoofing.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/;
+
+export function normaliseText(value: string): string {
+  return value.normalize('NFC').replace(/\r\n?/g, '\n').trim();
+}
+
+export function textProblem(value: string, singleLine: boolean): string | null {
+  if (CONTROL.test(value)) return 'must not contain control characters';
+  if (singleLine && value.includes('\n')) return 'must be a single line';
+  if (TAG_LIKE.test(value)) return 'must be plain text (no HTML, entities or scripts)';
+  return null;
+}
+
+/** Length in Unicode code points, as MySQL counts VARCHAR characters. */
+export const charLength = (value: string): number => [...value].length;
+
+export function escapeHtml(value: string): string {
+  return value.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
+}

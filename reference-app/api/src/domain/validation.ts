@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { AppError } from './errors';
+import { charLength, normaliseText, textProblem } from './text';
+import { CATEGORIES } from './types';
+import { ID_PATTERN } from './tokens';
+
+export const NAME_MAX = 32;
+export const MESSAGE_MAX = 1000;
+
+const text = (max: number, singleLine: boolean) =>
+  z
+    .string()
+    .transform(normaliseText)
+    .superRefine((v, ctx) => {
+      if (v.length === 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must not be empty' });
+      else if (charLength(v) > max)
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be at most ${max} characters` });
+      const problem = textProblem(v, singleLine);
+      if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+    });
+
+const email = z
+  .string()
+  .trim()
+  .max(254, 'must be at most 254 characters')
+  .email('must be a valid email address')
+  .transform((v) => v.toLowerCase());
+
+export const designIdSchema = z.string().regex(ID_PATTERN, 'must be a design id');
+
+export const createCardSchema = z
+  .object({
+    designId: designIdSchema,
+    recipientName: text(NAME_MAX, true),
+    recipientEmail: email,
+    senderName: text(NAME_MAX, true),
+    senderEmail: email,
+    sendAt: z.string().max(19),
+    timeZone: z.string().max(64),
+  })
+  .strict();
+export type CreateCardInput = z.infer<typeof createCardSchema>;
+
+export const patchCardSchema = z
+  .object({
+    recipientName: text(NAME_MAX, true).optional(),
+    recipientEmail: email.optional(),
+    sendAt: z.string().max(19).optional(),
+    timeZone: z.string().max(64).optional(),
+  })
+  .strict()
+  .refine((v) => Object.keys(v).length > 0, { message: 'send at least one field to change' });
+export type PatchCardInput = z.infer<typeof patchCardSchema>;
+
+export const messageSchema = z.object({ name: text(NAME_MAX, true), message: text(MESSAGE_MAX, false) }).strict();
+export type MessageInput = z.infer<typeof messageSchema>;
+
+export const categorySchema = z.enum(CATEGORIES);
+export const visibilitySchema = z.enum(['public', 'private']);
+
+/** Parses with a schema, turning every issue into `details: [{path, message}]` of one 400. */
+export function parse<T extends z.ZodTypeAny>(schema: T, value: unknown): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const details = result.error.issues.map((i) => ({
+    path: i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(',') : ''),
+    message: i.code === 'unrecognized_keys' ? `unknown field(s): ${i.keys.join(', ')}` : i.message,
+  }));
+  throw new AppError(
+    400,
+    'validation_failed',
+    `invalid request: ${details.map((d) => `${d.path || 'body'} ${d.message}`).join('; ')}`,
+    details,
+  );
+}

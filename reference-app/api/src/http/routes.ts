@@ -1,0 +1,137 @@
+import { Router, json, type Request, type RequestHandler } from 'express';
+import type { CardService } from '../domain/cards';
+import type { DesignService } from '../domain/designs';
+import { AppError, notFound } from '../domain/errors';
+import type { Captcha } from '../domain/ports';
+import { ID_PATTERN, TOKEN_PATTERN } from '../domain/tokens';
+import {
+  categorySchema,
+  createCardSchema,
+  messageSchema,
+  parse,
+  patchCardSchema,
+  visibilitySchema,
+} from '../domain/validation';
+import { readUpload } from './multipart';
+import { rateLimit } from './rate-limit';
+
+export interface ApiDeps {
+  cards: CardService;
+  designs: DesignService;
+  captcha: Captcha;
+  limits: { writesPerMinute: number; uploadsPerMinute: number; jsonBodyBytes: number; uploadBytes: number };
+}
+
+const requireJson: RequestHandler = (req, _res, next) => {
+  if (!req.is('application/json')) {
+    return next(new AppError(415, 'unsupported_media_type', 'send the body as application/json'));
+  }
+  next();
+};
+
+function bearer(req: Request): string | undefined {
+  const header = req.get('authorization');
+  if (!header) return undefined;
+  const m = /^Bearer\s+(\S+)$/i.exec(header);
+  // A malformed header is treated like a wrong token, not like a missing one.
+  return m?.[1] ?? 'malformed';
+}
+
+const param = (req: Request, name: string): string => String(req.params[name] ?? '');
+
+/** Ids and tokens are checked for shape before they reach a query. */
+function validId(req: Request, name: string, what: string): string {
+  const v = param(req, name);
+  if (!ID_PATTERN.test(v)) throw notFound(what);
+  return v;
+}
+
+function validToken(req: Request): string {
+  const v = param(req, 'shareToken');
+  if (!TOKEN_PATTERN.test(v)) throw notFound('card');
+  return v;
+}
+
+export function apiRouter(deps: ApiDeps): Router {
+  const { cards, designs, captcha, limits } = deps;
+  const router = Router();
+  const body = json({ limit: limits.jsonBodyBytes, strict: true, type: 'application/json' });
+  const writes = rateLimit('write', limits.writesPerMinute);
+  const uploads = rateLimit('upload', limits.uploadsPerMinute);
+
+  router.get('/designs', async (req, res) => {
+    const q = req.query as Record<string, unknown>;
+    const category = q.category === undefined || q.category === '' ? undefined : parse(categorySchema, q.category);
+    const cursor = typeof q.cursor === 'string' && q.cursor !== '' ? q.cursor : undefined;
+    res.set('Cache-Control', 'public, max-age=30').json(await designs.list(category, cursor));
+  });
+
+  router.get('/designs/:id', async (req, res) => {
+    const view = await designs.get(validId(req, 'id', 'design'));
+    res.set('Cache-Control', view.status === 'processing' ? 'no-store' : 'private, max-age=60').json(view);
+  });
+
+  router.post('/designs', uploads, async (req, res) => {
+    const upload = await readUpload(req, limits.uploadBytes);
+    const details: Array<{ path: string; message: string }> = [];
+    if (!upload.file) details.push({ path: 'file', message: 'attach the image as field "file"' });
+    const category = categorySchema.safeParse(upload.fields.category);
+    if (!category.success)
+      details.push({ path: 'category', message: `must be one of ${categorySchema.options.join(', ')}` });
+    const visibility = visibilitySchema.safeParse(upload.fields.visibility ?? 'public');
+    if (!visibility.success) details.push({ path: 'visibility', message: 'must be public or private' });
+    if (details.length > 0 || !upload.file || !category.success || !visibility.success) {
+      throw new AppError(
+        400,
+        'validation_failed',
+        `invalid upload: ${details.map((d) => `${d.path} ${d.message}`).join('; ')}`,
+        details,
+      );
+    }
+    const result = await designs.upload({
+      file: upload.file.buffer,
+      category: category.data,
+      visibility: visibility.data,
+      captcha: upload.fields.captcha,
+      captchaContext: { cookie: req.get('cookie') },
+    });
+    res.status(202).location(`/api/v1/designs/${result.id}`).json(result);
+  });
+
+  router.get('/captcha/challenge', async (_req, res) => {
+    res.set('Cache-Control', 'no-store').json(await captcha.challenge());
+  });
+
+  router.post('/cards', writes, requireJson, body, async (req, res) => {
+    const created = await cards.create(parse(createCardSchema, req.body));
+    res.status(201).location(`/api/v1/cards/${created.id}`).set('Cache-Control', 'no-store').json(created);
+  });
+
+  router.get('/cards/:id', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json(await cards.ownerView(validId(req, 'id', 'card'), bearer(req)));
+  });
+
+  router.patch('/cards/:id', writes, requireJson, body, async (req, res) => {
+    const id = validId(req, 'id', 'card');
+    const token = bearer(req);
+    const input = parse(patchCardSchema, req.body);
+    res.set('Cache-Control', 'no-store').json(await cards.patch(id, token, input));
+  });
+
+  router.delete('/cards/:id', writes, async (req, res) => {
+    await cards.cancel(validId(req, 'id', 'card'), bearer(req));
+    res.status(204).end();
+  });
+
+  router.get('/shared/:shareToken', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json(await cards.sharedView(validToken(req)));
+  });
+
+  router.post('/shared/:shareToken/messages', writes, requireJson, body, async (req, res) => {
+    const token = validToken(req);
+    const saved = await cards.addMessage(token, parse(messageSchema, req.body));
+    res.status(201).json(saved);
+  });
+
+  return router;
+}

@@ -1,0 +1,85 @@
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { BusinessMetrics } from './domain/ports';
+
+/**
+ * Prometheus metrics: RED per route (requests by status, duration histogram) and the business
+ * events. One registry per app instance so tests can run several apps in one process.
+ * Names are part of the contract with slos/ and dashboards/: change them together.
+ */
+export class Metrics implements BusinessMetrics {
+  readonly registry = new Registry();
+  readonly httpRequests: Counter<'method' | 'route' | 'status'>;
+  readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  private readonly cards: Counter;
+  private readonly messages: Counter;
+  private readonly uploads: Counter<'result' | 'reason'>;
+  private readonly deliveries: Counter<'result'>;
+  private readonly deliveryLag: Histogram;
+  private readonly thumbnails: Histogram<'result'>;
+
+  constructor(defaults = true) {
+    const registers = [this.registry];
+    if (defaults) collectDefaultMetrics({ register: this.registry });
+    this.httpRequests = new Counter({
+      name: 'http_requests_total',
+      help: 'HTTP requests by method, route template and status code',
+      labelNames: ['method', 'route', 'status'],
+      registers,
+    });
+    this.httpDuration = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request duration by method, route template and status code',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
+    this.cards = new Counter({ name: 'goodgreets_cards_created_total', help: 'Cards created', registers });
+    this.messages = new Counter({
+      name: 'goodgreets_messages_added_total',
+      help: 'Messages added to cards',
+      registers,
+    });
+    this.uploads = new Counter({
+      name: 'goodgreets_uploads_total',
+      help: 'Design uploads by result (accepted|rejected) and rejection reason',
+      labelNames: ['result', 'reason'],
+      registers,
+    });
+    this.deliveries = new Counter({
+      name: 'goodgreets_deliveries_total',
+      help: 'Card deliveries by result (sent|failed)',
+      labelNames: ['result'],
+      registers,
+    });
+    this.deliveryLag = new Histogram({
+      name: 'goodgreets_delivery_lag_seconds',
+      help: 'Seconds between a card send time and its email being handed to the mailer',
+      buckets: [1, 2, 5, 10, 30, 60, 120, 300, 900, 3600],
+      registers,
+    });
+    this.thumbnails = new Histogram({
+      name: 'goodgreets_thumbnail_duration_seconds',
+      help: 'Thumbnailer latency per uploaded original, by result',
+      labelNames: ['result'],
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+      registers,
+    });
+  }
+
+  cardCreated(): void {
+    this.cards.inc();
+  }
+  messageAdded(): void {
+    this.messages.inc();
+  }
+  upload(result: 'accepted' | 'rejected', reason = ''): void {
+    this.uploads.inc({ result, reason });
+  }
+  delivery(result: 'sent' | 'failed', lagSeconds?: number): void {
+    this.deliveries.inc({ result });
+    if (lagSeconds !== undefined) this.deliveryLag.observe(Math.max(0, lagSeconds));
+  }
+  thumbnail(result: 'ready' | 'rejected', seconds: number): void {
+    this.thumbnails.observe({ result }, seconds);
+  }
+}

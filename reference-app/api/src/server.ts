@@ -1,0 +1,118 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SqlDesignRepository } from './adapters/db/repositories';
+import { LocalScheduler, SchedulerWorker } from './adapters/scheduler/local';
+import type { Config } from './config';
+import { type Context, type ContextOverrides, createContext, migrate } from './context';
+import { designIdFromOriginalKey } from './domain/designs';
+import { createApp } from './http/app';
+import { seedStockDesigns } from './seed/stock';
+import { ThumbnailQueue } from './thumbnailer/worker';
+
+export interface RunningApp {
+  url: string;
+  server: Server;
+  ctx: Context;
+  thumbnails: ThumbnailQueue;
+  worker?: SchedulerWorker;
+  /** Graceful stop: no new connections, finish in-flight requests and jobs, close the database. */
+  stop(): Promise<void>;
+}
+
+/** The whole local app in one process: migrate, seed, API, thumbnailer worker, scheduler. */
+export async function startApp(config: Config, overrides: ContextOverrides = {}): Promise<RunningApp> {
+  const ctx = createContext(config, overrides);
+  const { logger } = ctx;
+  let stopping = false;
+  try {
+    const applied = await migrate(ctx);
+    if (applied.length) logger.info({ applied }, 'database migrated');
+    const seeded = await seedStockDesigns(await designsRepo(ctx), ctx.objects, ctx.images);
+    if (seeded) logger.info({ seeded }, 'stock designs seeded');
+  } catch (err) {
+    await ctx.close();
+    throw err;
+  }
+
+  const thumbnails = new ThumbnailQueue(
+    async (id) => {
+      const result = await ctx.designs.process(id);
+      logger.info({ designId: id, result }, 'design processed');
+    },
+    logger,
+    config.THUMBNAIL_CONCURRENCY,
+  );
+  ctx.localObjects?.onObjectCreated((key) => {
+    const id = designIdFromOriginalKey(key);
+    if (id) thumbnails.enqueue(id);
+  });
+  // Uploads accepted before a restart still get their thumbnails.
+  if (ctx.localObjects)
+    for (const d of await (await designsRepo(ctx)).listByStatus('processing', 1000)) thumbnails.enqueue(d.id);
+
+  let worker: SchedulerWorker | undefined;
+  if (ctx.scheduler instanceof LocalScheduler) {
+    worker = new SchedulerWorker({
+      db: ctx.database.db,
+      clock: ctx.clock,
+      logger,
+      pollMs: config.SCHEDULER_POLL_MS,
+      run: async (cardId) => {
+        const outcome = await ctx.delivery.deliver(cardId);
+        return outcome.kind === 'not_due' ? { kind: 'later', runAt: outcome.runAt } : { kind: 'done' };
+      },
+      giveUp: (cardId) => ctx.delivery.giveUp(cardId),
+    });
+    worker.start();
+  }
+
+  const app = createApp({
+    cards: ctx.cards,
+    designs: ctx.designs,
+    captcha: ctx.captcha,
+    logger,
+    metrics: ctx.metrics,
+    trustProxy: config.TRUST_PROXY,
+    mediaRoot: ctx.localObjects ? ctx.localObjects.path('display/x').replace(/\/display\/x$/, '') : undefined,
+    webDist: config.webDist,
+    limits: {
+      writesPerMinute: config.RATE_LIMIT_WRITES_PER_MINUTE,
+      uploadsPerMinute: config.RATE_LIMIT_UPLOADS_PER_MINUTE,
+      jsonBodyBytes: 16 * 1024,
+      uploadBytes: config.UPLOAD_MAX_BYTES,
+    },
+    ready: async () => {
+      if (stopping) throw new Error('shutting down');
+      await ctx.database.ping();
+    },
+  });
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+    s.once('error', reject);
+  });
+  server.keepAliveTimeout = 65_000;
+  const address = server.address() as AddressInfo;
+  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+  const url = `http://${host}:${address.port}`;
+
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      stopping = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      // Requests in flight get a grace period, then their sockets go.
+      const force = setTimeout(() => server.closeAllConnections(), 10_000);
+      force.unref();
+      await closed;
+      clearTimeout(force);
+      await worker?.stop();
+      await thumbnails.close();
+      await ctx.close();
+    })());
+
+  return { url, server, ctx, thumbnails, worker, stop };
+}
+
+const designsRepo = async (ctx: Context) => new SqlDesignRepository(ctx.database.db);

@@ -1,0 +1,135 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import { createConnection } from 'mysql2/promise';
+import { loadConfig } from '../src/config';
+import type { ContextOverrides } from '../src/context';
+import { type RunningApp, startApp } from '../src/server';
+
+export const MYSQL_ADMIN = { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'test' };
+
+export type DialectName = 'sqlite' | 'mysql';
+export const DIALECTS: DialectName[] = ['sqlite', 'mysql'];
+
+/** A fresh, uniquely named database per suite so parallel runs never collide. */
+export interface TestDb {
+  dialect: DialectName;
+  /** DATABASE_URL for MySQL, undefined for SQLite (which lives in the data dir). */
+  url?: string;
+  dataDir: string;
+  drop(): Promise<void>;
+}
+
+export async function createTestDb(dialect: DialectName): Promise<TestDb> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'gg-test-'));
+  if (dialect === 'sqlite') {
+    return { dialect, dataDir, drop: async () => rmSync(dataDir, { recursive: true, force: true }) };
+  }
+  const name = `gg_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const admin = await createConnection(MYSQL_ADMIN);
+  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci`);
+  await admin.end();
+  return {
+    dialect,
+    dataDir,
+    url: `mysql://root@127.0.0.1:3306/${name}`,
+    drop: async () => {
+      const c = await createConnection(MYSQL_ADMIN);
+      await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await c.end();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A clock the test can move forward. */
+export class TestClock {
+  offset = 0;
+  now(): number {
+    return Date.now() + this.offset;
+  }
+}
+
+export async function startTestApp(
+  db: TestDb,
+  env: Record<string, string> = {},
+  overrides: ContextOverrides = {},
+): Promise<RunningApp> {
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: db.dataDir,
+    LOG_LEVEL: 'silent',
+    CAPTCHA_MAX_NUMBER: '200',
+    SCHEDULER_POLL_MS: '100',
+    WEB_DIST: join(db.dataDir, 'no-web'),
+    RATE_LIMIT_WRITES_PER_MINUTE: '1000',
+    RATE_LIMIT_UPLOADS_PER_MINUTE: '1000',
+    ...(db.url ? { DATABASE_URL: db.url } : {}),
+    ...env,
+  });
+  return startApp(config, overrides);
+}
+
+export interface Reply<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+  text: string;
+  headers: Headers;
+}
+
+/** Real HTTP over a socket; returns the parsed JSON body when there is one. */
+export async function http<T = Record<string, unknown>>(
+  base: string,
+  path: string,
+  init: RequestInit & { json?: unknown; token?: string } = {},
+): Promise<Reply<T>> {
+  const headers = new Headers(init.headers);
+  let body = init.body;
+  if (init.json !== undefined) {
+    headers.set('content-type', 'application/json');
+    body = JSON.stringify(init.json);
+  }
+  if (init.token) headers.set('authorization', `Bearer ${init.token}`);
+  const res = await fetch(base + path, { ...init, headers, body });
+  const text = await res.text();
+  let parsed: unknown = undefined;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  return { status: res.status, body: parsed as T, text, headers: res.headers };
+}
+
+/** Local wall-clock string in a zone for an instant: what a user would type. */
+export const localIn = (zone: string, epochMs: number): string =>
+  DateTime.fromMillis(epochMs, { zone }).toFormat("yyyy-MM-dd'T'HH:mm:ss");
+
+export function newCard(overrides: Record<string, unknown> = {}) {
+  return {
+    designId: 'stock-birthday-1',
+    recipientName: 'Ann Lee',
+    recipientEmail: 'ann@example.com',
+    senderName: 'Bob',
+    senderEmail: 'bob@example.com',
+    sendAt: localIn('Europe/Berlin', Date.now() + 7 * 24 * 3600 * 1000),
+    timeZone: 'Europe/Berlin',
+    ...overrides,
+  };
+}
+
+export async function waitFor<T>(
+  fn: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 10_000,
+  stepMs = 50,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}

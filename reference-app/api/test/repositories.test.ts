@@ -1,0 +1,126 @@
+import { type Database, openDatabase } from '../src/adapters/db/database';
+import { migrateToLatest } from '../src/adapters/db/migrations';
+import { SqlCardRepository, SqlDesignRepository, SqlReplayGuard } from '../src/adapters/db/repositories';
+import type { Card, Design } from '../src/domain/types';
+import { DIALECTS, type TestDb, createTestDb } from './helpers';
+
+const design = (id: string, over: Partial<Design> = {}): Design => ({
+  id,
+  category: 'Birthday',
+  title: id,
+  visibility: 'public',
+  status: 'ready',
+  rejectReason: null,
+  originalKey: null,
+  displayKey: `display/${id}.jpg`,
+  thumbKey: `thumbs/${id}.jpg`,
+  createdAt: 1_000,
+  ...over,
+});
+
+const card = (id: string, over: Partial<Card> = {}): Card => ({
+  id,
+  designId: 'd1',
+  recipientName: 'Ann',
+  recipientEmail: 'ann@example.com',
+  senderName: 'Bob',
+  senderEmail: 'bob@example.com',
+  sendAtLocal: '2030-01-01T10:00:00',
+  timeZone: 'Europe/Berlin',
+  sendAtUtc: 1_900_000_000_000,
+  shareToken: `${id}`.padEnd(43, 'S'),
+  ownerTokenHash: 'a'.repeat(64),
+  status: 'scheduled',
+  sentAt: null,
+  createdAt: 1,
+  updatedAt: 1,
+  ...over,
+});
+
+describe.each(DIALECTS)('repositories on %s', (dialect) => {
+  let t: TestDb;
+  let database: Database;
+  let designs: SqlDesignRepository;
+  let cards: SqlCardRepository;
+
+  beforeAll(async () => {
+    t = await createTestDb(dialect);
+    database = openDatabase({ url: t.url, sqliteFile: `${t.dataDir}/db.sqlite` });
+    expect(await migrateToLatest(database.db as never, database.dialect)).toEqual(['001_initial']);
+    // Running again is a no-op.
+    expect(await migrateToLatest(database.db as never, database.dialect)).toEqual([]);
+    designs = new SqlDesignRepository(database.db);
+    cards = new SqlCardRepository(database.db);
+    await designs.insert(design('d1'));
+  });
+  afterAll(async () => {
+    await database?.close();
+    await t?.drop();
+  });
+
+  it('lists public ready designs only, newest first, with stable keyset paging', async () => {
+    for (let i = 0; i < 5; i++)
+      await designs.insert(design(`p${i}`, { createdAt: 2_000 + (i % 2), category: i < 3 ? 'Wedding' : 'Farewell' }));
+    await designs.insert(design('private1', { visibility: 'private', createdAt: 9_000, category: 'Wedding' }));
+    await designs.insert(design('processing1', { status: 'processing', createdAt: 9_000, category: 'Wedding' }));
+    await designs.insert(design('rejected1', { status: 'rejected', createdAt: 9_000, category: 'Wedding' }));
+    const wedding = await designs.listPublic({ category: 'Wedding', limit: 10 });
+    expect(wedding.map((d) => d.id)).toEqual(['p1', 'p2', 'p0']);
+    const page1 = await designs.listPublic({ limit: 2 });
+    const last = page1[1] as Design;
+    const page2 = await designs.listPublic({ limit: 10, cursor: { createdAt: last.createdAt, id: last.id } });
+    const all = [...page1, ...page2].map((d) => d.id);
+    expect(all).toEqual(['p3', 'p1', 'p4', 'p2', 'p0', 'd1']);
+  });
+
+  it('stores cards with exact values and finds them by case-sensitive share token', async () => {
+    const c = card('c1', { shareToken: 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcde', recipientName: 'Zoë 😀' });
+    await cards.insert(c);
+    expect(await cards.findById('c1')).toEqual(c);
+    expect(await cards.findByShareToken(c.shareToken)).toEqual(c);
+    // A *_ci collation would match this; tokens must not.
+    expect(await cards.findByShareToken(c.shareToken.toLowerCase())).toBeUndefined();
+    await expect(cards.insert(card('c1b', { shareToken: c.shareToken }))).rejects.toThrow();
+    await expect(cards.insert(card('c1c', { designId: 'missing-design' }))).rejects.toThrow();
+  });
+
+  it('adds messages only while the card accepts them, in one statement', async () => {
+    await cards.insert(card('c2', { sendAtUtc: 5_000 }));
+    expect(await cards.addMessage('c2', 'Ann', 'one', 4_000)).toMatchObject({
+      cardId: 'c2',
+      name: 'Ann',
+      message: 'one',
+    });
+    expect(await cards.addMessage('c2', 'Ann', 'late', 5_000)).toBeUndefined();
+    expect(await cards.update('c2', 'scheduled', { status: 'sending' })).toBe(true);
+    expect(await cards.update('c2', 'scheduled', { status: 'sending' })).toBe(false);
+    expect(await cards.addMessage('c2', 'Ann', 'after claim', 4_500)).toBeUndefined();
+    expect(await cards.addMessage('nope', 'Ann', 'x', 1)).toBeUndefined();
+    expect((await cards.listMessages('c2')).map((m) => m.message)).toEqual(['one']);
+    await expect(cards.update('c2', 'sending', { shareToken: 'x' } as Partial<Card>)).rejects.toThrow(
+      /cannot be updated/,
+    );
+  });
+
+  it('concurrent message inserts all land with increasing ids', async () => {
+    await cards.insert(card('c3'));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => cards.addMessage('c3', `n${i}`, `m${i}`, 10)));
+    const list = await cards.listMessages('c3');
+    expect(list).toHaveLength(20);
+    expect(list.map((m) => m.id)).toEqual([...list.map((m) => m.id)].sort((a, b) => a - b));
+  });
+
+  it('remembers CAPTCHA solutions once and purges expired ones', async () => {
+    const guard = new SqlReplayGuard(database.db);
+    const key = 'f'.repeat(64);
+    expect(await guard.remember(key, 100)).toBe(true);
+    expect(await guard.remember(key, 100)).toBe(false);
+    await guard.purgeExpired(101);
+    expect(await guard.remember(key, 100)).toBe(true);
+  });
+
+  it('rejects values that break the schema constraints', async () => {
+    await expect(designs.insert(design('bad-vis', { visibility: 'secret' as never }))).rejects.toThrow();
+    await expect(cards.insert(card('c4', { status: 'weird' as never }))).rejects.toThrow();
+  });
+});
