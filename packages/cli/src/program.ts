@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { registerCost } from './commands/cost';
 import { registerExplain } from './commands/explain';
+import { registerValidate } from './commands/validate';
 
 // src/ and dist/ both sit one level below the package root, so this works from tests and the built bin.
 const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .version(version)
     .showHelpAfterError()
     .exitOverride();
+  registerValidate(program);
   registerExplain(program);
   registerCost(program);
   return program;

@@ -42,7 +42,8 @@ function parseRatio(at: At, ctx: ParseContext): ParsedSli | undefined {
   const hasGood = at.has('good');
   const hasBad = at.has('bad');
   if (hasGood && hasBad) {
-    at.get('bad').error(
+    const later = at.get('good').offset > at.get('bad').offset ? 'good' : 'bad';
+    at.get(later).error(
       'good and bad are both given',
       'a ratio SLI counts either good or bad events over total: keep one',
     );

@@ -138,7 +138,7 @@ function parseTarget(objective: At): number | undefined {
   if (target > 0 && target < 1) return target;
   const hint =
     target > 1 && target < 100
-      ? `for a percentage write targetPercent: ${target} or target: ${target / 100}`
+      ? `for a percentage write targetPercent: ${target} or target: ${Number((target / 100).toPrecision(12))}`
       : 'target is a ratio above 0 and below 1, e.g. 0.999';
   ratioAt.error(`objective ${target} is out of range`, hint);
   return undefined;

@@ -33,6 +33,8 @@ export class At {
     readonly path: string,
     /** Where to point when the node is missing: the parent (or the key) that should have held it. */
     private readonly fallbackOffset: number,
+    /** The key this value sits under: a mapping or list is reported on its key line, not its first entry. */
+    private readonly keyOffset?: number,
   ) {
     this.node =
       node && isAlias(node) ? ((node.resolve(src.doc) as Node | undefined) ?? undefined) : (node ?? undefined);
@@ -54,6 +56,7 @@ export class At {
   }
 
   get offset(): number {
+    if (this.keyOffset !== undefined && (isMap(this.node) || isSeq(this.node))) return this.keyOffset;
     return this.node?.range?.[0] ?? this.fallbackOffset;
   }
 
@@ -80,7 +83,14 @@ export class At {
   /** The value under `key`; a missing value points at this map. */
   get(key: string): At {
     const pair = this.pairs().find((p) => isScalar(p.key) && String(p.key.value) === key);
-    return new At(this.src, pair?.value as Node | null | undefined, childPath(this.path, key), this.offset);
+    const keyOffset = (pair?.key as Node | undefined)?.range?.[0];
+    return new At(
+      this.src,
+      pair?.value as Node | null | undefined,
+      childPath(this.path, key),
+      keyOffset ?? this.offset,
+      keyOffset,
+    );
   }
 
   has(key: string): boolean {
@@ -92,7 +102,7 @@ export class At {
     return this.pairs().map((pair) => {
       const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
       const keyOffset = (pair.key as Node | null)?.range?.[0] ?? this.offset;
-      return [key, new At(this.src, pair.value as Node | null, childPath(this.path, key), keyOffset)];
+      return [key, new At(this.src, pair.value as Node | null, childPath(this.path, key), keyOffset, keyOffset)];
     });
   }
 

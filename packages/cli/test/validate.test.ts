@@ -1,0 +1,92 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { runSre } from './run';
+
+const ROOT = join(__dirname, '../../..');
+const FIX = join(__dirname, 'fixtures', 'validate');
+const BROKEN = join(FIX, 'broken.yaml');
+const WARN = join(FIX, 'warn-only.yaml');
+
+describe('sre validate (in-process)', () => {
+  it('passes the GoodGreets reference specs', async () => {
+    const { stdout, code } = await runSre(['validate', join(ROOT, 'slos'), join(ROOT, 'alarms')]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^valid: 0 errors, 0 warnings \(\d+ files, 6 SLOs, 1 alarm policy, 1 alert routing\)\n$/);
+  });
+
+  it('prints every problem with file:line:col and exits 1', async () => {
+    const { stdout, code } = await runSre(['validate', BROKEN]);
+    expect(code).toBe(1);
+    expect(stdout.split('\n').filter(Boolean)).toEqual([
+      `${BROKEN}:24:17: spec.timeWindow[0].duration: bad duration "4 weeks" (write a count and a unit: m, h, d, w, M (month), Q (quarter) or Y, e.g. 30d or 1M)`,
+      `${BROKEN}:28:15: spec.objectives[0].target: objective 99.5 is out of range (for a percentage write targetPercent: 99.5 or target: 0.995)`,
+      'invalid: 2 errors, 0 warnings (1 file, 0 SLOs, 0 alarm policies, 0 alert routings)',
+    ]);
+  });
+
+  it('exits 0 on warnings only, and still prints them', async () => {
+    const { stdout, code } = await runSre(['validate', WARN]);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`${WARN}:6:16: slos[0].objective: warning: tier page-1h (burn rate 14.4) can never fire`);
+    expect(stdout).toContain('valid: 0 errors, 1 warning');
+  });
+
+  it('--json prints the documented document', async () => {
+    const { stdout, code } = await runSre(['validate', '--json', BROKEN, WARN]);
+    expect(code).toBe(1);
+    const doc = JSON.parse(stdout);
+    expect(doc).toMatchObject({ version: 1, valid: false, files: [BROKEN, WARN] });
+    expect(doc.counts).toEqual({
+      errors: 2,
+      warnings: 1,
+      slos: 1,
+      alarmPolicies: 0,
+      routings: 0,
+      alertWindows: 0,
+      services: 0,
+    });
+    expect(doc.diagnostics[0]).toEqual({
+      severity: 'error',
+      file: BROKEN,
+      line: 24,
+      col: 17,
+      path: 'spec.timeWindow[0].duration',
+      message: 'bad duration "4 weeks"',
+      hint: 'write a count and a unit: m, h, d, w, M (month), Q (quarter) or Y, e.g. 30d or 1M',
+    });
+  });
+
+  it('reports a missing path as a located error', async () => {
+    const { stdout, code } = await runSre(['validate', join(FIX, 'nope.yaml')]);
+    expect(code).toBe(1);
+    expect(stdout).toContain(`${join(FIX, 'nope.yaml')}:1:1: (file): no such file or directory`);
+  });
+});
+
+describe('sre validate (the built bin, a real process)', () => {
+  const bin = join(ROOT, 'packages/cli/dist/bin.js');
+  // `npm test` builds first; when run alone, build the CLI (and core) the same way.
+  beforeAll(() => {
+    if (existsSync(bin)) return;
+    execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', join(ROOT, 'packages/cli')], {
+      stdio: 'pipe',
+    });
+  }, 180_000);
+
+  it('exits 0 on the reference specs and 1 with located errors, never a stack trace', () => {
+    const ok = spawnSync(process.execPath, [bin, 'validate', 'slos', 'alarms'], { cwd: ROOT, encoding: 'utf8' });
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/^valid: 0 errors/m);
+    const bad = spawnSync(process.execPath, [bin, 'validate', BROKEN], { cwd: ROOT, encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toContain(':24:17: spec.timeWindow[0].duration: bad duration "4 weeks"');
+    expect(`${bad.stdout}${bad.stderr}`).not.toMatch(/\n\s+at /);
+  });
+
+  it('--help documents the JSON format', () => {
+    const help = spawnSync(process.execPath, [bin, 'validate', '--help'], { encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('"diagnostics": [ { "severity" (error|warning), "file", "line", "col", "path"');
+  });
+});
