@@ -1,0 +1,231 @@
+import sharp from 'sharp';
+import type { RunningApp } from '../src/server';
+import {
+  animatedBomb,
+  decompressionBomb,
+  hugeDimensionsPng,
+  notAnImage,
+  orientedJpeg,
+  plainJpeg,
+  truncatedJpeg,
+} from './fixtures';
+import { DIALECTS, type TestDb, createTestDb, http, newCard, startTestApp, waitFor } from './helpers';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { solveChallenge } = require('altcha-lib') as {
+  solveChallenge(
+    challenge: string,
+    salt: string,
+    algorithm: string,
+    max: number,
+  ): { promise: Promise<{ number: number } | null> };
+};
+
+type ErrorBody = { error: { code: string; message: string; details?: Array<{ path: string }> } };
+interface DesignItem {
+  id: string;
+  category: string;
+  title: string;
+  thumbnailUrl: string;
+  imageUrl: string;
+}
+
+/** What the ALTCHA widget does in the browser: fetch a challenge, find the number, send the payload. */
+async function solveCaptcha(base: string): Promise<string> {
+  const c = (
+    await http<{ algorithm: string; challenge: string; salt: string; signature: string; maxnumber: number }>(
+      base,
+      '/api/v1/captcha/challenge',
+    )
+  ).body;
+  const solution = await solveChallenge(c.challenge, c.salt, c.algorithm, c.maxnumber).promise;
+  if (!solution) throw new Error('no solution');
+  return Buffer.from(
+    JSON.stringify({
+      algorithm: c.algorithm,
+      challenge: c.challenge,
+      number: solution.number,
+      salt: c.salt,
+      signature: c.signature,
+    }),
+  ).toString('base64');
+}
+
+function form(file: Buffer | undefined, fields: Record<string, string | undefined>, filename = 'photo.jpg'): FormData {
+  const f = new FormData();
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined) f.set(k, v);
+  if (file) f.set('file', new Blob([file], { type: 'image/jpeg' }), filename);
+  return f;
+}
+
+describe.each(DIALECTS)('designs and uploads API on %s', (dialect) => {
+  let db: TestDb;
+  let app: RunningApp;
+  let base: string;
+
+  beforeAll(async () => {
+    db = await createTestDb(dialect);
+    app = await startTestApp(db);
+    base = app.url;
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await db?.drop();
+  });
+
+  const upload = async (file: Buffer | undefined, fields: Record<string, string | undefined> = {}) =>
+    http<{ id: string; status: string } & ErrorBody>(base, '/api/v1/designs', {
+      method: 'POST',
+      body: form(file, { category: 'Wedding', visibility: 'public', captcha: await solveCaptcha(base), ...fields }),
+    });
+  const designCount = async () =>
+    Number(
+      (
+        await app.ctx.database.db
+          .selectFrom('designs')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  it('seeds stock designs for every category and serves their images', async () => {
+    const page = await http<{ items: DesignItem[]; nextCursor: string | null }>(base, '/api/v1/designs');
+    expect(page.status).toBe(200);
+    expect(new Set(page.body.items.map((d) => d.category))).toEqual(
+      new Set(['Birthday', 'Farewell', 'Anniversary', 'Wedding', 'Thank you']),
+    );
+    const thankYou = await http<{ items: DesignItem[] }>(
+      base,
+      `/api/v1/designs?category=${encodeURIComponent('Thank you')}`,
+    );
+    expect(thankYou.body.items.length).toBeGreaterThanOrEqual(2);
+    expect(thankYou.body.items.every((d) => d.category === 'Thank you')).toBe(true);
+    const first = page.body.items[0] as DesignItem;
+    const img = await fetch(base + first.imageUrl);
+    expect(img.headers.get('content-type')).toBe('image/jpeg');
+    expect(await sharp(Buffer.from(await img.arrayBuffer())).metadata()).toMatchObject({ width: 500, height: 700 });
+    const thumb = await fetch(base + first.thumbnailUrl);
+    expect(await sharp(Buffer.from(await thumb.arrayBuffer())).metadata()).toMatchObject({ width: 180, height: 252 });
+    expect((await http<ErrorBody>(base, '/api/v1/designs?category=Halloween')).status).toBe(400);
+    expect((await http<ErrorBody>(base, '/api/v1/designs?cursor=garbage')).body.error.code).toBe('invalid_cursor');
+    // Originals are never served.
+    expect((await fetch(`${base}/media/originals/x`)).status).toBe(404);
+  });
+
+  it('accepts an upload behind the CAPTCHA, thumbnails it and shows public ones in the gallery', async () => {
+    const res = await upload(await orientedJpeg());
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({ id: expect.any(String), status: 'processing' });
+    const ready = await waitFor(async () => {
+      const d = await http<DesignItem & { status: string }>(base, `/api/v1/designs/${res.body.id}`);
+      return d.body.status === 'ready' ? d.body : undefined;
+    });
+    expect(ready).toMatchObject({ category: 'Wedding', visibility: 'public', status: 'ready' });
+    const thumb = await fetch(base + ready.thumbnailUrl);
+    expect(await sharp(Buffer.from(await thumb.arrayBuffer())).metadata()).toMatchObject({
+      width: 180,
+      height: 252,
+      format: 'jpeg',
+    });
+    const gallery = await http<{ items: DesignItem[] }>(base, '/api/v1/designs?category=Wedding');
+    expect(gallery.body.items.map((d) => d.id)).toContain(res.body.id);
+    // A card can use it.
+    expect(
+      (await http(base, '/api/v1/cards', { method: 'POST', json: newCard({ designId: res.body.id }) })).status,
+    ).toBe(201);
+  });
+
+  it('keeps private uploads out of the gallery but usable by id', async () => {
+    const res = await upload(await plainJpeg(), { visibility: 'private', category: 'Farewell' });
+    expect(res.status).toBe(202);
+    await waitFor(async () => (await http(base, `/api/v1/designs/${res.body.id}`)).body.status === 'ready');
+    let cursor: string | null = null;
+    const ids: string[] = [];
+    do {
+      const page: { body: { items: DesignItem[]; nextCursor: string | null } } = await http(
+        base,
+        `/api/v1/designs${cursor ? `?cursor=${cursor}` : ''}`,
+      );
+      ids.push(...page.body.items.map((d) => d.id));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(ids).not.toContain(res.body.id);
+    expect(
+      (await http(base, '/api/v1/cards', { method: 'POST', json: newCard({ designId: res.body.id }) })).status,
+    ).toBe(201);
+  });
+
+  it('rejects truncated images after decoding, with the reason, and keeps no original', async () => {
+    const res = await upload(await truncatedJpeg());
+    expect(res.status).toBe(202);
+    const rejected = await waitFor(async () => {
+      const d = await http<{ status: string; reason: string }>(base, `/api/v1/designs/${res.body.id}`);
+      return d.body.status === 'rejected' ? d.body : undefined;
+    });
+    expect(rejected.reason).toMatch(/truncated or corrupt/);
+    await expect(app.ctx.objects.get(`originals/${res.body.id}`)).rejects.toThrow();
+    expect(
+      (await http(base, '/api/v1/cards', { method: 'POST', json: newCard({ designId: res.body.id }) })).status,
+    ).toBe(409);
+  });
+
+  describe('refuses bad uploads up front and stores nothing', () => {
+    const cases: Array<[string, () => Promise<Buffer> | Buffer, Record<string, string | undefined>, number, string]> = [
+      ['a non-image file with an image name', notAnImage, {}, 422, 'not_an_image'],
+      ['huge dimensions', hugeDimensionsPng, {}, 422, 'dimensions_too_large'],
+      ['an animated bomb', () => animatedBomb(), {}, 422, 'too_many_frames'],
+      ['an unknown category', () => plainJpeg(), { category: 'Halloween' }, 400, 'validation_failed'],
+      ['an unknown visibility', () => plainJpeg(), { visibility: 'secret' }, 400, 'validation_failed'],
+      ['a missing CAPTCHA', () => plainJpeg(), { captcha: undefined }, 400, 'captcha_missing'],
+      [
+        'an invalid CAPTCHA',
+        () => plainJpeg(),
+        { captcha: Buffer.from('{"number":1}').toString('base64') },
+        403,
+        'captcha_invalid',
+      ],
+      ['an unknown field', () => plainJpeg(), { admin: '1' }, 400, 'validation_failed'],
+    ];
+    it.each(cases)('%s', async (_label, make, fields, status, code) => {
+      const before = await designCount();
+      const res = await upload(await make(), fields);
+      expect([res.status, res.body.error?.code]).toEqual([status, code]);
+      expect(await designCount()).toBe(before);
+    });
+
+    it('a decompression bomb (42 MP PNG)', async () => {
+      const res = await upload(await decompressionBomb());
+      expect([res.status, res.body.error.code]).toEqual([422, 'too_many_pixels']);
+    });
+
+    it('a replayed CAPTCHA solution', async () => {
+      const captcha = await solveCaptcha(base);
+      const first = await upload(await plainJpeg(), { captcha });
+      expect(first.status).toBe(202);
+      const before = await designCount();
+      const again = await upload(await plainJpeg(), { captcha });
+      expect([again.status, again.body.error.code]).toEqual([403, 'captcha_replayed']);
+      expect(await designCount()).toBe(before);
+    });
+
+    it('a missing file, an oversized file, and a non-multipart body', async () => {
+      const none = await upload(undefined);
+      expect([none.status, none.body.error.details?.[0]?.path]).toEqual([400, 'file']);
+      const big = await http<ErrorBody>(base, '/api/v1/designs', {
+        method: 'POST',
+        body: form(Buffer.alloc(13 * 1024 * 1024, 1), { category: 'Wedding', captcha: await solveCaptcha(base) }),
+      });
+      expect([big.status, big.body.error.code]).toEqual([413, 'file_too_large']);
+      const json = await http<ErrorBody>(base, '/api/v1/designs', { method: 'POST', json: { category: 'Wedding' } });
+      expect([json.status, json.body.error.code]).toEqual([415, 'unsupported_media_type']);
+    });
+  });
+
+  it('counts uploads and thumbnails in /metrics', async () => {
+    const m = await http(base, '/metrics');
+    expect(m.text).toMatch(/goodgreets_uploads_total\{result="accepted",reason=""\} [1-9]/);
+    expect(m.text).toMatch(/goodgreets_uploads_total\{result="rejected",reason="captcha_replayed"\} 1/);
+    expect(m.text).toMatch(/goodgreets_thumbnail_duration_seconds_count\{result="ready"\} [1-9]/);
+    expect(m.text).toMatch(/goodgreets_thumbnail_duration_seconds_count\{result="rejected"\} [1-9]/);
+  });
+});
