@@ -6,6 +6,7 @@
  * and the `sre-kit-drill` SNS message attribute.
  */
 import { randomBytes } from 'node:crypto';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Severity } from '@sre-kit/core';
 import { formatAlarmDescription } from './events/metadata';
 
@@ -18,7 +19,12 @@ export interface DrillOptions {
   readonly now?: Date;
 }
 
-export function buildDrillMessage(options: DrillOptions): { subject: string; message: string; drillId: string } {
+export function buildDrillMessage(options: DrillOptions): {
+  subject: string;
+  message: string;
+  drillId: string;
+  alarmName: string;
+} {
   const arn = /^arn:(aws[a-z-]*):sns:([a-z0-9-]+):(\d{12}):.+$/.exec(options.topicArn);
   if (!arn)
     throw new Error(`--topic ${options.topicArn} is not an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)`);
@@ -66,5 +72,24 @@ export function buildDrillMessage(options: DrillOptions): { subject: string; mes
       EvaluateLowSampleCountPercentile: '',
     },
   };
-  return { subject: `DRILL: "${alarmName}" in ALARM`, message: JSON.stringify(message), drillId };
+  return { subject: `DRILL: "${alarmName}" in ALARM`, message: JSON.stringify(message), drillId, alarmName };
+}
+
+/** Publishes a drill to a severity topic; returns the SNS MessageId and the drill id to look for in Slack. */
+export async function publishDrill(
+  options: DrillOptions,
+  sns?: SNSClient,
+): Promise<{ messageId: string; drillId: string; alarmName: string }> {
+  const drill = buildDrillMessage(options);
+  // The topic's own region: a drill must travel the same path as the real alarms.
+  const client = sns ?? new SNSClient({ region: options.topicArn.split(':')[3] });
+  const out = await client.send(
+    new PublishCommand({
+      TopicArn: options.topicArn,
+      Subject: drill.subject,
+      Message: drill.message,
+      MessageAttributes: { 'sre-kit-drill': { DataType: 'String', StringValue: drill.drillId } },
+    }),
+  );
+  return { messageId: out.MessageId ?? '', drillId: drill.drillId, alarmName: drill.alarmName };
 }

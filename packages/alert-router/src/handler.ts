@@ -18,7 +18,7 @@ import { SecretResolver } from './delivery/secrets';
 import { parseInbound } from './events/inbound';
 import { cloudWatchTagLookup, TagEnricher } from './events/tags';
 import { jsonLogger, type Logger } from './log';
-import { DeliveryFailedError, type Report } from './engine/report';
+import { DeliveryFailedError, type Outcome, type Report } from './engine/report';
 import { AlertRouter, type RouterOptions } from './engine/router';
 import { tick } from './engine/tick';
 import { DynamoStore } from './state/dynamo-store';
@@ -43,6 +43,8 @@ export interface HandlerSummary {
   readonly tick: boolean;
   readonly counts: Readonly<Record<string, number>>;
   readonly messagesSent: number;
+  /** Every outcome of the invocation (the Lambda runtime discards it; replay prints it). */
+  readonly outcomes: readonly Outcome[];
 }
 
 export function createHandler(deps: HandlerDeps) {
@@ -72,7 +74,7 @@ export function createHandler(deps: HandlerDeps) {
       ...summary,
     });
     if (report.failed.length > 0) throw new DeliveryFailedError(report.failed);
-    return summary;
+    return { ...summary, outcomes: report.outcomes };
   };
 }
 

@@ -29,4 +29,5 @@ export {
   type LambdaContext,
 } from './handler';
 export { jsonLogger, silentLogger, type Logger } from './log';
-export { buildDrillMessage, type DrillOptions } from './drill';
+export { buildDrillMessage, publishDrill, DRILL_PREFIX, type DrillOptions } from './drill';
+export { replayFiles, type ReplayOptions, type ReplayResult, type ReplayFileResult } from './replay';

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { registerAlerts } from './commands/alerts';
 import { registerCost } from './commands/cost';
 import { registerExplain } from './commands/explain';
 import { registerValidate } from './commands/validate';
+import { registerRender } from './commands/render';
 
 // src/ and dist/ both sit one level below the package root, so this works from tests and the built bin.
 const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
@@ -18,5 +20,7 @@ export function buildProgram(): Command {
   registerValidate(program);
   registerExplain(program);
   registerCost(program);
+  registerAlerts(program);
+  registerRender(program);
   return program;
 }

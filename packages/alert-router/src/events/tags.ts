@@ -13,6 +13,9 @@ import type { AlarmEvent } from './types';
 
 export const TAG_PREFIX = 'sre-kit:';
 
+/** Tag keys that fill metadata fields rather than becoming free labels. */
+const KNOWN = new Set(['severity', 'family', 'service', 'slo', 'runbook', 'burn_rate', 'objective']);
+
 /** Tags (key -> value) to metadata: `sre-kit:<key>` fills known fields, other non-`aws:` tags become labels. */
 export function metadataFromTags(tags: Readonly<Record<string, string>>): AlarmMetadata {
   const sre = (k: string) => tags[`${TAG_PREFIX}${k}`] || undefined;
@@ -22,7 +25,10 @@ export function metadataFromTags(tags: Readonly<Record<string, string>>): AlarmM
   };
   const labels: Record<string, string> = {};
   for (const [k, v] of Object.entries(tags)) {
-    if (!k.startsWith(TAG_PREFIX) && !k.startsWith('aws:')) labels[k] = v;
+    if (k.startsWith('aws:')) continue;
+    // sre-kit:resource, sre-kit:tier, sre-kit:catalogue-id become labels resource, tier, catalogue_id.
+    const label = k.startsWith(TAG_PREFIX) ? k.slice(TAG_PREFIX.length).replace(/-/g, '_') : k;
+    if (!KNOWN.has(label)) labels[label] = v;
   }
   const severity = SEVERITIES.find((s) => s === sre('severity'));
   const objective = num('objective');

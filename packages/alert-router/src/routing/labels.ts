@@ -4,6 +4,7 @@ import type { AlarmEvent } from '../events/types';
 /** Built-in labels; alarm tags from the metadata line are added under their own names and never override these. */
 export const BUILTIN_LABELS = [
   'alarmName',
+  'alarm',
   'state',
   'severity',
   'family',
@@ -21,6 +22,8 @@ export function eventLabels(e: AlarmEvent): Labels {
   return {
     ...e.metadata.tags,
     alarmName: e.alarmName,
+    // `alarm` is the spelling alarms/routing.yaml uses for groupBy; both work.
+    alarm: e.alarmName,
     state: e.state,
     severity: e.metadata.severity ?? '',
     family: e.metadata.family ?? '',
