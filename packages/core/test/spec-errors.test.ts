@@ -297,6 +297,25 @@ ${slo({ 'service: goodgreets': 'service: goodgreet # <-' })}`,
     message: /lookbackWindow is longer than the SLO period/,
   },
   {
+    name: 'alert window CloudWatch cannot express for a CloudWatch SLI',
+    yaml: slo(
+      {},
+      `  alertPolicies: # <-
+    - kind: AlertPolicy
+      metadata: { name: slow }
+      spec:
+        conditions:
+          - kind: AlertCondition
+            metadata: { name: ten-days }
+            spec:
+              severity: ticket
+              condition: { kind: burnrate, op: gt, threshold: 1, lookbackWindow: 10d }
+`,
+    ),
+    path: 'spec.alertPolicies',
+    message: /tier ten-days: the 10d window cannot be a CloudWatch alarm period: .*604800s \(7 d\)/,
+  },
+  {
     name: 'burn-rate tier that can never fire (warning)',
     yaml: slo({ 'target: 0.999': 'target: 0.9 # <-' }),
     path: 'spec.objectives[0].target',
@@ -517,7 +536,7 @@ ${Array.from({ length: 11 }, (_, i) => `                m${i}: { namespace: AWS/
   families: {}
 `),
     path: 'spec.defaults["lambda.errors"].period',
-    message: /CloudWatch does not accept a period of 45 s/,
+    message: /period 45s must be 10, 20, 30 or a multiple of 60 seconds/,
   },
   {
     name: 'alarm looking back more than a day with a sub-hour period',
@@ -529,7 +548,7 @@ ${Array.from({ length: 11 }, (_, i) => `                m${i}: { namespace: AWS/
   families: {}
 `),
     path: 'spec.defaults["lambda.errors"].evaluationPeriods',
-    message: /period x evaluationPeriods is 90000 s, above CloudWatch's limit of 86400 s for periods under 1 h/,
+    message: /period x evaluation periods is 90000s; CloudWatch allows at most 86400s \(1 d\) for periods under 1 h/,
   },
   {
     name: 'alarm looking back more than 7 days',
@@ -540,7 +559,7 @@ ${Array.from({ length: 11 }, (_, i) => `                m${i}: { namespace: AWS/
   families: {}
 `),
     path: 'spec.defaults["waf.blocked-requests"].evaluationPeriods',
-    message: /above CloudWatch's limit of 604800 s/,
+    message: /period x evaluation periods is 608400s; CloudWatch allows at most 604800s \(7 d\)/,
   },
   {
     name: 'datapointsToAlarm above evaluationPeriods',

@@ -5,6 +5,7 @@
  * CloudWatch period rules for the values the alarm will really get.
  */
 import { ALARM_CATALOGUE, catalogueEntry, catalogueFor, catalogueMetrics } from '../catalogue';
+import { cloudWatchPeriodProblem } from '../math';
 import {
   ALARM_FAMILIES,
   SEVERITIES,
@@ -14,7 +15,6 @@ import {
   type Severity,
   type TreatMissingData,
 } from '../model/alarms';
-import { evaluationRangeProblem, periodProblem } from './cloudwatch';
 import { where, type ParseContext, type SpecDoc } from './context';
 import type { At } from './reader';
 import { suggestion } from './suggest';
@@ -89,9 +89,10 @@ function checkEffective(at: At, id: string, layers: readonly AlarmOverride[]): v
   const datapoints = merged.datapointsToAlarm ?? entry.datapointsToAlarm;
   const own = layers[layers.length - 1];
   const blame = (field: string) => (at.has(field) ? at.get(field) : at);
-  const periodIssue = periodProblem(period);
+  // The period alone first (blamed on `period`), then the period x evaluations span.
+  const periodIssue = cloudWatchPeriodProblem(period, 1);
   if (periodIssue) blame('period').error(periodIssue, 'use 10s, 20s, 30s or a whole number of minutes');
-  const rangeIssue = evaluationRangeProblem(period, evaluations);
+  const rangeIssue = periodIssue ? undefined : cloudWatchPeriodProblem(period, evaluations);
   if (rangeIssue && (own.periodSeconds !== undefined || own.evaluationPeriods !== undefined)) {
     blame(own.evaluationPeriods !== undefined ? 'evaluationPeriods' : 'period').error(
       rangeIssue,

@@ -1,6 +1,7 @@
 /** Checks that need a whole SLO or the whole spec set rather than one YAML node. */
-import { tierCanFire, tierThreshold } from '../math';
-import type { Slo } from '../model/slo';
+import { cloudWatchPeriodProblem, tierCanFire, tierThreshold } from '../math';
+import { formatDuration } from '../duration';
+import type { MetricSource, Slo } from '../model/slo';
 import { where, type ParseContext } from './context';
 import type { At } from './reader';
 
@@ -36,4 +37,26 @@ export function checkDuplicateSloNames(ctx: ParseContext): void {
       `first defined at ${where(earlier.origin.location)}; SLO names must be unique across all files`,
     );
   });
+}
+
+function sources(slo: Slo): MetricSource[] {
+  const i = slo.indicator;
+  if (i.kind === 'ratio') return [i.good, i.bad, i.total].filter((s): s is MetricSource => s !== undefined);
+  return [i.kind === 'threshold' ? i.metric : i.errorRatio];
+}
+
+/** A CloudWatch SLI becomes one alarm per window with period = window (math/cloudwatch-window.ts): each must be a legal period. */
+export function checkCloudWatchWindows(slo: Slo, policyAt: At): void {
+  if (!slo.alerting.enabled || !sources(slo).some((s) => s.type === 'CloudWatch')) return;
+  for (const tier of slo.alerting.policy.tiers) {
+    for (const window of [tier.longWindowSeconds, tier.shortWindowSeconds]) {
+      const problem = cloudWatchPeriodProblem(window, 1);
+      if (problem) {
+        policyAt.error(
+          `tier ${tier.name}: the ${formatDuration(window)} window cannot be a CloudWatch alarm period: ${problem}`,
+          'CloudWatch SLIs need windows of whole minutes up to 7d',
+        );
+      }
+    }
+  }
 }

@@ -1,8 +1,9 @@
 /**
- * CloudWatch's own limits, checked before deployment so that a bad spec fails
- * in `sre validate` rather than half-way through a CloudFormation update.
- * Exported for the CDK renderer, which checks the same rules at synth time.
+ * CloudWatch's statistic, unit and metric-math rules, checked before deployment
+ * so that a bad spec fails in `sre validate` rather than half-way through a
+ * CloudFormation update. Period rules live in math/cloudwatch-window.ts.
  */
+import { cloudWatchPeriodProblem } from '../math/cloudwatch-window';
 
 /** A metric-math alarm may reference at most this many metrics. */
 export const MAX_METRICS_PER_ALARM = 10;
@@ -59,24 +60,6 @@ export const CLOUDWATCH_UNITS = [
   'None',
 ] as const;
 
-const DAY = 86400;
-
-/** CloudWatch accepts 10, 20 and 30 s (high resolution) or whole minutes. */
-export function periodProblem(periodSeconds: number): string | undefined {
-  if ([10, 20, 30].includes(periodSeconds) || (periodSeconds >= 60 && periodSeconds % 60 === 0)) return undefined;
-  return `CloudWatch does not accept a period of ${periodSeconds} s`;
-}
-
-/** An alarm looks back at most 7 days, and at most 1 day when its period is under an hour. */
-export function evaluationRangeProblem(periodSeconds: number, evaluationPeriods: number): string | undefined {
-  const span = periodSeconds * evaluationPeriods;
-  const limit = periodSeconds < 3600 ? DAY : 7 * DAY;
-  if (span <= limit) return undefined;
-  return `period x evaluationPeriods is ${span} s, above CloudWatch's limit of ${limit} s${
-    periodSeconds < 3600 ? ' for periods under 1 h' : ''
-  }`;
-}
-
 /**
  * Identifiers (metric ids) an expression uses. Functions and keywords are upper case in
  * CloudWatch metric math, ids must start lower case, and quoted text (SEARCH) is ignored.
@@ -87,3 +70,8 @@ export function expressionIds(expression: string): string[] {
 }
 
 export const METRIC_ID = /^[a-z][A-Za-z0-9_]*$/;
+
+/** CloudWatch's rule for a single period (10, 20, 30 s or whole minutes); kept for callers outside alarms. */
+export function periodProblem(periodSeconds: number): string | undefined {
+  return cloudWatchPeriodProblem(periodSeconds, 1);
+}

@@ -7,14 +7,7 @@ export {
   type DiagnosticSeverity,
 } from './diagnostics';
 export type { SpecSet, ServiceSpec, DataSourceSpec, NotificationTargetSpec } from './types';
-export {
-  MAX_METRICS_PER_ALARM,
-  CLOUDWATCH_UNITS,
-  statisticProblem,
-  periodProblem,
-  evaluationRangeProblem,
-  expressionIds,
-} from './cloudwatch';
+export { MAX_METRICS_PER_ALARM, CLOUDWATCH_UNITS, statisticProblem, expressionIds } from './cloudwatch';
 export { SRE_KIT_ANNOTATIONS } from './openslo';
 export { SLOTH_DEFAULT_PERIOD_SECONDS } from './sloth';
 export { isEmail } from './alert-routing';

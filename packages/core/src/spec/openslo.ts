@@ -4,7 +4,7 @@
  */
 import { defaultBurnRatePolicy } from '../math';
 import type { BudgetingMethod, BurnRatePolicy, Indicator, Slo, SloPeriod } from '../model/slo';
-import { checkTiersCanFire } from './checks';
+import { checkCloudWatchWindows, checkTiersCanFire } from './checks';
 import { where, type ParseContext, type SpecDoc } from './context';
 import { parseAlertPolicies } from './openslo-alerting';
 import { parseSliSpec, sliByName, type ParsedSli } from './openslo-sli';
@@ -327,7 +327,13 @@ export function parseOpenSloSlo(doc: SpecDoc, ctx: ParseContext): void {
       },
       origin: { format: 'openslo', location: doc.nameAt.location() },
     };
-    checkTiersCanFire(slo, objective.get(objective.has('targetPercent') ? 'targetPercent' : 'target'));
+    const targetAt = objective.get(objective.has('targetPercent') ? 'targetPercent' : 'target');
+    checkTiersCanFire(slo, targetAt);
+    const windowsAt = annotationsAt.get(SRE_KIT_ANNOTATIONS.alertWindows);
+    checkCloudWatchWindows(
+      slo,
+      spec.has('alertPolicies') ? spec.get('alertPolicies') : windowsAt.present ? windowsAt : targetAt,
+    );
     ctx.slos.push(slo);
     ctx.sloNameAt.push(doc.nameAt);
   });
