@@ -1,1 +1,17 @@
-export {};
+export { AlarmSeverity, SloTierSeverity } from './severity';
+export { SreTagKeys } from './tags';
+export * from './actions';
+export * from './topics/alert-topics';
+export type { AlarmOverrideProps, FamilyAlarmsOptions } from './families/options';
+export { FamilyAlarms } from './families/family-alarms';
+export * from './families/lambda';
+export * from './families/ecs';
+export * from './families/s3';
+export * from './families/alb';
+export * from './families/rds';
+export * from './families/waf';
+export * from './families/nat';
+export * from './slo/service-level-objective';
+export type { CostReport, CostReportLine } from './cost-report';
+export * from './sre-kit';
+export * from './dashboards';

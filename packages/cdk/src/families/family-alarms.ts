@@ -1,0 +1,238 @@
+import { Annotations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  catalogueFor,
+  cloudWatchPeriodProblem,
+  resolveAlarms,
+  type AlarmFamilyName,
+  type AlarmPolicy,
+  type ResolvedAlarm,
+} from '@sre-kit/core';
+import type { IDashboardSegment } from 'cdk-monitoring-constructs';
+import { Construct } from 'constructs';
+import { AlarmRegistry } from '../alarm-registry';
+import { inputError } from '../errors';
+import { disambiguatorOf, parseSeverity } from '../severity';
+import { applyTags, SreTagKeys } from '../tags';
+import type { FamilyAlarmsOptions } from './options';
+import { toCoreOverrides } from './options';
+import { alarmFactory, neededDimensions, renderAlarm } from './render';
+
+/** One set of dimension values an alarm can be drawn for (the load balancer, one target group, ...). */
+export interface FamilyTarget {
+  /** Appended to the alarm name when a resource has several targets (one per target group). */
+  readonly suffix?: string;
+  readonly dimensions: Readonly<Record<string, string>>;
+}
+
+/** An alarm this construct created, with the catalogue entry it came from. */
+export interface CreatedFamilyAlarm {
+  readonly alarm: cloudwatch.AlarmBase;
+  readonly resolved: ResolvedAlarm;
+  readonly alarmName: string;
+}
+
+const ID_SAFE = /[^A-Za-z0-9_.-]+/g;
+
+/**
+ * Base of the seven alarm families. A subclass only maps its resource to
+ * dimension values and properties (ARCHITECTURE.md: segments never decide
+ * thresholds); the catalogue in @sre-kit/core decides which alarms exist and
+ * how they are tuned. Each family is also a cdk-monitoring-constructs
+ * dashboard segment, so `facade.addSegment(family)` shows its alarms.
+ */
+export abstract class FamilyAlarms extends Construct implements IDashboardSegment {
+  /** The catalogue family (`lambda`, `ecs`, `s3`, `alb`, `rds`, `waf`, `natgateway`). */
+  public readonly family: string;
+  public readonly service: string;
+  public readonly resourceId: string;
+  private readonly options: FamilyAlarmsOptions;
+  private readonly registry: AlarmRegistry;
+  private readonly created: CreatedFamilyAlarm[] = [];
+
+  protected constructor(scope: Construct, id: string, family: string, options: FamilyAlarmsOptions) {
+    super(scope, id);
+    this.family = family;
+    this.options = options;
+    this.service = options.service;
+    this.resourceId = options.resourceId ?? id;
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(this.service))
+      inputError(this, 'service must be letters, digits, _ . -', this.service, 'use a short name such as "checkout"');
+    this.registry = new AlarmRegistry(this, () => options.allowAlarmsWithoutActions === true);
+    this.checkOverrideIds();
+  }
+
+  /** The CloudWatch alarms this family created, in catalogue order. */
+  public get alarms(): cloudwatch.IAlarm[] {
+    return this.created.map((c) => c.alarm);
+  }
+
+  /** The alarm for a catalogue id (the first one when there is one per target group). */
+  public alarmFor(catalogueId: string): cloudwatch.IAlarm | undefined {
+    return this.created.find((c) => c.resolved.catalogueId === catalogueId)?.alarm;
+  }
+
+  /** The names of the alarms created, in order. */
+  public get alarmNames(): string[] {
+    return this.created.map((c) => c.alarmName);
+  }
+
+  public alarmWidgets(): cloudwatch.IWidget[] {
+    return this.created.map(
+      (c) => new cloudwatch.AlarmWidget({ alarm: c.alarm, title: c.resolved.title, width: 8, height: 6 }),
+    );
+  }
+
+  public summaryWidgets(): cloudwatch.IWidget[] {
+    if (this.created.length === 0) return [];
+    return [
+      new cloudwatch.AlarmStatusWidget({
+        title: `${this.family}: ${this.resourceId}`,
+        alarms: this.alarms,
+        width: 24,
+        height: Math.min(6, 2 + Math.ceil(this.created.length / 4)),
+      }),
+    ];
+  }
+
+  public widgets(): cloudwatch.IWidget[] {
+    return [
+      new cloudwatch.TextWidget({ markdown: `### ${this.family}: ${this.resourceId}`, width: 24, height: 1 }),
+      ...this.alarmWidgets(),
+    ];
+  }
+
+  /** @internal the alarms with their resolved catalogue entries (the cost model and dashboards read these). */
+  public get _created(): readonly CreatedFamilyAlarm[] {
+    return this.created;
+  }
+
+  /**
+   * Resolves the catalogue for this resource and draws every enabled alarm
+   * once per target whose dimension names match what the alarm needs.
+   * @internal
+   */
+  protected _render(
+    targets: readonly FamilyTarget[],
+    derived: Readonly<Record<string, number>>,
+    attributes: Readonly<Record<string, string>> = {},
+  ): void {
+    const o = this.options;
+    const location = { file: this.node.path, line: 0, col: 0, path: '' };
+    const policy: AlarmPolicy = {
+      name: `${this.service}-${this.resourceId}`,
+      service: this.service,
+      ...(o.runbookBaseUrl ? { runbookBaseUrl: o.runbookBaseUrl } : {}),
+      families: {
+        [this.family]: [
+          {
+            id: this.resourceId,
+            dimensions: {},
+            properties: { ...derived, ...(o.properties ?? {}) },
+            attributes,
+            overrides: toCoreOverrides(o.overrides),
+            location,
+          },
+        ],
+      },
+      defaults: toCoreOverrides(o.defaults),
+      location,
+    };
+    const factory = alarmFactory(this, this.service, this.resourceId);
+    for (const resolved of resolveAlarms(policy)) {
+      const needed = neededDimensions(resolved);
+      const matching = targets.filter((t) => sameNames(Object.keys(t.dimensions), needed));
+      if (matching.length === 0) {
+        Annotations.of(this).addWarningV2(
+          `@sre-kit/cdk:no-target:${resolved.catalogueId}`,
+          `${resolved.catalogueId} needs dimensions [${needed.join(', ')}], which ${this.family} resource ` +
+            `"${this.resourceId}" does not provide, so it was not created. ${this.missingTargetHint(resolved.catalogueId)}`,
+        );
+        continue;
+      }
+      const threshold = this.thresholdOf(resolved);
+      const problem = cloudWatchPeriodProblem(resolved.periodSeconds, resolved.evaluationPeriods);
+      if (problem)
+        inputError(
+          this,
+          `${resolved.catalogueId}: ${problem}`,
+          { periodSeconds: resolved.periodSeconds, evaluationPeriods: resolved.evaluationPeriods },
+          'choose a period of 10, 20, 30 s or a multiple of 60 s within the span limits',
+        );
+      if (resolved.datapointsToAlarm > resolved.evaluationPeriods)
+        inputError(
+          this,
+          `${resolved.catalogueId}: datapointsToAlarm exceeds evaluationPeriods`,
+          resolved.datapointsToAlarm,
+          `use at most ${resolved.evaluationPeriods}`,
+        );
+      const severity = parseSeverity(resolved.severity)!;
+      for (const target of matching) {
+        const alarmName = [this.service, this.resourceId, resolved.catalogueId, target.suffix]
+          .filter(Boolean)
+          .join('-');
+        const alarm = renderAlarm({
+          factory,
+          alarm: resolved,
+          dimensions: target.dimensions,
+          threshold,
+          alarmName: alarmName.replace(ID_SAFE, '-'),
+          action: o.actions?.actionFor(severity),
+          disambiguator: disambiguatorOf(severity),
+        });
+        applyTags(alarm, {
+          [SreTagKeys.SEVERITY]: resolved.severity,
+          [SreTagKeys.FAMILY]: resolved.family,
+          [SreTagKeys.SERVICE]: resolved.service,
+          [SreTagKeys.RESOURCE]: resolved.resourceId,
+          [SreTagKeys.CATALOGUE_ID]: resolved.catalogueId,
+          [SreTagKeys.RUNBOOK]: resolved.runbookUrl ?? resolved.runbook,
+        });
+        this.registry.add(alarm);
+        this.created.push({ alarm, resolved, alarmName: alarmName.replace(ID_SAFE, '-') });
+      }
+    }
+  }
+
+  /** Advice for an alarm no target matched; subclasses say which prop supplies the dimension. */
+  protected missingTargetHint(catalogueId: string): string {
+    return `Disable it with overrides: { '${catalogueId}': { enabled: false } }.`;
+  }
+
+  private thresholdOf(resolved: ResolvedAlarm): number {
+    if (resolved.threshold !== undefined && Number.isFinite(resolved.threshold)) return resolved.threshold;
+    const rule = resolved.thresholdRule;
+    const property = rule.kind === 'percentOf' ? rule.of : 'threshold';
+    return inputError(
+      this,
+      `${resolved.catalogueId} derives its threshold from the resource property "${property}", which is not known at synth time`,
+      this.options.properties ?? {},
+      `pass properties: { ${property}: <number> }, or overrides: { '${resolved.catalogueId}': { threshold: <number> } }, ` +
+        `or opt out with overrides: { '${resolved.catalogueId}': { enabled: false } }`,
+    );
+  }
+
+  private checkOverrideIds(): void {
+    const known = catalogueFor(this.family as AlarmFamilyName).map((e) => e.id);
+    for (const [where, map] of [
+      ['overrides', this.options.overrides],
+      ['defaults', this.options.defaults],
+    ] as const) {
+      for (const id of Object.keys(map ?? {})) {
+        if (!known.includes(id))
+          inputError(
+            this,
+            `unknown catalogue id in ${where} for family ${this.family}`,
+            id,
+            `use one of: ${known.join(', ')}`,
+          );
+      }
+    }
+  }
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const sorted = [...a].sort();
+  return sorted.every((name, i) => name === b[i]);
+}

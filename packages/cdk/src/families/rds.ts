@@ -1,0 +1,73 @@
+import { Token } from 'aws-cdk-lib';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import type { Construct } from 'constructs';
+import { inputError } from '../errors';
+import { FamilyAlarms, type FamilyTarget } from './family-alarms';
+import type { AlarmOverrideProps, FamilyAlarmsOptions } from './options';
+
+export interface RdsAlarmsProps extends FamilyAlarmsOptions {
+  /** A DB instance. One of `instance`, `cluster` or `instanceIdentifiers`. @default - none */
+  readonly instance?: rds.IDatabaseInstance;
+  /** An Aurora/Multi-AZ cluster: alarms per member instance. @default - none */
+  readonly cluster?: rds.IDatabaseCluster;
+  /** DB instance identifiers of databases outside this app. @default - none */
+  readonly instanceIdentifiers?: string[];
+}
+
+const GIB = 1024 ** 3;
+
+/**
+ * Catalogue family `rds`: CPU, connections against max_connections, freeable
+ * memory, free storage, read/write latency p90, replica lag and EBS burst
+ * balances, per DB instance (for a cluster, per member instance).
+ * `maxConnections` and `memoryBytes` are not knowable from the template:
+ * pass them in `properties` (the error says so when missing).
+ */
+export class RdsAlarms extends FamilyAlarms {
+  constructor(scope: Construct, id: string, props: RdsAlarmsProps) {
+    super(scope, id, 'rds', withClusterDefaults(props));
+    const given = [props.instance, props.cluster, props.instanceIdentifiers].filter((x) => x !== undefined).length;
+    if (given !== 1)
+      inputError(
+        this,
+        'exactly one of instance, cluster or instanceIdentifiers is required',
+        given,
+        'pass the L2 instance or cluster, or the identifiers of databases outside this app',
+      );
+    const ids = props.instance
+      ? [props.instance.instanceIdentifier]
+      : (props.cluster?.instanceIdentifiers ?? props.instanceIdentifiers ?? []);
+    if (ids.length === 0)
+      inputError(
+        this,
+        'no DB instance identifiers to monitor',
+        ids,
+        'pass at least one identifier (or a cluster with instances)',
+      );
+    const targets: FamilyTarget[] = ids.map((identifier, index) => ({
+      suffix: ids.length > 1 ? `db${index + 1}` : undefined,
+      dimensions: { DBInstanceIdentifier: identifier },
+    }));
+    this._render(targets, props.instance ? derivedProperties(props.instance) : {});
+  }
+}
+
+/**
+ * Aurora storage grows by itself and publishes no FreeStorageSpace, so the
+ * free-storage alarm is off for clusters unless the user turns it on.
+ */
+function withClusterDefaults(props: RdsAlarmsProps): RdsAlarmsProps {
+  if (!props.cluster) return props;
+  const off: AlarmOverrideProps = { enabled: false };
+  return { ...props, defaults: { 'rds.free-storage-space': off, ...(props.defaults ?? {}) } };
+}
+
+function derivedProperties(instance: rds.IDatabaseInstance): Record<string, number> {
+  const cfn = instance.node.defaultChild;
+  if (!(cfn instanceof rds.CfnDBInstance)) return {};
+  const out: Record<string, number> = {};
+  const allocated = cfn.allocatedStorage;
+  if (allocated !== undefined && !Token.isUnresolved(allocated) && Number.isFinite(Number(allocated)))
+    out.allocatedStorageBytes = Number(allocated) * GIB;
+  return out;
+}

@@ -1,0 +1,49 @@
+import { Duration } from 'aws-cdk-lib';
+import { cloudWatchWindow, formatDuration, type BurnRateTier } from '@sre-kit/core';
+import type { Construct } from 'constructs';
+import { inputError } from '../errors';
+import { errorRatio } from './metrics';
+import type { ServiceLevelObjectiveProps } from './service-level-objective';
+import type { TierWindows, WindowAlarmInput } from './tiers';
+
+/**
+ * Metric-math windows: the error ratio over each window against
+ * burnRate x budget. How a window maps to period/evaluations is core's
+ * decision (cloudWatchWindow: one period = the window, 1 of 1, so 3 d is a
+ * single 259,200 s period, inside CloudWatch's 7-day span limit).
+ */
+export function metricMathWindows(
+  scope: Construct,
+  props: ServiceLevelObjectiveProps,
+  tiers: readonly BurnRateTier[],
+  budget: number,
+): TierWindows[] {
+  const sli = { good: props.goodMetric, bad: props.badMetric, total: props.totalMetric };
+  const window = (tier: BurnRateTier, label: 'long' | 'short', seconds: number): WindowAlarmInput => {
+    let evaluation;
+    try {
+      evaluation = cloudWatchWindow(seconds);
+    } catch (e) {
+      return inputError(
+        scope,
+        `tier ${tier.name}: ${label} window cannot be a CloudWatch alarm: ${(e as Error).message}`,
+        formatDuration(seconds),
+        'use windows of whole minutes up to 7 days',
+      );
+    }
+    const period = Duration.seconds(evaluation.periodSeconds);
+    return {
+      label,
+      windowSeconds: seconds,
+      metric: errorRatio(scope, sli, period, `${props.sloName} error ratio ${formatDuration(seconds)}`),
+      threshold: tier.burnRate * budget,
+      evaluationPeriods: evaluation.evaluationPeriods,
+      datapointsToAlarm: evaluation.datapointsToAlarm,
+    };
+  };
+  return tiers.map((tier) => ({
+    tier,
+    long: window(tier, 'long', tier.longWindowSeconds),
+    short: window(tier, 'short', tier.shortWindowSeconds),
+  }));
+}

@@ -1,0 +1,132 @@
+import type { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type { CfnServiceLevelObjective } from 'aws-cdk-lib/aws-applicationsignals';
+import type { IConstruct } from 'constructs';
+import { inputError } from '../errors';
+
+/** CloudWatch rejects a metric-math alarm that references more than 10 metrics. */
+export const MAX_METRICS_PER_ALARM = 10;
+
+export interface SliMetrics {
+  readonly good?: cloudwatch.IMetric;
+  readonly bad?: cloudwatch.IMetric;
+  readonly total: cloudwatch.IMetric;
+}
+
+type Periodic = cloudwatch.Metric | cloudwatch.MathExpression;
+
+function periodic(scope: IConstruct, name: string, metric: cloudwatch.IMetric): Periodic {
+  if (metric instanceof cloudwatch.Metric || metric instanceof cloudwatch.MathExpression) return metric;
+  return inputError(
+    scope,
+    `${name} metric must be a cloudwatch.Metric or cloudwatch.MathExpression`,
+    metric.toString(),
+    'build it with new cloudwatch.Metric(...) or new cloudwatch.MathExpression(...)',
+  );
+}
+
+/** Metrics (not expressions) a metric or expression reads, recursively: what CloudWatch counts against the limit. */
+export function countMetrics(metric: cloudwatch.IMetric): number {
+  if (metric instanceof cloudwatch.MathExpression) {
+    let n = 0;
+    for (const m of Object.values(metric.usingMetrics)) n += countMetrics(m);
+    return n;
+  }
+  return 1;
+}
+
+/**
+ * The error ratio over one window: bad/total (or (total - good)/total), each
+ * metric's period set to the window so the ratio covers exactly that window.
+ * No traffic gives 0 instead of a division by zero: an idle service is not
+ * burning budget, and the alarm's notBreaching covers windows with no data.
+ */
+export function errorRatio(
+  scope: IConstruct,
+  sli: SliMetrics,
+  window: Duration,
+  label: string,
+): cloudwatch.MathExpression {
+  if (!sli.good === !sli.bad)
+    inputError(
+      scope,
+      'exactly one of goodMetric or badMetric is required',
+      { good: !!sli.good, bad: !!sli.bad },
+      'pass the count of failed requests as badMetric, or of successful ones as goodMetric',
+    );
+  const total = periodic(scope, 'total', sli.total).with({ period: window });
+  const expression = sli.bad
+    ? new cloudwatch.MathExpression({
+        expression: 'IF(FILL(total, 0) > 0, FILL(bad, 0) / total, 0)',
+        usingMetrics: { bad: periodic(scope, 'bad', sli.bad).with({ period: window }), total },
+        period: window,
+        label,
+      })
+    : new cloudwatch.MathExpression({
+        expression: 'IF(FILL(total, 0) > 0, (total - FILL(good, 0)) / total, 0)',
+        usingMetrics: { good: periodic(scope, 'good', sli.good!).with({ period: window }), total },
+        period: window,
+        label,
+      });
+  const count = countMetrics(expression);
+  if (count > MAX_METRICS_PER_ALARM)
+    inputError(
+      scope,
+      `the SLI reads ${count} metrics; a CloudWatch metric-math alarm may read at most ${MAX_METRICS_PER_ALARM}`,
+      count,
+      'sum the series upstream (one metric per side), or use SloAlarmMode.APPLICATION_SIGNALS',
+    );
+  return expression;
+}
+
+/**
+ * An IMetric as Application Signals MetricDataQuery list: leaves first
+ * (returnData false), the final value last (returnData true).
+ */
+export function toMetricDataQueries(
+  scope: IConstruct,
+  metric: cloudwatch.IMetric,
+): CfnServiceLevelObjective.MetricDataQueryProperty[] {
+  const out: CfnServiceLevelObjective.MetricDataQueryProperty[] = [];
+  let seq = 0;
+  const visit = (m: cloudwatch.IMetric, id: string, returnData: boolean): void => {
+    const config = m.toMetricConfig();
+    if (config.mathExpression) {
+      const ids: Record<string, string> = {};
+      for (const [name, child] of Object.entries(config.mathExpression.usingMetrics)) {
+        const childId = `m${++seq}`;
+        ids[name] = childId;
+        visit(child, childId, false);
+      }
+      const expression = config.mathExpression.expression.replace(
+        /\b[a-z][A-Za-z0-9_]*\b/g,
+        (word) => ids[word] ?? word,
+      );
+      out.push({ id, expression, returnData });
+      return;
+    }
+    const stat = config.metricStat;
+    if (!stat)
+      inputError(
+        scope,
+        'unsupported metric for Application Signals',
+        m.toString(),
+        'use a cloudwatch.Metric or MathExpression',
+      );
+    out.push({
+      id,
+      returnData,
+      metricStat: {
+        metric: {
+          namespace: stat.namespace,
+          metricName: stat.metricName,
+          dimensions: (stat.dimensions ?? []).map((d) => ({ name: d.name, value: String(d.value) })),
+        },
+        period: stat.period.toSeconds(),
+        stat: stat.statistic,
+      },
+    });
+  };
+  visit(metric, 'result', true);
+  return out;
+}

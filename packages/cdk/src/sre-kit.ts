@@ -1,0 +1,338 @@
+import { Annotations, Duration, Stack } from 'aws-cdk-lib';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as rds from 'aws-cdk-lib/aws-rds';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { formatDiagnostic, type AlarmFamilyName, type MonitoredResource, type SpecSet } from '@sre-kit/core';
+import { Construct } from 'constructs';
+import type { ISeverityActions } from './actions';
+import { costReportOf, inventoryOf, type CostReport } from './cost-report';
+import { inputError } from './errors';
+import { ApplicationLoadBalancerAlarms } from './families/alb';
+import { EcsServiceAlarms } from './families/ecs';
+import type { FamilyAlarms } from './families/family-alarms';
+import { LambdaFunctionAlarms } from './families/lambda';
+import { NatGatewayAlarms } from './families/nat';
+import { fromCoreOverride, type AlarmOverrideProps, type FamilyAlarmsOptions } from './families/options';
+import { RdsAlarms } from './families/rds';
+import { S3BucketAlarms } from './families/s3';
+import { WebAclAlarms, type WebAclScope } from './families/waf';
+import { SreDashboardsHook } from './kit-dashboards';
+import { sloPropsFromSpec } from './slo/from-spec';
+import { ServiceLevelObjective, SloAlarmMode, type SloDefinition } from './slo/service-level-objective';
+import { readSpecs } from './spec-files';
+import { AlertTopics, type EmailSubscription } from './topics/alert-topics';
+
+/** Something that extends a SreKit (dashboards, the alert router): called once from `SreKit.use`. */
+export interface ISreKitExtension {
+  extend(kit: SreKit): void;
+}
+
+export interface SreKitProps {
+  /** Service name: tags, alarm name prefix, and the default for SLOs and resources. */
+  readonly service: string;
+  /** slos/ and alarms/ files or folders (read at synth time, relative to where cdk runs). @default - no specs */
+  readonly specPaths?: string[];
+  /** Email subscriptions of the topics the kit creates. @default - none */
+  readonly emails?: EmailSubscription[];
+  /** Use existing topics. @default - a new AlertTopics */
+  readonly topics?: AlertTopics;
+  /** Use other actions than the topics (any cdk-monitoring-constructs strategies). @default - the topics */
+  readonly actions?: ISeverityActions;
+  /** @default - no runbook links (spec policies may set their own) */
+  readonly runbookBaseUrl?: string;
+  /** How SLO alarms are computed. @default SloAlarmMode.METRIC_MATH */
+  readonly sloMode?: SloAlarmMode;
+  /** Create dashboards for everything monitored. @default false */
+  readonly dashboards?: boolean;
+  /** Annotate the stack with the estimated monthly CloudWatch cost at synth. @default true */
+  readonly costAnnotation?: boolean;
+  /** Allow alarms without actions (dashboards only). @default false */
+  readonly allowAlarmsWithoutActions?: boolean;
+}
+
+/** Per-resource options of the `monitor*` methods. */
+export interface MonitorOptions {
+  /** @default - the kit's service */
+  readonly service?: string;
+  /** @default - none (spec overrides for this resource id apply first) */
+  readonly overrides?: { [catalogueId: string]: AlarmOverrideProps };
+  /** @default - what the construct exposes, plus the spec's properties */
+  readonly properties?: { [name: string]: number };
+}
+
+export interface MonitorLoadBalancerOptions extends MonitorOptions {
+  /** @default - none: only load-balancer level alarms */
+  readonly targetGroups?: elbv2.ApplicationTargetGroup[];
+}
+
+export interface MonitorWebAclOptions extends MonitorOptions {
+  /** @default - from the web ACL */
+  readonly scope?: WebAclScope;
+}
+
+/** An SLO added in code; `service` defaults to the kit's. */
+export interface SreKitSloProps extends SloDefinition {
+  /** @default - the kit's service */
+  readonly service?: string;
+}
+
+/**
+ * The facade: applies slos/ and alarms/ specs to a stack (families onto the
+ * resources you map to spec ids, SLOs, topics, dashboards) and reports the
+ * monthly CloudWatch cost of what it created.
+ */
+export class SreKit extends Construct {
+  public readonly service: string;
+  public readonly topics?: AlertTopics;
+  public readonly actions: ISeverityActions;
+  private readonly props: SreKitProps;
+  private readonly specs?: SpecSet;
+  private readonly familyList: FamilyAlarms[] = [];
+  private readonly sloList: ServiceLevelObjective[] = [];
+  private readonly mapped = new Set<string>();
+  private readonly extensions: ISreKitExtension[] = [];
+  private readonly dashboardsHook?: SreDashboardsHook;
+
+  constructor(scope: Construct, id: string, props: SreKitProps) {
+    super(scope, id);
+    this.props = props;
+    this.service = props.service;
+    if (props.topics && props.emails)
+      inputError(this, 'emails are ignored when topics are passed', props.emails, 'add the emails to your AlertTopics');
+    this.topics = props.actions
+      ? props.topics
+      : (props.topics ?? new AlertTopics(this, 'Topics', { emails: props.emails }));
+    this.actions = props.actions ?? this.topics!;
+    if (props.dashboards) this.dashboardsHook = new SreDashboardsHook(this, 'Dashboards');
+    if (props.specPaths?.length) {
+      this.specs = readSpecs(this, props.specPaths);
+      for (const d of this.specs.diagnostics)
+        Annotations.of(this).addWarningV2('@sre-kit/cdk:spec', formatDiagnostic(d));
+      this.applySpecSlos();
+    }
+    this.node.addValidation({ validate: () => this.unmappedSpecResources() });
+    if (props.costAnnotation ?? true) this.annotateCostAtSynth();
+  }
+
+  public monitorLambda(resourceId: string, fn: lambda.IFunction, options: MonitorOptions = {}): LambdaFunctionAlarms {
+    return this.add(
+      new LambdaFunctionAlarms(this, resourceId, {
+        ...this.familyOptions('lambda', resourceId, options),
+        lambdaFunction: fn,
+      }),
+    );
+  }
+
+  public monitorEcsService(
+    resourceId: string,
+    ecsService: ecs.IBaseService,
+    options: MonitorOptions = {},
+  ): EcsServiceAlarms {
+    return this.add(
+      new EcsServiceAlarms(this, resourceId, { ...this.familyOptions('ecs', resourceId, options), ecsService }),
+    );
+  }
+
+  public monitorBucket(resourceId: string, bucket: s3.IBucket, options: MonitorOptions = {}): S3BucketAlarms {
+    return this.add(new S3BucketAlarms(this, resourceId, { ...this.familyOptions('s3', resourceId, options), bucket }));
+  }
+
+  public monitorLoadBalancer(
+    resourceId: string,
+    loadBalancer: elbv2.ApplicationLoadBalancer,
+    options: MonitorLoadBalancerOptions = {},
+  ): ApplicationLoadBalancerAlarms {
+    return this.add(
+      new ApplicationLoadBalancerAlarms(this, resourceId, {
+        ...this.familyOptions('alb', resourceId, options),
+        loadBalancer,
+        targetGroups: options.targetGroups,
+      }),
+    );
+  }
+
+  public monitorDatabaseInstance(
+    resourceId: string,
+    instance: rds.IDatabaseInstance,
+    options: MonitorOptions = {},
+  ): RdsAlarms {
+    return this.add(new RdsAlarms(this, resourceId, { ...this.familyOptions('rds', resourceId, options), instance }));
+  }
+
+  public monitorDatabaseCluster(
+    resourceId: string,
+    cluster: rds.IDatabaseCluster,
+    options: MonitorOptions = {},
+  ): RdsAlarms {
+    return this.add(new RdsAlarms(this, resourceId, { ...this.familyOptions('rds', resourceId, options), cluster }));
+  }
+
+  public monitorWebAcl(resourceId: string, webAcl: wafv2.CfnWebACL, options: MonitorWebAclOptions = {}): WebAclAlarms {
+    return this.add(
+      new WebAclAlarms(this, resourceId, {
+        ...this.familyOptions('waf', resourceId, options),
+        webAcl,
+        scope: options.scope,
+      }),
+    );
+  }
+
+  public monitorNatGateway(resourceId: string, natGatewayId: string, options: MonitorOptions = {}): NatGatewayAlarms {
+    return this.add(
+      new NatGatewayAlarms(this, resourceId, {
+        ...this.familyOptions('natgateway', resourceId, options),
+        natGatewayId,
+      }),
+    );
+  }
+
+  /** Every NAT gateway of an L2 VPC, as resources `<resourceId>-1`, `<resourceId>-2`, ... */
+  public monitorNatGateways(resourceId: string, vpc: ec2.IVpc, options: MonitorOptions = {}): NatGatewayAlarms[] {
+    this.mapped.add(`natgateway/${resourceId}`);
+    return NatGatewayAlarms.forVpc(this, resourceId, vpc, this.familyOptions('natgateway', resourceId, options)).map(
+      (n) => this.add(n),
+    );
+  }
+
+  public addSlo(props: SreKitSloProps): ServiceLevelObjective {
+    const slo = new ServiceLevelObjective(this, `Slo-${props.sloName}`, {
+      ...props,
+      service: props.service ?? this.service,
+      actions: props.actions ?? this.actions,
+      mode: props.mode ?? this.props.sloMode,
+      allowAlarmsWithoutActions: props.allowAlarmsWithoutActions ?? this.props.allowAlarmsWithoutActions,
+    });
+    this.sloList.push(slo);
+    this.dashboardsHook?.addSegment(slo);
+    return slo;
+  }
+
+  /** Plug in an extension (dashboards, the alert router); each is applied once. */
+  public use(extension: ISreKitExtension): SreKit {
+    if (!this.extensions.includes(extension)) {
+      this.extensions.push(extension);
+      extension.extend(this);
+    }
+    return this;
+  }
+
+  public get families(): FamilyAlarms[] {
+    return [...this.familyList];
+  }
+
+  public get slos(): ServiceLevelObjective[] {
+    return [...this.sloList];
+  }
+
+  /** The monthly CloudWatch cost of everything the kit created so far (core's price table and free-tier rules). */
+  public costReport(): CostReport {
+    return costReportOf(inventoryOf(this.familyList, this.sloList, this.dashboardsHook?.dashboardCount ?? 0));
+  }
+
+  /** @internal the parsed specs, for extensions in this package (dashboards) */
+  public get _specs(): SpecSet | undefined {
+    return this.specs;
+  }
+
+  private add<T extends FamilyAlarms>(family: T): T {
+    this.familyList.push(family);
+    this.mapped.add(`${family.family}/${family.resourceId}`);
+    this.dashboardsHook?.addSegment(family);
+    return family;
+  }
+
+  /** The spec's settings for this resource (policy defaults, then resource overrides), under the code's. */
+  private familyOptions(family: AlarmFamilyName, resourceId: string, options: MonitorOptions): FamilyAlarmsOptions {
+    if (this.mapped.has(`${family}/${resourceId}`) && family !== 'natgateway')
+      inputError(
+        this,
+        `${family} resource "${resourceId}" is monitored twice`,
+        resourceId,
+        'use one monitor call per resource id',
+      );
+    const found = this.specResource(family, resourceId);
+    const seconds = (s: number) => Duration.seconds(s);
+    const defaults: { [id: string]: AlarmOverrideProps } = {};
+    const overrides: { [id: string]: AlarmOverrideProps } = {};
+    for (const [id, o] of Object.entries(found?.policy.defaults ?? {}))
+      if (id.startsWith(`${family}.`)) defaults[id] = fromCoreOverride(o, seconds);
+    for (const [id, o] of Object.entries(found?.resource.overrides ?? {})) overrides[id] = fromCoreOverride(o, seconds);
+    for (const [id, o] of Object.entries(options.overrides ?? {})) overrides[id] = { ...overrides[id], ...o };
+    return {
+      service: options.service ?? found?.policy.service ?? this.service,
+      resourceId,
+      actions: this.actions,
+      defaults,
+      overrides,
+      properties: { ...(found?.resource.properties ?? {}), ...(options.properties ?? {}) },
+      runbookBaseUrl: found?.policy.runbookBaseUrl ?? this.props.runbookBaseUrl,
+      allowAlarmsWithoutActions: this.props.allowAlarmsWithoutActions,
+    };
+  }
+
+  private specResource(family: AlarmFamilyName, resourceId: string) {
+    for (const policy of this.specs?.alarmPolicies ?? []) {
+      const resource = policy.families[family]?.find((r) => r.id === resourceId);
+      if (resource) return { policy, resource };
+    }
+    return undefined;
+  }
+
+  private applySpecSlos(): void {
+    for (const slo of this.specs!.slos) {
+      const { props, reason } = sloPropsFromSpec(slo);
+      if (!props) {
+        Annotations.of(this).addInfo(`SLO ${slo.name} (${slo.origin.location.file}): no CloudWatch alarms: ${reason}`);
+        continue;
+      }
+      this.addSlo(props);
+    }
+  }
+
+  private unmappedSpecResources(): string[] {
+    const errors: string[] = [];
+    for (const policy of this.specs?.alarmPolicies ?? []) {
+      for (const [family, resources] of Object.entries(policy.families)) {
+        for (const r of (resources ?? []) as MonitoredResource[]) {
+          if (this.mapped.has(`${family}/${r.id}`)) continue;
+          errors.push(
+            `${r.location.file}:${r.location.line}:${r.location.col}: ${family} resource "${r.id}" is not mapped to a construct. ` +
+              `Fix: call kit.${MONITOR_METHOD[family as AlarmFamilyName]}('${r.id}', ...) with the resource (an imported one works), or remove it from the spec.`,
+          );
+        }
+      }
+    }
+    return errors;
+  }
+
+  /** Adds the cost as an info annotation once the tree is complete (validation runs after every construct exists). */
+  private annotateCostAtSynth(): void {
+    this.node.addValidation({
+      validate: () => {
+        const report = this.costReport();
+        Annotations.of(this).addInfo(
+          `sre-kit: estimated CloudWatch cost ${report.totalUsd.toFixed(2)} USD/month for ${report.metricAlarms} metric alarms, ` +
+            `${report.compositeAlarms} composite alarms and ${report.dashboards} dashboards in ${Stack.of(this).stackName} (${report.prices}).`,
+        );
+        return [];
+      },
+    });
+  }
+}
+
+const MONITOR_METHOD: Record<AlarmFamilyName, string> = {
+  lambda: 'monitorLambda',
+  ecs: 'monitorEcsService',
+  s3: 'monitorBucket',
+  alb: 'monitorLoadBalancer',
+  rds: 'monitorDatabaseInstance',
+  waf: 'monitorWebAcl',
+  natgateway: 'monitorNatGateway',
+};
+
+// Re-exported so users of the facade find every type in one place.
+export { SloAlarmMode };

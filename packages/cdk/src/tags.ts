@@ -1,0 +1,44 @@
+import { Tags } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+
+/**
+ * Tag keys every sre-kit alarm carries. The alert router routes on them (they
+ * are its label set), so they are part of the public contract: renaming one
+ * breaks routing trees in alarms/*.yaml.
+ */
+export class SreTagKeys {
+  public static readonly SEVERITY = 'sre-kit:severity';
+  public static readonly FAMILY = 'sre-kit:family';
+  public static readonly SERVICE = 'sre-kit:service';
+  public static readonly RESOURCE = 'sre-kit:resource';
+  public static readonly CATALOGUE_ID = 'sre-kit:catalogue-id';
+  public static readonly RUNBOOK = 'sre-kit:runbook';
+  public static readonly SLO = 'sre-kit:slo';
+  public static readonly OBJECTIVE = 'sre-kit:objective';
+  public static readonly BURN_RATE = 'sre-kit:burn-rate';
+  public static readonly TIER = 'sre-kit:tier';
+}
+
+// CloudWatch tag values: at most 256 characters of letters, digits, spaces and _ . : / = + - @.
+const TAG_VALUE_FORBIDDEN = /[^\p{L}\p{Z}\p{N}_.:/=+\-@]+/gu;
+const TAG_VALUE_MAX = 256;
+
+/** Runbook prose has commas and parentheses CloudWatch rejects in tags; keep the words, drop the rest. */
+export function tagValue(text: string): string {
+  const cleaned = text.replace(TAG_VALUE_FORBIDDEN, ' ').replace(/\s+/g, ' ').trim();
+  return cleaned.length <= TAG_VALUE_MAX ? cleaned : `${cleaned.slice(0, TAG_VALUE_MAX - 3)}...`;
+}
+
+/** Tags an alarm (or any construct tree); empty values are skipped because CloudWatch rejects nothing but routing gains nothing. */
+export function applyTags(scope: IConstruct, tags: Readonly<Record<string, string | undefined>>): void {
+  for (const [key, value] of Object.entries(tags)) {
+    if (value === undefined || value === '') continue;
+    Tags.of(scope).add(key, tagValue(value));
+  }
+}
+
+/** Alarm descriptions are limited to 1024 characters by CloudWatch. */
+export function alarmDescription(parts: readonly (string | undefined)[]): string {
+  const text = parts.filter((p): p is string => !!p).join('\n');
+  return text.length <= 1024 ? text : `${text.slice(0, 1021)}...`;
+}

@@ -1,0 +1,251 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- synthesized CloudFormation is untyped JSON */
+import { Duration } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { defaultBurnRatePolicy, tierThreshold } from '@sre-kit/core';
+import { AlertTopics, ServiceLevelObjective, SloAlarmMode, SloTierSeverity, SreTagKeys } from '../src';
+import { alarmsByName, compositesByName, newStack, tagsOf } from './helpers';
+
+const bad = new cloudwatch.Metric({
+  namespace: 'AWS/ApplicationELB',
+  metricName: 'HTTPCode_Target_5XX_Count',
+  dimensionsMap: { LoadBalancer: 'app/shop/abc' },
+  statistic: 'Sum',
+});
+const total = new cloudwatch.Metric({
+  namespace: 'AWS/ApplicationELB',
+  metricName: 'RequestCount',
+  dimensionsMap: { LoadBalancer: 'app/shop/abc' },
+  statistic: 'Sum',
+});
+
+// Both modes share one stack: one synth.
+const { stack } = newStack('Slo');
+const topics = new AlertTopics(stack, 'Topics');
+const slo = new ServiceLevelObjective(stack, 'Availability', {
+  sloName: 'availability',
+  service: 'shop',
+  objective: 0.999,
+  badMetric: bad,
+  totalMetric: total,
+  actions: topics,
+  runbookUrl: 'https://runbooks.example/slo/availability',
+});
+const native = new ServiceLevelObjective(stack, 'Native', {
+  sloName: 'native',
+  service: 'shop',
+  objective: 0.995,
+  goodMetric: new cloudwatch.MathExpression({ expression: 'total - errors', usingMetrics: { total, errors: bad } }),
+  totalMetric: total,
+  actions: topics,
+  mode: SloAlarmMode.APPLICATION_SIGNALS,
+});
+const template = Template.fromStack(stack);
+const alarms = alarmsByName(template);
+const composites = compositesByName(template);
+const policy = defaultBurnRatePolicy(30 * 86400);
+const ref = (topic: any) => ({ Ref: stack.getLogicalId(topic.node.defaultChild) });
+
+describe('metric-math mode', () => {
+  test.each(policy.tiers.map((t) => [t.name, t] as const))(
+    'tier %s: both windows compare the error ratio with burnRate x (1 - objective)',
+    (name, tier) => {
+      for (const [label, seconds] of [
+        ['long', tier.longWindowSeconds],
+        ['short', tier.shortWindowSeconds],
+      ] as const) {
+        const alarm = alarms.get(`shop-availability-${name}-${label}`)!.props;
+        expect(alarm.Threshold).toBeCloseTo(tier.burnRate * 0.001, 12);
+        expect(alarm.Threshold).toBeCloseTo(tierThreshold(tier, 0.999), 12);
+        expect(alarm.ComparisonOperator).toBe('GreaterThanThreshold');
+        expect([alarm.EvaluationPeriods, alarm.DatapointsToAlarm]).toEqual([1, 1]);
+        expect(alarm.TreatMissingData).toBe('notBreaching');
+        expect(alarm.AlarmActions).toBeUndefined();
+        const queries: any[] = alarm.Metrics;
+        const expression = queries.find((q) => q.ReturnData !== false);
+        expect(expression.Expression).toBe('IF(FILL(total, 0) > 0, FILL(bad, 0) / total, 0)');
+        // Every metric's period is the window: the ratio covers exactly the window (3 d = one 259200 s period).
+        for (const q of queries.filter((x) => x.MetricStat)) expect(q.MetricStat.Period).toBe(seconds);
+        expect(
+          queries
+            .filter((x) => x.MetricStat)
+            .map((q) => q.MetricStat.Metric.MetricName)
+            .sort(),
+        ).toEqual(['HTTPCode_Target_5XX_Count', 'RequestCount']);
+      }
+    },
+  );
+
+  test('the default 30-day tiers are the workbook table', () => {
+    expect(slo.thresholds.map((t) => Math.round((t / 0.001) * 10) / 10)).toEqual([14.4, 6, 3, 1]);
+    expect(policy.tiers.map((t) => [t.longWindowSeconds, t.shortWindowSeconds])).toEqual([
+      [3600, 300],
+      [21600, 1800],
+      [86400, 7200],
+      [259200, 21600],
+    ]);
+  });
+
+  test.each(policy.tiers.map((t) => [t.name, t] as const))(
+    'tier %s: composite ALARM(long) AND ALARM(short) notifies the severity topic',
+    (name, tier) => {
+      const c = composites.get(`shop-availability-${name}`)!.props;
+      const long = alarms.get(`shop-availability-${name}-long`)!.logicalId;
+      const short = alarms.get(`shop-availability-${name}-short`)!.logicalId;
+      expect(JSON.stringify(c.AlarmRule)).toContain(long);
+      expect(JSON.stringify(c.AlarmRule)).toContain(short);
+      expect(JSON.stringify(c.AlarmRule)).toMatch(/\(ALARM\(.*\) AND ALARM\(.*\)\)/);
+      const topic = tier.severity === 'page' ? topics.critical : topics.warning;
+      expect(c.AlarmActions).toEqual([ref(topic)]);
+      expect(c.OKActions).toEqual([ref(topic)]);
+      const tags = tagsOf(c);
+      expect(tags[SreTagKeys.SEVERITY]).toBe(tier.severity === 'page' ? 'critical' : 'warning');
+      expect(tags[SreTagKeys.SLO]).toBe('availability');
+      expect(tags[SreTagKeys.OBJECTIVE]).toBe('0.999');
+      expect(tags[SreTagKeys.BURN_RATE]).toBe(String(tier.burnRate));
+      expect(tags[SreTagKeys.TIER]).toBe(name);
+      expect(tags[SreTagKeys.RUNBOOK]).toBe('https://runbooks.example/slo/availability');
+    },
+  );
+
+  test('slower tiers are suppressed while any faster tier fires', () => {
+    const [t1, t2, t3, t4] = policy.tiers.map((t) => composites.get(`shop-availability-${t.name}`)!);
+    expect(t1.props.ActionsSuppressor).toBeUndefined();
+    expect(t2.props.ActionsSuppressor).toEqual({ 'Fn::GetAtt': [t1.logicalId, 'Arn'] });
+    for (const [tier, faster] of [
+      [t3, [t1, t2]],
+      [t4, [t1, t2, t3]],
+    ] as const) {
+      const suppressor = composites.get(`${tier.props.AlarmName}-faster-firing`)!;
+      expect(tier.props.ActionsSuppressor).toEqual({ 'Fn::GetAtt': [suppressor.logicalId, 'Arn'] });
+      expect([tier.props.ActionsSuppressorWaitPeriod, tier.props.ActionsSuppressorExtensionPeriod]).toEqual([60, 60]);
+      const rule = JSON.stringify(suppressor.props.AlarmRule);
+      for (const f of faster) expect(rule).toContain(f.logicalId);
+      expect(rule).toContain(' OR ');
+      expect(suppressor.props.AlarmActions).toBeUndefined();
+    }
+    expect(slo.suppressorAlarms).toHaveLength(2);
+  });
+});
+
+describe('Application Signals mode', () => {
+  test('emits the native SLO with one burn-rate configuration per distinct window', () => {
+    template.hasResourceProperties('AWS::ApplicationSignals::ServiceLevelObjective', {
+      Name: 'shop-native',
+      Goal: { AttainmentGoal: 99.5, Interval: { RollingInterval: { Duration: 30, DurationUnit: 'DAY' } } },
+      BurnRateConfigurations: [5, 30, 60, 120, 360, 1440, 4320].map((m) => ({ LookBackWindowMinutes: m })),
+      RequestBasedSli: {
+        RequestBasedSliMetric: {
+          TotalRequestCountMetric: [
+            Match.objectLike({
+              Id: 'result',
+              ReturnData: true,
+              MetricStat: Match.objectLike({ Stat: 'Sum', Metric: Match.objectLike({ MetricName: 'RequestCount' }) }),
+            }),
+          ],
+          MonitoredRequestCountMetric: {
+            GoodCountMetric: [
+              Match.objectLike({ Id: 'm1', ReturnData: false }),
+              Match.objectLike({ Id: 'm2', ReturnData: false }),
+              { Id: 'result', Expression: 'm1 - m2', ReturnData: true },
+            ],
+          },
+        },
+      },
+    });
+  });
+
+  test('window alarms read the BurnRate metric and compare with the burn rate itself', () => {
+    for (const tier of policy.tiers) {
+      for (const [label, seconds] of [
+        ['long', tier.longWindowSeconds],
+        ['short', tier.shortWindowSeconds],
+      ] as const) {
+        const p = alarms.get(`shop-native-${tier.name}-${label}`)!.props;
+        expect(p.Namespace).toBe('AWS/ApplicationSignals');
+        expect(p.MetricName).toBe('BurnRate');
+        expect(p.Dimensions).toEqual([
+          { Name: 'BurnRateWindowMinutes', Value: String(seconds / 60) },
+          { Name: 'SloName', Value: 'shop-native' },
+        ]);
+        expect(p.Threshold).toBe(tier.burnRate);
+        expect(p.Period).toBe(60);
+      }
+      expect(composites.get(`shop-native-${tier.name}`)!.props.AlarmActions).toEqual([
+        ref(tier.severity === 'page' ? topics.critical : topics.warning),
+      ]);
+    }
+    expect(native.applicationSignalsSloName).toBe('shop-native');
+  });
+});
+
+describe('inputs', () => {
+  const make = (props: Partial<ConstructorParameters<typeof ServiceLevelObjective>[2]>, stackId = 'Bad') => {
+    const { stack: s } = newStack(stackId);
+    return () =>
+      new ServiceLevelObjective(s, 'Slo', {
+        sloName: 'x',
+        service: 'shop',
+        objective: 0.99,
+        badMetric: bad,
+        totalMetric: total,
+        allowAlarmsWithoutActions: true,
+        ...props,
+      });
+  };
+
+  test('an objective given in percent names the path, the value and the fix', () => {
+    expect(make({ objective: 99.9 })).toThrow(
+      /Bad\/Slo: objective must be a ratio in \(0, 1\) \(got 99.9\)\. Fix: write 99.9 % as 0.999/,
+    );
+  });
+
+  test('both good and bad metrics is an error', () => {
+    expect(make({ goodMetric: total })).toThrow(/exactly one of goodMetric or badMetric/);
+  });
+
+  test('more than 10 metrics in the SLI is rejected (CloudWatch metric-math limit)', () => {
+    const usingMetrics: Record<string, cloudwatch.IMetric> = {};
+    for (let i = 0; i < 10; i++) usingMetrics[`m${i}`] = bad.with({ dimensionsMap: { LoadBalancer: `app/x/${i}` } });
+    const sum = new cloudwatch.MathExpression({ expression: Object.keys(usingMetrics).join(' + '), usingMetrics });
+    expect(make({ badMetric: sum })).toThrow(/reads 11 metrics; a CloudWatch metric-math alarm may read at most 10/);
+  });
+
+  test('a window CloudWatch cannot express (over 7 days) is rejected', () => {
+    expect(make({ tiers: [{ severity: SloTierSeverity.TICKET, longWindow: Duration.days(8), burnRate: 1 }] })).toThrow(
+      /long window cannot be a CloudWatch alarm/,
+    );
+  });
+
+  test('a custom tier that can never fire is an error; default tiers that cannot fire are dropped with a warning', () => {
+    expect(make({ tiers: [{ severity: SloTierSeverity.PAGE, longWindow: Duration.hours(1), burnRate: 200 }] })).toThrow(
+      /can never fire/,
+    );
+    const { stack: s } = newStack('Loose');
+    const loose = new ServiceLevelObjective(s, 'Slo', {
+      sloName: 'loose',
+      service: 'shop',
+      objective: 0.9,
+      badMetric: bad,
+      totalMetric: total,
+      allowAlarmsWithoutActions: true,
+    });
+    expect(loose.tierAlarms).toHaveLength(3);
+    Annotations.fromStack(s).hasWarning(
+      '/Loose/Slo',
+      Match.stringLikeRegexp('tier page-1h .* cannot fire at objective 0.9'),
+    );
+  });
+
+  test('a tier without actions fails validation at synth, naming the alarm and the fix', () => {
+    const { app, stack: s } = newStack('NoActions');
+    new ServiceLevelObjective(s, 'Slo', {
+      sloName: 'x',
+      service: 'shop',
+      objective: 0.99,
+      badMetric: bad,
+      totalMetric: total,
+    });
+    expect(() => app.synth()).toThrow(/NoActions\/Slo\/page-1h has no alarm action.*Fix: pass `actions`/);
+  });
+});
