@@ -44,6 +44,6 @@ export default defineConfig({
   },
   worker: { format: 'es' },
   server: {
-    proxy: { '/api': { target: apiTarget, changeOrigin: false }, '/media': apiTarget, '/objects': apiTarget },
+    proxy: { '/api': { target: apiTarget, changeOrigin: false }, '/media': apiTarget },
   },
 });

@@ -6,16 +6,15 @@ export const UPLOADS = 'uploads';
 export interface Category {
   id: string;
   label: string;
-  emoji: string;
 }
 
 export const CATEGORIES: readonly Category[] = [
-  { id: 'Birthday', label: 'Birthday', emoji: '🎂' },
-  { id: 'Farewell', label: 'Farewell', emoji: '👋' },
-  { id: 'Anniversary', label: 'Anniversary', emoji: '💞' },
-  { id: 'Wedding', label: 'Wedding', emoji: '💍' },
-  { id: 'Thank you', label: 'Thank you', emoji: '🙏' },
-  { id: UPLOADS, label: 'Uploads', emoji: '🖼️' },
+  { id: 'Birthday', label: 'Birthday' },
+  { id: 'Farewell', label: 'Farewell' },
+  { id: 'Anniversary', label: 'Anniversary' },
+  { id: 'Wedding', label: 'Wedding' },
+  { id: 'Thank you', label: 'Thank you' },
+  { id: UPLOADS, label: 'Uploads' },
 ];
 
 /** Categories an upload can be filed under (the API's own list). */

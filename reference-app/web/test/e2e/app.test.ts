@@ -1,0 +1,316 @@
+/**
+ * @jest-environment node
+ */
+// End to end against the real local app in the system Chromium: gallery and keyboard use, the
+// create -> share -> sign -> manage flow in two browser contexts, an upload through the real
+// proof-of-work CAPTCHA, and a card scheduled seconds ahead that lands in DATA_DIR/outbox.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  API_MAIN,
+  WEB_DIST,
+  e2eReady,
+  launchBrowser,
+  newContext,
+  see,
+  shot,
+  startApp,
+  type Browser,
+  type Page,
+  type RunningApp,
+} from './harness';
+
+const describeE2e = e2eReady() ? describe : describe.skip;
+if (!e2eReady()) {
+  // The API is built by `npm run build` before `npm test`; without it there is nothing to drive.
+  console.warn(`GoodGreets e2e skipped: ${API_MAIN} is missing. Run \`npm run build\` at the repository root first.`);
+}
+
+jest.setTimeout(120_000);
+
+/** Decodes quoted-printable soft breaks and escapes so text in the .eml can be searched. */
+function readableEml(raw: string): string {
+  return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
+}
+
+async function expectNoProblems(problems: string[]) {
+  // Failed image loads would show as console errors too; none are expected.
+  expect(problems).toEqual([]);
+}
+
+async function pngBytes(page: Page): Promise<Buffer> {
+  // A photo-like picture drawn by the browser itself: no fixture file, no extra dependency.
+  const dataUrl = await page.evaluate(() => {
+    const c = document.createElement('canvas');
+    c.width = 600;
+    c.height = 840;
+    const g = c.getContext('2d')!;
+    const grad = g.createLinearGradient(0, 0, 600, 840);
+    grad.addColorStop(0, '#f472b6');
+    grad.addColorStop(1, '#7c3aed');
+    g.fillStyle = grad;
+    g.fillRect(0, 0, 600, 840);
+    g.fillStyle = '#fff';
+    g.font = 'bold 64px sans-serif';
+    g.fillText('E2E', 220, 440);
+    return c.toDataURL('image/png');
+  });
+  return Buffer.from(dataUrl.split(',')[1], 'base64');
+}
+
+describeE2e('GoodGreets in Chromium', () => {
+  let app: RunningApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!existsSync(join(WEB_DIST, 'index.html'))) {
+      throw new Error(`${WEB_DIST}/index.html is missing: build the site first (npm run build -w @goodgreets/web)`);
+    }
+    app = await startApp();
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('shows the gallery by category and is usable with the keyboard alone', async () => {
+    for (const kind of ['desktop', 'phone'] as const) {
+      const { context, problems } = await newContext(browser, app.url, kind);
+      const page = await context.newPage();
+      await page.goto('/');
+      await page.locator('a.design-tile img').first().waitFor();
+      await page.waitForFunction(() =>
+        [...document.querySelectorAll<HTMLImageElement>('a.design-tile img')].every(
+          (i) => i.complete && i.naturalWidth > 0,
+        ),
+      );
+      expect(await page.locator('#tab-birthday').getAttribute('aria-selected')).toBe('true');
+      await shot(page, 'gallery', kind);
+
+      if (kind === 'desktop') {
+        await page.locator('#tab-birthday').focus();
+        await page.keyboard.press('ArrowRight');
+        await page.waitForURL(/category=Farewell/);
+        await see(page.locator('#tab-farewell')).toBeFocused();
+        await page.locator('a.design-tile').first().waitFor();
+        const firstId = await page.locator('a.design-tile').first().getAttribute('data-design-id');
+        await page.keyboard.press('Tab');
+        await page.keyboard.press('Enter');
+        await page.waitForURL(new RegExp(`/create\\?design=${firstId}`));
+        await page.locator('.chosen-title').waitFor();
+      }
+      await expectNoProblems(problems);
+      await context.close();
+    }
+  });
+
+  it('creates a card, signs it from a second browser, and manages it with the owner link', async () => {
+    const owner = await newContext(browser, app.url, 'desktop', 'Europe/Berlin');
+    const page = await owner.context.newPage();
+    await page.goto('/');
+    await page.locator('a.design-tile').first().click();
+    await page.locator('.chosen-title').waitFor();
+    await shot(page, 'create-design', 'desktop');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    await page.locator('#recipientName').fill('Ada Lovelace');
+    await page.locator('#recipientEmail').fill('not-an-email');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await see(page.locator('#recipientEmail-error')).toHaveText(/valid email/);
+    await shot(page, 'create-people-errors', 'desktop');
+    await page.locator('#recipientEmail').fill('ada@example.com');
+    await page.locator('#senderName').fill('Charles Babbage');
+    await page.locator('#senderEmail').fill('charles@example.org');
+    await page.getByRole('button', { name: 'Next' }).click();
+
+    // The zone defaults to the browser's; picking the recipient's zone explains both clocks.
+    expect(await page.locator('#send-zone').inputValue()).toBe('Europe/Berlin');
+    await page.locator('#send-zone').selectOption('America/New_York');
+    await page.locator('#send-time').fill('09:00');
+    await see(page.locator('[data-testid=arrival]')).toContainText('at 09:00');
+    await see(page.locator('[data-testid=arrival]')).toContainText('where you are (Europe/Berlin)');
+    await shot(page, 'create-when', 'desktop');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await see(page.locator('[data-testid=summary-arrival]')).toContainText('America/New York');
+    await shot(page, 'create-confirm', 'desktop');
+    await page.getByRole('button', { name: 'Create card' }).click();
+
+    await page.waitForURL(/\/cards\/[^/]+\/share#share=/);
+    const shareUrl = await page.locator('#share-link').inputValue();
+    const ownerUrl = await page.locator('#owner-link').inputValue();
+    expect(shareUrl).toMatch(new RegExp(`^${app.url}/s/[A-Za-z0-9_-]{43}$`));
+    expect(ownerUrl).toMatch(new RegExp(`^${app.url}/cards/[A-Za-z0-9_-]+/manage#token=[A-Za-z0-9_-]{43}$`));
+    await see(page.locator('svg.qr path')).toHaveAttribute('d', /^M\d/);
+    await shot(page, 'share', 'desktop');
+
+    // A signer on a phone, in another browser context (no shared storage with the owner).
+    const signer = await newContext(browser, app.url, 'phone', 'Asia/Tokyo');
+    const sp = await signer.context.newPage();
+    await sp.goto(shareUrl);
+    await see(sp.locator('h1')).toHaveText('A card for Ada Lovelace');
+    await sp.locator('[role=timer]').waitFor();
+    await sp.waitForFunction(
+      () => (document.querySelector('.card-front img') as HTMLImageElement | null)?.naturalWidth === 500,
+    );
+    await shot(sp, 'sign', 'phone');
+    await sp.locator('#signer-name').fill('Grace');
+    await sp.locator('#signer-message').fill('Happy birthday!\n<b>this is not bold</b>');
+    await sp.getByRole('button', { name: 'Preview' }).click();
+    await see(sp.locator('#signer-message-error')).toHaveText(/plain text/);
+    await sp.locator('#signer-message').fill('Happy birthday, Ada!\nFrom the whole team.');
+    await sp.getByRole('button', { name: 'Preview' }).click();
+    await see(sp.locator('[data-testid=message-preview]')).toContainText('Happy birthday, Ada!');
+    await shot(sp, 'sign-preview', 'phone');
+    await sp.getByRole('button', { name: 'Add to the card' }).click();
+    await see(sp.locator('.card-back .message-text')).toHaveText('Happy birthday, Ada!\nFrom the whole team.');
+    await see(sp.locator('.card3d')).toHaveClass(/flipped/);
+    await sp.waitForTimeout(800); // let the flip animation finish for the screenshot
+    await shot(sp, 'sign-back', 'phone');
+
+    // The share token gives no owner rights.
+    const token = shareUrl.split('/s/')[1];
+    const cardId = ownerUrl.split('/cards/')[1].split('/')[0];
+    const asSigner = await fetch(`${app.url}/api/v1/cards/${cardId}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(asSigner.status).toBe(404);
+
+    // The owner sees the message, changes the recipient, reschedules and finally cancels.
+    await page.goto(ownerUrl);
+    await see(page.locator('#msgs-title')).toHaveText('Messages (1)');
+    await see(page.locator('.owner-layout .message-name')).toHaveText('— Grace');
+    await shot(page, 'owner', 'desktop');
+    await page.locator('#owner-recipientName').fill('Ada King');
+    await page.getByRole('button', { name: 'Save recipient' }).click();
+    await see(page.locator('[data-testid=owner-notice]')).toHaveText(/recipient was updated/);
+    await see(page.locator('h1')).toHaveText('Your card for Ada King');
+    await page.locator('#resched-time').fill('10:30');
+    await page.getByRole('button', { name: 'Save new time' }).click();
+    await see(page.locator('[data-testid=owner-notice]')).toHaveText(/rescheduled/);
+    await see(page.locator('.owner-layout').locator('xpath=..')).toContainText('at 10:30');
+    const phoneOwner = await owner.context
+      .browser()!
+      .newContext({ viewport: { width: 390, height: 844 }, isMobile: true, deviceScaleFactor: 2 });
+    const pp = await phoneOwner.newPage();
+    await pp.goto(ownerUrl);
+    await pp.locator('#msgs-title').waitFor();
+    await shot(pp, 'owner', 'phone');
+    await phoneOwner.close();
+
+    await page.getByRole('button', { name: 'Cancel card…' }).click();
+    await page.getByRole('button', { name: 'Yes, cancel the card' }).click();
+    await see(page.locator('[data-testid=owner-status]')).toHaveText('Cancelled');
+    await sp.reload();
+    await see(sp.locator('[data-testid=card-cancelled]')).toContainText('This card was cancelled');
+    expect(await sp.locator('form.message-form').count()).toBe(0);
+
+    await expectNoProblems(owner.problems);
+    await expectNoProblems(signer.problems);
+    await owner.context.close();
+    await signer.context.close();
+  });
+
+  it('uploads a design through the proof-of-work CAPTCHA and shows its thumbnail', async () => {
+    const { context, problems } = await newContext(browser, app.url, 'desktop');
+    const page = await context.newPage();
+    await page.goto('/upload');
+    const png = await pngBytes(page);
+    await page.locator('#upload-file').setInputFiles({ name: 'e2e.png', mimeType: 'image/png', buffer: png });
+    await page.locator('[data-testid=upload-preview]').waitFor();
+    await page.locator('#upload-category').selectOption('Wedding');
+    await page.getByLabel('Everyone (shown in the gallery)').check();
+
+    // Uploading without solving the CAPTCHA is refused before any request.
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await see(page.locator('[data-error-for=captcha]')).toHaveText(/anti-spam/);
+
+    // Like a person: tick "I'm not a robot"; the proof of work runs in Web Workers.
+    await page.locator('altcha-widget label').click();
+    await page.waitForFunction(
+      () => (document.querySelector('altcha-widget') as unknown as { getState(): string }).getState() === 'verified',
+      null,
+      {
+        timeout: 60_000,
+      },
+    );
+    await shot(page, 'upload-form', 'desktop');
+    await page.getByRole('button', { name: 'Upload' }).click();
+    const thumb = page.locator('[data-testid=upload-thumbnail]');
+    await thumb.waitFor({ timeout: 60_000 });
+    await page.waitForFunction(
+      () => (document.querySelector('[data-testid=upload-thumbnail]') as HTMLImageElement).naturalWidth === 180,
+    );
+    await shot(page, 'upload-ready', 'desktop');
+    const href = await page.getByRole('link', { name: 'Create a card with it' }).getAttribute('href');
+    const id = /design=([A-Za-z0-9_-]+)/.exec(href ?? '')![1];
+
+    // Public: in the gallery under its category, and under "Uploads" in this browser.
+    await page.goto('/?category=Wedding');
+    await page.locator(`a.design-tile[data-design-id="${id}"] img`).waitFor();
+    await page.goto('/?category=uploads');
+    await page.locator(`a.design-tile[data-design-id="${id}"] img`).waitFor();
+    await shot(page, 'gallery-uploads', 'desktop');
+
+    // The same solution cannot be used twice: a second upload needs a fresh proof of work.
+    await expectNoProblems(problems);
+    await context.close();
+
+    const phone = await newContext(browser, app.url, 'phone');
+    const pp = await phone.context.newPage();
+    await pp.goto('/upload');
+    await pp.locator('altcha-widget input[type=checkbox]').waitFor();
+    await shot(pp, 'upload-form', 'phone');
+    await expectNoProblems(phone.problems);
+    await phone.context.close();
+  });
+
+  it('delivers a card scheduled seconds ahead to the outbox, with the message', async () => {
+    const sendAt = new Date(Date.now() + 15_000).toISOString().slice(0, 19);
+    const res = await fetch(`${app.url}/api/v1/cards`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        designId: 'stock-birthday-1',
+        recipientName: 'Ada',
+        recipientEmail: 'ada@example.com',
+        senderName: 'Charles',
+        senderEmail: 'charles@example.org',
+        sendAt,
+        timeZone: 'UTC',
+      }),
+    });
+    expect(res.status).toBe(201);
+    const card = (await res.json()) as { id: string; shareUrl: string };
+
+    const { context, problems } = await newContext(browser, app.url, 'desktop', 'UTC');
+    const page = await context.newPage();
+    await page.goto(card.shareUrl);
+    await page.locator('#signer-name').fill('Grace');
+    await page.locator('#signer-message').fill('See you at the party on Friday');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await page.getByRole('button', { name: 'Add to the card' }).click();
+    await see(page.locator('.card-back .message-text')).toHaveText('See you at the party on Friday');
+
+    // When the countdown ends the page stops taking messages, then shows the card as sent.
+    await page.locator('[data-testid=card-sending], [data-testid=card-sent]').first().waitFor({ timeout: 45_000 });
+    const outbox = join(app.dataDir, 'outbox');
+    const file = join(outbox, `card-${card.id}.eml`);
+    const deadline = Date.now() + 45_000;
+    while (!existsSync(file) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(readdirSync(outbox)).toContain(`card-${card.id}.eml`);
+    const eml = readableEml(readFileSync(file, 'utf8'));
+    expect(eml).toMatch(/^To: .*ada@example\.com/m);
+    expect(eml).toContain('See you at the party on Friday');
+    expect(eml).toContain('Grace');
+    expect(eml).toContain(card.shareUrl);
+
+    await page.reload();
+    await see(page.locator('[data-testid=card-sent]')).toContainText('This card was sent');
+    expect(await page.locator('form.message-form').count()).toBe(0);
+    await shot(page, 'sign-sent', 'desktop');
+    await expectNoProblems(problems);
+    await context.close();
+  });
+});
