@@ -5,6 +5,7 @@ import { registerAlerts } from './commands/alerts';
 import { registerCost } from './commands/cost';
 import { registerExplain } from './commands/explain';
 import { registerValidate } from './commands/validate';
+import { registerRender } from './commands/render';
 
 // src/ and dist/ both sit one level below the package root, so this works from tests and the built bin.
 const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
@@ -20,5 +21,6 @@ export function buildProgram(): Command {
   registerExplain(program);
   registerCost(program);
   registerAlerts(program);
+  registerRender(program);
   return program;
 }

@@ -146,7 +146,9 @@ describe('buildDashboards', () => {
         { kind: 'monthToDate' },
       ]);
       const left = (budgets[0] as TimeSeriesWidget).queries.find((q) => q.id === 'left');
-      expect(left).toMatchObject({ expression: expect.stringContaining(`(${errorBudget(0.999)} * RUNNING_SUM(`) });
+      expect(left).toMatchObject({
+        expression: expect.stringContaining(`(${+errorBudget(0.999).toPrecision(12)} * RUNNING_SUM(`),
+      });
     });
 
     it('draws the SLI against the objective', () => {

@@ -1,1 +1,6 @@
-export {};
+export { renderGrafanaDashboard, type GrafanaRenderOptions } from './dashboard';
+export { buildPanel, GRAFANA_UNITS, alarmConsoleUrl, timeFrom } from './panels';
+export { thresholdSteps } from './thresholds';
+export { CLOUDWATCH_VARIABLE, PROMETHEUS_VARIABLE, CLOUDWATCH, PROMETHEUS, MIXED } from './datasources';
+export { validateGrafanaDashboard, mathReferences, MIN_SCHEMA_VERSION, type ValidateOptions } from './validate';
+export { provisioningFiles, type ProvisioningOptions, type GeneratedFile } from './provisioning';

@@ -43,7 +43,7 @@ export function buildDashboards(input: BuildDashboardsInput): Dashboard[] {
   const slos = input.slos.filter((s) => s.service === service);
   const policies = input.alarmPolicies.filter((p) => p.service === service);
   const contexts = resourceContexts(policies, policies.flatMap(resolveAlarms), input.resolveDimensions);
-  const panels = input.panels ?? [];
+  const panels = (input.panels ?? []).filter((g) => g.service === undefined || g.service === service);
   const hasBusinessFlow = panels.some((g) => g.audience === 'management' && g.position === 'first');
 
   const generated: Record<Audience | 'slo', DashboardSection[]> = {
@@ -70,4 +70,5 @@ export { layoutDashboard, GRID_COLUMNS, type GridPos, type LaidOutSection } from
 export { FAMILY_BOARDS, type FamilyBoard, type FamilyPanel, type Signal } from './families';
 export type { DimensionResolver } from './developer';
 export type { PanelGroup } from './panels';
+export { parseDashboardSpec } from './spec';
 export { renameIds } from './queries';

@@ -10,7 +10,7 @@ export function resourceAlarmName(alarm: Pick<ResolvedAlarm, 'service' | 'resour
   return `${alarm.service}-${alarm.resourceId}-${alarm.catalogueId}`;
 }
 
-/** The composite alarm of one burn-rate tier: `<service>-slo-<slo>-<tier>`. */
+/** The composite alarm of one burn-rate tier, as @sre-kit/cdk names it: `<service>-<slo>-<tier>`. */
 export function sloTierAlarmName(slo: Pick<Slo, 'service' | 'name'>, tier: Pick<BurnRateTier, 'name'>): string {
-  return `${slo.service}-slo-${slo.name}-${tier.name}`;
+  return `${slo.service}-${slo.name}-${tier.name}`;
 }

@@ -8,6 +8,8 @@ import type { Audience, DashboardSection, Widget } from '../model/dashboard';
 import type { SourceLocation } from '../model/slo';
 
 export interface PanelGroup {
+  /** Only this service's dashboards get the group. @default every service */
+  readonly service?: string;
   readonly audience: Audience | 'slo';
   readonly section: string;
   readonly position: 'first' | 'last';

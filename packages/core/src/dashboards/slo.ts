@@ -71,6 +71,11 @@ export function prometheusErrorRatio(slo: Slo, window: string): string | undefin
   return ind.good ? `1 - ${q(ind.good)} / ${q(ind.total)}` : undefined;
 }
 
+/** Numbers as they go into expressions and text: 0.001, not 0.0010000000000000009. */
+export function num(value: number): string {
+  return String(+value.toPrecision(12));
+}
+
 const prom = (id: string, query: string, label: string): DashboardQuery => ({
   id,
   label,
@@ -112,7 +117,7 @@ export function budgetWidget(
   view: 'singleValue' | 'timeSeries',
   width = 6,
 ): SingleValueWidget | TimeSeriesWidget | undefined {
-  const budget = errorBudget(slo.objective);
+  const budget = num(errorBudget(slo.objective));
   const title =
     view === 'timeSeries'
       ? `${sloTitle(slo)}: error budget burn-down`
@@ -158,7 +163,7 @@ export function budgetWidget(
 
 /** Burn rate of the tier's long and short windows, with the tier's burn rate drawn. */
 export function burnRateWidget(slo: Slo, tier: BurnRateTier, width = 6): TimeSeriesWidget | undefined {
-  const budget = errorBudget(slo.objective);
+  const budget = num(errorBudget(slo.objective));
   const long = formatDuration(tier.longWindowSeconds);
   const short = formatDuration(tier.shortWindowSeconds);
   const base = {
@@ -213,7 +218,7 @@ export function sloAlarmNames(slo: Slo): string[] {
 }
 
 export function sloSummaryText(slo: Slo): string {
-  const budget = errorBudget(slo.objective);
+  const budget = num(errorBudget(slo.objective));
   const minutes = budgetMinutes(slo.objective, slo.period.seconds);
   const rows = slo.alerting.policy.tiers.map(
     (t) =>
@@ -224,7 +229,7 @@ export function sloSummaryText(slo: Slo): string {
     `**${sloTitle(slo)}** (${slo.service})${slo.description ? `: ${slo.description}` : ''}`,
     '',
     `Objective ${+(slo.objective * 100).toPrecision(8)} % over ${slo.period.rolling ? 'a rolling ' : ''}` +
-      `${formatDuration(slo.period.seconds)}; error budget ${+budget.toPrecision(6)} ` +
+      `${formatDuration(slo.period.seconds)}; error budget ${budget} ` +
       `(${+minutes.toFixed(1)} minutes of full outage).`,
     '',
     '| tier | severity | windows | burn rate | error ratio threshold | budget at detection |',

@@ -5,6 +5,7 @@
  */
 import type { AlarmPolicy, AlertRouting } from '../model/alarms';
 import type { BurnRatePolicy, Slo, SourceLocation } from '../model/slo';
+import type { PanelGroup } from '../dashboards/panels';
 import type { Diagnostic } from './diagnostics';
 import type { At } from './reader';
 import type { DataSourceSpec, NotificationTargetSpec, ServiceSpec } from './types';
@@ -45,6 +46,7 @@ export class ParseContext {
   readonly services: ServiceSpec[] = [];
   readonly dataSources: DataSourceSpec[] = [];
   readonly notificationTargets: NotificationTargetSpec[] = [];
+  readonly dashboardPanels: PanelGroup[] = [];
 
   private readonly memo = new Map<string, unknown>();
 

@@ -9,6 +9,7 @@ import { basename, extname, join } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { parseAlarmPolicy } from './alarm-policy';
 import { parseAlertRouting } from './alert-routing';
+import { parseDashboardSpec } from '../dashboards/spec';
 import { checkDuplicateSloNames } from './checks';
 import { ParseContext } from './context';
 import { sortDiagnostics, type Diagnostic } from './diagnostics';
@@ -22,7 +23,7 @@ import type { SpecSet } from './types';
 
 export const KINDS: Readonly<Record<string, readonly string[]>> = {
   'openslo/v1': ['SLO', 'SLI', 'Service', 'DataSource', 'AlertPolicy', 'AlertCondition', 'AlertNotificationTarget'],
-  'sre-kit/v1': ['AlarmPolicy', 'AlertRouting'],
+  'sre-kit/v1': ['AlarmPolicy', 'AlertRouting', 'Dashboard'],
   'sloth.slok.dev/v1': ['AlertWindows', 'PrometheusServiceLevel'],
 };
 const SLOTH_VERSION = 'prometheus/v1';
@@ -121,6 +122,10 @@ export function loadSpecTexts(files: readonly SpecText[]): SpecSet {
   for (const { body, extra } of slothBodies) parseSlothBody(body, ctx, extra);
   for (const doc of ctx.all('AlarmPolicy')) parseAlarmPolicy(doc, ctx);
   for (const doc of ctx.all('AlertRouting')) parseAlertRouting(doc, ctx);
+  for (const doc of ctx.all('Dashboard')) {
+    const group = parseDashboardSpec(doc);
+    if (group) ctx.dashboardPanels.push(group);
+  }
   checkDuplicateSloNames(ctx);
 
   return {
@@ -132,6 +137,7 @@ export function loadSpecTexts(files: readonly SpecText[]): SpecSet {
     services: ctx.services,
     dataSources: ctx.dataSources,
     notificationTargets: ctx.notificationTargets,
+    dashboardPanels: ctx.dashboardPanels,
     diagnostics: sortDiagnostics(dedupe(ctx.diagnostics)),
   };
 }

@@ -1,5 +1,6 @@
 import type { AlarmPolicy, AlertRouting } from '../model/alarms';
 import type { BurnRatePolicy, SourceLocation, Slo } from '../model/slo';
+import type { PanelGroup } from '../dashboards/panels';
 import type { Diagnostic } from './diagnostics';
 
 /** An OpenSLO `Service`. */
@@ -37,6 +38,8 @@ export interface SpecSet {
   readonly services: readonly ServiceSpec[];
   readonly dataSources: readonly DataSourceSpec[];
   readonly notificationTargets: readonly NotificationTargetSpec[];
+  /** Explicit dashboard panels (`kind: Dashboard`). */
+  readonly dashboardPanels: readonly PanelGroup[];
   /** Errors and warnings, sorted by file and position. */
   readonly diagnostics: readonly Diagnostic[];
 }

@@ -1,0 +1,167 @@
+/**
+ * The CloudWatch `PutDashboard` body for a core `Dashboard`. Pure (no CDK): the CLI writes it to
+ * files and the `SreDashboards` construct puts it in a CfnDashboard. Positions come from the
+ * shared core layout, so widgets sit where they sit in Grafana. Prometheus-only widgets become a
+ * text widget pointing at Grafana: CloudWatch dashboards cannot query Prometheus.
+ */
+import {
+  layoutDashboard,
+  type Dashboard,
+  type DashboardQuery,
+  type GridPos,
+  type Threshold,
+  type Unit,
+  type Widget,
+  type WidgetTimeRange,
+} from '@sre-kit/core';
+
+export interface CloudWatchRenderOptions {
+  /** Region of the metric and log widgets. @default 'us-east-1' */
+  readonly region?: string;
+  /** Account of alarm ARNs built from logical names when `alarmArn` does not know one. @default '123456789012' */
+  readonly accountId?: string;
+  /** Maps a logical alarm name to the real alarm's ARN (the construct passes the alarms it created). */
+  readonly alarmArn?: (logicalName: string) => string | undefined;
+  /** ARN partition. @default 'aws' */
+  readonly partition?: string;
+}
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+export interface CloudWatchWidget {
+  readonly type: 'metric' | 'text' | 'alarm' | 'log';
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+  readonly properties: { [key: string]: Json };
+}
+export interface CloudWatchDashboardBody {
+  readonly start: string;
+  readonly periodOverride: 'auto' | 'inherit';
+  readonly widgets: readonly CloudWatchWidget[];
+}
+
+export const SEVERITY_COLORS: Readonly<Record<Threshold['severity'], string>> = {
+  critical: '#d62728',
+  warning: '#ff7f0e',
+  info: '#1f77b4',
+};
+
+const UNIT_LABELS: Readonly<Record<Unit, string>> = {
+  none: '',
+  count: 'count',
+  percent: '%',
+  ratio: 'ratio',
+  seconds: 'seconds',
+  milliseconds: 'ms',
+  bytes: 'bytes',
+  requestsPerSecond: 'req/s',
+  usd: 'USD',
+};
+
+function metricEntry(query: DashboardQuery, region: string): Json[] | undefined {
+  const options: { [key: string]: Json } = { id: query.id };
+  if (query.label !== undefined) options.label = query.label;
+  if (query.hidden) options.visible = false;
+  if ('expression' in query) return [{ expression: query.expression, ...options }];
+  const source = query.source;
+  if (source.type !== 'CloudWatch') return undefined;
+  const dims = Object.entries(source.dimensions).flat();
+  options.stat = source.statistic;
+  if ('periodSeconds' in query && query.periodSeconds !== undefined) options.period = query.periodSeconds;
+  if (source.region !== undefined && source.region !== region) options.region = source.region;
+  if (source.accountId !== undefined) options.accountId = source.accountId;
+  return [source.namespace, source.metricName, ...dims, options];
+}
+
+/** ISO 8601 start of a widget's own range; month-to-date has none in CloudWatch (see the description). */
+function rangeStart(range: WidgetTimeRange | undefined): string | undefined {
+  if (!range || range.kind !== 'last') return undefined;
+  return range.seconds % 3600 === 0 ? `-PT${range.seconds / 3600}H` : `-PT${Math.ceil(range.seconds / 60)}M`;
+}
+
+function annotations(thresholds: readonly Threshold[]): Json {
+  return {
+    horizontal: thresholds.map((t) => ({
+      value: t.value,
+      label: t.label,
+      color: SEVERITY_COLORS[t.severity],
+      fill: t.comparison === 'below' ? 'below' : 'above',
+    })),
+  };
+}
+
+function text(pos: GridPos, markdown: string): CloudWatchWidget {
+  return { type: 'text', x: pos.x, y: pos.y, width: pos.w, height: pos.h, properties: { markdown } };
+}
+
+function titled(title: string, markdown: string): string {
+  return `### ${title}\n\n${markdown}`;
+}
+
+export function renderWidget(widget: Widget, pos: GridPos, options: CloudWatchRenderOptions): CloudWatchWidget {
+  const region = options.region ?? 'us-east-1';
+  const place = { x: pos.x, y: pos.y, width: pos.w, height: pos.h };
+  switch (widget.type) {
+    case 'text':
+      return text(pos, titled(widget.title, widget.markdown));
+    case 'alarmStatus': {
+      const partition = options.partition ?? 'aws';
+      const account = options.accountId ?? '123456789012';
+      const alarms = widget.alarmNames.map(
+        (name) => options.alarmArn?.(name) ?? `arn:${partition}:cloudwatch:${region}:${account}:alarm:${name}`,
+      );
+      return { type: 'alarm', ...place, properties: { title: widget.title, alarms, sortBy: 'stateUpdatedTimestamp' } };
+    }
+    case 'logQuery': {
+      const sources = widget.logGroupNames.map((g) => `SOURCE '${g.replace(/'/g, "\\'")}'`).join(' | ');
+      return {
+        type: 'log',
+        ...place,
+        properties: { title: widget.title, region, query: `${sources} | ${widget.query}`, view: widget.visualization, stacked: false },
+      };
+    }
+    default: {
+      const metrics = widget.queries
+        .map((q) => metricEntry(q, region))
+        .filter((m): m is Json[] => m !== undefined);
+      if (metrics.length === 0) {
+        return text(
+          pos,
+          titled(widget.title, 'This panel queries Prometheus, which CloudWatch dashboards cannot show: see the Grafana dashboard.'),
+        );
+      }
+      // CloudWatch has no calendar-relative ranges: month to date is the dashboard's range, and the title says so.
+      const monthToDate = 'timeRange' in widget && widget.timeRange?.kind === 'monthToDate';
+      const properties: { [key: string]: Json } = {
+        title: monthToDate ? `${widget.title}: set the dashboard range to this month` : widget.title,
+        view: widget.type === 'timeSeries' ? 'timeSeries' : widget.type === 'singleValue' ? 'singleValue' : 'gauge',
+        region,
+        period: widget.periodSeconds,
+        stat: 'Average',
+        metrics,
+      };
+      if (widget.type === 'timeSeries') properties.stacked = widget.stacked ?? false;
+      const yAxis: { [key: string]: Json } = { label: UNIT_LABELS[widget.unit], showUnits: false };
+      if (widget.type === 'gauge') Object.assign(yAxis, { min: widget.min, max: widget.max });
+      properties.yAxis = { left: yAxis };
+      if (widget.thresholds.length > 0) properties.annotations = annotations(widget.thresholds);
+      const start = rangeStart(widget.timeRange);
+      if (start) Object.assign(properties, { start, end: 'P0D' });
+      return { type: 'metric', ...place, properties };
+    }
+  }
+}
+
+/** The PutDashboard body (`DashboardBody` JSON) of `dashboard`. */
+export function renderCloudWatchDashboardBody(
+  dashboard: Dashboard,
+  options: CloudWatchRenderOptions = {},
+): CloudWatchDashboardBody {
+  const widgets: CloudWatchWidget[] = [];
+  for (const section of layoutDashboard(dashboard)) {
+    widgets.push(text(section.header, `## ${section.title}`));
+    for (const { widget, pos } of section.widgets) widgets.push(renderWidget(widget, pos, options));
+  }
+  return { start: '-PT6H', periodOverride: 'inherit', widgets };
+}

@@ -1,0 +1,172 @@
+/**
+ * `SreDashboards`: the model-driven management, developer, security and SLO dashboards as
+ * CloudWatch dashboards. Either pass dashboards built with @sre-kit/core's `buildDashboards`, or
+ * plug it into a `SreKit` (`kit.use(new SreDashboards(...))`): then the dashboards are built at synth
+ * time from the kit's specs and everything it monitors, and alarm status widgets show the real alarms.
+ */
+import { Annotations, Aws, Lazy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  AUDIENCES,
+  buildDashboards,
+  resourceAlarmName,
+  sloTierAlarmName,
+  type AlarmFamilyName,
+  type AlarmPolicy,
+  type Dashboard,
+  type MonitoredResource,
+  type PanelGroup,
+} from '@sre-kit/core';
+import { Construct } from 'constructs';
+import { inputError } from '../errors';
+import type { ISreKitExtension, SreKit } from '../sre-kit';
+import { renderCloudWatchDashboardBody, type CloudWatchDashboardBody } from './body';
+
+/** jsii-compatible props; model-level options (dashboards, panels) go through `sreDashboards()`. */
+export interface SreDashboardsProps {
+  /** Real alarms by logical name (`<service>-<resource>-<catalogueId>`, `<service>-<slo>-<tier>`). @default - the kit's alarms */
+  readonly alarms?: { [logicalName: string]: cloudwatch.IAlarm };
+  /** Prepended to each dashboard name. @default - no prefix */
+  readonly dashboardNamePrefix?: string;
+}
+
+/** TypeScript-only options: the model types are richer than jsii can carry to other languages. */
+export interface SreDashboardsOptions extends SreDashboardsProps {
+  /** Dashboards to create now (from @sre-kit/core `buildDashboards`). @default - none until used with a SreKit */
+  readonly dashboards?: readonly Dashboard[];
+  /** Explicit panels added to the kit's dashboards. @default - the spec's only */
+  readonly panels?: readonly PanelGroup[];
+}
+
+/**
+ * Creates `SreDashboards` with model-level options (TypeScript). From other languages, use the
+ * construct with a SreKit: `kit.use(new SreDashboards(this, 'Dashboards'))`.
+ */
+export function sreDashboards(scope: Construct, id: string, options: SreDashboardsOptions = {}): SreDashboards {
+  const construct = new SreDashboards(scope, id, options);
+  construct._configure(options);
+  return construct;
+}
+
+/** CloudWatch's limits for one dashboard (REFERENCE.md section 5). */
+export const MAX_WIDGETS_PER_DASHBOARD = 500;
+export const MAX_METRICS_PER_DASHBOARD = 2500;
+const DASHBOARD_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+
+function metricCount(body: CloudWatchDashboardBody): number {
+  return body.widgets.reduce((n, w) => n + (Array.isArray(w.properties.metrics) ? w.properties.metrics.length : 0), 0);
+}
+
+export class SreDashboards extends Construct implements ISreKitExtension {
+  /** The CloudWatch dashboards, by model name (`goodgreets-developer`, ...). */
+  public readonly dashboards: { [name: string]: cloudwatch.CfnDashboard } = {};
+  private props: SreDashboardsOptions;
+
+  constructor(scope: Construct, id: string, props: SreDashboardsProps = {}) {
+    super(scope, id);
+    this.props = props;
+  }
+
+  /** @internal model-level options from `sreDashboards()` */
+  public _configure(options: SreDashboardsOptions): void {
+    this.props = options;
+    const alarms = options.alarms ?? {};
+    for (const model of options.dashboards ?? []) this.add(model.name, () => this.body(model, alarms));
+  }
+
+  /** Called by `SreKit.use`: one dashboard per audience plus the SLO dashboard, filled at synth time. */
+  public extend(kit: SreKit): void {
+    let built: Dashboard[] | undefined;
+    const models = () => (built ??= this.modelsOf(kit));
+    for (const audience of [...AUDIENCES, 'slo'] as const) {
+      const name = `${kit.service}-${audience}`;
+      this.add(name, () => {
+        const model = models().find((d) => d.name === name);
+        if (!model) return inputError(this, `no ${audience} dashboard was built`, name, 'report this as a bug');
+        return this.body(model, { ...this.alarmsOf(kit), ...(this.props.alarms ?? {}) });
+      });
+    }
+  }
+
+  private add(name: string, body: () => CloudWatchDashboardBody): void {
+    const dashboardName = `${this.props.dashboardNamePrefix ?? ''}${name}`;
+    if (!DASHBOARD_NAME.test(dashboardName))
+      inputError(this, 'dashboard names are 1-255 letters, digits, "-" or "_"', dashboardName, 'rename the service or the prefix');
+    if (this.dashboards[name]) inputError(this, 'two dashboards have the same name', name, 'give each dashboard its own name');
+    const stack = Stack.of(this);
+    this.dashboards[name] = new cloudwatch.CfnDashboard(this, name, {
+      dashboardName,
+      dashboardBody: Lazy.string({ produce: () => stack.toJsonString(body()) }),
+    });
+  }
+
+  private body(model: Dashboard, alarms: { [name: string]: cloudwatch.IAlarm }): CloudWatchDashboardBody {
+    const missing = new Set<string>();
+    const body = renderCloudWatchDashboardBody(model, {
+      region: Aws.REGION,
+      accountId: Aws.ACCOUNT_ID,
+      partition: Aws.PARTITION,
+      alarmArn: (name) => {
+        const alarm = alarms[name];
+        if (!alarm) missing.add(name);
+        return alarm?.alarmArn;
+      },
+    });
+    if (body.widgets.length > MAX_WIDGETS_PER_DASHBOARD)
+      inputError(this, `dashboard ${model.name} has more widgets than CloudWatch allows (${MAX_WIDGETS_PER_DASHBOARD})`, body.widgets.length, 'split the monitored resources over several services or dashboards');
+    if (metricCount(body) > MAX_METRICS_PER_DASHBOARD)
+      inputError(this, `dashboard ${model.name} has more metrics than CloudWatch allows (${MAX_METRICS_PER_DASHBOARD})`, metricCount(body), 'split the monitored resources over several services or dashboards');
+    if (missing.size > 0 && (this.props.alarms || Object.keys(alarms).length > 0))
+      Annotations.of(this).addWarningV2(
+        '@sre-kit/cdk:dashboard-alarm',
+        `${model.name}: alarm status shows alarms this app does not define, by name: ${[...missing].join(', ')}`,
+      );
+    return body;
+  }
+
+  /** Logical alarm name -> alarm, for everything the kit created. */
+  private alarmsOf(kit: SreKit): { [name: string]: cloudwatch.IAlarm } {
+    const out: { [name: string]: cloudwatch.IAlarm } = {};
+    for (const family of kit.families)
+      for (const c of family._created)
+        out[resourceAlarmName({ service: family.service, resourceId: family.resourceId, catalogueId: c.resolved.catalogueId })] ??= c.alarm;
+    for (const slo of kit.slos)
+      slo._tiers.forEach((tier, i) => {
+        const alarm = slo.tierAlarms[i];
+        if (alarm) out[sloTierAlarmName({ service: slo.service, name: slo.sloName }, tier)] = alarm;
+      });
+    return out;
+  }
+
+  private modelsOf(kit: SreKit): Dashboard[] {
+    const specs = kit._specs;
+    const policies: AlarmPolicy[] = [...(specs?.alarmPolicies ?? [])];
+    const inSpecs = new Set(
+      policies.flatMap((p) => Object.entries(p.families).flatMap(([f, rs]) => (rs ?? []).map((r) => `${p.service}/${f}/${r.id}`))),
+    );
+    // Resources monitored in code only still get their developer section.
+    const extra: Partial<Record<AlarmFamilyName, MonitoredResource[]>> = {};
+    const dims = new Map<string, Record<string, string>>();
+    for (const family of kit.families) {
+      const key = `${family.family}/${family.resourceId}`;
+      const known: Record<string, string> = {};
+      for (const c of family._created) {
+        const metric = c.alarm instanceof cloudwatch.Alarm ? c.alarm.metric : undefined;
+        for (const d of metric?.toMetricConfig().metricStat?.dimensions ?? []) known[d.name] ??= String(d.value);
+      }
+      dims.set(key, known);
+      if (inSpecs.has(`${family.service}/${key}`)) continue;
+      const location = { file: this.node.path, line: 1, col: 1, path: family.node.path };
+      (extra[family.family as AlarmFamilyName] ??= []).push({ id: family.resourceId, dimensions: {}, properties: {}, overrides: {}, location });
+    }
+    if (Object.keys(extra).length > 0)
+      policies.push({ name: `${kit.service}-code`, service: kit.service, families: extra, defaults: {}, location: { file: this.node.path, line: 1, col: 1, path: '' } });
+    return buildDashboards({
+      slos: specs?.slos ?? [],
+      alarmPolicies: policies,
+      service: kit.service,
+      panels: this.props.panels,
+      resolveDimensions: (family, resource: MonitoredResource) => dims.get(`${family}/${resource.id}`),
+    });
+  }
+}

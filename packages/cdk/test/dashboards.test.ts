@@ -1,0 +1,153 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { buildDashboards, layoutDashboard, type Dashboard } from '@sre-kit/core';
+import { renderCloudWatchDashboardBody, sreDashboards } from '../src/dashboards';
+import { PANELS, POLICY, SLOS } from '../../core/test/fixtures/goodgreets';
+
+const models = buildDashboards({ slos: SLOS, alarmPolicies: [POLICY], service: 'goodgreets', panels: PANELS });
+const byName = (name: string) => models.find((m) => m.name === `goodgreets-${name}`)!;
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const widgetsOf = (d: Dashboard, options = {}): Json[] => renderCloudWatchDashboardBody(d, options).widgets as Json[];
+const titled = (widgets: Json[], title: string) => widgets.find((w) => w.properties.title === title)!;
+
+describe('renderCloudWatchDashboardBody', () => {
+  it('writes metric stats as [namespace, name, dimension pairs..., options] and math as expressions', () => {
+    const w = titled(widgetsOf(byName('slo')), 'api availability: burn rate page-1h (1h / 5m > 14.4)');
+    expect(w.properties.metrics).toContainEqual([
+      'AWS/ApplicationELB',
+      'RequestCount',
+      'LoadBalancer',
+      'app/goodgreets/0123456789abcdef',
+      { id: 'lt', visible: false, stat: 'Sum', period: 3600 },
+    ]);
+    expect(w.properties.metrics).toContainEqual([{ expression: 'lr / 0.001', id: 'burnlong', label: 'burn rate 1h' }]);
+    expect(w.properties.annotations.horizontal).toEqual([
+      { value: 14.4, label: 'page-1h burn rate', color: '#d62728', fill: 'above' },
+    ]);
+    expect(w.properties).toMatchObject({
+      view: 'timeSeries',
+      region: 'us-east-1',
+      period: 300,
+      start: '-PT24H',
+      end: 'P0D',
+    });
+  });
+
+  it('places widgets on the shared layout, with a text header per section', () => {
+    const model = byName('developer');
+    const widgets = widgetsOf(model);
+    const expected = layoutDashboard(model).flatMap((s) => [s.header, ...s.widgets.map((w) => w.pos)]);
+    expect(widgets.map((w) => ({ x: w.x, y: w.y, w: w.width, h: w.height }))).toEqual(expected);
+    expect(widgets[0]).toMatchObject({ type: 'text', properties: { markdown: `## ${model.sections[0].title}` } });
+  });
+
+  it('shows alarm status by ARN, from the resolver when it knows the alarm and built from the name otherwise', () => {
+    const w = titled(
+      widgetsOf(byName('developer'), {
+        region: 'eu-west-1',
+        accountId: '111122223333',
+        alarmArn: (n: string) => (n === 'goodgreets-delivery-lambda.errors' ? 'arn:real' : undefined),
+      }),
+      'delivery: alarms',
+    );
+    expect(w.type).toBe('alarm');
+    expect(w.properties.alarms[0]).toBe('arn:real');
+    expect(w.properties.alarms[1]).toBe(
+      'arn:aws:cloudwatch:eu-west-1:111122223333:alarm:goodgreets-delivery-lambda.throttles',
+    );
+  });
+
+  it('shades "below" thresholds downwards and ranges budgets over the SLO period', () => {
+    const w = titled(widgetsOf(byName('slo')), 'api availability: budget remaining (30d)');
+    expect(w.properties).toMatchObject({ view: 'singleValue', start: '-PT720H' });
+    expect(w.properties.annotations.horizontal.map((a: Json) => a.fill)).toEqual(['below', 'below']);
+  });
+
+  it('says in the title that month to date is the dashboard range in CloudWatch', () => {
+    const w = widgetsOf(byName('slo')).find((x) =>
+      String(x.properties.title).startsWith('api availability: budget remaining (month to date)'),
+    )!;
+    expect(w.properties.title).toMatch(/set the dashboard range to this month$/);
+    expect(w.properties.start).toBeUndefined();
+  });
+
+  it('leaves Prometheus queries out and turns Prometheus-only panels into a pointer to Grafana', () => {
+    const mgmt = widgetsOf(byName('management'));
+    expect(titled(mgmt, 'Cards created').properties.metrics).toEqual([
+      [
+        'GoodGreets',
+        'goodgreets_cards_created_total',
+        'Service',
+        'goodgreets',
+        { id: 'cw', label: 'cards', stat: 'Sum' },
+      ],
+    ]);
+    const lag = mgmt.find((w) => String(w.properties.markdown).startsWith('### Delivery lag p95'))!;
+    expect(lag.type).toBe('text');
+    expect(lag.properties.markdown).toContain('Grafana');
+  });
+
+  it('writes log widgets as Logs Insights queries over their log groups', () => {
+    const w = titled(widgetsOf(byName('security')), 'Rejected uploads (logs)');
+    expect(w).toMatchObject({
+      type: 'log',
+      properties: {
+        query: `SOURCE '/goodgreets/api' | filter msg = "upload rejected" | stats count(*) by reason`,
+        view: 'table',
+      },
+    });
+  });
+});
+
+describe('SreDashboards', () => {
+  it('creates one CfnDashboard per model with the real alarm ARNs in its alarm widgets', () => {
+    const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const alarm = new cloudwatch.Alarm(stack, 'Errors', {
+      metric: new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName: 'Errors' }),
+      threshold: 0,
+      evaluationPeriods: 1,
+    });
+    sreDashboards(stack, 'Dashboards', { dashboards: models, alarms: { 'goodgreets-delivery-lambda.errors': alarm } });
+    const template = Template.fromStack(stack);
+    const dashboards = template.findResources('AWS::CloudWatch::Dashboard');
+    expect(
+      Object.values(dashboards)
+        .map((d) => d.Properties.DashboardName)
+        .sort(),
+    ).toEqual(models.map((m) => m.name).sort());
+    const dev = Object.values(dashboards).find((d) => d.Properties.DashboardName === 'goodgreets-developer')!;
+    const body = JSON.stringify(stack.resolve(dev.Properties.DashboardBody));
+    expect(body).toContain('Errors');
+    expect(body).toContain('goodgreets-delivery-lambda.throttles');
+  });
+
+  it('fails at synth naming the construct path when a dashboard name is not valid in CloudWatch', () => {
+    const stack = new Stack(new App(), 'S');
+    const bad = { ...models[0], name: 'bad name!' };
+    expect(() => sreDashboards(stack, 'Dashboards', { dashboards: [bad] })).toThrow(
+      /S\/Dashboards: dashboard names .*"bad name!"/,
+    );
+  });
+
+  it('refuses a dashboard over the CloudWatch widget limit', () => {
+    const stack = new Stack(new App(), 'S');
+    const many: Dashboard = {
+      ...models[0],
+      sections: [
+        {
+          title: 'x',
+          widgets: Array.from({ length: 600 }, (_, i) => ({
+            type: 'text' as const,
+            title: `${i}`,
+            width: 1,
+            height: 1,
+            markdown: '',
+          })),
+        },
+      ],
+    };
+    sreDashboards(stack, 'Dashboards', { dashboards: [many] });
+    expect(() => Template.fromStack(stack)).toThrow(/more widgets than CloudWatch allows \(500\)/);
+  });
+});

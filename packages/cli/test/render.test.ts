@@ -1,0 +1,259 @@
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { parse } from 'yaml';
+import { AUDIENCES, FAMILY_BOARDS, formatDuration, loadSpecFiles, type AlarmFamilyName } from '@sre-kit/core';
+import { validateGrafanaDashboard } from '@sre-kit/grafana';
+import { registerRender, renderCommand } from '../src/commands/render';
+import { runSre } from './run';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const GRAFANA = join(ROOT, 'dashboards', 'grafana');
+const CLOUDWATCH = join(ROOT, 'dashboards', 'cloudwatch');
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const read = (file: string): Json => JSON.parse(readFileSync(file, 'utf8'));
+const AUDIENCE_FILES = [...AUDIENCES, 'slo'].map((a) => `goodgreets-${a}.json`);
+
+/** Regenerates dashboards/ from slos/ and alarms/ exactly as the committed README says (cwd = repo root). */
+async function render(target: 'grafana' | 'cloudwatch', check: boolean) {
+  const cwd = process.cwd();
+  process.chdir(ROOT);
+  try {
+    return await runSre([
+      'render',
+      target,
+      ...(check ? ['--check'] : []),
+      '--out',
+      `dashboards/${target}`,
+      'slos',
+      'alarms',
+    ]);
+  } finally {
+    process.chdir(cwd);
+  }
+}
+
+// UPDATE_DASHBOARDS=1 npx jest packages/cli/test/render.test.ts rewrites dashboards/ (like `sre render` would).
+const update = process.env.UPDATE_DASHBOARDS === '1';
+
+describe('dashboards/ (generated from slos/ and alarms/)', () => {
+  it.each(['grafana', 'cloudwatch'] as const)('%s: regenerating yields no diff', async (target) => {
+    const { code, stdout, stderr } = await render(target, !update);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    expect(stdout).not.toMatch(/differs/);
+  });
+
+  /** (namespace, metric, dimensions, statistic, period) of every metric, plus every math/SEARCH and log query. */
+  function cloudWatchSignals(body: Json) {
+    const metrics = new Set<string>();
+    const expressions = new Set<string>();
+    const logs = new Set<string>();
+    for (const w of body.widgets) {
+      if (w.type === 'log') logs.add(w.properties.query);
+      if (w.type !== 'metric') continue;
+      for (const entry of w.properties.metrics) {
+        const options = entry.at(-1) as Json;
+        if (typeof entry[0] !== 'string') {
+          expressions.add(options.expression);
+          continue;
+        }
+        const [namespace, name, ...rest] = entry.slice(0, -1) as string[];
+        const dims: string[] = [];
+        for (let i = 0; i < rest.length; i += 2) dims.push(`${rest[i]}=${rest[i + 1]}`);
+        const stat = options.stat ?? w.properties.stat;
+        metrics.add(`${namespace}|${name}|${dims.sort().join(',')}|${stat}|${options.period ?? w.properties.period}`);
+      }
+    }
+    return { metrics, expressions, logs };
+  }
+
+  function grafanaSignals(dashboard: Json) {
+    const metrics = new Set<string>();
+    const expressions = new Set<string>();
+    const logs = new Set<string>();
+    for (const panel of dashboard.panels)
+      for (const t of panel.targets ?? []) {
+        if (t.queryMode === 'Logs')
+          logs.add(`${t.logGroupNames.map((g: string) => `SOURCE '${g}'`).join(' | ')} | ${t.expression}`);
+        else if (t.queryMode === 'Metrics' && t.metricEditorMode === 1) expressions.add(t.expression);
+        else if (t.queryMode === 'Metrics') {
+          const dims = Object.entries(t.dimensions as Record<string, string>).map(([k, v]) => `${k}=${v}`);
+          metrics.add(`${t.namespace}|${t.metricName}|${dims.sort().join(',')}|${t.statistic}|${t.period}`);
+        }
+      }
+    return { metrics, expressions, logs };
+  }
+
+  it.each(AUDIENCE_FILES)('%s: Grafana and CloudWatch show the same metrics, math and log queries', (file) => {
+    const cw = cloudWatchSignals(read(join(CLOUDWATCH, file)));
+    const gf = grafanaSignals(read(join(GRAFANA, file)));
+    expect(cw.metrics.size).toBeGreaterThan(5);
+    expect([...gf.metrics].sort()).toEqual([...cw.metrics].sort());
+    expect([...gf.expressions].sort()).toEqual([...cw.expressions].sort());
+    expect([...gf.logs].sort()).toEqual([...cw.logs].sort());
+  });
+
+  it('every Grafana dashboard is structurally valid against the provisioned data sources', () => {
+    const datasources = parse(readFileSync(join(GRAFANA, 'provisioning', 'datasources', 'sre-kit.yaml'), 'utf8'));
+    const uids = datasources.datasources.map((d: Json) => d.uid);
+    const files = readdirSync(GRAFANA).filter((f) => f.endsWith('.json'));
+    expect(files.sort()).toEqual([...AUDIENCE_FILES].sort());
+    for (const file of files)
+      expect({
+        file,
+        problems: validateGrafanaDashboard(read(join(GRAFANA, file)), { knownDatasourceUids: uids }),
+      }).toEqual({ file, problems: [] });
+  });
+
+  it('every generated file says how to regenerate it', () => {
+    for (const file of AUDIENCE_FILES)
+      expect(read(join(GRAFANA, file)).description).toContain(
+        'Regenerate: sre render grafana --out dashboards/grafana slos alarms',
+      );
+    expect(readFileSync(join(GRAFANA, 'provisioning', 'dashboards', 'sre-kit.yaml'), 'utf8')).toMatch(
+      /^# Generated by sre-kit/,
+    );
+    expect(readFileSync(join(ROOT, 'dashboards', 'README.md'), 'utf8')).toContain(
+      'sre render cloudwatch --out dashboards/cloudwatch slos alarms',
+    );
+  });
+
+  describe('what each audience sees', () => {
+    const titles = (file: string) => (read(join(GRAFANA, file)).panels as Json[]).map((p) => p.title as string);
+    const rows = (file: string) =>
+      (read(join(GRAFANA, file)).panels as Json[]).filter((p) => p.type === 'row').map((p) => p.title as string);
+
+    it('management: business flow (cards created, signed, delivered, uploads, delivery lag) and SLO status', async () => {
+      const t = titles('goodgreets-management.json');
+      expect(rows('goodgreets-management.json').slice(0, 2)).toEqual(['Business flow', 'SLO status']);
+      for (const name of [
+        'Cards created',
+        'Messages added (cards signed)',
+        'Cards delivered and failed',
+        'Design uploads accepted and rejected',
+        'Delivery lag (send time to email accepted)',
+      ])
+        expect(t).toContain(name);
+      const { slos } = await loadSpecFiles([join(ROOT, 'slos')]);
+      expect(slos.length).toBeGreaterThanOrEqual(5);
+      for (const slo of slos)
+        expect(t).toContain(`${slo.displayName ?? slo.name}: budget remaining (${formatDuration(slo.period.seconds)})`);
+    });
+
+    it('developer: rate, errors, duration and saturation of every component in the alarm policy', async () => {
+      const t = titles('goodgreets-developer.json');
+      const { alarmPolicies } = await loadSpecFiles([join(ROOT, 'alarms')]);
+      let components = 0;
+      for (const [family, resources] of Object.entries(alarmPolicies[0].families)) {
+        const board = FAMILY_BOARDS[family as AlarmFamilyName];
+        for (const r of resources ?? []) {
+          components++;
+          expect(rows('goodgreets-developer.json')).toContain(`${board.title}: ${r.id}`);
+          for (const panel of board.panels) expect(t).toContain(`${r.id}: ${panel.title}`);
+        }
+      }
+      expect(components).toBeGreaterThanOrEqual(10);
+      const signals = new Set(Object.values(FAMILY_BOARDS).flatMap((b) => b.panels.map((p) => p.signal)));
+      expect([...signals].sort()).toEqual(['duration', 'errors', 'rate', 'saturation']);
+    });
+
+    it('security: WAF allowed/blocked/CAPTCHA by rule, bot signals, 4xx spikes, rejected uploads, CAPTCHA failures', () => {
+      const t = titles('goodgreets-security.json');
+      for (const acl of ['regional', 'cloudfront'])
+        for (const suffix of [
+          'requests allowed, blocked, CAPTCHA',
+          'blocked by rule',
+          'allowed by rule',
+          'CAPTCHA by rule',
+          'CAPTCHA failures',
+          'bot signals',
+        ])
+          expect(t).toContain(`${acl}: ${suffix}`);
+      for (const name of [
+        'api: 4xx responses and expected band',
+        'api: 4xx rate',
+        'Rejected uploads by reason',
+        'CAPTCHA failures at the API',
+      ])
+        expect(t).toContain(name);
+    });
+  });
+});
+
+describe('sre render', () => {
+  it('writes into a fresh folder, reports each file, and --check then finds nothing to change', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'sre-render-'));
+    const first = await runSre([
+      'render',
+      'cloudwatch',
+      '--json',
+      '--out',
+      out,
+      join(ROOT, 'slos'),
+      join(ROOT, 'alarms'),
+    ]);
+    expect(first.code).toBe(0);
+    const doc = JSON.parse(first.stdout);
+    expect(doc).toMatchObject({ version: 1, target: 'cloudwatch', out });
+    expect(doc.files.map((f: Json) => [f.path, f.status])).toEqual(AUDIENCE_FILES.map((f) => [f, 'written']));
+    const again = await runSre([
+      'render',
+      'cloudwatch',
+      '--check',
+      '--out',
+      out,
+      join(ROOT, 'slos'),
+      join(ROOT, 'alarms'),
+    ]);
+    expect(again.code).toBe(0);
+  });
+
+  it('--check exits 1 naming the file that drifted', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'sre-render-'));
+    cpSync(GRAFANA, out, { recursive: true });
+    writeFileSync(join(out, 'goodgreets-developer.json'), '{}\n');
+    const cwd = process.cwd();
+    process.chdir(ROOT);
+    try {
+      const r = await runSre(['render', 'grafana', '--check', '--out', out, 'slos', 'alarms']);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/differs\s+.*goodgreets-developer\.json/);
+      expect(r.stderr).toContain('differ from the specs');
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it('refuses invalid specs with located errors and writes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sre-render-bad-'));
+    const spec = join(dir, 'panels.yaml');
+    writeFileSync(
+      spec,
+      [
+        'apiVersion: sre-kit/v1',
+        'kind: Dashboard',
+        'metadata: { name: bad }',
+        'spec:',
+        '  service: x',
+        '  audience: managment',
+        '  section: S',
+        '  widgets: []',
+        '',
+      ].join('\n'),
+    );
+    const out = join(dir, 'out');
+    const r = await runSre(['render', 'grafana', '--out', out, spec]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${spec}:6:13: spec.audience: unknown audience "managment"`);
+    expect(() => readdirSync(out)).toThrow();
+  });
+
+  it('lets another file add a target to the same render group', () => {
+    const program = new Command('sre');
+    registerRender(program);
+    renderCommand(program).command('prometheus');
+    expect(program.commands.filter((c) => c.name() === 'render')).toHaveLength(1);
+    expect(renderCommand(program).commands.map((c) => c.name())).toEqual(['grafana', 'cloudwatch', 'prometheus']);
+  });
+});

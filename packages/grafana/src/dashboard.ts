@@ -1,0 +1,73 @@
+/**
+ * A core `Dashboard` to Grafana dashboard JSON: one row per section, panels placed by the shared core
+ * layout (the same grid as the CloudWatch body), data sources through variables, and CloudWatch
+ * alarm state changes as an annotation when the dashboard shows alarms.
+ */
+import * as cloudwatch from '@grafana/grafana-foundation-sdk/cloudwatch';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { layoutDashboard, type Dashboard } from '@sre-kit/core';
+import { CLOUDWATCH, CLOUDWATCH_VARIABLE, PROMETHEUS_VARIABLE } from './datasources';
+import { buildPanel } from './panels';
+import { querySystem } from './targets';
+
+export interface GrafanaRenderOptions {
+  /** Region for CloudWatch console links. @default 'us-east-1' */
+  readonly region?: string;
+  /** Appended to the description, for example how to regenerate the file. */
+  readonly generatedNote?: string;
+  /** Alarm-name prefix of the CloudWatch alarm annotation. @default the dashboard name up to its audience */
+  readonly alarmNamePrefix?: string;
+  readonly tags?: readonly string[];
+}
+
+function usesPrometheus(model: Dashboard): boolean {
+  return model.sections.some((s) =>
+    s.widgets.some((w) => 'queries' in w && w.queries.some((q) => querySystem(q) === 'prometheus')),
+  );
+}
+
+export function renderGrafanaDashboard(model: Dashboard, options: GrafanaRenderOptions = {}): dashboard.Dashboard {
+  const region = options.region ?? 'us-east-1';
+  const description = options.generatedNote ? `${model.description} ${options.generatedNote}` : model.description;
+  const builder = new dashboard.DashboardBuilder(model.title)
+    .uid(model.name)
+    .description(description)
+    .tags(['sre-kit', model.audience, ...(options.tags ?? [])])
+    .readonly()
+    .time({ from: 'now-6h', to: 'now' })
+    .refresh('1m')
+    .timezone('browser')
+    .tooltip(dashboard.DashboardCursorSync.Crosshair)
+    .withVariable(new dashboard.DatasourceVariableBuilder(CLOUDWATCH_VARIABLE).label('CloudWatch').type('cloudwatch'));
+  if (usesPrometheus(model))
+    builder.withVariable(
+      new dashboard.DatasourceVariableBuilder(PROMETHEUS_VARIABLE).label('Prometheus').type('prometheus'),
+    );
+  const hasAlarms = model.sections.some((s) => s.widgets.some((w) => w.type === 'alarmStatus'));
+  if (hasAlarms) {
+    const prefix = options.alarmNamePrefix ?? model.name.slice(0, model.name.length - model.audience.length);
+    builder.annotation(
+      new dashboard.AnnotationQueryBuilder()
+        .name('CloudWatch alarms')
+        .datasource(CLOUDWATCH)
+        .enable(true)
+        .iconColor('red')
+        .target(
+          new cloudwatch.AnnotationQueryBuilder()
+            .queryMode(cloudwatch.QueryMode.Annotations)
+            .region('default')
+            .prefixMatching(true)
+            .actionPrefix('')
+            .alarmNamePrefix(prefix)
+            .refId('alarms'),
+        ),
+    );
+  }
+  let id = 1;
+  for (const section of layoutDashboard(model)) {
+    const h = section.header;
+    builder.withRow(new dashboard.RowBuilder(section.title).id(id++).gridPos({ x: h.x, y: h.y, w: h.w, h: h.h }));
+    for (const { widget, pos } of section.widgets) builder.withPanel(buildPanel(widget, pos, id++, { region }));
+  }
+  return builder.build();
+}

@@ -1,0 +1,185 @@
+import { parse } from 'yaml';
+import { buildDashboards, layoutDashboard, type Dashboard, type Threshold } from '@sre-kit/core';
+import {
+  provisioningFiles,
+  renderGrafanaDashboard,
+  thresholdSteps,
+  timeFrom,
+  validateGrafanaDashboard,
+  mathReferences,
+} from '../src';
+import { PANELS, POLICY, SLOS } from '../../core/test/fixtures/goodgreets';
+
+const models = buildDashboards({ slos: SLOS, alarmPolicies: [POLICY], service: 'goodgreets', panels: PANELS });
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const render = (m: Dashboard): Json => JSON.parse(JSON.stringify(renderGrafanaDashboard(m)));
+const rendered = models.map(render);
+const panelsOf = (d: Json): Json[] => d.panels;
+
+describe('renderGrafanaDashboard', () => {
+  it.each(models.map((m, i) => [m.name, i]))('%s is structurally valid', (_name, i) => {
+    expect(validateGrafanaDashboard(rendered[i as number])).toEqual([]);
+  });
+
+  it('places rows and panels exactly where the shared layout puts them', () => {
+    const d = rendered[1];
+    const expected = layoutDashboard(models[1]).flatMap((s) => [s.header, ...s.widgets.map((w) => w.pos)]);
+    expect(panelsOf(d).map((p) => p.gridPos)).toEqual(expected.map(({ x, y, w, h }) => ({ x, y, w, h })));
+    expect(
+      panelsOf(d)
+        .filter((p) => p.type === 'row')
+        .map((p) => p.title),
+    ).toEqual(models[1].sections.map((s) => s.title));
+  });
+
+  it('keeps the model ids so metric math refers to the same queries as in CloudWatch', () => {
+    const panel = panelsOf(rendered[3]).find((p) => p.title.startsWith('api availability: burn rate page-1h'))!;
+    const byId = Object.fromEntries(panel.targets.map((t: Json) => [t.id, t]));
+    expect(byId.lt).toMatchObject({ metricName: 'RequestCount', statistic: 'Sum', period: '3600', hide: true });
+    expect(byId.st).toMatchObject({ metricName: 'RequestCount', period: '300' });
+    expect(byId.burnlong).toMatchObject({ expression: 'lr / 0.001', metricEditorMode: 1 });
+    expect(panel.fieldConfig.defaults.thresholds.steps).toEqual([
+      { value: null, color: 'green' },
+      { value: 14.4, color: 'red' },
+    ]);
+  });
+
+  it('sends Prometheus queries to the Prometheus variable and mixes data sources when a panel needs both', () => {
+    const cards = panelsOf(rendered[0]).find((p) => p.title === 'Cards created')!;
+    expect(cards.datasource).toEqual({ type: 'datasource', uid: '-- Mixed --' });
+    expect(cards.targets.map((t: Json) => t.datasource.uid)).toEqual(['${cloudwatch}', '${prometheus}']);
+    expect(rendered[0].templating.list.map((v: Json) => [v.name, v.query])).toEqual([
+      ['cloudwatch', 'cloudwatch'],
+      ['prometheus', 'prometheus'],
+    ]);
+    const budget = panelsOf(rendered[3]).find((p) => p.title === 'card delivery: budget remaining (month to date)')!;
+    expect(budget).toMatchObject({ type: 'stat', timeFrom: 'now/M', datasource: { uid: '${prometheus}' } });
+    expect(budget.targets[0]).toMatchObject({ instant: true, expr: expect.stringContaining('[$__range]') });
+  });
+
+  it('omits the Prometheus variable when no panel queries Prometheus', () => {
+    expect(rendered[1].templating.list.map((v: Json) => v.name)).toEqual(['cloudwatch']);
+  });
+
+  it('turns alarm status into console links and annotates alarm state changes by service prefix', () => {
+    const status = panelsOf(rendered[1]).find((p) => p.title === 'delivery: alarms')!;
+    expect(status.options.content).toContain(
+      '[goodgreets-delivery-lambda.errors](https://console.aws.amazon.com/cloudwatch/home?region=us-east-1#alarmsV2:alarm/goodgreets-delivery-lambda.errors)',
+    );
+    expect(rendered[1].annotations.list[0].target).toMatchObject({
+      alarmNamePrefix: 'goodgreets-',
+      prefixMatching: true,
+    });
+  });
+
+  it('renders log query widgets as CloudWatch Logs Insights targets', () => {
+    const logs = panelsOf(rendered[2]).find((p) => p.title === 'Rejected uploads (logs)')!;
+    expect(logs.type).toBe('table');
+    expect(logs.targets[0]).toMatchObject({
+      queryMode: 'Logs',
+      logGroupNames: ['/goodgreets/api'],
+      queryLanguage: 'CWLI',
+    });
+  });
+});
+
+describe('validateGrafanaDashboard', () => {
+  const good = () => JSON.parse(JSON.stringify(rendered[3])) as Json;
+
+  it('reports duplicate ids, overlaps, missing refIds, unresolvable data sources and dangling math ids', () => {
+    const d = good();
+    const [, a, b, c] = d.panels;
+    b.id = a.id;
+    c.gridPos = { ...a.gridPos };
+    delete a.targets?.[0]?.refId;
+    b.targets[0].datasource = { type: 'cloudwatch', uid: '${nope}' };
+    b.targets[1].expression = 'ghost + 1';
+    d.schemaVersion = 12;
+    const problems = validateGrafanaDashboard(d).join('\n');
+    expect(problems).toMatch(/schemaVersion/);
+    expect(problems).toMatch(/duplicate panel id/);
+    expect(problems).toMatch(/panels\[3\]: gridPos overlaps panels\[1\]/);
+    expect(problems).toMatch(/variable "nope"/);
+    expect(problems).toMatch(/unknown query id "ghost"/);
+  });
+
+  it('rejects a panel wider than the grid and a target without refId', () => {
+    const d = good();
+    d.panels[2].gridPos = { x: 20, y: 1, w: 8, h: 4 };
+    delete d.panels[2].targets[0].refId;
+    expect(validateGrafanaDashboard(d)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/outside the 24-column grid/),
+        expect.stringMatching(/missing refId/),
+      ]),
+    );
+  });
+
+  it('accepts data sources by known uid', () => {
+    const d = good();
+    d.templating.list = [];
+    expect(validateGrafanaDashboard(d).length).toBeGreaterThan(0);
+    const fixed = JSON.parse(
+      JSON.stringify(d).replaceAll('${cloudwatch}', 'cloudwatch').replaceAll('${prometheus}', 'prometheus'),
+    );
+    expect(validateGrafanaDashboard(fixed, { knownDatasourceUids: ['cloudwatch', 'prometheus'] })).toEqual([]);
+  });
+
+  it('finds math references outside quoted SEARCH terms', () => {
+    expect(mathReferences(`IF(t > 0, FILL(b, 0) / t, 0) + SEARCH('{AWS/X,a} MetricName="m"', 'Sum', 60)`)).toEqual([
+      't',
+      'b',
+      't',
+    ]);
+  });
+});
+
+describe('thresholdSteps', () => {
+  const t = (value: number, severity: Threshold['severity'], comparison?: 'above' | 'below'): Threshold => ({
+    value,
+    label: '',
+    severity,
+    ...(comparison ? { comparison } : {}),
+  });
+  it('colours upward thresholds from green to the worst severity crossed', () => {
+    expect(thresholdSteps([t(90, 'critical'), t(80, 'warning')])).toEqual([
+      { value: null, color: 'green' },
+      { value: 80, color: 'orange' },
+      { value: 90, color: 'red' },
+    ]);
+  });
+  it('colours downward thresholds (budget left) red below zero and orange below a quarter', () => {
+    expect(thresholdSteps([t(0.25, 'warning', 'below'), t(0, 'critical', 'below')])).toEqual([
+      { value: null, color: 'red' },
+      { value: 0, color: 'orange' },
+      { value: 0.25, color: 'green' },
+    ]);
+  });
+  it('is plain green without thresholds', () => {
+    expect(thresholdSteps([])).toEqual([{ value: null, color: 'green' }]);
+  });
+});
+
+describe('timeFrom and provisioning', () => {
+  it('writes Grafana relative times', () => {
+    expect(timeFrom({ kind: 'last', seconds: 30 * 86400 })).toBe('30d');
+    expect(timeFrom({ kind: 'last', seconds: 4 * 3600 })).toBe('4h');
+    expect(timeFrom({ kind: 'monthToDate' })).toBe('now/M');
+  });
+
+  it('provisions a file provider over the dashboards folder and both data sources with the uids of the variables', () => {
+    const files = provisioningFiles({ folder: 'goodgreets', region: 'eu-west-1', header: 'Generated.\nDo not edit.' });
+    const [provider, datasources] = files.map((f) => ({ path: f.path, doc: parse(f.content), text: f.content }));
+    expect(provider.text.startsWith('# Generated.\n# Do not edit.\n')).toBe(true);
+    expect(provider.doc.providers[0]).toMatchObject({
+      folder: 'goodgreets',
+      type: 'file',
+      options: { path: '${GF_PATHS_PROVISIONING}/..' },
+    });
+    expect(datasources.doc.datasources.map((d: Json) => [d.type, d.uid])).toEqual([
+      ['cloudwatch', 'cloudwatch'],
+      ['prometheus', 'prometheus'],
+    ]);
+    expect(datasources.doc.datasources[0].jsonData.defaultRegion).toBe('eu-west-1');
+  });
+});
