@@ -1,4 +1,5 @@
-export { loadSpecFiles, loadSpecTexts, KINDS, type SpecText } from './load';
+export { loadSpecTexts, KINDS, type SpecText } from './load';
+export { loadSpecFiles, loadSpecFilesSync, listSpecFiles, SPEC_EXTENSIONS, type SpecFileList } from './files';
 export {
   formatDiagnostic,
   countDiagnostics,

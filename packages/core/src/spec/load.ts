@@ -1,11 +1,10 @@
 /**
- * Entry points: read spec files (or texts, for tests and editors), classify
+ * Parses spec texts (files are read in files.ts): classify
  * every YAML document by apiVersion/kind, then parse in dependency order so
  * references resolve whatever file they live in. Nothing here throws on bad
  * input: every problem becomes a located Diagnostic in the returned SpecSet.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, extname, join } from 'node:path';
+import { basename, extname } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { parseAlarmPolicy } from './alarm-policy';
 import { parseAlertRouting } from './alert-routing';
@@ -151,67 +150,4 @@ function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {
     seen.add(key);
     return true;
   });
-}
-
-const SPEC_EXTENSIONS = ['.yaml', '.yml'];
-
-async function expand(path: string, out: string[], missing: string[]): Promise<void> {
-  const info = await stat(path).catch(() => undefined);
-  if (!info) {
-    missing.push(path);
-    return;
-  }
-  if (!info.isDirectory()) {
-    out.push(path);
-    return;
-  }
-  const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
-  for (const entry of entries) {
-    if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-    const child = join(path, entry.name);
-    if (entry.isDirectory()) await expand(child, out, missing);
-    else if (SPEC_EXTENSIONS.includes(extname(entry.name).toLowerCase())) out.push(child);
-  }
-}
-
-/** Loads files and directories (recursing into *.yaml / *.yml). A missing path is a diagnostic, not an exception. */
-export async function loadSpecFiles(paths: readonly string[]): Promise<SpecSet> {
-  const files: string[] = [];
-  const missing: string[] = [];
-  for (const path of paths) await expand(path, files, missing);
-  const unreadable: { file: string; message: string }[] = missing.map((file) => ({
-    file,
-    message: 'no such file or directory',
-  }));
-  const texts: SpecText[] = [];
-  for (const file of files) {
-    try {
-      texts.push({ file, text: await readFile(file, 'utf8') });
-    } catch (err) {
-      unreadable.push({
-        file,
-        message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
-      });
-    }
-  }
-  const set = loadSpecTexts(texts);
-  const extra: Diagnostic[] = unreadable.map(({ file, message }) => ({
-    severity: 'error',
-    file,
-    line: 1,
-    col: 1,
-    path: '(file)',
-    message,
-  }));
-  if (paths.length > 0 && files.length === 0 && missing.length === 0) {
-    extra.push({
-      severity: 'error',
-      file: paths[0],
-      line: 1,
-      col: 1,
-      path: '(file)',
-      message: 'no *.yaml or *.yml files found',
-    });
-  }
-  return { ...set, diagnostics: sortDiagnostics([...extra, ...set.diagnostics]) };
 }
