@@ -15,3 +15,4 @@ export * from './slo/service-level-objective';
 export type { CostReport, CostReportLine } from './cost-report';
 export * from './sre-kit';
 export * from './dashboards';
+export * from './alert-router/alert-router';

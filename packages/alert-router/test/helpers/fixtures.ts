@@ -4,7 +4,8 @@ import type { AlertRouting, Receiver, Route } from '@sre-kit/core';
 import { parseInbound } from '../../src/events/inbound';
 import type { AlarmEvent } from '../../src/events/types';
 
-export const FIXTURES = join(__dirname, '..', 'fixtures');
+// The benchmark runs these helpers bundled elsewhere, so it passes the folder in.
+export const FIXTURES = process.env.ALERT_ROUTER_FIXTURES ?? join(__dirname, '..', 'fixtures');
 
 export function fixture(name: string): unknown {
   return JSON.parse(readFileSync(join(FIXTURES, name), 'utf8'));

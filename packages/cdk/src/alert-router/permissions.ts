@@ -1,0 +1,76 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { AlertRouting } from '@sre-kit/core';
+import type { IConstruct } from 'constructs';
+import { inputError } from '../errors';
+
+/**
+ * Read access to exactly the webhook secrets the routing names: Secrets
+ * Manager names (`name`, matched with the 6-character suffix AWS appends),
+ * full secret ARNs, and SSM parameters (`ssm:/path`).
+ */
+export function webhookSecretStatements(scope: IConstruct, routing: AlertRouting): iam.PolicyStatement[] {
+  const stack = Stack.of(scope);
+  const secrets = new Set<string>();
+  const parameters = new Set<string>();
+  for (const receiver of routing.receivers) {
+    for (const slack of receiver.slack) {
+      const ref = slack.webhookSecret;
+      if (/^https?:\/\//i.test(ref)) {
+        inputError(
+          scope,
+          `receiver ${receiver.name} (${slack.channel}) has a webhook URL in webhookSecret; URLs are credentials and must not be in template text`,
+          ref.replace(/\/[^/]{6,}$/, '/…'),
+          'store the URL in Secrets Manager (aws secretsmanager create-secret --name <name> --secret-string <url>) and put the secret name here, or ssm:/path for SSM',
+        );
+      }
+      if (ref.startsWith('ssm:')) {
+        const name = ref.slice(4);
+        parameters.add(
+          stack.formatArn({
+            service: 'ssm',
+            resource: 'parameter',
+            resourceName: name.replace(/^\//, ''),
+            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+          }),
+        );
+      } else if (ref.startsWith('arn:')) {
+        secrets.add(ref);
+      } else {
+        secrets.add(
+          stack.formatArn({
+            service: 'secretsmanager',
+            resource: 'secret',
+            resourceName: `${ref}-??????`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        );
+      }
+    }
+  }
+  const statements: iam.PolicyStatement[] = [];
+  if (secrets.size > 0) {
+    statements.push(
+      new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [...secrets].sort() }),
+    );
+  }
+  if (parameters.size > 0) {
+    statements.push(new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [...parameters].sort() }));
+  }
+  return statements;
+}
+
+/** SNS topic ARNs listed directly as email targets. */
+export function emailTopicArns(routing: AlertRouting): string[] {
+  return [...new Set(routing.receivers.flatMap((r) => r.email.filter((e) => e.startsWith('arn:'))))].sort();
+}
+
+/** address -> receiver names, for one subscription per address with a filter policy. */
+export function emailAddresses(routing: AlertRouting): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const r of routing.receivers) {
+    for (const address of r.email.filter((e) => !e.startsWith('arn:')))
+      out.set(address, [...(out.get(address) ?? []), r.name]);
+  }
+  return out;
+}

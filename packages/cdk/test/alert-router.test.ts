@@ -1,0 +1,219 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- synthesized CloudFormation is untyped JSON */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import type { AlertRouting } from '@sre-kit/core';
+import { AlertRouter } from '../src/alert-router/alert-router';
+import { AlertTopics } from '../src/topics/alert-topics';
+import { newStack } from './helpers';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const BUNDLE = join(ROOT, 'packages', 'alert-router', 'dist', 'lambda', 'index.js');
+// The bundle comes from `npm run build` (which `npm test` runs first); a stand-in keeps this suite independent.
+const handlerBundle = existsSync(BUNDLE) ? BUNDLE : join(__dirname, 'helpers.ts');
+
+const routing: AlertRouting = {
+  name: 'goodgreets',
+  receivers: [
+    {
+      name: 'page',
+      slack: [{ channel: '#page', webhookSecret: 'goodgreets/slack/page' }],
+      email: ['oncall@example.com', 'arn:aws:sns:eu-west-1:123456789012:managers'],
+      sendResolved: true,
+    },
+    {
+      name: 'team',
+      slack: [{ channel: '#team', webhookSecret: 'ssm:/goodgreets/slack/team' }],
+      email: ['oncall@example.com'],
+      sendResolved: true,
+    },
+  ],
+  route: {
+    receiver: 'team',
+    matchers: {},
+    continue: false,
+    muteTimeIntervals: [],
+    routes: [
+      { receiver: 'page', matchers: { severity: 'critical' }, continue: false, muteTimeIntervals: [], routes: [] },
+    ],
+  },
+  timeIntervals: [],
+  location: { file: 'routing.yaml', line: 1, col: 1, path: '' },
+};
+
+function synth(extra: Partial<ConstructorParameters<typeof AlertRouter>[2]> = {}) {
+  const { app, stack } = newStack();
+  const topics = new AlertTopics(stack, 'Topics');
+  const router = new AlertRouter(stack, 'Router', {
+    routing,
+    topics,
+    operatorEmails: ['sre@example.com'],
+    handlerBundle,
+    ...extra,
+  });
+  return { app, stack, router, template: Template.fromStack(stack) };
+}
+
+function policyStatements(template: Template): any[] {
+  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+    (p: any) => p.Properties.PolicyDocument.Statement,
+  );
+}
+
+describe('AlertRouter construct', () => {
+  it('deploys the bundled function on the current Node.js runtime with the state table and email topic wired in', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Handler: 'index.handler',
+      Architectures: ['arm64'],
+      Environment: {
+        Variables: {
+          TABLE_NAME: { Ref: Match.stringLikeRegexp('RouterState') },
+          EMAIL_TOPIC_ARN: { Ref: Match.stringLikeRegexp('RouterEmail') },
+        },
+      },
+    });
+  });
+
+  it('subscribes to every severity topic with a dead-letter queue, and dead-letters failed invocations', () => {
+    const { template } = synth();
+    const subsList = Object.values(template.findResources('AWS::SNS::Subscription')).filter(
+      (s: any) => s.Properties.Protocol === 'lambda',
+    );
+    expect(subsList).toHaveLength(3);
+    for (const s of subsList as any[])
+      expect(s.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0]).toMatch(/^RouterDeadLetters/);
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 21600,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RouterDeadLetters'), 'Arn'] } },
+      },
+    });
+  });
+
+  it('keeps idempotency state in DynamoDB with TTL and grants only the calls the store makes', () => {
+    const { template } = synth();
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      BillingMode: 'PAY_PER_REQUEST',
+    });
+    const ddb = policyStatements(template).filter((s) =>
+      [s.Action].flat().some((a: string) => a.startsWith('dynamodb:')),
+    );
+    expect(ddb).toHaveLength(1);
+    expect([ddb[0].Action].flat().sort()).toEqual([
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+    ]);
+  });
+
+  it('grants read of exactly the named webhook secrets', () => {
+    const statements = policyStatements(synth().template);
+    const sm = statements.find((s) => s.Action === 'secretsmanager:GetSecretValue');
+    const ssm = statements.find((s) => s.Action === 'ssm:GetParameter');
+    expect(JSON.stringify(sm.Resource)).toContain('secret:goodgreets/slack/page-??????');
+    expect(JSON.stringify(ssm.Resource)).toContain('parameter/goodgreets/slack/team');
+    expect(JSON.stringify(statements)).not.toMatch(/"Resource":"\*"/);
+  });
+
+  it('subscribes each address once, filtered to its receivers, and may publish to listed topics', () => {
+    const { template } = synth();
+    const email = Object.values(template.findResources('AWS::SNS::Subscription')).filter(
+      (s: any) => s.Properties.Endpoint === 'oncall@example.com',
+    );
+    expect(email).toHaveLength(1);
+    expect((email[0] as any).Properties.FilterPolicy).toEqual({ receiver: ['page', 'team'] });
+    expect(policyStatements(template)).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Action: 'sns:Publish', Resource: 'arn:aws:sns:eu-west-1:123456789012:managers' }),
+      ]),
+    );
+  });
+
+  it('alarms on its own errors, throttles and dead letters, emailing the operators (not through itself)', () => {
+    const { template } = synth();
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as any[];
+    expect(alarms.map((a) => a.Properties.MetricName).sort()).toEqual([
+      'ApproximateNumberOfMessagesVisible',
+      'Errors',
+      'Throttles',
+    ]);
+    for (const a of alarms) expect(a.Properties.AlarmActions[0].Ref).toMatch(/^RouterOperators/);
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'sre@example.com',
+      TopicArn: { Ref: Match.stringLikeRegexp('^RouterOperators') },
+    });
+  });
+
+  it('runs the scheduled tick every minute', () => {
+    synth().template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
+  });
+
+  it('ships the routing as routing.json next to the handler, without synth-machine paths', () => {
+    const { app, template } = synth();
+    const assembly = app.synth();
+    const fn = Object.values(template.findResources('AWS::Lambda::Function')).find(
+      (f: any) => f.Properties.Handler === 'index.handler',
+    ) as any;
+    const hash = String(fn.Properties.Code.S3Key).replace('.zip', '');
+    const shipped = JSON.parse(readFileSync(join(assembly.directory, `asset.${hash}`, 'routing.json'), 'utf8'));
+    expect(shipped.receivers.map((r: any) => r.name)).toEqual(['page', 'team']);
+    expect(shipped.location).toBeUndefined();
+  });
+
+  it.each([
+    [{ operatorEmails: [] }, /operatorEmails needs at least one valid address/],
+    [
+      {
+        routing: {
+          ...routing,
+          receivers: [
+            {
+              ...routing.receivers[0],
+              slack: [{ channel: '#x', webhookSecret: 'https://hooks.slack.com/services/T0/B0/abcdefgh' }],
+            },
+            routing.receivers[1],
+          ],
+        },
+      },
+      /webhook URL in webhookSecret.*must not be in template text/,
+    ],
+    [
+      { routing: { ...routing, route: { ...routing.route, receiver: 'nobody' } } },
+      /the routing is invalid.*unknown receiver nobody/,
+    ],
+    [{ handlerBundle: '/nonexistent/index.js' }, /alert router bundle is missing.*npm run build/],
+  ])('fails at synth time naming the construct path: %#', (props, message) => {
+    expect(() => synth(props as never)).toThrow(
+      new RegExp(`^Test/Router: .*${message.source.replace(/^\//, '')}`, 's'),
+    );
+  });
+
+  it('never puts the webhook URL into the error it raises', () => {
+    const secretUrl = 'https://hooks.slack.com/services/T0/B0/SUPERSECRET';
+    const bad = {
+      ...routing,
+      receivers: [
+        { ...routing.receivers[0], slack: [{ channel: '#x', webhookSecret: secretUrl }] },
+        routing.receivers[1],
+      ],
+    };
+    expect(() => synth({ routing: bad })).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('SUPERSECRET') }),
+    );
+  });
+
+  it('reads the reference routing.yaml', () => {
+    const { router } = synth({ routing: undefined, routingFile: join(ROOT, 'alarms', 'routing.yaml') });
+    expect(router.routing.name).toBe('goodgreets');
+  });
+});
