@@ -494,6 +494,18 @@ ${Array.from({ length: 11 }, (_, i) => `                m${i}: { namespace: AWS/
     message: /shortWindow 2h is not shorter than longWindow 1h/,
   },
   {
+    name: 'alarm policy for an undeclared service',
+    yaml: `apiVersion: openslo/v1
+kind: Service
+metadata:
+  name: goodgreets
+---
+${policy('  families: {}\n').replace('  service: goodgreets', '  service: goodgreetz # <-')}`,
+    path: 'spec.service',
+    message: /unknown Service "goodgreetz"/,
+    hint: /did you mean "goodgreets"/,
+  },
+  {
     name: 'unknown alarm family',
     yaml: policy(`  families:
     lamda: # <-

@@ -187,7 +187,15 @@ export function parseAlarmPolicy(doc: SpecDoc, ctx: ParseContext): void {
   const spec = doc.root.get('spec');
   if (!spec.expectMap(true, 'spec')) return;
   spec.fields(['service', 'runbookBaseUrl', 'defaults', 'families']);
-  const service = spec.get('service').string(true, 'service');
+  const serviceAt = spec.get('service');
+  const service = serviceAt.string(true, 'service');
+  const declared = ctx.services.map((s) => s.name);
+  if (service !== undefined && declared.length > 0 && !declared.includes(service)) {
+    serviceAt.error(
+      `unknown Service "${service}"`,
+      suggestion(service, declared) || `declare kind: Service named "${service}"`,
+    );
+  }
   const runbookAt = spec.get('runbookBaseUrl');
   const runbookBaseUrl = runbookAt.string();
   if (runbookBaseUrl !== undefined && !isUrl(runbookBaseUrl)) runbookAt.error('runbookBaseUrl must be an http(s) URL');
