@@ -6,6 +6,10 @@ import { registerCost } from './commands/cost';
 import { registerExplain } from './commands/explain';
 import { registerValidate } from './commands/validate';
 import { registerRender } from './commands/render';
+import { registerRenderPrometheus } from './commands/render-prometheus';
+import { registerReview } from './commands/review';
+import { registerSimulate } from './commands/simulate';
+import { registerAudit } from './commands/audit';
 
 // src/ and dist/ both sit one level below the package root, so this works from tests and the built bin.
 const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
@@ -22,5 +26,9 @@ export function buildProgram(): Command {
   registerCost(program);
   registerAlerts(program);
   registerRender(program);
+  registerRenderPrometheus(program);
+  registerReview(program);
+  registerSimulate(program);
+  registerAudit(program);
   return program;
 }

@@ -1,3 +1,5 @@
 export * from './data';
 export * from './analyse';
 export * from './format';
+export * from './cloudwatch-queries';
+export * from './audit';

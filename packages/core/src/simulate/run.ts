@@ -120,7 +120,9 @@ export function simulate(
   const step = options.stepSeconds ?? Math.max(1, Math.min(60, Math.floor(shortest / 60)));
   // Warm every window up with healthy traffic first, and leave the longest window after the incidents to reset.
   const incidentStart = Math.ceil(longest / step) * step;
-  const phase = Math.max(scenarioSeconds(scenario), options.durationSeconds ?? 86400);
+  // Open-ended parts (baseline, flap without a duration) run for durationSeconds; bounded ones for as long as they last.
+  const openEnded = scenario.parts.some((p) => p.kind === 'baseline' || (p.kind === 'flap' && p.seconds === undefined));
+  const phase = Math.max(scenarioSeconds(scenario), openEnded ? (options.durationSeconds ?? 86400) : 0);
   const runSeconds = incidentStart + phase + longest;
   const episodes = scenarioEpisodes(scenario, incidentStart, phase);
   const baseline = baselineRatio(scenario);
