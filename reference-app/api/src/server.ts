@@ -101,11 +101,14 @@ export async function startApp(config: Config, overrides: ContextOverrides = {})
     (stopped ??= (async () => {
       stopping = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
+      // Keep-alive sockets become idle as their last request finishes: close them as they do.
+      const reap = setInterval(() => server.closeIdleConnections(), 50);
       // Requests in flight get a grace period, then their sockets go.
       const force = setTimeout(() => server.closeAllConnections(), 10_000);
       force.unref();
+      server.closeIdleConnections();
       await closed;
+      clearInterval(reap);
       clearTimeout(force);
       await worker?.stop();
       await thumbnails.close();

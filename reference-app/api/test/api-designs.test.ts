@@ -163,7 +163,7 @@ describe.each(DIALECTS)('designs and uploads API on %s', (dialect) => {
       return d.body.status === 'rejected' ? d.body : undefined;
     });
     expect(rejected.reason).toMatch(/truncated or corrupt/);
-    await expect(app.ctx.objects.get(`originals/${res.body.id}`)).rejects.toThrow();
+    await expect(app.ctx.objects.get(`originals/${res.body.id}`)).rejects.toHaveProperty('code', 'ENOENT');
     expect(
       (await http(base, '/api/v1/cards', { method: 'POST', json: newCard({ designId: res.body.id }) })).status,
     ).toBe(409);

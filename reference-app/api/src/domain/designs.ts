@@ -117,9 +117,9 @@ export class DesignService {
       return 'ready';
     } catch (err) {
       if (!images.isRejection(err)) throw err;
-      await designs.markRejected(id, err.message);
-      // Store nothing we refused.
+      // Store nothing we refused (deleted before the status flips, so "rejected" means gone).
       await objects.delete(design.originalKey);
+      await designs.markRejected(id, err.message);
       metrics.thumbnail('rejected', seconds());
       return 'rejected';
     }

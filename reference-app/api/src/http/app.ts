@@ -144,6 +144,6 @@ export function createApp(deps: AppDeps): Express {
 /** Tokens live in paths (/shared/<token>) and must not reach the logs. */
 export function redactUrl(url: string): string {
   return url
-    .replace(/\/(shared|sign)\/[A-Za-z0-9_-]+/g, '/$1/[token]')
+    .replace(/\/(shared|s)\/[A-Za-z0-9_-]+/g, '/$1/[token]')
     .replace(/([?&](?:token|ownerToken)=)[^&]+/g, '$1[redacted]');
 }

@@ -115,6 +115,9 @@ export function stockSvg(s: Stock, index: number): string {
 </svg>`;
 }
 
+// Rendering is deterministic: one render per process serves every database it seeds.
+const rendered = new Map<string, Promise<{ display: Buffer; thumbnail: Buffer }>>();
+
 /** Seeds the stock designs that are missing (idempotent: ids are fixed). Returns how many it added. */
 export async function seedStockDesigns(
   designs: DesignRepository,
@@ -125,10 +128,16 @@ export async function seedStockDesigns(
   for (const [i, s] of STOCK.entries()) {
     const id = `stock-${s.slug}`;
     if (await designs.findById(id)) continue;
-    const png = await sharp(Buffer.from(stockSvg(s, i)))
-      .png()
-      .toBuffer();
-    const out = await images.render(png);
+    let render = rendered.get(id);
+    if (!render) {
+      render = sharp(Buffer.from(stockSvg(s, i)))
+        .png()
+        .toBuffer()
+        .then((png) => images.render(png));
+      rendered.set(id, render);
+      render.catch(() => rendered.delete(id));
+    }
+    const out = await render;
     await objects.put(displayKey(id), out.display, 'image/jpeg');
     await objects.put(thumbKey(id), out.thumbnail, 'image/jpeg');
     const inserted = await designs.insertIfAbsent({

@@ -1,0 +1,84 @@
+import { request } from 'node:http';
+import { ConfigError, loadConfig } from '../src/config';
+import { redactUrl } from '../src/http/app';
+import { createTestDb, http, startTestApp } from './helpers';
+
+jest.setTimeout(30_000);
+
+describe('process behaviour', () => {
+  it('finishes a request in flight on stop, then refuses new connections', async () => {
+    const db = await createTestDb('sqlite');
+    const app = await startTestApp(db);
+    const { port } = new URL(app.url);
+    const body = JSON.stringify({ name: 'Ann', message: 'hello' });
+    // Send the headers now and the body after stop() began: the request must still complete.
+    const reply = new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: `/api/v1/shared/${'a'.repeat(43)}/messages`,
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on('error', reject);
+      req.write(body.slice(0, 5));
+      setTimeout(() => req.end(body.slice(5)), 300);
+    });
+    await new Promise((r) => setTimeout(r, 100));
+    const stopped = app.stop();
+    expect(await reply).toBe(404);
+    await stopped;
+    await expect(fetch(`${app.url}/healthz`)).rejects.toThrow();
+    await db.drop();
+  });
+
+  it('reports not ready and answers 500 without internals when the database is gone', async () => {
+    const db = await createTestDb('sqlite');
+    const app = await startTestApp(db);
+    try {
+      expect((await http(app.url, '/readyz')).status).toBe(200);
+      await app.ctx.database.close();
+      const ready = await http(app.url, '/readyz');
+      expect(ready.status).toBe(503);
+      const res = await http<{ error: { code: string; message: string } }>(app.url, '/api/v1/designs');
+      expect(res.status).toBe(500);
+      expect(res.body.error.code).toBe('internal_error');
+      expect(res.text).not.toMatch(/sqlite|kysely|\.ts:|\.js:|at /i);
+      expect(res.headers.get('x-request-id')).toBeTruthy();
+      expect(res.body.error.message).toContain(res.headers.get('x-request-id') as string);
+    } finally {
+      await app.stop().catch(() => undefined);
+      await db.drop();
+    }
+  });
+
+  it('rejects bad configuration naming the variable', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://x' })).toThrow(/DATABASE_URL must be a mysql/);
+    expect(() => loadConfig({ SCHEDULER: 'eventbridge' })).toThrow(/SCHEDULER_TARGET_ARN/);
+    expect(() => loadConfig({ OBJECT_STORE: 's3' })).toThrow(/S3_BUCKET/);
+    const c = loadConfig({});
+    expect([c.PORT, c.HOST, c.mailer, c.CAPTCHA, c.SCHEDULER, c.OBJECT_STORE]).toEqual([
+      8080,
+      '127.0.0.1',
+      'outbox',
+      'altcha',
+      'local',
+      'local',
+    ]);
+    expect(loadConfig({ SMTP_URL: 'smtp://localhost:2525' }).mailer).toBe('smtp');
+    expect(loadConfig({ NODE_ENV: 'production' }).HOST).toBe('0.0.0.0');
+  });
+
+  it('keeps tokens out of logged URLs', () => {
+    expect(redactUrl('/api/v1/shared/abcDEF_-123/messages')).toBe('/api/v1/shared/[token]/messages');
+    expect(redactUrl('/s/abcDEF?x=1')).toBe('/s/[token]?x=1');
+  });
+});
