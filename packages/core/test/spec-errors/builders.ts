@@ -1,0 +1,124 @@
+/** Builders for bad-spec cases: valid documents that each case breaks in one place. */
+export const FILE = 'bad.yaml';
+
+export interface Case {
+  readonly name: string;
+  readonly yaml: string;
+  readonly path: string;
+  readonly message: RegExp;
+  readonly hint?: RegExp;
+  readonly severity?: 'error' | 'warning';
+}
+
+export function markedLine(yaml: string): number {
+  const index = yaml.split('\n').findIndex((line) => line.includes('# <-'));
+  if (index < 0) throw new Error('case has no # <- marker');
+  return index + 1;
+}
+
+/** A valid OpenSLO SLO; `patch` replaces lines of it. */
+export function slo(patch: Record<string, string> = {}, extra = ''): string {
+  let text = `apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: api-availability
+spec:
+  service: goodgreets
+  indicator:
+    metadata:
+      name: api-errors
+    spec:
+      ratioMetric:
+        counter: true
+        bad:
+          metricSource:
+            type: CloudWatch
+            spec:
+              namespace: AWS/ApplicationELB
+              metricName: HTTPCode_Target_5XX_Count
+              dimensions: { LoadBalancer: app/api/1 }
+              stat: Sum
+        total:
+          metricSource:
+            type: CloudWatch
+            spec:
+              namespace: AWS/ApplicationELB
+              metricName: RequestCount
+              dimensions: { LoadBalancer: app/api/1 }
+              stat: Sum
+  timeWindow:
+    - duration: 30d
+      isRolling: true
+  budgetingMethod: Occurrences
+  objectives:
+    - displayName: good
+      target: 0.999
+`;
+  for (const [from, to] of Object.entries(patch)) {
+    if (!text.includes(from)) throw new Error(`patch target not found: ${from}`);
+    text = text.replace(from, to);
+  }
+  return text + extra;
+}
+
+export const GOOD_SOURCE = `          metricSource:
+            type: CloudWatch
+            spec:
+              namespace: AWS/ApplicationELB
+              metricName: RequestCount
+              stat: Sum
+`;
+
+export function policy(body: string): string {
+  return `apiVersion: sre-kit/v1
+kind: AlarmPolicy
+metadata:
+  name: goodgreets
+spec:
+  service: goodgreets
+${body}`;
+}
+
+export function routing(receivers: string, route: string, intervals = ''): string {
+  return `apiVersion: sre-kit/v1
+kind: AlertRouting
+metadata:
+  name: goodgreets
+spec:
+  receivers:
+${receivers}  route:
+${route}${intervals}`;
+}
+
+export const RECEIVERS = `    - name: page
+      slack:
+        - channel: '#page'
+          webhookSecret: goodgreets/slack/page
+      email: [oncall@goodgreets.example]
+`;
+
+export function windows(page: string): string {
+  return `apiVersion: sloth.slok.dev/v1
+kind: AlertWindows
+spec:
+  sloPeriod: 7d
+  page:
+${page}  ticket:
+    quick: { errorBudgetPercent: 20, shortWindow: 2h, longWindow: 1d }
+    slow: { errorBudgetPercent: 42, shortWindow: 6h, longWindow: 3d }
+`;
+}
+
+export function sloth(sloBody: string): string {
+  return `version: prometheus/v1
+service: myservice
+slos:
+  - name: availability
+${sloBody}`;
+}
+
+export const EVENTS = `    sli:
+      events:
+        error_query: sum(rate(http_requests_total{code=~"5.."}[{{.window}}]))
+        total_query: sum(rate(http_requests_total[{{.window}}]))
+`;
