@@ -94,7 +94,11 @@ describe('Slack rendering', () => {
 
   it('fits a group of 200 alarms into 50 blocks and names the ones left out', () => {
     const base = fixtureEvent('sns-metric-alarm.json');
-    const many = Array.from({ length: 200 }, (_, i) => ({ ...base, alarmName: `alarm-${i}` }));
+    const many = Array.from({ length: 200 }, (_, i) => ({
+      ...base,
+      alarmName: `alarm-${i}`,
+      alarmArn: `${base.alarmArn}-${i}`,
+    }));
     const { text, blocks } = renderSlack(many);
     expectWithinLimits(blocks);
     expect(blocks).toHaveLength(50);

@@ -1,7 +1,7 @@
 /** Plain-text email (via an SNS topic with email subscriptions), from the same view as Slack. */
 import type { AlarmEvent } from '../events/types';
 import { headline, type RenderOptions } from './slack';
-import { alarmView, burnLines, type AlarmView } from './view';
+import { alarmView, burnLines, latestPerAlarm, type AlarmView } from './view';
 
 export interface EmailMessage {
   /** SNS Subject: ASCII, no line breaks, under 100 characters. */
@@ -10,7 +10,7 @@ export interface EmailMessage {
 }
 
 export function renderEmail(events: readonly AlarmEvent[], options: RenderOptions = {}): EmailMessage {
-  const views = events.map(alarmView);
+  const views = latestPerAlarm(events).map(alarmView);
   const first = views[0];
   const subjectText =
     views.length === 1

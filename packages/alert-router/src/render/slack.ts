@@ -5,7 +5,7 @@
  */
 import type { AlarmEvent } from '../events/types';
 import { escapeMrkdwn, SLACK_LIMITS, truncate } from './limits';
-import { alarmView, burnLines, type AlarmView } from './view';
+import { alarmView, burnLines, latestPerAlarm, type AlarmView } from './view';
 
 export interface SlackBlock {
   readonly type: string;
@@ -38,7 +38,7 @@ const context = (texts: string[]): SlackBlock => ({
 
 export function renderSlack(events: readonly AlarmEvent[], options: RenderOptions = {}): SlackMessage {
   if (events.length === 0) throw new Error('renderSlack needs at least one event');
-  const views = events.map(alarmView);
+  const views = latestPerAlarm(events).map(alarmView);
   const blocks = views.length === 1 ? fullBlocks(views[0], options) : groupBlocks(views, options);
   // The top-level text is parsed as mrkdwn (notifications, screen readers): escape it like any user text.
   return {

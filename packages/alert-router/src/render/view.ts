@@ -188,3 +188,16 @@ export function humanDuration(seconds: number): string {
   }
   return parts.length ? parts.join(' ') : '0s';
 }
+
+/**
+ * One entry per alarm: when a group holds several transitions of the same
+ * alarm (ALARM then OK), only the latest state is news, as in Alertmanager.
+ */
+export function latestPerAlarm(events: readonly AlarmEvent[]): AlarmEvent[] {
+  const latest = new Map<string, AlarmEvent>();
+  for (const e of events) {
+    const seen = latest.get(e.alarmArn);
+    if (!seen || e.stateChangeTime >= seen.stateChangeTime) latest.set(e.alarmArn, e);
+  }
+  return [...latest.values()];
+}
