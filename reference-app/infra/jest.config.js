@@ -1,0 +1,1 @@
+module.exports = require('../../jest.base.js')(__dirname, { testTimeout: 120000 });

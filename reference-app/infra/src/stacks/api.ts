@@ -1,0 +1,287 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import type { GoodGreetsConfig } from '../config';
+import { allowDatabaseFrom } from './data';
+
+/** The monorepo root (the folder holding lerna.json), wherever this file was compiled to. */
+export const REPO_ROOT = findRepoRoot(__dirname);
+
+function findRepoRoot(start: string): string {
+  for (let dir = start; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'lerna.json'))) return dir;
+  }
+  throw new Error(`GoodGreets infra: no lerna.json above ${start}; run it from the sre-kit repository`);
+}
+
+export interface ApiStackProps extends StackProps {
+  readonly config: GoodGreetsConfig;
+  readonly vpc: ec2.IVpc;
+  readonly proxy: rds.DatabaseProxy;
+  readonly databaseSecret: secretsmanager.ISecret;
+  readonly proxySecurityGroup: ec2.ISecurityGroup;
+  readonly images: s3.IBucket;
+  readonly logBucket: s3.IBucket;
+  /** Where the API creates one-time delivery schedules. */
+  readonly delivery: {
+    scheduleGroupName: string;
+    targetFunctionArn: string;
+    schedulerRoleArn: string;
+    deadLetterQueueArn: string;
+  };
+}
+
+/**
+ * The Express API on ECS Fargate behind an ALB that only CloudFront can reach: its security
+ * group admits the CloudFront origin-facing prefix list (looked up at deploy time, not synth
+ * time), and the listener forwards only requests carrying the origin secret header that the
+ * distribution adds.
+ */
+export class ApiStack extends Stack {
+  readonly service: ecs.FargateService;
+  readonly cluster: ecs.Cluster;
+  readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  readonly targetGroup: elbv2.ApplicationTargetGroup;
+  readonly originSecret: secretsmanager.Secret;
+  readonly logGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: ApiStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    this.cluster = new ecs.Cluster(this, 'Cluster', {
+      vpc: props.vpc,
+      containerInsightsV2: ecs.ContainerInsights.ENHANCED,
+    });
+    this.logGroup = new logs.LogGroup(this, 'ApiLogs', { retention: logs.RetentionDays.ONE_MONTH });
+
+    const taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
+      cpu: 512,
+      memoryLimitMiB: 1024,
+      runtimePlatform: {
+        cpuArchitecture: ecs.CpuArchitecture.X86_64,
+        operatingSystemFamily: ecs.OperatingSystemFamily.LINUX,
+      },
+    });
+    const image = ecs.ContainerImage.fromAsset(REPO_ROOT, {
+      file: 'reference-app/Dockerfile',
+      exclude: ['**/node_modules', '**/dist', '**/cdk.out', '.git', 'data', '**/test-artifacts', '**/coverage'],
+    });
+    const container = taskDefinition.addContainer('api', {
+      image,
+      logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'api', logGroup: this.logGroup }),
+      portMappings: [{ containerPort: 8080 }],
+      readonlyRootFilesystem: true,
+      stopTimeout: Duration.seconds(30),
+      environment: {
+        NODE_ENV: 'production',
+        PORT: '8080',
+        DB_HOST: props.proxy.endpoint,
+        DB_NAME: 'goodgreets',
+        DB_TLS: 'true',
+        OBJECT_STORE: 's3',
+        S3_BUCKET: props.images.bucketName,
+        SCHEDULER: 'eventbridge',
+        SCHEDULER_GROUP: props.delivery.scheduleGroupName,
+        SCHEDULER_TARGET_ARN: props.delivery.targetFunctionArn,
+        SCHEDULER_ROLE_ARN: props.delivery.schedulerRoleArn,
+        SCHEDULER_DLQ_ARN: props.delivery.deadLetterQueueArn,
+        CAPTCHA: 'aws-waf',
+        MAILER: 'ses',
+        TRUST_PROXY: '2',
+        // The in-process thumbnailer and scheduler are replaced by Lambda and EventBridge on AWS.
+        WORKERS: 'none',
+      },
+      secrets: {
+        DB_USER: ecs.Secret.fromSecretsManager(props.databaseSecret, 'username'),
+        DB_PASSWORD: ecs.Secret.fromSecretsManager(props.databaseSecret, 'password'),
+      },
+      healthCheck: {
+        command: [
+          'CMD-SHELL',
+          'node -e "fetch(\'http://127.0.0.1:8080/healthz\').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"',
+        ],
+        interval: Duration.seconds(30),
+        startPeriod: Duration.seconds(30),
+      },
+    });
+    // readonlyRootFilesystem: the app writes nothing locally on AWS except temp files.
+    taskDefinition.addVolume({ name: 'tmp' });
+    container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
+    props.images.grantReadWrite(taskDefinition.taskRole);
+    taskDefinition.taskRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'scheduler:CreateSchedule',
+          'scheduler:UpdateSchedule',
+          'scheduler:DeleteSchedule',
+          'scheduler:GetSchedule',
+        ],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'scheduler',
+            resource: 'schedule',
+            resourceName: `${props.delivery.scheduleGroupName}/*`,
+          }),
+        ],
+      }),
+    );
+    taskDefinition.taskRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [props.delivery.schedulerRoleArn] }),
+    );
+
+    const serviceSecurityGroup = new ec2.SecurityGroup(this, 'ServiceSecurityGroup', {
+      vpc: props.vpc,
+      description: 'GoodGreets API tasks',
+    });
+    this.service = new ecs.FargateService(this, 'Service', {
+      cluster: this.cluster,
+      taskDefinition,
+      desiredCount: 2,
+      minHealthyPercent: 100,
+      maxHealthyPercent: 200,
+      circuitBreaker: { rollback: true },
+      securityGroups: [serviceSecurityGroup],
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      enableExecuteCommand: false,
+    });
+    allowDatabaseFrom(this, props.proxySecurityGroup, serviceSecurityGroup);
+    const scaling = this.service.autoScaleTaskCount({ minCapacity: 2, maxCapacity: 8 });
+    scaling.scaleOnCpuUtilization('Cpu', { targetUtilizationPercent: 60 });
+    scaling.scaleOnMemoryUtilization('Memory', { targetUtilizationPercent: 70 });
+
+    const albSecurityGroup = new ec2.SecurityGroup(this, 'AlbSecurityGroup', {
+      vpc: props.vpc,
+      description: 'GoodGreets ALB: CloudFront origin-facing addresses only',
+      allowAllOutbound: false,
+    });
+    albSecurityGroup.addIngressRule(
+      ec2.Peer.prefixList(cloudFrontPrefixListId(this)),
+      ec2.Port.tcp(config.albCertificateArn ? 443 : 80),
+      'CloudFront origin-facing',
+    );
+    albSecurityGroup.addEgressRule(serviceSecurityGroup, ec2.Port.tcp(8080), 'API tasks');
+    serviceSecurityGroup.addIngressRule(albSecurityGroup, ec2.Port.tcp(8080), 'ALB');
+
+    this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'Alb', {
+      vpc: props.vpc,
+      internetFacing: true,
+      securityGroup: albSecurityGroup,
+      dropInvalidHeaderFields: true,
+    });
+    this.loadBalancer.logAccessLogs(props.logBucket, 'alb');
+
+    this.originSecret = new secretsmanager.Secret(this, 'OriginSecret', {
+      description: 'Header value CloudFront adds so that the ALB serves only CloudFront',
+      generateSecretString: { excludePunctuation: true, passwordLength: 48 },
+    });
+    const listener = this.loadBalancer.addListener('Listener', {
+      port: config.albCertificateArn ? 443 : 80,
+      protocol: config.albCertificateArn ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP,
+      certificates: config.albCertificateArn
+        ? [elbv2.ListenerCertificate.fromArn(config.albCertificateArn)]
+        : undefined,
+      sslPolicy: config.albCertificateArn ? elbv2.SslPolicy.RECOMMENDED_TLS : undefined,
+      open: false,
+      defaultAction: elbv2.ListenerAction.fixedResponse(403, {
+        contentType: 'application/json',
+        messageBody: '{"error":{"code":"forbidden","message":"direct access is not allowed"}}',
+      }),
+    });
+    this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'Targets', {
+      vpc: props.vpc,
+      port: 8080,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      targets: [this.service],
+      deregistrationDelay: Duration.seconds(30),
+      healthCheck: {
+        path: '/readyz',
+        healthyHttpCodes: '200',
+        interval: Duration.seconds(15),
+        healthyThresholdCount: 2,
+        unhealthyThresholdCount: 3,
+      },
+    });
+    listener.addAction('FromCloudFront', {
+      priority: 10,
+      conditions: [elbv2.ListenerCondition.httpHeader(ORIGIN_HEADER, [this.originSecret.secretValue.unsafeUnwrap()])],
+      action: elbv2.ListenerAction.forward([this.targetGroup]),
+    });
+
+    this.runMigrationsOnDeploy(taskDefinition, serviceSecurityGroup, props);
+  }
+
+  /**
+   * One-off Fargate task running the migrations, started by a custom resource on every deploy
+   * that changes the task definition (the image digest is part of it).
+   */
+  private runMigrationsOnDeploy(
+    taskDefinition: ecs.FargateTaskDefinition,
+    securityGroup: ec2.ISecurityGroup,
+    props: ApiStackProps,
+  ): void {
+    const runTask: cr.AwsSdkCall = {
+      service: 'ECS',
+      action: 'runTask',
+      parameters: {
+        cluster: this.cluster.clusterName,
+        taskDefinition: taskDefinition.taskDefinitionArn,
+        launchType: 'FARGATE',
+        count: 1,
+        networkConfiguration: {
+          awsvpcConfiguration: {
+            subnets: props.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds,
+            securityGroups: [securityGroup.securityGroupId],
+            assignPublicIp: 'DISABLED',
+          },
+        },
+        overrides: { containerOverrides: [{ name: 'api', command: ['node', 'reference-app/api/dist/migrate.js'] }] },
+      },
+      physicalResourceId: cr.PhysicalResourceId.of(`migrations-${taskDefinition.taskDefinitionArn}`),
+    };
+    const migrations = new cr.AwsCustomResource(this, 'RunMigrations', {
+      onCreate: runTask,
+      onUpdate: runTask,
+      policy: cr.AwsCustomResourcePolicy.fromStatements([
+        new iam.PolicyStatement({ actions: ['ecs:RunTask'], resources: [taskDefinition.taskDefinitionArn] }),
+        new iam.PolicyStatement({
+          actions: ['iam:PassRole'],
+          resources: [taskDefinition.taskRole.roleArn, taskDefinition.obtainExecutionRole().roleArn],
+        }),
+      ]),
+      installLatestAwsSdk: false,
+    });
+    migrations.node.addDependency(this.cluster);
+  }
+}
+
+/** Header CloudFront adds to origin requests; the ALB forwards only requests carrying the secret. */
+export const ORIGIN_HEADER = 'x-origin-verify';
+
+/** The CloudFront origin-facing managed prefix list id, resolved at deploy time (no synth-time lookup). */
+function cloudFrontPrefixListId(scope: Construct): string {
+  const lookup = new cr.AwsCustomResource(scope, 'CloudFrontPrefixList', {
+    onUpdate: {
+      service: 'EC2',
+      action: 'describeManagedPrefixLists',
+      parameters: {
+        Filters: [{ Name: 'prefix-list-name', Values: ['com.amazonaws.global.cloudfront.origin-facing'] }],
+      },
+      physicalResourceId: cr.PhysicalResourceId.of('cloudfront-origin-facing'),
+      outputPaths: ['PrefixLists.0.PrefixListId'],
+    },
+    policy: cr.AwsCustomResourcePolicy.fromSdkCalls({ resources: cr.AwsCustomResourcePolicy.ANY_RESOURCE }),
+    installLatestAwsSdk: false,
+  });
+  return lookup.getResponseField('PrefixLists.0.PrefixListId');
+}

@@ -1,0 +1,189 @@
+import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import { Construct } from 'constructs';
+import { ORIGIN_HEADER } from './api';
+
+export interface EdgeStackProps extends StackProps {
+  readonly website: s3.IBucket;
+  readonly images: s3.IBucket;
+  readonly logBucket: s3.IBucket;
+  readonly loadBalancer: elbv2.IApplicationLoadBalancer;
+  readonly originSecret: secretsmanager.ISecret;
+  readonly albUsesHttps: boolean;
+}
+
+/** Name of the CAPTCHA rule; dashboards and the security view read its metrics by this name. */
+export const CAPTCHA_RULE = 'CaptchaOnUpload';
+
+/**
+ * CloudFront in front of everything (site, images, /api/*) with a CLOUDFRONT-scope web ACL:
+ * AWS managed rules, rate limits and the CAPTCHA on design uploads (the upload path keeps the
+ * CAPTCHA in front: WAF challenges POST /api/v1/designs before it reaches the API, and the API
+ * checks the resulting aws-waf-token). A REGIONAL web ACL on the ALB repeats the managed rules
+ * for defence in depth. This stack must deploy in us-east-1 (CloudFront-scope WAF).
+ */
+export class EdgeStack extends Stack {
+  readonly distribution: cloudfront.Distribution;
+  readonly webAcl: wafv2.CfnWebACL;
+  readonly regionalWebAcl: wafv2.CfnWebACL;
+
+  constructor(scope: Construct, id: string, props: EdgeStackProps) {
+    super(scope, id, props);
+    this.webAcl = new wafv2.CfnWebACL(this, 'EdgeAcl', {
+      scope: 'CLOUDFRONT',
+      defaultAction: { allow: {} },
+      visibilityConfig: visibility('goodgreets-edge'),
+      captchaConfig: { immunityTimeProperty: { immunityTime: 300 } },
+      rules: [
+        managedRule('AWSManagedRulesAmazonIpReputationList', 0),
+        managedRule('AWSManagedRulesAnonymousIpList', 1),
+        managedRule('AWSManagedRulesKnownBadInputsRuleSet', 2),
+        managedRule('AWSManagedRulesCommonRuleSet', 3, [
+          // Uploads are multipart images up to 10 MB; the API enforces its own byte limits.
+          { name: 'SizeRestrictions_BODY', actionToUse: { count: {} } },
+        ]),
+        {
+          name: 'RateLimitWrites',
+          priority: 10,
+          action: { block: {} },
+          visibilityConfig: visibility('RateLimitWrites'),
+          statement: {
+            rateBasedStatement: {
+              limit: 300,
+              aggregateKeyType: 'IP',
+              scopeDownStatement: { notStatement: { statement: { byteMatchStatement: methodIs('GET') } } },
+            },
+          },
+        },
+        {
+          name: 'RateLimitAll',
+          priority: 11,
+          action: { block: {} },
+          visibilityConfig: visibility('RateLimitAll'),
+          statement: { rateBasedStatement: { limit: 3000, aggregateKeyType: 'IP' } },
+        },
+        {
+          name: CAPTCHA_RULE,
+          priority: 20,
+          action: { captcha: {} },
+          visibilityConfig: visibility(CAPTCHA_RULE),
+          statement: {
+            andStatement: {
+              statements: [
+                { byteMatchStatement: methodIs('POST') },
+                {
+                  byteMatchStatement: {
+                    fieldToMatch: { uriPath: {} },
+                    positionalConstraint: 'EXACTLY',
+                    searchString: '/api/v1/designs',
+                    textTransformations: [{ priority: 0, type: 'NONE' }],
+                  },
+                },
+              ],
+            },
+          },
+        },
+      ],
+    });
+
+    const apiOrigin = new origins.HttpOrigin(props.loadBalancer.loadBalancerDnsName, {
+      protocolPolicy: props.albUsesHttps
+        ? cloudfront.OriginProtocolPolicy.HTTPS_ONLY
+        : cloudfront.OriginProtocolPolicy.HTTP_ONLY,
+      customHeaders: { [ORIGIN_HEADER]: props.originSecret.secretValue.unsafeUnwrap() },
+      readTimeout: Duration.seconds(30),
+    });
+    // Imported by name so CloudFront does not write the buckets' policies (the storage stack does).
+    const originBucket = (id: string, bucket: s3.IBucket) =>
+      origins.S3BucketOrigin.withOriginAccessControl(
+        s3.Bucket.fromBucketAttributes(this, id, {
+          bucketName: bucket.bucketName,
+          bucketRegionalDomainName: bucket.bucketRegionalDomainName,
+        }),
+      );
+    const imagesOrigin = originBucket('ImagesOrigin', props.images);
+    const imageBehavior: cloudfront.BehaviorOptions = {
+      origin: imagesOrigin,
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+      responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+    };
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: 'GoodGreets: site, images and API',
+      defaultRootObject: 'index.html',
+      webAclId: this.webAcl.attrArn,
+      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      enableLogging: true,
+      logBucket: props.logBucket,
+      logFilePrefix: 'cloudfront/',
+      defaultBehavior: {
+        origin: originBucket('WebsiteOrigin', props.website),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+      },
+      additionalBehaviors: {
+        '/api/*': {
+          origin: apiOrigin,
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+          cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+          originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        },
+        '/display/*': imageBehavior,
+        '/thumbnails/*': imageBehavior,
+      },
+      // The SPA's routes are client-side: unknown paths under the site answer index.html.
+      errorResponses: [
+        { httpStatus: 404, responseHttpStatus: 200, responsePagePath: '/index.html', ttl: Duration.minutes(1) },
+      ],
+    });
+
+    this.regionalWebAcl = new wafv2.CfnWebACL(this, 'AlbAcl', {
+      scope: 'REGIONAL',
+      defaultAction: { allow: {} },
+      visibilityConfig: visibility('goodgreets-alb'),
+      rules: [
+        managedRule('AWSManagedRulesKnownBadInputsRuleSet', 0),
+        managedRule('AWSManagedRulesCommonRuleSet', 1, [{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }]),
+      ],
+    });
+    new wafv2.CfnWebACLAssociation(this, 'AlbAclAssociation', {
+      resourceArn: props.loadBalancer.loadBalancerArn,
+      webAclArn: this.regionalWebAcl.attrArn,
+    });
+  }
+}
+
+function visibility(metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty {
+  return { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName };
+}
+
+function methodIs(method: string): wafv2.CfnWebACL.ByteMatchStatementProperty {
+  return {
+    fieldToMatch: { method: {} },
+    positionalConstraint: 'EXACTLY',
+    searchString: method,
+    textTransformations: [{ priority: 0, type: 'NONE' }],
+  };
+}
+
+function managedRule(
+  name: string,
+  priority: number,
+  ruleActionOverrides?: wafv2.CfnWebACL.RuleActionOverrideProperty[],
+): wafv2.CfnWebACL.RuleProperty {
+  return {
+    name,
+    priority,
+    overrideAction: { none: {} },
+    visibilityConfig: visibility(name),
+    statement: { managedRuleGroupStatement: { vendorName: 'AWS', name, ruleActionOverrides } },
+  };
+}

@@ -1,0 +1,166 @@
+import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { GoodGreetsConfig } from '../config';
+import { lambdaCode } from '../lambda-bundle';
+import { allowDatabaseFrom } from './data';
+
+export interface WorkersStackProps extends StackProps {
+  readonly config: GoodGreetsConfig;
+  readonly vpc: ec2.IVpc;
+  readonly proxy: rds.DatabaseProxy;
+  readonly databaseSecret: secretsmanager.ISecret;
+  readonly proxySecurityGroup: ec2.ISecurityGroup;
+  readonly images: s3.IBucket;
+}
+
+/**
+ * The two asynchronous workers: card delivery (EventBridge Scheduler -> Lambda -> SES v2) and
+ * thumbnails (S3 Object Created -> EventBridge -> Lambda with sharp). Both read the database
+ * through RDS Proxy and dead-letter what they cannot process.
+ */
+export class WorkersStack extends Stack {
+  readonly deliveryFunction: lambda.Function;
+  readonly thumbnailFunction: lambda.Function;
+  readonly scheduleGroup: scheduler.CfnScheduleGroup;
+  readonly schedulerRole: iam.Role;
+  readonly deliveryDeadLetters: sqs.Queue;
+  readonly thumbnailDeadLetters: sqs.Queue;
+  readonly emailEvents: sns.Topic;
+
+  constructor(scope: Construct, id: string, props: WorkersStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const encryptedQueue = (name: string) =>
+      new sqs.Queue(this, name, {
+        retentionPeriod: Duration.days(14),
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+      });
+    this.deliveryDeadLetters = encryptedQueue('DeliveryDeadLetters');
+    this.thumbnailDeadLetters = encryptedQueue('ThumbnailDeadLetters');
+
+    const databaseEnv = {
+      DB_HOST: props.proxy.endpoint,
+      DB_NAME: 'goodgreets',
+      DB_TLS: 'true',
+      DB_SECRET_ARN: props.databaseSecret.secretArn,
+      S3_BUCKET: props.images.bucketName,
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+    const functionSecurityGroup = new ec2.SecurityGroup(this, 'FunctionSecurityGroup', {
+      vpc: props.vpc,
+      description: 'GoodGreets delivery and thumbnailer functions',
+    });
+    allowDatabaseFrom(this, props.proxySecurityGroup, functionSecurityGroup);
+    const inVpc = {
+      vpc: props.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+      securityGroups: [functionSecurityGroup],
+    };
+
+    // Delivery: SES identity and a configuration set whose bounces and complaints reach a topic.
+    this.emailEvents = new sns.Topic(this, 'EmailEvents', {
+      enforceSSL: true,
+      displayName: 'GoodGreets bounces and complaints',
+    });
+    const identity = new ses.EmailIdentity(this, 'MailIdentity', { identity: ses.Identity.domain(config.mailDomain) });
+    const configurationSet = new ses.ConfigurationSet(this, 'MailConfiguration', {
+      reputationMetrics: true,
+      sendingEnabled: true,
+      tlsPolicy: ses.ConfigurationSetTlsPolicy.REQUIRE,
+    });
+    configurationSet.addEventDestination('BouncesAndComplaints', {
+      destination: ses.EventDestination.snsTopic(this.emailEvents),
+      events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT, ses.EmailSendingEvent.REJECT],
+    });
+
+    this.deliveryFunction = new lambda.Function(this, 'Delivery', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.X86_64,
+      handler: 'index.handler',
+      code: lambdaCode('delivery'),
+      memorySize: 512,
+      timeout: Duration.seconds(30),
+      logGroup: new logs.LogGroup(this, 'DeliveryLogs', { retention: logs.RetentionDays.ONE_MONTH }),
+      environment: {
+        ...databaseEnv,
+        MAIL_FROM: `cards@${config.mailDomain}`,
+        SES_CONFIGURATION_SET: configurationSet.configurationSetName,
+      },
+      ...inVpc,
+    });
+    props.databaseSecret.grantRead(this.deliveryFunction);
+    props.images.grantRead(this.deliveryFunction);
+    this.deliveryFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [
+          this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity.emailIdentityName }),
+          this.formatArn({
+            service: 'ses',
+            resource: 'configuration-set',
+            resourceName: configurationSet.configurationSetName,
+          }),
+        ],
+      }),
+    );
+
+    this.scheduleGroup = new scheduler.CfnScheduleGroup(this, 'ScheduleGroup', {
+      name: `${config.appName}-deliveries`,
+    });
+    this.schedulerRole = new iam.Role(this, 'SchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+      description: 'Assumed by EventBridge Scheduler to invoke GoodGreets delivery',
+    });
+    this.deliveryFunction.grantInvoke(this.schedulerRole);
+    this.deliveryDeadLetters.grantSendMessages(this.schedulerRole);
+
+    // Thumbnails: only objects under originals/ start the thumbnailer; its own writes go elsewhere.
+    this.thumbnailFunction = new lambda.Function(this, 'Thumbnailer', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.X86_64,
+      handler: 'index.handler',
+      code: lambdaCode('thumbnailer', ['sharp']),
+      memorySize: 1536,
+      timeout: Duration.seconds(60),
+      reservedConcurrentExecutions: 20,
+      logGroup: new logs.LogGroup(this, 'ThumbnailerLogs', { retention: logs.RetentionDays.ONE_MONTH }),
+      environment: databaseEnv,
+      ...inVpc,
+    });
+    props.databaseSecret.grantRead(this.thumbnailFunction);
+    props.images.grantRead(this.thumbnailFunction, 'originals/*');
+    props.images.grantPut(this.thumbnailFunction, 'display/*');
+    props.images.grantPut(this.thumbnailFunction, 'thumbnails/*');
+    new events.Rule(this, 'OriginalUploaded', {
+      description: 'An original image landed: make its display and thumbnail versions',
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: { bucket: { name: [props.images.bucketName] }, object: { key: [{ prefix: 'originals/' }] } },
+      },
+      targets: [
+        new targets.LambdaFunction(this.thumbnailFunction, {
+          deadLetterQueue: this.thumbnailDeadLetters,
+          retryAttempts: 4,
+          maxEventAge: Duration.hours(2),
+        }),
+      ],
+    });
+  }
+}

@@ -1,0 +1,95 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { synthesize } from './synth';
+
+const { templates } = synthesize();
+
+describe('GoodGreets reference architecture', () => {
+  it('spreads the VPC over two AZs with a NAT gateway per AZ and flow logs', () => {
+    const network = templates['GoodGreets-Network'];
+    network.resourceCountIs('AWS::EC2::NatGateway', 2);
+    network.resourceCountIs('AWS::EC2::FlowLog', 1);
+    expect(Object.keys(network.findResources('AWS::EC2::Subnet'))).toHaveLength(6);
+  });
+
+  it('runs MySQL 8 Multi-AZ, KMS-encrypted, with managed credentials behind a TLS-only proxy', () => {
+    const data = templates['GoodGreets-Data'];
+    data.hasResourceProperties('AWS::RDS::DBInstance', {
+      Engine: 'mysql',
+      EngineVersion: Match.stringLikeRegexp('^8\\.0'),
+      MultiAZ: true,
+      StorageEncrypted: true,
+      KmsKeyId: Match.anyValue(),
+      BackupRetentionPeriod: 7,
+      DeletionProtection: true,
+    });
+    data.hasResourceProperties('AWS::RDS::DBProxy', { RequireTLS: true, EngineFamily: 'MYSQL' });
+    data.resourceCountIs('AWS::SecretsManager::RotationSchedule', 1);
+  });
+
+  it('keeps images in a versioned bucket with request metrics and EventBridge notifications', () => {
+    templates['GoodGreets-Storage'].hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      MetricsConfigurations: [{ Id: 'EntireBucket' }],
+    });
+    templates['GoodGreets-Storage'].hasResourceProperties('Custom::S3BucketNotifications', {
+      NotificationConfiguration: { EventBridgeConfiguration: {} },
+    });
+  });
+
+  it('runs the API on Fargate with Container Insights, 2..8 tasks on CPU and memory, /readyz health checks', () => {
+    const api = templates['GoodGreets-Api'];
+    api.hasResourceProperties('AWS::ECS::Cluster', {
+      ClusterSettings: [{ Name: 'containerInsights', Value: 'enhanced' }],
+    });
+    api.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 8 });
+    for (const metric of ['ECSServiceAverageCPUUtilization', 'ECSServiceAverageMemoryUtilization']) {
+      api.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
+        TargetTrackingScalingPolicyConfiguration: Match.objectLike({
+          PredefinedMetricSpecification: { PredefinedMetricType: metric },
+        }),
+      });
+    }
+    api.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      HealthCheckPath: '/readyz',
+      TargetGroupAttributes: Match.arrayWith([{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }]),
+    });
+    const migrations = Object.values(api.findResources('Custom::AWS')).map((r) =>
+      JSON.stringify(r.Properties.Create ?? ''),
+    );
+    expect(migrations.filter((call) => call.includes('runTask') && call.includes('migrate.js'))).toHaveLength(1);
+  });
+
+  it('lets the API manage schedules only inside the GoodGreets schedule group', () => {
+    const api = templates['GoodGreets-Api'];
+    api.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: Match.arrayWith(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule']),
+            Resource: Match.objectLike({
+              'Fn::Join': Match.arrayWith([Match.arrayWith([':schedule/goodgreets-deliveries/*'])]),
+            }),
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('delivers through a Scheduler group, a role only Scheduler assumes, a Lambda with SES and dead letters', () => {
+    const workers = templates['GoodGreets-Workers'];
+    workers.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'goodgreets-deliveries' });
+    workers.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({ Principal: { Service: 'scheduler.amazonaws.com' } })],
+      },
+    });
+    workers.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: Match.objectLike({ MatchingEventTypes: Match.arrayWith(['bounce', 'complaint']) }),
+    });
+    workers.resourceCountIs('AWS::SQS::Queue', 2);
+    workers.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({ 'detail-type': ['Object Created'] }),
+      Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue(), RetryPolicy: Match.anyValue() })],
+    });
+  });
+});
