@@ -267,7 +267,7 @@ describeE2e('GoodGreets in Chromium', () => {
   });
 
   it('delivers a card scheduled seconds ahead to the outbox, with the message', async () => {
-    const sendAt = new Date(Date.now() + 15_000).toISOString().slice(0, 19);
+    const sendAt = new Date(Date.now() + 20_000).toISOString().slice(0, 19);
     const res = await fetch(`${app.url}/api/v1/cards`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

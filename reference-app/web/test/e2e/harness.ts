@@ -79,11 +79,16 @@ export async function startApp(): Promise<RunningApp> {
     log: () => output,
     stop: async () => {
       if (child.exitCode === null) {
+        let timer: NodeJS.Timeout | undefined;
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-        if (child.exitCode === null) child.kill('SIGKILL');
+        await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 5000)))]);
+        clearTimeout(timer);
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       }
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      child.unref();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -135,6 +140,11 @@ export async function shot(page: Page, name: string, kind: keyof typeof VIEWPORT
   mkdirSync(ARTIFACTS, { recursive: true });
   // From the top, so the sticky header is where a person sees it.
   await page.evaluate(() => window.scrollTo(0, 0));
+  // Nothing may stick out sideways: a page wider than the phone is a broken layout.
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  if (overflow > 1) throw new Error(`${name} (${kind}) is ${overflow}px wider than the viewport`);
   await page.screenshot({ path: join(ARTIFACTS, `${name}-${kind}.png`), fullPage: true });
 }
 
