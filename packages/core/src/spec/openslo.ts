@@ -2,6 +2,7 @@
  * OpenSLO v1 `SLO`, `Service` and `DataSource` documents. One SLO document
  * with several objectives becomes one model `Slo` per objective.
  */
+import { formatDuration } from '../duration';
 import { defaultBurnRatePolicy } from '../math';
 import type { BudgetingMethod, BurnRatePolicy, Indicator, Slo, SloPeriod } from '../model/slo';
 import { checkCloudWatchWindows, checkTiersCanFire } from './checks';
@@ -174,7 +175,7 @@ function policyFor(spec: At, annotations: At, period: SloPeriod, ctx: ParseConte
     const tiers = conditions.map((c) => {
       if (c.longWindowSeconds > period.seconds) {
         c.windowAt.error(
-          `lookbackWindow is longer than the SLO period (${period.seconds} s)`,
+          `lookbackWindow ${formatDuration(c.longWindowSeconds)} is longer than the SLO period ${formatDuration(period.seconds)}`,
           'a burn-rate window must fit inside the period',
         );
       }
@@ -200,7 +201,7 @@ function policyFor(spec: At, annotations: At, period: SloPeriod, ctx: ParseConte
       );
     } else if (named.policy.periodSeconds !== period.seconds) {
       windowsAt.error(
-        `AlertWindows "${windowsName}" is for a ${named.policy.periodSeconds} s period but the SLO period is ${period.seconds} s`,
+        `AlertWindows "${windowsName}" is for a ${formatDuration(named.policy.periodSeconds)} period but the SLO period is ${formatDuration(period.seconds)}`,
         `declared at ${where(named.location)}`,
       );
     } else return named.policy;

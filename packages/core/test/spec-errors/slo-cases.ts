@@ -166,7 +166,7 @@ ${slo({ 'service: goodgreets': 'service: goodgreet # <-' })}`,
 `,
     ),
     path: 'spec.alertPolicies[0].spec.conditions[0].spec.condition.lookbackWindow',
-    message: /lookbackWindow is longer than the SLO period/,
+    message: /lookbackWindow 14d is longer than the SLO period 7d/,
   },
   {
     name: 'alert window CloudWatch cannot express for a CloudWatch SLI',

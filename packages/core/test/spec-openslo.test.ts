@@ -1,0 +1,192 @@
+import { formatDiagnostic, loadSpecTexts } from '../src/spec';
+
+const SLO = (extra: string, annotations = '') => `apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: checkout
+  labels:
+    team: [payments, web]
+${annotations}spec:
+  service: shop
+  indicatorRef: checkout-errors
+  timeWindow:
+    - duration: 7d
+      isRolling: true
+  budgetingMethod: Occurrences
+  objectives:
+    - targetPercent: 99.5
+${extra}`;
+
+const SLI = `apiVersion: openslo/v1
+kind: SLI
+metadata:
+  name: checkout-errors
+spec:
+  ratioMetric:
+    bad:
+      metricSource:
+        metricSourceRef: shop-cloudwatch
+        spec: { namespace: Shop, metricName: CheckoutFailed, stat: Sum }
+    total:
+      metricSource:
+        metricSourceRef: shop-cloudwatch
+        spec: { namespace: Shop, metricName: CheckoutStarted, stat: Sum }
+---
+apiVersion: openslo/v1
+kind: DataSource
+metadata:
+  name: shop-cloudwatch
+spec:
+  type: CloudWatch
+  connectionDetails: { region: eu-central-1 }
+`;
+
+const POLICY = `apiVersion: openslo/v1
+kind: AlertPolicy
+metadata:
+  name: checkout-burn
+spec:
+  alertWhenBreaching: true
+  conditions:
+    - conditionRef: fast-burn
+    - kind: AlertCondition
+      metadata: { name: slow-burn }
+      spec:
+        severity: low
+        condition: { kind: burnrate, op: gte, threshold: 2, lookbackWindow: 1d, alertAfter: 30m }
+  notificationTargets:
+    - targetRef: payments-oncall
+---
+apiVersion: openslo/v1
+kind: AlertCondition
+metadata:
+  name: fast-burn
+spec:
+  severity: critical
+  condition: { kind: burnrate, op: gt, threshold: 10, lookbackWindow: 1h, alertAfter: 5m }
+---
+apiVersion: openslo/v1
+kind: AlertNotificationTarget
+metadata:
+  name: payments-oncall
+spec:
+  target: slack
+`;
+
+function load(...texts: string[]) {
+  return loadSpecTexts(texts.map((text, i) => ({ file: `f${i}.yaml`, text })));
+}
+
+describe('OpenSLO references and sre-kit extensions', () => {
+  it('resolves indicatorRef, metricSourceRef, alertPolicyRef and conditionRef across files into tiers', () => {
+    const set = load(SLO('  alertPolicies:\n    - alertPolicyRef: checkout-burn\n'), POLICY, SLI);
+    expect(set.diagnostics.map(formatDiagnostic)).toEqual([]);
+    const [slo] = set.slos;
+    expect(slo.objective).toBe(0.995);
+    expect(slo.labels).toEqual({ team: 'payments,web' });
+    expect(slo.indicator).toMatchObject({
+      kind: 'ratio',
+      bad: { type: 'CloudWatch', kind: 'metric', namespace: 'Shop', metricName: 'CheckoutFailed' },
+    });
+    // Burn rate = threshold; short window = long / 12; budget fraction = burnRate x long / period.
+    expect(slo.alerting.policy).toEqual({
+      periodSeconds: 7 * 86400,
+      tiers: [
+        {
+          name: 'fast-burn',
+          severity: 'page',
+          longWindowSeconds: 3600,
+          shortWindowSeconds: 300,
+          burnRate: 10,
+          budgetFraction: (10 * 3600) / (7 * 86400),
+        },
+        {
+          name: 'slow-burn',
+          severity: 'ticket',
+          longWindowSeconds: 86400,
+          shortWindowSeconds: 7200,
+          burnRate: 2,
+          budgetFraction: 2 / 7,
+        },
+      ],
+    });
+    expect(set.dataSources).toMatchObject([{ name: 'shop-cloudwatch', type: 'CloudWatch' }]);
+    expect(set.notificationTargets).toMatchObject([{ name: 'payments-oncall', target: 'slack' }]);
+  });
+
+  it('uses a named AlertWindows policy through the sre-kit/alert-windows annotation, and the runbook', () => {
+    const windows = `apiVersion: sloth.slok.dev/v1
+kind: AlertWindows
+metadata: { name: weekly }
+spec:
+  sloPeriod: 7d
+  page:
+    quick: { errorBudgetPercent: 8, shortWindow: 5m, longWindow: 1h }
+    slow: { errorBudgetPercent: 12.5, shortWindow: 30m, longWindow: 6h }
+  ticket:
+    quick: { errorBudgetPercent: 20, shortWindow: 2h, longWindow: 1d }
+    slow: { errorBudgetPercent: 42, shortWindow: 6h, longWindow: 3d }
+`;
+    const annotations =
+      '  annotations:\n    sre-kit/alert-windows: weekly\n    sre-kit/runbook: https://runbooks.example/checkout\n    owner: payments\n';
+    const set = load(SLO('', annotations), SLI, windows);
+    expect(set.diagnostics.map(formatDiagnostic)).toEqual([]);
+    const [slo] = set.slos;
+    expect(slo.alerting.policy).toBe(set.alertWindows.weekly);
+    expect(slo.alerting.policy.tiers.map((t) => t.burnRate)).toEqual([13.44, 3.5, 1.4, 0.98]);
+    expect(slo.alerting.runbookUrl).toBe('https://runbooks.example/checkout');
+    expect(slo.alerting.annotations).toEqual({ owner: 'payments' });
+
+    const thirty = windows.replace('sloPeriod: 7d', 'sloPeriod: 30d');
+    const mismatch = load(SLO('', annotations), SLI, thirty);
+    expect(mismatch.diagnostics.map(formatDiagnostic)).toEqual([
+      'f0.yaml:8:28: metadata.annotations["sre-kit/alert-windows"]: AlertWindows "weekly" is for a 30d period but the SLO period is 7d (declared at f2.yaml:1:1)',
+    ]);
+  });
+
+  it('falls back to the default tiers for the period, dropping none at 7 d', () => {
+    const [slo] = load(SLO(''), SLI).slos;
+    expect(slo.alerting.policy.tiers.map((t) => t.burnRate)).toEqual([3.36, 1.4, 0.7, 0.2333333333]);
+  });
+
+  it('reads raw ratios with rawType and the Sloth Kubernetes CRD', () => {
+    const raw = `apiVersion: openslo/v1
+kind: SLO
+metadata: { name: raw }
+spec:
+  service: shop
+  indicator:
+    spec:
+      ratioMetric:
+        rawType: success
+        raw:
+          metricSource:
+            type: Prometheus
+            spec: { query: 'avg_over_time(up[{{.window}}])' }
+  timeWindow: [{ duration: 1M, isRolling: false, calendar: { startTime: '2024-01-01 00:00:00', timeZone: UTC } }]
+  budgetingMethod: Occurrences
+  objectives: [{ target: 0.99 }]
+---
+apiVersion: sloth.slok.dev/v1
+kind: PrometheusServiceLevel
+metadata: { name: crd }
+spec:
+  service: api
+  slos:
+    - name: avail
+      objective: 99
+      sli: { raw: { error_ratio_query: 'rate(errors[{{.window}}])' } }
+      alerting: { page_alert: { disable: true } }
+`;
+    const set = load(raw);
+    expect(set.diagnostics.map(formatDiagnostic)).toEqual([]);
+    const byName = Object.fromEntries(set.slos.map((s) => [s.name, s]));
+    expect(byName.raw.indicator).toEqual({
+      kind: 'rawErrorRatio',
+      rawType: 'success',
+      errorRatio: { type: 'Prometheus', query: 'avg_over_time(up[{{.window}}])' },
+    });
+    expect(byName.raw.period).toEqual({ seconds: 30 * 86400, rolling: false, calendarUnit: 'Month' });
+    expect(byName['api-avail'].alerting).toMatchObject({ enabled: true, page: { disabled: true } });
+  });
+});
