@@ -1,8 +1,11 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { buildDashboards, layoutDashboard, type Dashboard } from '@sre-kit/core';
-import { renderCloudWatchDashboardBody, sreDashboards } from '../src/dashboards';
+import { renderCloudWatchDashboardBody, SreDashboards, sreDashboards } from '../src/dashboards';
+import { AlarmSeverity } from '../src/severity';
+import { SreKit } from '../src/sre-kit';
 import { PANELS, POLICY, SLOS } from '../../core/test/fixtures/goodgreets';
 
 const models = buildDashboards({ slos: SLOS, alarmPolicies: [POLICY], service: 'goodgreets', panels: PANELS });
@@ -149,5 +152,31 @@ describe('SreDashboards', () => {
     };
     sreDashboards(stack, 'Dashboards', { dashboards: [many] });
     expect(() => Template.fromStack(stack)).toThrow(/more widgets than CloudWatch allows \(500\)/);
+  });
+});
+
+describe('SreDashboards used with a SreKit', () => {
+  it('builds the developer dashboard from what the kit monitors, with its real alarms and dimension values', () => {
+    const stack = new Stack(new App(), 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const kit = new SreKit(stack, 'Kit', {
+      service: 'shop',
+      emails: [{ address: 'ops@example.com', severity: AlarmSeverity.CRITICAL }],
+    });
+    const fn = new lambda.Function(stack, 'Fn', {
+      runtime: lambda.Runtime.NODEJS_20_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => {}'),
+    });
+    kit.monitorLambda('checkout', fn);
+    kit.use(new SreDashboards(stack, 'Dashboards'));
+    const dashboards = Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard');
+    const names = Object.values(dashboards).map((d) => d.Properties.DashboardName);
+    expect(names.sort()).toEqual(['shop-developer', 'shop-management', 'shop-security', 'shop-slo']);
+    const dev = Object.values(dashboards).find((d) => d.Properties.DashboardName === 'shop-developer')!;
+    const body = JSON.stringify(dev.Properties.DashboardBody);
+    const fnRef = Object.keys(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0];
+    expect(body).toContain('checkout: Invocations');
+    expect(body).toMatch(new RegExp(`FunctionName[^{]*\\{"Ref":"${fnRef}"\\}`)); // filled from the construct
+    expect(body).toMatch(/Fn::GetAtt.*Arn/); // alarm status shows the kit's alarms by ARN
   });
 });

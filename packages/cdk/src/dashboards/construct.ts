@@ -161,9 +161,23 @@ export class SreDashboards extends Construct implements ISreKitExtension {
     }
     if (Object.keys(extra).length > 0)
       policies.push({ name: `${kit.service}-code`, service: kit.service, families: extra, defaults: {}, location: { file: this.node.path, line: 1, col: 1, path: '' } });
+    // The alarms as the kit created them: thresholds derived from construct properties are known here.
+    const seen = new Set<string>();
+    const resolvedAlarms = kit.families.flatMap((family) =>
+      family._created.flatMap((c) => {
+        // One alarm per target (target groups, gateways) shares one logical name: the dashboard shows the first.
+        const key = `${family.service}/${family.family}/${family.resourceId}/${c.resolved.catalogueId}`;
+        if (seen.has(key)) return [];
+        seen.add(key);
+        const cfn = c.alarm.node.defaultChild;
+        const threshold = cfn instanceof cloudwatch.CfnAlarm && typeof cfn.threshold === 'number' ? cfn.threshold : c.resolved.threshold;
+        return [{ ...c.resolved, service: family.service, resourceId: family.resourceId, threshold }];
+      }),
+    );
     return buildDashboards({
       slos: specs?.slos ?? [],
       alarmPolicies: policies,
+      resolvedAlarms,
       service: kit.service,
       panels: this.props.panels,
       resolveDimensions: (family, resource: MonitoredResource) => dims.get(`${family}/${resource.id}`),

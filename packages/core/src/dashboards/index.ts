@@ -3,7 +3,7 @@
  * renderer-independent model. Every renderer (CloudWatch body, Grafana JSON) draws exactly this.
  */
 import { resolveAlarms } from '../catalogue';
-import type { AlarmPolicy } from '../model/alarms';
+import type { AlarmPolicy, ResolvedAlarm } from '../model/alarms';
 import type { Audience, Dashboard, DashboardSection } from '../model/dashboard';
 import type { Slo } from '../model/slo';
 import { resourceContexts, resourceSection, type DimensionResolver } from './developer';
@@ -19,6 +19,8 @@ export interface BuildDashboardsInput {
   readonly service: string;
   /** Explicit panels from `kind: Dashboard` specs. */
   readonly panels?: readonly PanelGroup[];
+  /** The alarms as created, when a renderer knows them better than the policies (CDK: thresholds from constructs). @default resolveAlarms of each policy */
+  readonly resolvedAlarms?: readonly ResolvedAlarm[];
   /** Dimension values the specs leave out (the CDK facade knows them from the constructs). */
   readonly resolveDimensions?: DimensionResolver;
 }
@@ -42,7 +44,8 @@ export function buildDashboards(input: BuildDashboardsInput): Dashboard[] {
   const { service } = input;
   const slos = input.slos.filter((s) => s.service === service);
   const policies = input.alarmPolicies.filter((p) => p.service === service);
-  const contexts = resourceContexts(policies, policies.flatMap(resolveAlarms), input.resolveDimensions);
+  const resolved = input.resolvedAlarms ?? policies.flatMap(resolveAlarms);
+  const contexts = resourceContexts(policies, resolved, input.resolveDimensions);
   const panels = (input.panels ?? []).filter((g) => g.service === undefined || g.service === service);
   const hasBusinessFlow = panels.some((g) => g.audience === 'management' && g.position === 'first');
 

@@ -1,0 +1,111 @@
+import { formatDiagnostic, loadSpecTexts } from '../src/spec';
+
+const doc = (spec: string) =>
+  ['apiVersion: sre-kit/v1', 'kind: Dashboard', 'metadata: { name: panels }', 'spec:', spec].join('\n');
+const load = (text: string) => loadSpecTexts([{ file: 'panels.yaml', text }]);
+const errors = (text: string) => load(text).diagnostics.map(formatDiagnostic);
+
+describe('kind: Dashboard', () => {
+  it('loads widgets with their queries, defaults and thresholds', () => {
+    const set = load(
+      doc(`  service: shop
+  audience: management
+  section: Business flow
+  position: first
+  widgets:
+    - type: timeSeries
+      title: Orders
+      period: 1m
+      thresholds: [{ value: 5, label: low, severity: critical, comparison: below }]
+      queries:
+        - id: orders
+          cloudwatch: { namespace: Shop, metricName: Orders, dimensions: { Env: prod }, stat: Sum }
+          period: 1h
+        - id: perMinute
+          expression: orders / 60
+        - id: prom
+          prometheus: sum(rate(orders_total[5m]))
+    - type: text
+      title: Note
+      markdown: hello
+`),
+    );
+    expect(set.diagnostics).toEqual([]);
+    expect(set.dashboardPanels).toEqual([
+      expect.objectContaining({
+        service: 'shop',
+        audience: 'management',
+        section: 'Business flow',
+        position: 'first',
+        widgets: [
+          {
+            type: 'timeSeries',
+            title: 'Orders',
+            width: 8,
+            height: 6,
+            periodSeconds: 60,
+            unit: 'none',
+            thresholds: [{ value: 5, label: 'low', severity: 'critical', comparison: 'below' }],
+            queries: [
+              {
+                id: 'orders',
+                periodSeconds: 3600,
+                source: {
+                  type: 'CloudWatch',
+                  kind: 'metric',
+                  namespace: 'Shop',
+                  metricName: 'Orders',
+                  dimensions: { Env: 'prod' },
+                  statistic: 'Sum',
+                },
+              },
+              { id: 'perMinute', expression: 'orders / 60' },
+              { id: 'prom', source: { type: 'Prometheus', query: 'sum(rate(orders_total[5m]))' } },
+            ],
+          },
+          { type: 'text', title: 'Note', width: 8, height: 6, markdown: 'hello' },
+        ],
+      }),
+    ]);
+  });
+
+  it.each([
+    [
+      'an unknown audience',
+      '  service: s\n  audience: managment\n  section: S\n  widgets: []',
+      'panels.yaml:6:13: spec.audience: unknown audience "managment" (did you mean "management"?)',
+    ],
+    [
+      'an unknown widget type',
+      '  service: s\n  audience: security\n  section: S\n  widgets:\n    - { type: timeseries, title: T }',
+      'panels.yaml:9:15: spec.widgets[0].type: unknown widget type "timeseries" (did you mean "timeSeries"?)',
+    ],
+    [
+      'math over an undefined query id',
+      '  service: s\n  audience: developer\n  section: S\n  widgets:\n    - type: timeSeries\n      title: T\n      queries:\n        - { id: a, expression: b * 2 }',
+      'panels.yaml:12:32: spec.widgets[0].queries[0].expression: expression uses "b", which no query of this widget defines (did you mean "a"?)',
+    ],
+    [
+      'a query with two sources',
+      '  service: s\n  audience: developer\n  section: S\n  widgets:\n    - type: timeSeries\n      title: T\n      queries:\n        - { id: a, expression: "1", prometheus: up }',
+      'panels.yaml:12:11: spec.widgets[0].queries[0]: a query has exactly one of cloudwatch, expression or prometheus, got 2 (split it into several queries)',
+    ],
+    [
+      'a period CloudWatch refuses',
+      '  service: s\n  audience: developer\n  section: S\n  widgets:\n    - type: timeSeries\n      title: T\n      period: 90s\n      queries: []',
+      'panels.yaml:11:15: spec.widgets[0].period: period 90s must be 10, 20, 30 or a multiple of 60 seconds (use 10s, 20s, 30s or whole minutes)',
+    ],
+    [
+      'a field of another widget type',
+      '  service: s\n  audience: developer\n  section: S\n  widgets:\n    - { type: text, title: T, markdown: x, queries: [] }',
+      'panels.yaml:9:44: spec.widgets[0].queries: unknown field "queries" (expected one of: type, title, width, height, description, links, markdown)',
+    ],
+    [
+      'a widget wider than the grid',
+      '  service: s\n  audience: developer\n  section: S\n  widgets:\n    - { type: text, title: T, markdown: x, width: 30 }',
+      'panels.yaml:9:51: spec.widgets[0].width: width 30 is more than 24 (use 1..24)',
+    ],
+  ])('rejects %s with a located message', (_what, spec, expected) => {
+    expect(errors(doc(spec))).toContain(expected);
+  });
+});
