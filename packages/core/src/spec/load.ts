@@ -50,6 +50,15 @@ function register(root: At, ctx: ParseContext, slothBodies: { body: At; extra: s
       versionAt.error(`unknown Sloth spec version "${version}"`, `sre-kit reads version: ${SLOTH_VERSION}`);
     return;
   }
+  if (!root.has('apiVersion') && !root.has('kind')) {
+    root.error(
+      'not a spec document: no apiVersion and kind',
+      root.has('groups')
+        ? 'this looks like a Prometheus rules file (generated output?); sre-kit reads the specs it came from'
+        : 'start with apiVersion and kind, or Sloth version: prometheus/v1',
+    );
+    return;
+  }
   const apiAt = root.get('apiVersion');
   const apiVersion = apiAt.string(true, 'apiVersion');
   const kindAt = root.get('kind');
@@ -61,7 +70,11 @@ function register(root: At, ctx: ParseContext, slothBodies: { body: At; extra: s
     return;
   }
   if (!kinds.includes(kind)) {
-    kindAt.error(`unknown kind "${kind}" for ${apiVersion}`, suggestion(kind, kinds));
+    const home = Object.keys(KINDS).find((api) => KINDS[api].includes(kind));
+    kindAt.error(
+      `unknown kind "${kind}" for ${apiVersion}`,
+      home ? `${kind} is apiVersion ${home}` : suggestion(kind, kinds),
+    );
     return;
   }
   root.fields(['apiVersion', 'kind', 'metadata', 'spec']);

@@ -183,6 +183,22 @@ ${policy('  families: {}\n').replace('  service: goodgreets', '  service: goodgr
     hint: /did you mean "critical"/,
   },
   {
+    name: 'sre-kit kind under the OpenSLO apiVersion',
+    yaml: policy('  families: {}\n')
+      .replace('kind: AlarmPolicy', 'kind: AlarmPolicy # <-')
+      .replace('sre-kit/v1', 'openslo/v1'),
+    path: 'kind',
+    message: /unknown kind "AlarmPolicy" for openslo\/v1/,
+    hint: /AlarmPolicy is apiVersion sre-kit\/v1/,
+  },
+  {
+    name: 'generated Prometheus rules instead of a spec',
+    yaml: 'groups: # <-\n  - name: sloth-slo-sli-recordings-myservice-requests-availability\n    rules: []\n',
+    path: '',
+    message: /not a spec document: no apiVersion and kind/,
+    hint: /Prometheus rules file/,
+  },
+  {
     name: 'YAML syntax error (duplicate key)',
     yaml: slo({ '  service: goodgreets': '  service: goodgreets\n  service: other # <-' }),
     path: '(yaml)',
