@@ -8,7 +8,8 @@ import { tick } from '../src/engine/tick';
 import type { AlarmEvent } from '../src/events/types';
 import { MemoryStore } from '../src/state/memory-store';
 import { FakeSlack } from './helpers/fake-slack';
-import { fixtureEvent, receiver, route, routing } from './helpers/fixtures';
+import { fixture, fixtureEvent, receiver, route, routing } from './helpers/fixtures';
+import { createHandler } from '../src/handler';
 
 let slack: FakeSlack;
 let base: string;
@@ -168,5 +169,22 @@ describe('repeat and resolved', () => {
     await router.process([{ ...alarmEvent('sre-kit-drill-x'), drill: true }], [], FAR);
     clock.now += 10 * 3600_000;
     expect((await tick(router, FAR)).count('reminded')).toBe(0);
+  });
+});
+
+describe('the scheduled tick through the Lambda handler', () => {
+  it('recognises the EventBridge scheduled event and sends due reminders', async () => {
+    const { router, clock } = makeRouter(
+      routing(route({ receiver: 'r', repeatIntervalSeconds: 600 }), [receiver('r')]),
+    );
+    const handler = createHandler({ router });
+    await router.process([alarmEvent('disk-full')], [], FAR);
+    clock.now += 600_000;
+    const summary = await handler(fixture('scheduled-tick.json'));
+    expect(summary).toMatchObject({ tick: true, counts: { reminded: 1 }, messagesSent: 1 });
+    expect(slack.delivered().map((r) => r.body.text)).toEqual([
+      '🔴 FIRING · CRITICAL · disk-full',
+      '🔴 STILL FIRING · CRITICAL · disk-full',
+    ]);
   });
 });

@@ -44,7 +44,8 @@ export class AlertRouter {
 
   constructor(readonly options: RouterOptions) {
     this.tree = new RouteTree(options.routing);
-    this.sender = new Sender(options);
+    // One clock for deadlines everywhere: the sender measures remaining time against the router's deadline.
+    this.sender = new Sender({ ...options, slack: { now: options.now, ...options.slack } });
     this.now = options.now ?? Date.now;
     this.log = options.log ?? silentLogger;
   }
