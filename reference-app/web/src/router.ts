@@ -49,7 +49,10 @@ export const router = createRouter({
   scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
 });
 
-router.afterEach((to) => {
+router.afterEach((to, from) => {
   const title = typeof to.meta.title === 'string' ? to.meta.title : '';
   document.title = title ? `${title} · GoodGreets` : 'GoodGreets';
+  // A new page (not a query change on the same one): move focus to the content, as a full page
+  // load would, so keyboard and screen reader users start at the top of it.
+  if (from.matched.length && to.path !== from.path) document.getElementById('main')?.focus({ preventScroll: true });
 });

@@ -128,8 +128,14 @@ describe('create-card flow', () => {
     expect(next.attributes('disabled')).toBeDefined();
     await w.findAll('input[type=radio]')[1].setValue(true);
     await settle();
-    expect(w.find('.chosen-title').text()).toBe('Cake');
+    expect(w.find('label.design-tile.selected').text()).toBe('Cake');
     expect(w.find('form.card-form button[type=submit]').attributes('disabled')).toBeUndefined();
+    await w.find('form.card-form').trigger('submit');
+    await settle();
+    expect(w.find('.stepper li.current').text()).toContain('People');
+    await w.findAll('.stepper button')[0].trigger('click');
+    await settle();
+    expect(w.find('label.design-tile.selected').text()).toBe('Cake');
   });
 });
 

@@ -145,6 +145,17 @@ describeE2e('GoodGreets in Chromium', () => {
     await see(page.locator('svg.qr path')).toHaveAttribute('d', /^M\d/);
     await shot(page, 'share', 'desktop');
 
+    // The same pages on a phone (the share page works from its own URL, e.g. after a reload).
+    const phoneOwner = await newContext(browser, app.url, 'phone');
+    const po = await phoneOwner.context.newPage();
+    await po.goto(page.url());
+    expect(await po.locator('#share-link').inputValue()).toBe(shareUrl);
+    await po.locator('svg.qr').waitFor();
+    await shot(po, 'share', 'phone');
+    await po.goto('/create?design=stock-birthday-1');
+    await po.locator('.chosen-title').waitFor();
+    await shot(po, 'create-design', 'phone');
+
     // A signer on a phone, in another browser context (no shared storage with the owner).
     const signer = await newContext(browser, app.url, 'phone', 'Asia/Tokyo');
     const sp = await signer.context.newPage();
@@ -177,6 +188,13 @@ describeE2e('GoodGreets in Chromium', () => {
     });
     expect(asSigner.status).toBe(404);
 
+    // The signer's page on a desktop.
+    await page.goto(shareUrl);
+    await page.waitForFunction(
+      () => (document.querySelector('.card-front img') as HTMLImageElement | null)?.naturalWidth === 500,
+    );
+    await shot(page, 'sign', 'desktop');
+
     // The owner sees the message, changes the recipient, reschedules and finally cancels.
     await page.goto(ownerUrl);
     await see(page.locator('#msgs-title')).toHaveText('Messages (1)');
@@ -189,15 +207,10 @@ describeE2e('GoodGreets in Chromium', () => {
     await page.locator('#resched-time').fill('10:30');
     await page.getByRole('button', { name: 'Save new time' }).click();
     await see(page.locator('[data-testid=owner-notice]')).toHaveText(/rescheduled/);
-    await see(page.locator('.owner-layout').locator('xpath=..')).toContainText('at 10:30');
-    const phoneOwner = await owner.context
-      .browser()!
-      .newContext({ viewport: { width: 390, height: 844 }, isMobile: true, deviceScaleFactor: 2 });
-    const pp = await phoneOwner.newPage();
-    await pp.goto(ownerUrl);
-    await pp.locator('#msgs-title').waitFor();
-    await shot(pp, 'owner', 'phone');
-    await phoneOwner.close();
+    await see(page.locator('.owner-header')).toContainText('at 10:30');
+    await po.goto(ownerUrl);
+    await po.locator('#msgs-title').waitFor();
+    await shot(po, 'owner', 'phone');
 
     await page.getByRole('button', { name: 'Cancel card…' }).click();
     await page.getByRole('button', { name: 'Yes, cancel the card' }).click();
@@ -208,8 +221,10 @@ describeE2e('GoodGreets in Chromium', () => {
 
     await expectNoProblems(owner.problems);
     await expectNoProblems(signer.problems);
+    await expectNoProblems(phoneOwner.problems);
     await owner.context.close();
     await signer.context.close();
+    await phoneOwner.context.close();
   });
 
   it('uploads a design through the proof-of-work CAPTCHA and shows its thumbnail', async () => {
