@@ -14,7 +14,8 @@ describe('file source', () => {
         'api,1793491200,99,100\r\n' +
         '# a comment\n' +
         'api,1793491200,1,1\n' +
-        'web,1793491200,5,5\n',
+        'web,1793491200,5,5\n' +
+        ' web ,1793491260, 4 ,5\n',
     );
     expect(table.sloNames).toEqual(['api', 'web']);
     expect(table.series('api')).toEqual([
@@ -22,6 +23,10 @@ describe('file source', () => {
       { t: 1793491260, good: 98, total: 100 },
     ]);
     expect(table.series('api', 1793491260)).toHaveLength(1);
+    expect(table.series('web')).toEqual([
+      { t: 1793491200, good: 5, total: 5 },
+      { t: 1793491260, good: 4, total: 5 },
+    ]);
   });
 
   it('names file, line, column and fix for bad rows', () => {
