@@ -33,6 +33,7 @@ const schema = z.object({
   RATE_LIMIT_UPLOADS_PER_MINUTE: int(10),
   UPLOAD_MAX_BYTES: int(12 * 1024 * 1024, 1024),
   THUMBNAIL_CONCURRENCY: int(2, 1),
+  CATALOGUE_CACHE_MS: int(2000),
   TRUST_PROXY: z.union([bool, z.coerce.number().int()]).default('false'),
   WEB_DIST: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

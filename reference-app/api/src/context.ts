@@ -122,7 +122,15 @@ export function createContext(config: Config, o: ContextOverrides = {}): Context
   });
   const shareUrl = (token: string) => `${config.publicBaseUrl}/s/${token}`;
   const cards = new CardService({ cards: cardRepo, designs: designRepo, objects, scheduler, clock, metrics, shareUrl });
-  const designs = new DesignService({ designs: designRepo, objects, images, captcha, clock, metrics });
+  const designs = new DesignService({
+    designs: designRepo,
+    objects,
+    images,
+    captcha,
+    clock,
+    metrics,
+    catalogueCacheMs: config.CATALOGUE_CACHE_MS,
+  });
   const delivery = new DeliveryService({
     cards: cardRepo,
     designs: designRepo,

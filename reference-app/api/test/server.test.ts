@@ -1,7 +1,9 @@
 import { request } from 'node:http';
+import { Writable } from 'node:stream';
+import pino from 'pino';
 import { ConfigError, loadConfig } from '../src/config';
 import { redactUrl } from '../src/http/app';
-import { createTestDb, http, startTestApp } from './helpers';
+import { createTestDb, http, newCard, startTestApp } from './helpers';
 
 jest.setTimeout(30_000);
 
@@ -75,6 +77,37 @@ describe('process behaviour', () => {
     ]);
     expect(loadConfig({ SMTP_URL: 'smtp://localhost:2525' }).mailer).toBe('smtp');
     expect(loadConfig({ NODE_ENV: 'production' }).HOST).toBe('0.0.0.0');
+  });
+
+  it('logs one JSON line per request with its id, and never tokens or message text', async () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(chunk.toString()), done()) });
+    const db = await createTestDb('sqlite');
+    const app = await startTestApp(db, {}, { logger: pino({ level: 'info' }, sink) });
+    try {
+      const card = (
+        await http<{ shareToken: string; ownerToken: string; id: string }>(app.url, '/api/v1/cards', {
+          method: 'POST',
+          json: newCard(),
+        })
+      ).body;
+      const signed = await http(app.url, `/api/v1/shared/${card.shareToken}/messages`, {
+        method: 'POST',
+        json: { name: 'Ann', message: 'a very private wish' },
+        headers: { 'x-request-id': 'trace-123' },
+      });
+      expect(signed.headers.get('x-request-id')).toBe('trace-123');
+      await http(app.url, `/api/v1/cards/${card.id}`, { token: card.ownerToken });
+      const log = lines.join('');
+      const entries = lines.map((l) => JSON.parse(l) as { reqId?: string; req?: { url: string } });
+      expect(entries.find((e) => e.reqId === 'trace-123')?.req?.url).toBe('/api/v1/shared/[token]/messages');
+      expect(log).not.toContain(card.shareToken);
+      expect(log).not.toContain(card.ownerToken);
+      expect(log).not.toContain('a very private wish');
+    } finally {
+      await app.stop();
+      await db.drop();
+    }
   });
 
   it('keeps tokens out of logged URLs', () => {

@@ -35,12 +35,34 @@ export interface DesignServiceDeps {
   captcha: Captcha;
   clock: Clock;
   metrics: BusinessMetrics;
+  /**
+   * How long a gallery page may be served from memory (0 disables). The catalogue is public,
+   * the same for everyone and changes rarely; a new design shows up within this time on other
+   * instances and at once on the one that processed it.
+   */
+  catalogueCacheMs?: number;
 }
 
 export class DesignService {
+  private readonly pages = new Map<string, { at: number; page: Promise<Page<DesignView>> }>();
+
   constructor(private readonly deps: DesignServiceDeps) {}
 
-  async list(category: Category | undefined, cursor: string | undefined): Promise<Page<DesignView>> {
+  list(category: Category | undefined, cursor: string | undefined): Promise<Page<DesignView>> {
+    const ttl = this.deps.catalogueCacheMs ?? 0;
+    if (ttl <= 0) return this.loadPage(category, cursor);
+    const key = `${category ?? ''}|${cursor ?? ''}`;
+    const now = this.deps.clock.now();
+    const hit = this.pages.get(key);
+    if (hit && now - hit.at < ttl) return hit.page;
+    if (this.pages.size > 1000) this.pages.clear();
+    const page = this.loadPage(category, cursor);
+    this.pages.set(key, { at: now, page });
+    page.catch(() => this.pages.delete(key));
+    return page;
+  }
+
+  private async loadPage(category: Category | undefined, cursor: string | undefined): Promise<Page<DesignView>> {
     const decoded = cursor === undefined ? undefined : decodeCursor(cursor);
     const rows = await this.deps.designs.listPublic({ category, cursor: decoded, limit: PAGE_SIZE + 1 });
     const items = rows.slice(0, PAGE_SIZE);
@@ -113,6 +135,7 @@ export class DesignService {
       await objects.put(displayKey(id), out.display, 'image/jpeg');
       await objects.put(thumbKey(id), out.thumbnail, 'image/jpeg');
       await designs.markReady(id, displayKey(id), thumbKey(id));
+      this.pages.clear();
       metrics.thumbnail('ready', seconds());
       return 'ready';
     } catch (err) {

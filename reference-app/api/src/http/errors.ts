@@ -44,7 +44,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       known ??
       new AppError(500, 'internal_error', `something went wrong on our side (request ${String(req.id)}); please retry`);
     if (!known || error.status >= 500) {
-      (req.log ?? logger).error({ err, code: error.code }, 'request failed');
+      logger.error({ reqId: req.id, err, code: error.code }, 'request failed');
     }
     if (res.headersSent) {
       res.destroy();

@@ -1,0 +1,189 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import autocannon from 'autocannon';
+import { createConnection } from 'mysql2/promise';
+import { MYSQL_ROOT, child } from './common';
+
+interface Case {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+/** Photo-like JPEG: smooth gradients plus grain, so it compresses like a photo, not like a flat fill. */
+export async function photo(width: number, height: number, seed: number): Promise<Buffer> {
+  const grain = { type: 'gaussian' as const, mean: 128, sigma: 40 };
+  const base = await sharp({
+    create: {
+      width: Math.ceil(width / 8),
+      height: Math.ceil(height / 8),
+      channels: 3,
+      background: '#000',
+      noise: grain,
+    },
+  })
+    .resize(width, height, { kernel: 'cubic' })
+    .blur(2 + (seed % 3))
+    .png({ compressionLevel: 0 })
+    .toBuffer();
+  const fine = await sharp({
+    create: { width, height, channels: 3, background: '#000', noise: { ...grain, sigma: 10 } },
+  })
+    .png({ compressionLevel: 0 })
+    .toBuffer();
+  return sharp(base)
+    .composite([{ input: fine, blend: 'overlay' }])
+    .jpeg({ quality: 88 })
+    .toBuffer();
+}
+
+const DURATION = Number(process.env.BENCH_SECONDS ?? 4);
+
+async function cannon(name: string, opts: autocannon.Options): Promise<Case> {
+  const r = await autocannon({ duration: DURATION, ...opts });
+  const c = {
+    name,
+    rps: Math.round(r.requests.average),
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    errors: r.errors,
+  };
+  process.stdout.write(
+    `${name.padEnd(44)} ${String(c.rps).padStart(6)} req/s  p50 ${c.p50} ms  p99 ${c.p99} ms  non-2xx ${c.non2xx}  errors ${c.errors}\n`,
+  );
+  return c;
+}
+
+/**
+ * `npm run bench`: HTTP figures on MariaDB (the app, then a bare http + mysql2 server on the
+ * same data) and thumbnailer throughput with peak RSS. Each case runs a few seconds.
+ */
+async function main() {
+  const dbName = `gg_bench_${process.pid}`;
+  const admin = await createConnection(`${MYSQL_ROOT}/test`);
+  await admin.query(`create database \`${dbName}\` character set utf8mb4`);
+  const env = {
+    DATABASE_URL: `${MYSQL_ROOT}/${dbName}`,
+    DATA_DIR: join(process.env.TMPDIR ?? '/tmp', dbName),
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    RATE_LIMIT_WRITES_PER_MINUTE: '0',
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+  };
+  const results: Case[] = [];
+  try {
+    process.stdout.write(`GoodGreets API bench on MariaDB (${DURATION} s per case, node ${process.version})\n`);
+    const uncached = await child<{ url: string }>(join(__dirname, 'app-server.js'), {
+      ...env,
+      CATALOGUE_CACHE_MS: '0',
+    });
+    try {
+      const url = `${uncached.value.url}/api/v1/designs`;
+      await cannon('warm-up', { url, connections: 10, duration: 1 });
+      results.push(await cannon('app GET /api/v1/designs c=10 (no cache)', { url, connections: 10 }));
+      results.push(await cannon('app GET /api/v1/designs c=50 (no cache)', { url, connections: 50 }));
+    } finally {
+      await uncached.stop();
+    }
+    const app = await child<{ url: string }>(join(__dirname, 'app-server.js'), env);
+    const base = app.value.url;
+    try {
+      const sendAt = new Date(Date.now() + 30 * 24 * 3600 * 1000).toISOString().slice(0, 16);
+      const created = (await (
+        await fetch(`${base}/api/v1/cards`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            designId: 'stock-birthday-1',
+            recipientName: 'Ann',
+            recipientEmail: 'ann@example.com',
+            senderName: 'Bob',
+            senderEmail: 'bob@example.com',
+            sendAt,
+            timeZone: 'UTC',
+          }),
+        })
+      ).json()) as { shareToken: string };
+      await cannon('warm-up', { url: `${base}/api/v1/designs`, connections: 10, duration: 1 });
+      results.push(
+        await cannon('app GET /api/v1/designs c=10 (2 s cache)', { url: `${base}/api/v1/designs`, connections: 10 }),
+      );
+      results.push(
+        await cannon('app GET /api/v1/designs c=50 (2 s cache)', { url: `${base}/api/v1/designs`, connections: 50 }),
+      );
+      const post = {
+        url: `${base}/api/v1/shared/${created.shareToken}/messages`,
+        method: 'POST' as const,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Bench', message: 'Congratulations and all the best for the years to come!' }),
+      };
+      results.push(await cannon('app POST /shared/{token}/messages c=10', { ...post, connections: 10 }));
+      results.push(await cannon('app POST /shared/{token}/messages c=50', { ...post, connections: 50 }));
+    } finally {
+      await app.stop();
+    }
+    const bare = await child<{ url: string }>(join(__dirname, 'bare-server.js'), env);
+    try {
+      await cannon('warm-up', { url: `${bare.value.url}/api/v1/designs`, connections: 10, duration: 1 });
+      results.push(
+        await cannon('bare http+mysql2 GET designs c=10', { url: `${bare.value.url}/api/v1/designs`, connections: 10 }),
+      );
+      results.push(
+        await cannon('bare http+mysql2 GET designs c=50', { url: `${bare.value.url}/api/v1/designs`, connections: 50 }),
+      );
+    } finally {
+      await bare.stop();
+    }
+  } finally {
+    await admin.query(`drop database if exists \`${dbName}\``);
+    await admin.end();
+  }
+  const find = (prefix: string) => results.find((r) => r.name.startsWith(prefix)) as Case;
+  const bare10 = find('bare http+mysql2 GET designs c=10');
+  for (const label of ['no cache', '2 s cache']) {
+    const get10 = find(`app GET /api/v1/designs c=10 (${label})`);
+    const met = get10.rps >= 1600 && get10.p99 <= 25 ? 'met' : 'NOT met';
+    process.stdout.write(
+      `app (${label}) / bare GET at c=10: ${(get10.rps / bare10.rps).toFixed(2)}; target >= 1600 req/s with p99 <= 25 ms: ${met}\n`,
+    );
+  }
+
+  const dir = join(env.DATA_DIR, 'photos');
+  mkdirSync(dir, { recursive: true });
+  const files: string[] = [];
+  for (const [i, [w, h]] of [
+    [4000, 3000],
+    [1732, 1155],
+    [3000, 4000],
+    [1155, 1732],
+  ].entries()) {
+    files.push(join(dir, `photo-${i}.jpg`));
+    writeFileSync(files[i] as string, await photo(w as number, h as number, i));
+  }
+  const thumbs = await child<{
+    perSecond: number;
+    peakRssMiB: number;
+    total: number;
+    seconds: number;
+    concurrency: number;
+    inputBytes: number[];
+  }>(join(__dirname, 'thumbs.js'), { BENCH_INPUTS: files.join(',') });
+  await thumbs.stop();
+  const t = thumbs.value;
+  process.stdout.write(
+    `thumbnails: ${t.total} images (12 MP and 2 MP photo-like JPEGs, ${t.inputBytes.map((b) => `${(b / 2 ** 20).toFixed(1)} MiB`).join(', ')}) ` +
+      `in ${t.seconds.toFixed(2)} s at parallelism ${t.concurrency} = ${t.perSecond.toFixed(1)}/s, peak RSS ${t.peakRssMiB.toFixed(0)} MiB ` +
+      `(target >= 18/s, <= 200 MiB: ${t.perSecond >= 18 && t.peakRssMiB <= 200 ? 'met' : 'NOT met'})\n`,
+  );
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${(err as Error).message}\n`);
+  process.exit(1);
+});
