@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv from 'ajv';
+import { parseAllDocuments } from 'yaml';
 import { formatDiagnostic, loadSpecTexts } from '../src/spec';
 
 const doc = (spec: string) =>
@@ -107,5 +111,32 @@ describe('kind: Dashboard', () => {
     ],
   ])('rejects %s with a located message', (_what, spec, expected) => {
     expect(errors(doc(spec))).toContain(expected);
+  });
+});
+
+describe('dashboard.schema.json', () => {
+  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, strictRequired: false });
+  const validate = ajv.compile(JSON.parse(readFileSync(join(__dirname, '../schema/dashboard.schema.json'), 'utf8')));
+  const docs = (text: string) => parseAllDocuments(text).map((d) => d.toJS());
+
+  it('accepts the GoodGreets panels', () => {
+    const all = docs(readFileSync(join(__dirname, '../../../alarms/dashboards.yaml'), 'utf8'));
+    expect(all.length).toBeGreaterThanOrEqual(3);
+    for (const doc of all) expect({ ok: validate(doc), errors: validate.errors }).toEqual({ ok: true, errors: null });
+  });
+
+  it('rejects what the loader rejects: unknown audiences, fields of another widget type, queries with two sources', () => {
+    const [bad] = docs(
+      doc(
+        '  service: s\n  audience: managment\n  section: S\n  widgets:\n    - { type: text, title: T, markdown: x, queries: [] }',
+      ),
+    );
+    expect(validate(bad)).toBe(false);
+    const [twoSources] = docs(
+      doc(
+        '  service: s\n  audience: developer\n  section: S\n  widgets:\n    - type: timeSeries\n      title: T\n      queries:\n        - { id: a, expression: "1", prometheus: up }',
+      ),
+    );
+    expect(validate(twoSources)).toBe(false);
   });
 });
