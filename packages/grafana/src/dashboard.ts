@@ -38,6 +38,15 @@ export function renderGrafanaDashboard(model: Dashboard, options: GrafanaRenderO
     .refresh('1m')
     .timezone('browser')
     .tooltip(dashboard.DashboardCursorSync.Crosshair)
+    // The sibling audiences of the same service, one click away.
+    .link(
+      new dashboard.DashboardLinkBuilder('Dashboards')
+        .type(dashboard.DashboardLinkType.Dashboards)
+        .tags(['sre-kit', ...(options.tags ?? [])])
+        .asDropdown(true)
+        .keepTime(true)
+        .includeVars(true),
+    )
     .withVariable(new dashboard.DatasourceVariableBuilder(CLOUDWATCH_VARIABLE).label('CloudWatch').type('cloudwatch'));
   if (usesPrometheus(model))
     builder.withVariable(

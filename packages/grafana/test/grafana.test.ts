@@ -57,6 +57,12 @@ describe('renderGrafanaDashboard', () => {
     expect(budget.targets[0]).toMatchObject({ instant: true, expr: expect.stringContaining('[$__range]') });
   });
 
+  it('links the sibling dashboards of the service by tag', () => {
+    const d = render(models[0]);
+    expect(d.links).toEqual([expect.objectContaining({ type: 'dashboards', tags: ['sre-kit'], asDropdown: true })]);
+    expect(d.tags).toEqual(['sre-kit', 'management']);
+  });
+
   it('omits the Prometheus variable when no panel queries Prometheus', () => {
     expect(rendered[1].templating.list.map((v: Json) => v.name)).toEqual(['cloudwatch']);
   });
