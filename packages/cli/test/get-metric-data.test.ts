@@ -147,7 +147,7 @@ describe('fetchMetricData', () => {
       messages: ['a bad: ArithmeticError division by zero'],
     });
     expect(progress).toEqual([
-      [1, 1],
+      [1, 2],
       [2, 2],
     ]);
   });

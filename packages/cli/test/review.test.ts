@@ -144,8 +144,12 @@ describe('sre review --source cloudwatch (mocked)', () => {
       String(from + 3600),
       '--format',
       'json',
+      '--progress',
     ]);
     expect(code).toBe(0);
+    // Not a terminal: --progress prints one line per call instead of redrawing in place.
+    expect(stderr).toContain('GetMetricData [###############...............] 1/2\n');
+    expect(stderr).toContain('GetMetricData [##############################] 2/2\n');
     expect(stderr).toContain(
       'sre review: 2 GetMetricData call(s), 4 metrics requested (1m period, 0 throttling retries), cost $0.0000',
     );

@@ -90,7 +90,8 @@ export async function fetchMetricData(
           stats.messages.push(`${labels.get(r.Id) ?? r.Id}: ${m.Code ?? ''} ${m.Value ?? ''}`.trim());
       }
       nextToken = value.NextToken;
-      if (stats.calls > estimate) estimate = stats.calls + (nextToken ? 1 : 0);
+      // CloudWatch may page sooner than the datapoint estimate says: never show a finished bar before the last page.
+      if (nextToken && stats.calls >= estimate) estimate = stats.calls + 1;
       options.onProgress?.(stats.calls, estimate);
     } while (nextToken);
   }
