@@ -2,8 +2,6 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CommanderError, type Command } from 'commander';
 import { buildDashboards, type Dashboard, type SpecSet } from '@sre-kit/core';
-import { renderCloudWatchDashboardBody } from '@sre-kit/cdk';
-import { provisioningFiles, renderGrafanaDashboard } from '@sre-kit/grafana';
 import { loadValidSpecs } from '../text/specs';
 
 /** Version of the `--json` document; bumped on any incompatible change. */
@@ -50,7 +48,14 @@ export function dashboardsOf(specs: SpecSet): Dashboard[] {
 
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
 
-export function grafanaFiles(specs: SpecSet, out: string, paths: readonly string[], region: string): OutputFile[] {
+// The renderers load on use: @sre-kit/cdk pulls in aws-cdk-lib (about a second), which no other command needs.
+export async function grafanaFiles(
+  specs: SpecSet,
+  out: string,
+  paths: readonly string[],
+  region: string,
+): Promise<OutputFile[]> {
+  const { provisioningFiles, renderGrafanaDashboard } = await import('@sre-kit/grafana');
   const note = generatedNote('grafana', out, paths);
   const services = servicesOf(specs);
   return [
@@ -62,7 +67,8 @@ export function grafanaFiles(specs: SpecSet, out: string, paths: readonly string
   ];
 }
 
-export function cloudWatchFiles(specs: SpecSet, region: string, accountId: string): OutputFile[] {
+export async function cloudWatchFiles(specs: SpecSet, region: string, accountId: string): Promise<OutputFile[]> {
+  const { renderCloudWatchDashboardBody } = await import('@sre-kit/cdk');
   return dashboardsOf(specs).map((d) => ({
     path: `${d.name}.json`,
     content: json(renderCloudWatchDashboardBody(d, { region, accountId })),
@@ -123,7 +129,7 @@ export function registerRender(program: Command): void {
       .description('Grafana dashboards (management, developer, security, SLO) and provisioning files'),
   ).action(async (paths: string[], opts: RenderOptions, cmd: Command) => {
     const specs = await loadValidSpecs(paths, cmd);
-    await emit('grafana', opts.out, grafanaFiles(specs, opts.out, paths, opts.region), opts);
+    await emit('grafana', opts.out, await grafanaFiles(specs, opts.out, paths, opts.region), opts);
   });
 
   common(
@@ -133,6 +139,11 @@ export function registerRender(program: Command): void {
       .option('--account-id <id>', 'account of the alarm ARNs in alarm status widgets', '123456789012'),
   ).action(async (paths: string[], opts: RenderOptions, cmd: Command) => {
     const specs = await loadValidSpecs(paths, cmd);
-    await emit('cloudwatch', opts.out, cloudWatchFiles(specs, opts.region, opts.accountId ?? '123456789012'), opts);
+    await emit(
+      'cloudwatch',
+      opts.out,
+      await cloudWatchFiles(specs, opts.region, opts.accountId ?? '123456789012'),
+      opts,
+    );
   });
 }
