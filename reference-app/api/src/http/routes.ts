@@ -63,7 +63,8 @@ export function apiRouter(deps: ApiDeps): Router {
     const q = req.query as Record<string, unknown>;
     const category = q.category === undefined || q.category === '' ? undefined : parse(categorySchema, q.category);
     const cursor = typeof q.cursor === 'string' && q.cursor !== '' ? q.cursor : undefined;
-    res.set('Cache-Control', 'public, max-age=30').json(await designs.list(category, cursor));
+    // Browsers revalidate soon (a fresh upload should show up); a CDN may keep it a little longer.
+    res.set('Cache-Control', 'public, max-age=5, s-maxage=30').json(await designs.list(category, cursor));
   });
 
   router.get('/designs/:id', async (req, res) => {
@@ -114,6 +115,8 @@ export function apiRouter(deps: ApiDeps): Router {
   router.patch('/cards/:id', writes, requireJson, body, async (req, res) => {
     const id = validId(req, 'id', 'card');
     const token = bearer(req);
+    // Who you are is checked before what you sent.
+    if (!token) throw new AppError(401, 'unauthorized', 'send the owner token as "Authorization: Bearer <ownerToken>"');
     const input = parse(patchCardSchema, req.body);
     res.set('Cache-Control', 'no-store').json(await cards.patch(id, token, input));
   });
