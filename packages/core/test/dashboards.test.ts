@@ -273,3 +273,14 @@ describe('layoutDashboard', () => {
     );
   });
 });
+
+describe('alarm panels', () => {
+  it('show the alarm metric in the unit its family board uses, and percentages for percent math', () => {
+    const dev = buildDashboards({ slos: [], alarmPolicies: [POLICY], service: 'goodgreets' })[1];
+    const units = Object.fromEntries(
+      dev.sections.flatMap((s) => s.widgets).flatMap((w) => (w.type === 'timeSeries' ? [[w.title, w.unit]] : [])),
+    );
+    expect(units['api: Target 5XX rate (percent of requests)']).toBe('percent');
+    expect(units['api: ALB target group has no healthy targets']).toBe('count');
+  });
+});

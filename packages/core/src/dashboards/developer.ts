@@ -4,7 +4,7 @@
  * shows (metric math, other statistics) get a panel of their own, so every alarm's line is visible.
  */
 import type { AlarmFamilyName, AlarmPolicy, MonitoredResource, ResolvedAlarm } from '../model/alarms';
-import type { DashboardQuery, DashboardSection, Threshold, TimeSeriesWidget, Widget } from '../model/dashboard';
+import type { DashboardQuery, DashboardSection, Threshold, TimeSeriesWidget, Unit, Widget } from '../model/dashboard';
 import type { CloudWatchMetricStat } from '../model/slo';
 import { FAMILY_BOARDS, type FamilyBoard, type FamilyPanel } from './families';
 import { cw, flattenSource, mathQuery, metricQuery } from './queries';
@@ -92,6 +92,14 @@ function familyPanel(
   };
 }
 
+/** The unit a family board shows the alarm's metric in; percentages for "percent" math; else none. */
+function unitOf(alarm: ResolvedAlarm): Unit {
+  const name = alarm.metric?.metricName;
+  const panel = FAMILY_BOARDS[alarm.family].panels.find((p) => !p.math && p.metrics.some((m) => m.metricName === name));
+  if (panel) return panel.unit;
+  return /percent|%/i.test(alarm.title) ? 'percent' : 'none';
+}
+
 /** A panel that draws exactly what `alarm` evaluates, with its threshold. */
 export function alarmPanel(alarm: ResolvedAlarm): TimeSeriesWidget | undefined {
   const line = alarmThreshold(alarm);
@@ -102,7 +110,7 @@ export function alarmPanel(alarm: ResolvedAlarm): TimeSeriesWidget | undefined {
     width: 6,
     height: 6,
     periodSeconds: alarm.periodSeconds,
-    unit: 'none' as const,
+    unit: unitOf(alarm),
     thresholds: line ? [line] : [],
     ...(alarm.runbookUrl ? { links: [{ title: 'Runbook', url: alarm.runbookUrl }] } : {}),
   };
