@@ -12,19 +12,20 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { RouteTree, RoutingConfigError } from '@sre-kit/alert-router';
-import { formatDiagnostic, type AlertRouting } from '@sre-kit/core';
+import type { AlertRouting } from '@sre-kit/core';
 import { Construct } from 'constructs';
 import { inputError } from '../errors';
 import { readSpecs } from '../spec-files';
 import type { AlertTopics, IAlertTopicsConsumer } from '../topics/alert-topics';
 import { stageRouterAsset } from './asset';
-import { emailAddresses, emailTopicArns, webhookSecretStatements } from './permissions';
+import { emailAddresses, webhookSecretStatements } from './permissions';
 
 export interface AlertRouterProps {
-  /** The routing (receivers, route tree, time intervals). Give this or `routingFile`. */
-  readonly routing?: AlertRouting;
-  /** An AlertRouting spec file (YAML), parsed and validated at synth time. */
-  readonly routingFile?: string;
+  /**
+   * The AlertRouting spec (YAML, `kind: AlertRouting`), parsed and validated
+   * at synth time with the same checks as `sre validate`, shipped as routing.json.
+   */
+  readonly routingFile: string;
   /** Which AlertRouting when `routingFile` holds several. @default - the first */
   readonly routingName?: string;
   /** Severity topics to subscribe to; more can be connected with `topics.connect(router)`. @default - none */
@@ -63,7 +64,7 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
  * email the operators.
  */
 export class AlertRouter extends Construct implements IAlertTopicsConsumer {
-  public readonly function: lambda.Function;
+  public readonly routerFunction: lambda.Function;
   public readonly deadLetterQueue: sqs.Queue;
   public readonly stateTable: dynamodb.Table;
   /** Router health alarms go here (email only). */
@@ -71,11 +72,15 @@ export class AlertRouter extends Construct implements IAlertTopicsConsumer {
   /** Shared topic for receivers that list email addresses (filtered per receiver). */
   public readonly emailTopic?: sns.Topic;
   public readonly alarms: cloudwatch.Alarm[] = [];
-  public readonly routing: AlertRouting;
+  /** Name of the AlertRouting the router runs. */
+  public readonly routingName: string;
+  // Core's model types are not jsii types, so the routing itself stays internal.
+  private readonly routing: AlertRouting;
 
   constructor(scope: Construct, id: string, props: AlertRouterProps) {
     super(scope, id);
     this.routing = this.resolveRouting(props);
+    this.routingName = this.routing.name;
     try {
       new RouteTree(this.routing);
     } catch (err) {
@@ -123,7 +128,7 @@ export class AlertRouter extends Construct implements IAlertTopicsConsumer {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    this.function = new lambda.Function(this, 'Function', {
+    this.routerFunction = new lambda.Function(this, 'Function', {
       description: `sre-kit alert router (${this.routing.name})`,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
@@ -147,13 +152,15 @@ export class AlertRouter extends Construct implements IAlertTopicsConsumer {
     new events.Rule(this, 'Tick', {
       description: 'sre-kit alert router: repeat reminders and held groups',
       schedule: events.Schedule.rate(props.tickInterval ?? Duration.minutes(1)),
-      targets: [new targets.LambdaFunction(this.function, { retryAttempts: 2, deadLetterQueue: this.deadLetterQueue })],
+      targets: [
+        new targets.LambdaFunction(this.routerFunction, { retryAttempts: 2, deadLetterQueue: this.deadLetterQueue }),
+      ],
     });
     if (props.eventBridgeAlarms) {
       new events.Rule(this, 'AlarmStateChanges', {
         eventPattern: { source: ['aws.cloudwatch'], detailType: ['CloudWatch Alarm State Change'] },
         targets: [
-          new targets.LambdaFunction(this.function, { retryAttempts: 2, deadLetterQueue: this.deadLetterQueue }),
+          new targets.LambdaFunction(this.routerFunction, { retryAttempts: 2, deadLetterQueue: this.deadLetterQueue }),
         ],
       });
     }
@@ -170,19 +177,17 @@ export class AlertRouter extends Construct implements IAlertTopicsConsumer {
   /** Called by `AlertTopics.connect`: one subscription per severity topic, undeliverable messages to the DLQ. */
   public bindToTopics(topics: AlertTopics): void {
     for (const topic of topics.topics) {
-      topic.addSubscription(new subs.LambdaSubscription(this.function, { deadLetterQueue: this.deadLetterQueue }));
+      topic.addSubscription(
+        new subs.LambdaSubscription(this.routerFunction, { deadLetterQueue: this.deadLetterQueue }),
+      );
     }
   }
 
   private resolveRouting(props: AlertRouterProps): AlertRouting {
-    if (props.routing && props.routingFile)
-      inputError(this, 'both routing and routingFile are set', props.routingFile, 'pass one of them');
-    if (props.routing) return props.routing;
-    if (!props.routingFile) inputError(this, 'no routing given', undefined, 'pass routing or routingFile');
+    if (!props.routingFile)
+      inputError(this, 'no routingFile given', props.routingFile, 'pass the AlertRouting spec file');
+    // readSpecs throws with every diagnostic (file:line:col) when the spec has errors.
     const specs = readSpecs(this, [props.routingFile]);
-    const errors = specs.diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length > 0)
-      inputError(this, 'the routing spec has errors', errors.map(formatDiagnostic), 'run `sre validate` on it');
     const routing = props.routingName ? specs.routings.find((r) => r.name === props.routingName) : specs.routings[0];
     if (!routing) {
       inputError(
@@ -196,7 +201,7 @@ export class AlertRouter extends Construct implements IAlertTopicsConsumer {
   }
 
   private grantRouterPermissions(secretStatements: iam.PolicyStatement[], props: AlertRouterProps): void {
-    const fn = this.function;
+    const fn = this.routerFunction;
     // Only the calls the store makes (no Scan, no batch writes): least privilege over grantReadWriteData.
     fn.addToRolePolicy(
       new iam.PolicyStatement({
@@ -206,9 +211,6 @@ export class AlertRouter extends Construct implements IAlertTopicsConsumer {
     );
     for (const statement of secretStatements) fn.addToRolePolicy(statement);
     this.emailTopic?.grantPublish(fn);
-    const topicArns = emailTopicArns(this.routing);
-    if (topicArns.length > 0)
-      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: topicArns }));
     if (props.lookupAlarmTags !== false) {
       fn.addToRolePolicy(
         new iam.PolicyStatement({
@@ -244,12 +246,12 @@ export class AlertRouter extends Construct implements IAlertTopicsConsumer {
     };
     add(
       'ErrorsAlarm',
-      this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      this.routerFunction.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
       'The alert router failed at least once: some notification may be undelivered (see its logs; Lambda retries twice).',
     );
     add(
       'ThrottlesAlarm',
-      this.function.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
+      this.routerFunction.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }),
       'The alert router is throttled: notifications are delayed (raise concurrency or check the account limit).',
     );
     add(

@@ -2,7 +2,6 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { AlertRouting } from '@sre-kit/core';
 import type { IConstruct } from 'constructs';
-import { inputError } from '../errors';
 
 /**
  * Read access to exactly the webhook secrets the routing names: Secrets
@@ -16,14 +15,7 @@ export function webhookSecretStatements(scope: IConstruct, routing: AlertRouting
   for (const receiver of routing.receivers) {
     for (const slack of receiver.slack) {
       const ref = slack.webhookSecret;
-      if (/^https?:\/\//i.test(ref)) {
-        inputError(
-          scope,
-          `receiver ${receiver.name} (${slack.channel}) has a webhook URL in webhookSecret; URLs are credentials and must not be in template text`,
-          ref.replace(/\/[^/]{6,}$/, '/…'),
-          'store the URL in Secrets Manager (aws secretsmanager create-secret --name <name> --secret-string <url>) and put the secret name here, or ssm:/path for SSM',
-        );
-      }
+      // URLs never get here: the spec parser rejects a webhook URL in webhookSecret.
       if (ref.startsWith('ssm:')) {
         const name = ref.slice(4);
         parameters.add(
@@ -58,11 +50,6 @@ export function webhookSecretStatements(scope: IConstruct, routing: AlertRouting
     statements.push(new iam.PolicyStatement({ actions: ['ssm:GetParameter'], resources: [...parameters].sort() }));
   }
   return statements;
-}
-
-/** SNS topic ARNs listed directly as email targets. */
-export function emailTopicArns(routing: AlertRouting): string[] {
-  return [...new Set(routing.receivers.flatMap((r) => r.email.filter((e) => e.startsWith('arn:'))))].sort();
 }
 
 /** address -> receiver names, for one subscription per address with a filter policy. */
