@@ -2,6 +2,14 @@
 import { CommanderError } from 'commander';
 import { buildProgram } from './program';
 
+// `sre ... | head` closes the pipe early: stop quietly instead of dying with an EPIPE stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 buildProgram()
   .parseAsync(process.argv)
   .catch((err: unknown) => {
