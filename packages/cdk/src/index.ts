@@ -11,6 +11,7 @@ export * from './families/alb';
 export * from './families/rds';
 export * from './families/waf';
 export * from './families/nat';
+export * from './families/by-dimensions';
 export * from './slo/service-level-objective';
 export type { CostReport, CostReportLine } from './cost-report';
 export * from './sre-kit';

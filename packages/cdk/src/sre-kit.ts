@@ -1,4 +1,6 @@
-import { Annotations, Duration, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, type NestedStack, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type { MonitoringFacade } from 'cdk-monitoring-constructs';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -12,6 +14,7 @@ import type { ISeverityActions } from './actions';
 import { costReportOf, inventoryOf, type CostReport } from './cost-report';
 import { inputError } from './errors';
 import { ApplicationLoadBalancerAlarms } from './families/alb';
+import { AlarmFamily, DimensionAlarms } from './families/by-dimensions';
 import { EcsServiceAlarms } from './families/ecs';
 import type { FamilyAlarms } from './families/family-alarms';
 import { LambdaFunctionAlarms } from './families/lambda';
@@ -20,7 +23,8 @@ import { fromCoreOverride, type AlarmOverrideProps, type FamilyAlarmsOptions } f
 import { RdsAlarms } from './families/rds';
 import { S3BucketAlarms } from './families/s3';
 import { WebAclAlarms, type WebAclScope } from './families/waf';
-import { SreDashboardsHook } from './kit-dashboards';
+import { SreDashboards } from './dashboards/construct';
+import { CLOUDFORMATION_MAX_RESOURCES, Placement } from './placement';
 import { sloPropsFromSpec } from './slo/from-spec';
 import { ServiceLevelObjective, SloAlarmMode, type SloDefinition } from './slo/service-level-objective';
 import { readSpecs } from './spec-files';
@@ -36,6 +40,11 @@ export interface SreKitProps {
   readonly service: string;
   /** slos/ and alarms/ files or folders (read at synth time, relative to where cdk runs). @default - no specs */
   readonly specPaths?: string[];
+  /**
+   * Real dimension values that replace the placeholders in spec SLO metrics, by dimension name
+   * (for example `{ LoadBalancer: alb.loadBalancerFullName }`). @default - the spec's values
+   */
+  readonly dimensionValues?: { [name: string]: string };
   /** Email subscriptions of the topics the kit creates. @default - none */
   readonly emails?: EmailSubscription[];
   /** Use existing topics. @default - a new AlertTopics */
@@ -46,12 +55,28 @@ export interface SreKitProps {
   readonly runbookBaseUrl?: string;
   /** How SLO alarms are computed. @default SloAlarmMode.METRIC_MATH */
   readonly sloMode?: SloAlarmMode;
-  /** Create dashboards for everything monitored. @default false */
+  /**
+   * Create the management, developer, security and SLO dashboards (SreDashboards, from the core
+   * dashboard model) for everything the kit monitors. Same as `kit.use(new SreDashboards(kit, 'Dashboards'))`.
+   * @default false
+   */
   readonly dashboards?: boolean;
+  /**
+   * A cdk-monitoring-constructs facade: every family and SLO is added to it as a dashboard segment.
+   * @default - none
+   */
+  readonly monitoringFacade?: MonitoringFacade;
   /** Annotate the stack with the estimated monthly CloudWatch cost at synth. @default true */
   readonly costAnnotation?: boolean;
   /** Allow alarms without actions (dashboards only). @default false */
   readonly allowAlarmsWithoutActions?: boolean;
+  /**
+   * Move families and SLOs into nested stacks once the stack holds this many
+   * resources (CloudFormation allows 500 per stack and 1 MB per template).
+   * Set to 0 to never split.
+   * @default 400
+   */
+  readonly maxResourcesPerStack?: number;
 }
 
 /** Per-resource options of the `monitor*` methods. */
@@ -95,7 +120,7 @@ export class SreKit extends Construct {
   private readonly sloList: ServiceLevelObjective[] = [];
   private readonly mapped = new Set<string>();
   private readonly extensions: ISreKitExtension[] = [];
-  private readonly dashboardsHook?: SreDashboardsHook;
+  private readonly placement?: Placement;
 
   constructor(scope: Construct, id: string, props: SreKitProps) {
     super(scope, id);
@@ -107,7 +132,16 @@ export class SreKit extends Construct {
       ? props.topics
       : (props.topics ?? new AlertTopics(this, 'Topics', { emails: props.emails }));
     this.actions = props.actions ?? this.topics!;
-    if (props.dashboards) this.dashboardsHook = new SreDashboardsHook(this, 'Dashboards');
+    const max = props.maxResourcesPerStack ?? DEFAULT_MAX_RESOURCES;
+    if (max !== 0 && !(Number.isInteger(max) && max >= MIN_RESOURCES && max <= CLOUDFORMATION_MAX_RESOURCES))
+      inputError(
+        this,
+        `maxResourcesPerStack must be 0 or a whole number in [${MIN_RESOURCES}, ${CLOUDFORMATION_MAX_RESOURCES}]`,
+        max,
+        'use the default (400) unless templates get too large',
+      );
+    if (max > 0) this.placement = new Placement(this, max, HEADROOM);
+    if (props.dashboards) this.use(new SreDashboards(this, 'Dashboards'));
     if (props.specPaths?.length) {
       this.specs = readSpecs(this, props.specPaths);
       for (const d of this.specs.diagnostics)
@@ -120,7 +154,7 @@ export class SreKit extends Construct {
 
   public monitorLambda(resourceId: string, fn: lambda.IFunction, options: MonitorOptions = {}): LambdaFunctionAlarms {
     return this.add(
-      new LambdaFunctionAlarms(this, resourceId, {
+      new LambdaFunctionAlarms(this.scope(), resourceId, {
         ...this.familyOptions('lambda', resourceId, options),
         lambdaFunction: fn,
       }),
@@ -133,12 +167,14 @@ export class SreKit extends Construct {
     options: MonitorOptions = {},
   ): EcsServiceAlarms {
     return this.add(
-      new EcsServiceAlarms(this, resourceId, { ...this.familyOptions('ecs', resourceId, options), ecsService }),
+      new EcsServiceAlarms(this.scope(), resourceId, { ...this.familyOptions('ecs', resourceId, options), ecsService }),
     );
   }
 
   public monitorBucket(resourceId: string, bucket: s3.IBucket, options: MonitorOptions = {}): S3BucketAlarms {
-    return this.add(new S3BucketAlarms(this, resourceId, { ...this.familyOptions('s3', resourceId, options), bucket }));
+    return this.add(
+      new S3BucketAlarms(this.scope(), resourceId, { ...this.familyOptions('s3', resourceId, options), bucket }),
+    );
   }
 
   public monitorLoadBalancer(
@@ -147,7 +183,7 @@ export class SreKit extends Construct {
     options: MonitorLoadBalancerOptions = {},
   ): ApplicationLoadBalancerAlarms {
     return this.add(
-      new ApplicationLoadBalancerAlarms(this, resourceId, {
+      new ApplicationLoadBalancerAlarms(this.scope(), resourceId, {
         ...this.familyOptions('alb', resourceId, options),
         loadBalancer,
         targetGroups: options.targetGroups,
@@ -160,7 +196,9 @@ export class SreKit extends Construct {
     instance: rds.IDatabaseInstance,
     options: MonitorOptions = {},
   ): RdsAlarms {
-    return this.add(new RdsAlarms(this, resourceId, { ...this.familyOptions('rds', resourceId, options), instance }));
+    return this.add(
+      new RdsAlarms(this.scope(), resourceId, { ...this.familyOptions('rds', resourceId, options), instance }),
+    );
   }
 
   public monitorDatabaseCluster(
@@ -168,12 +206,14 @@ export class SreKit extends Construct {
     cluster: rds.IDatabaseCluster,
     options: MonitorOptions = {},
   ): RdsAlarms {
-    return this.add(new RdsAlarms(this, resourceId, { ...this.familyOptions('rds', resourceId, options), cluster }));
+    return this.add(
+      new RdsAlarms(this.scope(), resourceId, { ...this.familyOptions('rds', resourceId, options), cluster }),
+    );
   }
 
   public monitorWebAcl(resourceId: string, webAcl: wafv2.CfnWebACL, options: MonitorWebAclOptions = {}): WebAclAlarms {
     return this.add(
-      new WebAclAlarms(this, resourceId, {
+      new WebAclAlarms(this.scope(), resourceId, {
         ...this.familyOptions('waf', resourceId, options),
         webAcl,
         scope: options.scope,
@@ -183,7 +223,7 @@ export class SreKit extends Construct {
 
   public monitorNatGateway(resourceId: string, natGatewayId: string, options: MonitorOptions = {}): NatGatewayAlarms {
     return this.add(
-      new NatGatewayAlarms(this, resourceId, {
+      new NatGatewayAlarms(this.scope(), resourceId, {
         ...this.familyOptions('natgateway', resourceId, options),
         natGatewayId,
       }),
@@ -193,21 +233,68 @@ export class SreKit extends Construct {
   /** Every NAT gateway of an L2 VPC, as resources `<resourceId>-1`, `<resourceId>-2`, ... */
   public monitorNatGateways(resourceId: string, vpc: ec2.IVpc, options: MonitorOptions = {}): NatGatewayAlarms[] {
     this.mapped.add(`natgateway/${resourceId}`);
-    return NatGatewayAlarms.forVpc(this, resourceId, vpc, this.familyOptions('natgateway', resourceId, options)).map(
-      (n) => this.add(n),
+    return NatGatewayAlarms.forVpc(
+      this.scope(),
+      resourceId,
+      vpc,
+      this.familyOptions('natgateway', resourceId, options),
+    ).map((n) => this.add(n));
+  }
+
+  /** Any family from dimension values (resources outside this app; see DimensionAlarms). */
+  public monitorByDimensions(
+    family: AlarmFamily,
+    resourceId: string,
+    dimensions: { [name: string]: string },
+    options: MonitorOptions = {},
+  ): DimensionAlarms {
+    const attributes = family === AlarmFamily.WAF && !('Region' in dimensions) ? { scope: 'CLOUDFRONT' } : undefined;
+    return this.add(
+      new DimensionAlarms(this.scope(), resourceId, {
+        ...this.familyOptions(family, resourceId, options),
+        family,
+        dimensions,
+        attributes,
+      }),
     );
   }
 
+  /**
+   * Monitors every alarms/*.yaml resource not mapped to a construct yet, from
+   * the dimension values written in the spec. Call it after the monitor*
+   * calls for the resources this app defines.
+   */
+  public monitorSpecResources(): DimensionAlarms[] {
+    const out: DimensionAlarms[] = [];
+    for (const policy of this.specs?.alarmPolicies ?? [])
+      for (const [family, resources] of Object.entries(policy.families))
+        for (const r of (resources ?? []) as MonitoredResource[]) {
+          if (this.mapped.has(`${family}/${r.id}`)) continue;
+          out.push(this.monitorByDimensions(family as AlarmFamily, r.id, { ...r.dimensions }));
+        }
+    return out;
+  }
+
   public addSlo(props: SreKitSloProps): ServiceLevelObjective {
-    const slo = new ServiceLevelObjective(this, `Slo-${props.sloName}`, {
+    const service = props.service ?? this.service;
+    if (this.sloList.some((x) => x.service === service && x.sloName === props.sloName))
+      inputError(
+        this,
+        `SLO "${props.sloName}" of service "${service}" is added twice`,
+        props.sloName,
+        'give each SLO of a service its own sloName',
+      );
+    const id = service === this.service ? `Slo-${props.sloName}` : `Slo-${service}-${props.sloName}`;
+    const slo = new ServiceLevelObjective(this.scope(), id, {
       ...props,
-      service: props.service ?? this.service,
+      service,
       actions: props.actions ?? this.actions,
       mode: props.mode ?? this.props.sloMode,
       allowAlarmsWithoutActions: props.allowAlarmsWithoutActions ?? this.props.allowAlarmsWithoutActions,
     });
     this.sloList.push(slo);
-    this.dashboardsHook?.addSegment(slo);
+    this.placement?.placed(slo);
+    this.props.monitoringFacade?.addSegment(slo);
     return slo;
   }
 
@@ -230,7 +317,8 @@ export class SreKit extends Construct {
 
   /** The monthly CloudWatch cost of everything the kit created so far (core's price table and free-tier rules). */
   public costReport(): CostReport {
-    return costReportOf(inventoryOf(this.familyList, this.sloList, this.dashboardsHook?.dashboardCount ?? 0));
+    const dashboards = this.node.findAll().filter((c) => c instanceof cloudwatch.CfnDashboard).length;
+    return costReportOf(inventoryOf(this.familyList, this.sloList, dashboards));
   }
 
   /** @internal the parsed specs, for extensions in this package (dashboards) */
@@ -238,10 +326,20 @@ export class SreKit extends Construct {
     return this.specs;
   }
 
+  /** The nested stacks the kit split its alarms into (empty while everything fits in the stack). */
+  public get nestedStacks(): NestedStack[] {
+    return this.placement?.nestedStacks ?? [];
+  }
+
+  private scope(): Construct {
+    return this.placement?.next() ?? this;
+  }
+
   private add<T extends FamilyAlarms>(family: T): T {
+    this.placement?.placed(family);
     this.familyList.push(family);
     this.mapped.add(`${family.family}/${family.resourceId}`);
-    this.dashboardsHook?.addSegment(family);
+    this.props.monitoringFacade?.addSegment(family);
     return family;
   }
 
@@ -284,7 +382,7 @@ export class SreKit extends Construct {
 
   private applySpecSlos(): void {
     for (const slo of this.specs!.slos) {
-      const { props, reason } = sloPropsFromSpec(slo);
+      const { props, reason } = sloPropsFromSpec(slo, this.props.dimensionValues);
       if (!props) {
         Annotations.of(this).addInfo(`SLO ${slo.name} (${slo.origin.location.file}): no CloudWatch alarms: ${reason}`);
         continue;
@@ -301,7 +399,8 @@ export class SreKit extends Construct {
           if (this.mapped.has(`${family}/${r.id}`)) continue;
           errors.push(
             `${r.location.file}:${r.location.line}:${r.location.col}: ${family} resource "${r.id}" is not mapped to a construct. ` +
-              `Fix: call kit.${MONITOR_METHOD[family as AlarmFamilyName]}('${r.id}', ...) with the resource (an imported one works), or remove it from the spec.`,
+              `Fix: call kit.${MONITOR_METHOD[family as AlarmFamilyName]}('${r.id}', ...) with the construct, or kit.monitorSpecResources() ` +
+              'to use the dimensions written in the spec, or remove it from the spec.',
           );
         }
       }
@@ -323,6 +422,11 @@ export class SreKit extends Construct {
     });
   }
 }
+
+const DEFAULT_MAX_RESOURCES = 400;
+const MIN_RESOURCES = 100;
+// The largest single family or SLO (an SLO with 4 tiers is 14 alarms; a family ~10 per target).
+const HEADROOM = 60;
 
 const MONITOR_METHOD: Record<AlarmFamilyName, string> = {
   lambda: 'monitorLambda',

@@ -1,0 +1,70 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import { catalogueFor, catalogueMetrics, type AlarmFamilyName } from '@sre-kit/core';
+import type { Construct } from 'constructs';
+import { inputError } from '../errors';
+import { FamilyAlarms, type FamilyTarget } from './family-alarms';
+import type { FamilyAlarmsOptions } from './options';
+
+/** The seven catalogue families. */
+export enum AlarmFamily {
+  LAMBDA = 'lambda',
+  ECS = 'ecs',
+  S3 = 's3',
+  ALB = 'alb',
+  RDS = 'rds',
+  WAF = 'waf',
+  NAT_GATEWAY = 'natgateway',
+}
+
+export interface DimensionAlarmsProps extends FamilyAlarmsOptions {
+  readonly family: AlarmFamily;
+  /** Dimension values as the catalogue names them (`FunctionName`, `LoadBalancer`, `TargetGroup`, ...). */
+  readonly dimensions: { [name: string]: string };
+  /** Non-numeric facts, for example WAF `{ scope: 'CLOUDFRONT' }`. @default - none */
+  readonly attributes?: { [name: string]: string };
+}
+
+/**
+ * Any family from plain dimension values: for resources outside the app (a
+ * fleet monitored from one stack) and for alarms/*.yaml resources that carry
+ * their dimensions. Every catalogue alarm whose dimensions are all given is
+ * drawn; an ALB with LoadBalancer and TargetGroup gets both levels.
+ */
+export class DimensionAlarms extends FamilyAlarms {
+  constructor(scope: Construct, id: string, props: DimensionAlarmsProps) {
+    super(scope, id, props.family, props);
+    const given = props.dimensions;
+    for (const [name, value] of Object.entries(given))
+      if (typeof value !== 'string' || value === '')
+        inputError(this, `dimension ${name} has no value`, value, 'give every dimension a non-empty string');
+    const region = Stack.of(this).region;
+    if (given.Region && !Token.isUnresolved(region) && !Token.isUnresolved(given.Region) && given.Region !== region)
+      inputError(
+        this,
+        `metrics of Region ${given.Region} cannot be alarmed on from a stack in ${region}`,
+        given.Region,
+        `monitor this resource from a stack deployed to ${given.Region}`,
+      );
+    const needs = new Set<string>();
+    for (const entry of catalogueFor(props.family as AlarmFamilyName)) {
+      const names = new Set<string>();
+      for (const m of catalogueMetrics(entry))
+        for (const d of m.dimensionNames) if (!m.fixedDimensions?.[d]) names.add(d);
+      needs.add([...names].sort().join(','));
+    }
+    const targets: FamilyTarget[] = [];
+    for (const key of needs) {
+      const names = key === '' ? [] : key.split(',');
+      if (names.length === 0 || !names.every((n) => n in given)) continue;
+      targets.push({ dimensions: Object.fromEntries(names.map((n) => [n, given[n]])) });
+    }
+    if (targets.length === 0)
+      inputError(
+        this,
+        `no ${props.family} alarm can be drawn from these dimensions`,
+        given,
+        `give the dimensions the catalogue names for ${props.family}`,
+      );
+    this._render(targets, {}, props.attributes ?? {});
+  }
+}

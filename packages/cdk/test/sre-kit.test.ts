@@ -1,0 +1,111 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- synthesized CloudFormation is untyped JSON */
+import { join } from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { defaultBurnRatePolicy } from '@sre-kit/core';
+import { AlarmFamily, SreKit, SreTagKeys } from '../src';
+import { alarmsByName, compositesByName, dims, newStack, tagsOf } from './helpers';
+
+const specs = join(__dirname, 'fixtures', 'specs');
+
+describe('a kit applying specs', () => {
+  const { stack } = newStack('Specs');
+  const kit = new SreKit(stack, 'Sre', {
+    service: 'shop',
+    specPaths: [join(specs, 'slos'), join(specs, 'alarms')],
+    dimensionValues: { LoadBalancer: 'app/shop/real' },
+  });
+  kit.monitorLambda('api', lambda.Function.fromFunctionName(stack, 'Api', 'shop-api'));
+  const rest = kit.monitorSpecResources();
+  const template = Template.fromStack(stack);
+  const alarms = alarmsByName(template);
+
+  test('a mapped resource gets the policy defaults, its overrides and the runbook base URL', () => {
+    const errors = alarms.get('shop-api-lambda.errors')!.props;
+    expect(errors.Threshold).toBe(2);
+    expect(tagsOf(errors)[SreTagKeys.SEVERITY]).toBe('info');
+    expect(tagsOf(errors)[SreTagKeys.RUNBOOK]).toBe('https://runbooks.example/alarms/lambda.errors');
+    expect(alarms.get('shop-api-lambda.throttles')!.props.Threshold).toBe(3);
+    // The construct's name wins over the spec's placeholder.
+    expect(JSON.stringify(dims(errors.Dimensions).FunctionName)).toContain(':function:shop-api');
+  });
+
+  test('monitorSpecResources covers the rest from the dimensions in the spec', () => {
+    expect(rest.map((r) => `${r.family}/${r.resourceId}`)).toEqual(['natgateway/nat-a']);
+    expect(dims(alarms.get('shop-nat-a-natgateway.error-port-allocation')!.props.Dimensions)).toEqual({
+      NatGatewayId: 'nat-0aaaaaaaaaaaaaaaa',
+    });
+  });
+
+  test('spec SLOs become burn-rate alarms with the spec period tiers and the real dimension values', () => {
+    const tiers = defaultBurnRatePolicy(28 * 86400).tiers;
+    expect(kit.slos.map((s) => s.sloName)).toEqual(['checkout']);
+    for (const tier of tiers) {
+      const long = alarms.get(`shop-checkout-${tier.name}-long`)!.props;
+      expect(long.Threshold).toBeCloseTo(tier.burnRate * 0.005, 12);
+      const metric = long.Metrics.find((m: any) => m.Id === 'total');
+      expect(dims(metric.MetricStat.Metric.Dimensions)).toEqual({ LoadBalancer: 'app/shop/real' });
+    }
+    expect(compositesByName(template).has('shop-checkout-page-1h')).toBe(true);
+  });
+
+  test('the cost report counts what was created', () => {
+    const report = kit.costReport();
+    expect(report.metricAlarms).toBe(alarms.size);
+    expect(report.lines.some((l) => l.owner === 'checkout' && l.category === 'compositeAlarms')).toBe(true);
+  });
+});
+
+describe('spec problems fail at synth', () => {
+  test('a spec error names file, line and column', () => {
+    const { stack } = newStack('BadSpec');
+    expect(
+      () => new SreKit(stack, 'Sre', { service: 'shop', specPaths: [join(__dirname, 'fixtures', 'bad-specs')] }),
+    ).toThrow(/BadSpec\/Sre: the specs have 1 error\(s\):\n\s+.*policy\.yaml:12:13: .*lambda\.erors/);
+  });
+
+  test('a missing spec path is named', () => {
+    const { stack } = newStack('Missing');
+    expect(() => new SreKit(stack, 'Sre', { service: 'shop', specPaths: ['no/such/dir'] })).toThrow(
+      /spec paths do not exist \(got \["no\/such\/dir"\]\)/,
+    );
+  });
+
+  test('a spec resource not mapped to a construct fails validation with its file and line', () => {
+    const { app, stack } = newStack('Unmapped');
+    new SreKit(stack, 'Sre', { service: 'shop', specPaths: [join(specs, 'alarms')] });
+    expect(() => app.synth()).toThrow(
+      /shop\.yaml:13:11: lambda resource "api" is not mapped to a construct\. Fix: call kit\.monitorLambda\('api', \.\.\.\)/,
+    );
+  });
+});
+
+describe('splitting', () => {
+  test('families and SLOs move to nested stacks past maxResourcesPerStack, each kept whole', () => {
+    const { app, stack } = newStack('Split');
+    const kit = new SreKit(stack, 'Sre', { service: 'fleet', maxResourcesPerStack: 100 });
+    for (let i = 0; i < 12; i++)
+      kit.monitorByDimensions(
+        AlarmFamily.RDS,
+        `db${i}`,
+        { DBInstanceIdentifier: `db${i}` },
+        { properties: { maxConnections: 100, memoryBytes: 1e9, allocatedStorageBytes: 1e10 } },
+      );
+    expect(kit.nestedStacks.length).toBeGreaterThan(0);
+    const assembly = app.synth();
+    const counts = [Template.fromStack(stack), ...kit.nestedStacks.map((n) => Template.fromStack(n))].map(
+      (t) => Object.keys(t.toJSON().Resources).length,
+    );
+    for (const n of counts) expect(n).toBeLessThanOrEqual(100);
+    // Every family's 8 alarms sit in one template.
+    for (const family of kit.families) expect(new Set(family.alarms.map((a) => a.stack.stackName)).size).toBe(1);
+    expect(assembly.getStackByName('Split').template.Resources).toBeDefined();
+  });
+
+  test('a CloudFormation-impossible limit is refused', () => {
+    const { stack } = newStack('Limit');
+    expect(() => new SreKit(stack, 'Sre', { service: 'shop', maxResourcesPerStack: 900 })).toThrow(
+      /maxResourcesPerStack must be 0 or a whole number in \[100, 500\] \(got 900\)/,
+    );
+  });
+});
