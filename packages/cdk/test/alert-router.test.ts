@@ -158,6 +158,15 @@ describe('AlertRouter construct', () => {
     });
   });
 
+  it('can also take EventBridge alarm state changes, with the same dead-letter queue', () => {
+    const { template } = synth({ eventBridgeAlarms: true });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.cloudwatch'], 'detail-type': ['CloudWatch Alarm State Change'] },
+      Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 2 }, DeadLetterConfig: Match.anyValue() })],
+    });
+    expect(Object.keys(synth().template.findResources('AWS::Events::Rule'))).toHaveLength(1);
+  });
+
   it('runs the scheduled tick every minute', () => {
     synth().template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
   });
