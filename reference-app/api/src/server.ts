@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SqlDesignRepository } from './adapters/db/repositories';
+import { SqlDesignRepository, SqlReplayGuard } from './adapters/db/repositories';
 import { LocalScheduler, SchedulerWorker } from './adapters/scheduler/local';
 import type { Config } from './config';
 import { type Context, type ContextOverrides, createContext, migrate } from './context';
@@ -50,6 +50,15 @@ export async function startApp(config: Config, overrides: ContextOverrides = {})
   if (ctx.localObjects)
     for (const d of await (await designsRepo(ctx)).listByStatus('processing', 1000)) thumbnails.enqueue(d.id);
 
+  // Used CAPTCHA solutions are only needed until their challenge expires.
+  const replay = new SqlReplayGuard(ctx.database.db);
+  const purge = setInterval(() => {
+    replay
+      .purgeExpired(ctx.clock.now())
+      .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'captcha purge failed'));
+  }, 10 * 60_000);
+  purge.unref();
+
   let worker: SchedulerWorker | undefined;
   if (ctx.scheduler instanceof LocalScheduler) {
     worker = new SchedulerWorker({
@@ -73,7 +82,7 @@ export async function startApp(config: Config, overrides: ContextOverrides = {})
     logger,
     metrics: ctx.metrics,
     trustProxy: config.TRUST_PROXY,
-    mediaRoot: ctx.localObjects ? ctx.localObjects.path('display/x').replace(/\/display\/x$/, '') : undefined,
+    mediaRoot: ctx.localObjects?.root,
     webDist: config.webDist,
     limits: {
       writesPerMinute: config.RATE_LIMIT_WRITES_PER_MINUTE,
@@ -100,6 +109,7 @@ export async function startApp(config: Config, overrides: ContextOverrides = {})
   const stop = () =>
     (stopped ??= (async () => {
       stopping = true;
+      clearInterval(purge);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive sockets become idle as their last request finishes: close them as they do.
       const reap = setInterval(() => server.closeIdleConnections(), 50);

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import autocannon from 'autocannon';
@@ -175,6 +175,7 @@ async function main() {
     inputBytes: number[];
   }>(join(__dirname, 'thumbs.js'), { BENCH_INPUTS: files.join(',') });
   await thumbs.stop();
+  rmSync(env.DATA_DIR, { recursive: true, force: true });
   const t = thumbs.value;
   process.stdout.write(
     `thumbnails: ${t.total} images (12 MP and 2 MP photo-like JPEGs, ${t.inputBytes.map((b) => `${(b / 2 ** 20).toFixed(1)} MiB`).join(', ')}) ` +

@@ -11,7 +11,8 @@ export type ObjectCreatedListener = (key: string) => void;
  * stand-in for S3 -> EventBridge.
  */
 export class LocalObjectStore implements ObjectStore {
-  private readonly root: string;
+  /** Absolute folder holding the objects (served at /media for the derived images). */
+  readonly root: string;
   private readonly listeners: ObjectCreatedListener[] = [];
 
   constructor(
