@@ -91,6 +91,39 @@ describe('renderCloudWatchDashboardBody', () => {
     expect(lag.properties.markdown).toContain('Grafana');
   });
 
+  it('puts a widget in its own region when it names one, and a metric in its own when that differs', () => {
+    const widget = {
+      type: 'timeSeries' as const,
+      title: 'cf',
+      width: 6,
+      height: 6,
+      periodSeconds: 60,
+      unit: 'count' as const,
+      thresholds: [],
+      region: 'us-east-1',
+      queries: [
+        {
+          id: 'a',
+          source: {
+            type: 'CloudWatch' as const,
+            kind: 'metric' as const,
+            namespace: 'N',
+            metricName: 'M',
+            dimensions: {},
+            statistic: 'Sum',
+            region: 'eu-west-1',
+          },
+        },
+      ],
+    };
+    const [, w] = widgetsOf(
+      { ...byName('developer'), sections: [{ title: 's', widgets: [widget] }] },
+      { region: 'eu-central-1' },
+    );
+    expect(w.properties.region).toBe('us-east-1');
+    expect(w.properties.metrics[0].at(-1)).toMatchObject({ region: 'eu-west-1' });
+  });
+
   it('writes log widgets as Logs Insights queries over their log groups', () => {
     const w = titled(widgetsOf(byName('security')), 'Rejected uploads (logs)');
     expect(w).toMatchObject({

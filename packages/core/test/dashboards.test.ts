@@ -284,3 +284,18 @@ describe('alarm panels', () => {
     expect(units['api: ALB target group has no healthy targets']).toBe('count');
   });
 });
+
+describe('regions', () => {
+  it('queries a CloudFront-scope web ACL (no Region dimension) in us-east-1 and a regional one in the dashboard region', () => {
+    const waf = POLICY.families.waf![0];
+    const cloudfront = { ...waf, id: 'edge-cf', dimensions: { WebACL: 'goodgreets-cf', Rule: 'ALL' } };
+    const policy = { ...POLICY, families: { waf: [waf, cloudfront] } };
+    const [, developer, security] = buildDashboards({ slos: [], alarmPolicies: [policy], service: 'goodgreets' });
+    const regionOf = (title: string) =>
+      [...developer.sections, ...security.sections].flatMap((s) => s.widgets).find((w) => w.title === title)?.region;
+    expect(regionOf('edge-cf: bot signals')).toBe('us-east-1');
+    expect(regionOf('edge-cf: Allowed and blocked')).toBe('us-east-1');
+    expect(regionOf('edge: bot signals')).toBeUndefined();
+    expect(regionOf('edge: Allowed and blocked')).toBeUndefined();
+  });
+});

@@ -95,7 +95,11 @@ export function buildPanel(
       const systems = new Set(widget.queries.map(querySystem));
       const datasource = systems.size > 1 ? MIXED : systems.has('prometheus') ? PROMETHEUS : CLOUDWATCH;
       const targets = widget.queries.map((q) =>
-        target(q, { periodSeconds: widget.periodSeconds, instant: widget.type !== 'timeSeries' }),
+        target(q, {
+          periodSeconds: widget.periodSeconds,
+          instant: widget.type !== 'timeSeries',
+          region: widget.region,
+        }),
       );
       const thresholds = new dashboard.ThresholdsConfigBuilder()
         .mode(dashboard.ThresholdsMode.Absolute)

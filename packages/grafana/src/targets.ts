@@ -14,6 +14,8 @@ export interface TargetOptions {
   readonly periodSeconds: number;
   /** Prometheus single values are instant queries over the panel range. */
   readonly instant: boolean;
+  /** The widget's region, when not the data source's default. */
+  readonly region?: string;
 }
 
 export function querySystem(query: DashboardQuery): 'cloudwatch' | 'prometheus' {
@@ -30,7 +32,7 @@ export function target(query: DashboardQuery, opts: TargetOptions): cog.Builder<
       .metricQueryType(cloudwatch.MetricQueryType.Search)
       .metricEditorMode(cloudwatch.MetricEditorMode.Code)
       .expression(query.expression)
-      .region('default')
+      .region(opts.region ?? 'default')
       .period(String(opts.periodSeconds));
     if (query.label !== undefined) b.label(query.label);
     if (query.hidden) b.hide(true);
@@ -59,7 +61,7 @@ export function target(query: DashboardQuery, opts: TargetOptions): cog.Builder<
     .matchExact(true)
     .statistic(source.statistic)
     .period(String(('periodSeconds' in query ? query.periodSeconds : undefined) ?? opts.periodSeconds))
-    .region(source.region ?? 'default');
+    .region(source.region ?? opts.region ?? 'default');
   if (source.accountId !== undefined) b.accountId(source.accountId);
   if (query.label !== undefined) b.label(query.label);
   if (query.hidden) b.hide(true);
@@ -73,7 +75,7 @@ export function logTarget(widget: LogQueryWidget): cog.Builder<cog.Dataquery> {
     .id('logs')
     .queryMode(cloudwatch.QueryMode.Logs)
     .queryLanguage(cloudwatch.LogsQueryLanguage.CWLI)
-    .region('default')
+    .region(widget.region ?? 'default')
     .logGroupNames([...widget.logGroupNames])
     .expression(widget.query);
 }

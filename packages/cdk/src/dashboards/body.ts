@@ -100,7 +100,7 @@ function titled(title: string, markdown: string): string {
 }
 
 export function renderWidget(widget: Widget, pos: GridPos, options: CloudWatchRenderOptions): CloudWatchWidget {
-  const region = options.region ?? 'us-east-1';
+  const region = widget.region ?? options.region ?? 'us-east-1';
   const place = { x: pos.x, y: pos.y, width: pos.w, height: pos.h };
   switch (widget.type) {
     case 'text':

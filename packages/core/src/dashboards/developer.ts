@@ -79,7 +79,9 @@ function familyPanel(
     }
   }
   if (panel.math) queries.push(mathQuery('e0', panel.math.expression, { label: panel.math.label }));
+  const region = board.regionWithout && ctx.dimensions[board.regionWithout.dimension] === undefined ? board.regionWithout.region : undefined;
   return {
+    ...(region ? { region } : {}),
     type: 'timeSeries',
     title: `${ctx.resource.id}: ${panel.title}`,
     description: `${panel.signal === 'saturation' ? 'Saturation' : 'RED'} signal (${panel.signal}) of ${board.title} ${ctx.resource.id}.`,
@@ -103,8 +105,10 @@ function unitOf(alarm: ResolvedAlarm): Unit {
 /** A panel that draws exactly what `alarm` evaluates, with its threshold. */
 export function alarmPanel(alarm: ResolvedAlarm): TimeSeriesWidget | undefined {
   const line = alarmThreshold(alarm);
+  const where = FAMILY_BOARDS[alarm.family].regionWithout;
   const common = {
     type: 'timeSeries' as const,
+    ...(where && alarm.dimensions[where.dimension] === undefined ? { region: where.region } : {}),
     title: `${alarm.resourceId}: ${alarm.title}`,
     description: alarm.runbook,
     width: 6,

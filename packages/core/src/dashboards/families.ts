@@ -35,6 +35,8 @@ export interface FamilyBoard {
   /** Dimensions whose value is fixed (WAF's `Rule=ALL`) or only present when the resource names it. */
   readonly fixedDimensions?: Readonly<Record<string, string>>;
   readonly optionalDimensionNames?: readonly string[];
+  /** The region metrics live in when a resource lacks `dimension` (WAF without Region: CloudFront scope, us-east-1). */
+  readonly regionWithout?: { readonly dimension: string; readonly region: string };
   readonly panels: readonly FamilyPanel[];
 }
 
@@ -199,6 +201,7 @@ export const FAMILY_BOARDS: Readonly<Record<AlarmFamilyName, FamilyBoard>> = {
     dimensionNames: ['WebACL'],
     fixedDimensions: { Rule: 'ALL' },
     optionalDimensionNames: ['Region'],
+    regionWithout: { dimension: 'Region', region: 'us-east-1' },
     panels: [
       {
         title: 'Allowed and blocked',

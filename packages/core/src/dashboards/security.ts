@@ -11,6 +11,8 @@ import { cw, mathQuery, metricQuery } from './queries';
 const PERIOD = 300;
 const WAF = 'AWS/WAFV2';
 const ALB = 'AWS/ApplicationELB';
+/** CloudFront-scope web ACLs publish their metrics in us-east-1, whatever the app's region. */
+export const CLOUDFRONT_REGION = 'us-east-1';
 
 /** `"` and `\` inside a SEARCH term are escaped the way CloudWatch search expressions expect. */
 function term(value: string): string {
@@ -40,7 +42,14 @@ function wafWidgets(ctx: ResourceContext): Widget[] {
   const ruleSchema = region !== undefined ? ['Region', 'Rule', 'WebACL'] : ['Rule', 'WebACL'];
   const labelSchema = region !== undefined ? ['LabelName', 'LabelNamespace', 'Region', 'WebACL'] : ['LabelName', 'LabelNamespace', 'WebACL'];
   const id = ctx.resource.id;
-  const common = { width: 8, height: 7, periodSeconds: PERIOD, unit: 'count' as const, thresholds: [] };
+  const common = {
+    width: 8,
+    height: 7,
+    periodSeconds: PERIOD,
+    unit: 'count' as const,
+    thresholds: [],
+    ...(region === undefined ? { region: CLOUDFRONT_REGION } : {}),
+  };
   const byRule = (metric: string) => wafSearch(ruleSchema, { MetricName: metric, WebACL: webAcl }, 'Sum', PERIOD);
   return [
     {

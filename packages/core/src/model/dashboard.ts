@@ -54,6 +54,11 @@ interface WidgetBase {
   readonly height: number;
   readonly description?: string;
   readonly links?: readonly { readonly title: string; readonly url: string }[];
+  /**
+   * Region of the widget's metrics and log groups when it is not the dashboard's (CloudFront and its web ACLs
+   * publish in us-east-1). Metric queries may still name their own `region`.
+   */
+  readonly region?: string;
 }
 
 export interface TimeSeriesWidget extends WidgetBase {
