@@ -266,3 +266,35 @@ describe('schedule creation failure', () => {
     }
   });
 });
+
+describe('Lambda context from the environment', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+    jest.resetModules();
+  });
+  it('defaults to S3, SES and the WAF CAPTCHA, and refuses to start without a bucket', async () => {
+    process.env = {
+      ...saved,
+      DATABASE_URL: 'mysql://user@127.0.0.1:3306/none',
+      S3_BUCKET: 'gg-media',
+      MAIL_FROM: 'GoodGreets <cards@x.example>',
+      AWS_REGION: 'eu-west-1',
+    };
+    const { lambdaContext } = await import('../src/lambda/context');
+    const ctx = lambdaContext();
+    try {
+      expect(ctx.objects).toBeInstanceOf((await import('../src/adapters/objects/s3')).S3ObjectStore);
+      expect(ctx.mailer).toBeInstanceOf((await import('../src/adapters/mailer/ses')).SesMailer);
+      expect(ctx.captcha.provider).toBe('aws-waf');
+      expect(ctx.database.dialect).toBe('mysql');
+      expect(lambdaContext()).toBe(ctx);
+    } finally {
+      await ctx.close();
+    }
+    jest.resetModules();
+    process.env = { ...saved, DATABASE_URL: 'mysql://user@127.0.0.1:3306/none' };
+    const again = await import('../src/lambda/context');
+    expect(() => again.lambdaContext()).toThrow(/S3_BUCKET/);
+  });
+});

@@ -9,6 +9,10 @@ let cached: Context | undefined;
  * job at deploy time, not the handlers'.
  */
 export function lambdaContext(): Context {
-  cached ??= createContext(loadConfig({ MAILER: 'ses', OBJECT_STORE: 's3', ...process.env }));
+  // Lambda's file system is read-only outside /tmp, and uploads (the only CAPTCHA user) never
+  // reach a handler, so the WAF adapter avoids creating a local ALTCHA key.
+  cached ??= createContext(
+    loadConfig({ MAILER: 'ses', OBJECT_STORE: 's3', CAPTCHA: 'aws-waf', DATA_DIR: '/tmp/goodgreets', ...process.env }),
+  );
   return cached;
 }
