@@ -2,16 +2,7 @@ import { extname } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SEVERITIES, type AlertRouting, type Severity } from '@sre-kit/core';
-import {
-  FileStore,
-  loadRoutingFile,
-  parseInbound,
-  publishDrill,
-  renderEmail,
-  renderSlack,
-  replayFiles,
-  type Outcome,
-} from '@sre-kit/alert-router';
+import type { Outcome } from '@sre-kit/alert-router';
 import { loadValidSpecs } from '../text/specs';
 
 /** Version of the `--json` documents of `alerts replay` and `alerts preview`. */
@@ -71,11 +62,14 @@ function url(value: string): string {
   throw new InvalidArgumentError('expected an http(s) URL');
 }
 
+// Loaded on use: the router pulls in the AWS SDK clients, which other sre commands should not pay for.
+const router = () => import('@sre-kit/alert-router');
+
 async function loadRouting(config: string, name: string | undefined, cmd: Command): Promise<AlertRouting> {
   // routing.json is what the AlertRouter construct bundles; YAML goes through the spec loader and its checks.
   if (extname(config).toLowerCase() === '.json') {
     try {
-      return loadRoutingFile(config);
+      return (await router()).loadRoutingFile(config);
     } catch (err) {
       process.stderr.write(`${config}:1:1: (file): ${(err as Error).message}\n`);
       throw new CommanderError(1, 'sre.invalidConfig', 'invalid routing');
@@ -138,6 +132,7 @@ export function registerAlerts(program: Command): void {
         cmd: Command,
       ) => {
         const routing = await loadRouting(opts.config, opts.routing, cmd);
+        const { FileStore, replayFiles } = await router();
         const result = await replayFiles(files, {
           routing,
           slackUrl: opts.slackUrl,
@@ -181,6 +176,7 @@ export function registerAlerts(program: Command): void {
         );
         throw new CommanderError(1, 'sre.badEvent', 'bad event file');
       }
+      const { parseInbound, renderEmail, renderSlack } = await router();
       const inbound = parseInbound(payload);
       for (const event of inbound.events) {
         if (opts.email) {
@@ -207,6 +203,7 @@ export function registerAlerts(program: Command): void {
     .option('--json', 'print {"messageId", "drillId", "alarmName"}')
     .addHelpText('after', DRILL_HELP)
     .action(async (opts: { topic: string; severity: Severity; service: string; json?: boolean }) => {
+      const { publishDrill } = await router();
       const out = await publishDrill({ topicArn: opts.topic, severity: opts.severity, service: opts.service });
       process.stdout.write(
         opts.json
