@@ -65,6 +65,13 @@ describe('route tree', () => {
     expect(names(withMeta(warning, { tags: { team: 'cards' }, family: 'rds' }))).toEqual(['cards']);
   });
 
+  it('matches a bare label set the same way as an event', () => {
+    const labelNames = (labels: Record<string, string>) => tree.matchLabels(labels, now).map((m) => m.receiver.name);
+    expect(labelNames({ severity: 'critical', team: 'cards' })).toEqual(['pager', 'cards']);
+    expect(labelNames({ severity: 'warning', team: 'cards', family: 'lambda' })).toEqual(['lambda']);
+    expect(labelNames({ severity: 'info' })).toEqual(['fallback']);
+  });
+
   it('sends what nothing else matches to the root receiver', () => {
     expect(names({ ...warning, region: 'us-east-1' })).toEqual(['fallback']);
   });

@@ -81,7 +81,11 @@ export class RouteTree {
 
   /** Every match for the event (several with `continue`), never empty: the root catches the rest. */
   match(event: AlarmEvent, now: Date): RouteMatch[] {
-    const labels = eventLabels(event);
+    return this.matchLabels(eventLabels(event), now);
+  }
+
+  /** The same walk over a bare label set (for documents and previews that have no event). */
+  matchLabels(labels: Labels, now: Date): RouteMatch[] {
     const found: Node[] = [];
     this.walk(this.root, labels, found, true);
     return found.map((n) => ({
