@@ -268,15 +268,44 @@ describeE2e('GoodGreets in Chromium', () => {
     await page.locator(`a.design-tile[data-design-id="${id}"] img`).waitFor();
     await shot(page, 'gallery-uploads', 'desktop');
 
-    // The same solution cannot be used twice: a second upload needs a fresh proof of work.
     await expectNoProblems(problems);
     await context.close();
 
+    // On a phone: a file that is not a picture is refused before any upload; a private upload
+    // (with a fresh proof of work) is listed under Uploads here but never in the public gallery.
     const phone = await newContext(browser, app.url, 'phone');
     const pp = await phone.context.newPage();
+    const posts: string[] = [];
+    pp.on('request', (r) => r.method() === 'POST' && posts.push(r.url()));
     await pp.goto('/upload');
+    await pp
+      .locator('#upload-file')
+      .setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+    await see(pp.locator('#upload-file-error')).toContainText('JPEG, PNG, WebP, GIF or AVIF');
     await pp.locator('altcha-widget input[type=checkbox]').waitFor();
     await shot(pp, 'upload-form', 'phone');
+    await pp.locator('#upload-file').setInputFiles({ name: 'mine.png', mimeType: 'image/png', buffer: png });
+    await pp.locator('#upload-category').selectOption('Thank you');
+    await pp.getByLabel('Only me (private)').check();
+    await pp.locator('altcha-widget label').click();
+    await pp.waitForFunction(
+      () => (document.querySelector('altcha-widget') as unknown as { getState(): string }).getState() === 'verified',
+      null,
+      { timeout: 60_000 },
+    );
+    await pp.getByRole('button', { name: 'Upload' }).click();
+    await pp.locator('[data-testid=upload-thumbnail]').waitFor({ timeout: 60_000 });
+    await see(pp.locator('[data-testid=upload-result]')).toContainText('It is private');
+    expect(posts).toEqual([`${app.url}/api/v1/designs`]);
+    const privateId = /design=([A-Za-z0-9_-]+)/.exec(
+      (await pp.getByRole('link', { name: 'Create a card with it' }).getAttribute('href')) ?? '',
+    )![1];
+    await pp.goto('/?category=uploads');
+    await pp.locator(`a.design-tile[data-design-id="${privateId}"] img`).waitFor();
+    await shot(pp, 'gallery-uploads', 'phone');
+    await pp.goto('/?category=Thank you');
+    await pp.locator('a.design-tile').first().waitFor();
+    expect(await pp.locator(`a.design-tile[data-design-id="${privateId}"]`).count()).toBe(0);
     await expectNoProblems(phone.problems);
     await phone.context.close();
   });
