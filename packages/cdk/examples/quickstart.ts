@@ -9,7 +9,7 @@ export function monitorShop(stack: Stack, shop: ShopResources): SreKit {
   kit.monitorEcsService('web', shop.webService);
   kit.monitorBucket('uploads', shop.uploads);
   kit.monitorLoadBalancer('alb', shop.loadBalancer, { targetGroups: [shop.targetGroup] });
-  kit.monitorDatabaseInstance('db', shop.database, { properties: { maxConnections: 340, memoryBytes: 4 * 1024 ** 3 } });
+  kit.monitorDatabaseInstance('db', shop.database);
   kit.monitorWebAcl('waf', shop.webAcl);
   kit.monitorNatGateways('nat', shop.vpc);
   const alb = shop.loadBalancer.metrics;

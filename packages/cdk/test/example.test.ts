@@ -68,8 +68,11 @@ test('dimension values come from the constructs', () => {
       'Fn::GetAtt': [stack.getLogicalId(shop.targetGroup.node.defaultChild as any), 'TargetGroupFullName'],
     },
   });
-  // The instance's 50 GiB allocated storage drives the free-storage threshold (10 %).
+  // The instance's 50 GiB allocated storage drives the free-storage threshold (10 %); db.t4g.medium has
+  // 4 GiB (freeable memory below 25 %) and MySQL's default max_connections is memory / 12582880 = 341 (90 %).
   expect(alarms.get('shop-db-rds.free-storage-space')!.props.Threshold).toBe(5 * 1024 ** 3);
+  expect(alarms.get('shop-db-rds.freeable-memory')!.props.Threshold).toBe(1024 ** 3);
+  expect(alarms.get('shop-db-rds.database-connections')!.props.Threshold).toBeCloseTo(0.9 * 341, 10);
 });
 
 test('cdk-nag AwsSolutions: no unacknowledged finding on the kit’s own resources', () => {

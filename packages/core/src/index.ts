@@ -10,3 +10,4 @@ export * from './simulate';
 export * from './dashboards';
 export * from './spec';
 export * from './prometheus';
+export * from './rds-instances';

@@ -1,5 +1,6 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import { rdsDefaultMaxConnections, rdsInstanceMemoryBytes } from '@sre-kit/core';
 import type { Construct } from 'constructs';
 import { inputError } from '../errors';
 import { FamilyAlarms, type FamilyTarget } from './family-alarms';
@@ -20,8 +21,9 @@ const GIB = 1024 ** 3;
  * Catalogue family `rds`: CPU, connections against max_connections, freeable
  * memory, free storage, read/write latency p90, replica lag and EBS burst
  * balances, per DB instance (for a cluster, per member instance).
- * `maxConnections` and `memoryBytes` are not knowable from the template:
- * pass them in `properties` (the error says so when missing).
+ * For an L2 instance, `memoryBytes` comes from the instance class and
+ * `maxConnections` from the engine's default formula (only with the default
+ * parameter group); otherwise pass them in `properties` (the error says so).
  */
 export class RdsAlarms extends FamilyAlarms {
   constructor(scope: Construct, id: string, props: RdsAlarmsProps) {
@@ -69,5 +71,16 @@ function derivedProperties(instance: rds.IDatabaseInstance): Record<string, numb
   const allocated = cfn.allocatedStorage;
   if (allocated !== undefined && !Token.isUnresolved(allocated) && Number.isFinite(Number(allocated)))
     out.allocatedStorageBytes = Number(allocated) * GIB;
+  // aws-cdk-lib renders the class lazily (`db.` + instance type); resolving gives the literal when there is one.
+  const instanceClass: unknown = Stack.of(cfn).resolve(cfn.dbInstanceClass);
+  const memory = typeof instanceClass === 'string' ? rdsInstanceMemoryBytes(instanceClass) : undefined;
+  if (memory === undefined) return out;
+  out.memoryBytes = memory;
+  // A custom parameter group may set any max_connections: then only the user knows it.
+  const engine = cfn.engine;
+  if (cfn.dbParameterGroupName === undefined && engine && !Token.isUnresolved(engine)) {
+    const max = rdsDefaultMaxConnections(engine, memory);
+    if (max !== undefined) out.maxConnections = max;
+  }
   return out;
 }
