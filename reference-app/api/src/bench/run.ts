@@ -173,7 +173,12 @@ async function main() {
     seconds: number;
     concurrency: number;
     inputBytes: number[];
-  }>(join(__dirname, 'thumbs.js'), { BENCH_INPUTS: files.join(',') });
+  }>(join(__dirname, 'thumbs.js'), {
+    BENCH_INPUTS: files.join(','),
+    BENCH_IMAGES: '40',
+    // glibc's per-thread malloc arenas fragment under libvips; two arenas keep RSS flat (set it in production too).
+    MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+  });
   await thumbs.stop();
   rmSync(env.DATA_DIR, { recursive: true, force: true });
   const t = thumbs.value;
