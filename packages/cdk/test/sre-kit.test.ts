@@ -1,7 +1,9 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- synthesized CloudFormation is untyped JSON */
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DefaultDashboardFactory, MonitoringFacade } from 'cdk-monitoring-constructs';
 import { defaultBurnRatePolicy } from '@sre-kit/core';
 import { AlarmFamily, SreKit, SreTagKeys } from '../src';
 import { alarmsByName, compositesByName, dims, newStack, tagsOf } from './helpers';
@@ -107,5 +109,44 @@ describe('splitting', () => {
     expect(() => new SreKit(stack, 'Sre', { service: 'shop', maxResourcesPerStack: 900 })).toThrow(
       /maxResourcesPerStack must be 0 or a whole number in \[100, 500\] \(got 900\)/,
     );
+  });
+});
+
+describe('cdk-monitoring-constructs interop and guards', () => {
+  test('families and SLOs become segments of a MonitoringFacade', () => {
+    const { stack } = newStack('Facade');
+    const facade = new MonitoringFacade(stack, 'Facade', {
+      alarmFactoryDefaults: { actionsEnabled: true, alarmNamePrefix: 'shop' },
+      metricFactoryDefaults: {},
+      dashboardFactory: new DefaultDashboardFactory(stack, 'Dashboards', {
+        dashboardNamePrefix: 'shop',
+        createAlarmDashboard: true,
+      }),
+    });
+    const kit = new SreKit(stack, 'Sre', { service: 'shop', monitoringFacade: facade, costAnnotation: false });
+    const nat = kit.monitorNatGateway('nat', 'nat-1');
+    const body = JSON.stringify(Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard'));
+    // The facade's alarm dashboard shows the family's alarms by ARN.
+    for (const alarm of nat.alarms) expect(body).toContain(stack.getLogicalId(alarm.node.defaultChild as any));
+  });
+
+  test('a WAF Region dimension from another region is refused', () => {
+    const { stack } = newStack('Region');
+    const kit = new SreKit(stack, 'Sre', { service: 'shop' });
+    expect(() => kit.monitorByDimensions(AlarmFamily.WAF, 'waf', { WebACL: 'acl', Region: 'us-west-2' })).toThrow(
+      /Region\/Sre\/waf: metrics of Region us-west-2 cannot be alarmed on from a stack in eu-west-1/,
+    );
+  });
+
+  test('a Fargate service gives the ephemeral storage the threshold derives from', () => {
+    const { stack } = newStack('Fargate');
+    const cluster = new ecs.Cluster(stack, 'Cluster');
+    const task = new ecs.FargateTaskDefinition(stack, 'Task', { ephemeralStorageGiB: 50 });
+    task.addContainer('c', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:stable') });
+    const service = new ecs.FargateService(stack, 'Svc', { cluster, taskDefinition: task });
+    new SreKit(stack, 'Sre', { service: 'shop' }).monitorEcsService('web', service);
+    expect(
+      alarmsByName(Template.fromStack(stack)).get('shop-web-ecs.ephemeral-storage-utilized')!.props.Threshold,
+    ).toBe(40);
   });
 });

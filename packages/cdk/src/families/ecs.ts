@@ -1,4 +1,4 @@
-import type * as ecs from 'aws-cdk-lib/aws-ecs';
+import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type { Construct } from 'constructs';
 import { inputError } from '../errors';
 import { FamilyAlarms } from './family-alarms';
@@ -31,6 +31,16 @@ export class EcsServiceAlarms extends FamilyAlarms {
       );
     const clusterName = props.ecsService?.cluster.clusterName ?? props.clusterName!;
     const serviceName = props.ecsService?.serviceName ?? props.ecsServiceName!;
-    this._render([{ dimensions: { ClusterName: clusterName, ServiceName: serviceName } }], {});
+    this._render(
+      [{ dimensions: { ClusterName: clusterName, ServiceName: serviceName } }],
+      derivedProperties(props.ecsService),
+    );
   }
+}
+
+/** Fargate tasks get 20 GiB of ephemeral storage unless the task definition asks for more. */
+function derivedProperties(service: ecs.IBaseService | undefined): Record<string, number> {
+  if (!(service instanceof ecs.FargateService)) return {};
+  const task = service.taskDefinition;
+  return task instanceof ecs.FargateTaskDefinition ? { ephemeralStorageGiB: task.ephemeralStorageGiB ?? 20 } : {};
 }
