@@ -189,7 +189,7 @@ describe.each(DIALECTS)('cards API on %s', (dialect) => {
         { sendAt: localIn('Europe/Berlin', Date.now() + 100 * 24 * 3600 * 1000) },
         'sendAt',
       ],
-      ['an unknown time zone', { timeZone: 'Europe/Atlantis' }, 'sendAt'],
+      ['an unknown time zone', { timeZone: 'Europe/Atlantis' }, 'timeZone'],
       ['script in a name', { senderName: '<script>alert(1)</script>' }, 'senderName'],
       ['HTML in a name', { recipientName: '<img src=x onerror=alert(1)>' }, 'recipientName'],
       ['a name over 32 characters', { recipientName: 'x'.repeat(33) }, 'recipientName'],
@@ -205,9 +205,7 @@ describe.each(DIALECTS)('cards API on %s', (dialect) => {
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('validation_failed');
       expect(res.body.error.message).toEqual(expect.any(String));
-      if (path === 'sendAt' && res.body.error.details?.[0]?.path === 'sendAt')
-        expect(res.body.error.details[0].path).toBe('sendAt');
-      else expect(res.body.error.details?.map((d) => d.path)).toContain(path);
+      expect(res.body.error.details?.map((d) => d.path)).toContain(path);
       expect(res.text).not.toMatch(/at .*\.(ts|js):\d+/);
       expect(await count('cards')).toBe(before);
     });

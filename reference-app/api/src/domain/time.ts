@@ -28,7 +28,11 @@ export function resolveLocalTime(input: string, zone: string): ResolvedTime {
   const m = LOCAL_TIME_PATTERN.exec(input);
   if (!m) throw timeError('invalid_time', 'sendAt must look like YYYY-MM-DDTHH:mm[:ss] (local time, no offset)');
   if (!isValidTimeZone(zone))
-    throw timeError('invalid_time_zone', `unknown time zone "${zone}" (use an IANA name such as Europe/Berlin)`);
+    throw timeError(
+      'invalid_time_zone',
+      `unknown time zone "${zone}" (use an IANA name such as Europe/Berlin)`,
+      'timeZone',
+    );
   const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '00'].map(Number) as number[];
   const naive = Date.UTC(y, mo - 1, d, h, mi, s);
   const back = new Date(naive);
@@ -70,6 +74,6 @@ export function resolveSendAt(input: string, zone: string, now: number): Resolve
   return resolved;
 }
 
-function timeError(code: string, message: string): AppError {
-  return new AppError(400, 'validation_failed', message, [{ path: 'sendAt', code, message }]);
+function timeError(code: string, message: string, path: 'sendAt' | 'timeZone' = 'sendAt'): AppError {
+  return new AppError(400, 'validation_failed', message, [{ path, code, message }]);
 }
