@@ -45,10 +45,21 @@ describe('MessagePager', () => {
     expect(mount(MessagePager, { props: { messages: [] } }).text()).toMatch(/first to sign/);
   });
 
-  it('jumps to the newest page when a message was just added', async () => {
+  it('jumps to the newest page when a message was just added, also onto an existing page', async () => {
     const w = mount(MessagePager, { props: { messages: messages(10), focusLast: true } });
     await w.setProps({ messages: messages(11) });
     expect(w.text()).toContain('Page 2 of 2');
+    await w.findAll('.pager-nav button')[0].trigger('click');
+    expect(w.text()).toContain('Page 1 of 2');
+    await w.setProps({ messages: messages(12) });
+    expect(w.text()).toContain('Page 2 of 2');
+    expect(w.findAll('li.message')).toHaveLength(2);
+  });
+
+  it('keeps the reader on their page when others sign meanwhile', async () => {
+    const w = mount(MessagePager, { props: { messages: messages(12) } });
+    await w.setProps({ messages: messages(13) });
+    expect(w.text()).toContain('Page 1 of 2');
   });
 });
 

@@ -310,7 +310,7 @@ describeE2e('GoodGreets in Chromium', () => {
     await phone.context.close();
   });
 
-  it('delivers a card scheduled seconds ahead to the outbox, with the message', async () => {
+  it('delivers a card scheduled seconds ahead to the outbox, with every message', async () => {
     const sendAt = new Date(Date.now() + 20_000).toISOString().slice(0, 19);
     const res = await fetch(`${app.url}/api/v1/cards`, {
       method: 'POST',
@@ -326,7 +326,16 @@ describeE2e('GoodGreets in Chromium', () => {
       }),
     });
     expect(res.status).toBe(201);
-    const card = (await res.json()) as { id: string; shareUrl: string };
+    const card = (await res.json()) as { id: string; shareUrl: string; shareToken: string };
+    // Eleven friends signed already: with ours that is two pages on the back of the card.
+    for (let i = 1; i <= 11; i++) {
+      const r = await fetch(`${app.url}/api/v1/shared/${card.shareToken}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: `Friend ${i}`, message: `Note number ${i}: all the best!` }),
+      });
+      expect(r.status).toBe(201);
+    }
 
     const { context, problems } = await newContext(browser, app.url, 'desktop', 'UTC');
     const page = await context.newPage();
@@ -335,7 +344,15 @@ describeE2e('GoodGreets in Chromium', () => {
     await page.locator('#signer-message').fill('See you at the party on Friday');
     await page.getByRole('button', { name: 'Preview' }).click();
     await page.getByRole('button', { name: 'Add to the card' }).click();
-    await see(page.locator('.card-back .message-text')).toHaveText('See you at the party on Friday');
+    // The newest page is shown after adding: 10 messages on page 1, ours and one more on page 2.
+    await see(page.locator('.card-back .pager-count')).toHaveText('Page 2 of 2');
+    await see(page.locator('.card-back')).toContainText('See you at the party on Friday');
+    expect(await page.locator('.card-back li.message').count()).toBe(2);
+    await page.getByRole('button', { name: '‹ Previous' }).click();
+    await see(page.locator('.card-back .pager-count')).toHaveText('Page 1 of 2');
+    expect(await page.locator('.card-back li.message').count()).toBe(10);
+    await page.waitForTimeout(800); // the flip animation, for the screenshot
+    await shot(page, 'sign-back', 'desktop');
 
     // When the countdown ends the page stops taking messages, then shows the card as sent.
     await page.locator('[data-testid=card-sending], [data-testid=card-sent]').first().waitFor({ timeout: 45_000 });
@@ -348,6 +365,8 @@ describeE2e('GoodGreets in Chromium', () => {
     expect(eml).toMatch(/^To: .*ada@example\.com/m);
     expect(eml).toContain('See you at the party on Friday');
     expect(eml).toContain('Grace');
+    expect(eml).toContain('with 12 messages');
+    for (let i = 1; i <= 11; i++) expect(eml).toContain(`Note number ${i}: all the best!`);
     expect(eml).toContain(card.shareUrl);
 
     await page.reload();
