@@ -15,8 +15,8 @@ export interface GoodGreetsConfig {
   readonly slackWebhookSecretName: string;
   /** ALB listener certificate; without it CloudFront reaches the ALB over HTTP with a shared secret header. */
   readonly albCertificateArn?: string;
-  /** Container image tag pushed by CI; defaults to building reference-app/Dockerfile at deploy time. */
-  readonly apiImageTag?: string;
+  /** CloudWatch agent image of the API's metrics sidecar; pin a tested tag in production. */
+  readonly cloudWatchAgentImage: string;
 }
 
 export function readConfig(node: Node): GoodGreetsConfig {
@@ -30,6 +30,7 @@ export function readConfig(node: Node): GoodGreetsConfig {
     alertEmail: get('goodgreets:alertEmail') ?? 'oncall@goodgreets.example.com',
     slackWebhookSecretName: get('goodgreets:slackWebhookSecret') ?? 'goodgreets/slack-webhooks',
     albCertificateArn: get('goodgreets:albCertificateArn'),
-    apiImageTag: get('goodgreets:apiImageTag'),
+    cloudWatchAgentImage:
+      get('goodgreets:cloudWatchAgentImage') ?? 'public.ecr.aws/cloudwatch-agent/cloudwatch-agent:latest',
   };
 }

@@ -59,6 +59,24 @@ describe('GoodGreets reference architecture', () => {
     expect(migrations.filter((call) => call.includes('runTask') && call.includes('migrate.js'))).toHaveLength(1);
   });
 
+  it('scrapes the API metrics into namespace GoodGreets with a CloudWatch agent sidecar', () => {
+    const api = templates['GoodGreets-Api'];
+    api.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/goodgreets/api' });
+    const [task] = Object.values(api.findResources('AWS::ECS::TaskDefinition'));
+    const containers = task.Properties.ContainerDefinitions as {
+      Name: string;
+      Essential?: boolean;
+      Environment?: { Name: string; Value: string }[];
+    }[];
+    const agent = containers.find((c) => c.Name === 'metrics-agent')!;
+    expect(agent.Essential).toBe(false);
+    const env = Object.fromEntries(agent.Environment!.map((e) => [e.Name, e.Value]));
+    const config = JSON.parse(env.CW_CONFIG_CONTENT);
+    expect(config.logs.metrics_collected.prometheus.emf_processor.metric_namespace).toBe('GoodGreets');
+    expect(env.PROMETHEUS_CONFIG_CONTENT).toContain("targets: ['localhost:8080']");
+    expect(env.PROMETHEUS_CONFIG_CONTENT).toContain('Environment: production');
+  });
+
   it('lets the API manage schedules only inside the GoodGreets schedule group', () => {
     const api = templates['GoodGreets-Api'];
     api.hasResourceProperties('AWS::IAM::Policy', {

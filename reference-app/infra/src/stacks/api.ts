@@ -54,16 +54,22 @@ export class ApiStack extends Stack {
   readonly targetGroup: elbv2.ApplicationTargetGroup;
   readonly originSecret: secretsmanager.Secret;
   readonly logGroup: logs.LogGroup;
+  private readonly config: GoodGreetsConfig;
 
   constructor(scope: Construct, id: string, props: ApiStackProps) {
     super(scope, id, props);
     const { config } = props;
+    this.config = config;
 
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       vpc: props.vpc,
       containerInsightsV2: ecs.ContainerInsights.ENHANCED,
     });
-    this.logGroup = new logs.LogGroup(this, 'ApiLogs', { retention: logs.RetentionDays.ONE_MONTH });
+    // The name is part of the dashboards' Logs Insights panels (alarms/dashboards.yaml).
+    this.logGroup = new logs.LogGroup(this, 'ApiLogs', {
+      logGroupName: API_LOG_GROUP,
+      retention: logs.RetentionDays.ONE_MONTH,
+    });
 
     const taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
       cpu: 512,
@@ -118,6 +124,7 @@ export class ApiStack extends Stack {
     // readonlyRootFilesystem: the app writes nothing locally on AWS except temp files.
     taskDefinition.addVolume({ name: 'tmp' });
     container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
+    this.addMetricsAgent(taskDefinition);
     props.images.grantReadWrite(taskDefinition.taskRole);
     taskDefinition.taskRole.addToPrincipalPolicy(
       new iam.PolicyStatement({
@@ -222,6 +229,65 @@ export class ApiStack extends Stack {
   }
 
   /**
+   * CloudWatch agent sidecar: scrapes the API's Prometheus /metrics over the task's shared
+   * network namespace and writes them as embedded-metric-format logs, which CloudWatch turns into
+   * metrics in namespace GoodGreets under their Prometheus names (what the dashboards and the
+   * business SLOs read), without the API knowing about CloudWatch.
+   */
+  private addMetricsAgent(taskDefinition: ecs.FargateTaskDefinition): void {
+    const metricsLogGroup = new logs.LogGroup(this, 'ApiMetrics', {
+      logGroupName: `${API_LOG_GROUP}-metrics`,
+      retention: logs.RetentionDays.ONE_WEEK,
+    });
+    const agentConfig = {
+      agent: { region: this.region },
+      logs: {
+        metrics_collected: {
+          prometheus: {
+            log_group_name: metricsLogGroup.logGroupName,
+            prometheus_config_path: 'env:PROMETHEUS_CONFIG_CONTENT',
+            emf_processor: {
+              metric_namespace: METRICS_NAMESPACE,
+              metric_declaration: [
+                {
+                  source_labels: ['job'],
+                  label_matcher: '^goodgreets-api$',
+                  dimensions: [['Environment'], ['Environment', 'result'], ['Environment', 'result', 'reason']],
+                  metric_selectors: ['^goodgreets_'],
+                },
+              ],
+            },
+          },
+        },
+        force_flush_interval: 60,
+      },
+    };
+    const scrapeConfig = [
+      'global:',
+      '  scrape_interval: 60s',
+      '  scrape_timeout: 10s',
+      'scrape_configs:',
+      '  - job_name: goodgreets-api',
+      '    static_configs:',
+      "      - targets: ['localhost:8080']",
+      '        labels:',
+      `          Environment: ${ENVIRONMENT}`,
+    ].join('\n');
+    taskDefinition.addContainer('metrics-agent', {
+      image: ecs.ContainerImage.fromRegistry(this.config.cloudWatchAgentImage),
+      essential: false,
+      memoryReservationMiB: 64,
+      readonlyRootFilesystem: false,
+      logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'metrics-agent', logGroup: this.logGroup }),
+      environment: { CW_CONFIG_CONTENT: JSON.stringify(agentConfig), PROMETHEUS_CONFIG_CONTENT: scrapeConfig },
+    });
+    metricsLogGroup.grantWrite(taskDefinition.taskRole);
+    taskDefinition.taskRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['logs:DescribeLogStreams'], resources: [metricsLogGroup.logGroupArn] }),
+    );
+  }
+
+  /**
    * One-off Fargate task running the migrations, started by a custom resource on every deploy
    * that changes the task definition (the image digest is part of it).
    */
@@ -264,6 +330,12 @@ export class ApiStack extends Stack {
     migrations.node.addDependency(this.cluster);
   }
 }
+
+/** Log group of the API containers; dashboards query it by this name. */
+export const API_LOG_GROUP = '/goodgreets/api';
+/** Namespace and Environment dimension of GoodGreets' own metrics (API scrape, Lambda EMF). */
+export const METRICS_NAMESPACE = 'GoodGreets';
+export const ENVIRONMENT = 'production';
 
 /** Header CloudFront adds to origin requests; the ALB forwards only requests carrying the secret. */
 export const ORIGIN_HEADER = 'x-origin-verify';
