@@ -94,11 +94,17 @@ describeE2e('GoodGreets in Chromium', () => {
         await page.keyboard.press('ArrowRight');
         await page.waitForURL(/category=Farewell/);
         await see(page.locator('#tab-farewell')).toBeFocused();
-        await page.locator('a.design-tile').first().waitFor();
+        // The Farewell designs, loaded (not the Birthday tiles still on screen a moment earlier).
+        await page
+          .locator('#design-panel[aria-labelledby="tab-farewell"][aria-busy="false"] a.design-tile')
+          .first()
+          .waitFor();
         const firstId = await page.locator('a.design-tile').first().getAttribute('data-design-id');
+        expect(firstId).toBeTruthy();
         await page.keyboard.press('Tab');
+        expect(await page.evaluate(() => document.activeElement?.getAttribute('data-design-id'))).toBe(firstId);
         await page.keyboard.press('Enter');
-        await page.waitForURL(new RegExp(`/create\\?design=${firstId}`));
+        await page.waitForURL(new RegExp(`/create\\?design=${firstId}$`));
         await page.locator('.chosen-title').waitFor();
       }
       await expectNoProblems(problems);
