@@ -236,7 +236,7 @@ export class ApiStack extends Stack {
    */
   private addMetricsAgent(taskDefinition: ecs.FargateTaskDefinition): void {
     const metricsLogGroup = new logs.LogGroup(this, 'ApiMetrics', {
-      logGroupName: `${API_LOG_GROUP}-metrics`,
+      logGroupName: METRICS_LOG_GROUP,
       retention: logs.RetentionDays.ONE_WEEK,
     });
     const agentConfig = {
@@ -244,7 +244,8 @@ export class ApiStack extends Stack {
       logs: {
         metrics_collected: {
           prometheus: {
-            log_group_name: metricsLogGroup.logGroupName,
+            // The literal name, not the Ref: the agent config is plain JSON text; the dependency below orders creation.
+            log_group_name: METRICS_LOG_GROUP,
             prometheus_config_path: 'env:PROMETHEUS_CONFIG_CONTENT',
             emf_processor: {
               metric_namespace: METRICS_NAMESPACE,
@@ -279,8 +280,10 @@ export class ApiStack extends Stack {
       memoryReservationMiB: 64,
       readonlyRootFilesystem: false,
       logging: ecs.LogDrivers.awsLogs({ streamPrefix: 'metrics-agent', logGroup: this.logGroup }),
-      environment: { CW_CONFIG_CONTENT: JSON.stringify(agentConfig), PROMETHEUS_CONFIG_CONTENT: scrapeConfig },
+      // toJsonString keeps the region and log group tokens valid inside the JSON text.
+      environment: { CW_CONFIG_CONTENT: this.toJsonString(agentConfig), PROMETHEUS_CONFIG_CONTENT: scrapeConfig },
     });
+    taskDefinition.node.addDependency(metricsLogGroup);
     metricsLogGroup.grantWrite(taskDefinition.taskRole);
     taskDefinition.taskRole.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['logs:DescribeLogStreams'], resources: [metricsLogGroup.logGroupArn] }),
@@ -333,6 +336,7 @@ export class ApiStack extends Stack {
 
 /** Log group of the API containers; dashboards query it by this name. */
 export const API_LOG_GROUP = '/goodgreets/api';
+const METRICS_LOG_GROUP = `${API_LOG_GROUP}-metrics`;
 /** Namespace and Environment dimension of GoodGreets' own metrics (API scrape, Lambda EMF). */
 export const METRICS_NAMESPACE = 'GoodGreets';
 export const ENVIRONMENT = 'production';
