@@ -1,4 +1,4 @@
-import { Annotations, Duration, type NestedStack, Stack } from 'aws-cdk-lib';
+import { Annotations, type NestedStack, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { MonitoringFacade } from 'cdk-monitoring-constructs';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -8,7 +8,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
-import { formatDiagnostic, type AlarmFamilyName, type MonitoredResource, type SpecSet } from '@sre-kit/core';
+import { formatDiagnostic, type AlarmFamilyName, type SpecSet } from '@sre-kit/core';
 import { Construct } from 'constructs';
 import type { ISeverityActions } from './actions';
 import { costReportOf, inventoryOf, type CostReport } from './cost-report';
@@ -19,7 +19,7 @@ import { EcsServiceAlarms } from './families/ecs';
 import type { FamilyAlarms } from './families/family-alarms';
 import { LambdaFunctionAlarms } from './families/lambda';
 import { NatGatewayAlarms } from './families/nat';
-import { fromCoreOverride, type AlarmOverrideProps, type FamilyAlarmsOptions } from './families/options';
+import { type AlarmOverrideProps, type FamilyAlarmsOptions } from './families/options';
 import { RdsAlarms } from './families/rds';
 import { S3BucketAlarms } from './families/s3';
 import { WebAclAlarms, type WebAclScope } from './families/waf';
@@ -28,6 +28,7 @@ import { CLOUDFORMATION_MAX_RESOURCES, Placement } from './placement';
 import { sloPropsFromSpec } from './slo/from-spec';
 import { ServiceLevelObjective, SloAlarmMode, type SloDefinition } from './slo/service-level-objective';
 import { readSpecs } from './spec-files';
+import { specResource, specResources, unmappedSpecResources } from './kit-specs';
 import { AlertTopics, type EmailSubscription } from './topics/alert-topics';
 
 /** Something that extends a SreKit (dashboards, the alert router): called once from `SreKit.use`. */
@@ -148,7 +149,7 @@ export class SreKit extends Construct {
         Annotations.of(this).addWarningV2('@sre-kit/cdk:spec', formatDiagnostic(d));
       this.applySpecSlos();
     }
-    this.node.addValidation({ validate: () => this.unmappedSpecResources() });
+    this.node.addValidation({ validate: () => unmappedSpecResources(this.specs, this.mapped) });
     if (props.costAnnotation ?? true) this.annotateCostAtSynth();
   }
 
@@ -265,14 +266,11 @@ export class SreKit extends Construct {
    * calls for the resources this app defines.
    */
   public monitorSpecResources(): DimensionAlarms[] {
-    const out: DimensionAlarms[] = [];
-    for (const policy of this.specs?.alarmPolicies ?? [])
-      for (const [family, resources] of Object.entries(policy.families))
-        for (const r of (resources ?? []) as MonitoredResource[]) {
-          if (this.mapped.has(`${family}/${r.id}`)) continue;
-          out.push(this.monitorByDimensions(family as AlarmFamily, r.id, { ...r.dimensions }));
-        }
-    return out;
+    return specResources(this.specs)
+      .filter(({ key }) => !this.mapped.has(key))
+      .map(({ family, resource }) =>
+        this.monitorByDimensions(family as AlarmFamily, resource.id, { ...resource.dimensions }),
+      );
   }
 
   public addSlo(props: SreKitSloProps): ServiceLevelObjective {
@@ -352,32 +350,19 @@ export class SreKit extends Construct {
         resourceId,
         'use one monitor call per resource id',
       );
-    const found = this.specResource(family, resourceId);
-    const seconds = (s: number) => Duration.seconds(s);
-    const defaults: { [id: string]: AlarmOverrideProps } = {};
-    const overrides: { [id: string]: AlarmOverrideProps } = {};
-    for (const [id, o] of Object.entries(found?.policy.defaults ?? {}))
-      if (id.startsWith(`${family}.`)) defaults[id] = fromCoreOverride(o, seconds);
-    for (const [id, o] of Object.entries(found?.resource.overrides ?? {})) overrides[id] = fromCoreOverride(o, seconds);
+    const found = specResource(this.specs, family, resourceId);
+    const overrides: { [id: string]: AlarmOverrideProps } = { ...found?.overrides };
     for (const [id, o] of Object.entries(options.overrides ?? {})) overrides[id] = { ...overrides[id], ...o };
     return {
       service: options.service ?? found?.policy.service ?? this.service,
       resourceId,
       actions: this.actions,
-      defaults,
+      defaults: found?.defaults ?? {},
       overrides,
       properties: { ...(found?.resource.properties ?? {}), ...(options.properties ?? {}) },
       runbookBaseUrl: found?.policy.runbookBaseUrl ?? this.props.runbookBaseUrl,
       allowAlarmsWithoutActions: this.props.allowAlarmsWithoutActions,
     };
-  }
-
-  private specResource(family: AlarmFamilyName, resourceId: string) {
-    for (const policy of this.specs?.alarmPolicies ?? []) {
-      const resource = policy.families[family]?.find((r) => r.id === resourceId);
-      if (resource) return { policy, resource };
-    }
-    return undefined;
   }
 
   private applySpecSlos(): void {
@@ -389,23 +374,6 @@ export class SreKit extends Construct {
       }
       this.addSlo(props);
     }
-  }
-
-  private unmappedSpecResources(): string[] {
-    const errors: string[] = [];
-    for (const policy of this.specs?.alarmPolicies ?? []) {
-      for (const [family, resources] of Object.entries(policy.families)) {
-        for (const r of (resources ?? []) as MonitoredResource[]) {
-          if (this.mapped.has(`${family}/${r.id}`)) continue;
-          errors.push(
-            `${r.location.file}:${r.location.line}:${r.location.col}: ${family} resource "${r.id}" is not mapped to a construct. ` +
-              `Fix: call kit.${MONITOR_METHOD[family as AlarmFamilyName]}('${r.id}', ...) with the construct, or kit.monitorSpecResources() ` +
-              'to use the dimensions written in the spec, or remove it from the spec.',
-          );
-        }
-      }
-    }
-    return errors;
   }
 
   /** Adds the cost as an info annotation once the tree is complete (validation runs after every construct exists). */
@@ -427,16 +395,6 @@ const DEFAULT_MAX_RESOURCES = 400;
 const MIN_RESOURCES = 100;
 // The largest single family or SLO (an SLO with 4 tiers is 14 alarms; a family ~10 per target).
 const HEADROOM = 60;
-
-const MONITOR_METHOD: Record<AlarmFamilyName, string> = {
-  lambda: 'monitorLambda',
-  ecs: 'monitorEcsService',
-  s3: 'monitorBucket',
-  alb: 'monitorLoadBalancer',
-  rds: 'monitorDatabaseInstance',
-  waf: 'monitorWebAcl',
-  natgateway: 'monitorNatGateway',
-};
 
 // Re-exported so users of the facade find every type in one place.
 export { SloAlarmMode };

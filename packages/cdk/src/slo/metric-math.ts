@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { cloudWatchWindow, formatDuration, type BurnRateTier } from '@sre-kit/core';
+import { cloudWatchWindow, formatDuration, tierThreshold, type BurnRateTier } from '@sre-kit/core';
 import type { Construct } from 'constructs';
 import { inputError } from '../errors';
 import { errorRatio } from './metrics';
@@ -7,8 +7,8 @@ import type { ServiceLevelObjectiveProps } from './service-level-objective';
 import type { TierWindows, WindowAlarmInput } from './tiers';
 
 /**
- * Metric-math windows: the error ratio over each window against
- * burnRate x budget. How a window maps to period/evaluations is core's
+ * Metric-math windows: the error ratio over each window against core's
+ * tierThreshold (burnRate x (1 - objective)). How a window maps to period/evaluations is core's
  * decision (cloudWatchWindow: one period = the window, 1 of 1, so 3 d is a
  * single 259,200 s period, inside CloudWatch's 7-day span limit).
  */
@@ -16,7 +16,6 @@ export function metricMathWindows(
   scope: Construct,
   props: ServiceLevelObjectiveProps,
   tiers: readonly BurnRateTier[],
-  budget: number,
 ): TierWindows[] {
   const sli = { good: props.goodMetric, bad: props.badMetric, total: props.totalMetric };
   const window = (tier: BurnRateTier, label: 'long' | 'short', seconds: number): WindowAlarmInput => {
@@ -36,7 +35,7 @@ export function metricMathWindows(
       label,
       windowSeconds: seconds,
       metric: errorRatio(scope, sli, period, `${props.sloName} error ratio ${formatDuration(seconds)}`),
-      threshold: tier.burnRate * budget,
+      threshold: tierThreshold(tier, props.objective),
       evaluationPeriods: evaluation.evaluationPeriods,
       datapointsToAlarm: evaluation.datapointsToAlarm,
     };

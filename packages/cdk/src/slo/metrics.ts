@@ -2,6 +2,7 @@ import type { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { CfnServiceLevelObjective } from 'aws-cdk-lib/aws-applicationsignals';
 import type { IConstruct } from 'constructs';
+import { errorRatioQuery, type CloudWatchMetricStat } from '@sre-kit/core';
 import { inputError } from '../errors';
 
 /** CloudWatch rejects a metric-math alarm that references more than 10 metrics. */
@@ -38,8 +39,8 @@ export function countMetrics(metric: cloudwatch.IMetric): number {
 /**
  * The error ratio over one window: bad/total (or (total - good)/total), each
  * metric's period set to the window so the ratio covers exactly that window.
- * No traffic gives 0 instead of a division by zero: an idle service is not
- * burning budget, and the alarm's notBreaching covers windows with no data.
+ * No traffic gives 0 (core's formula guards the division): an idle service is
+ * not burning budget, and the alarm's notBreaching covers windows with no data.
  */
 export function errorRatio(
   scope: IConstruct,
@@ -55,19 +56,15 @@ export function errorRatio(
       'pass the count of failed requests as badMetric, or of successful ones as goodMetric',
     );
   const total = periodic(scope, 'total', sli.total).with({ period: window });
-  const expression = sli.bad
-    ? new cloudwatch.MathExpression({
-        expression: 'IF(FILL(total, 0) > 0, FILL(bad, 0) / total, 0)',
-        usingMetrics: { bad: periodic(scope, 'bad', sli.bad).with({ period: window }), total },
-        period: window,
-        label,
-      })
-    : new cloudwatch.MathExpression({
-        expression: 'IF(FILL(total, 0) > 0, (total - FILL(good, 0)) / total, 0)',
-        usingMetrics: { good: periodic(scope, 'good', sli.good!).with({ period: window }), total },
-        period: window,
-        label,
-      });
+  const usingMetrics: Record<string, cloudwatch.IMetric> = sli.bad
+    ? { bad: periodic(scope, 'bad', sli.bad).with({ period: window }), total }
+    : { good: periodic(scope, 'good', sli.good!).with({ period: window }), total };
+  const expression = new cloudwatch.MathExpression({
+    expression: ratioExpression(!!sli.bad),
+    usingMetrics,
+    period: window,
+    label,
+  });
   const count = countMetrics(expression);
   if (count > MAX_METRICS_PER_ALARM)
     inputError(
@@ -77,6 +74,28 @@ export function errorRatio(
       'sum the series upstream (one metric per side), or use SloAlarmMode.APPLICATION_SIGNALS',
     );
   return expression;
+}
+
+/**
+ * Core's error-ratio formula (the one the cost model, review and Prometheus
+ * renderers share), over the ids `bad`/`good` and `total`: core builds it from
+ * an indicator, so it is asked with placeholder metrics of those names.
+ */
+function ratioExpression(bad: boolean): string {
+  const placeholder = (metricName: string): CloudWatchMetricStat => ({
+    type: 'CloudWatch',
+    kind: 'metric',
+    namespace: 'sre-kit',
+    metricName,
+    dimensions: {},
+    statistic: 'Sum',
+  });
+  const query = errorRatioQuery({
+    kind: 'ratio',
+    total: placeholder('total'),
+    ...(bad ? { bad: placeholder('bad') } : { good: placeholder('good') }),
+  });
+  return query!.errorRatio.expression;
 }
 
 /**

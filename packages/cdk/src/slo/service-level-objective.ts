@@ -6,6 +6,7 @@ import {
   formatDuration,
   makeTier,
   tierCanFire,
+  tierThreshold,
   type BurnRateTier,
 } from '@sre-kit/core';
 import type { IDashboardSegment } from 'cdk-monitoring-constructs';
@@ -115,7 +116,6 @@ export class ServiceLevelObjective extends Construct implements IDashboardSegmen
     this.registry = new AlarmRegistry(this, () => props.allowAlarmsWithoutActions === true);
     const periodSeconds = (props.period ?? Duration.days(30)).toSeconds();
     this.resolvedTiers = this.tiersFrom(props, periodSeconds);
-    const budget = errorBudget(props.objective);
 
     let windows: TierWindows[];
     if (this.mode === SloAlarmMode.APPLICATION_SIGNALS) {
@@ -123,7 +123,7 @@ export class ServiceLevelObjective extends Construct implements IDashboardSegmen
       this.applicationSignalsSloName = native.sloName;
       windows = native.windows;
     } else {
-      windows = metricMathWindows(this, props, this.resolvedTiers, budget);
+      windows = metricMathWindows(this, props, this.resolvedTiers);
     }
     const rendered = renderTiers(this, props, windows, this.registry);
     this.windowAlarms = rendered.windowAlarms;
@@ -133,7 +133,7 @@ export class ServiceLevelObjective extends Construct implements IDashboardSegmen
 
   /** The error ratio each tier's windows must exceed: burnRate x (1 - objective), fastest tier first. */
   public get thresholds(): number[] {
-    return this.resolvedTiers.map((t) => t.burnRate * errorBudget(this.objective));
+    return this.resolvedTiers.map((t) => tierThreshold(t, this.objective));
   }
 
   public summaryWidgets(): cloudwatch.IWidget[] {
@@ -213,10 +213,10 @@ export class ServiceLevelObjective extends Construct implements IDashboardSegmen
           formatDuration(t.shortWindowSeconds),
           `use about ${formatDuration(Math.max(60, Math.round(t.longWindowSeconds / 12)))}`,
         );
-      if (t.burnRate * errorBudget(props.objective) >= 1)
+      if (!tierCanFire(t, props.objective))
         inputError(
           this,
-          `tier ${t.name} can never fire: burnRate x (1 - objective) = ${t.burnRate * errorBudget(props.objective)} is >= 1 (a full outage)`,
+          `tier ${t.name} can never fire: burnRate x (1 - objective) = ${tierThreshold(t, props.objective)} is >= 1 (a full outage)`,
           props.objective,
           'lower the burn rate of this tier, or drop it for an objective this loose',
         );
