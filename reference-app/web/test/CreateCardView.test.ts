@@ -1,5 +1,6 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import App from '../src/App.vue';
+import WhenFields from '../src/components/WhenFields.vue';
 import { apiError, design, jsonBody, mockFetch, settle, testRouter, type Handler } from './helpers';
 import { wallAt } from '../src/lib/zoned';
 
@@ -166,5 +167,18 @@ describe('gallery', () => {
     await w.find('[role=alert] button').trigger('click');
     await settle();
     expect(w.findAll('a.design-tile')).toHaveLength(2);
+  });
+});
+
+describe('when step', () => {
+  afterEach(() => (document.body.innerHTML = ''));
+
+  it('warns at once about a time skipped by daylight saving', async () => {
+    const w = mount(WhenFields, {
+      props: { modelValue: { date: '2027-03-28', time: '02:30', timeZone: 'Europe/Berlin' } },
+    });
+    expect(w.find('[data-testid=arrival]').text()).toMatch(/does not exist on that day in Europe\/Berlin/);
+    await w.setProps({ modelValue: { date: '2027-03-28', time: '03:30', timeZone: 'Europe/Berlin' } });
+    expect(w.find('[data-testid=arrival]').text()).toMatch(/^Arrives .*2027 at 03:30/);
   });
 });
