@@ -71,9 +71,8 @@ describe('GoodGreets reference architecture', () => {
     const agent = containers.find((c) => c.Name === 'metrics-agent')!;
     expect(agent.Essential).toBe(false);
     const env = Object.fromEntries(agent.Environment!.map((e) => [e.Name, e.Value]));
-    // The config is JSON text joined around the region and log-group tokens: put placeholders in.
-    const parts = (env.CW_CONFIG_CONTENT as unknown as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
-    const config = JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'TOKEN')).join(''));
+    const config = JSON.parse(env.CW_CONFIG_CONTENT);
+    expect(config.agent.region).toBe('us-east-1');
     expect(config.logs.metrics_collected.prometheus.emf_processor.metric_namespace).toBe('GoodGreets');
     expect(config.logs.metrics_collected.prometheus.log_group_name).toBe('/goodgreets/api-metrics');
     expect(env.PROMETHEUS_CONFIG_CONTENT).toContain("targets: ['localhost:8080']");
