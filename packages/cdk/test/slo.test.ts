@@ -64,7 +64,7 @@ describe('metric-math mode', () => {
         const queries: any[] = alarm.Metrics;
         const expression = queries.find((q) => q.ReturnData !== false);
         // Core's error-ratio formula (errorRatioQuery), not a copy of it.
-      expect(expression.Expression).toBe('IF(total > 0, FILL(bad, 0) / total, 0)');
+        expect(expression.Expression).toBe('IF(total > 0, FILL(bad, 0) / total, 0)');
         // Every metric's period is the window: the ratio covers exactly the window (3 d = one 259200 s period).
         for (const q of queries.filter((x) => x.MetricStat)) expect(q.MetricStat.Period).toBe(seconds);
         expect(
