@@ -1,9 +1,9 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import autocannon from 'autocannon';
 import { createConnection } from 'mysql2/promise';
 import { MYSQL_ROOT, child } from './common';
+import { photo } from './photos';
 
 interface Case {
   name: string;
@@ -12,33 +12,6 @@ interface Case {
   p99: number;
   non2xx: number;
   errors: number;
-}
-
-/** Photo-like JPEG: smooth gradients plus grain, so it compresses like a photo, not like a flat fill. */
-export async function photo(width: number, height: number, seed: number): Promise<Buffer> {
-  const grain = { type: 'gaussian' as const, mean: 128, sigma: 40 };
-  const base = await sharp({
-    create: {
-      width: Math.ceil(width / 8),
-      height: Math.ceil(height / 8),
-      channels: 3,
-      background: '#000',
-      noise: grain,
-    },
-  })
-    .resize(width, height, { kernel: 'cubic' })
-    .blur(2 + (seed % 3))
-    .png({ compressionLevel: 0 })
-    .toBuffer();
-  const fine = await sharp({
-    create: { width, height, channels: 3, background: '#000', noise: { ...grain, sigma: 10 } },
-  })
-    .png({ compressionLevel: 0 })
-    .toBuffer();
-  return sharp(base)
-    .composite([{ input: fine, blend: 'overlay' }])
-    .jpeg({ quality: 88 })
-    .toBuffer();
 }
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 4);
@@ -64,6 +37,11 @@ async function cannon(name: string, opts: autocannon.Options): Promise<Case> {
  * same data) and thumbnailer throughput with peak RSS. Each case runs a few seconds.
  */
 async function main() {
+  if (process.env.BENCH_ONLY !== 'thumbs') await http();
+  await thumbnails();
+}
+
+async function http() {
   const dbName = `gg_bench_${process.pid}`;
   const admin = await createConnection(`${MYSQL_ROOT}/test`);
   await admin.query(`create database \`${dbName}\` character set utf8mb4`);
@@ -153,8 +131,11 @@ async function main() {
       `app (${label}) / bare GET at c=10: ${(get10.rps / bare10.rps).toFixed(2)}; target >= 1600 req/s with p99 <= 25 ms: ${met}\n`,
     );
   }
+}
 
-  const dir = join(env.DATA_DIR, 'photos');
+async function thumbnails() {
+  const dataDir = join(process.env.TMPDIR ?? '/tmp', `gg_bench_photos_${process.pid}`);
+  const dir = join(dataDir, 'photos');
   mkdirSync(dir, { recursive: true });
   const files: string[] = [];
   for (const [i, [w, h]] of [
@@ -180,7 +161,7 @@ async function main() {
     MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
   });
   await thumbs.stop();
-  rmSync(env.DATA_DIR, { recursive: true, force: true });
+  rmSync(dataDir, { recursive: true, force: true });
   const t = thumbs.value;
   process.stdout.write(
     `thumbnails: ${t.total} images (12 MP and 2 MP photo-like JPEGs, ${t.inputBytes.map((b) => `${(b / 2 ** 20).toFixed(1)} MiB`).join(', ')}) ` +

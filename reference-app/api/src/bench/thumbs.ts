@@ -29,9 +29,11 @@ async function main() {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   clearInterval(sampler);
   peak = Math.max(peak, process.memoryUsage().rss);
-  const maxRssKiB = process.resourceUsage().maxRSS;
+  // VmHWM is this process's own high-water mark; getrusage's maxRSS is not: on Linux it keeps the
+  // parent's peak from before exec (a spawning bench that just made 12 MP images would show its own).
+  const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
   process.stdout.write(
-    `${JSON.stringify({ total, concurrency, seconds, perSecond: total / seconds, peakRssMiB: Math.max(peak / 2 ** 20, maxRssKiB / 1024), inputBytes: sizes })}\n`,
+    `${JSON.stringify({ total, concurrency, seconds, perSecond: total / seconds, peakRssMiB: Math.max(peak / 2 ** 20, hwm ? Number(hwm) / 1024 : 0), inputBytes: sizes })}\n`,
   );
 }
 void main();
