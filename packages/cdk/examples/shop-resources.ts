@@ -27,7 +27,7 @@ export interface ShopResources {
 export function shopResources(stack: Stack): ShopResources {
   const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
   const apiFunction = new lambda.Function(stack, 'Api', {
-    runtime: lambda.Runtime.NODEJS_20_X,
+    runtime: lambda.Runtime.NODEJS_22_X,
     handler: 'index.handler',
     code: lambda.Code.fromInline('exports.handler = async () => ({ statusCode: 200 });'),
     timeout: Duration.seconds(10),
@@ -44,7 +44,8 @@ export function shopResources(stack: Stack): ShopResources {
   const targetGroup = listener.addTargets('Web', { port: 80, targets: [webService] });
   const uploads = new s3.Bucket(stack, 'Uploads', { enforceSSL: true, removalPolicy: RemovalPolicy.RETAIN });
   const database = new rds.DatabaseInstance(stack, 'Db', {
-    engine: rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_0 }),
+    engine: rds.DatabaseInstanceEngine.mysql({ version: rds.MysqlEngineVersion.VER_8_0_46 }),
+    storageEncrypted: true,
     vpc,
     instanceType: ec2.InstanceType.of(ec2.InstanceClass.T4G, ec2.InstanceSize.MEDIUM),
     allocatedStorage: 50,

@@ -7,7 +7,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { monitorShop } from '../examples/quickstart';
 import { shopResources } from '../examples/shop-resources';
 import { SreTagKeys } from '../src';
-import { alarmsByName, compositesByName, tagsOf } from './helpers';
+import { alarmsByName, compositesByName, schemaFindings, tagsOf } from './helpers';
 
 // The README's quickstart, synthesized exactly as written, with the CloudFormation schema validation
 // aws-cdk-lib runs at synth left on, and cdk-nag's AwsSolutions pack over the whole stack.
@@ -96,6 +96,10 @@ test('the synth-time annotation states the monthly cost from the core cost model
       `estimated CloudWatch cost ${report.totalUsd.toFixed(2)} USD/month for ${alarms.size} metric alarms`,
     ),
   );
+});
+
+test('CloudFormation schema validation finds nothing on the kit or the example app', () => {
+  expect(schemaFindings(app, 'Example/')).toEqual([]);
 });
 
 test('snapshot of the example stack', () => {

@@ -1,4 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- synthesized CloudFormation is untyped JSON */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 
@@ -38,4 +40,20 @@ export function tagsOf(props: Record<string, any>): Record<string, string> {
 /** Dimensions as an object (CloudFormation has a list of {Name, Value}). */
 export function dims(list: { Name: string; Value: unknown }[] | undefined): Record<string, unknown> {
   return Object.fromEntries((list ?? []).map((d) => [d.Name, d.Value]));
+}
+
+/**
+ * Findings of aws-cdk-lib's built-in CloudFormation schema validation (it runs at every synth and
+ * writes validation-report.json) on constructs under `pathPrefix`.
+ */
+export function schemaFindings(app: App, pathPrefix: string): string[] {
+  const report = join(app.synth().directory, 'validation-report.json');
+  if (!existsSync(report)) return [];
+  const out: string[] = [];
+  for (const plugin of JSON.parse(readFileSync(report, 'utf8')).pluginReports ?? [])
+    for (const v of plugin.violations ?? [])
+      for (const c of v.violatingConstructs ?? [])
+        if (String(c.constructPath).startsWith(pathPrefix))
+          out.push(`${c.constructPath}: ${v.ruleName} ${String(v.description).slice(0, 200)}`);
+  return out;
 }

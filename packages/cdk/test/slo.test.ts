@@ -4,7 +4,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { defaultBurnRatePolicy, tierThreshold } from '@sre-kit/core';
 import { AlertTopics, ServiceLevelObjective, SloAlarmMode, SloTierSeverity, SreTagKeys } from '../src';
-import { alarmsByName, compositesByName, newStack, tagsOf } from './helpers';
+import { alarmsByName, compositesByName, newStack, schemaFindings, tagsOf } from './helpers';
 
 const bad = new cloudwatch.Metric({
   namespace: 'AWS/ApplicationELB',
@@ -20,7 +20,7 @@ const total = new cloudwatch.Metric({
 });
 
 // Both modes share one stack: one synth.
-const { stack } = newStack('Slo');
+const { app, stack } = newStack('Slo');
 const topics = new AlertTopics(stack, 'Topics');
 const slo = new ServiceLevelObjective(stack, 'Availability', {
   sloName: 'availability',
@@ -178,6 +178,10 @@ describe('Application Signals mode', () => {
     }
     expect(native.applicationSignalsSloName).toBe('shop-native');
   });
+});
+
+test('both modes pass CloudFormation schema validation (composites, suppressors, the native SLO)', () => {
+  expect(schemaFindings(app, 'Slo/')).toEqual([]);
 });
 
 describe('inputs', () => {
