@@ -88,13 +88,16 @@ interface Row {
 const rows: Row[] = [];
 const measure = (file: string) => {
   const text = readFileSync(join(outdir, file), 'utf8');
-  const resources = Object.values(JSON.parse(text).Resources ?? {}) as { Type: string }[];
+  const template = JSON.parse(text);
+  const resources = Object.values(template.Resources ?? {}) as { Type: string }[];
   rows.push({
     file,
     bytes: Buffer.byteLength(JSON.stringify(JSON.parse(text))),
     resources: resources.length,
     alarms: resources.filter((r) => r.Type === 'AWS::CloudWatch::Alarm').length,
     composites: resources.filter((r) => r.Type === 'AWS::CloudWatch::CompositeAlarm').length,
+    outputs: Object.keys(template.Outputs ?? {}).length,
+    parameters: Object.keys(template.Parameters ?? {}).length,
   });
 };
 measure(assembly.getStackByName('Fleet').templateFile);
@@ -104,6 +107,8 @@ const ms = (a: bigint, b: bigint) => Number(b - a) / 1e6;
 const sum = (k: keyof Row) => rows.reduce((n, r) => n + (r[k] as number), 0);
 const maxBytes = Math.max(...rows.map((r) => r.bytes));
 const maxResources = Math.max(...rows.map((r) => r.resources));
+const maxOutputs = Math.max(...rows.map((r) => r.outputs));
+const maxParameters = Math.max(...rows.map((r) => r.parameters));
 const report = kit.costReport();
 console.log(
   `services:                ${services} (Lambda, ECS service, bucket, ALB + target group, RDS instance, 2 SLOs each)`,
@@ -119,11 +124,12 @@ console.log(
   `largest template:        ${(maxBytes / 1024).toFixed(0)} KiB (limit 1024 KiB; minified JSON as CloudFormation receives it)`,
 );
 console.log(`most resources/template: ${maxResources} (limit 500)`);
+console.log(`most outputs/parameters:  ${maxOutputs} / ${maxParameters} (limits 200 / 200)`);
 console.log(`total template bytes:    ${(sum('bytes') / 1024 / 1024).toFixed(2)} MiB`);
 console.log(`estimated cost:          ${report.totalUsd.toFixed(2)} USD/month (${report.prices})`);
 console.log(`heap used:               ${(process.memoryUsage().heapUsed / 1024 / 1024).toFixed(0)} MiB`);
 rmSync(outdir, { recursive: true, force: true });
-if (maxBytes > 1024 * 1024 || maxResources > 500) {
+if (maxBytes > 1024 * 1024 || maxResources > 500 || maxOutputs > 200 || maxParameters > 200) {
   console.error('FAIL: a template exceeds a CloudFormation limit');
   process.exit(1);
 }
