@@ -63,7 +63,7 @@ async function http() {
     });
     try {
       const url = `${uncached.value.url}/api/v1/designs`;
-      await cannon('warm-up', { url, connections: 10, duration: 1 });
+      await cannon('warm-up', { url, connections: 10, duration: 2 });
       results.push(await cannon('app GET /api/v1/designs c=10 (no cache)', { url, connections: 10 }));
       results.push(await cannon('app GET /api/v1/designs c=50 (no cache)', { url, connections: 50 }));
     } finally {
@@ -88,7 +88,7 @@ async function http() {
           }),
         })
       ).json()) as { shareToken: string };
-      await cannon('warm-up', { url: `${base}/api/v1/designs`, connections: 10, duration: 1 });
+      await cannon('warm-up', { url: `${base}/api/v1/designs`, connections: 10, duration: 2 });
       results.push(
         await cannon('app GET /api/v1/designs c=10 (2 s cache)', { url: `${base}/api/v1/designs`, connections: 10 }),
       );
@@ -108,7 +108,7 @@ async function http() {
     }
     const bare = await child<{ url: string }>(join(__dirname, 'bare-server.js'), env);
     try {
-      await cannon('warm-up', { url: `${bare.value.url}/api/v1/designs`, connections: 10, duration: 1 });
+      await cannon('warm-up', { url: `${bare.value.url}/api/v1/designs`, connections: 10, duration: 2 });
       results.push(
         await cannon('bare http+mysql2 GET designs c=10', { url: `${bare.value.url}/api/v1/designs`, connections: 10 }),
       );
