@@ -254,3 +254,35 @@ describe('inputs', () => {
     expect(() => app.synth()).toThrow(/NoActions\/Slo\/page-1h has no alarm action.*Fix: pass `actions`/);
   });
 });
+
+test('tiers sharing a window and burn rate share one window alarm (core planSloAlarms)', () => {
+  const { stack: s } = newStack('Shared');
+  const shared = new ServiceLevelObjective(s, 'Slo', {
+    sloName: 'shared',
+    service: 'shop',
+    objective: 0.999,
+    badMetric: bad,
+    totalMetric: total,
+    allowAlarmsWithoutActions: true,
+    tiers: [
+      {
+        severity: SloTierSeverity.PAGE,
+        longWindow: Duration.hours(1),
+        shortWindow: Duration.minutes(5),
+        burnRate: 14.4,
+      },
+      {
+        severity: SloTierSeverity.PAGE,
+        longWindow: Duration.hours(2),
+        shortWindow: Duration.minutes(5),
+        burnRate: 14.4,
+        name: 'page-2h',
+      },
+    ],
+  });
+  expect(shared.windowAlarms).toHaveLength(3);
+  const composites = compositesByName(Template.fromStack(s));
+  const short = alarmsByName(Template.fromStack(s)).get('shop-shared-page-1h-short')!.logicalId;
+  for (const tier of ['page-1h', 'page-2h'])
+    expect(JSON.stringify(composites.get(`shop-shared-${tier}`)!.props.AlarmRule)).toContain(short);
+});

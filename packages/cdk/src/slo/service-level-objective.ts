@@ -91,6 +91,7 @@ export class ServiceLevelObjective extends Construct implements IDashboardSegmen
   public readonly tierAlarms: cloudwatch.IAlarm[];
   /** "Any faster tier firing" composites used as suppressors (no actions of their own). */
   public readonly suppressorAlarms: cloudwatch.IAlarm[];
+  private readonly longAlarms: cloudwatch.Alarm[];
   /** The native SLO's name in APPLICATION_SIGNALS mode. */
   public readonly applicationSignalsSloName?: string;
   private readonly registry: AlarmRegistry;
@@ -129,6 +130,7 @@ export class ServiceLevelObjective extends Construct implements IDashboardSegmen
     this.windowAlarms = rendered.windowAlarms;
     this.tierAlarms = rendered.tierAlarms;
     this.suppressorAlarms = rendered.suppressorAlarms;
+    this.longAlarms = rendered.longAlarms;
   }
 
   /** The error ratio each tier's windows must exceed: burnRate x (1 - objective), fastest tier first. */
@@ -149,9 +151,9 @@ export class ServiceLevelObjective extends Construct implements IDashboardSegmen
 
   /** Long-window alarms show the error ratio (or burn rate) against each tier's threshold. */
   public alarmWidgets(): cloudwatch.IWidget[] {
-    return this.windowAlarms
-      .filter((_, i) => i % 2 === 0)
-      .map((alarm) => new cloudwatch.AlarmWidget({ alarm, title: alarm.node.id, width: 6, height: 6 }));
+    return this.longAlarms.map(
+      (alarm) => new cloudwatch.AlarmWidget({ alarm, title: alarm.node.id, width: 6, height: 6 }),
+    );
   }
 
   public widgets(): cloudwatch.IWidget[] {

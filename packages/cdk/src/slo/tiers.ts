@@ -27,6 +27,8 @@ export interface RenderedTiers {
   readonly windowAlarms: cloudwatch.Alarm[];
   readonly tierAlarms: cloudwatch.CompositeAlarm[];
   readonly suppressorAlarms: cloudwatch.CompositeAlarm[];
+  /** Each tier's long-window alarm, in tier order (what a dashboard graphs). */
+  readonly longAlarms: cloudwatch.Alarm[];
 }
 
 /** CloudWatch's defaults, stated so the template says what happens. */
@@ -48,6 +50,8 @@ export function renderTiers(
   const windowAlarms: cloudwatch.Alarm[] = [];
   const tierAlarms: cloudwatch.CompositeAlarm[] = [];
   const suppressorAlarms: cloudwatch.CompositeAlarm[] = [];
+  const longAlarms: cloudwatch.Alarm[] = [];
+  const byWindow = new Map<string, cloudwatch.Alarm>();
   const baseTags = {
     [SreTagKeys.SERVICE]: props.service,
     [SreTagKeys.FAMILY]: 'slo',
@@ -65,6 +69,10 @@ export function renderTiers(
       [SreTagKeys.SEVERITY]: severity,
     };
     const children = [long, short].map((w) => {
+      // As in core's planSloAlarms: one alarm per distinct (window, threshold), shared by the tiers that use it.
+      const key = `${w.windowSeconds}/${w.threshold}`;
+      const shared = byWindow.get(key);
+      if (shared) return shared;
       const name = `${prefix}-${tier.name}-${w.label}`;
       const alarm = new cloudwatch.Alarm(scope, `${tier.name}-${w.label}`, {
         alarmName: name,
@@ -83,8 +91,10 @@ export function renderTiers(
       applyTags(alarm, tierTags);
       registry.add(alarm);
       windowAlarms.push(alarm);
+      byWindow.set(key, alarm);
       return alarm;
     });
+    longAlarms.push(children[0]);
 
     const faster = tierAlarms.slice();
     let suppressor: cloudwatch.IAlarm | undefined;
@@ -129,5 +139,5 @@ export function renderTiers(
     for (const child of children) registry.feeds(child, composite);
     tierAlarms.push(composite);
   }
-  return { windowAlarms, tierAlarms, suppressorAlarms };
+  return { windowAlarms, tierAlarms, suppressorAlarms, longAlarms };
 }
