@@ -149,6 +149,10 @@ describeE2e('GoodGreets in Chromium', () => {
     expect(shareUrl).toMatch(new RegExp(`^${app.url}/s/[A-Za-z0-9_-]{43}$`));
     expect(ownerUrl).toMatch(new RegExp(`^${app.url}/cards/[A-Za-z0-9_-]+/manage#token=[A-Za-z0-9_-]{43}$`));
     await see(page.locator('svg.qr path')).toHaveAttribute('d', /^M\d/);
+    await owner.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.url });
+    await page.locator('[data-copy-for=share-link]').click();
+    await see(page.locator('.copy-status').first()).toHaveText('Copied!');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shareUrl);
     await shot(page, 'share', 'desktop');
 
     // The same pages on a phone (the share page works from its own URL, e.g. after a reload).
