@@ -4,7 +4,7 @@
  * RDS instance and two SLOs. Prints synth time, stacks, template sizes,
  * resources per template and alarm counts, and fails (exit 1) when a
  * template breaks CloudFormation's limits (500 resources, 1 MB).
- *   npm run bench -- [services] [--validate]
+ *   npm run bench -- [services] [--validate] [--dashboards]
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,11 +18,12 @@ const services = Number(args.find((a) => /^\d+$/.test(a)) ?? 100);
 // aws-cdk-lib >= 2.27x validates every template against the CloudFormation schemas at synth (a WASM
 // engine); it dominates synth time at this scale, so it is measured separately (--validate).
 const validate = args.includes('--validate');
+const dashboards = args.includes('--dashboards');
 const outdir = mkdtempSync(join(tmpdir(), 'sre-kit-bench-'));
 const started = process.hrtime.bigint();
 const app = new App({ outdir, builtinCloudFormationValidation: validate });
 const stack = new Stack(app, 'Fleet', { env: { account: '123456789012', region: 'eu-west-1' } });
-const kit = new SreKit(stack, 'Sre', { service: 'fleet', emails: [{ address: 'oncall@example.com' }] });
+const kit = new SreKit(stack, 'Sre', { service: 'fleet', emails: [{ address: 'oncall@example.com' }], dashboards });
 
 for (let i = 1; i <= services; i++) {
   const svc = `svc${i}`;
