@@ -226,15 +226,7 @@ describe('sre render', () => {
     const cwd = process.cwd();
     process.chdir(ROOT);
     try {
-      const r = await runSre([
-        'render',
-        'grafana',
-        '--check',
-        '--out',
-        out,
-        'slos',
-        'alarms',
-      ]);
+      const r = await runSre(['render', 'grafana', '--check', '--out', out, 'slos', 'alarms']);
       expect(r.code).toBe(1);
       expect(r.stdout).toMatch(/differs\s+.*goodgreets-developer\.json/);
       expect(r.stderr).toContain('differ from the specs');
