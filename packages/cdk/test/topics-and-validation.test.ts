@@ -7,6 +7,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as subs from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { NoopAlarmActionStrategy, SnsAlarmActionStrategy } from 'cdk-monitoring-constructs';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import {
   AlarmSeverity,
   AlertTopics,
@@ -82,9 +83,10 @@ describe('AlertTopics', () => {
     template.resourceCountIs('AWS::SNS::Subscription', 3 + 3);
   });
 
-  test('createEncryptionKey makes a rotating key CloudWatch may use', () => {
-    const { stack: s } = newStack('Key');
+  test('createEncryptionKey makes a rotating key CloudWatch may use, with no cdk-nag finding', () => {
+    const { app, stack: s } = newStack('Key');
     new AlertTopics(s, 'Alerts', { createEncryptionKey: true });
+    expect(new AwsSolutionsChecks(app).validateScope(s).violations.map((v) => v.ruleName)).toEqual([]);
     const t = Template.fromStack(s);
     t.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     const statements = Object.values(t.findResources('AWS::KMS::Key'))[0].Properties.KeyPolicy.Statement;
