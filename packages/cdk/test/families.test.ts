@@ -2,6 +2,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { catalogueFor, catalogueMetrics, type AlarmFamilyName, type CatalogueAlarm } from '@sre-kit/core';
@@ -272,6 +273,31 @@ describe('per-resource choices', () => {
     expect(dims(names.get('shop-fn-lambda.claimed-account-concurrency')!.props.Dimensions)).toEqual({});
     // Without the function construct the timeout is unknown: the catalogue fallback applies.
     expect(names.get('shop-fn-lambda.duration')!.props.Threshold).toBe(2700);
+  });
+
+  test('a cluster gets per-member alarms and no free-storage alarm (Aurora storage grows by itself)', () => {
+    const { stack: s } = newStack('Cluster');
+    const t = new AlertTopics(s, 'T');
+    const cluster = rds.DatabaseCluster.fromDatabaseClusterAttributes(s, 'C', {
+      clusterIdentifier: 'shop',
+      instanceIdentifiers: ['shop-1', 'shop-2'],
+    });
+    const family = new RdsAlarms(s, 'db', {
+      service: 'shop',
+      actions: t,
+      cluster,
+      properties: { maxConnections: 1000, memoryBytes: 16 * 1024 ** 3 },
+    });
+    const names = alarmsByName(Template.fromStack(s));
+    expect(names.has('shop-db-rds.free-storage-space-db1')).toBe(false);
+    expect(dims(names.get('shop-db-rds.cpu-utilization-db1')!.props.Dimensions)).toEqual({
+      DBInstanceIdentifier: 'shop-1',
+    });
+    expect(dims(names.get('shop-db-rds.cpu-utilization-db2')!.props.Dimensions)).toEqual({
+      DBInstanceIdentifier: 'shop-2',
+    });
+    const perMember = catalogueFor('rds').filter((e) => e.enabledByDefault && e.id !== 'rds.free-storage-space').length;
+    expect(family.alarms).toHaveLength(2 * perMember);
   });
 
   test('an existing whole-bucket metrics configuration is reused, not duplicated', () => {
