@@ -155,7 +155,7 @@ export class SreKit extends Construct {
 
   public monitorLambda(resourceId: string, fn: lambda.IFunction, options: MonitorOptions = {}): LambdaFunctionAlarms {
     return this.add(
-      new LambdaFunctionAlarms(this.scope(), resourceId, {
+      new LambdaFunctionAlarms(this.scope(), familyConstructId('lambda', resourceId), {
         ...this.familyOptions('lambda', resourceId, options),
         lambdaFunction: fn,
       }),
@@ -168,13 +168,19 @@ export class SreKit extends Construct {
     options: MonitorOptions = {},
   ): EcsServiceAlarms {
     return this.add(
-      new EcsServiceAlarms(this.scope(), resourceId, { ...this.familyOptions('ecs', resourceId, options), ecsService }),
+      new EcsServiceAlarms(this.scope(), familyConstructId('ecs', resourceId), {
+        ...this.familyOptions('ecs', resourceId, options),
+        ecsService,
+      }),
     );
   }
 
   public monitorBucket(resourceId: string, bucket: s3.IBucket, options: MonitorOptions = {}): S3BucketAlarms {
     return this.add(
-      new S3BucketAlarms(this.scope(), resourceId, { ...this.familyOptions('s3', resourceId, options), bucket }),
+      new S3BucketAlarms(this.scope(), familyConstructId('s3', resourceId), {
+        ...this.familyOptions('s3', resourceId, options),
+        bucket,
+      }),
     );
   }
 
@@ -184,7 +190,7 @@ export class SreKit extends Construct {
     options: MonitorLoadBalancerOptions = {},
   ): ApplicationLoadBalancerAlarms {
     return this.add(
-      new ApplicationLoadBalancerAlarms(this.scope(), resourceId, {
+      new ApplicationLoadBalancerAlarms(this.scope(), familyConstructId('alb', resourceId), {
         ...this.familyOptions('alb', resourceId, options),
         loadBalancer,
         targetGroups: options.targetGroups,
@@ -198,7 +204,10 @@ export class SreKit extends Construct {
     options: MonitorOptions = {},
   ): RdsAlarms {
     return this.add(
-      new RdsAlarms(this.scope(), resourceId, { ...this.familyOptions('rds', resourceId, options), instance }),
+      new RdsAlarms(this.scope(), familyConstructId('rds', resourceId), {
+        ...this.familyOptions('rds', resourceId, options),
+        instance,
+      }),
     );
   }
 
@@ -208,13 +217,16 @@ export class SreKit extends Construct {
     options: MonitorOptions = {},
   ): RdsAlarms {
     return this.add(
-      new RdsAlarms(this.scope(), resourceId, { ...this.familyOptions('rds', resourceId, options), cluster }),
+      new RdsAlarms(this.scope(), familyConstructId('rds', resourceId), {
+        ...this.familyOptions('rds', resourceId, options),
+        cluster,
+      }),
     );
   }
 
   public monitorWebAcl(resourceId: string, webAcl: wafv2.CfnWebACL, options: MonitorWebAclOptions = {}): WebAclAlarms {
     return this.add(
-      new WebAclAlarms(this.scope(), resourceId, {
+      new WebAclAlarms(this.scope(), familyConstructId('waf', resourceId), {
         ...this.familyOptions('waf', resourceId, options),
         webAcl,
         scope: options.scope,
@@ -224,7 +236,7 @@ export class SreKit extends Construct {
 
   public monitorNatGateway(resourceId: string, natGatewayId: string, options: MonitorOptions = {}): NatGatewayAlarms {
     return this.add(
-      new NatGatewayAlarms(this.scope(), resourceId, {
+      new NatGatewayAlarms(this.scope(), familyConstructId('natgateway', resourceId), {
         ...this.familyOptions('natgateway', resourceId, options),
         natGatewayId,
       }),
@@ -251,7 +263,7 @@ export class SreKit extends Construct {
   ): DimensionAlarms {
     const attributes = family === AlarmFamily.WAF && !('Region' in dimensions) ? { scope: 'CLOUDFRONT' } : undefined;
     return this.add(
-      new DimensionAlarms(this.scope(), resourceId, {
+      new DimensionAlarms(this.scope(), familyConstructId(family, resourceId), {
         ...this.familyOptions(family, resourceId, options),
         family,
         dimensions,
@@ -398,3 +410,11 @@ const HEADROOM = 60;
 
 // Re-exported so users of the facade find every type in one place.
 export { SloAlarmMode };
+
+/**
+ * Resource ids are unique per family, not across families (alarms/*.yaml may call both the ECS
+ * service and its load balancer `api`), so the family is part of the construct id.
+ */
+function familyConstructId(family: AlarmFamilyName, resourceId: string): string {
+  return `${family}-${resourceId}`;
+}

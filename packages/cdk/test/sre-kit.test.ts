@@ -130,11 +130,25 @@ describe('cdk-monitoring-constructs interop and guards', () => {
     for (const alarm of nat.alarms) expect(body).toContain(stack.getLogicalId(alarm.node.defaultChild as any));
   });
 
+  test('the same resource id in two families (a function and a NAT gateway both "api") is two resources', () => {
+    const { stack } = newStack('SharedIds');
+    const kit = new SreKit(stack, 'Sre', { service: 'shop', costAnnotation: false });
+    kit.monitorLambda('api', lambda.Function.fromFunctionName(stack, 'Fn', 'shop-api'));
+    kit.monitorNatGateway('api', 'nat-1');
+    const names = [...alarmsByName(Template.fromStack(stack)).keys()];
+    expect(names).toEqual(
+      expect.arrayContaining(['shop-api-lambda.errors', 'shop-api-natgateway.error-port-allocation']),
+    );
+    expect(() => kit.monitorLambda('api', lambda.Function.fromFunctionName(stack, 'Fn2', 'other'))).toThrow(
+      /lambda resource "api" is monitored twice/,
+    );
+  });
+
   test('a WAF Region dimension from another region is refused', () => {
     const { stack } = newStack('Region');
     const kit = new SreKit(stack, 'Sre', { service: 'shop' });
     expect(() => kit.monitorByDimensions(AlarmFamily.WAF, 'waf', { WebACL: 'acl', Region: 'us-west-2' })).toThrow(
-      /Region\/Sre\/waf: metrics of Region us-west-2 cannot be alarmed on from a stack in eu-west-1/,
+      /Region\/Sre\/waf-waf: metrics of Region us-west-2 cannot be alarmed on from a stack in eu-west-1/,
     );
   });
 
