@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
 import { AlertRouter, type AlertRouterProps } from '../src/alert-router/alert-router';
 import { AlertTopics } from '../src/topics/alert-topics';
 import { newStack } from './helpers';
@@ -165,6 +166,15 @@ describe('AlertRouter construct', () => {
       Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 2 }, DeadLetterConfig: Match.anyValue() })],
     });
     expect(Object.keys(synth().template.findResources('AWS::Events::Rule'))).toHaveLength(1);
+  });
+
+  it('has no unacknowledged cdk-nag AwsSolutions finding (its deliberate choices are acknowledged with reasons)', () => {
+    const { app, stack } = synth();
+    const report = new AwsSolutionsChecks(app).validateScope(stack);
+    const findings = report.violations.flatMap((v) =>
+      v.violatingResources.map((r: any) => `${v.ruleName} ${String(r.constructPath ?? r.resourceLogicalId)}`),
+    );
+    expect(findings.filter((f) => f.includes('Router'))).toEqual([]);
   });
 
   it('runs the scheduled tick every minute', () => {
