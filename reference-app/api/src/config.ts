@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -11,6 +11,15 @@ const schema = z.object({
   HOST: z.string().optional(),
   DATA_DIR: z.string().default('./data'),
   DATABASE_URL: z.string().optional(),
+  // The database from parts, as ECS injects them from Secrets Manager (a password needs no URL escaping).
+  DB_HOST: z.string().min(1).optional(),
+  DB_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  DB_NAME: z.string().min(1).optional(),
+  DB_USER: z.string().min(1).optional(),
+  DB_PASSWORD: z.string().optional(),
+  DB_TLS: bool.optional(),
+  /** Lambda: an RDS-generated secret ({"username","password",...}) read at cold start. */
+  DB_SECRET_ARN: z.string().startsWith('arn:', { message: 'must be a Secrets Manager secret ARN' }).optional(),
   DB_POOL_SIZE: int(10, 1),
   PUBLIC_BASE_URL: z.string().url().optional(),
   MEDIA_BASE_URL: z.string().optional(),
@@ -37,12 +46,31 @@ const schema = z.object({
   TRUST_PROXY: z.union([bool, z.coerce.number().int()]).default('false'),
   WEB_DIST: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Value of the Environment dimension of the Lambdas' CloudWatch metrics. */
+  METRICS_ENVIRONMENT: z.string().min(1).default('production'),
 });
+
+/** Where the data lives: one SQLite file, a MySQL URL, or MySQL from parts. */
+export type DatabaseSettings =
+  | { kind: 'sqlite'; file: string }
+  | { kind: 'mysql-url'; url: string }
+  | {
+      kind: 'mysql';
+      host: string;
+      port: number;
+      database: string;
+      /** Absent until read from `secretArn` (see adapters/db/credentials.ts). */
+      user?: string;
+      password?: string;
+      secretArn?: string;
+      tls: boolean;
+    };
 
 export type Env = z.infer<typeof schema>;
 
 export interface Config extends Omit<Env, 'HOST'> {
   HOST: string;
+  database: DatabaseSettings;
   dataDir: string;
   publicBaseUrl: string;
   mediaBaseUrl: string;
@@ -70,15 +98,58 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const mailer = e.MAILER ?? (e.SMTP_URL ? 'smtp' : 'outbox');
   if (mailer === 'smtp' && !e.SMTP_URL) problems.push('MAILER=smtp needs SMTP_URL');
   if (e.DATABASE_URL && !e.DATABASE_URL.startsWith('mysql://')) problems.push('DATABASE_URL must be a mysql:// URL');
+  const dataDir = resolve(e.DATA_DIR);
+  const database = databaseSettings(e, dataDir, problems);
   if (problems.length) throw new ConfigError(problems.join('\n'));
   const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   return {
     ...e,
     HOST: e.HOST ?? (env.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
-    dataDir: resolve(e.DATA_DIR),
+    database: database as DatabaseSettings,
+    dataDir,
     publicBaseUrl,
     mediaBaseUrl: (e.MEDIA_BASE_URL ?? '/media').replace(/\/$/, ''),
     mailer,
     webDist: resolve(e.WEB_DIST ?? resolve(__dirname, '../../web/dist')),
+  };
+}
+
+const DB_PARTS = ['DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASSWORD', 'DB_TLS', 'DB_SECRET_ARN'] as const;
+
+/**
+ * DATABASE_URL, or DB_HOST and its parts, or nothing (SQLite). Half-given settings are refused
+ * with the variable to add or remove, so a typo never silently falls back to SQLite.
+ */
+function databaseSettings(e: Env, dataDir: string, problems: string[]): DatabaseSettings | undefined {
+  const given = DB_PARTS.filter((k) => e[k] !== undefined);
+  if (e.DATABASE_URL) {
+    if (given.length) problems.push(`DATABASE_URL and ${given.join(', ')} are alternatives: set one or the other`);
+    return { kind: 'mysql-url', url: e.DATABASE_URL };
+  }
+  if (!e.DB_HOST) {
+    if (given.length)
+      problems.push(`${given.join(', ')} set without DB_HOST: set DB_HOST too (or unset them for SQLite)`);
+    return { kind: 'sqlite', file: join(dataDir, 'goodgreets.sqlite') };
+  }
+  if (!e.DB_NAME) problems.push('DB_HOST needs DB_NAME (the database to use)');
+  const hasUser = e.DB_USER !== undefined;
+  const hasPassword = e.DB_PASSWORD !== undefined;
+  if (hasUser !== hasPassword) {
+    problems.push(
+      `${hasUser ? 'DB_USER' : 'DB_PASSWORD'} needs ${hasUser ? 'DB_PASSWORD' : 'DB_USER'} (set both, or neither with DB_SECRET_ARN)`,
+    );
+  } else if (!hasUser && !e.DB_SECRET_ARN) {
+    problems.push('DB_HOST needs DB_USER and DB_PASSWORD, or DB_SECRET_ARN (a secret with username and password)');
+  }
+  return {
+    kind: 'mysql',
+    host: e.DB_HOST,
+    port: e.DB_PORT ?? 3306,
+    database: e.DB_NAME ?? '',
+    user: e.DB_USER,
+    password: e.DB_PASSWORD,
+    // Explicit credentials win: the secret is only read when they are absent.
+    secretArn: hasUser ? undefined : e.DB_SECRET_ARN,
+    tls: e.DB_TLS ?? false,
   };
 }

@@ -22,6 +22,7 @@ import { DeliveryService } from './delivery/service';
 import { CardService } from './domain/cards';
 import { DesignService } from './domain/designs';
 import {
+  type BusinessMetrics,
   type Captcha,
   type Clock,
   type DeliveryScheduler,
@@ -38,7 +39,10 @@ import { Metrics } from './metrics';
 export interface Context {
   config: Config;
   logger: Logger;
-  metrics: Metrics;
+  /** Where the domain reports business events: Prometheus in the API, EMF in the Lambdas. */
+  metrics: BusinessMetrics;
+  /** The registry /metrics serves (HTTP RED metrics and, in the API, the business events). */
+  prometheus: Metrics;
   clock: Clock;
   database: Database;
   objects: ObjectStore;
@@ -61,18 +65,15 @@ export interface ContextOverrides {
   mailer?: Mailer;
   scheduler?: DeliveryScheduler;
   objects?: ObjectStore;
-  metrics?: Metrics;
+  metrics?: BusinessMetrics;
 }
 
 export function createContext(config: Config, o: ContextOverrides = {}): Context {
   const logger = o.logger ?? createLogger(config.LOG_LEVEL);
-  const metrics = o.metrics ?? new Metrics();
+  const prometheus = o.metrics instanceof Metrics ? o.metrics : new Metrics(o.metrics === undefined);
+  const metrics = o.metrics ?? prometheus;
   const clock = o.clock ?? systemClock;
-  const database = openDatabase({
-    url: config.DATABASE_URL,
-    sqliteFile: join(config.dataDir, 'goodgreets.sqlite'),
-    poolSize: config.DB_POOL_SIZE,
-  });
+  const database = openDatabase(config.database, config.DB_POOL_SIZE);
   const db = database.db;
   const cardRepo = new SqlCardRepository(db);
   const designRepo = new SqlDesignRepository(db);
@@ -146,6 +147,7 @@ export function createContext(config: Config, o: ContextOverrides = {}): Context
     config,
     logger,
     metrics,
+    prometheus,
     clock,
     database,
     objects,

@@ -1,3 +1,5 @@
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { withDatabaseCredentials } from './adapters/db/credentials';
 import { ConfigError, loadConfig } from './config';
 import { startApp } from './server';
 
@@ -13,7 +15,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const app = await startApp(config);
+  // DB_SECRET_ARN instead of DB_USER/DB_PASSWORD: read the secret once, before anything connects.
+  const app = await startApp(await withDatabaseCredentials(config, () => new SecretsManagerClient({})));
   process.stdout.write(`GoodGreets is running at ${app.url} (data in ${config.dataDir})\n`);
 
   const shutdown = (signal: string) => {

@@ -59,9 +59,9 @@ export class Metrics implements BusinessMetrics {
     });
     this.thumbnails = new Histogram({
       name: 'goodgreets_thumbnail_duration_seconds',
-      help: 'Thumbnailer latency per uploaded original, by result',
+      help: 'Seconds from an upload to its thumbnails being ready (or the image refused), by result',
       labelNames: ['result'],
-      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+      buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
       registers,
     });
   }
@@ -72,8 +72,9 @@ export class Metrics implements BusinessMetrics {
   messageAdded(): void {
     this.messages.inc();
   }
-  upload(result: 'accepted' | 'rejected', reason = ''): void {
-    this.uploads.inc({ result, reason });
+  upload(result: 'accepted' | 'rejected', reason?: string): void {
+    // No empty reason label on accepted uploads: the agent's [Environment, result] series carries them.
+    this.uploads.inc(reason ? { result, reason } : { result });
   }
   delivery(result: 'sent' | 'failed', lagSeconds?: number): void {
     this.deliveries.inc({ result });

@@ -80,7 +80,7 @@ export async function startApp(config: Config, overrides: ContextOverrides = {})
     designs: ctx.designs,
     captcha: ctx.captcha,
     logger,
-    metrics: ctx.metrics,
+    metrics: ctx.prometheus,
     trustProxy: config.TRUST_PROXY,
     mediaRoot: ctx.localObjects?.root,
     webDist: config.webDist,

@@ -273,7 +273,7 @@ describe('Lambda context from the environment', () => {
     process.env = { ...saved };
     jest.resetModules();
   });
-  it('defaults to S3, SES and the WAF CAPTCHA, and refuses to start without a bucket', async () => {
+  it('defaults to S3, SES, the WAF CAPTCHA and EMF metrics, and refuses to start without a bucket', async () => {
     process.env = {
       ...saved,
       DATABASE_URL: 'mysql://user@127.0.0.1:3306/none',
@@ -282,19 +282,20 @@ describe('Lambda context from the environment', () => {
       AWS_REGION: 'eu-west-1',
     };
     const { lambdaContext } = await import('../src/lambda/context');
-    const ctx = lambdaContext();
+    const ctx = await lambdaContext();
     try {
       expect(ctx.objects).toBeInstanceOf((await import('../src/adapters/objects/s3')).S3ObjectStore);
       expect(ctx.mailer).toBeInstanceOf((await import('../src/adapters/mailer/ses')).SesMailer);
       expect(ctx.captcha.provider).toBe('aws-waf');
       expect(ctx.database.dialect).toBe('mysql');
-      expect(lambdaContext()).toBe(ctx);
+      expect(ctx.metrics).toBeInstanceOf((await import('../src/emf')).EmfMetrics);
+      expect(await lambdaContext()).toBe(ctx);
     } finally {
       await ctx.close();
     }
     jest.resetModules();
     process.env = { ...saved, DATABASE_URL: 'mysql://user@127.0.0.1:3306/none' };
     const again = await import('../src/lambda/context');
-    expect(() => again.lambdaContext()).toThrow(/S3_BUCKET/);
+    await expect(again.lambdaContext()).rejects.toThrow(/S3_BUCKET/);
   });
 });

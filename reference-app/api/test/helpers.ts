@@ -133,3 +133,45 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, stepMs));
   }
 }
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { solveChallenge } = require('altcha-lib') as {
+  solveChallenge(
+    challenge: string,
+    salt: string,
+    algorithm: string,
+    max: number,
+  ): { promise: Promise<{ number: number } | null> };
+};
+
+/** What the ALTCHA widget does in the browser: fetch a challenge, find the number, send the payload. */
+export async function solveCaptcha(base: string): Promise<string> {
+  const c = (
+    await http<{ algorithm: string; challenge: string; salt: string; signature: string; maxnumber: number }>(
+      base,
+      '/api/v1/captcha/challenge',
+    )
+  ).body;
+  const solution = await solveChallenge(c.challenge, c.salt, c.algorithm, c.maxnumber).promise;
+  if (!solution) throw new Error('no solution');
+  return Buffer.from(
+    JSON.stringify({
+      algorithm: c.algorithm,
+      challenge: c.challenge,
+      number: solution.number,
+      salt: c.salt,
+      signature: c.signature,
+    }),
+  ).toString('base64');
+}
+
+export function form(
+  file: Buffer | undefined,
+  fields: Record<string, string | undefined>,
+  filename = 'photo.jpg',
+): FormData {
+  const f = new FormData();
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined) f.set(k, v);
+  if (file) f.set('file', new Blob([file], { type: 'image/jpeg' }), filename);
+  return f;
+}

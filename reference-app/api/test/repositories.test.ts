@@ -45,7 +45,9 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
 
   beforeAll(async () => {
     t = await createTestDb(dialect);
-    database = openDatabase({ url: t.url, sqliteFile: `${t.dataDir}/db.sqlite` });
+    database = openDatabase(
+      t.url ? { kind: 'mysql-url', url: t.url } : { kind: 'sqlite', file: `${t.dataDir}/db.sqlite` },
+    );
     expect(await migrateToLatest(database.db as never, database.dialect)).toEqual(['001_initial']);
     // Running again is a no-op.
     expect(await migrateToLatest(database.db as never, database.dialect)).toEqual([]);

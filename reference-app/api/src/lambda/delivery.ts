@@ -8,21 +8,29 @@ export interface DeliveryEvent {
 
 /**
  * Target of the per-card EventBridge Scheduler schedule (Input `{"cardId": "..."}`). Throwing
- * makes EventBridge retry (retry policy) and finally park the event in the dead-letter queue;
- * duplicates are harmless because delivery is idempotent on the card's status.
+ * makes the invocation retry and finally dead-letter; duplicates are harmless because delivery
+ * is idempotent on the card's status. Each attempt is counted: DeliveriesSent (with
+ * DeliveryLagSeconds) by the delivery service, DeliveriesFailed here when it throws.
  */
-export function createDeliveryHandler(getContext: () => Context) {
+export function createDeliveryHandler(getContext: () => Context | Promise<Context>) {
   return async (event: DeliveryEvent): Promise<DeliveryOutcome> => {
-    const ctx = getContext();
+    const ctx = await getContext();
     if (typeof event?.cardId !== 'string' || !/^[A-Za-z0-9_-]{1,32}$/.test(event.cardId)) {
       ctx.logger.error({ event: typeof event }, 'delivery event without a valid cardId');
       // Not retryable: retrying a malformed event cannot succeed.
       return { kind: 'skipped' };
     }
-    const outcome = await ctx.delivery.deliver(event.cardId);
+    let outcome: DeliveryOutcome;
+    try {
+      outcome = await ctx.delivery.deliver(event.cardId);
+    } catch (err) {
+      ctx.metrics.delivery('failed');
+      ctx.logger.error({ cardId: event.cardId, err: (err as Error).message }, 'delivery attempt failed');
+      throw err;
+    }
     ctx.logger.info({ cardId: event.cardId, outcome: outcome.kind }, 'delivery handled');
     return outcome;
   };
 }
 
-export const handler = createDeliveryHandler(lambdaContext);
+export const handler = createDeliveryHandler(() => lambdaContext());

@@ -25,9 +25,9 @@ export function objectKeys(event: ObjectCreatedEvent): string[] {
  * A refused image is a result (design rejected), not an error; only infrastructure failures
  * throw, so Lambda's retries are spent on what a retry can fix.
  */
-export function createThumbnailHandler(getContext: () => Context) {
+export function createThumbnailHandler(getContext: () => Context | Promise<Context>) {
   return async (event: ObjectCreatedEvent): Promise<Array<{ designId: string; result: string }>> => {
-    const ctx = getContext();
+    const ctx = await getContext();
     const results: Array<{ designId: string; result: string }> = [];
     for (const key of objectKeys(event)) {
       const designId = designIdFromOriginalKey(key);
@@ -40,4 +40,4 @@ export function createThumbnailHandler(getContext: () => Context) {
   };
 }
 
-export const handler = createThumbnailHandler(lambdaContext);
+export const handler = createThumbnailHandler(() => lambdaContext());

@@ -1,10 +1,21 @@
-import sharp from 'sharp';
+import type sharp from 'sharp';
 
-// Threads inside one sharp call beyond 1 only add contention when we already run
-// several images in parallel; the worker pool decides the parallelism.
-sharp.concurrency(1);
-// The libvips operation cache helps repeated identical operations, not a stream of different uploads.
-sharp.cache(false);
+let loaded: Promise<typeof sharp> | undefined;
+
+/**
+ * sharp (a native module) loads on first use, so code paths that never touch pixels (the
+ * delivery Lambda's bundle, which does not ship sharp) can import this module.
+ */
+function loadSharp(): Promise<typeof sharp> {
+  return (loaded ??= import('sharp').then(({ default: s }) => {
+    // Threads inside one sharp call beyond 1 only add contention when we already run
+    // several images in parallel; the worker pool decides the parallelism.
+    s.concurrency(1);
+    // The libvips operation cache helps repeated identical operations, not a stream of different uploads.
+    s.cache(false);
+    return s;
+  }));
+}
 
 export interface ImageLimits {
   maxBytes: number;
@@ -53,9 +64,10 @@ export async function inspectImage(input: Buffer, limits: ImageLimits = DEFAULT_
   if (input.length === 0) throw new ImageRejected('empty_file', 'the file is empty');
   if (input.length > limits.maxBytes)
     throw new ImageRejected('file_too_large', `the file is larger than ${limits.maxBytes} bytes`);
+  const vips = await loadSharp();
   let meta: sharp.Metadata;
   try {
-    meta = await sharp(input, { limitInputPixels: false, failOn: 'none' }).metadata();
+    meta = await vips(input, { limitInputPixels: false, failOn: 'none' }).metadata();
   } catch {
     throw new ImageRejected('not_an_image', 'the file is not an image we can read (use JPEG, PNG, WebP, GIF or AVIF)');
   }
@@ -98,9 +110,10 @@ export interface Rendered {
  */
 export async function renderDesign(input: Buffer, limits: ImageLimits = DEFAULT_LIMITS): Promise<Rendered> {
   await inspectImage(input, limits);
+  const vips = await loadSharp();
   let raw: { data: Buffer; info: sharp.OutputInfo };
   try {
-    raw = await sharp(input, { limitInputPixels: limits.maxPixels, failOn: 'warning', pages: 1, sequentialRead: true })
+    raw = await vips(input, { limitInputPixels: limits.maxPixels, failOn: 'warning', pages: 1, sequentialRead: true })
       .timeout({ seconds: limits.timeoutSeconds })
       .autoOrient()
       .resize(DISPLAY.width, DISPLAY.height, { fit: 'cover' })
@@ -113,8 +126,8 @@ export async function renderDesign(input: Buffer, limits: ImageLimits = DEFAULT_
   }
   const rawInput = { raw: { width: raw.info.width, height: raw.info.height, channels: raw.info.channels } };
   const [display, thumbnail] = await Promise.all([
-    sharp(raw.data, rawInput).jpeg({ quality: 82, progressive: true }).toBuffer(),
-    sharp(raw.data, rawInput).resize(THUMB.width, THUMB.height, { fit: 'cover' }).jpeg({ quality: 80 }).toBuffer(),
+    vips(raw.data, rawInput).jpeg({ quality: 82, progressive: true }).toBuffer(),
+    vips(raw.data, rawInput).resize(THUMB.width, THUMB.height, { fit: 'cover' }).jpeg({ quality: 80 }).toBuffer(),
   ]);
   return { display, thumbnail };
 }
