@@ -64,6 +64,18 @@ export class Metrics implements BusinessMetrics {
       buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300],
       registers,
     });
+    this.zeroSeries();
+  }
+
+  /**
+   * Series the dashboards read start at 0: the CloudWatch agent publishes a counter's delta between
+   * two scrapes, so a series born at 1 would lose its first event in CloudWatch.
+   */
+  private zeroSeries(): void {
+    this.uploads.inc({ result: 'accepted' }, 0);
+    for (const reason of ['captcha_missing', 'captcha_invalid', 'captcha_replayed'])
+      this.uploads.inc({ result: 'rejected', reason }, 0);
+    for (const result of ['sent', 'failed'] as const) this.deliveries.inc({ result }, 0);
   }
 
   cardCreated(): void {

@@ -5,6 +5,7 @@ import type { DeliveryScheduler, Mailer } from '../src/domain/ports';
 import { EMF_DIMENSIONS, EMF_NAMESPACE, EmfMetrics } from '../src/emf';
 import { createDeliveryHandler } from '../src/lambda/delivery';
 import { createThumbnailHandler } from '../src/lambda/thumbnailer';
+import { Metrics } from '../src/metrics';
 import type { RunningApp } from '../src/server';
 import { orientedJpeg, plainJpeg } from './fixtures';
 import { TestClock, createTestDb, form, http, newCard, solveCaptcha, startTestApp, waitFor } from './helpers';
@@ -57,19 +58,25 @@ function specReferences(): { cloudwatch: CloudWatchRef[]; promql: Array<{ file: 
   return { cloudwatch, promql };
 }
 
-/** Samples of a Prometheus text exposition: name and labels. */
-function parseExposition(text: string): Array<{ name: string; labels: Record<string, string> }> {
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** Samples of a Prometheus text exposition: name, labels and value. */
+function parseExposition(text: string): Sample[] {
   return text
     .split('\n')
     .filter((l) => l && !l.startsWith('#'))
     .map((line) => {
-      const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? /.exec(line);
+      const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)/.exec(line);
       if (!m) throw new Error(`unparsable sample line: ${line}`);
       const labels: Record<string, string> = {};
       for (const [, k, v] of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
         labels[k as string] = v as string;
       }
-      return { name: m[1] as string, labels };
+      return { name: m[1] as string, labels, value: Number(m[3]) };
     });
 }
 
@@ -89,7 +96,7 @@ const noSchedules: DeliveryScheduler = { schedule: async () => {}, reschedule: a
 
 describe('metrics contract with slos/ and alarms/', () => {
   const refs = specReferences();
-  let scrape: Array<{ name: string; labels: Record<string, string> }>;
+  let scrape: Sample[];
   let emf: Array<Record<string, unknown>>;
 
   /** The API as deployed: business events through its real routes, then one scrape of /metrics. */
@@ -261,7 +268,9 @@ describe('metrics contract with slos/ and alarms/', () => {
       const match = scrape.find(
         (s) => s.name === ref.metricName && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
       );
-      if (!match) problems.push(`${where}: no /metrics sample ${ref.metricName}${JSON.stringify(labels)}`);
+      // Counted by the events driven above, not merely declared.
+      if (!match || !(match.value > 0))
+        problems.push(`${where}: no /metrics sample ${ref.metricName}${JSON.stringify(labels)} counting events`);
     }
     expect(problems).toEqual([]);
     expect(EMF_NAMESPACE).toBe('GoodGreets');
@@ -295,5 +304,15 @@ describe('metrics contract with slos/ and alarms/', () => {
     });
     expect(scrape.some((s) => s.name === 'goodgreets_deliveries_total' && s.labels.result === 'sent')).toBe(true);
     expect(scrape.some((s) => s.name === 'goodgreets_cards_created')).toBe(false);
+  });
+
+  it('starts the series the dashboards read at 0, so the agent publishes their first delta', async () => {
+    const fresh = parseExposition(await new Metrics(false).registry.metrics());
+    const at = (name: string, labels: Record<string, string>) =>
+      fresh.find((s) => s.name === name && JSON.stringify(s.labels) === JSON.stringify(labels))?.value;
+    expect(at('goodgreets_uploads_total', { result: 'accepted' })).toBe(0);
+    expect(at('goodgreets_uploads_total', { result: 'rejected', reason: 'captcha_replayed' })).toBe(0);
+    expect(at('goodgreets_deliveries_total', { result: 'failed' })).toBe(0);
+    expect(at('goodgreets_cards_created_total', {})).toBe(0);
   });
 });
