@@ -236,7 +236,7 @@ describe('AWS entry points against a real app database', () => {
     expect(await handler({ Records: [{ s3: { object: { key: 'display/whatever.jpg' } } }] })).toEqual([]);
     expect((await http(app.url, `/api/v1/designs/${id}`)).body).toMatchObject({
       status: 'ready',
-      thumbnailUrl: `/media/thumbs/${id}.jpg`,
+      thumbnailUrl: `/media/thumbnails/${id}.jpg`,
     });
   });
 });

@@ -13,7 +13,7 @@ const design = (id: string, over: Partial<Design> = {}): Design => ({
   rejectReason: null,
   originalKey: null,
   displayKey: `display/${id}.jpg`,
-  thumbKey: `thumbs/${id}.jpg`,
+  thumbKey: `thumbnails/${id}.jpg`,
   createdAt: 1_000,
   ...over,
 });

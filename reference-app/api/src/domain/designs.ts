@@ -16,7 +16,8 @@ export const PAGE_SIZE = 24;
 
 export const originalKey = (id: string): string => `originals/${id}`;
 export const displayKey = (id: string): string => `display/${id}.jpg`;
-export const thumbKey = (id: string): string => `thumbs/${id}.jpg`;
+// Prefixes match the images bucket (reference-app/infra: CloudFront behaviours, IAM grants).
+export const thumbKey = (id: string): string => `thumbnails/${id}.jpg`;
 export const designIdFromOriginalKey = (key: string): string | undefined =>
   /^originals\/([A-Za-z0-9_-]{1,32})$/.exec(key)?.[1];
 

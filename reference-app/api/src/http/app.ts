@@ -118,8 +118,9 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api', apiNotFound);
 
   if (deps.mediaRoot) {
-    // Only derived images are public; originals stay private even locally.
-    for (const prefix of ['display', 'thumbs']) {
+    // Only derived images are public; originals stay private even locally. `thumbs` serves
+    // thumbnails stored before they moved to the bucket's `thumbnails/` prefix.
+    for (const prefix of ['display', 'thumbnails', 'thumbs']) {
       app.use(
         `/media/${prefix}`,
         express.static(join(deps.mediaRoot, prefix), {
