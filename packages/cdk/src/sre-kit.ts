@@ -8,7 +8,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
-import { formatDiagnostic, type AlarmFamilyName, type SpecSet } from '@sre-kit/core';
+import { formatDiagnostic, withDimensionValues, type AlarmFamilyName, type SpecSet } from '@sre-kit/core';
 import { Construct } from 'constructs';
 import type { ISeverityActions } from './actions';
 import { costReportOf, inventoryOf, type CostReport } from './cost-report';
@@ -144,7 +144,10 @@ export class SreKit extends Construct {
     if (max > 0) this.placement = new Placement(this, max, HEADROOM);
     if (props.dashboards) this.use(new SreDashboards(this, 'Dashboards'));
     if (props.specPaths?.length) {
-      this.specs = readSpecs(this, props.specPaths);
+      const specs = readSpecs(this, props.specPaths);
+      // Alarms and dashboards both read these SLOs: substitute the real dimension values once, here.
+      const values = props.dimensionValues ?? {};
+      this.specs = { ...specs, slos: specs.slos.map((slo) => withDimensionValues(slo, values)) };
       for (const d of this.specs.diagnostics)
         Annotations.of(this).addWarningV2('@sre-kit/cdk:spec', formatDiagnostic(d));
       this.applySpecSlos();
@@ -379,7 +382,7 @@ export class SreKit extends Construct {
 
   private applySpecSlos(): void {
     for (const slo of this.specs!.slos) {
-      const { props, reason } = sloPropsFromSpec(slo, this.props.dimensionValues);
+      const { props, reason } = sloPropsFromSpec(slo);
       if (!props) {
         Annotations.of(this).addInfo(`SLO ${slo.name} (${slo.origin.location.file}): no CloudWatch alarms: ${reason}`);
         continue;

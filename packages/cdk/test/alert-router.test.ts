@@ -152,6 +152,15 @@ describe('AlertRouter construct', () => {
       'Throttles',
     ]);
     for (const a of alarms) expect(a.Properties.AlarmActions[0].Ref).toMatch(/^RouterOperators/);
+    // Named for listings, but with no severity tag: the router must never route its own health alarms.
+    const tags = alarms.map((a) => Object.fromEntries(a.Properties.Tags.map((t: any) => [t.Key, t.Value])));
+    expect(tags.map((t) => t['sre-kit:catalogue-id']).sort()).toEqual([
+      'alert-router.deadletters',
+      'alert-router.errors',
+      'alert-router.throttles',
+    ]);
+    for (const t of tags) expect(t).toMatchObject({ 'sre-kit:family': 'alert-router', 'sre-kit:resource': 'shop' });
+    for (const t of tags) expect(t['sre-kit:severity']).toBeUndefined();
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
       Endpoint: 'sre@example.com',

@@ -51,6 +51,21 @@ describe('a kit applying specs', () => {
     expect(compositesByName(template).has('shop-checkout-page-1h')).toBe(true);
   });
 
+  test('dashboards show the SLO metrics with the same real dimension values as the alarms', () => {
+    const { stack: s2 } = newStack('SpecDashboards');
+    const k2 = new SreKit(s2, 'Sre', {
+      service: 'shop',
+      specPaths: [join(specs, 'slos'), join(specs, 'alarms')],
+      dimensionValues: { LoadBalancer: 'app/shop/real' },
+      dashboards: true,
+    });
+    k2.monitorLambda('api', lambda.Function.fromFunctionName(s2, 'Api', 'shop-api'));
+    k2.monitorSpecResources();
+    const bodies = JSON.stringify(Template.fromStack(s2).findResources('AWS::CloudWatch::Dashboard'));
+    expect(bodies).toContain('app/shop/real');
+    expect(bodies).not.toContain('app/placeholder/0123456789abcdef');
+  });
+
   test('the cost report counts what was created', () => {
     const report = kit.costReport();
     expect(report.metricAlarms).toBe(alarms.size);

@@ -54,17 +54,24 @@ export function alarmRows(templates: TemplateSet, route: RouteLookup): AlarmRow[
         service: label('service'),
         slo: label('slo'),
       };
+      const hasActions = ((p.AlarmActions as unknown[] | undefined) ?? []).length > 0;
       const common = {
         family: labels.family || '-',
         resource: label('resource') || label('slo') || '-',
         alarm: label('catalogue-id') || label('tier') || text(p.AlarmName),
         severity: labels.severity || '-',
-        route: route(labels).join(', ') || '-',
+        // Without a severity the alarm is outside the route tree (the router's own health alarms email the
+        // operators directly); without actions it only feeds a composite.
+        route: !hasActions
+          ? '(feeds a composite)'
+          : labels.severity
+            ? route(labels).join(', ') || '-'
+            : 'operators (direct email)',
       };
       if (resource.Type === 'AWS::CloudWatch::CompositeAlarm') {
         rows.push({
           ...common,
-          metric: 'composite of the window alarms',
+          metric: hasActions ? 'ALARM(long window) AND ALARM(short window)' : 'suppressor: a faster tier is firing',
           statistic: '-',
           threshold: '-',
           period: '-',
@@ -86,8 +93,11 @@ function describeMetric(
   p: Record<string, unknown>,
 ): Pick<AlarmRow, 'metric' | 'statistic' | 'threshold' | 'period' | 'datapoints'> {
   const comparison = COMPARISON[text(p.ComparisonOperator)] ?? text(p.ComparisonOperator);
+  // Thresholds such as 14.4 x 0.001 carry float noise (0.014400000000000013): six significant digits say it.
   const threshold =
-    p.Threshold === undefined ? `band ${text(p.ThresholdMetricId)}` : `${comparison} ${text(p.Threshold)}`;
+    p.Threshold === undefined
+      ? `band ${text(p.ThresholdMetricId)}`
+      : `${comparison} ${Number(Number(p.Threshold).toPrecision(6))}`;
   const evaluations = Number(p.EvaluationPeriods ?? 1);
   const datapoints = `${text(p.DatapointsToAlarm ?? evaluations)} of ${evaluations}`;
   const queries = p.Metrics as MetricDataQuery[] | undefined;
@@ -136,7 +146,16 @@ function text(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export function alarmsMarkdown(rows: readonly AlarmRow[]): string {
+/** What the kit's cost report says; printed under the table. */
+export interface CostSummary {
+  readonly totalUsd: number;
+  readonly metricAlarms: number;
+  readonly compositeAlarms: number;
+  readonly dashboards: number;
+  readonly prices: string;
+}
+
+export function alarmsMarkdown(rows: readonly AlarmRow[], cost: CostSummary): string {
   const columns: [keyof AlarmRow, string][] = [
     ['family', 'family'],
     ['resource', 'resource'],
@@ -163,6 +182,10 @@ export function alarmsMarkdown(rows: readonly AlarmRow[]): string {
     `| ${columns.map(([, title]) => title).join(' | ')} |`,
     `| ${columns.map(() => '---').join(' | ')} |`,
     ...rows.map((row) => `| ${columns.map(([key]) => escape(row[key])).join(' | ')} |`),
+    '',
+    `Estimated CloudWatch cost of the whole observability set: **${cost.totalUsd.toFixed(2)} USD/month** ` +
+      `(${cost.metricAlarms} metric alarms, ${cost.compositeAlarms} composite alarms, ${cost.dashboards} dashboards; ` +
+      `${cost.prices}; free tier not deducted). Per item: \`npx sre cost slos alarms\`.`,
     '',
   ].join('\n');
 }

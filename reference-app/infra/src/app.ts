@@ -6,6 +6,7 @@ import { ApiStack } from './stacks/api';
 import { DataStack } from './stacks/data';
 import { EdgeStack } from './stacks/edge';
 import { NetworkStack } from './stacks/network';
+import { ObservabilityStack } from './stacks/observability';
 import { StorageStack } from './stacks/storage';
 import { WorkersStack } from './stacks/workers';
 
@@ -16,6 +17,7 @@ export interface GoodGreetsStacks {
   readonly workers: WorkersStack;
   readonly api: ApiStack;
   readonly edge: EdgeStack;
+  readonly observability: ObservabilityStack;
 }
 
 /**
@@ -61,8 +63,19 @@ export function buildGoodGreets(app: App): GoodGreetsStacks {
     albUsesHttps: config.albCertificateArn !== undefined,
   });
 
+  const observability = new ObservabilityStack(app, name('Observability'), {
+    env,
+    config,
+    network,
+    data,
+    storage,
+    workers,
+    api,
+    edge,
+  });
+
   Tags.of(app).add('app', config.appName);
-  const stacks = { network, data, storage, workers, api, edge };
+  const stacks = { network, data, storage, workers, api, edge, observability };
   for (const stack of Object.values(stacks)) acknowledgeFindings(stack);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   return stacks;

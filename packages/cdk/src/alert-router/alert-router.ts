@@ -15,6 +15,7 @@ import { RouteTree, RoutingConfigError } from '@sre-kit/alert-router';
 import type { AlertRouting } from '@sre-kit/core';
 import { Construct } from 'constructs';
 import { inputError } from '../errors';
+import { applyTags, SreTagKeys } from '../tags';
 import { readSpecs } from '../spec-files';
 import type { AlertTopics, IAlertTopicsConsumer } from '../topics/alert-topics';
 import { stageRouterAsset } from './asset';
@@ -262,7 +263,7 @@ export class AlertRouter extends Construct implements IAlertTopicsConsumer {
 
   private createHealthAlarms(): void {
     const action = new cwActions.SnsAction(this.operatorTopic);
-    const add = (id: string, metric: cloudwatch.IMetric, description: string) => {
+    const add = (id: string, metric: cloudwatch.IMetric, description: string, check = id.replace(/Alarm$/, '')) => {
       const alarm = new cloudwatch.Alarm(this, id, {
         metric,
         threshold: 0,
@@ -274,6 +275,13 @@ export class AlertRouter extends Construct implements IAlertTopicsConsumer {
       });
       alarm.addAlarmAction(action);
       alarm.addOkAction(action);
+      // Family and resource tags name the alarm in listings; no severity tag, because the router must not
+      // route its own health alarms (they email the operators directly).
+      applyTags(alarm, {
+        [SreTagKeys.FAMILY]: 'alert-router',
+        [SreTagKeys.RESOURCE]: this.routingName,
+        [SreTagKeys.CATALOGUE_ID]: `alert-router.${check.toLowerCase()}`,
+      });
       this.alarms.push(alarm);
     };
     add(
