@@ -61,6 +61,8 @@ export function buildGoodGreets(app: App): GoodGreetsStacks {
     loadBalancer: api.loadBalancer,
     originSecret: api.originSecret,
     albUsesHttps: config.albCertificateArn !== undefined,
+    siteDomain: config.siteDomain,
+    siteCertificateArn: config.siteCertificateArn,
   });
 
   const observability = new ObservabilityStack(app, name('Observability'), {

@@ -7,12 +7,18 @@ import type { Node } from 'constructs';
 export interface GoodGreetsConfig {
   /** Prefix of every physical name the app chooses (schedule group, log groups, dashboards). */
   readonly appName: string;
+  /**
+   * The site's public domain: share links, email links and image URLs are built from it, and the
+   * distribution answers for it when a certificate is given. Known at synth time, so the API and
+   * the delivery function need no reference to the edge stack (which itself depends on the API).
+   */
+  readonly siteDomain: string;
+  /** ACM certificate (us-east-1) for siteDomain; without it the distribution uses its own domain name. */
+  readonly siteCertificateArn?: string;
   /** Domain the delivery emails come from; SES must verify it (DNS records printed at deploy). */
   readonly mailDomain: string;
   /** Address that receives critical alerts by email. */
   readonly alertEmail: string;
-  /** Secrets Manager name of the Slack incoming-webhook URLs (JSON: {"page": url, "team": url}). */
-  readonly slackWebhookSecretName: string;
   /** ALB listener certificate; without it CloudFront reaches the ALB over HTTP with a shared secret header. */
   readonly albCertificateArn?: string;
   /** CloudWatch agent image of the API's metrics sidecar; pin a tested tag in production. */
@@ -26,9 +32,10 @@ export function readConfig(node: Node): GoodGreetsConfig {
   };
   return {
     appName: get('goodgreets:appName') ?? 'goodgreets',
+    siteDomain: get('goodgreets:siteDomain') ?? 'goodgreets.example.com',
+    siteCertificateArn: get('goodgreets:siteCertificateArn'),
     mailDomain: get('goodgreets:mailDomain') ?? 'goodgreets.example.com',
     alertEmail: get('goodgreets:alertEmail') ?? 'oncall@goodgreets.example.com',
-    slackWebhookSecretName: get('goodgreets:slackWebhookSecret') ?? 'goodgreets/slack-webhooks',
     albCertificateArn: get('goodgreets:albCertificateArn'),
     cloudWatchAgentImage:
       get('goodgreets:cloudWatchAgentImage') ?? 'public.ecr.aws/cloudwatch-agent/cloudwatch-agent:latest',

@@ -68,11 +68,12 @@ const ACKNOWLEDGED: Readonly<Record<string, readonly Acknowledgement[]>> = {
         'AwsSolutions-IAM5[Action::s3:GetObject*]',
         'AwsSolutions-IAM5[Action::s3:List*]',
         'AwsSolutions-IAM5[Action::s3:Abort*]',
+        'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
         'AwsSolutions-IAM5[Resource::<Images2D38C313.Arn>/originals/*]',
         'AwsSolutions-IAM5[Resource::<Images2D38C313.Arn>/display/*]',
         'AwsSolutions-IAM5[Resource::<Images2D38C313.Arn>/thumbnails/*]',
       ],
-      reason: `${S3_GRANT}: read originals/, write display/ and thumbnails/`,
+      reason: `${S3_GRANT}: read (and delete refused) originals/, write display/ and thumbnails/`,
     },
     {
       path: 'SchedulerRole/DefaultPolicy/Resource',

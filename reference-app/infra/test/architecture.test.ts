@@ -42,6 +42,15 @@ describe('GoodGreets reference architecture', () => {
       ClusterSettings: [{ Name: 'containerInsights', Value: 'enhanced' }],
     });
     api.hasResourceProperties('AWS::ApplicationAutoScaling::ScalableTarget', { MinCapacity: 2, MaxCapacity: 8 });
+    api.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: Match.arrayWith([
+        Match.objectLike({
+          Name: 'api',
+          Environment: Match.arrayWith([{ Name: 'PUBLIC_BASE_URL', Value: 'https://goodgreets.example.com' }]),
+          Secrets: Match.arrayWith([Match.objectLike({ Name: 'DB_PASSWORD' })]),
+        }),
+      ]),
+    });
     for (const metric of ['ECSServiceAverageCPUUtilization', 'ECSServiceAverageMemoryUtilization']) {
       api.hasResourceProperties('AWS::ApplicationAutoScaling::ScalingPolicy', {
         TargetTrackingScalingPolicyConfiguration: Match.objectLike({
@@ -107,6 +116,18 @@ describe('GoodGreets reference architecture', () => {
       EventDestination: Match.objectLike({ MatchingEventTypes: Match.arrayWith(['bounce', 'complaint']) }),
     });
     workers.resourceCountIs('AWS::SQS::Queue', 2);
+    // Scheduler and EventBridge invoke asynchronously: handler failures must reach a queue after Lambda's retries.
+    const invokeConfigs = Object.values(workers.findResources('AWS::Lambda::EventInvokeConfig'));
+    expect(invokeConfigs).toHaveLength(2);
+    for (const c of invokeConfigs) expect(c.Properties.DestinationConfig.OnFailure.Destination).toBeDefined();
+    workers.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          PUBLIC_BASE_URL: 'https://goodgreets.example.com',
+          DB_SECRET_ARN: Match.anyValue(),
+        }),
+      },
+    });
     workers.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: Match.objectLike({ 'detail-type': ['Object Created'] }),
       Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue(), RetryPolicy: Match.anyValue() })],

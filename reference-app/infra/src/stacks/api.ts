@@ -102,11 +102,11 @@ export class ApiStack extends Stack {
         SCHEDULER_TARGET_ARN: props.delivery.targetFunctionArn,
         SCHEDULER_ROLE_ARN: props.delivery.schedulerRoleArn,
         SCHEDULER_DLQ_ARN: props.delivery.deadLetterQueueArn,
+        // Share links and image URLs point at the site domain CloudFront serves (/display/*, /thumbnails/*).
+        PUBLIC_BASE_URL: `https://${config.siteDomain}`,
+        MEDIA_BASE_URL: `https://${config.siteDomain}`,
         CAPTCHA: 'aws-waf',
-        MAILER: 'ses',
         TRUST_PROXY: '2',
-        // The in-process thumbnailer and scheduler are replaced by Lambda and EventBridge on AWS.
-        WORKERS: 'none',
       },
       secrets: {
         DB_USER: ecs.Secret.fromSecretsManager(props.databaseSecret, 'username'),

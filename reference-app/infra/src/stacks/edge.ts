@@ -1,4 +1,5 @@
 import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -15,6 +16,8 @@ export interface EdgeStackProps extends StackProps {
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
   readonly originSecret: secretsmanager.ISecret;
   readonly albUsesHttps: boolean;
+  readonly siteDomain: string;
+  readonly siteCertificateArn?: string;
 }
 
 /** Name of the CAPTCHA rule; dashboards and the security view read its metrics by this name. */
@@ -115,6 +118,12 @@ export class EdgeStack extends Stack {
     };
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'GoodGreets: site, images and API',
+      ...(props.siteCertificateArn
+        ? {
+            domainNames: [props.siteDomain],
+            certificate: acm.Certificate.fromCertificateArn(this, 'SiteCertificate', props.siteCertificateArn),
+          }
+        : {}),
       defaultRootObject: 'index.html',
       webAclId: this.webAcl.attrArn,
       minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,

@@ -4,6 +4,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -58,7 +59,7 @@ export class WorkersStack extends Stack {
       DB_TLS: 'true',
       DB_SECRET_ARN: props.databaseSecret.secretArn,
       S3_BUCKET: props.images.bucketName,
-      NODE_OPTIONS: '--enable-source-maps',
+      PUBLIC_BASE_URL: `https://${config.siteDomain}`,
     };
     const functionSecurityGroup = new ec2.SecurityGroup(this, 'FunctionSecurityGroup', {
       vpc: props.vpc,
@@ -94,6 +95,9 @@ export class WorkersStack extends Stack {
       code: lambdaCode('delivery'),
       memorySize: 512,
       timeout: Duration.seconds(30),
+      // Scheduler invokes asynchronously: after Lambda's own retries a failed delivery lands here, not nowhere.
+      retryAttempts: 2,
+      onFailure: new destinations.SqsDestination(this.deliveryDeadLetters),
       logGroup: new logs.LogGroup(this, 'DeliveryLogs', { retention: logs.RetentionDays.ONE_MONTH }),
       environment: {
         ...databaseEnv,
@@ -138,6 +142,8 @@ export class WorkersStack extends Stack {
       code: lambdaCode('thumbnailer', ['sharp']),
       memorySize: 1536,
       timeout: Duration.seconds(60),
+      retryAttempts: 2,
+      onFailure: new destinations.SqsDestination(this.thumbnailDeadLetters),
       reservedConcurrentExecutions: 20,
       logGroup: new logs.LogGroup(this, 'ThumbnailerLogs', { retention: logs.RetentionDays.ONE_MONTH }),
       environment: databaseEnv,
@@ -145,6 +151,8 @@ export class WorkersStack extends Stack {
     });
     props.databaseSecret.grantRead(this.thumbnailFunction);
     props.images.grantRead(this.thumbnailFunction, 'originals/*');
+    // A refused upload's original is deleted, so nothing undecodable lingers in the bucket.
+    props.images.grantDelete(this.thumbnailFunction, 'originals/*');
     props.images.grantPut(this.thumbnailFunction, 'display/*');
     props.images.grantPut(this.thumbnailFunction, 'thumbnails/*');
     new events.Rule(this, 'OriginalUploaded', {
