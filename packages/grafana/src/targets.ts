@@ -24,19 +24,13 @@ export function querySystem(query: DashboardQuery): 'cloudwatch' | 'prometheus' 
 
 export function target(query: DashboardQuery, opts: TargetOptions): cog.Builder<cog.Dataquery> {
   if ('expression' in query) {
-    const b = new cloudwatch.MetricsQueryBuilder()
-      .datasource(CLOUDWATCH)
-      .refId(query.id)
-      .id(query.id)
-      .queryMode(cloudwatch.QueryMode.Metrics)
-      .metricQueryType(cloudwatch.MetricQueryType.Search)
-      .metricEditorMode(cloudwatch.MetricEditorMode.Code)
-      .expression(query.expression)
-      .region(opts.region ?? 'default')
-      .period(String(opts.periodSeconds));
-    if (query.label !== undefined) b.label(query.label);
-    if (query.hidden) b.hide(true);
-    return b;
+    return labelled(
+      metricsQuery(query.id, cloudwatch.MetricEditorMode.Code)
+        .expression(query.expression)
+        .region(opts.region ?? 'default')
+        .period(String(opts.periodSeconds)),
+      query,
+    );
   }
   const source = query.source;
   if (source.type === 'Prometheus') {
@@ -48,13 +42,7 @@ export function target(query: DashboardQuery, opts: TargetOptions): cog.Builder<
     return b;
   }
   if (source.type !== 'CloudWatch' || source.kind !== 'metric') throw new Error(`query ${query.id}: not drawable`);
-  const b = new cloudwatch.MetricsQueryBuilder()
-    .datasource(CLOUDWATCH)
-    .refId(query.id)
-    .id(query.id)
-    .queryMode(cloudwatch.QueryMode.Metrics)
-    .metricQueryType(cloudwatch.MetricQueryType.Search)
-    .metricEditorMode(cloudwatch.MetricEditorMode.Builder)
+  const b = metricsQuery(query.id, cloudwatch.MetricEditorMode.Builder)
     .namespace(source.namespace)
     .metricName(source.metricName)
     .dimensions({ ...source.dimensions })
@@ -63,6 +51,21 @@ export function target(query: DashboardQuery, opts: TargetOptions): cog.Builder<
     .period(String(('periodSeconds' in query ? query.periodSeconds : undefined) ?? opts.periodSeconds))
     .region(source.region ?? opts.region ?? 'default');
   if (source.accountId !== undefined) b.accountId(source.accountId);
+  return labelled(b, query);
+}
+
+/** A CloudWatch metrics query (stat or math) with what every such target shares. */
+function metricsQuery(id: string, mode: cloudwatch.MetricEditorMode): cloudwatch.MetricsQueryBuilder {
+  return new cloudwatch.MetricsQueryBuilder()
+    .datasource(CLOUDWATCH)
+    .refId(id)
+    .id(id)
+    .queryMode(cloudwatch.QueryMode.Metrics)
+    .metricQueryType(cloudwatch.MetricQueryType.Search)
+    .metricEditorMode(mode);
+}
+
+function labelled(b: cloudwatch.MetricsQueryBuilder, query: DashboardQuery): cloudwatch.MetricsQueryBuilder {
   if (query.label !== undefined) b.label(query.label);
   if (query.hidden) b.hide(true);
   return b;
