@@ -1,6 +1,7 @@
 import { App } from 'aws-cdk-lib';
 import { buildGoodGreets } from './app';
 
-const app = new App();
+// `cdk synth`/`cdk deploy` pass CDK_OUTDIR; `npm run synth` writes ./cdk.out like they would.
+const app = new App({ outdir: process.env.CDK_OUTDIR ?? 'cdk.out' });
 buildGoodGreets(app);
 app.synth();

@@ -1,0 +1,40 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const ROOT = path.join(__dirname, '../../..');
+const main = path.join(__dirname, '../dist/main.js');
+
+describe('npm run synth (the built app, a real process)', () => {
+  beforeAll(() => {
+    if (fs.existsSync(main)) return;
+    execFileSync(process.execPath, [
+      path.join(ROOT, 'node_modules/typescript/bin/tsc'),
+      '-b',
+      path.join(__dirname, '..'),
+    ]);
+  }, 180_000);
+
+  it('synthesizes every stack offline, without AWS credentials, into the output folder', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'gg-synth-'));
+    const env = { PATH: process.env.PATH, HOME: os.tmpdir(), CDK_OUTDIR: out, AWS_EC2_METADATA_DISABLED: 'true' };
+    const run = spawnSync(process.execPath, [main], {
+      cwd: path.join(__dirname, '..'),
+      env,
+      encoding: 'utf8',
+      timeout: 170_000,
+    });
+    expect(run.stderr).not.toMatch(/Error|ERROR/);
+    expect(run.status).toBe(0);
+    const templates = fs
+      .readdirSync(out)
+      .filter((f) => f.endsWith('.template.json'))
+      .sort();
+    expect(templates).toEqual(
+      ['Api', 'Data', 'Edge', 'Network', 'Observability', 'Storage', 'Workers'].map(
+        (s) => `GoodGreets-${s}.template.json`,
+      ),
+    );
+  }, 180_000);
+});
