@@ -2,6 +2,7 @@ import {
   catalogueMetrics,
   estimateCost,
   S3_REQUEST_METRICS_PER_FILTER,
+  SUPPRESSOR_ITEM,
   type AlarmInventoryItem,
   type CostInventory,
   type CountInventoryItem,
@@ -35,7 +36,16 @@ export interface CostReport {
   readonly lines: CostReportLine[];
   /** Region and date of the price table. */
   readonly prices: string;
+  /** What the report leaves out (`sre cost` over the same specs bills these too). */
+  readonly excludes: string;
 }
+
+/**
+ * The kit prices what it created in CloudWatch. Custom metrics the application publishes and the
+ * GetMetricData reads of `sre review` are usage, not resources; `sre cost` estimates them from the specs.
+ */
+export const COST_REPORT_EXCLUDES =
+  'custom metrics the application publishes (the SLI metrics) and GetMetricData reads of sre review; `sre cost` over the same specs includes them';
 
 /** Inventory of what the constructs actually created (not what a spec asked for), so the figure matches the template. */
 export function inventoryOf(
@@ -73,15 +83,19 @@ export function inventoryOf(
         metrics: alarm instanceof cloudwatch.Alarm && alarm.metric ? countMetrics(alarm.metric) : 1,
         highResolution: false,
       });
-    for (const composite of [...slo.tierAlarms, ...slo.suppressorAlarms])
-      alarms.push({
-        slo: slo.sloName,
-        item: 'burn-rate tier composite',
-        name: composite.alarmName,
-        kind: 'composite',
-        metrics: 0,
-        highResolution: false,
-      });
+    for (const [item, composites] of [
+      ['burn-rate tier composite', slo.tierAlarms],
+      [SUPPRESSOR_ITEM, slo.suppressorAlarms],
+    ] as const)
+      for (const composite of composites)
+        alarms.push({
+          slo: slo.sloName,
+          item,
+          name: composite.alarmName,
+          kind: 'composite',
+          metrics: 0,
+          highResolution: false,
+        });
   }
   return {
     alarms,
@@ -109,5 +123,6 @@ export function costReportOf(inventory: CostInventory): CostReport {
       note: l.note,
     })),
     prices: `${estimate.prices.region} list prices as of ${estimate.prices.asOf}`,
+    excludes: COST_REPORT_EXCLUDES,
   };
 }

@@ -398,7 +398,8 @@ export class SreKit extends Construct {
         const report = this.costReport();
         Annotations.of(this).addInfo(
           `sre-kit: estimated CloudWatch cost ${report.totalUsd.toFixed(2)} USD/month for ${report.metricAlarms} metric alarms, ` +
-            `${report.compositeAlarms} composite alarms and ${report.dashboards} dashboards in ${Stack.of(this).stackName} (${report.prices}).`,
+            `${report.compositeAlarms} composite alarms and ${report.dashboards} dashboards in ${Stack.of(this).stackName} (${report.prices}); ` +
+            `not included: ${report.excludes}.`,
         );
         return [];
       },

@@ -63,14 +63,26 @@ describe('sre cost', () => {
         .trim()
         .split(/\s{2,}/)
         .pop();
-    // SLO: 8 window alarms x 2 metrics x 0.10 + 4 composites x 0.50
-    expect(amount('api-availability')).toBe('3.60');
+    // SLO: 8 window alarms x 2 metrics x 0.10 + 4 tier composites and 2 suppressor composites x 0.50
+    expect(amount('api-availability')).toBe('4.60');
     expect(amount('burn-rate window alarm')).toBe('1.60');
+    expect(amount('burn-rate suppressor composite')).toBe('1.00');
     // lambda: errors, throttles, duration, concurrent executions = 4 metrics; NAT: 1 + 3 metrics
     expect(amount('lambda')).toBe('0.40');
     expect(amount('natgateway')).toBe('0.40');
-    expect(amount('Total')).toBe('4.40');
-    expect(stdout).toMatch(/^free tier: not deducted: up to 1 USD \(10 alarm metrics/m);
+    // The dashboards buildDashboards makes of the specs (management, developer, security, SLO) x 3.00
+    expect(amount('dashboard')).toBe('12.00');
+    expect(amount('Total')).toBe('17.40');
+    expect(stdout).toMatch(/^free tier: not deducted: up to 10 USD \(10 alarm metrics, 3 dashboards/m);
+    // Without reviews or custom SLI metrics, nothing is beyond what the kit's costReport() prices.
+    expect(stdout).not.toContain("not in the CDK kit's costReport()");
+  });
+
+  it('--dashboards overrides the dashboards built from the specs; usage beyond the kit is named', async () => {
+    const { stdout, code } = await runSre(['cost', SLO, POLICY, '--dashboards', '0']);
+    expect(code).toBe(0);
+    expect(stdout).not.toMatch(/^\s+dashboard\s/m);
+    expect(stdout).toMatch(/^not in the CDK kit's costReport\(\): the SLIs' custom metrics and review GetMetricData/m);
   });
 
   it('--json with --free-tier and dashboards', async () => {

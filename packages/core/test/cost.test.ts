@@ -1,4 +1,10 @@
-import { CLOUDWATCH_PRICES_US_EAST_1, estimateCost, inventoryForSpecs, type CostInventory } from '../src/cost';
+import {
+  CLOUDWATCH_PRICES_US_EAST_1,
+  estimateCost,
+  inventoryForSpecs,
+  SUPPRESSOR_ITEM,
+  type CostInventory,
+} from '../src/cost';
 import { availabilitySlo, policy, resource, slo } from './fixtures';
 
 const EMPTY: CostInventory = { alarms: [], dashboards: [], customMetrics: [], getMetricData: [] };
@@ -54,15 +60,20 @@ describe('estimateCost', () => {
 });
 
 describe('inventoryForSpecs', () => {
-  it('bills each SLO 8 window alarms x its distinct metrics and 4 composites', () => {
+  it('bills each SLO 8 window alarms x its metrics, 4 tier composites and 2 suppressor composites', () => {
     const inv = inventoryForSpecs({ slos: [availabilitySlo()], alarmPolicies: [], reviewsPerMonth: 0 });
     const windows = inv.alarms.filter((a) => a.item === 'burn-rate window alarm');
     expect(windows).toHaveLength(8);
     expect(windows.every((a) => a.metrics === 2)).toBe(true);
-    expect(inv.alarms.filter((a) => a.kind === 'composite')).toHaveLength(4);
+    const composites = inv.alarms.filter((a) => a.kind === 'composite');
+    expect(composites.filter((a) => a.item === 'burn-rate tier composite')).toHaveLength(4);
+    expect(composites.filter((a) => a.item === SUPPRESSOR_ITEM).map((a) => a.name)).toEqual([
+      'api-availability-ticket-1d-faster-firing',
+      'api-availability-ticket-3d-faster-firing',
+    ]);
     const est = estimateCost(inv);
-    // 8 alarms x 2 metrics x 0.10 + 4 composites x 0.50
-    expect(est.bySlo['api-availability']).toBeCloseTo(1.6 + 2, 9);
+    // 8 alarms x 2 metrics x 0.10 + 6 composites x 0.50
+    expect(est.bySlo['api-availability']).toBeCloseTo(1.6 + 3, 9);
   });
 
   it('counts expression metrics, custom metrics once, and reviews', () => {

@@ -1,4 +1,11 @@
-import { cloudWatchPeriodProblem, cloudWatchWindow, errorRatioQuery, planSloAlarms } from '../src/math';
+import {
+  alarmMetricCount,
+  cloudWatchPeriodProblem,
+  cloudWatchWindow,
+  errorRatioQuery,
+  planSloAlarms,
+  planTierSuppression,
+} from '../src/math';
 import { albMetric as alb, slo } from './fixtures';
 
 describe('cloudWatchWindow', () => {
@@ -101,6 +108,42 @@ describe('planSloAlarms', () => {
       ['ticket-1d', '1d-burn3', '2h-burn3'],
       ['ticket-3d', '3d-burn1', '6h-burn1'],
     ]);
+    // The second tier is muted by the first's composite; the third and fourth by "faster firing" composites.
+    expect(plan.composites.map((c) => c.suppressedBy)).toEqual([
+      undefined,
+      { kind: 'tier', tier: 'page-1h' },
+      { kind: 'suppressor', key: 'ticket-1d-faster-firing' },
+      { kind: 'suppressor', key: 'ticket-3d-faster-firing' },
+    ]);
+    expect(plan.suppressors).toEqual([
+      { key: 'ticket-1d-faster-firing', anyOf: ['page-1h', 'page-6h'], suppresses: 'ticket-1d' },
+      { key: 'ticket-3d-faster-firing', anyOf: ['page-1h', 'page-6h', 'ticket-1d'], suppresses: 'ticket-3d' },
+    ]);
+  });
+
+  it('suppresses from faster to slower tiers whatever order the policy lists them in', () => {
+    const tiers = slo({ kind: 'ratio', bad: alb('a'), total: alb('b') }).alerting.policy.tiers;
+    const shuffled = planTierSuppression([tiers[3], tiers[1], tiers[0], tiers[2]]);
+    expect(shuffled.order.map((t) => t.name)).toEqual(['page-1h', 'page-6h', 'ticket-1d', 'ticket-3d']);
+    expect(shuffled.suppressors.map((x) => x.suppresses)).toEqual(['ticket-1d', 'ticket-3d']);
+    expect(planTierSuppression(tiers.slice(0, 2)).suppressors).toEqual([]);
+    expect(planTierSuppression(tiers.slice(0, 1)).suppressedBy.size).toBe(0);
+  });
+
+  it('counts every metric a window alarm retrieves, a metric read under two ids twice', () => {
+    const failed = alb('DeliveriesFailed');
+    const total = {
+      type: 'CloudWatch' as const,
+      kind: 'expression' as const,
+      expression: 'FILL(sent, 0) + FILL(failed, 0)',
+      metrics: { sent: alb('DeliveriesSent'), failed },
+    };
+    const plan = planSloAlarms(slo({ kind: 'ratio', bad: failed, total }));
+    if (plan.kind !== 'cloudwatch') throw new Error(plan.reason);
+    expect(plan.metricsPerAlarm).toBe(3);
+    // The query a review runs still reads the shared metric once.
+    expect(Object.keys(plan.query.metrics)).toHaveLength(2);
+    expect(alarmMetricCount([{ kind: 'expression', metrics: { a: { kind: 'metric' }, b: total } }])).toBe(3);
   });
 
   it('plans nothing, with a reason, when alerting is off or the source is not CloudWatch', () => {

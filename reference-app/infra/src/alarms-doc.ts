@@ -153,6 +153,8 @@ export interface CostSummary {
   readonly compositeAlarms: number;
   readonly dashboards: number;
   readonly prices: string;
+  /** What the kit's report leaves out and `sre cost` adds. */
+  readonly excludes: string;
 }
 
 export function alarmsMarkdown(rows: readonly AlarmRow[], cost: CostSummary): string {
@@ -185,7 +187,8 @@ export function alarmsMarkdown(rows: readonly AlarmRow[], cost: CostSummary): st
     '',
     `Estimated CloudWatch cost of the whole observability set: **${cost.totalUsd.toFixed(2)} USD/month** ` +
       `(${cost.metricAlarms} metric alarms, ${cost.compositeAlarms} composite alarms, ${cost.dashboards} dashboards; ` +
-      `${cost.prices}; free tier not deducted). Per item: \`npx sre cost slos alarms\`.`,
+      `${cost.prices}; free tier not deducted). Not included: ${cost.excludes}. ` +
+      'Per item: `npx sre cost slos alarms`.',
     '',
   ].join('\n');
 }

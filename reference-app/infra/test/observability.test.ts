@@ -1,5 +1,12 @@
 import * as fs from 'node:fs';
-import { loadSpecFilesSync, planSloAlarms } from '@sre-kit/core';
+import {
+  buildSpecDashboards,
+  estimateCost,
+  inventoryForSpecs,
+  loadSpecFilesSync,
+  planSloAlarms,
+  type CostCategory,
+} from '@sre-kit/core';
 import { ALARMS_DOC, renderAlarmsDoc } from '../src/alarms-doc-main';
 import { SPEC_PATHS } from '../src/stacks/observability';
 import { synthesize } from './synth';
@@ -154,6 +161,62 @@ describe('sre-kit applied to GoodGreets', () => {
     );
     expect(report.metricAlarms).toBe(kitAlarms.length);
     expect(report.totalUsd).toBeGreaterThan(0);
+  });
+
+  it('`sre cost slos alarms` counts exactly the alarms, composites and dashboards synthesized, for the same dollars', () => {
+    // The call `sre cost slos alarms` makes (packages/cli/src/commands/cost.ts), over the same files.
+    const inventory = inventoryForSpecs({
+      slos: specs.slos,
+      alarmPolicies: specs.alarmPolicies,
+      dashboards: buildSpecDashboards(specs),
+    });
+    // Per owner (SLO or family) and kind, with the metrics each metric alarm retrieves (MetricStats in its
+    // Metrics array, or its one metric): what CloudWatch bills.
+    const fromCore = new Map<string, { alarms: number; metrics: number }>();
+    const count = (map: typeof fromCore, key: string, metrics: number) => {
+      const entry = map.get(key) ?? { alarms: 0, metrics: 0 };
+      map.set(key, { alarms: entry.alarms + 1, metrics: entry.metrics + metrics });
+    };
+    for (const a of inventory.alarms) count(fromCore, `${a.slo ?? a.family}/${a.kind}`, a.metrics);
+    const deployed = new Map<string, { alarms: number; metrics: number }>();
+    const kitOwned = ({ r }: { r: Resource }) => !['alert-router', undefined].includes(tagsOf(r)['sre-kit:family']);
+    for (const { r } of metricAlarms.filter(kitOwned)) {
+      const queries = (r.Properties?.Metrics as { MetricStat?: unknown }[] | undefined) ?? [{ MetricStat: {} }];
+      const owner = tagsOf(r)['sre-kit:slo'] ?? tagsOf(r)['sre-kit:family'];
+      count(deployed, `${owner}/metric`, queries.filter((q) => q.MetricStat).length);
+    }
+    for (const { r } of composites.filter(kitOwned))
+      count(deployed, `${tagsOf(r)['sre-kit:slo'] ?? tagsOf(r)['sre-kit:family']}/composite`, 0);
+    expect(Object.fromEntries([...fromCore].sort())).toEqual(Object.fromEntries([...deployed].sort()));
+    const dashboards = all.filter(({ r }) => r.Type === 'AWS::CloudWatch::Dashboard');
+    expect(inventory.dashboards.map((d) => d.name).sort()).toEqual(
+      dashboards.map(({ r }) => r.Properties?.DashboardName).sort(),
+    );
+
+    // The SLO set as GoodGreets deploys it: 6 composites (4 tiers, 2 "faster tiers firing") per SLO.
+    const cloudWatchSlos = specs.slos.filter((slo) => planSloAlarms(slo).kind === 'cloudwatch');
+    expect(composites).toHaveLength(cloudWatchSlos.length * 6);
+
+    const report = stacks.observability.kit.costReport();
+    expect({
+      metricAlarms: report.metricAlarms,
+      compositeAlarms: report.compositeAlarms,
+      dashboards: report.dashboards,
+    }).toEqual({
+      metricAlarms: inventory.alarms.filter((a) => a.kind !== 'composite').length,
+      compositeAlarms: inventory.alarms.filter((a) => a.kind === 'composite').length,
+      dashboards: inventory.dashboards.length,
+    });
+    const resources: CostCategory[] = ['alarmMetrics', 'highResolutionAlarmMetrics', 'compositeAlarms', 'dashboards'];
+    const dollars = (lines: readonly { category: string; monthlyUsd: number }[]) =>
+      lines.filter((l) => (resources as string[]).includes(l.category)).reduce((sum, l) => sum + l.monthlyUsd, 0);
+    const cli = estimateCost(inventory);
+    expect(dollars(cli.lines)).toBeGreaterThan(0);
+    expect(dollars(cli.lines)).toBeCloseTo(dollars(report.lines), 9);
+    // What is left between the two totals is only what the kit says it leaves out.
+    const beyond = cli.lines.filter((l) => l.category === 'getMetricData' || (l.category === 'customMetrics' && l.slo));
+    expect(report.excludes).toMatch(/custom metrics.*GetMetricData/);
+    expect(cli.totalUsd - beyond.reduce((sum, l) => sum + l.monthlyUsd, 0)).toBeCloseTo(report.totalUsd, 2);
   });
 
   it('keeps alarms/ALARMS.md in step with the synthesized app', () => {

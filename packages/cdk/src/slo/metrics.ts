@@ -2,7 +2,7 @@ import type { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { CfnServiceLevelObjective } from 'aws-cdk-lib/aws-applicationsignals';
 import type { IConstruct } from 'constructs';
-import { errorRatioQuery, type CloudWatchMetricStat } from '@sre-kit/core';
+import { alarmMetricCount, errorRatioQuery, type AlarmMetricNode, type CloudWatchMetricStat } from '@sre-kit/core';
 import { inputError } from '../errors';
 
 /** CloudWatch rejects a metric-math alarm that references more than 10 metrics. */
@@ -26,14 +26,20 @@ function periodic(scope: IConstruct, name: string, metric: cloudwatch.IMetric): 
   );
 }
 
-/** Metrics (not expressions) a metric or expression reads, recursively: what CloudWatch counts against the limit. */
+/** A CDK metric as the tree core's alarmMetricCount counts. */
+function metricNode(metric: cloudwatch.IMetric): AlarmMetricNode {
+  if (!(metric instanceof cloudwatch.MathExpression)) return { kind: 'metric' };
+  const metrics: Record<string, AlarmMetricNode> = {};
+  for (const [id, m] of Object.entries(metric.usingMetrics)) metrics[id] = metricNode(m);
+  return { kind: 'expression', metrics };
+}
+
+/**
+ * Metrics an alarm on this metric or expression retrieves, by core's one rule (alarmMetricCount): what
+ * CloudWatch limits to 10 per alarm and what the cost model bills, the same figure `sre cost` uses.
+ */
 export function countMetrics(metric: cloudwatch.IMetric): number {
-  if (metric instanceof cloudwatch.MathExpression) {
-    let n = 0;
-    for (const m of Object.values(metric.usingMetrics)) n += countMetrics(m);
-    return n;
-  }
-  return 1;
+  return alarmMetricCount([metricNode(metric)]);
 }
 
 /**

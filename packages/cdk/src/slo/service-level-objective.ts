@@ -5,6 +5,7 @@ import {
   errorBudget,
   formatDuration,
   makeTier,
+  planTierSuppression,
   tierCanFire,
   tierThreshold,
   type BurnRateTier,
@@ -77,8 +78,9 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
  * Multi-window multi-burn-rate alerting for one SLO: per tier a long-window
  * and a short-window alarm whose threshold is `burnRate x (1 - objective)`,
  * joined by a composite `ALARM(long) AND ALARM(short)`; a slower tier's
- * actions are suppressed while a faster one fires (ActionsSuppressor). Page
- * tiers notify critical, ticket tiers warning.
+ * actions are suppressed while a faster one fires (ActionsSuppressor, as
+ * core's planTierSuppression plans it). Page tiers notify critical, ticket
+ * tiers warning.
  */
 export class ServiceLevelObjective extends Construct implements IDashboardSegment {
   public readonly sloName: string;
@@ -228,7 +230,7 @@ export class ServiceLevelObjective extends Construct implements IDashboardSegmen
       if (names.has(t.name)) inputError(this, 'two tiers have the same name', t.name, 'give each tier a distinct name');
       names.add(t.name);
     }
-    // Fastest first: suppression runs from a tier to every slower one.
-    return tiers.sort((a, b) => a.longWindowSeconds - b.longWindowSeconds || b.burnRate - a.burnRate);
+    // Fastest first, in core's order (the one its suppression plan and the cost model use).
+    return [...planTierSuppression(tiers).order];
   }
 }

@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import type { BurnRateTier } from '@sre-kit/core';
+import { planTierSuppression, type BurnRateTier } from '@sre-kit/core';
 import type { Construct } from 'constructs';
 import type { AlarmRegistry } from '../alarm-registry';
 import { severityOfTier } from '../severity';
@@ -37,8 +37,8 @@ const SUPPRESSOR_EXTENSION = Duration.minutes(1);
 
 /**
  * Shared by both modes: the window alarms, one composite per tier
- * (long AND short), and the suppression chain (a tier is muted while any
- * faster tier is in ALARM).
+ * (long AND short), and the suppression chain core plans (a tier is muted
+ * while any faster tier is in ALARM).
  */
 export function renderTiers(
   scope: Construct,
@@ -60,7 +60,12 @@ export function renderTiers(
     [SreTagKeys.RUNBOOK]: props.runbookUrl,
   };
 
-  for (const { tier, long, short } of tiers) {
+  // Core decides which composite mutes which tier (planTierSuppression); this only renders it.
+  const suppression = planTierSuppression(tiers.map((t) => t.tier));
+  const windowsOf = new Map(tiers.map((t) => [t.tier.name, t]));
+  const compositeOf = new Map<string, cloudwatch.CompositeAlarm>();
+  for (const tier of suppression.order) {
+    const { long, short } = windowsOf.get(tier.name)!;
     const severity = severityOfTier(tier.severity);
     const tierTags = {
       ...baseTags,
@@ -96,15 +101,18 @@ export function renderTiers(
     });
     longAlarms.push(children[0]);
 
-    const faster = tierAlarms.slice();
     let suppressor: cloudwatch.IAlarm | undefined;
-    if (faster.length === 1) suppressor = faster[0];
-    if (faster.length > 1) {
-      const any = new cloudwatch.CompositeAlarm(scope, `${tier.name}-faster-firing`, {
-        compositeAlarmName: `${prefix}-${tier.name}-faster-firing`,
-        alarmDescription: `Any tier of SLO ${props.sloName} faster than ${tier.name} is firing; suppresses ${tier.name}.`,
+    const by = suppression.suppressedBy.get(tier.name);
+    if (by?.kind === 'tier') suppressor = compositeOf.get(by.tier);
+    if (by?.kind === 'suppressor') {
+      const plan = suppression.suppressors.find((x) => x.key === by.key)!;
+      const any = new cloudwatch.CompositeAlarm(scope, plan.key, {
+        compositeAlarmName: `${prefix}-${plan.key}`,
+        alarmDescription: `Any tier of SLO ${props.sloName} faster than ${plan.suppresses} is firing; suppresses ${plan.suppresses}.`,
         alarmRule: cloudwatch.AlarmRule.anyOf(
-          ...faster.map((c) => cloudwatch.AlarmRule.fromAlarm(c, cloudwatch.AlarmState.ALARM)),
+          ...plan.anyOf.map((name) =>
+            cloudwatch.AlarmRule.fromAlarm(compositeOf.get(name)!, cloudwatch.AlarmState.ALARM),
+          ),
         ),
       });
       applyTags(any, tierTags);
@@ -138,6 +146,7 @@ export function renderTiers(
     registry.add(composite);
     for (const child of children) registry.feeds(child, composite);
     tierAlarms.push(composite);
+    compositeOf.set(tier.name, composite);
   }
   return { windowAlarms, tierAlarms, suppressorAlarms, longAlarms };
 }

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { estimateCost, inventoryForSpecs } from '@sre-kit/core';
+import { buildSpecDashboards, estimateCost, inventoryForSpecs } from '@sre-kit/core';
 import { renderCost } from '../text/cost';
 import { loadValidSpecs } from '../text/specs';
 
@@ -7,10 +7,13 @@ export const COST_JSON_VERSION = 1;
 
 const JSON_HELP = `
 What is counted: per SLO with a CloudWatch indicator, one metric-math alarm per (window, burn rate), billed
-per metric it references, and one composite alarm per tier; per alarm-policy resource, each enabled catalogue
-alarm, billed per metric; S3 request metrics (custom metrics, 16 per bucket filter); GetMetricData for
---reviews-per-month reviews; --dashboards dashboards. The account-wide free tier (10 alarm metrics,
-3 dashboards) is shown but deducted only with --free-tier.
+per metric it retrieves (a metric read under two ids counts twice, as the alarm's definition holds it), one
+composite alarm per tier and the "faster tiers firing" suppressor composites (2 with the 4 default tiers);
+per alarm-policy resource, each enabled catalogue alarm, billed per metric; the dashboards built from the specs
+(per service: management, developer, security, SLO - what \`sre render\` and the kit's SreDashboards create),
+or --dashboards of them. Beyond what @sre-kit/cdk's costReport() prices, it also bills the SLIs' custom metrics,
+S3 request metrics (16 per bucket filter) and GetMetricData for --reviews-per-month reviews. The account-wide
+free tier (10 alarm metrics, 3 dashboards) is shown but deducted only with --free-tier.
 
 JSON output (--json), stable, version ${COST_JSON_VERSION}:
   { "version": 1, "currency": "USD", "prices": { "region", "asOf", "source" }, "freeTierApplied",
@@ -32,14 +35,14 @@ export function registerCost(program: Command): void {
     .description('Estimate the monthly CloudWatch cost of what the specs create, by SLO, alarm family and item')
     .argument('<path...>', 'spec files or folders (for example slos alarms)')
     .option('--json', 'print a stable JSON document instead of text')
-    .option('--dashboards <count>', 'CloudWatch dashboards deployed alongside', wholeNumber, 0)
+    .option('--dashboards <count>', 'CloudWatch dashboards deployed (default: those built from the specs)', wholeNumber)
     .option('--reviews-per-month <count>', 'how often `sre review` reads the metrics', wholeNumber, 30)
     .option('--free-tier', 'deduct the account-wide free tier (first 10 alarm metrics, 3 dashboards)')
     .addHelpText('after', JSON_HELP)
     .action(
       async (
         paths: string[],
-        opts: { json?: boolean; dashboards: number; reviewsPerMonth: number; freeTier?: boolean },
+        opts: { json?: boolean; dashboards?: number; reviewsPerMonth: number; freeTier?: boolean },
         cmd: Command,
       ) => {
         const specs = await loadValidSpecs(paths, cmd);
@@ -49,7 +52,7 @@ export function registerCost(program: Command): void {
           inventoryForSpecs({
             slos: specs.slos,
             alarmPolicies: specs.alarmPolicies,
-            dashboards: opts.dashboards,
+            dashboards: opts.dashboards ?? buildSpecDashboards(specs),
             reviewsPerMonth: opts.reviewsPerMonth,
           }),
           { applyFreeTier: Boolean(opts.freeTier) },

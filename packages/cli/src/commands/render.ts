@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { CommanderError, type Command } from 'commander';
-import { buildDashboards, type Dashboard, type SpecSet } from '@sre-kit/core';
+import { buildSpecDashboards, specServices, type Dashboard, type SpecSet } from '@sre-kit/core';
 import { loadValidSpecs } from '../text/specs';
 
 /** Version of the `--json` document; bumped on any incompatible change. */
@@ -39,13 +39,12 @@ export function generatedNote(target: string, out: string, paths: readonly strin
 
 /** Every service with an SLO or an alarm policy, in order of first appearance. */
 export function servicesOf(specs: Pick<SpecSet, 'slos' | 'alarmPolicies'>): string[] {
-  return [...new Set([...specs.slos.map((s) => s.service), ...specs.alarmPolicies.map((p) => p.service)])];
+  return specServices(specs);
 }
 
+/** Core's buildSpecDashboards: the same models `sre cost` bills. */
 export function dashboardsOf(specs: SpecSet): Dashboard[] {
-  return servicesOf(specs).flatMap((service) =>
-    buildDashboards({ slos: specs.slos, alarmPolicies: specs.alarmPolicies, service, panels: specs.dashboardPanels }),
-  );
+  return buildSpecDashboards(specs);
 }
 
 const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;

@@ -14,6 +14,11 @@ function lineRow(l: CostLine): string[] {
   return [`    ${l.item}`, qty, usd(l.monthlyUsd)];
 }
 
+/** Lines `sre cost` bills that @sre-kit/cdk's costReport() leaves out: usage of the app and of `sre review`. */
+function beyondKit(l: CostLine): boolean {
+  return l.category === 'getMetricData' || (l.category === 'customMetrics' && l.slo !== undefined);
+}
+
 /** The text form of `sre cost`: lines grouped by SLO, then family, then shared, and the total. */
 export function renderCost(estimate: CostEstimate): string {
   const rows: string[][] = [];
@@ -43,5 +48,12 @@ export function renderCost(estimate: CostEstimate): string {
     `Monthly CloudWatch cost in USD (${estimate.prices.region} list prices as of ${estimate.prices.asOf}; ` +
     `free tier ${estimate.freeTierApplied ? 'deducted' : 'not deducted'})`;
   const notes = estimate.lines.filter((l) => l.note).map((l) => `${l.item}: ${l.note}`);
-  return [header, ...table(rows, [false, true, true]), ...notes].join('\n') + '\n';
+  const beyond = estimate.lines.filter(beyondKit).reduce((sum, l) => sum + l.monthlyUsd, 0);
+  const scope = beyond
+    ? [
+        `not in the CDK kit's costReport(): the SLIs' custom metrics and review GetMetricData (${usd(beyond)}), ` +
+          'which are usage, not resources the kit creates',
+      ]
+    : [];
+  return [header, ...table(rows, [false, true, true]), ...notes, ...scope].join('\n') + '\n';
 }

@@ -23,7 +23,7 @@ export interface CostOwner {
 export interface AlarmInventoryItem extends CostOwner {
   readonly name: string;
   readonly kind: 'metric' | 'composite' | 'anomaly';
-  /** Metrics the alarm references (metric math: each metric, deduplicated). Ignored for composites. */
+  /** Metrics the alarm retrieves (alarmMetricCount: metric math counts each MetricStat). Ignored for composites. */
   readonly metrics: number;
   readonly highResolution: boolean;
 }
@@ -66,6 +66,9 @@ function customMetricKey(m: CloudWatchMetricStat): string {
   return JSON.stringify([m.namespace, m.metricName, dims]);
 }
 
+/** The cost line of the "faster tiers firing" composites (planTierSuppression), in core's and the kit's inventory. */
+export const SUPPRESSOR_ITEM = 'burn-rate suppressor composite';
+
 export function inventoryForSpecs(input: InventoryInput): CostInventory {
   const reviews = input.reviewsPerMonth ?? 30;
   const alarms: AlarmInventoryItem[] = [];
@@ -94,6 +97,15 @@ export function inventoryForSpecs(input: InventoryInput): CostInventory {
         metrics: 0,
         highResolution: false,
       });
+    for (const s of plan.suppressors)
+      alarms.push({
+        slo: slo.name,
+        item: SUPPRESSOR_ITEM,
+        name: `${slo.name}-${s.key}`,
+        kind: 'composite',
+        metrics: 0,
+        highResolution: false,
+      });
     const custom = Object.values(plan.query.metrics).filter((m) => isCustom(m) && !seenCustom.has(customMetricKey(m)));
     custom.forEach((m) => seenCustom.add(customMetricKey(m)));
     if (custom.length > 0)
@@ -103,7 +115,8 @@ export function inventoryForSpecs(input: InventoryInput): CostInventory {
         slo: slo.name,
         item: 'review GetMetricData',
         name: `${slo.name} review`,
-        count: plan.metricsPerAlarm * reviews,
+        // A review reads the deduplicated query (error-ratio-query.ts): each distinct metric once per run.
+        count: Object.keys(plan.query.metrics).length * reviews,
       });
   }
 

@@ -75,3 +75,22 @@ export type { DimensionResolver } from './developer';
 export type { PanelGroup } from './panels';
 export { parseDashboardSpec } from './spec';
 export { renameIds } from './queries';
+
+/** Every service with an SLO or an alarm policy, in order of first appearance. */
+export function specServices(specs: Pick<BuildDashboardsInput, 'slos' | 'alarmPolicies'>): string[] {
+  return [...new Set([...specs.slos.map((s) => s.service), ...specs.alarmPolicies.map((p) => p.service)])];
+}
+
+/**
+ * The dashboards of a whole spec set: buildDashboards for each service. What `sre render` writes and
+ * `sre cost` bills; @sre-kit/cdk's SreDashboards creates the same per service it monitors.
+ */
+export function buildSpecDashboards(specs: {
+  readonly slos: readonly Slo[];
+  readonly alarmPolicies: readonly AlarmPolicy[];
+  readonly dashboardPanels?: readonly PanelGroup[];
+}): Dashboard[] {
+  return specServices(specs).flatMap((service) =>
+    buildDashboards({ slos: specs.slos, alarmPolicies: specs.alarmPolicies, service, panels: specs.dashboardPanels }),
+  );
+}

@@ -3,6 +3,7 @@ export * from './policy';
 export * from './detection';
 export * from './evaluate';
 export * from './cloudwatch-window';
+export * from './alarm-metrics';
 export * from './error-ratio-query';
 export * from './slo-alarms';
 export * from './explain';

@@ -10,10 +10,17 @@
  *   different thresholds, so it is two alarms: 8 window alarms in all.
  * - one composite alarm per tier: `ALARM(long) AND ALARM(short)`; the
  *   composites carry the actions, the window alarms none.
+ * - suppression (planTierSuppression): a tier's actions are muted while a
+ *   faster tier fires. The second tier is suppressed by the first tier's
+ *   composite itself; from the third tier on, a "faster tiers firing"
+ *   composite ORs the faster tier composites (CloudWatch takes one
+ *   ActionsSuppressor per alarm). With the 4 default tiers: 2 suppressors,
+ *   so 6 composites per SLO.
  */
 import { formatDuration } from '../duration';
-import type { BurnRateTier, Slo, TierSeverity } from '../model/slo';
+import type { BurnRateTier, CloudWatchSource, Slo, TierSeverity } from '../model/slo';
 import { cloudWatchWindow, type CloudWatchWindow } from './cloudwatch-window';
+import { alarmMetricCount } from './alarm-metrics';
 import { errorRatioQuery, type ErrorRatioQuery } from './error-ratio-query';
 import { tierThreshold } from './policy';
 
@@ -29,11 +36,35 @@ export interface WindowAlarmPlan {
   readonly tiers: readonly string[];
 }
 
+/** What mutes a tier's actions: a faster tier's composite, or a suppressor composite. */
+export type TierSuppressedBy =
+  { readonly kind: 'tier'; readonly tier: string } | { readonly kind: 'suppressor'; readonly key: string };
+
 export interface TierCompositePlan {
   readonly tier: BurnRateTier;
   readonly severity: TierSeverity;
   readonly longAlarmKey: string;
   readonly shortAlarmKey: string;
+  /** @default - nothing: the fastest tier is never suppressed */
+  readonly suppressedBy?: TierSuppressedBy;
+}
+
+/** A composite with no actions, `ALARM(t1) OR ALARM(t2) ...` over faster tier composites, muting one slower tier. */
+export interface SuppressorPlan {
+  /** Stable key, unique within the SLO, safe in construct ids and alarm names: `<tier>-faster-firing`. */
+  readonly key: string;
+  /** Tier names whose composites it ORs, fastest first. */
+  readonly anyOf: readonly string[];
+  /** The tier whose composite it suppresses. */
+  readonly suppresses: string;
+}
+
+export interface TierSuppressionPlan {
+  /** The tiers fastest first: the order composites are created in (a suppressor references faster ones). */
+  readonly order: readonly BurnRateTier[];
+  /** By tier name; absent for the fastest tier. */
+  readonly suppressedBy: ReadonlyMap<string, TierSuppressedBy>;
+  readonly suppressors: readonly SuppressorPlan[];
 }
 
 export type SloAlarmPlan =
@@ -41,15 +72,43 @@ export type SloAlarmPlan =
       readonly kind: 'cloudwatch';
       readonly slo: string;
       readonly query: ErrorRatioQuery;
-      /** Distinct metrics each window alarm references (what CloudWatch bills and limits to 10). */
+      /** Metrics each window alarm retrieves (alarmMetricCount: what CloudWatch bills and limits to 10). */
       readonly metricsPerAlarm: number;
       readonly windowAlarms: readonly WindowAlarmPlan[];
+      /** One per tier, fastest first. */
       readonly composites: readonly TierCompositePlan[];
+      /** The "faster tiers firing" composites (no actions): billed as composite alarms too. */
+      readonly suppressors: readonly SuppressorPlan[];
     }
   | { readonly kind: 'none'; readonly slo: string; readonly reason: string };
 
 function windowKey(windowSeconds: number, rate: number): string {
   return `${formatDuration(windowSeconds)}-burn${String(Number(rate.toPrecision(6))).replace('.', 'p')}`;
+}
+
+/** Faster first: shorter long window, then higher burn rate. */
+function fasterFirst(a: BurnRateTier, b: BurnRateTier): number {
+  return a.longWindowSeconds - b.longWindowSeconds || b.burnRate - a.burnRate;
+}
+
+/**
+ * Which composite mutes which tier. Shared by planSloAlarms (what the cost model bills) and
+ * @sre-kit/cdk's ServiceLevelObjective (what it renders), so both see the same composites.
+ */
+export function planTierSuppression(tiers: readonly BurnRateTier[]): TierSuppressionPlan {
+  const order = [...tiers].sort(fasterFirst);
+  const suppressedBy = new Map<string, TierSuppressedBy>();
+  const suppressors: SuppressorPlan[] = [];
+  order.forEach((tier, i) => {
+    const faster = order.slice(0, i).map((t) => t.name);
+    if (faster.length === 1) suppressedBy.set(tier.name, { kind: 'tier', tier: faster[0] });
+    if (faster.length > 1) {
+      const key = `${tier.name}-faster-firing`;
+      suppressors.push({ key, anyOf: faster, suppresses: tier.name });
+      suppressedBy.set(tier.name, { kind: 'suppressor', key });
+    }
+  });
+  return { order, suppressedBy, suppressors };
 }
 
 export function planSloAlarms(slo: Slo): SloAlarmPlan {
@@ -84,12 +143,17 @@ export function planSloAlarms(slo: Slo): SloAlarmPlan {
     entry.tiers.push(tier.name);
     return key;
   };
-  const composites = slo.alerting.policy.tiers.map((tier) => ({
-    tier,
-    severity: tier.severity,
-    longAlarmKey: use(tier.longWindowSeconds, tier),
-    shortAlarmKey: use(tier.shortWindowSeconds, tier),
-  }));
+  const suppression = planTierSuppression(slo.alerting.policy.tiers);
+  const composites = suppression.order.map((tier): TierCompositePlan => {
+    const suppressedBy = suppression.suppressedBy.get(tier.name);
+    return {
+      tier,
+      severity: tier.severity,
+      longAlarmKey: use(tier.longWindowSeconds, tier),
+      shortAlarmKey: use(tier.shortWindowSeconds, tier),
+      ...(suppressedBy ? { suppressedBy } : {}),
+    };
+  });
   const windowAlarms = [...alarms.values()]
     .map(({ plan, tiers }) => ({ ...plan, tiers }))
     .sort((a, b) => a.windowSeconds - b.windowSeconds || b.burnRate - a.burnRate);
@@ -97,8 +161,17 @@ export function planSloAlarms(slo: Slo): SloAlarmPlan {
     kind: 'cloudwatch',
     slo: slo.name,
     query,
-    metricsPerAlarm: Object.keys(query.metrics).length,
+    metricsPerAlarm: alarmMetricCount(sloMetricTrees(slo)),
     windowAlarms,
     composites,
+    suppressors: suppression.suppressors,
   };
+}
+
+/** The good/bad/total (or raw ratio) sources of a CloudWatch SLI, as the window alarms reference them. */
+function sloMetricTrees(slo: Slo): CloudWatchSource[] {
+  const ind = slo.indicator;
+  const parts =
+    ind.kind === 'ratio' ? [ind.total, ind.bad, ind.good] : ind.kind === 'rawErrorRatio' ? [ind.errorRatio] : [];
+  return parts.filter((m): m is CloudWatchSource => m?.type === 'CloudWatch');
 }
