@@ -6,12 +6,13 @@
  * per-target copies); SLO tiers `<service>-<slo>-<tier>` (composite, carries
  * the actions), `<service>-<slo>-<tier>-long|short` (window alarms, no
  * actions by design) and `<service>-<slo>-<tier>-faster-firing` (suppressor
- * composites, from the third tier on). Window thresholds are
+ * composites, as planTierSuppression plans them). Window thresholds are
  * `burnRate x (1 - objective)` (metric math) or `burnRate` (Application
  * Signals burn-rate metrics); either is accepted.
  */
 import { resolveAlarms } from '../catalogue/resolve';
 import { errorBudget } from '../math/budget';
+import { planTierSuppression } from '../math/slo-alarms';
 import type { AlarmPolicy } from '../model/alarms';
 import type { Slo } from '../model/slo';
 
@@ -67,7 +68,7 @@ export function expectedAlarms(slos: readonly Slo[], policies: readonly AlarmPol
   for (const slo of slos) {
     if (!slo.alerting.enabled) continue;
     const prefix = `${slo.service}-${slo.name}`;
-    slo.alerting.policy.tiers.forEach((tier, i) => {
+    slo.alerting.policy.tiers.forEach((tier) => {
       const source = `SLO ${slo.name} tier ${tier.name}`;
       const thresholds = [tier.burnRate * errorBudget(slo.objective), tier.burnRate];
       for (const w of ['long', 'short'])
@@ -80,15 +81,16 @@ export function expectedAlarms(slos: readonly Slo[], policies: readonly AlarmPol
           source,
         });
       out.push({ name: `${prefix}-${tier.name}`, kind: 'composite', needsActions: true, allowSuffix: false, source });
-      if (i >= 2)
-        out.push({
-          name: `${prefix}-${tier.name}-faster-firing`,
-          kind: 'composite',
-          needsActions: false,
-          allowSuffix: false,
-          source,
-        });
     });
+    // The suppressors the CDK renders and the cost model bills, from the same plan.
+    for (const s of planTierSuppression(slo.alerting.policy.tiers).suppressors)
+      out.push({
+        name: `${prefix}-${s.key}`,
+        kind: 'composite',
+        needsActions: false,
+        allowSuffix: false,
+        source: `SLO ${slo.name} tier ${s.suppresses}`,
+      });
   }
   return out;
 }

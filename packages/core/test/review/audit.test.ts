@@ -19,6 +19,22 @@ describe('expected alarms', () => {
     expect(expectedAlarms([makeSlo({ alerting: { ...slo.alerting, enabled: false } })], [])).toEqual([]);
     expect(auditPrefixes([slo, makeSlo({ name: 'x' })], [])).toEqual(['checkout-']);
   });
+
+  it('expects the suppressors the plan makes, whatever order the policy lists its tiers in', () => {
+    const reversed = makeSlo({
+      alerting: {
+        ...slo.alerting,
+        policy: { ...slo.alerting.policy, tiers: [...slo.alerting.policy.tiers].reverse() },
+      },
+    });
+    const suppressors = expectedAlarms([reversed], [])
+      .filter((e) => e.name.endsWith('-faster-firing'))
+      .map((e) => e.name);
+    expect(suppressors).toEqual([
+      'checkout-availability-ticket-1d-faster-firing',
+      'checkout-availability-ticket-3d-faster-firing',
+    ]);
+  });
 });
 
 describe('auditAlarms', () => {
