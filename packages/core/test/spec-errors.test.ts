@@ -5,7 +5,8 @@
  */
 import { formatDiagnostic, loadSpecTexts, type Diagnostic } from '../src/spec';
 import { ALARM_CASES } from './spec-errors/alarm-cases';
-import { FILE, GOOD_SOURCE, markedLine, slo } from './spec-errors/builders';
+import { planSloAlarms } from '../src/math';
+import { FILE, GOOD_SOURCE, markedLine, slo, splitSli } from './spec-errors/builders';
 import { SLO_CASES } from './spec-errors/slo-cases';
 
 const CASES = [...SLO_CASES, ...ALARM_CASES];
@@ -76,6 +77,43 @@ ${GOOD_SOURCE.replace(/^ {4}/gm, '')}`;
     ]);
     expect(diagnostics.map(formatDiagnostic)).toEqual([
       'sli.yaml:6:3: spec.ratioMetric.total: ratioMetric is missing total (add total: with a metricSource counting all events)',
+    ]);
+  });
+
+  it('accepts an SLI whose window alarms reference exactly 10 metrics, as many as planSloAlarms counts', () => {
+    const { diagnostics, slos } = loadSpecTexts([{ file: FILE, text: splitSli(5, 5) }]);
+    expect(diagnostics.map(formatDiagnostic)).toEqual([]);
+    expect(planSloAlarms(slos[0]).metricsPerAlarm).toBe(10);
+  });
+
+  it('counts the alarm metrics of an over-limit SLI as the alarm plan does, once per SLO however many objectives', () => {
+    const text = splitSli(4, 7).replace(
+      '    - displayName: good\n      target: 0.999\n',
+      '    - displayName: good\n      target: 0.999\n    - displayName: strict\n      target: 0.9995\n',
+    );
+    const { diagnostics, slos } = loadSpecTexts([{ file: FILE, text }]);
+    expect(slos).toHaveLength(2);
+    expect(diagnostics.map(formatDiagnostic)).toEqual([
+      'bad.yaml:10:5: spec.indicator.spec: each burn-rate window alarm would reference 11 metrics (bad 4 + total 7); ' +
+        'a CloudWatch alarm may use at most 10 (sum the series upstream into one metric per side, ' +
+        'or use a metric that already is the error ratio as ratioMetric.raw)',
+    ]);
+    expect(planSloAlarms(slos[0]).metricsPerAlarm).toBe(11);
+  });
+
+  it("reports an over-limit shared SLI on each SLO's indicatorRef", () => {
+    const over = splitSli(6, 5);
+    const sli = `apiVersion: openslo/v1\nkind: SLI\nmetadata:\n  name: shared\n${over
+      .slice(over.indexOf('    spec:\n'), over.indexOf('  timeWindow:'))
+      .replace(/^ {4}/gm, '')}`;
+    const user = over.replace(/ {2}indicator:\n[\s\S]*?(?= {2}timeWindow)/, '  indicatorRef: shared\n');
+    const { diagnostics } = loadSpecTexts([
+      { file: 'a.yaml', text: user },
+      { file: 'sli.yaml', text: sli },
+    ]);
+    expect(diagnostics.map((d) => `${d.file}:${d.line}:${d.col}: ${d.path}: ${d.message}`)).toEqual([
+      'a.yaml:7:17: spec.indicatorRef: each burn-rate window alarm would reference 11 metrics (bad 6 + total 5); ' +
+        'a CloudWatch alarm may use at most 10',
     ]);
   });
 

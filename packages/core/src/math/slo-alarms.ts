@@ -18,7 +18,7 @@
  *   so 6 composites per SLO.
  */
 import { formatDuration } from '../duration';
-import type { BurnRateTier, CloudWatchSource, Slo, TierSeverity } from '../model/slo';
+import type { BurnRateTier, CloudWatchSource, Indicator, MetricSource, Slo, TierSeverity } from '../model/slo';
 import { cloudWatchWindow, type CloudWatchWindow } from './cloudwatch-window';
 import { alarmMetricCount } from './alarm-metrics';
 import { errorRatioQuery, type ErrorRatioQuery } from './error-ratio-query';
@@ -161,17 +161,34 @@ export function planSloAlarms(slo: Slo): SloAlarmPlan {
     kind: 'cloudwatch',
     slo: slo.name,
     query,
-    metricsPerAlarm: alarmMetricCount(sloMetricTrees(slo)),
+    metricsPerAlarm: alarmMetricCount(windowAlarmSources(slo.indicator).map((p) => p.source)),
     windowAlarms,
     composites,
     suppressors: suppression.suppressors,
   };
 }
 
-/** The good/bad/total (or raw ratio) sources of a CloudWatch SLI, as the window alarms reference them. */
-function sloMetricTrees(slo: Slo): CloudWatchSource[] {
-  const ind = slo.indicator;
-  const parts =
-    ind.kind === 'ratio' ? [ind.total, ind.bad, ind.good] : ind.kind === 'rawErrorRatio' ? [ind.errorRatio] : [];
-  return parts.filter((m): m is CloudWatchSource => m?.type === 'CloudWatch');
+/** One source a window alarm retrieves, named by its role in the SLI (for messages that say which side is large). */
+export interface WindowAlarmSource {
+  readonly role: 'good' | 'bad' | 'total' | 'errorRatio';
+  readonly source: CloudWatchSource;
+}
+
+/**
+ * The CloudWatch sources every window alarm of this SLI retrieves together in one metric-math alarm: good or
+ * bad with total, or the raw error ratio; none for threshold SLIs. `sre validate` counts the same list with
+ * alarmMetricCount, so the limit it checks is the one the CDK and the cost model meet.
+ */
+export function windowAlarmSources(indicator: Indicator): WindowAlarmSource[] {
+  const parts: [WindowAlarmSource['role'], MetricSource | undefined][] =
+    indicator.kind === 'ratio'
+      ? [
+          ['good', indicator.good],
+          ['bad', indicator.bad],
+          ['total', indicator.total],
+        ]
+      : indicator.kind === 'rawErrorRatio'
+        ? [['errorRatio', indicator.errorRatio]]
+        : [];
+  return parts.flatMap(([role, source]) => (source?.type === 'CloudWatch' ? [{ role, source }] : []));
 }

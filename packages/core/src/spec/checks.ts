@@ -1,7 +1,8 @@
 /** Checks that need a whole SLO or the whole spec set rather than one YAML node. */
-import { cloudWatchPeriodProblem, tierCanFire, tierThreshold } from '../math';
+import { alarmMetricCount, cloudWatchPeriodProblem, tierCanFire, tierThreshold, windowAlarmSources } from '../math';
 import { formatDuration } from '../duration';
-import type { MetricSource, Slo } from '../model/slo';
+import type { Indicator, MetricSource, Slo } from '../model/slo';
+import { MAX_METRICS_PER_ALARM } from './cloudwatch';
 import { where, type ParseContext } from './context';
 import type { At } from './reader';
 
@@ -59,4 +60,21 @@ export function checkCloudWatchWindows(slo: Slo, policyAt: At): void {
       }
     }
   }
+}
+
+/**
+ * Each burn-rate window alarm retrieves the SLI's good-or-bad and total sources together (planSloAlarms), so
+ * CloudWatch's per-alarm metric limit applies to their sum, not to each expression: 6 + 5 metrics pass the
+ * per-expression check yet make every window alarm fail at synth. Reported on the indicator, once per SLO.
+ */
+export function checkAlarmMetricCount(indicator: Indicator, indicatorAt: At): void {
+  const parts = windowAlarmSources(indicator);
+  const count = alarmMetricCount(parts.map((p) => p.source));
+  if (count <= MAX_METRICS_PER_ALARM) return;
+  const split = parts.map((p) => `${p.role} ${alarmMetricCount([p.source])}`).join(' + ');
+  indicatorAt.error(
+    `each burn-rate window alarm would reference ${count} metrics (${split}); ` +
+      `a CloudWatch alarm may use at most ${MAX_METRICS_PER_ALARM}`,
+    'sum the series upstream into one metric per side, or use a metric that already is the error ratio as ratioMetric.raw',
+  );
 }

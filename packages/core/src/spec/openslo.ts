@@ -5,7 +5,7 @@
 import { formatDuration } from '../duration';
 import { defaultBurnRatePolicy } from '../math';
 import type { BudgetingMethod, BurnRatePolicy, Indicator, Slo, SloPeriod } from '../model/slo';
-import { checkCloudWatchWindows, checkTiersCanFire } from './checks';
+import { checkAlarmMetricCount, checkCloudWatchWindows, checkTiersCanFire } from './checks';
 import { where, type ParseContext, type SpecDoc } from './context';
 import { parseAlertPolicies } from './openslo-alerting';
 import { parseSliSpec, sliByName, type ParsedSli } from './openslo-sli';
@@ -270,6 +270,10 @@ export function parseOpenSloSlo(doc: SpecDoc, ctx: ParseContext): void {
     methodAt.error(`unknown budgetingMethod "${method}"`, suggestion(method, BUDGETING_METHODS));
   }
   const policy = period ? policyFor(spec, annotationsAt, period, ctx) : undefined;
+  // Before the objectives: every objective of the document shares the indicator, so one report suffices.
+  if (sli && sli.kind !== 'thresholdMetric' && (!policy || policy.tiers.length > 0)) {
+    checkAlarmMetricCount(sli, spec.has('indicatorRef') ? spec.get('indicatorRef') : spec.get('indicator').get('spec'));
+  }
   const objectivesAt = spec.get('objectives');
   if (!objectivesAt.expectSeq(true, 'objectives')) return;
   const objectives = objectivesAt.items();

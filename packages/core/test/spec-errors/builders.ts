@@ -122,3 +122,30 @@ export const EVENTS = `    sli:
         error_query: sum(rate(http_requests_total{code=~"5.."}[{{.window}}]))
         total_query: sum(rate(http_requests_total[{{.window}}]))
 `;
+
+/** An expression source over `n` metrics, indented as a ratioMetric side's metricSource. */
+function expressionSource(n: number, metricName: string): string {
+  const metrics = Array.from(
+    { length: n },
+    (_, i) => `                m${i}: { namespace: AWS/ApplicationELB, metricName: ${metricName}, stat: Sum }`,
+  );
+  return `          metricSource:
+            type: CloudWatch
+            spec:
+              expression: SUM(METRICS())
+              metrics:
+${metrics.join('\n')}
+`;
+}
+
+/** The valid SLO with bad over `bad` metrics and total over `total`: each side alone is within CloudWatch's limit. */
+export function splitSli(bad: number, total: number): string {
+  const text = slo();
+  const start = text.indexOf('        bad:\n');
+  const end = text.indexOf('  timeWindow:');
+  return (
+    text.slice(0, start) +
+    `        bad:\n${expressionSource(bad, 'HTTPCode_Target_5XX_Count')}        total:\n${expressionSource(total, 'RequestCount')}` +
+    text.slice(end)
+  );
+}

@@ -1,5 +1,5 @@
 /** OpenSLO, Sloth and AlertWindows specs with one problem each (line marked `# <-`). */
-import { EVENTS, GOOD_SOURCE, slo, sloth, windows, type Case } from './builders';
+import { EVENTS, GOOD_SOURCE, slo, sloth, splitSli, windows, type Case } from './builders';
 
 export const SLO_CASES: Case[] = [
   {
@@ -216,6 +216,13 @@ ${Array.from({ length: 11 }, (_, i) => `                m${i}: { namespace: AWS/
     }),
     path: 'spec.indicator.spec.ratioMetric.bad.metricSource.spec.metrics',
     message: /expression references 11 metrics; a CloudWatch alarm may use at most 10/,
+  },
+  {
+    name: 'SLI whose bad and total expressions together exceed 10 metrics per window alarm',
+    yaml: splitSli(6, 5).replace('    spec:\n      ratioMetric:', '    spec: # <-\n      ratioMetric:'),
+    path: 'spec.indicator.spec',
+    message: /each burn-rate window alarm would reference 11 metrics \(bad 6 \+ total 5\); .* at most 10/,
+    hint: /one metric per side/,
   },
   {
     name: 'expression using an undefined metric id',
