@@ -70,7 +70,7 @@ export async function startApp(config: Config, overrides: ContextOverrides = {})
         const outcome = await ctx.delivery.deliver(cardId);
         return outcome.kind === 'not_due' ? { kind: 'later', runAt: outcome.runAt } : { kind: 'done' };
       },
-      giveUp: (cardId) => ctx.delivery.giveUp(cardId),
+      giveUp: (cardId, error) => ctx.delivery.giveUp(cardId, { reason: error.message }).then(() => undefined),
     });
     worker.start();
   }

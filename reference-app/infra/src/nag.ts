@@ -43,7 +43,7 @@ const ACKNOWLEDGED: Readonly<Record<string, readonly Acknowledgement[]>> = {
     },
   ],
   'GoodGreets-Workers': [
-    ...['Delivery', 'Thumbnailer'].map((fn) => ({
+    ...['Delivery', 'Thumbnailer', 'DeliveryDeadLetterConsumer'].map((fn) => ({
       path: `${fn}/ServiceRole/Resource`,
       ids: [
         'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
@@ -80,11 +80,17 @@ const ACKNOWLEDGED: Readonly<Record<string, readonly Acknowledgement[]>> = {
       ids: ['AwsSolutions-IAM5[Resource::<Delivery5F6C039D.Arn>:*]'],
       reason: 'grantInvoke covers the delivery function and its versions/aliases only',
     },
-    ...['DeliveryDeadLetters', 'ThumbnailDeadLetters'].map((queue) => ({
-      path: `${queue}/Resource`,
+    {
+      path: 'ThumbnailDeadLetters/Resource',
       ids: ['AwsSolutions-SQS3'],
       reason: 'This queue is itself a dead-letter queue; it is alarmed on depth instead of having one',
-    })),
+    },
+    {
+      path: 'DeliveryParking/Resource',
+      ids: ['AwsSolutions-SQS3'],
+      reason:
+        'The last stop for delivery dead letters the consumer could not handle; nothing reads it automatically, so it has no queue behind it',
+    },
   ],
   'GoodGreets-Api': [
     {

@@ -115,7 +115,7 @@ describe('GoodGreets reference architecture', () => {
     workers.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
       EventDestination: Match.objectLike({ MatchingEventTypes: Match.arrayWith(['bounce', 'complaint']) }),
     });
-    workers.resourceCountIs('AWS::SQS::Queue', 2);
+    workers.resourceCountIs('AWS::SQS::Queue', 3);
     // Scheduler and EventBridge invoke asynchronously: handler failures must reach a queue after Lambda's retries.
     const invokeConfigs = Object.values(workers.findResources('AWS::Lambda::EventInvokeConfig'));
     expect(invokeConfigs).toHaveLength(2);
@@ -132,5 +132,54 @@ describe('GoodGreets reference architecture', () => {
       EventPattern: Match.objectLike({ 'detail-type': ['Object Created'] }),
       Targets: [Match.objectLike({ DeadLetterConfig: Match.anyValue(), RetryPolicy: Match.anyValue() })],
     });
+  });
+  it('marks dead-lettered deliveries failed with a VPC consumer that reports partial batches and parks what it cannot read', () => {
+    const workers = templates['GoodGreets-Workers'];
+    const logicalId = (type: string, prefix: string) => {
+      const ids = Object.keys(workers.findResources(type)).filter((id) => id.startsWith(prefix));
+      expect(ids).toHaveLength(1);
+      return ids[0] as string;
+    };
+    const deadLetters = logicalId('AWS::SQS::Queue', 'DeliveryDeadLetters');
+    const parking = logicalId('AWS::SQS::Queue', 'DeliveryParking');
+    const consumer = logicalId('AWS::Lambda::Function', 'DeliveryDeadLetterConsumer');
+    const delivery = logicalId('AWS::Lambda::Function', 'Delivery5F6C');
+
+    // Both producers write to the queue the consumer reads: Lambda's on-failure destination and Scheduler's DLQ.
+    const onFailure = Object.values(workers.findResources('AWS::Lambda::EventInvokeConfig')).find(
+      (c) => c.Properties.FunctionName.Ref === delivery,
+    );
+    expect(onFailure?.Properties.DestinationConfig.OnFailure.Destination).toEqual({
+      'Fn::GetAtt': [deadLetters, 'Arn'],
+    });
+    workers.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: consumer },
+      EventSourceArn: { 'Fn::GetAtt': [deadLetters, 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    // A record the consumer keeps failing is not lost: after 5 receives it moves to the parking queue,
+    // and the visibility timeout covers six consumer timeouts so a batch in flight is not handed out twice.
+    workers.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [parking, 'Arn'] }, maxReceiveCount: 5 },
+      VisibilityTimeout: 180,
+    });
+    const fn = workers.findResources('AWS::Lambda::Function')[consumer]!.Properties;
+    expect(fn.Timeout * 6).toBeLessThanOrEqual(180);
+    expect(fn.VpcConfig.SubnetIds).toBeDefined();
+    expect(Object.keys(fn.Environment.Variables)).toEqual(
+      expect.arrayContaining(['DB_HOST', 'DB_NAME', 'DB_TLS', 'DB_SECRET_ARN']),
+    );
+    // Least privilege: the consumer reads its queue and the database secret; no mail, no objects, no sends.
+    const role = fn.Role['Fn::GetAtt'][0] as string;
+    const statements = Object.values(workers.findResources('AWS::IAM::Policy'))
+      .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === role))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+    expect(actions.filter((a) => !a.startsWith('sqs:') && !a.startsWith('secretsmanager:'))).toEqual([]);
+    expect(actions).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']));
+    expect(actions).not.toContain('sqs:SendMessage');
+    for (const s of statements.filter((st) => JSON.stringify(st.Action).includes('sqs:'))) {
+      expect(s.Resource).toEqual({ 'Fn::GetAtt': [deadLetters, 'Arn'] });
+    }
   });
 });

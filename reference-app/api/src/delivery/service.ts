@@ -51,11 +51,21 @@ export class DeliveryService {
     return { kind: 'sent' };
   }
 
-  /** After the last retry: the card is marked failed so the owner sees it. */
-  async giveUp(cardId: string): Promise<void> {
+  /**
+   * After the last retry: the card is marked failed so its owner (and signers) see it. The one
+   * give-up path, used by the local scheduler worker and by the AWS dead-letter consumer.
+   * Only `scheduled` or `sending` cards change, so a sent or cancelled card is never touched and a
+   * repeated give-up is a no-op. Returns whether the card changed.
+   *
+   * `countFailure: false` is for callers whose failure was already counted: on AWS the delivery
+   * handler counts every failed attempt, so a dead letter of an attempt that ran must not count again.
+   */
+  async giveUp(cardId: string, o: { reason?: string; countFailure?: boolean } = {}): Promise<boolean> {
     const patch = { status: 'failed' as const, updatedAt: this.d.clock.now() };
     const updated =
       (await this.d.cards.update(cardId, 'sending', patch)) || (await this.d.cards.update(cardId, 'scheduled', patch));
-    if (updated) this.d.metrics.delivery('failed');
+    if (updated && o.countFailure !== false) this.d.metrics.delivery('failed');
+    if (updated) this.d.logger.warn({ cardId, reason: o.reason?.slice(0, 500) }, 'delivery given up, card failed');
+    return updated;
   }
 }

@@ -5,6 +5,7 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -34,23 +35,34 @@ export interface WorkersStackProps extends StackProps {
  */
 export class WorkersStack extends Stack {
   readonly deliveryFunction: lambda.Function;
+  /** Marks the cards of dead-lettered deliveries failed (reads DeliveryDeadLetters). */
+  readonly deadLetterFunction: lambda.Function;
   readonly thumbnailFunction: lambda.Function;
   readonly scheduleGroup: scheduler.CfnScheduleGroup;
   readonly schedulerRole: iam.Role;
   readonly deliveryDeadLetters: sqs.Queue;
+  /** Dead letters the consumer could not handle after maxReceiveCount tries: inspected by an operator. */
+  readonly deliveryParking: sqs.Queue;
   readonly thumbnailDeadLetters: sqs.Queue;
   readonly emailEvents: sns.Topic;
 
   constructor(scope: Construct, id: string, props: WorkersStackProps) {
     super(scope, id, props);
     const { config } = props;
-    const encryptedQueue = (name: string) =>
+    const encryptedQueue = (name: string, more: Partial<sqs.QueueProps> = {}) =>
       new sqs.Queue(this, name, {
         retentionPeriod: Duration.days(14),
         encryption: sqs.QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
+        ...more,
       });
-    this.deliveryDeadLetters = encryptedQueue('DeliveryDeadLetters');
+    this.deliveryParking = encryptedQueue('DeliveryParking');
+    // Six times the consumer's timeout, as Lambda advises for SQS sources, so a message in flight
+    // is not handed out twice. A record the consumer keeps failing moves to the parking queue.
+    this.deliveryDeadLetters = encryptedQueue('DeliveryDeadLetters', {
+      visibilityTimeout: Duration.seconds(180),
+      deadLetterQueue: { queue: this.deliveryParking, maxReceiveCount: 5 },
+    });
     this.thumbnailDeadLetters = encryptedQueue('ThumbnailDeadLetters');
 
     const databaseEnv = {
@@ -133,6 +145,29 @@ export class WorkersStack extends Stack {
     });
     this.deliveryFunction.grantInvoke(this.schedulerRole);
     this.deliveryDeadLetters.grantSendMessages(this.schedulerRole);
+
+    // A delivery that exhausted its retries (Lambda's or Scheduler's) marks its card failed, so the
+    // owner sees it; records it cannot handle stay in the queue and finally park (never lost).
+    this.deadLetterFunction = new lambda.Function(this, 'DeliveryDeadLetterConsumer', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.X86_64,
+      handler: 'index.handler',
+      code: lambdaCode('delivery-dead-letters'),
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+      logGroup: new logs.LogGroup(this, 'DeliveryDeadLetterLogs', { retention: logs.RetentionDays.ONE_MONTH }),
+      environment: databaseEnv,
+      ...inVpc,
+    });
+    props.databaseSecret.grantRead(this.deadLetterFunction);
+    // The event source grants exactly receive, delete and change-visibility on this one queue.
+    this.deadLetterFunction.addEventSource(
+      new sources.SqsEventSource(this.deliveryDeadLetters, {
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(5),
+        reportBatchItemFailures: true,
+      }),
+    );
 
     // Thumbnails: only objects under originals/ start the thumbnailer; its own writes go elsewhere.
     this.thumbnailFunction = new lambda.Function(this, 'Thumbnailer', {
