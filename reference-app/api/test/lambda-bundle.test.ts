@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { buildSync } from 'esbuild';
 import { openDatabase } from '../src/adapters/db/database';
 import { migrateToLatest } from '../src/adapters/db/migrations';
+import { SqlCardRepository, SqlDesignRepository } from '../src/adapters/db/repositories';
 import { loadConfig } from '../src/config';
 import { type TestDb, createTestDb } from './helpers';
 
@@ -16,7 +17,7 @@ jest.setTimeout(60_000);
  * native modules external), loaded from a folder with no node_modules but what the infra copies.
  * Catches a cold-start crash such as a top-level require of a native module the bundle lacks.
  */
-function bundle(entry: 'delivery' | 'thumbnailer', native: string[]): string {
+function bundle(entry: 'delivery' | 'delivery-dead-letters' | 'thumbnailer', native: string[]): string {
   const dir = mkdtempSync(join(tmpdir(), `gg-bundle-${entry}-`));
   buildSync({
     entryPoints: [join(__dirname, `../src/lambda/${entry}.ts`)],
@@ -79,6 +80,54 @@ describe('Lambda bundles', () => {
     expect(await invoke(dir, { cardId: 'x' }, { ...env, S3_BUCKET: '' })).toEqual({
       error: expect.stringMatching(/S3_BUCKET/),
     });
+  });
+
+  it('the dead-letter consumer starts without sharp and marks a dead-lettered card failed in MySQL', async () => {
+    const database = openDatabase(loadConfig({ DATABASE_URL: t.url }).database);
+    const cards = new SqlCardRepository(database.db);
+    try {
+      await new SqlDesignRepository(database.db).insert({
+        id: 'dl-design',
+        category: 'Birthday',
+        title: 'Balloons',
+        visibility: 'public',
+        status: 'ready',
+        rejectReason: null,
+        originalKey: null,
+        displayKey: 'display/dl-design.jpg',
+        thumbKey: 'thumbnails/dl-design.jpg',
+        createdAt: 1,
+      });
+      await cards.insert({
+        id: 'dlCard',
+        designId: 'dl-design',
+        recipientName: 'Ann',
+        recipientEmail: 'ann@example.com',
+        senderName: 'Bob',
+        senderEmail: 'bob@example.com',
+        sendAtLocal: '2026-11-29T23:00:00',
+        timeZone: 'UTC',
+        sendAtUtc: Date.UTC(2026, 10, 29, 23),
+        shareToken: 'dlCard'.padEnd(43, 'S'),
+        ownerTokenHash: 'a'.repeat(64),
+        status: 'sending',
+        sentAt: null,
+        createdAt: 1,
+        updatedAt: 1,
+      });
+      const dir = bundle('delivery-dead-letters', []);
+      dirs.push(dir);
+      const event = {
+        Records: [
+          { messageId: 'm-ok', body: JSON.stringify({ cardId: 'dlCard' }), messageAttributes: {} },
+          { messageId: 'm-bad', body: 'not json', messageAttributes: {} },
+        ],
+      };
+      expect(await invoke(dir, event, env)).toEqual({ ok: { batchItemFailures: [{ itemIdentifier: 'm-bad' }] } });
+      expect(await cards.findById('dlCard')).toMatchObject({ status: 'failed' });
+    } finally {
+      await database.close();
+    }
   });
 
   it('thumbnailer starts with sharp copied beside it and ignores keys outside originals/', async () => {
