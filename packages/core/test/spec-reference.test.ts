@@ -69,7 +69,12 @@ describe('GoodGreets reference specs (slos/, alarms/)', () => {
   it('the alarm policy covers all seven families and resolves through the catalogue', () => {
     const [policy] = set.alarmPolicies;
     expect(Object.keys(policy.families).sort()).toEqual(['alb', 'ecs', 'lambda', 'natgateway', 'rds', 's3', 'waf']);
-    expect(policy.families.lambda!.map((r) => r.id)).toEqual(['delivery', 'thumbnailer', 'alert-router']);
+    expect(policy.families.lambda!.map((r) => r.id)).toEqual([
+      'delivery',
+      'delivery-dead-letters',
+      'thumbnailer',
+      'alert-router',
+    ]);
     expect(policy.families.natgateway).toHaveLength(2);
     expect(policy.families.waf!.map((r) => r.attributes?.scope)).toEqual(['REGIONAL', 'CLOUDFRONT']);
     const alarms = resolveAlarms(policy);

@@ -58,6 +58,7 @@ export class ObservabilityStack extends Stack {
     });
 
     this.kit.monitorLambda('delivery', workers.deliveryFunction);
+    this.kit.monitorLambda('delivery-dead-letters', workers.deadLetterFunction);
     this.kit.monitorLambda('thumbnailer', workers.thumbnailFunction);
     this.kit.monitorLambda('alert-router', this.router.routerFunction);
     this.kit.monitorEcsService('api', api.service);
