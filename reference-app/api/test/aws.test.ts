@@ -17,7 +17,7 @@ import { createDeliveryHandler } from '../src/lambda/delivery';
 import { createThumbnailHandler, objectKeys } from '../src/lambda/thumbnailer';
 import type { RunningApp } from '../src/server';
 import { orientedJpeg } from './fixtures';
-import { type TestDb, createTestDb, http, localIn, newCard, startTestApp } from './helpers';
+import { type TestDb, createTestDb, http, localIn, newCard, startTestApp, seedUploadedOriginal } from './helpers';
 
 jest.setTimeout(30_000);
 
@@ -209,22 +209,7 @@ describe('AWS entry points against a real app database', () => {
     // so only the handler processes it.
     await app.thumbnails.close();
     const id = 'lambdaDesign1';
-    await app.ctx.database.db
-      .insertInto('designs')
-      .values({
-        id,
-        category: 'Birthday',
-        title: 't',
-        visibility: 'public',
-        status: 'processing',
-        reject_reason: null,
-        original_key: `originals/${id}`,
-        display_key: null,
-        thumb_key: null,
-        created_at: Date.now(),
-      })
-      .execute();
-    await app.ctx.objects.put(`originals/${id}`, await orientedJpeg(), 'application/octet-stream');
+    await seedUploadedOriginal(app, id, await orientedJpeg());
     const handler = createThumbnailHandler(() => app.ctx);
     expect(await handler({ 'detail-type': 'Object Created', detail: { object: { key: `originals/${id}` } } })).toEqual([
       { designId: id, result: 'ready' },

@@ -175,3 +175,31 @@ export function form(
   if (file) f.set('file', new Blob([file], { type: 'image/jpeg' }), filename);
   return f;
 }
+
+/**
+ * An upload as the API leaves it for the thumbnailer: a `processing` row plus the original in the
+ * object store. Lambda-handler tests start from here instead of going through HTTP and the CAPTCHA.
+ */
+export async function seedUploadedOriginal(
+  app: RunningApp,
+  id: string,
+  image: Buffer,
+  createdAt = Date.now(),
+): Promise<void> {
+  await app.ctx.database.db
+    .insertInto('designs')
+    .values({
+      id,
+      category: 'Birthday',
+      title: 't',
+      visibility: 'public',
+      status: 'processing',
+      reject_reason: null,
+      original_key: `originals/${id}`,
+      display_key: null,
+      thumb_key: null,
+      created_at: createdAt,
+    })
+    .execute();
+  await app.ctx.objects.put(`originals/${id}`, image, 'application/octet-stream');
+}

@@ -8,7 +8,17 @@ import { createThumbnailHandler } from '../src/lambda/thumbnailer';
 import { Metrics } from '../src/metrics';
 import type { RunningApp } from '../src/server';
 import { orientedJpeg, plainJpeg } from './fixtures';
-import { TestClock, createTestDb, form, http, newCard, solveCaptcha, startTestApp, waitFor } from './helpers';
+import {
+  TestClock,
+  createTestDb,
+  form,
+  http,
+  newCard,
+  solveCaptcha,
+  startTestApp,
+  waitFor,
+  seedUploadedOriginal,
+} from './helpers';
 
 jest.setTimeout(60_000);
 
@@ -176,22 +186,7 @@ describe('metrics contract with slos/ and alarms/', () => {
       await expect(deliver({ cardId: broken })).rejects.toThrow('SES: Throttling');
 
       const id = 'emfDesign1';
-      await app.ctx.database.db
-        .insertInto('designs')
-        .values({
-          id,
-          category: 'Birthday',
-          title: 't',
-          visibility: 'public',
-          status: 'processing',
-          reject_reason: null,
-          original_key: `originals/${id}`,
-          display_key: null,
-          thumb_key: null,
-          created_at: clock.now() - 5_000,
-        })
-        .execute();
-      await app.ctx.objects.put(`originals/${id}`, await orientedJpeg(), 'application/octet-stream');
+      await seedUploadedOriginal(app, id, await orientedJpeg(), clock.now() - 5_000);
       expect(
         await createThumbnailHandler(() => app.ctx)({ Records: [{ s3: { object: { key: `originals/${id}` } } }] }),
       ).toEqual([{ designId: id, result: 'ready' }]);
