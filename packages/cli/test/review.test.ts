@@ -11,20 +11,13 @@ const SLOS = join(__dirname, 'fixtures', 'review', 'slos.yaml');
 const DAY = ['--from', '2026-11-01T00:00:00Z', '--to', '2026-11-02T00:00:00Z'];
 const tmp = mkdtempSync(join(tmpdir(), 'sre-review-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+/** `sre review slos --source file --data <the committed example> <one day> ...extra` */
+const reviewExample = (extra: string[]) =>
+  runSre(['review', join(ROOT, 'slos'), '--source', 'file', '--data', EXAMPLE, ...DAY, ...extra]);
 
 describe('sre review --source file', () => {
   it('reviews the committed example against the reference slos/', async () => {
-    const { stdout, stderr, code } = await runSre([
-      'review',
-      join(ROOT, 'slos'),
-      '--source',
-      'file',
-      '--data',
-      EXAMPLE,
-      ...DAY,
-      '--format',
-      'json',
-    ]);
+    const { stdout, stderr, code } = await reviewExample(['--format', 'json']);
     expect(code).toBe(0);
     expect(stderr).toContain('no data for SLO "delivery-on-time"; skipped');
     const { reviews } = JSON.parse(stdout);
@@ -38,38 +31,14 @@ describe('sre review --source file', () => {
 
   it('writes Markdown and self-contained HTML with --out', async () => {
     const html = join(tmp, 'review.html');
-    const { code, stderr } = await runSre([
-      'review',
-      join(ROOT, 'slos'),
-      '--source',
-      'file',
-      '--data',
-      EXAMPLE,
-      ...DAY,
-      '--format',
-      'html',
-      '--out',
-      html,
-    ]);
+    const { code, stderr } = await reviewExample(['--format', 'html', '--out', html]);
     expect(code).toBe(0);
     expect(stderr).toContain(`wrote ${html}`);
     const page = readFileSync(html, 'utf8');
     expect(page).toMatch(/^<!doctype html>/);
     expect(page).not.toMatch(/<script|<link /);
     expect((page.match(/<svg /g) ?? []).length).toBe(9);
-    const md = await runSre([
-      'review',
-      join(ROOT, 'slos'),
-      '--source',
-      'file',
-      '--data',
-      EXAMPLE,
-      ...DAY,
-      '--format',
-      'md',
-      '--slo',
-      'api-latency',
-    ]);
+    const md = await reviewExample(['--format', 'md', '--slo', 'api-latency']);
     expect(md.stdout).toContain('| goodgreets/api-latency | 99.000 % |');
   });
 
