@@ -1,5 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -33,10 +34,31 @@ describe('dist/main.js (the local run, a real process)', () => {
     });
     try {
       expect((await fetch(`${url}/readyz`)).status).toBe(200);
-      // A request under way when the signal arrives still gets its answer.
-      const inFlight = fetch(`${url}/api/v1/designs?category=Birthday`);
-      child.kill('SIGTERM');
-      expect((await inFlight).status).toBe(200);
+      // A request under way when the signal arrives still gets its answer. "In flight" has to be
+      // certain, not a race with the signal: the server answers `100 Continue` only once it has
+      // parsed the headers, and then waits for the body, which is sent after SIGTERM.
+      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(`${url}/api/v1/cards`, {
+          method: 'POST',
+          agent: false,
+          headers: { 'content-type': 'application/json', expect: '100-continue' },
+        });
+        req.once('continue', () => {
+          child.kill('SIGTERM');
+          // Long enough for the child to run its SIGTERM handler and close the listener first.
+          setTimeout(() => req.end('{}'), 300);
+        });
+        req.once('response', (res) => {
+          let body = '';
+          res.setEncoding('utf8').on('data', (c: string) => (body += c));
+          res.once('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.once('error', reject);
+        req.flushHeaders();
+      });
+      // The empty card is refused, as it would be without the signal: the handler ran to the end.
+      expect(answer.status).toBe(400);
+      expect(JSON.parse(answer.body)).toMatchObject({ error: expect.anything() });
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
       expect(code).toBe(0);
       expect(stderr).not.toMatch(/\n\s+at /);
