@@ -99,6 +99,42 @@ describe('normalised events from every payload shape', () => {
     expect(e.composite?.children.map((c) => c.name)).toEqual(['goodgreets-waf-blocked']);
   });
 
+  it('EventBridge metric-math alarm keeps every query, the threshold and period from reasonData', () => {
+    const e = fixtureEvent('eventbridge-metric-math.json');
+    expect(e).toMatchObject({ source: 'eventbridge', kind: 'metric-math', region: 'eu-west-1', datapoints: [0.0216] });
+    expect(e.trigger?.metric).toBeUndefined();
+    expect(e.trigger?.queries?.map((q) => [q.id, q.returnData, q.expression ?? q.metric?.metricName])).toEqual([
+      ['ratio', true, 'IF(total > 0, bad / total, 0)'],
+      ['bad', false, 'HTTPCode_Target_5XX_Count'],
+      ['total', false, 'RequestCount'],
+    ]);
+    expect(e.trigger?.queries?.[1]).toMatchObject({
+      metric: { dimensions: { LoadBalancer: 'app/goodgreets/50dc6c495c0c9188' } },
+      statistic: 'Sum',
+      periodSeconds: 3600,
+    });
+    expect(e.trigger).toMatchObject({ threshold: 0.0144, periodSeconds: 3600 });
+    expect(e.metadata).toMatchObject({ slo: 'api-availability', burnRate: 14.4, objective: 0.999, sli: 'errorRatio' });
+  });
+
+  it('EventBridge anomaly-band alarm: recognised by its band expression, which becomes the threshold query', () => {
+    const e = fixtureEvent('eventbridge-anomaly-band.json');
+    expect(e.kind).toBe('anomaly-band');
+    // EventBridge configurations carry no thresholdMetricId: the band query is the threshold.
+    expect(e.trigger?.thresholdMetricId).toBe('ad1');
+    expect(e.trigger?.threshold).toBeUndefined();
+    expect(e.datapoints).toEqual([1650, 3987.2, 4210.5]);
+  });
+
+  it.each([
+    ['eventbridge-ok.json', 'OK', 'ALARM', [3]],
+    ['eventbridge-insufficient-data.json', 'INSUFFICIENT_DATA', 'OK', []],
+  ])('EventBridge %s is a %s transition from %s', (file, state, previousState, datapoints) => {
+    const e = fixtureEvent(file);
+    expect(e).toMatchObject({ source: 'eventbridge', kind: 'metric', state, previousState, datapoints });
+    expect(e.stateChangeTime).toMatch(/^2026-11-29T22:/);
+  });
+
   it.each([
     ['sns-ok.json', 'OK'],
     ['sns-insufficient-data.json', 'INSUFFICIENT_DATA'],

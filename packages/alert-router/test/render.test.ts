@@ -75,6 +75,38 @@ describe('Slack rendering', () => {
     expect(texts(drill.blocks).join('\n')).toContain('*This is a drill*');
   });
 
+  it('renders the EventBridge shapes with the same facts as their SNS twins', () => {
+    const math = texts(renderSlack([fixtureEvent('eventbridge-metric-math.json')]).blocks).join('\n');
+    expect(math).toContain('*Expression*\nError ratio (1h): IF(total &gt; 0, bad / total, 0)');
+    expect(math).toContain(
+      '*bad*\nAWS/ApplicationELB HTTPCode_Target_5XX_Count (LoadBalancer=app/goodgreets/50dc6c495c0c9188) Sum [bad]',
+    );
+    expect(math).toContain('*Threshold*\n0.0144');
+    expect(math).toContain('Burn rate 21.6x (tier threshold 14.4x)');
+
+    const band = texts(renderSlack([fixtureEvent('eventbridge-anomaly-band.json')]).blocks).join('\n');
+    expect(band).toContain('*Metric*\nAWS/Lambda Duration (FunctionName=goodgreets-thumbnailer) p90 [m1]');
+    expect(band).toContain('*Band*\nDuration (expected): ANOMALY_DETECTION_BAND(m1, 2)');
+    expect(band).toContain('*Threshold*\noutside the band ad1');
+
+    const ok = renderSlack([fixtureEvent('eventbridge-ok.json')]);
+    expect(ok.text).toBe('✅ RESOLVED · WARNING · goodgreets-alb-target-5xx');
+    expect(texts(ok.blocks).join('\n')).toContain('*State*\nALARM → OK');
+
+    const noData = renderSlack([fixtureEvent('eventbridge-insufficient-data.json')]);
+    expect(noData.text).toBe('⚪ NO DATA · WARNING · goodgreets-rds-cpu');
+    const noDataText = texts(noData.blocks).join('\n');
+    expect(noDataText).toContain('*Reason*\nInsufficient Data: 5 datapoints were unknown.');
+    expect(noDataText).not.toContain('*Observed*');
+  });
+
+  it('emails the EventBridge shapes', () => {
+    expect(renderEmail([fixtureEvent('eventbridge-anomaly-band.json')]).body).toMatch(/Band +Duration \(expected\)/);
+    expect(renderEmail([fixtureEvent('eventbridge-ok.json')]).subject).toBe(
+      '[WARNING] RESOLVED - WARNING - goodgreets-alb-target-5xx',
+    );
+  });
+
   it('truncates huge texts and escapes mrkdwn in user text', () => {
     const base = fixtureEvent('sns-metric-alarm.json');
     const huge: AlarmEvent = {

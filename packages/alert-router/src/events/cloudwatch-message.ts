@@ -106,10 +106,12 @@ function readDimensions(v: unknown): Record<string, string> {
 }
 
 export function isAnomaly(trigger: AlarmTrigger): boolean {
-  return (
-    trigger.thresholdMetricId !== undefined ||
-    (trigger.queries ?? []).some((q) => /ANOMALY_DETECTION_BAND\s*\(/i.test(q.expression ?? ''))
-  );
+  return trigger.thresholdMetricId !== undefined || bandQueryId(trigger.queries ?? []) !== undefined;
+}
+
+/** The id of the query computing an anomaly band, for payloads that do not name their threshold query. */
+export function bandQueryId(queries: readonly MetricQuery[]): string | undefined {
+  return queries.find((q) => /ANOMALY_DETECTION_BAND\s*\(/i.test(q.expression ?? ''))?.id;
 }
 
 /** SNS says `SUM`/`AVERAGE`; people and the console say `Sum`/`Average`. Percentiles pass through. */

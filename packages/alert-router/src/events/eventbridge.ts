@@ -3,7 +3,7 @@
  * carry the region as a code, dimensions as an object, and put thresholds and
  * triggering children into `state.reasonData` (a JSON string).
  */
-import { isAnomaly } from './cloudwatch-message';
+import { bandQueryId, isAnomaly } from './cloudwatch-message';
 import { isRecord } from './metadata';
 import { buildEvent, fail, num, str } from './normalise';
 import { parseAlarmArn } from './arn';
@@ -66,7 +66,8 @@ export function parseEventBridgeAlarm(event: Record<string, unknown>): ParseResu
     threshold: num(reasonData.threshold),
     periodSeconds: num(reasonData.period) ?? queries.find((q) => q.periodSeconds)?.periodSeconds,
     statistic: str(reasonData.statistic),
-    thresholdMetricId: str(config.thresholdMetricId),
+    // EventBridge configurations omit thresholdMetricId; without it the band would render as a plain expression.
+    thresholdMetricId: str(config.thresholdMetricId) ?? bandQueryId(queries),
   };
   const datapoints = recent.filter((v): v is number => v !== undefined);
   if (queries.length === 1 && queries[0].metric) {
