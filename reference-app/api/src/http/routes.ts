@@ -99,8 +99,29 @@ export function apiRouter(deps: ApiDeps): Router {
     res.status(202).location(`/api/v1/designs/${result.id}`).json(result);
   });
 
+  // Which CAPTCHA the site shows. For ALTCHA it only names the challenge URL, so loading the page
+  // does not mint a challenge the widget would fetch again; the WAF "challenge" is such a description.
+  router.get('/captcha', async (_req, res) => {
+    const info =
+      captcha.provider === 'altcha'
+        ? { provider: captcha.provider, challengeUrl: '/api/v1/captcha/challenge' }
+        : await captcha.challenge();
+    res.set('Cache-Control', 'no-store').json(info);
+  });
+
   router.get('/captcha/challenge', async (_req, res) => {
     res.set('Cache-Control', 'no-store').json(await captcha.challenge());
+  });
+
+  // A top-level navigation that the WAF CAPTCHA rule guards: it arrives here only once the person
+  // solved the WAF interstitial, which set the aws-waf-token cookie. The target is fixed (never
+  // taken from the request, so no open redirect); without the cookie (WAF rule missing, cookies
+  // blocked) the site is told the check did not stick instead of being told it passed.
+  router.get('/captcha/verify', async (req, res) => {
+    if (captcha.provider !== 'aws-waf')
+      throw new AppError(404, 'not_found', 'this server uses the ALTCHA CAPTCHA: there is nothing to verify here');
+    const verdict = await captcha.verify(undefined, { cookie: req.get('cookie') });
+    res.set('Cache-Control', 'no-store').redirect(303, verdict.ok ? '/upload?verified=1' : '/upload?verified=0');
   });
 
   router.post('/cards', writes, requireJson, body, async (req, res) => {
