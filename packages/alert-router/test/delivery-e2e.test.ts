@@ -7,7 +7,8 @@ import { AlertRouter, type RouterOptions } from '../src/engine/router';
 import { DeliveryFailedError } from '../src/engine/report';
 import { MemoryStore } from '../src/state/memory-store';
 import type { Logger } from '../src/log';
-import { FakeSlack } from './helpers/fake-slack';
+import { realSleep } from '../src/delivery/backoff';
+import { FakeSlack, refusedUrl } from './helpers/fake-slack';
 import { fixture, fixtureMessage, receiver, route, routing, snsBatch } from './helpers/fixtures';
 
 let slack: FakeSlack;
@@ -169,5 +170,112 @@ describe('delivery end to end', () => {
     expect(failed.size).toBe(2);
     expect(texts).toHaveLength(ids.length);
     expect(new Set(texts).size).toBe(ids.length);
+  });
+});
+
+describe('network failures end to end', () => {
+  /** Hook `a` posts wherever `hookA.url` points at the time of the send; `b` is always the fake. */
+  const hookA = { url: '' };
+  beforeEach(() => {
+    hookA.url = `${base}/hooks/a`;
+  });
+  const resolveWebhook = async (ref: string) => (ref === 'a' ? hookA.url : `${base}/hooks/${ref}`);
+  const attemptsOn = (path: string) => slack.received.filter((r) => r.path === path).map((r) => r.status);
+
+  /** Lambda's retry of a failed event once hook `a` works: only `a` is posted, `b` is a duplicate. */
+  async function expectRetryDeliversOnce(
+    handler: ReturnType<typeof setup>['handler'],
+    context: ReturnType<typeof setup>['context'],
+    payload: unknown,
+  ) {
+    hookA.url = `${base}/hooks/a`;
+    const retry = await handler(payload, context);
+    expect(retry.counts).toEqual({ delivered: 1, duplicate: 1 });
+    expect(slack.delivered('/hooks/a')).toHaveLength(1);
+    expect(slack.delivered('/hooks/b')).toHaveLength(1);
+  }
+
+  it('connection refused on every attempt: retried to the limit, thrown with the cause, then delivered once by the retry', async () => {
+    hookA.url = await refusedUrl('/hooks/a');
+    const { handler, context, logs } = setup({ resolveWebhook });
+    const err = (await handler(alarm('m-refused'), context).catch((e: unknown) => e)) as DeliveryFailedError;
+    expect(err).toBeInstanceOf(DeliveryFailedError);
+    expect(err.failures).toEqual([expect.objectContaining({ target: 'slack:#a', status: 'failed' })]);
+    expect(err.message).toMatch(/request failed: .*ECONNREFUSED.*\(gave up after 4 attempts\)/);
+    expect(slack.delivered('/hooks/b')).toHaveLength(1);
+    expect(logs.some((l) => l.level === 'error' && String(l.fields?.error).includes('ECONNREFUSED'))).toBe(true);
+    await expectRetryDeliversOnce(handler, context, alarm('m-refused'));
+  });
+
+  it('connection refused until the hook comes back: delivered within the same invocation after a retry', async () => {
+    let attemptsA = 0;
+    const countingFetch: typeof fetch = (input, init) => {
+      if (String(input).endsWith('/hooks/a')) attemptsA++;
+      return fetch(input, init);
+    };
+    // Only #a is sent while the fake is down; it comes back during the first backoff.
+    const sleep = async (ms: number) => {
+      await slack.restart();
+      await realSleep(ms);
+    };
+    const { handler, context } = setup({
+      routing: routing(route({ receiver: 'r' }), [receiver('r', { slack: [{ channel: '#a', webhookSecret: 'a' }] })]),
+      slack: { attemptTimeoutMs: 300, backoffBaseMs: 20, backoffCapMs: 100, sleep, fetch: countingFetch as never },
+    });
+    await slack.stop();
+    const summary = await handler(alarm('m-refused-then-up'), context);
+    expect(summary.counts).toEqual({ delivered: 1 });
+    expect(attemptsA).toBe(2);
+    expect(attemptsOn('/hooks/a')).toEqual([200]);
+  });
+
+  it('connection reset mid-request: retried and delivered once', async () => {
+    slack.script('/hooks/a', { reset: true });
+    const { handler, context } = setup();
+    const summary = await handler(alarm('m-reset'), context);
+    expect(summary.counts).toEqual({ delivered: 2 });
+    expect(attemptsOn('/hooks/a')).toEqual([-1, 200]);
+    expect(slack.delivered('/hooks/b')).toHaveLength(1);
+  });
+
+  it('connection reset on every attempt: thrown after the attempt limit, then delivered once by the retry', async () => {
+    slack.script('/hooks/a', ...Array.from({ length: 4 }, () => ({ reset: true as const })));
+    const { handler, context } = setup({ resolveWebhook });
+    const err = (await handler(alarm('m-reset-x'), context).catch((e: unknown) => e)) as DeliveryFailedError;
+    expect(err).toBeInstanceOf(DeliveryFailedError);
+    expect(err.failures).toEqual([expect.objectContaining({ target: 'slack:#a', status: 'failed' })]);
+    expect(err.message).toMatch(/request failed: .*other side closed.*\(gave up after 4 attempts\)/);
+    expect(attemptsOn('/hooks/a')).toEqual([-1, -1, -1, -1]);
+    await expectRetryDeliversOnce(handler, context, alarm('m-reset-x'));
+  });
+
+  it('accounts for every alert across resets and refused connections: delivered exactly once or failed', async () => {
+    const { handler, context } = setup({
+      resolveWebhook,
+      routing: routing(route({ receiver: 'r' }), [receiver('r', { slack: [{ channel: '#a', webhookSecret: 'a' }] })]),
+    });
+    const refused = await refusedUrl('/hooks/a');
+    // Per alarm: the hook's URL for that send and the fake's script for it.
+    const plan: Array<{ url: string; steps: Array<{ reset: true } | { status: number }> }> = [
+      { url: hookA.url, steps: [{ reset: true }] },
+      { url: refused, steps: [] },
+      { url: hookA.url, steps: [{ reset: true }, { status: 500 }] },
+      { url: hookA.url, steps: Array.from({ length: 4 }, () => ({ reset: true as const })) },
+      { url: hookA.url, steps: [] },
+    ];
+    const failed = new Set<string>();
+    for (const [i, { url, steps }] of plan.entries()) {
+      hookA.url = url;
+      slack.script('/hooks/a', ...steps);
+      await handler(alarm(`net-${i}`, `alarm-net-${i}`), context).catch((e: DeliveryFailedError) =>
+        e.failures.forEach((f) => failed.add(f.eventId)),
+      );
+    }
+    expect([...failed].sort()).toEqual(['net-1', 'net-3']);
+    hookA.url = `${base}/hooks/a`;
+    for (const id of failed) await handler(alarm(id, `alarm-${id}`), context);
+    const texts = slack.delivered('/hooks/a').map((r) => r.body.text);
+    expect(texts).toHaveLength(plan.length);
+    expect(new Set(texts).size).toBe(plan.length);
   });
 });

@@ -74,11 +74,18 @@ export async function sendSlack(
   const baseFetch: FetchFunction = options.fetch ?? (globalThis.fetch as unknown as FetchFunction);
   const hookName = redactWebhook(url);
   let retryAfterHeader: string | null = null;
-  // The library hides response headers; this fetch wrapper keeps Retry-After for us.
+  let networkError: unknown;
+  // The library hides response headers and, when the error comes from another realm, the error's cause
+  // (refused, reset, DNS...); this fetch wrapper keeps both for us.
   const fetchFn: FetchFunction = async (input, init) => {
-    const response = await baseFetch(input, init);
-    retryAfterHeader = response.headers.get('retry-after');
-    return response;
+    try {
+      const response = await baseFetch(input, init);
+      retryAfterHeader = response.headers.get('retry-after');
+      return response;
+    } catch (err) {
+      networkError = err;
+      throw err;
+    }
   };
   let attempts = 0;
   let failures = 0;
@@ -88,6 +95,7 @@ export async function sendSlack(
     if (remaining <= 0) throw new SlackDeliveryError(`slack ${hookName}: no time left to send`, false);
     attempts++;
     retryAfterHeader = null;
+    networkError = undefined;
     const hook = new IncomingWebhook(url, {
       fetch: fetchFn,
       timeout: Math.max(1, Math.min(options.attemptTimeoutMs ?? 5000, remaining)),
@@ -118,7 +126,7 @@ export async function sendSlack(
         err instanceof IncomingWebhookHTTPError
           ? `HTTP ${err.statusCode} ${err.body.trim().slice(0, 100)}`
           : err instanceof IncomingWebhookRequestError
-            ? `request failed: ${err.original.message}`
+            ? `request failed: ${describeNetworkError(networkError ?? err.original)}`
             : `failed: ${(err as Error).message}`;
       failures++;
       const status = err instanceof IncomingWebhookHTTPError ? err.statusCode : undefined;
@@ -132,4 +140,22 @@ export async function sendSlack(
       await sleep(delay);
     }
   }
+}
+
+/** `fetch failed` alone cannot tell a dead host from a reset; the causes' codes can (`ECONNREFUSED`, ...). */
+export function describeNetworkError(err: unknown): string {
+  // Duck-typed, not instanceof: fetch's errors may come from another realm (a bundler's, a test runner's).
+  const field = (v: unknown, key: string): unknown =>
+    typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined;
+  const causes: string[] = [];
+  let cause = field(err, 'cause');
+  for (let depth = 0; cause !== undefined && depth < 5; depth++) {
+    const code = field(cause, 'code');
+    const text = String(field(cause, 'message') ?? '');
+    causes.push(typeof code === 'string' && !text.includes(code) ? `${code}: ${text}` : text);
+    cause = field(cause, 'cause');
+  }
+  const message = String(field(err, 'message') ?? err);
+  const detail = causes.filter(Boolean).join('; ');
+  return detail ? `${message} (${detail})` : message;
 }

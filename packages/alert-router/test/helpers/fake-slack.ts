@@ -1,20 +1,24 @@
 /**
  * A real HTTP server on 127.0.0.1 that behaves like a Slack incoming webhook:
  * scripted answers per hook path (200 ok, 429 + Retry-After, 5xx, 404
- * no_active_hooks, 410 channel_is_archived, hang for timeouts), or a rate
- * limit of one message per interval per hook like Slack's.
+ * no_active_hooks, 410 channel_is_archived, hang for timeouts, reset the
+ * connection with no answer), or a rate limit of one message per interval per
+ * hook like Slack's. It can also stop listening and come back on the same port,
+ * so a hook's URL answers "connection refused" for a while.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type AddressInfo } from 'node:net';
 
 export type Step =
-  { readonly status: number; readonly body?: string; readonly retryAfter?: string } | { readonly hang: true };
+  | { readonly status: number; readonly body?: string; readonly retryAfter?: string }
+  | { readonly hang: true }
+  | { readonly reset: true };
 
 export interface Received {
   readonly path: string;
   readonly at: number;
   readonly body: { text?: string; blocks?: unknown[] };
-  /** What the fake answered (0 = hung). */
+  /** What the fake answered (0 = hung, -1 = connection reset). */
   readonly status: number;
 }
 
@@ -28,16 +32,29 @@ export class FakeSlack {
   rateLimitMs?: number;
   retryAfterSeconds = 1;
 
+  private port = 0;
+
   async start(): Promise<string> {
     this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+    this.port = (this.server.address() as AddressInfo).port;
+    return `http://127.0.0.1:${this.port}`;
   }
 
   async stop(): Promise<void> {
     for (const res of this.hung) res.destroy();
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server = undefined;
+  }
+
+  get listening(): boolean {
+    return this.server !== undefined;
+  }
+
+  /** Listens again on the port of the first start (the hooks' URLs stay valid); no-op while listening. */
+  async restart(): Promise<void> {
+    if (!this.server) await this.start();
   }
 
   /** Answers for the next requests to `path`, in order; afterwards every request gets 200 ok. */
@@ -63,6 +80,12 @@ export class FakeSlack {
     }
     const now = Date.now();
     const step = this.scripts.get(path)?.shift();
+    if (step && 'reset' in step) {
+      // The request arrived whole; the connection drops before a byte of answer, as when a proxy dies.
+      this.received.push({ path, at: now, body, status: -1 });
+      req.socket.destroy();
+      return;
+    }
     if (step && 'hang' in step) {
       this.received.push({ path, at: now, body, status: 0 });
       this.hung.add(res);
@@ -83,4 +106,13 @@ export class FakeSlack {
     if (step && 'retryAfter' in step && step.retryAfter !== undefined) headers['Retry-After'] = step.retryAfter;
     res.writeHead(status, headers).end(step?.body ?? 'ok');
   }
+}
+
+/** A 127.0.0.1 URL on which nothing listens: connecting to it is refused. */
+export async function refusedUrl(path: string): Promise<string> {
+  const probe = createTcpServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return `http://127.0.0.1:${port}${path}`;
 }
