@@ -136,3 +136,57 @@ describe('upload page', () => {
     expect(resets).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('upload page behind the AWS WAF CAPTCHA', () => {
+  const WAF = { provider: 'aws-waf', verifyUrl: '/api/v1/captcha/verify', immunitySeconds: 300 };
+  afterEach(() => sessionStorage.clear());
+
+  // The real field this time: it has no widget to stub under the WAF.
+  async function back(upload: Handler) {
+    const calls = mockFetch((method, url, init) =>
+      url === '/api/v1/captcha' ? { body: WAF } : upload(method, url, init),
+    );
+    const router = testRouter('/upload?verified=1');
+    await router.isReady();
+    const w = mount(UploadView, { global: { plugins: [router] } });
+    await flushPromises();
+    await pick(w, file('cat.png', 'image/png', 10));
+    await w.find('#upload-category').setValue('Birthday');
+    await w.find('form').trigger('submit');
+    await flushPromises();
+    return { w, calls };
+  }
+
+  it('uploads once the person is back from the check', async () => {
+    const { w, calls } = await back(() => ({ status: 202, body: { id: 'up-3', status: 'processing' } }));
+    const post = calls.find((c) => c.method === 'POST')!;
+    expect((post.init.body as FormData).get('captcha')).toBe('aws-waf');
+    expect(w.text()).toContain('Processing your picture');
+    w.unmount();
+  });
+
+  it('asks to verify again when the WAF stops the upload', async () => {
+    const { w } = await back(() => ({
+      status: 405,
+      raw: '<html><body>Human verification</body></html>',
+      headers: { 'x-amzn-waf-action': 'captcha', 'content-type': 'text/html' },
+    }));
+    const banner = w.find('[data-testid=upload-error]');
+    expect(banner.text()).toMatch(/human check has expired\. Verify you're human again/);
+    expect(banner.find('a[data-testid=upload-verify]').attributes('href')).toBe('/api/v1/captcha/verify');
+    expect(w.find('[data-error-for=captcha]').text()).toMatch(/human check has expired/);
+    expect(w.find('[data-testid=captcha-verify]').exists()).toBe(true);
+    expect(w.find('[data-testid=captcha-verified]').exists()).toBe(false);
+
+    // Until the person verifies again, the form does not even try.
+    await w.find('form').trigger('submit');
+    expect(w.find('[data-error-for=captcha]').text()).toMatch(/anti-spam/);
+  });
+
+  it('keeps the check when the upload fails for another reason', async () => {
+    const { w } = await back(() => ({ status: 502 }));
+    expect(w.find('[data-testid=upload-error]').text()).toMatch(/server had a problem/);
+    expect(w.find('[data-testid=upload-verify]').exists()).toBe(false);
+    expect(w.find('[data-testid=captcha-verified]').exists()).toBe(true);
+  });
+});

@@ -1,4 +1,4 @@
-import { api, ApiError, fieldErrors } from '../src/lib/api';
+import { api, ApiError, CAPTCHA_EXPIRED, fieldErrors } from '../src/lib/api';
 import { apiError, mockFetch } from './helpers';
 
 describe('fieldErrors', () => {
@@ -61,5 +61,26 @@ describe('request', () => {
       throw new TypeError('Failed to fetch');
     });
     await expect(api.listDesigns('birthday')).rejects.toMatchObject({ code: 'network' });
+  });
+});
+
+describe('an upload stopped by the AWS WAF CAPTCHA', () => {
+  const wafPage = '<!DOCTYPE html><html><body><div id="captcha-container"></div></body></html>';
+
+  it.each([
+    ['its action header', { 'x-amzn-waf-action': 'captcha', 'content-type': 'text/html' }],
+    ['any non-JSON 405', { 'content-type': 'text/html' }],
+  ])('is told apart from other failures by %s', async (_, headers) => {
+    mockFetch(() => ({ status: 405, raw: wafPage, headers }));
+    await expect(api.uploadDesign(new FormData())).rejects.toMatchObject({
+      status: 405,
+      code: CAPTCHA_EXPIRED,
+      message: expect.stringMatching(/human check has expired.*Verify/),
+    });
+  });
+
+  it('leaves a JSON 405 from the API as it is', async () => {
+    mockFetch(() => apiError(405, 'method_not_allowed', 'use POST'));
+    await expect(api.uploadDesign(new FormData())).rejects.toMatchObject({ code: 'method_not_allowed' });
   });
 });

@@ -5,7 +5,11 @@ import { routes } from '../src/router';
 
 export interface FakeReply {
   status?: number;
+  /** Sent as JSON. */
   body?: unknown;
+  /** Sent as is instead of `body` (an HTML error page from a proxy, say). */
+  raw?: string;
+  headers?: Record<string, string>;
 }
 export type Handler = (method: string, url: string, init: RequestInit) => FakeReply | Promise<FakeReply>;
 
@@ -20,11 +24,13 @@ export function mockFetch(handler: Handler) {
   const fn = jest.fn(async (url: string, init: RequestInit = {}) => {
     const method = init.method ?? 'GET';
     calls.push({ method, url, init });
-    const { status = 200, body } = await handler(method, url, init);
-    const text = body === undefined ? '' : JSON.stringify(body);
+    const { status = 200, body, raw, headers = {} } = await handler(method, url, init);
+    const text = raw ?? (body === undefined ? '' : JSON.stringify(body));
+    const lower = new Map(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
     return {
       ok: status >= 200 && status < 300,
       status,
+      headers: { get: (name: string) => lower.get(name.toLowerCase()) ?? null },
       json: async () => JSON.parse(text),
       text: async () => text,
     };

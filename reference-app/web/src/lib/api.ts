@@ -65,6 +65,13 @@ export interface OwnerCard extends SharedCard {
   shareUrl?: string;
 }
 
+/** Which anti-spam check the API uses (GET /api/v1/captcha). */
+export type CaptchaInfo =
+  { provider: 'altcha'; challengeUrl: string } | { provider: 'aws-waf'; verifyUrl: string; immunitySeconds: number };
+
+/** Code of the error for an upload that AWS WAF stopped because its CAPTCHA token is missing or expired. */
+export const CAPTCHA_EXPIRED = 'captcha_expired';
+
 export type CardPatch = Partial<Pick<NewCard, 'recipientName' | 'recipientEmail' | 'sendAt' | 'timeZone'>>;
 
 /** A failed call: the API's `{"error":{"code","message","details"}}`, or a network/parse failure. */
@@ -122,6 +129,15 @@ async function toApiError(res: Response): Promise<ApiError> {
     // Not JSON (proxy error page, empty body): fall through to a generic message.
   }
   const err = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
+  // AWS WAF answers a request without a valid CAPTCHA token itself, with a 405 HTML page that a
+  // fetch cannot solve (the API never answers 405 without a JSON error).
+  if (res.status === 405 && (res.headers.get('x-amzn-waf-action') === 'captcha' || !err || typeof err !== 'object')) {
+    return new ApiError(
+      405,
+      CAPTCHA_EXPIRED,
+      "Your human check has expired. Verify you're human again, then upload your picture.",
+    );
+  }
   if (err && typeof err === 'object') {
     return new ApiError(
       res.status,
@@ -178,6 +194,7 @@ export const api = {
     return request<DesignPage>(`/api/v1/designs?${q}`, { signal });
   },
   getDesign: (id: string, signal?: AbortSignal) => request<DesignStatus>(`/api/v1/designs/${enc(id)}`, { signal }),
+  captchaInfo: (signal?: AbortSignal) => request<CaptchaInfo>('/api/v1/captcha', { signal }),
   uploadDesign: (form: FormData) => request<DesignStatus>('/api/v1/designs', { method: 'POST', body: form }),
   createCard: (card: NewCard) => request<CreatedCard>('/api/v1/cards', { method: 'POST', body: card }),
   getShared: (shareToken: string, signal?: AbortSignal) =>
