@@ -1,3 +1,4 @@
+import { loadSpecTexts } from '../../src/spec';
 import { auditAlarms, auditPrefixes, expectedAlarms, type DeployedAlarm } from '../../src/review';
 import { makeSlo } from './helpers';
 
@@ -72,6 +73,84 @@ describe('auditAlarms', () => {
       'insufficient-data checkout-availability-page-6h-long',
       'no-datapoints checkout-availability-ticket-1d-long',
       'missing checkout-availability-ticket-3d-short',
+    ]);
+  });
+});
+
+describe('auditAlarms against an alarm policy', () => {
+  // The lambda.errors default and the throttles opt-out are what a team edits most.
+  const { alarmPolicies, diagnostics } = loadSpecTexts([
+    {
+      file: 'alarms/shop.yaml',
+      text: `apiVersion: sre-kit/v1
+kind: AlarmPolicy
+metadata:
+  name: shop-alarms
+spec:
+  service: shop
+  defaults:
+    lambda.errors: { threshold: 0 }
+  families:
+    lambda:
+      resources:
+        - id: checkout
+          dimensions: { FunctionName: shop-checkout }
+          properties: { timeoutMs: 20000 }
+          overrides:
+            lambda.throttles: { enabled: false }
+`,
+    },
+  ]);
+  const expected = expectedAlarms([], alarmPolicies);
+  const healthy = expected.map((e) => ok(e.name, { threshold: e.thresholds?.[0] }));
+
+  it('expects one alarm per enabled catalogue entry, thresholds from defaults and resource properties', () => {
+    expect(diagnostics).toEqual([]);
+    expect(expected.map((e) => [e.name, e.thresholds, e.allowSuffix, e.needsActions])).toEqual([
+      ['shop-checkout-lambda.errors', [0], true, true],
+      // 90 % of the 20 s timeout; the quota falls back to the account default of 1000.
+      ['shop-checkout-lambda.duration', [18000], true, true],
+      ['shop-checkout-lambda.concurrent-executions', [900], true, true],
+    ]);
+    expect(expected[0].source).toBe('alarm policy shop-alarms: lambda.errors on checkout');
+    expect(auditPrefixes([], alarmPolicies)).toEqual(['shop-']);
+  });
+
+  it('is clean when CloudWatch matches, including per-target copies with a suffix', () => {
+    expect(auditAlarms(expected, healthy, { now: NOW })).toEqual([]);
+    const copies = [...healthy, ok('shop-checkout-lambda.errors-live', { threshold: 0 })];
+    expect(auditAlarms(expected, copies, { now: NOW })).toEqual([]);
+  });
+
+  it('reports a missing family alarm, an opted-out one still deployed and a threshold changed by hand', () => {
+    const drifted = healthy
+      .filter((d) => d.name !== 'shop-checkout-lambda.concurrent-executions')
+      .map((d) => (d.name === 'shop-checkout-lambda.duration' ? { ...d, threshold: 30000 } : d));
+    drifted.push(ok('shop-checkout-lambda.throttles', { threshold: 1 }));
+    expect(auditAlarms(expected, drifted, { now: NOW })).toEqual([
+      {
+        kind: 'missing',
+        alarm: 'shop-checkout-lambda.concurrent-executions',
+        message: 'not deployed (expected from alarm policy shop-alarms: lambda.concurrent-executions on checkout)',
+      },
+      {
+        kind: 'threshold',
+        alarm: 'shop-checkout-lambda.duration',
+        message: 'threshold 30000 differs from the specs (18000)',
+      },
+      {
+        kind: 'extra',
+        alarm: 'shop-checkout-lambda.throttles',
+        message: expect.stringMatching(/^deployed but not in the specs/),
+      },
+    ]);
+  });
+
+  it('checks a copy with a suffix like the alarm it copies', () => {
+    const copies = [...healthy, ok('shop-checkout-lambda.duration-canary', { threshold: 25000, actions: 0 })];
+    expect(auditAlarms(expected, copies, { now: NOW }).map((f) => `${f.kind} ${f.alarm}`)).toEqual([
+      'no-actions shop-checkout-lambda.duration-canary',
+      'threshold shop-checkout-lambda.duration-canary',
     ]);
   });
 });
