@@ -115,10 +115,16 @@ describe('GoodGreets security posture', () => {
           Name: 'CaptchaOnUpload',
           Action: { Captcha: {} },
           Statement: {
-            AndStatement: {
+            OrStatement: {
               Statements: Match.arrayWith([
-                Match.objectLike({ ByteMatchStatement: Match.objectLike({ SearchString: 'POST' }) }),
-                Match.objectLike({ ByteMatchStatement: Match.objectLike({ SearchString: '/api/v1/designs' }) }),
+                {
+                  AndStatement: {
+                    Statements: [
+                      Match.objectLike({ ByteMatchStatement: Match.objectLike({ SearchString: 'POST' }) }),
+                      Match.objectLike({ ByteMatchStatement: Match.objectLike({ SearchString: '/api/v1/designs' }) }),
+                    ],
+                  },
+                },
               ]),
             },
           },

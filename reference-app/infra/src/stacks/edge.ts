@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -24,11 +25,29 @@ export interface EdgeStackProps extends StackProps {
 export const CAPTCHA_RULE = 'CaptchaOnUpload';
 
 /**
+ * The requests WAF answers with its CAPTCHA: the upload itself, and the page the site navigates to
+ * (a GET, so the browser can show WAF's interstitial) to obtain a token before it uploads.
+ */
+export const CAPTCHA_REQUESTS: readonly { readonly method: string; readonly path: string }[] = [
+  { method: 'POST', path: '/api/v1/designs' },
+  { method: 'GET', path: '/api/v1/captcha/verify' },
+];
+
+/**
+ * The CloudFront Function that serves the SPA's client-side routes. Resolved from the package
+ * root so it is the same file from src/ (tests) and dist/ (cdk synth); tests execute it.
+ */
+export const SPA_REWRITE_FILE = path.resolve(__dirname, '../../src/edge/spa-rewrite.js');
+
+/**
  * CloudFront in front of everything (site, images, /api/*) with a CLOUDFRONT-scope web ACL:
  * AWS managed rules, rate limits and the CAPTCHA on design uploads (the upload path keeps the
  * CAPTCHA in front: WAF challenges POST /api/v1/designs before it reaches the API, and the API
- * checks the resulting aws-waf-token). A REGIONAL web ACL on the ALB repeats the managed rules
- * for defence in depth. This stack must deploy in us-east-1 (CloudFront-scope WAF).
+ * checks the resulting aws-waf-token; the site gets that token by navigating to
+ * GET /api/v1/captcha/verify, where WAF shows its interstitial). A REGIONAL web ACL on the ALB
+ * repeats the managed rules for defence in depth. The site's client-side routes are rewritten to
+ * index.html by a CloudFront Function (see SPA_REWRITE_FILE). This stack must deploy in us-east-1
+ * (CloudFront-scope WAF).
  */
 export class EdgeStack extends Stack {
   readonly distribution: cloudfront.Distribution;
@@ -76,18 +95,8 @@ export class EdgeStack extends Stack {
           action: { captcha: {} },
           visibilityConfig: visibility(CAPTCHA_RULE),
           statement: {
-            andStatement: {
-              statements: [
-                { byteMatchStatement: methodIs('POST') },
-                {
-                  byteMatchStatement: {
-                    fieldToMatch: { uriPath: {} },
-                    positionalConstraint: 'EXACTLY',
-                    searchString: '/api/v1/designs',
-                    textTransformations: [{ priority: 0, type: 'NONE' }],
-                  },
-                },
-              ],
+            orStatement: {
+              statements: CAPTCHA_REQUESTS.map(({ method, path: uriPath }) => requestIs(method, uriPath)),
             },
           },
         },
@@ -136,7 +145,19 @@ export class EdgeStack extends Stack {
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+        functionAssociations: [
+          {
+            eventType: cloudfront.FunctionEventType.VIEWER_REQUEST,
+            function: new cloudfront.Function(this, 'SpaRewrite', {
+              comment: 'GoodGreets: client-side routes of the site -> /index.html',
+              runtime: cloudfront.FunctionRuntime.JS_2_0,
+              code: cloudfront.FunctionCode.fromFile({ filePath: SPA_REWRITE_FILE }),
+            }),
+          },
+        ],
       },
+      // No errorResponses: they apply to every behaviour, so they would turn the API's JSON 404s
+      // into index.html; the SPA's routes are rewritten by the function above instead.
       additionalBehaviors: {
         '/api/*': {
           origin: apiOrigin,
@@ -148,10 +169,6 @@ export class EdgeStack extends Stack {
         '/display/*': imageBehavior,
         '/thumbnails/*': imageBehavior,
       },
-      // The SPA's routes are client-side: unknown paths under the site answer index.html.
-      errorResponses: [
-        { httpStatus: 404, responseHttpStatus: 200, responsePagePath: '/index.html', ttl: Duration.minutes(1) },
-      ],
     });
 
     this.regionalWebAcl = new wafv2.CfnWebACL(this, 'AlbAcl', {
@@ -174,12 +191,27 @@ function visibility(metricName: string): wafv2.CfnWebACL.VisibilityConfigPropert
   return { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName };
 }
 
-function methodIs(method: string): wafv2.CfnWebACL.ByteMatchStatementProperty {
+function exactly(
+  fieldToMatch: wafv2.CfnWebACL.FieldToMatchProperty,
+  searchString: string,
+): wafv2.CfnWebACL.ByteMatchStatementProperty {
   return {
-    fieldToMatch: { method: {} },
+    fieldToMatch,
     positionalConstraint: 'EXACTLY',
-    searchString: method,
+    searchString,
     textTransformations: [{ priority: 0, type: 'NONE' }],
+  };
+}
+
+function methodIs(method: string): wafv2.CfnWebACL.ByteMatchStatementProperty {
+  return exactly({ method: {} }, method);
+}
+
+function requestIs(method: string, uriPath: string): wafv2.CfnWebACL.StatementProperty {
+  return {
+    andStatement: {
+      statements: [{ byteMatchStatement: methodIs(method) }, { byteMatchStatement: exactly({ uriPath: {} }, uriPath) }],
+    },
   };
 }
 

@@ -1,0 +1,258 @@
+import * as fs from 'node:fs';
+import * as vm from 'node:vm';
+import { Match } from 'aws-cdk-lib/assertions';
+import { CAPTCHA_RULE, SPA_REWRITE_FILE } from '../src/stacks/edge';
+import { synthesize } from './synth';
+
+interface ViewerRequest {
+  uri: string;
+  method: string;
+  querystring: Record<string, { value: string }>;
+  headers: Record<string, { value: string }>;
+}
+
+type Handler = (event: { version: string; context: { eventType: string }; request: ViewerRequest }) => ViewerRequest;
+
+const functionCode = fs.readFileSync(SPA_REWRITE_FILE, 'utf8');
+
+/**
+ * Runs the function the way CloudFront does: the file's top level defines `handler`, with no
+ * module system and no Node globals (a fresh context has neither `require` nor `module`).
+ */
+function loadHandler(): Handler {
+  return vm.runInNewContext(`${functionCode}\n;handler`, {}) as Handler;
+}
+
+function viewerRequest(uri: string, querystring: ViewerRequest['querystring'] = {}): ViewerRequest {
+  const request = { uri, method: 'GET', querystring, headers: { host: { value: 'goodgreets.example.com' } } };
+  return loadHandler()({ version: '1.0', context: { eventType: 'viewer-request' }, request });
+}
+
+const { templates, json } = synthesize();
+const edge = templates['GoodGreets-Edge'];
+const api = templates['GoodGreets-Api'];
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+type Rule = { Name: string; Action?: unknown; OverrideAction?: unknown; Statement: Record<string, unknown> };
+
+function only(template: typeof edge, type: string, props: Record<string, unknown> = {}): [string, Resource] {
+  const found = Object.entries(template.findResources(type, { Properties: Match.objectLike(props) }));
+  expect(found).toHaveLength(1);
+  return found[0] as [string, Resource];
+}
+
+function webAclRules(scope: 'CLOUDFRONT' | 'REGIONAL'): Rule[] {
+  return only(edge, 'AWS::WAFv2::WebACL', { Scope: scope })[1].Properties.Rules as Rule[];
+}
+
+/** The distribution's config (CDK L2 knows only one distribution per stack here). */
+function distribution(): Record<string, unknown> & {
+  DefaultCacheBehavior: Record<string, unknown>;
+  CacheBehaviors: (Record<string, unknown> & { PathPattern: string })[];
+} {
+  return only(edge, 'AWS::CloudFront::Distribution')[1].Properties.DistributionConfig as ReturnType<
+    typeof distribution
+  >;
+}
+
+describe('SPA rewrite function', () => {
+  it.each([
+    ['/', '/index.html'],
+    ['/upload', '/index.html'],
+    ['/upload/', '/index.html'],
+    ['/create', '/index.html'],
+    [`/s/${'aB3_-'.repeat(8)}xyz`, '/index.html'],
+    ['/cards/5/share', '/index.html'],
+    ['/no/such/page', '/index.html'],
+  ])('serves the app for the client-side route %s', (uri, expected) => {
+    expect(viewerRequest(uri).uri).toBe(expected);
+  });
+
+  it.each(['/assets/app.123.js', '/assets/missing.css', '/favicon.ico', '/favicon.svg', '/index.html'])(
+    'leaves the file %s to the origin, so a missing one is not turned into the page',
+    (uri) => {
+      expect(viewerRequest(uri).uri).toBe(uri);
+    },
+  );
+
+  it.each(['/api', '/api/v1/cards/5', '/display', '/display/card.webp', '/thumbnails/x', '/thumbnails/abc'])(
+    'never rewrites a path of the other behaviours (%s)',
+    (uri) => {
+      expect(viewerRequest(uri).uri).toBe(uri);
+    },
+  );
+
+  it('keeps the query string and the rest of the request as they came', () => {
+    const querystring = { x: { value: '1' }, token: { value: 'abc' } };
+    const request = viewerRequest('/cards/5/manage', querystring);
+    expect(request).toEqual({
+      uri: '/index.html',
+      method: 'GET',
+      querystring: { x: { value: '1' }, token: { value: 'abc' } },
+      headers: { host: { value: 'goodgreets.example.com' } },
+    });
+  });
+
+  it('is deployed from this file, on the cloudfront-js-2.0 runtime, published', () => {
+    edge.hasResourceProperties('AWS::CloudFront::Function', {
+      FunctionCode: functionCode,
+      FunctionConfig: Match.objectLike({ Runtime: 'cloudfront-js-2.0' }),
+      AutoPublish: true,
+    });
+    // CloudFront Functions accept at most 10 KB of code.
+    expect(Buffer.byteLength(functionCode)).toBeLessThan(10 * 1024);
+  });
+});
+
+describe('GoodGreets distribution', () => {
+  it('has no custom error responses, which would replace the JSON errors of the API too', () => {
+    expect(distribution()).not.toHaveProperty('CustomErrorResponses');
+  });
+
+  it('runs the rewrite on viewer requests of the default (site) behaviour only', () => {
+    const [functionId] = only(edge, 'AWS::CloudFront::Function');
+    const config = distribution();
+    expect(config.DefaultCacheBehavior.FunctionAssociations).toEqual([
+      { EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [functionId, 'FunctionARN'] } },
+    ]);
+    expect(config.CacheBehaviors.filter((b) => 'FunctionAssociations' in b).map((b) => b.PathPattern)).toEqual([]);
+  });
+
+  it('passes /api/* to the ALB uncached, with every method, and serves the image prefixes', () => {
+    const byPath = Object.fromEntries(distribution().CacheBehaviors.map((b) => [b.PathPattern, b]));
+    expect(Object.keys(byPath).sort()).toEqual(['/api/*', '/display/*', '/thumbnails/*']);
+    const cachingDisabled = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
+    expect(byPath['/api/*']).toMatchObject({
+      CachePolicyId: cachingDisabled,
+      AllowedMethods: expect.arrayContaining(['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE']),
+      TargetOriginId: expect.any(String),
+    });
+    const origins = distribution().Origins as { Id: string; DomainName: unknown; CustomOriginConfig?: unknown }[];
+    const originOf = (pattern: string) => origins.find((o) => o.Id === byPath[pattern].TargetOriginId)!;
+    expect(originOf('/api/*').DomainName).toEqual({ 'Fn::ImportValue': expect.stringContaining('DNSName') });
+    for (const pattern of ['/display/*', '/thumbnails/*']) {
+      expect(byPath[pattern].CachePolicyId).not.toBe(cachingDisabled);
+      expect(originOf(pattern).DomainName).toEqual({
+        'Fn::ImportValue': expect.stringMatching(/Images.*RegionalDomainName/),
+      });
+    }
+  });
+});
+
+describe('GoodGreets web ACLs', () => {
+  it('runs the AWS managed rule groups and both rate limits at the edge', () => {
+    const rules = webAclRules('CLOUDFRONT');
+    const managed = rules.filter((r) => 'ManagedRuleGroupStatement' in r.Statement);
+    expect(managed.map((r) => r.Statement.ManagedRuleGroupStatement)).toEqual([
+      expect.objectContaining({ VendorName: 'AWS', Name: 'AWSManagedRulesAmazonIpReputationList' }),
+      expect.objectContaining({ VendorName: 'AWS', Name: 'AWSManagedRulesAnonymousIpList' }),
+      expect.objectContaining({ VendorName: 'AWS', Name: 'AWSManagedRulesKnownBadInputsRuleSet' }),
+      expect.objectContaining({ VendorName: 'AWS', Name: 'AWSManagedRulesCommonRuleSet' }),
+    ]);
+    // A group's own actions apply only with OverrideAction None (Count would make it watch-only).
+    for (const rule of managed) expect(rule.OverrideAction).toEqual({ None: {} });
+
+    const rateBased = Object.fromEntries(
+      rules.filter((r) => 'RateBasedStatement' in r.Statement).map((r) => [r.Name, r]),
+    );
+    expect(rateBased).toEqual({
+      RateLimitWrites: expect.objectContaining({
+        Action: { Block: {} },
+        Statement: {
+          RateBasedStatement: {
+            Limit: 300,
+            AggregateKeyType: 'IP',
+            ScopeDownStatement: {
+              NotStatement: {
+                Statement: { ByteMatchStatement: expect.objectContaining({ SearchString: 'GET' }) },
+              },
+            },
+          },
+        },
+      }),
+      RateLimitAll: expect.objectContaining({
+        Action: { Block: {} },
+        Statement: { RateBasedStatement: { Limit: 3000, AggregateKeyType: 'IP' } },
+      }),
+    });
+  });
+
+  it('asks for the CAPTCHA on exactly POST /api/v1/designs or GET /api/v1/captcha/verify', () => {
+    const exactly = (fieldToMatch: object, searchString: string) => ({
+      ByteMatchStatement: {
+        FieldToMatch: fieldToMatch,
+        PositionalConstraint: 'EXACTLY',
+        SearchString: searchString,
+        TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+      },
+    });
+    const request = (method: string, path: string) => ({
+      AndStatement: { Statements: [exactly({ Method: {} }, method), exactly({ UriPath: {} }, path)] },
+    });
+    const captcha = webAclRules('CLOUDFRONT').find((r) => r.Name === CAPTCHA_RULE);
+    expect(captcha).toMatchObject({
+      Name: 'CaptchaOnUpload',
+      Action: { Captcha: {} },
+      VisibilityConfig: { MetricName: 'CaptchaOnUpload', CloudWatchMetricsEnabled: true },
+    });
+    expect(captcha!.Statement).toEqual({
+      OrStatement: {
+        Statements: [request('POST', '/api/v1/designs'), request('GET', '/api/v1/captcha/verify')],
+      },
+    });
+  });
+
+  it('associates the regional ACL, with the managed rules, with the API load balancer', () => {
+    const regional = webAclRules('REGIONAL');
+    expect(regional.map((r) => r.Name)).toEqual(
+      expect.arrayContaining(['AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesCommonRuleSet']),
+    );
+    const [aclId] = only(edge, 'AWS::WAFv2::WebACL', { Scope: 'REGIONAL' });
+    const [, association] = only(edge, 'AWS::WAFv2::WebACLAssociation');
+    expect(association.Properties.WebACLArn).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] });
+
+    // The association imports an export of the API stack; it must be the ALB's own ARN (its Ref).
+    const [albId] = only(api, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+    const exportName = (association.Properties.ResourceArn as { 'Fn::ImportValue': string })['Fn::ImportValue'];
+    const outputs = (
+      json['GoodGreets-Api'] as unknown as { Outputs: Record<string, { Value: unknown; Export: unknown }> }
+    ).Outputs;
+    expect(Object.values(outputs)).toContainEqual({ Value: { Ref: albId }, Export: { Name: exportName } });
+  });
+});
+
+describe('GoodGreets ALB ingress', () => {
+  // security.test.ts checks that no rule in the API stack is open to the world; this pins the
+  // ALB's group to the one CloudFront origin-facing list, whatever else the stack admits.
+  it('admits only the CloudFront origin-facing prefix list', () => {
+    const [, alb] = only(api, 'AWS::ElasticLoadBalancingV2::LoadBalancer');
+    const groups = (alb.Properties.SecurityGroups as { 'Fn::GetAtt': [string, string] }[]).map(
+      (g) => g['Fn::GetAtt'][0],
+    );
+    expect(groups).toHaveLength(1);
+    const [group] = groups;
+    const inline = (api.findResources('AWS::EC2::SecurityGroup')[group].Properties.SecurityGroupIngress ??
+      []) as object[];
+    const separate = Object.values(
+      api.findResources('AWS::EC2::SecurityGroupIngress', {
+        Properties: { GroupId: { 'Fn::GetAtt': [group, 'GroupId'] } },
+      }),
+    ).map((r) => r.Properties as Record<string, unknown>);
+    const ingress = [...inline, ...separate] as Record<string, unknown>[];
+    expect(ingress.length).toBeGreaterThan(0);
+
+    const lookups = new Set(
+      ingress.map((rule) => (rule.SourcePrefixListId as { 'Fn::GetAtt'?: [string, string] })?.['Fn::GetAtt']?.[0]),
+    );
+    expect([...lookups]).toHaveLength(1);
+    const [lookup] = [...lookups];
+    const call = JSON.parse(api.findResources('Custom::AWS')[lookup!].Properties.Create as string);
+    expect(call).toMatchObject({
+      service: 'EC2',
+      action: 'describeManagedPrefixLists',
+      parameters: {
+        Filters: [{ Name: 'prefix-list-name', Values: ['com.amazonaws.global.cloudfront.origin-facing'] }],
+      },
+    });
+  });
+});
