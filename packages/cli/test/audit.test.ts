@@ -10,6 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { runSre } from './run';
 
 const SLOS = join(__dirname, 'fixtures', 'review', 'slos.yaml');
+const POLICY = join(__dirname, 'fixtures', 'audit', 'policy.yaml');
 const cw = mockClient(CloudWatchClient);
 afterEach(() => cw.reset());
 
@@ -146,5 +147,126 @@ describe('sre audit (mocked CloudWatch)', () => {
     const { stdout, code } = await runSre(['audit', SLOS, '--region', 'eu-west-1']);
     expect(stdout).toBe('sre audit: 14 alarm(s) in eu-west-1: all as specified, all receiving data\n');
     expect(code).toBe(0);
+  });
+});
+
+describe('sre audit of an alarm policy (mocked CloudWatch)', () => {
+  /** A single-metric alarm as @sre-kit/cdk deploys a catalogue entry, with an SNS action. */
+  function resourceAlarm(name: string, metric: [string, string, string, string], threshold: number): MetricAlarm {
+    const [Namespace, MetricName, dimension, value] = metric;
+    return {
+      AlarmName: name,
+      Namespace,
+      MetricName,
+      Dimensions: [{ Name: dimension, Value: value }],
+      Threshold: threshold,
+      ComparisonOperator: 'GreaterThanThreshold',
+      StateValue: 'OK',
+      StateUpdatedTimestamp: old,
+      ActionsEnabled: true,
+      AlarmActions: ['arn:aws:sns:eu-west-1:123456789012:shop-warning'],
+    };
+  }
+  const lambda = (metricName: string): [string, string, string, string] => [
+    'AWS/Lambda',
+    metricName,
+    'FunctionName',
+    'shop-checkout',
+  ];
+  const nat = (metricName: string): [string, string, string, string] => [
+    'AWS/NATGateway',
+    metricName,
+    'NatGatewayId',
+    'nat-0aaaaaaaaaaaaaaaa',
+  ];
+  const packetsDropRate: MetricAlarm = {
+    ...resourceAlarm('shop-nat-a-natgateway.packets-drop-rate', nat('PacketsDropCount'), 0.01),
+    // Metric math: the metrics move into Metrics, as CloudWatch returns them.
+    Namespace: undefined,
+    MetricName: undefined,
+    Dimensions: undefined,
+    Metrics: [
+      { Id: 'rate', Expression: '100 * FILL(drops, 0) / (fromSource + fromDestination)', ReturnData: true },
+      ...Object.entries({
+        drops: 'PacketsDropCount',
+        fromSource: 'PacketsInFromSource',
+        fromDestination: 'PacketsInFromDestination',
+      }).map(([Id, metricName]) => {
+        const [Namespace, MetricName, Name, Value] = nat(metricName);
+        return {
+          Id,
+          MetricStat: { Metric: { Namespace, MetricName, Dimensions: [{ Name, Value }] }, Period: 60, Stat: 'Sum' },
+          ReturnData: false,
+        };
+      }),
+    ],
+  };
+  const asSpecified = (): MetricAlarm[] => [
+    resourceAlarm('shop-checkout-lambda.errors', lambda('Errors'), 0),
+    resourceAlarm('shop-checkout-lambda.duration', lambda('Duration'), 18000),
+    resourceAlarm('shop-checkout-lambda.concurrent-executions', lambda('ConcurrentExecutions'), 900),
+    resourceAlarm('shop-nat-a-natgateway.error-port-allocation', nat('ErrorPortAllocation'), 0),
+    packetsDropRate,
+  ];
+
+  function mockCloudWatch(metricAlarms: MetricAlarm[]): void {
+    cw.on(DescribeAlarmsCommand).resolves({ MetricAlarms: metricAlarms, CompositeAlarms: [] });
+    cw.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => ({
+      MetricDataResults: (input.MetricDataQueries ?? []).map((q) => ({ Id: q.Id, Timestamps: [old], Values: [7] })),
+    }));
+  }
+
+  it('exits 0 when every alarm of the policy is deployed as specified', async () => {
+    mockCloudWatch(asSpecified());
+    const { stdout, code } = await runSre(['audit', POLICY, '--region', 'eu-west-1']);
+    expect(stdout).toBe('sre audit: 5 alarm(s) in eu-west-1: all as specified, all receiving data\n');
+    expect(code).toBe(0);
+    expect(cw.commandCalls(DescribeAlarmsCommand)[0].args[0].input).toMatchObject({ AlarmNamePrefix: 'shop-' });
+  });
+
+  // Drift a console session leaves behind: a family alarm deleted, an opted-out one created, a threshold raised.
+  const drifted = () => [
+    ...asSpecified()
+      .filter((a) => a.AlarmName !== 'shop-nat-a-natgateway.packets-drop-rate')
+      .map((a) => (a.AlarmName === 'shop-checkout-lambda.duration' ? { ...a, Threshold: 30000 } : a)),
+    resourceAlarm('shop-checkout-lambda.throttles', lambda('Throttles'), 1),
+  ];
+
+  it('reports a missing family alarm, an extra one and a changed threshold, and exits 1', async () => {
+    mockCloudWatch(drifted());
+    const { stdout, code } = await runSre(['audit', POLICY, '--region', 'eu-west-1', '--format', 'json']);
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout).findings).toEqual([
+      {
+        kind: 'threshold',
+        alarm: 'shop-checkout-lambda.duration',
+        message: 'threshold 30000 differs from the specs (18000)',
+      },
+      { kind: 'extra', alarm: 'shop-checkout-lambda.throttles', message: expect.stringContaining('not in the specs') },
+      {
+        kind: 'missing',
+        alarm: 'shop-nat-a-natgateway.packets-drop-rate',
+        message: 'not deployed (expected from alarm policy shop-alarms: natgateway.packets-drop-rate on nat-a)',
+      },
+    ]);
+  });
+
+  it('says the same in text, one line per finding, with SLOs and the policy audited together', async () => {
+    mockCloudWatch(drifted());
+    const { stdout, code } = await runSre(['audit', SLOS, POLICY, '--region', 'eu-west-1']);
+    expect(code).toBe(1);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        'shop-checkout-lambda.duration: threshold: threshold 30000 differs from the specs (18000)',
+        expect.stringMatching(/^shop-checkout-lambda\.throttles: extra: /),
+        expect.stringMatching(/^shop-nat-a-natgateway\.packets-drop-rate: missing: /),
+        // None of the SLO's alarms is deployed in this account.
+        expect.stringMatching(/^shop-checkout-availability-page-1h: missing: /),
+      ]),
+    );
+    expect(lines.at(-1)).toMatch(/^sre audit: \d+ finding\(s\) over 5 alarm\(s\) in eu-west-1$/);
+    // One prefix for both specs: the SLO and the policy belong to the same service.
+    expect(cw.commandCalls(DescribeAlarmsCommand)).toHaveLength(1);
   });
 });
