@@ -1,13 +1,17 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import sharp from 'sharp';
 import type { RunningApp } from '../src/server';
 import {
   animatedBomb,
+  damagedJpeg,
   decompressionBomb,
   hugeDimensionsPng,
   notAnImage,
   orientedJpeg,
   plainJpeg,
   truncatedJpeg,
+  truncatedPng,
 } from './fixtures';
 import {
   DIALECTS,
@@ -59,6 +63,13 @@ describe.each(DIALECTS)('designs and uploads API on %s', (dialect) => {
           .executeTakeFirstOrThrow()
       ).n,
     );
+
+  /** Every object key in the local store (originals, display images, thumbnails). */
+  const storedObjects = async (): Promise<string[]> => {
+    const root = app.ctx.localObjects?.root as string;
+    const entries = await readdir(root, { recursive: true, withFileTypes: true });
+    return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  };
 
   it('seeds stock designs for every category and serves their images', async () => {
     const page = await http<{ items: DesignItem[]; nextCursor: string | null }>(base, '/api/v1/designs');
@@ -130,8 +141,8 @@ describe.each(DIALECTS)('designs and uploads API on %s', (dialect) => {
     ).toBe(201);
   });
 
-  it('rejects truncated images after decoding, with the reason, and keeps no original', async () => {
-    const res = await upload(await truncatedJpeg());
+  it('rejects an image damaged inside after decoding, with the reason, and keeps no original', async () => {
+    const res = await upload(await damagedJpeg());
     expect(res.status).toBe(202);
     const rejected = await waitFor(async () => {
       const d = await http<{ status: string; reason: string }>(base, `/api/v1/designs/${res.body.id}`);
@@ -166,6 +177,23 @@ describe.each(DIALECTS)('designs and uploads API on %s', (dialect) => {
       const res = await upload(await make(), fields);
       expect([res.status, res.body.error?.code]).toEqual([status, code]);
       expect(await designCount()).toBe(before);
+    });
+
+    it.each([
+      ['JPEG', truncatedJpeg],
+      ['PNG', truncatedPng],
+    ])('a truncated %s: 422 image_truncated, no row and no object', async (format, make) => {
+      const [rows, objects] = [await designCount(), await storedObjects()];
+      expect(objects.length).toBeGreaterThan(0); // the stock designs: the listing sees the store
+      const res = await upload(await make());
+      expect(res.status).toBe(422);
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(res.body.error).toEqual({
+        code: 'image_truncated',
+        message: `the ${format.toLowerCase()} file is incomplete (cut short); upload the whole file`,
+      });
+      expect(await designCount()).toBe(rows);
+      expect(await storedObjects()).toEqual(objects);
     });
 
     it('a decompression bomb (42 MP PNG)', async () => {

@@ -32,6 +32,73 @@ export async function truncatedJpeg(): Promise<Buffer> {
   return full.subarray(0, Math.floor(full.length * 0.6));
 }
 
+/** A real PNG without its last 30 % (no IEND chunk). */
+export async function truncatedPng(): Promise<Buffer> {
+  const full = await sharp({
+    create: {
+      width: 600,
+      height: 400,
+      channels: 3,
+      background: '#336699',
+      noise: { type: 'gaussian', mean: 90, sigma: 40 },
+    },
+  })
+    .png()
+    .toBuffer();
+  return full.subarray(0, Math.floor(full.length * 0.7));
+}
+
+/** A complete JPEG (structure intact, end marker present) with a third of its scan data cut out of the middle. */
+export async function damagedJpeg(): Promise<Buffer> {
+  const full = await plainJpeg(1200, 900);
+  return Buffer.concat([full.subarray(0, Math.floor(full.length * 0.5)), full.subarray(Math.floor(full.length * 0.8))]);
+}
+
+/** The same small noisy picture in every accepted format (and the progressive/interlaced variants). */
+export async function everyFormat(): Promise<Record<string, Buffer>> {
+  const picture = sharp({
+    create: {
+      width: 300,
+      height: 200,
+      channels: 3,
+      background: '#88aa44',
+      noise: { type: 'gaussian', mean: 120, sigma: 30 },
+    },
+  });
+  const [jpeg, progressiveJpeg, png, interlacedPng, webp, losslessWebp, gif, avif] = await Promise.all([
+    picture.clone().jpeg().toBuffer(),
+    picture.clone().jpeg({ progressive: true }).toBuffer(),
+    picture.clone().png().toBuffer(),
+    picture.clone().png({ progressive: true }).toBuffer(),
+    picture.clone().webp().toBuffer(),
+    picture.clone().webp({ lossless: true }).toBuffer(),
+    picture.clone().gif().toBuffer(),
+    picture.clone().avif({ effort: 0 }).toBuffer(),
+  ]);
+  return {
+    jpeg,
+    progressiveJpeg,
+    exifJpeg: await orientedJpeg(),
+    png,
+    interlacedPng,
+    webp,
+    losslessWebp,
+    gif,
+    animatedGif: await smallAnimation(),
+    avif,
+  };
+}
+
+/**
+ * A 10000x10000 16-bit PNG with alpha: only 4 MB, but decoding, flattening and converting it
+ * takes seconds (about 5 s on a busy 2-core machine), far past a 1 s decode time-out.
+ */
+export const slowToDecodePng = (): Promise<Buffer> =>
+  sharp({ create: { width: 10_000, height: 10_000, channels: 4, background: '#88aa4480' } })
+    .toColourspace('rgb16')
+    .png({ compressionLevel: 6 })
+    .toBuffer();
+
 /** A real PNG of 6500x6500 (42 MP) that compresses to ~130 KB: decoding it would take ~127 MB. */
 export const decompressionBomb = (): Promise<Buffer> =>
   sharp({ create: { width: 6500, height: 6500, channels: 3, background: '#ffffff' } })

@@ -2,11 +2,14 @@ import sharp from 'sharp';
 import { DEFAULT_LIMITS, ImageRejected, inspectImage, renderDesign } from '../src/thumbnailer/render';
 import {
   animatedBomb,
+  damagedJpeg,
   decompressionBomb,
+  everyFormat,
   hugeDimensionsPng,
   notAnImage,
   orientedJpeg,
   plainJpeg,
+  slowToDecodePng,
   smallAnimation,
   truncatedJpeg,
 } from './fixtures';
@@ -68,11 +71,35 @@ describe('thumbnailer', () => {
     const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>');
     expect(await rejection(inspectImage(svg))).toBe('unsupported_format');
     expect(await rejection(inspectImage(Buffer.alloc(DEFAULT_LIMITS.maxBytes + 1)))).toBe('file_too_large');
-    // Truncation is only visible when the pixels are decoded: failOn 'warning' makes it fatal.
-    const truncated = await truncatedJpeg();
-    expect((await inspectImage(truncated)).format).toBe('jpeg');
-    expect(await rejection(renderDesign(truncated))).toBe('corrupt_image');
+    expect(await rejection(inspectImage(await truncatedJpeg()))).toBe('image_truncated');
+    // Damage inside a structurally complete file is only visible when the pixels are decoded:
+    // failOn 'warning' makes it fatal.
+    const damaged = await damagedJpeg();
+    expect((await inspectImage(damaged)).format).toBe('jpeg');
+    expect(await rejection(renderDesign(damaged))).toBe('corrupt_image');
   });
+
+  it('refuses every accepted format cut short, without decoding, and accepts bytes after a complete image', async () => {
+    for (const [name, whole] of Object.entries(await everyFormat())) {
+      const { format } = await inspectImage(whole);
+      // Phones append videos and maker data after the image's end; that is not truncation.
+      await expect(inspectImage(Buffer.concat([whole, Buffer.alloc(64)]))).resolves.toMatchObject({ format });
+      for (const keep of [0.05, 0.5, 0.9]) {
+        const cut = whole.subarray(0, Math.floor(whole.length * keep));
+        expect([name, keep, await rejection(inspectImage(cut))]).toEqual([name, keep, 'image_truncated']);
+      }
+      expect([name, await rejection(inspectImage(whole.subarray(0, whole.length - 1)))]).toEqual([
+        name,
+        'image_truncated',
+      ]);
+    }
+  });
+
+  it('stops a decode that runs past the time-out', async () => {
+    // Within the pixel limit for this test, so nothing but the clock stops it.
+    const limits = { ...DEFAULT_LIMITS, maxPixels: 100_000_000, timeoutSeconds: 1 };
+    expect(await rejection(renderDesign(await slowToDecodePng(), limits))).toBe('decode_timeout');
+  }, 30_000);
 
   it('stops decoding at the pixel limit even if the header check is bypassed', async () => {
     const limits = { ...DEFAULT_LIMITS, maxPixels: 1_000_000, maxDimension: 100_000 };

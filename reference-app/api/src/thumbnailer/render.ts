@@ -1,4 +1,5 @@
 import type sharp from 'sharp';
+import { isTruncated, sniffFormat } from './truncation';
 
 let loaded: Promise<typeof sharp> | undefined;
 
@@ -57,8 +58,9 @@ export interface ImageInfo {
 }
 
 /**
- * Cheap check from the header only (no pixel decoding): format, dimensions, frames. Run on
- * upload so the obvious cases are refused before anything is stored.
+ * Cheap check without pixel decoding: format, dimensions and frames from the header, and a walk
+ * of the file's structure for truncation. Run on upload so the obvious cases are refused before
+ * anything is stored.
  */
 export async function inspectImage(input: Buffer, limits: ImageLimits = DEFAULT_LIMITS): Promise<ImageInfo> {
   if (input.length === 0) throw new ImageRejected('empty_file', 'the file is empty');
@@ -69,6 +71,8 @@ export async function inspectImage(input: Buffer, limits: ImageLimits = DEFAULT_
   try {
     meta = await vips(input, { limitInputPixels: false, failOn: 'none' }).metadata();
   } catch {
+    const sniffed = sniffFormat(input);
+    if (sniffed && isTruncated(input, sniffed)) throw truncated(sniffed);
     throw new ImageRejected('not_an_image', 'the file is not an image we can read (use JPEG, PNG, WebP, GIF or AVIF)');
   }
   const format = meta.format === 'heif' && meta.compression === 'av1' ? 'avif' : meta.format;
@@ -95,6 +99,7 @@ export async function inspectImage(input: Buffer, limits: ImageLimits = DEFAULT_
   if (frames > limits.maxFrames) {
     throw new ImageRejected('too_many_frames', `the animation has ${frames} frames; at most ${limits.maxFrames}`);
   }
+  if (isTruncated(input, format)) throw truncated(format);
   return { format, width, height, frames };
 }
 
@@ -131,6 +136,9 @@ export async function renderDesign(input: Buffer, limits: ImageLimits = DEFAULT_
   ]);
   return { display, thumbnail };
 }
+
+const truncated = (format: string): ImageRejected =>
+  new ImageRejected('image_truncated', `the ${format} file is incomplete (cut short); upload the whole file`);
 
 function classify(err: Error): ImageRejected {
   const m = err.message;
