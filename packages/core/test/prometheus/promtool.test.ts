@@ -4,25 +4,15 @@
  * two one-minute evaluations of a full outage and that nothing fires at a burn rate of 0.5.
  * promtool comes from Debian's `prometheus` package (.ci/run installs it).
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { loadSpecTexts } from '../../src/spec';
 import { renderPrometheusRules } from '../../src/prometheus';
+import { promtool } from './promtool';
 
 const CORPUS = join(__dirname, '..', '..', '..', '..', '..', 'shared', 'corpus', 'sloth');
-const PROMTOOL = process.env.PROMTOOL ?? 'promtool';
-
-function promtool(args: string[]): string {
-  try {
-    return execFileSync(PROMTOOL, args, { encoding: 'utf8', stdio: 'pipe' });
-  } catch (err) {
-    const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`promtool ${args.join(' ')} failed:\n${e.stdout ?? ''}${e.stderr ?? e.message}`);
-  }
-}
 
 describe('promtool', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sre-prom-'));
