@@ -7,6 +7,7 @@ import {
   type CostInventory,
   type CountInventoryItem,
 } from '@sre-kit/core';
+import { Stack } from 'aws-cdk-lib';
 import type { FamilyAlarms } from './families/family-alarms';
 import { S3BucketAlarms } from './families/s3';
 import type { ServiceLevelObjective } from './slo/service-level-objective';
@@ -47,11 +48,21 @@ export interface CostReport {
 export const COST_REPORT_EXCLUDES =
   'custom metrics the application publishes (the SLI metrics) and GetMetricData reads of sre review; `sre cost` over the same specs includes them';
 
+/** An alarm created outside the kit's families and SLOs (an AlertRouter's health alarms, an app's own alarms). */
+export interface PricedAlarm {
+  readonly alarm: cloudwatch.AlarmBase;
+  /** The report line's owner, in the place of a family or SLO name. */
+  readonly owner: string;
+  /** What it is (a catalogue-like id); lines group by it. */
+  readonly item: string;
+}
+
 /** Inventory of what the constructs actually created (not what a spec asked for), so the figure matches the template. */
 export function inventoryOf(
   families: readonly FamilyAlarms[],
   slos: readonly ServiceLevelObjective[],
   dashboards: number,
+  others: readonly PricedAlarm[] = [],
 ): CostInventory {
   const alarms: AlarmInventoryItem[] = [];
   const customMetrics: CountInventoryItem[] = [];
@@ -97,6 +108,7 @@ export function inventoryOf(
           highResolution: false,
         });
   }
+  for (const other of others) alarms.push(inventoryItem(other));
   return {
     alarms,
     customMetrics,
@@ -105,7 +117,33 @@ export function inventoryOf(
   };
 }
 
-export function costReportOf(inventory: CostInventory): CostReport {
+// The L1's own (camelCase) shape: CloudFormation's spelling only appears in the rendered template.
+type MetricQuery = { metricStat?: { period?: number } };
+
+/**
+ * An alarm the kit did not draw, counted from its CloudFormation resource: that is what CloudWatch bills
+ * (each MetricStat of a metric-math alarm is one alarm metric, an anomaly band three), whatever built it.
+ */
+function inventoryItem({ alarm, owner, item }: PricedAlarm): AlarmInventoryItem {
+  const cfn = alarm.node.defaultChild;
+  const base = { item, name: `${owner} ${alarm.node.path}`, highResolution: false };
+  if (cfn instanceof cloudwatch.CfnCompositeAlarm) return { ...base, kind: 'composite', metrics: 0 };
+  if (!(cfn instanceof cloudwatch.CfnAlarm))
+    throw new Error(`${alarm.node.path}: priced alarms must be CloudWatch alarms or composite alarms`);
+  const resolve = (value: unknown) => Stack.of(alarm).resolve(value) as unknown;
+  const queries = (resolve(cfn.metrics) as MetricQuery[] | undefined) ?? [];
+  const stats = queries.filter((q) => q.metricStat);
+  const periods = cfn.metricName !== undefined ? [resolve(cfn.period)] : stats.map((q) => q.metricStat!.period);
+  return {
+    ...base,
+    kind: cfn.thresholdMetricId !== undefined ? 'anomaly' : 'metric',
+    metrics: cfn.metricName !== undefined ? 1 : stats.length,
+    highResolution: periods.some((p) => typeof p === 'number' && p < 60),
+  };
+}
+
+/** @param owners report line owners of the items priced outside families and SLOs, by item */
+export function costReportOf(inventory: CostInventory, owners: ReadonlyMap<string, string> = new Map()): CostReport {
   const estimate = estimateCost(inventory);
   return {
     totalUsd: estimate.totalUsd,
@@ -114,7 +152,7 @@ export function costReportOf(inventory: CostInventory): CostReport {
     dashboards: inventory.dashboards.length,
     lines: estimate.lines.map((l) => ({
       item: l.item,
-      owner: l.slo ?? l.family ?? 'shared',
+      owner: l.slo ?? l.family ?? owners.get(l.item) ?? 'shared',
       category: l.category,
       quantity: l.quantity,
       unit: l.unit,

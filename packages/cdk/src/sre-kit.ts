@@ -11,7 +11,7 @@ import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { formatDiagnostic, withDimensionValues, type AlarmFamilyName, type SpecSet } from '@sre-kit/core';
 import { Construct } from 'constructs';
 import type { ISeverityActions } from './actions';
-import { costReportOf, inventoryOf, type CostReport } from './cost-report';
+import { costReportOf, inventoryOf, type CostReport, type PricedAlarm } from './cost-report';
 import { inputError } from './errors';
 import { ApplicationLoadBalancerAlarms } from './families/alb';
 import { AlarmFamily, DimensionAlarms } from './families/by-dimensions';
@@ -121,6 +121,7 @@ export class SreKit extends Construct {
   private readonly sloList: ServiceLevelObjective[] = [];
   private readonly mapped = new Set<string>();
   private readonly extensions: ISreKitExtension[] = [];
+  private readonly pricedAlarms: PricedAlarm[] = [];
   private readonly placement?: Placement;
 
   constructor(scope: Construct, id: string, props: SreKitProps) {
@@ -328,10 +329,40 @@ export class SreKit extends Construct {
     return [...this.sloList];
   }
 
-  /** The monthly CloudWatch cost of everything the kit created so far (core's price table and free-tier rules). */
+  /**
+   * Adds alarms the kit did not create (an AlertRouter's health alarms, alarms an app draws itself) to
+   * `costReport()`, so the report prices the whole observability set rather than the kit's share of it.
+   * `owner` takes the place of a family or SLO name in the report lines; `item` says what the alarms are.
+   */
+  public priceAlarms(owner: string, item: string, alarms: cloudwatch.AlarmBase[]): void {
+    const ownerOfItem = this.pricedAlarms.find((p) => p.item === item)?.owner;
+    if (ownerOfItem !== undefined && ownerOfItem !== owner)
+      inputError(
+        this,
+        `priced item "${item}" already belongs to "${ownerOfItem}"`,
+        owner,
+        'give each owner its own item names',
+      );
+    const kitAlarms = new Set<unknown>([
+      ...this.familyList.flatMap((f) => f.alarms),
+      ...this.sloList.flatMap((s) => [...s.windowAlarms, ...s.tierAlarms, ...s.suppressorAlarms]),
+    ]);
+    for (const alarm of alarms) {
+      // Counting an alarm twice would make the figure drift from the template it claims to price.
+      if (kitAlarms.has(alarm) || this.pricedAlarms.some((p) => p.alarm === alarm))
+        inputError(this, 'alarm is priced twice', alarm.node.path, 'price each alarm once (the kit prices its own)');
+      this.pricedAlarms.push({ alarm, owner, item });
+    }
+  }
+
+  /**
+   * The monthly CloudWatch cost of everything the kit created so far, plus the alarms given to
+   * `priceAlarms` (core's price table and free-tier rules).
+   */
   public costReport(): CostReport {
     const dashboards = this.node.findAll().filter((c) => c instanceof cloudwatch.CfnDashboard).length;
-    return costReportOf(inventoryOf(this.familyList, this.sloList, dashboards));
+    const owners = new Map(this.pricedAlarms.map((p) => [p.item, p.owner]));
+    return costReportOf(inventoryOf(this.familyList, this.sloList, dashboards, this.pricedAlarms), owners);
   }
 
   /** @internal the parsed specs, for extensions in this package (dashboards) */

@@ -1,6 +1,8 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- synthesized CloudFormation is untyped JSON */
 import { join } from 'node:path';
+import { Duration, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DefaultDashboardFactory, MonitoringFacade } from 'cdk-monitoring-constructs';
@@ -70,6 +72,49 @@ describe('a kit applying specs', () => {
     const report = kit.costReport();
     expect(report.metricAlarms).toBe(alarms.size);
     expect(report.lines.some((l) => l.owner === 'checkout' && l.category === 'compositeAlarms')).toBe(true);
+  });
+});
+
+describe('alarms the kit did not create', () => {
+  const metric = (metricName: string, seconds = 60) =>
+    new cloudwatch.Metric({ namespace: 'Shop', metricName, period: Duration.seconds(seconds) });
+  const alarmOn = (stack: Stack, id: string, m: cloudwatch.IMetric) =>
+    new cloudwatch.Alarm(stack, id, { metric: m, threshold: 0, evaluationPeriods: 1 });
+
+  test('are priced under their owner: one metric each, metric math per metric, composites as composites', () => {
+    const { stack } = newStack('Priced');
+    const kit = new SreKit(stack, 'Sre', { service: 'shop' });
+    const single = alarmOn(stack, 'Single', metric('Depth'));
+    const math = alarmOn(
+      stack,
+      'Math',
+      new cloudwatch.MathExpression({ expression: 'a + b', usingMetrics: { a: metric('A'), b: metric('B') } }),
+    );
+    const fast = alarmOn(stack, 'Fast', metric('Depth', 10));
+    const both = new cloudwatch.CompositeAlarm(stack, 'Both', { alarmRule: cloudwatch.AlarmRule.allOf(single, math) });
+    expect(kit.costReport().metricAlarms).toBe(0);
+
+    kit.priceAlarms('shop-queues', 'shop.queue-depth', [single, math, fast]);
+    kit.priceAlarms('shop-queues', 'shop.both', [both]);
+    const report = kit.costReport();
+    expect({ metric: report.metricAlarms, composite: report.compositeAlarms }).toEqual({ metric: 3, composite: 1 });
+    expect(report.lines.filter((l) => l.owner === 'shop-queues').map((l) => [l.item, l.category, l.quantity])).toEqual([
+      ['shop.queue-depth', 'alarmMetrics', 3],
+      ['shop.queue-depth', 'highResolutionAlarmMetrics', 1],
+      ['shop.both', 'compositeAlarms', 1],
+    ]);
+    expect(report.totalUsd).toBeCloseTo(3 * 0.1 + 0.3 + 0.5, 4);
+  });
+
+  test('an alarm priced twice, or an item claimed by two owners, is an input error', () => {
+    const { stack } = newStack('PricedTwice');
+    const kit = new SreKit(stack, 'Sre', { service: 'shop' });
+    const alarm = alarmOn(stack, 'Depth', metric('Depth'));
+    kit.priceAlarms('queues', 'queue-depth', [alarm]);
+    expect(() => kit.priceAlarms('queues', 'queue-depth', [alarm])).toThrow(/alarm is priced twice/);
+    expect(() => kit.priceAlarms('mail', 'queue-depth', [alarmOn(stack, 'Other', metric('Other'))])).toThrow(
+      /"queue-depth" already belongs to "queues"/,
+    );
   });
 });
 
