@@ -22,9 +22,11 @@ describe('renderCloudWatchDashboardBody', () => {
       'RequestCount',
       'LoadBalancer',
       'app/goodgreets/0123456789abcdef',
-      { id: 'lt', visible: false, stat: 'Sum', period: 3600 },
+      { id: 'l_total', visible: false, stat: 'Sum', period: 3600 },
     ]);
-    expect(w.properties.metrics).toContainEqual([{ expression: 'lr / 0.001', id: 'burnlong', label: 'burn rate 1h' }]);
+    expect(w.properties.metrics).toContainEqual([
+      { expression: 'l_errorRatio / 0.001', id: 'burnlong', label: 'burn rate 1h' },
+    ]);
     expect(w.properties.annotations.horizontal).toEqual([
       { value: 14.4, label: 'page-1h burn rate', color: '#d62728', fill: 'above' },
     ]);
@@ -122,6 +124,29 @@ describe('renderCloudWatchDashboardBody', () => {
     );
     expect(w.properties.region).toBe('us-east-1');
     expect(w.properties.metrics[0].at(-1)).toMatchObject({ region: 'eu-west-1' });
+  });
+
+  it('keeps the firing tiers an alarm widget of the tier alarms (CloudWatch reads their state itself)', () => {
+    const w = titled(widgetsOf(byName('slo')), 'api availability: firing tiers');
+    expect(w.type).toBe('alarm');
+    expect(w.properties.alarms).toEqual(
+      SLOS[0].alerting.policy.tiers.map(
+        (t) => `arn:aws:cloudwatch:us-east-1:123456789012:alarm:goodgreets-api-availability-${t.name}`,
+      ),
+    );
+  });
+
+  it('draws the catalogue thresholds on family panels and on the WAF blocked-requests panel', () => {
+    const dev = widgetsOf(byName('developer'));
+    const lines = (w: Json) => w.properties.annotations?.horizontal.map((a: Json) => [a.value, a.label]);
+    expect(lines(titled(dev, 'delivery: Errors and throttles'))).toEqual([
+      [0, 'Lambda function errors (critical)'],
+      [1, 'Lambda function throttled (warning)'],
+    ]);
+    expect(lines(titled(dev, 'db: CPU'))).toEqual([[90, 'RDS CPU high (warning)']]);
+    const waf = lines(titled(dev, 'edge: Allowed and blocked'));
+    expect(waf).toHaveLength(1);
+    expect(lines(titled(widgetsOf(byName('security')), 'edge: blocked by rule'))).toEqual(waf);
   });
 
   it('writes log widgets as Logs Insights queries over their log groups', () => {

@@ -7,7 +7,7 @@ import * as cloudwatch from '@grafana/grafana-foundation-sdk/cloudwatch';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { layoutDashboard, type Dashboard } from '@sre-kit/core';
 import { CLOUDWATCH, CLOUDWATCH_VARIABLE, PROMETHEUS_VARIABLE } from './datasources';
-import { buildPanel } from './panels';
+import { buildPanels } from './panels';
 import { querySystem } from './targets';
 
 export interface GrafanaRenderOptions {
@@ -76,7 +76,8 @@ export function renderGrafanaDashboard(model: Dashboard, options: GrafanaRenderO
   for (const section of layoutDashboard(model)) {
     const h = section.header;
     builder.withRow(new dashboard.RowBuilder(section.title).id(id++).gridPos({ x: h.x, y: h.y, w: h.w, h: h.h }));
-    for (const { widget, pos } of section.widgets) builder.withPanel(buildPanel(widget, pos, id++, { region }));
+    for (const { widget, pos } of section.widgets)
+      for (const panel of buildPanels(widget, pos, () => id++, { region })) builder.withPanel(panel);
   }
   return builder.build();
 }

@@ -1,5 +1,5 @@
 export { renderGrafanaDashboard, type GrafanaRenderOptions } from './dashboard';
-export { buildPanel, GRAFANA_UNITS, alarmConsoleUrl, timeFrom } from './panels';
+export { buildPanel, buildPanels, splitPos, GRAFANA_UNITS, alarmConsoleUrl, timeFrom } from './panels';
 export { thresholdSteps } from './thresholds';
 export { CLOUDWATCH_VARIABLE, PROMETHEUS_VARIABLE, CLOUDWATCH, PROMETHEUS, MIXED } from './datasources';
 export { validateGrafanaDashboard, mathReferences, MIN_SCHEMA_VERSION, type ValidateOptions } from './validate';

@@ -1,7 +1,9 @@
 /**
- * One Grafana panel per model widget, built with the foundation SDK's panel builders. Alarm status
- * has no Grafana panel that reads CloudWatch alarms, so it becomes a text panel linking each alarm
- * in the CloudWatch console; the dashboard also carries a CloudWatch alarm annotation (see dashboard.ts).
+ * Grafana panels per model widget, built with the foundation SDK's panel builders. Alarm status has no
+ * Grafana panel that reads CloudWatch alarms: when the model carries the alarms' conditions (SLO tiers),
+ * each becomes a stat panel evaluating the condition from the metrics, linking its alarm in the CloudWatch
+ * console; otherwise a text panel lists the console links. The dashboard also carries a CloudWatch alarm
+ * annotation (see dashboard.ts).
  */
 import * as barchart from '@grafana/grafana-foundation-sdk/barchart';
 import * as common from '@grafana/grafana-foundation-sdk/common';
@@ -12,7 +14,7 @@ import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as text from '@grafana/grafana-foundation-sdk/text';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
-import type { GridPos, Unit, Widget, WidgetTimeRange } from '@sre-kit/core';
+import type { AlarmCondition, AlarmStatusWidget, GridPos, Unit, Widget, WidgetTimeRange } from '@sre-kit/core';
 import { CLOUDWATCH, MIXED, PROMETHEUS } from './datasources';
 import { logTarget, querySystem, target } from './targets';
 import { thresholdSteps } from './thresholds';
@@ -50,6 +52,62 @@ export function alarmConsoleUrl(region: string, name: string): string {
   return `https://console.aws.amazon.com/cloudwatch/home?region=${region}#alarmsV2:alarm/${encodeURIComponent(name)}`;
 }
 
+/**
+ * `count` panels side by side inside `pos`, each at least 3 columns wide (rows of them when the
+ * widget is narrower), never outside `pos` so the shared layout stays overlap-free.
+ */
+export function splitPos(pos: GridPos, count: number): GridPos[] {
+  const cols = Math.max(1, Math.min(count, Math.floor(pos.w / 3)));
+  const rows = Math.ceil(count / cols);
+  const h = Math.max(1, Math.floor(pos.h / rows));
+  return Array.from({ length: count }, (_, i) => {
+    const row = Math.floor(i / cols);
+    const col = i % cols;
+    const inRow = Math.min(cols, count - row * cols);
+    const w = Math.floor(pos.w / inRow);
+    // The last panel of a row takes the columns the division leaves.
+    return { x: pos.x + col * w, y: pos.y + row * h, w: col === inRow - 1 ? pos.w - col * w : w, h };
+  });
+}
+
+/** The condition as the stat widget it is drawn as: the latest value of each visible query, coloured by threshold. */
+function conditionWidget(status: AlarmStatusWidget, condition: AlarmCondition, region: string): Widget {
+  return {
+    type: 'singleValue',
+    title: condition.title,
+    description: condition.description,
+    width: status.width,
+    height: status.height,
+    ...(status.region ? { region: status.region } : {}),
+    queries: condition.queries,
+    periodSeconds: condition.periodSeconds,
+    unit: condition.unit,
+    thresholds: condition.thresholds,
+    ...(condition.timeRange ? { timeRange: condition.timeRange } : {}),
+    links: [
+      { title: `Alarm ${condition.alarmName}`, url: alarmConsoleUrl(region, condition.alarmName) },
+      ...(status.links ?? []),
+    ],
+  };
+}
+
+/** The panels of one widget: one, except alarm status with conditions (one stat per alarm). */
+export function buildPanels(
+  widget: Widget,
+  pos: GridPos,
+  nextId: () => number,
+  options: PanelOptions,
+): cog.Builder<dashboard.Panel>[] {
+  if (widget.type === 'alarmStatus' && widget.conditions?.length) {
+    const conditions = widget.conditions;
+    const places = splitPos(pos, conditions.length);
+    return conditions.map((c, i) =>
+      buildPanel(conditionWidget(widget, c, options.region), places[i], nextId(), options),
+    );
+  }
+  return [buildPanel(widget, pos, nextId(), options)];
+}
+
 export function buildPanel(
   widget: Widget,
   pos: GridPos,
@@ -74,7 +132,8 @@ export function buildPanel(
         .description('CloudWatch alarms behind this view; state changes also show as dashboard annotations.')
         .gridPos(gridPos)
         .mode(text.TextMode.Markdown)
-        .content(lines.join('\n'));
+        .content(lines.join('\n'))
+        .links(links(widget));
     }
     case 'logQuery': {
       const builder =

@@ -7,6 +7,8 @@ import {
   timeFrom,
   validateGrafanaDashboard,
   mathReferences,
+  alarmConsoleUrl,
+  splitPos,
 } from '../src';
 import { PANELS, POLICY, SLOS } from '../../core/test/fixtures/goodgreets';
 
@@ -35,9 +37,9 @@ describe('renderGrafanaDashboard', () => {
   it('keeps the model ids so metric math refers to the same queries as in CloudWatch', () => {
     const panel = panelsOf(rendered[3]).find((p) => p.title.startsWith('api availability: burn rate page-1h'))!;
     const byId = Object.fromEntries(panel.targets.map((t: Json) => [t.id, t]));
-    expect(byId.lt).toMatchObject({ metricName: 'RequestCount', statistic: 'Sum', period: '3600', hide: true });
-    expect(byId.st).toMatchObject({ metricName: 'RequestCount', period: '300' });
-    expect(byId.burnlong).toMatchObject({ expression: 'lr / 0.001', metricEditorMode: 1 });
+    expect(byId.l_total).toMatchObject({ metricName: 'RequestCount', statistic: 'Sum', period: '3600', hide: true });
+    expect(byId.s_total).toMatchObject({ metricName: 'RequestCount', period: '300' });
+    expect(byId.burnlong).toMatchObject({ expression: 'l_errorRatio / 0.001', metricEditorMode: 1 });
     expect(panel.fieldConfig.defaults.thresholds.steps).toEqual([
       { value: null, color: 'green' },
       { value: 14.4, color: 'red' },
@@ -75,6 +77,66 @@ describe('renderGrafanaDashboard', () => {
     expect(rendered[1].annotations.list[0].target).toMatchObject({
       alarmNamePrefix: 'goodgreets-',
       prefixMatching: true,
+    });
+  });
+
+  describe('SLO firing tiers', () => {
+    const slo = SLOS[0];
+    const tiers = slo.alerting.policy.tiers;
+    const statusWidget = models[3].sections
+      .flatMap((s) => s.widgets)
+      .find((w) => w.type === 'alarmStatus' && w.title === 'api availability: firing tiers')!;
+    const statusPos = layoutDashboard(models[3])
+      .flatMap((s) => s.widgets)
+      .find((w) => w.widget === statusWidget)!.pos;
+    const panels = panelsOf(rendered[3]).filter(
+      (p) => p.gridPos.y === statusPos.y && p.gridPos.x >= statusPos.x && p.gridPos.x < statusPos.x + statusPos.w,
+    );
+
+    it("evaluates each tier live: a stat of both windows' burn rates, coloured from the tier burn rate", () => {
+      expect(panels.map((p) => p.type)).toEqual(tiers.map(() => 'stat'));
+      tiers.forEach((tier, i) => {
+        const p = panels[i];
+        expect(p.title).toBe(`${tier.name}: both windows > ${tier.burnRate}`);
+        const visible = p.targets.filter((t: Json) => !t.hide).map((t: Json) => [t.id, t.expression]);
+        expect(visible).toEqual([
+          ['burnlong', 'l_errorRatio / 0.001'],
+          ['burnshort', 's_errorRatio / 0.001'],
+        ]);
+        const periods = p.targets.filter((t: Json) => t.metricName).map((t: Json) => Number(t.period));
+        expect(new Set(periods)).toEqual(new Set([tier.longWindowSeconds, tier.shortWindowSeconds]));
+        expect(p.fieldConfig.defaults.thresholds.steps).toEqual([
+          { value: null, color: 'green' },
+          { value: tier.burnRate, color: tier.severity === 'page' ? 'red' : 'orange' },
+        ]);
+        expect(p.options).toMatchObject({ colorMode: 'background', reduceOptions: { calcs: ['lastNotNull'] } });
+      });
+    });
+
+    it('keeps the tier alarm in the CloudWatch console and the SLO runbook as panel links', () => {
+      tiers.forEach((tier, i) =>
+        expect(panels[i].links.map((l: Json) => l.url)).toEqual([
+          alarmConsoleUrl('us-east-1', `goodgreets-api-availability-${tier.name}`),
+          'https://runbooks.example/api-availability',
+        ]),
+      );
+    });
+
+    it("shares the widget's grid cell between the tiers without overlap", () => {
+      const cells = panels.map((p) => p.gridPos);
+      expect(cells.reduce((w: number, c: Json) => w + c.w, 0)).toBe(statusPos.w);
+      expect(cells.every((c: Json) => c.h === statusPos.h)).toBe(true);
+      expect(splitPos({ x: 0, y: 0, w: 8, h: 4 }, 4)).toEqual([
+        { x: 0, y: 0, w: 4, h: 2 },
+        { x: 4, y: 0, w: 4, h: 2 },
+        { x: 0, y: 2, w: 4, h: 2 },
+        { x: 4, y: 2, w: 4, h: 2 },
+      ]);
+      expect(splitPos({ x: 12, y: 5, w: 10, h: 4 }, 3).map((c) => [c.x, c.w])).toEqual([
+        [12, 3],
+        [15, 3],
+        [18, 4],
+      ]);
     });
   });
 

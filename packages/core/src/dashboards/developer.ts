@@ -6,6 +6,7 @@
 import type { AlarmFamilyName, AlarmPolicy, MonitoredResource, ResolvedAlarm } from '../model/alarms';
 import type { DashboardQuery, DashboardSection, Threshold, TimeSeriesWidget, Unit, Widget } from '../model/dashboard';
 import type { CloudWatchMetricStat } from '../model/slo';
+import { formatDuration } from '../duration';
 import { FAMILY_BOARDS, type FamilyBoard, type FamilyPanel } from './families';
 import { cw, flattenSource, mathQuery, metricQuery } from './queries';
 import { resourceAlarmName } from './names';
@@ -57,6 +58,37 @@ export function alarmThreshold(alarm: ResolvedAlarm): Threshold | undefined {
   };
 }
 
+export type Link = { readonly title: string; readonly url: string };
+
+/** The runbook links of `alarms`, one per distinct URL, named after the alarm when a panel carries several. */
+export function runbookLinks(alarms: readonly ResolvedAlarm[]): Link[] {
+  const urls = new Map<string, string>();
+  for (const a of alarms) if (a.runbookUrl && !urls.has(a.runbookUrl)) urls.set(a.runbookUrl, a.title);
+  return [...urls].map(([url, title]) => ({ title: urls.size === 1 ? 'Runbook' : `Runbook: ${title}`, url }));
+}
+
+/**
+ * The query of `source` on a panel, and what the alarms evaluating that metric add: their threshold lines
+ * and, when an alarm aggregates over another period than the panel, that period for the query, since a
+ * 5-minute sum threshold means nothing against 1-minute sums.
+ */
+export function alarmedMetricQuery(
+  id: string,
+  source: CloudWatchMetricStat,
+  label: string,
+  panelPeriodSeconds: number,
+  alarms: readonly ResolvedAlarm[],
+): { query: DashboardQuery; thresholds: Threshold[]; alarms: ResolvedAlarm[] } {
+  const matched = alarms.filter((a) => a.metric !== undefined && sameMetric(a.metric, source));
+  const thresholds = matched.map(alarmThreshold).filter((t): t is Threshold => t !== undefined);
+  const period = matched.find((a) => a.threshold !== undefined)?.periodSeconds ?? panelPeriodSeconds;
+  const query = metricQuery(id, source, {
+    label: period === panelPeriodSeconds ? label : `${label} per ${formatDuration(period)}`,
+    ...(period === panelPeriodSeconds ? {} : { periodSeconds: period }),
+  });
+  return { query, thresholds, alarms: matched };
+}
+
 function familyPanel(
   ctx: ResourceContext,
   board: FamilyBoard,
@@ -65,20 +97,23 @@ function familyPanel(
 ): TimeSeriesWidget | string {
   const queries: DashboardQuery[] = [];
   const thresholds: Threshold[] = [];
+  const drawn: ResolvedAlarm[] = [];
   for (const [i, metric] of panel.metrics.entries()) {
     const found = pick(board, metric.dimensionNames ?? board.dimensionNames, ctx.dimensions);
     if ('missing' in found) return found.missing;
     const source = cw(metric.namespace ?? board.namespace, metric.metricName, found.dims, metric.statistic);
-    queries.push(metricQuery(`m${i}`, source, { label: metric.label, hidden: metric.hidden }));
-    if (panel.math || metric.hidden) continue;
-    for (const alarm of ctx.alarms) {
-      if (!alarm.metric || !sameMetric(alarm.metric, source)) continue;
-      matched.add(alarm);
-      const line = alarmThreshold(alarm);
-      if (line) thresholds.push(line);
+    if (panel.math || metric.hidden) {
+      queries.push(metricQuery(`m${i}`, source, { label: metric.label, hidden: metric.hidden }));
+      continue;
     }
+    const alarmed = alarmedMetricQuery(`m${i}`, source, metric.label, PERIOD, ctx.alarms);
+    queries.push(alarmed.query);
+    thresholds.push(...alarmed.thresholds);
+    for (const alarm of alarmed.alarms) matched.add(alarm);
+    drawn.push(...alarmed.alarms);
   }
   if (panel.math) queries.push(mathQuery('e0', panel.math.expression, { label: panel.math.label }));
+  const links = runbookLinks(drawn);
   const region = board.regionWithout && ctx.dimensions[board.regionWithout.dimension] === undefined ? board.regionWithout.region : undefined;
   return {
     ...(region ? { region } : {}),
@@ -91,6 +126,7 @@ function familyPanel(
     periodSeconds: PERIOD,
     unit: panel.unit,
     thresholds,
+    ...(links.length > 0 ? { links } : {}),
   };
 }
 
@@ -116,7 +152,7 @@ export function alarmPanel(alarm: ResolvedAlarm): TimeSeriesWidget | undefined {
     periodSeconds: alarm.periodSeconds,
     unit: unitOf(alarm),
     thresholds: line ? [line] : [],
-    ...(alarm.runbookUrl ? { links: [{ title: 'Runbook', url: alarm.runbookUrl }] } : {}),
+    ...(alarm.runbookUrl ? { links: runbookLinks([alarm]) } : {}),
   };
   if (alarm.metric) {
     const dims: Record<string, string> = {};

@@ -94,3 +94,9 @@ export function buildSpecDashboards(specs: {
     buildDashboards({ slos: specs.slos, alarmPolicies: specs.alarmPolicies, service, panels: specs.dashboardPanels }),
   );
 }
+export {
+  parseDeployedNames,
+  withDeployedNames,
+  type DeployedName,
+  type DeployedNamesFile,
+} from './deployed-names';

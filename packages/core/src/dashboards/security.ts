@@ -5,7 +5,7 @@
  * by the API) come from explicit panels in the spec.
  */
 import type { DashboardSection, Widget } from '../model/dashboard';
-import type { ResourceContext } from './developer';
+import { alarmedMetricQuery, runbookLinks, type ResourceContext } from './developer';
 import { cw, mathQuery, metricQuery } from './queries';
 
 const PERIOD = 300;
@@ -50,6 +50,9 @@ function wafWidgets(ctx: ResourceContext): Widget[] {
     thresholds: [],
     ...(region === undefined ? { region: CLOUDFRONT_REGION } : {}),
   };
+  // The same alarm lines and runbooks as the developer dashboard's WAF panel.
+  const blocked = alarmedMetricQuery('blocked', cw(WAF, 'BlockedRequests', all, 'Sum'), 'all rules', PERIOD, ctx.alarms);
+  const blockedLinks = runbookLinks(blocked.alarms);
   const byRule = (metric: string) => wafSearch(ruleSchema, { MetricName: metric, WebACL: webAcl }, 'Sum', PERIOD);
   return [
     {
@@ -69,8 +72,12 @@ function wafWidgets(ctx: ResourceContext): Widget[] {
       type: 'timeSeries',
       ...common,
       title: `${id}: blocked by rule`,
-      description: 'BlockedRequests per rule of the web ACL: which rule is doing the blocking.',
-      queries: [mathQuery('rules', byRule('BlockedRequests'))],
+      description:
+        'BlockedRequests per rule of the web ACL: which rule is doing the blocking; the total (Rule=ALL) is what ' +
+        'the blocked-requests alarm evaluates, with its threshold drawn.',
+      queries: [mathQuery('rules', byRule('BlockedRequests')), blocked.query],
+      thresholds: blocked.thresholds,
+      ...(blockedLinks.length > 0 ? { links: blockedLinks } : {}),
     },
     {
       type: 'timeSeries',

@@ -5,10 +5,17 @@
  * from core math (`errorBudget`, `tierThreshold`) so dashboards and alarms cannot disagree.
  */
 import { formatDuration } from '../duration';
-import { budgetMinutes, errorBudget, tierThreshold } from '../math';
-import type { DashboardQuery, SingleValueWidget, TimeSeriesWidget, Widget, WidgetTimeRange } from '../model/dashboard';
+import { budgetMinutes, errorBudget, errorRatioQuery, tierThreshold } from '../math';
+import type {
+  AlarmCondition,
+  DashboardQuery,
+  SingleValueWidget,
+  TimeSeriesWidget,
+  Widget,
+  WidgetTimeRange,
+} from '../model/dashboard';
 import type { BurnRateTier, MetricSource, Slo } from '../model/slo';
-import { flattenSource, mathQuery } from './queries';
+import { flattenSource, mathQuery, metricQuery, renameIds } from './queries';
 import { sloTierAlarmName } from './names';
 
 /** CloudWatch metric-math ids of an SLO's bad and total events (or of a ready-made error ratio). */
@@ -58,6 +65,33 @@ export function cloudWatchErrorRatio(slo: Slo, p: string, periodSeconds: number)
   } else return undefined;
   queries.push(mathQuery(`${p}r`, `IF(${p}t > 0, FILL(${p}b, 0) / ${p}t, 0)`, { hidden: true }));
   return { queries, counts: { bad: `${p}b`, total: `${p}t` }, ratio: `${p}r` };
+}
+
+/**
+ * The error ratio exactly as the SLO's window alarms compute it (core math's errorRatioQuery, the query
+ * planSloAlarms gives @sre-kit/cdk), every metric at `windowSeconds`, ids prefixed `<p>_`.
+ */
+export function alarmErrorRatio(
+  slo: Slo,
+  p: string,
+  windowSeconds: number,
+): { readonly queries: readonly DashboardQuery[]; readonly ratio: string } | undefined {
+  const query = errorRatioQuery(slo.indicator);
+  if (!query) return undefined;
+  const known = new Set([...Object.keys(query.metrics), ...query.steps.map((s) => s.id)]);
+  const id = (name: string) => `${p}_${name}`;
+  const math = (step: { id: string; expression: string }) =>
+    mathQuery(id(step.id), renameIds(step.expression, (word) => (known.has(word) ? id(word) : undefined)), {
+      hidden: true,
+    });
+  return {
+    queries: [
+      ...Object.entries(query.metrics).map(([name, m]) => metricQuery(id(name), m, { hidden: true, periodSeconds: windowSeconds })),
+      ...query.steps.map(math),
+      math(query.errorRatio),
+    ],
+    ratio: id(query.errorRatio.id),
+  };
 }
 
 /** The PromQL error ratio over `window` (a duration or `$__range`). */
@@ -188,8 +222,8 @@ export function burnRateWidget(slo: Slo, tier: BurnRateTier, width = 6): TimeSer
   };
   const system = sloSystem(slo);
   if (system === 'cloudwatch') {
-    const l = cloudWatchErrorRatio(slo, 'l', tier.longWindowSeconds);
-    const s = cloudWatchErrorRatio(slo, 's', tier.shortWindowSeconds);
+    const l = alarmErrorRatio(slo, 'l', tier.longWindowSeconds);
+    const s = alarmErrorRatio(slo, 's', tier.shortWindowSeconds);
     if (!l || !s) return undefined;
     return {
       ...base,
@@ -215,6 +249,44 @@ export function burnRateWidget(slo: Slo, tier: BurnRateTier, width = 6): TimeSer
 
 export function sloAlarmNames(slo: Slo): string[] {
   return slo.alerting.enabled ? slo.alerting.policy.tiers.map((t) => sloTierAlarmName(slo, t)) : [];
+}
+
+/**
+ * The tier's alert condition, evaluated on the dashboard: the burn-rate panel's queries reduced to their
+ * latest values, coloured past the tier's burn rate. Both windows past it is what fires the tier.
+ */
+export function tierCondition(slo: Slo, tier: BurnRateTier): AlarmCondition | undefined {
+  const w = burnRateWidget(slo, tier);
+  if (!w) return undefined;
+  return {
+    alarmName: sloTierAlarmName(slo, tier),
+    title: `${tier.name}: both windows > ${tier.burnRate}`,
+    description:
+      `Latest burn rate of the ${formatDuration(tier.longWindowSeconds)} and ${formatDuration(tier.shortWindowSeconds)} ` +
+      `windows, from the alarms' error-ratio math. Tier ${tier.name} (${tier.severity}) fires while both are ` +
+      `coloured; the alarm evaluates a sliding window, this the latest window-long bucket.`,
+    queries: w.queries,
+    periodSeconds: w.periodSeconds,
+    unit: w.unit,
+    thresholds: w.thresholds,
+    ...(w.timeRange ? { timeRange: w.timeRange } : {}),
+  };
+}
+
+/** Which tiers are firing: the tier alarms, with each tier's condition for renderers that cannot read alarm state. */
+export function firingTiersWidget(slo: Slo, title: string, width: number, height: number): Widget | undefined {
+  const alarmNames = sloAlarmNames(slo);
+  if (alarmNames.length === 0) return undefined;
+  const conditions = slo.alerting.policy.tiers.map((t) => tierCondition(slo, t));
+  return {
+    type: 'alarmStatus',
+    title,
+    width,
+    height,
+    alarmNames,
+    ...(conditions.every((c) => c !== undefined) ? { conditions } : {}),
+    ...(slo.alerting.runbookUrl ? { links: [{ title: 'Runbook', url: slo.alerting.runbookUrl }] } : {}),
+  };
 }
 
 export function sloSummaryText(slo: Slo): string {
@@ -249,9 +321,7 @@ export function sloWidgets(slo: Slo): Widget[] {
     budgetWidget(slo, { kind: 'last', seconds: slo.period.seconds }, 'timeSeries', 12),
     ...slo.alerting.policy.tiers.map((t) => burnRateWidget(slo, t)),
   ];
-  const alarms = sloAlarmNames(slo);
-  if (alarms.length > 0)
-    widgets.push({ type: 'alarmStatus', title: `${sloTitle(slo)}: firing tiers`, width: 12, height: 4, alarmNames: alarms });
+  widgets.push(firingTiersWidget(slo, `${sloTitle(slo)}: firing tiers`, 12, 4));
   if (sloSystem(slo) === undefined)
     widgets.push({
       type: 'text',

@@ -92,10 +92,30 @@ export interface GaugeWidget extends WidgetBase {
   readonly timeRange?: WidgetTimeRange;
 }
 
+/**
+ * What one alarm evaluates, as queries a dashboard can evaluate itself: for an SLO tier, the long- and
+ * short-window burn rates (the alarms' error-ratio math) with the tier's burn rate as the threshold, so
+ * the tier is firing when every visible value is past it. Renderers that cannot read alarm state
+ * (Grafana) draw this; CloudWatch shows the alarm itself.
+ */
+export interface AlarmCondition {
+  /** The logical alarm (one of the widget's `alarmNames`) this condition is the live view of. */
+  readonly alarmName: string;
+  readonly title: string;
+  readonly description?: string;
+  readonly queries: readonly DashboardQuery[];
+  readonly periodSeconds: number;
+  readonly unit: Unit;
+  readonly thresholds: readonly Threshold[];
+  readonly timeRange?: WidgetTimeRange;
+}
+
 /** Alarm names are logical (`<service>-<resource>-<catalogueId>`); renderers resolve them to real alarms. */
 export interface AlarmStatusWidget extends WidgetBase {
   readonly type: 'alarmStatus';
   readonly alarmNames: readonly string[];
+  /** Live views of the alarms, one per alarm, in `alarmNames` order. @default none: renderers link the alarms */
+  readonly conditions?: readonly AlarmCondition[];
 }
 
 export interface TextWidget extends WidgetBase {
