@@ -104,6 +104,27 @@ describe('dashboards/ (generated from slos/ and alarms/)', () => {
     expect([...gf.logs].sort()).toEqual([...cw.logs].sort());
   });
 
+  it.each(AUDIENCE_FILES)('%s: every alarm CloudWatch shows state for, Grafana links in the console', (file) => {
+    const alarms = (read(join(CLOUDWATCH, file)).widgets as Json[])
+      .filter((w) => w.type === 'alarm')
+      .flatMap((w) => (w.properties.alarms as string[]).map((arn) => arn.split(':alarm:')[1]));
+    const grafana = read(join(GRAFANA, file)).panels as Json[];
+    const linked = new Set(
+      grafana.flatMap((p) => [
+        ...(p.links ?? []).map((l: Json) => l.url as string),
+        ...Array.from(String(p.options?.content ?? '').matchAll(/\((https:[^)]+)\)/g), (m) => m[1]),
+      ]),
+    );
+    for (const name of alarms)
+      expect(linked).toContain(
+        `https://console.aws.amazon.com/cloudwatch/home?region=us-east-1#alarmsV2:alarm/${encodeURIComponent(name)}`,
+      );
+    if (file !== 'goodgreets-slo.json') return;
+    // The SLO tiers are live in Grafana: a stat per tier alarm, evaluating the burn rates CloudWatch draws.
+    const live = grafana.filter((p) => p.type === 'stat' && p.links?.some((l: Json) => l.title.startsWith('Alarm ')));
+    expect(live.map((p) => p.links[0].title.slice('Alarm '.length)).sort()).toEqual([...alarms].sort());
+  });
+
   it('every Grafana dashboard is structurally valid against the provisioned data sources', () => {
     const datasources = parse(readFileSync(join(GRAFANA, 'provisioning', 'datasources', 'sre-kit.yaml'), 'utf8'));
     const uids = datasources.datasources.map((d: Json) => d.uid);
@@ -257,6 +278,80 @@ describe('sre render', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${spec}:6:13: spec.audience: unknown audience "managment"`);
     expect(() => readdirSync(out)).toThrow();
+  });
+
+  describe('--dimension-values', () => {
+    const specs = [join(ROOT, 'slos'), join(ROOT, 'alarms')];
+    const namesFile = (text: string, ext = 'yaml') => {
+      const dir = mkdtempSync(join(tmpdir(), 'sre-render-names-'));
+      writeFileSync(join(dir, `names.${ext}`), text);
+      return { dir, file: join(dir, `names.${ext}`), out: join(dir, 'out') };
+    };
+
+    it('renders the deployed names in place of the placeholders, in both targets', async () => {
+      const { file, out } = namesFile(
+        [
+          'goodgreets-delivery: prod-DeliveryFn-1A2B3C',
+          'E0000000000000: E2QWERTY123456',
+          'goodgreets-regional: prod-regional-acl',
+          '/goodgreets/api: /prod/goodgreets/api',
+          '',
+        ].join('\n'),
+      );
+      for (const target of ['grafana', 'cloudwatch']) {
+        const r = await runSre(['render', target, '--dimension-values', file, '--out', join(out, target), ...specs]);
+        expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+        const all = AUDIENCE_FILES.map((f) => readFileSync(join(out, target, f), 'utf8')).join('\n');
+        for (const placeholder of [
+          '"goodgreets-delivery"',
+          'E0000000000000',
+          // Whole JSON strings and SEARCH terms: the logical alarm names keep the resource id.
+          '"goodgreets-regional"',
+          '\\"goodgreets-regional\\"',
+          "'/goodgreets/api'",
+          '"/goodgreets/api"',
+        ])
+          expect(all).not.toContain(placeholder);
+        for (const deployed of ['prod-DeliveryFn-1A2B3C', 'E2QWERTY123456', 'WebACL=\\"prod-regional-acl\\"'])
+          expect(all).toContain(deployed);
+      }
+      const slo = read(join(out, 'grafana', 'goodgreets-slo.json'));
+      expect(slo.description).toContain(`--dimension-values ${file}`);
+    });
+
+    it('warns about a placeholder no dashboard shows, and still renders', async () => {
+      const { file, out } = namesFile(
+        '{\n  "goodgreets-delivery": "prod-fn",\n  "goodgreets-delivry": "typo"\n}\n',
+        'json',
+      );
+      const r = await runSre(['render', 'cloudwatch', '--dimension-values', file, '--out', out, ...specs]);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe(
+        `${file}:3:3: goodgreets-delivry: warning: matches no dimension value, SEARCH term or log group of the dashboards ` +
+          '(check the spelling against the specs)\n',
+      );
+    });
+
+    it('refuses a file that is not a map of names, with located errors, and writes nothing', async () => {
+      const { file, out } = namesFile('goodgreets-delivery: prod-fn\nE0000000000000: [E1, E2]\n');
+      const r = await runSre(['render', 'grafana', '--dimension-values', file, '--out', out, ...specs]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`${file}:2:17: E0000000000000: deployed value must be a non-empty string`);
+      expect(r.stderr).toContain('nothing written');
+      expect(() => readdirSync(out)).toThrow();
+      const missing = await runSre([
+        'render',
+        'grafana',
+        '--dimension-values',
+        join(out, 'nope.yaml'),
+        '--out',
+        out,
+        ...specs,
+      ]);
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toContain('cannot read --dimension-values');
+      expect(missing.stderr).not.toMatch(/\n\s+at /);
+    });
   });
 
   it('lets another file add a target to the same render group', () => {
