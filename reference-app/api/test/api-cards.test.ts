@@ -240,6 +240,113 @@ describe.each(DIALECTS)('cards API on %s', (dialect) => {
       }
     });
 
+    describe('PATCH refuses bad input and leaves the card as it was', () => {
+      /** What an owner can see of the card, and when the scheduler will run it. */
+      const snapshot = async (card: Created) => ({
+        owner: (await http(base, `/api/v1/cards/${card.id}`, { token: card.ownerToken })).body,
+        job: await app.ctx.database.db
+          .selectFrom('jobs')
+          .select(['run_at', 'status'])
+          .where('card_id', '=', card.id)
+          .executeTakeFirstOrThrow(),
+      });
+      const patch = (card: Created, body: unknown, raw?: string) =>
+        http<ErrorBody>(base, `/api/v1/cards/${card.id}`, {
+          method: 'PATCH',
+          token: card.ownerToken,
+          ...(raw === undefined ? { json: body } : { headers: { 'content-type': 'application/json' }, body: raw }),
+        });
+      const expectRefused = (res: Awaited<ReturnType<typeof patch>>, code: string) => {
+        expect(res.status).toBe(400);
+        expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+        expect(res.body.error.code).toBe(code);
+        expect(res.text).not.toMatch(/at .*\.(ts|js):\d+/);
+        return res.body.error;
+      };
+
+      const cases: Array<[string, () => Record<string, unknown>, string, string]> = [
+        ['a past send time', () => ({ sendAt: '2020-01-01T10:00' }), 'sendAt', 'send_at_in_past'],
+        [
+          'a send time more than 3 months ahead',
+          () => ({ sendAt: localIn('Europe/Berlin', clock.now() + 100 * 24 * 3600 * 1000) }),
+          'sendAt',
+          'send_at_too_far',
+        ],
+        ['a send time that is not a date', () => ({ sendAt: '2026-02-30T10:00' }), 'sendAt', 'invalid_time'],
+        ['an unknown time zone', () => ({ timeZone: 'Europe/Atlantis' }), 'timeZone', 'invalid_time_zone'],
+        ['a fixed offset as time zone', () => ({ timeZone: 'UTC+3' }), 'timeZone', 'invalid_time_zone'],
+        ['an invalid email', () => ({ recipientEmail: 'ann@@example.com' }), 'recipientEmail', ''],
+        [
+          'an email with a header injection',
+          () => ({ recipientEmail: 'a@b.com\r\nBcc: x@y.com' }),
+          'recipientEmail',
+          '',
+        ],
+        ['markup in the name', () => ({ recipientName: '<b>Ann</b>' }), 'recipientName', ''],
+        ['null for a field', () => ({ recipientName: null }), 'recipientName', ''],
+        ['an unknown field', () => ({ status: 'sent' }), 'status', ''],
+        ['a field only set at creation', () => ({ senderEmail: 'eve@example.com' }), 'senderEmail', ''],
+        // One bad field spoils the whole request: the good one is not applied either.
+        [
+          'a good name with a past send time',
+          () => ({ recipientName: 'Changed', sendAt: '2020-01-01T10:00' }),
+          'sendAt',
+          'send_at_in_past',
+        ],
+        [
+          'a good time with an invalid email',
+          () => ({ sendAt: localIn('Europe/Berlin', clock.now() + 2 * 24 * 3600 * 1000), recipientEmail: 'x' }),
+          'recipientEmail',
+          '',
+        ],
+      ];
+      it.each(cases)('%s', async (_label, body, path, detailCode) => {
+        const card = await create();
+        const before = await snapshot(card);
+        const error = expectRefused(await patch(card, body()), 'validation_failed');
+        expect(error.details).toContainEqual(
+          expect.objectContaining({ path, ...(detailCode ? { code: detailCode } : {}) }),
+        );
+        expect(await snapshot(card)).toEqual(before);
+      });
+
+      it('a nonexistent local time (DST gap)', async () => {
+        const year = new Date().getUTCFullYear() + 1;
+        // "Now" on 1 March next year puts the spring-forward gap within the 3 months.
+        clock.offset = Date.UTC(year, 2, 1, 12) - Date.now();
+        try {
+          const card = await create({ sendAt: localIn('Europe/Berlin', clock.now() + 7 * 24 * 3600 * 1000) });
+          const before = await snapshot(card);
+          const lastSunday = 31 - new Date(Date.UTC(year, 2, 31)).getUTCDay();
+          const error = expectRefused(
+            await patch(card, { sendAt: `${year}-03-${lastSunday}T02:30` }),
+            'validation_failed',
+          );
+          expect(error.details?.[0]).toMatchObject({ path: 'sendAt', code: 'nonexistent_local_time' });
+          expect(error.message).toMatch(/does not exist in Europe\/Berlin/);
+          expect(await snapshot(card)).toEqual(before);
+        } finally {
+          clock.offset = 0;
+        }
+      });
+
+      it('an empty body names the fields it could change', async () => {
+        const card = await create();
+        const before = await snapshot(card);
+        const error = expectRefused(await patch(card, {}), 'validation_failed');
+        expect(error.message).toMatch(/at least one of recipientName, recipientEmail, sendAt, timeZone/);
+        expect(await snapshot(card)).toEqual(before);
+      });
+
+      it('malformed JSON and a JSON array', async () => {
+        const card = await create();
+        const before = await snapshot(card);
+        expectRefused(await patch(card, undefined, '{"recipientName": '), 'malformed_json');
+        expectRefused(await patch(card, [{ recipientName: 'Changed' }]), 'validation_failed');
+        expect(await snapshot(card)).toEqual(before);
+      });
+    });
+
     it('malformed JSON, a wrong content type and an oversized body', async () => {
       const bad = await http<ErrorBody>(base, '/api/v1/cards', {
         method: 'POST',
@@ -337,26 +444,5 @@ describe.each(DIALECTS)('cards API on %s', (dialect) => {
     expect(metrics.text).toMatch(/goodgreets_messages_added_total [1-9]/);
     expect(metrics.text).toContain('http_request_duration_seconds_bucket');
     expect(metrics.text).toContain('goodgreets_delivery_lag_seconds_bucket');
-  });
-});
-
-describe('write rate limit', () => {
-  it('answers 429 with Retry-After once a client exceeds the writes per minute', async () => {
-    const db = await createTestDb('sqlite');
-    const app = await startTestApp(db, { RATE_LIMIT_WRITES_PER_MINUTE: '3' });
-    try {
-      const statuses: number[] = [];
-      for (let i = 0; i < 5; i++)
-        statuses.push((await http(app.url, '/api/v1/cards', { method: 'POST', json: newCard() })).status);
-      expect(statuses).toEqual([201, 201, 201, 429, 429]);
-      const limited = await http<ErrorBody>(app.url, '/api/v1/cards', { method: 'POST', json: newCard() });
-      expect(limited.body.error.code).toBe('rate_limited');
-      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-      // Reads are not limited.
-      expect((await http(app.url, '/api/v1/designs')).status).toBe(200);
-    } finally {
-      await app.stop();
-      await db.drop();
-    }
   });
 });

@@ -41,15 +41,17 @@ export const createCardSchema = z
   .strict();
 export type CreateCardInput = z.infer<typeof createCardSchema>;
 
-export const patchCardSchema = z
+const patchableCard = z
   .object({
     recipientName: text(NAME_MAX, true).optional(),
     recipientEmail: email.optional(),
     sendAt: z.string().max(19).optional(),
     timeZone: z.string().max(64).optional(),
   })
-  .strict()
-  .refine((v) => Object.keys(v).length > 0, { message: 'send at least one field to change' });
+  .strict();
+export const patchCardSchema = patchableCard.refine((v) => Object.keys(v).length > 0, {
+  message: `send at least one of ${patchableCard.keyof().options.join(', ')}`,
+});
 export type PatchCardInput = z.infer<typeof patchCardSchema>;
 
 export const messageSchema = z.object({ name: text(NAME_MAX, true), message: text(MESSAGE_MAX, false) }).strict();
