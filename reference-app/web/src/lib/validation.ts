@@ -14,13 +14,21 @@ export const LIMITS = {
 
 export type Errors = Record<string, string>;
 
-// Deliberately simple: one @, no spaces, a dot in the domain. Mailbox existence is the mailer's job.
-const EMAIL = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]{2,}$/;
+// The same rule as the API's zod `.email()` (zod 3), so the browser never passes an address the
+// API refuses: ASCII letters, digits and _ ' + - . in the local part (no leading, trailing or
+// doubled dot), dotted domain labels of letters, digits and hyphens, a letters-only top level of
+// two or more. test/validation-agreement.test.ts in the API runs both on the same inputs.
+const EMAIL = /^(?!\.)(?!.*\.\.)([A-Z0-9_'+\-.]*)[A-Z0-9_+-]@([A-Z0-9][A-Z0-9-]*\.)+[A-Z]{2,}$/i;
 // The API stores plain text only and refuses anything that looks like markup, entities or a
 // javascript: URL, control characters and bidi overrides (reference-app/api/src/domain/text.ts).
 const TAG_LIKE = /<\s*[a-zA-Z!/?]|&#?[a-zA-Z0-9]+;|javascript:/i;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/;
+
+/** The API's normalisation before it counts or checks: NFC (so "e" + combining accent is one character), LF, trimmed. */
+export function normaliseText(value: string): string {
+  return value.normalize('NFC').replace(/\r\n?/g, '\n').trim();
+}
 
 function textProblem(v: string, label: string, singleLine: boolean): string | null {
   if (CONTROL.test(v)) return `${label} cannot contain control characters.`;
@@ -30,7 +38,7 @@ function textProblem(v: string, label: string, singleLine: boolean): string | nu
 }
 
 export function checkName(value: string, label: string, max: number): string | null {
-  const v = value.trim();
+  const v = normaliseText(value);
   if (!v) return `${label} is required.`;
   if ([...v].length > max) return `${label} must be at most ${max} characters.`;
   return textProblem(v, label, true);
@@ -106,7 +114,7 @@ export function validateMessage(m: { name: string; message: string }): Errors {
   const errors: Errors = {};
   const nameErr = checkName(m.name, 'Your name', LIMITS.signerName);
   if (nameErr) errors.name = nameErr;
-  const text = m.message.trim();
+  const text = normaliseText(m.message);
   if (!text) errors.message = 'Write a message.';
   else if ([...text].length > LIMITS.message) errors.message = `Messages are limited to ${LIMITS.message} characters.`;
   else {
