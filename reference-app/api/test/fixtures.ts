@@ -90,11 +90,11 @@ export async function everyFormat(): Promise<Record<string, Buffer>> {
 }
 
 /**
- * A 10000x10000 16-bit PNG with alpha: only 4 MB, but decoding, flattening and converting it
- * takes seconds (about 5 s on a busy 2-core machine), far past a 1 s decode time-out.
+ * A 14000x14000 16-bit PNG with alpha: 8 MB, but decoding, flattening and converting it takes
+ * about 4 s of CPU, far past a 1 s decode time-out even on a fast idle machine.
  */
 export const slowToDecodePng = (): Promise<Buffer> =>
-  sharp({ create: { width: 10_000, height: 10_000, channels: 4, background: '#88aa4480' } })
+  sharp({ create: { width: 14_000, height: 14_000, channels: 4, background: '#88aa4480' } })
     .toColourspace('rgb16')
     .png({ compressionLevel: 6 })
     .toBuffer();

@@ -97,7 +97,7 @@ describe('thumbnailer', () => {
 
   it('stops a decode that runs past the time-out', async () => {
     // Within the pixel limit for this test, so nothing but the clock stops it.
-    const limits = { ...DEFAULT_LIMITS, maxPixels: 100_000_000, timeoutSeconds: 1 };
+    const limits = { ...DEFAULT_LIMITS, maxPixels: 200_000_000, maxDimension: 14_000, timeoutSeconds: 1 };
     expect(await rejection(renderDesign(await slowToDecodePng(), limits))).toBe('decode_timeout');
   }, 30_000);
 
