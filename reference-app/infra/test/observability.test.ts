@@ -1,5 +1,7 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- synthesized CloudFormation is untyped JSON */
 import * as fs from 'node:fs';
 import {
+  ALARM_FAMILIES,
   buildSpecDashboards,
   estimateCost,
   inventoryForSpecs,
@@ -8,13 +10,18 @@ import {
   type CostCategory,
 } from '@sre-kit/core';
 import { ALARMS_DOC, renderAlarmsDoc } from '../src/alarms-doc-main';
+import { ENVIRONMENT } from '../src/stacks/api';
 import { SPEC_PATHS } from '../src/stacks/observability';
+import { IMAGES_METRICS_FILTER_ID } from '../src/stacks/storage';
 import { synthesize } from './synth';
 
-const { json, stacks } = synthesize();
+const { json: synthesized, stacks } = synthesize();
 const specs = loadSpecFilesSync(SPEC_PATHS);
 
-type Resource = { Type: string; Properties?: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Resource = { Type: string; Properties?: Record<string, any> };
+type Output = { Value: unknown; Export?: { Name?: unknown } };
+type Templates = Record<string, { Resources: Record<string, Resource>; Outputs?: Record<string, Output> }>;
+const json = synthesized as Templates;
 const all: { stack: string; id: string; r: Resource }[] = Object.entries(json).flatMap(([stack, t]) =>
   Object.entries(t.Resources).map(([id, r]) => ({ stack, id, r })),
 );
@@ -23,46 +30,258 @@ const tagsOf = (r: Resource): Record<string, string> =>
 const metricAlarms = all.filter(({ r }) => r.Type === 'AWS::CloudWatch::Alarm');
 const composites = all.filter(({ r }) => r.Type === 'AWS::CloudWatch::CompositeAlarm');
 
-/** Every literal a spec uses as a dimension value: a deployed alarm or dashboard must not read one of these. */
-const placeholders = new Set(
-  [
-    ...specs.alarmPolicies.flatMap((p) =>
-      Object.values(p.families).flatMap((rs) => rs!.flatMap((r) => Object.values(r.dimensions))),
-    ),
-    ...JSON.stringify(specs.slos).matchAll(/"dimensions":\{([^}]*)\}/g),
-  ].flatMap((v) => (typeof v === 'string' ? [v] : [...v[1].matchAll(/:"([^"]+)"/g)].map((m) => m[1]))),
-);
-// Literal values that are real, not placeholders: fixed dimensions of the catalogue and of the app's own metrics.
-const REAL_LITERALS = new Set(['ALL', 'us-east-1', 'EntireBucket', 'production', 'Global']);
+/** The resource type a dimension names: a token in its place must resolve to a resource of this type. */
+const DIMENSION_RESOURCES: Readonly<Record<string, string>> = {
+  FunctionName: 'AWS::Lambda::Function',
+  QueueName: 'AWS::SQS::Queue',
+  ClusterName: 'AWS::ECS::Cluster',
+  ServiceName: 'AWS::ECS::Service',
+  BucketName: 'AWS::S3::Bucket',
+  LoadBalancer: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
+  TargetGroup: 'AWS::ElasticLoadBalancingV2::TargetGroup',
+  DBInstanceIdentifier: 'AWS::RDS::DBInstance',
+  NatGatewayId: 'AWS::EC2::NatGateway',
+  DistributionId: 'AWS::CloudFront::Distribution',
+  WebACL: 'AWS::WAFv2::WebACL',
+};
 
-function dimensionValues(dimensions: { Name: string; Value: unknown }[] | undefined): unknown[] {
-  return (dimensions ?? []).map((d) => d.Value);
+/** Names a template states literally for a resource, which a dimension may repeat (WAF's WebACL is the metric name). */
+const LITERAL_NAMES: Readonly<Record<string, (p: Record<string, any>) => unknown[]>> = {
+  'AWS::WAFv2::WebACL': (p) => [p.Name, p.VisibilityConfig?.MetricName],
+  'AWS::Lambda::Function': (p) => [p.FunctionName],
+  'AWS::SQS::Queue': (p) => [p.QueueName],
+};
+
+const REGION = stacks.observability.region;
+const BOT_CONTROL = 'label namespace of the AWS managed Bot Control rule group on both web ACLs';
+/** Dimension values that are constants rather than resources, each with why it is real. */
+const CONSTANTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  Region: {
+    Global: 'CloudFront publishes its distribution metrics with Region=Global',
+    [REGION]: 'the Region of the regional web ACL: app.ts puts every GoodGreets stack in this region',
+  },
+  Rule: { ALL: 'WAF publishes the totals of a web ACL under Rule=ALL' },
+  FilterId: { [IMAGES_METRICS_FILTER_ID]: 'the request-metrics filter of the images bucket (storage.ts)' },
+  Environment: { [ENVIRONMENT]: 'the Environment GoodGreets publishes its own metrics with (api.ts)' },
+  LabelNamespace: {
+    'awswaf:managed:aws:bot-control:bot:category': BOT_CONTROL,
+    'awswaf:managed:aws:bot-control:signal': BOT_CONTROL,
+  },
+};
+
+interface Dimension {
+  /** stack/logical id of the alarm or dashboard that reads it */
+  readonly where: string;
+  readonly stack: string;
+  readonly name: string;
+  readonly value: unknown;
+}
+
+type Origin = { stack: string; id: string; type: string };
+
+/**
+ * The resource a CloudFormation value stands for: Ref and Fn::GetAtt of a resource of the same template,
+ * Fn::ImportValue of an export of a GoodGreets stack (followed to what it exports), Fn::Select over an
+ * Fn::Split of one of those. Anything else (a pseudo parameter, a join with literal text) is an error text.
+ */
+function originOf(templates: Templates, stack: string, value: unknown): Origin | string {
+  const entries = value !== null && typeof value === 'object' ? Object.entries(value) : [];
+  if (entries.length !== 1) return `not a reference: ${JSON.stringify(value)}`;
+  const [[fn, arg]] = entries as [[string, any]];
+  const resource = (id: unknown): Origin | string => {
+    const r = typeof id === 'string' ? templates[stack].Resources[id] : undefined;
+    return r ? { stack, id: id as string, type: r.Type } : `${fn} to ${JSON.stringify(id)}, not a resource of ${stack}`;
+  };
+  switch (fn) {
+    case 'Ref':
+      return resource(arg);
+    case 'Fn::GetAtt':
+      return resource(Array.isArray(arg) ? arg[0] : String(arg).split('.')[0]);
+    case 'Fn::ImportValue': {
+      for (const [exporter, t] of Object.entries(templates))
+        for (const output of Object.values(t.Outputs ?? {}))
+          if (output.Export?.Name === arg) return originOf(templates, exporter, output.Value);
+      return `imports ${JSON.stringify(arg)}, which no GoodGreets stack exports`;
+    }
+    case 'Fn::Select': {
+      const split = arg?.[1]?.['Fn::Split'];
+      return split ? originOf(templates, stack, split[1]) : `Fn::Select over something other than Fn::Split`;
+    }
+    default:
+      return `${fn} is not a reference to a resource`;
+  }
+}
+
+/** Why a dimension does not name a GoodGreets resource or a documented constant; undefined when it does. */
+function dimensionProblem(templates: Templates, d: Dimension): string | undefined {
+  const expected = DIMENSION_RESOURCES[d.name];
+  const at = `${d.where}: ${d.name}=${JSON.stringify(d.value)}`;
+  if (typeof d.value === 'string') {
+    if (CONSTANTS[d.name]?.[d.value]) return undefined;
+    const named = Object.values(templates).some((t) =>
+      Object.values(t.Resources).some(
+        (r) => r.Type === expected && (LITERAL_NAMES[r.Type]?.(r.Properties ?? {}) ?? []).includes(d.value),
+      ),
+    );
+    return named ? undefined : `${at} is a hard-coded value naming no GoodGreets resource and no documented constant`;
+  }
+  if (!expected) return `${at}: no resource type is known for dimension ${d.name}`;
+  const origin = originOf(templates, d.stack, d.value);
+  if (typeof origin === 'string') return `${at}: ${origin}`;
+  return origin.type === expected
+    ? undefined
+    : `${at} resolves to ${origin.type} ${origin.stack}/${origin.id}, not to a ${expected}`;
+}
+
+type Named = { Name: string; Value: unknown };
+
+function alarmDimensions(templates: Templates): Dimension[] {
+  return Object.entries(templates).flatMap(([stack, t]) =>
+    Object.entries(t.Resources)
+      .filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm')
+      .flatMap(([id, r]) =>
+        [
+          ...((r.Properties?.Dimensions as Named[] | undefined) ?? []),
+          ...(
+            (r.Properties?.Metrics as { MetricStat?: { Metric: { Dimensions?: Named[] } } }[] | undefined) ?? []
+          ).flatMap((m) => m.MetricStat?.Metric.Dimensions ?? []),
+        ].map((d) => ({ where: `${stack}/${id}`, stack, name: d.Name, value: d.Value })),
+      ),
+  );
+}
+
+/**
+ * The dimensions of every metric a dashboard shows: the body is JSON text joined around references, so the
+ * references are swapped for markers, the text parsed, and the markers swapped back in each dimension value.
+ * Metric rows are [namespace, name, dimension, value, ..., options]; SEARCH expressions name theirs as Name="value".
+ */
+function dashboardDimensions(templates: Templates): Dimension[] {
+  const out: Dimension[] = [];
+  for (const [stack, t] of Object.entries(templates)) {
+    for (const [id, r] of Object.entries(t.Resources)) {
+      if (r.Type !== 'AWS::CloudWatch::Dashboard') continue;
+      const body = r.Properties!.DashboardBody;
+      const parts: unknown[] = typeof body === 'string' ? [body] : body['Fn::Join'][1];
+      const tokens: unknown[] = [];
+      const text = parts.map((p) => (typeof p === 'string' ? p : `@@ref${tokens.push(p) - 1}@@`)).join('');
+      const restore = (v: string) => {
+        const marker = /^@@ref(\d+)@@$/.exec(v);
+        return marker ? tokens[Number(marker[1])] : v;
+      };
+      const add = (name: string, value: string) =>
+        out.push({ where: `${stack}/${id}`, stack, name, value: restore(value) });
+      for (const widget of JSON.parse(text).widgets as { properties?: { metrics?: unknown[][] } }[]) {
+        for (const row of widget.properties?.metrics ?? []) {
+          const head = row[0] as { expression?: string } | string;
+          if (typeof head === 'object') {
+            const search = /SEARCH\('\{[^}]*\}([^']*)'/.exec(head.expression ?? '');
+            for (const [, name, value] of (search?.[1] ?? '').matchAll(/(\w+)="([^"]*)"/g))
+              if (name !== 'MetricName') add(name, value);
+            continue;
+          }
+          const cells = row.filter((c): c is string => typeof c === 'string');
+          for (let i = 2; i + 1 < cells.length; i += 2) add(cells[i], cells[i + 1]);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function dimensionProblems(templates: Templates, dimensions: Dimension[]): string[] {
+  return dimensions.map((d) => dimensionProblem(templates, d)).filter((p): p is string => p !== undefined);
 }
 
 describe('sre-kit applied to GoodGreets', () => {
-  it('puts alarms of all seven families on the stacks’ own resources, never on spec placeholders', () => {
+  it('puts alarms of all seven families, the queues and the SES account on the app’s own resources', () => {
     const families = new Set(metricAlarms.map(({ r }) => tagsOf(r)['sre-kit:family']));
-    for (const family of ['lambda', 'ecs', 's3', 'alb', 'rds', 'waf', 'natgateway', 'slo'])
-      expect(families).toContain(family);
-    for (const { id, r } of metricAlarms) {
-      const values = [
-        ...dimensionValues(r.Properties?.Dimensions),
-        ...(
-          (r.Properties?.Metrics as {
-            MetricStat?: { Metric: { Dimensions?: { Name: string; Value: unknown }[] } };
-          }[]) ?? []
-        ).flatMap((m) => dimensionValues(m.MetricStat?.Metric.Dimensions)),
-      ];
-      for (const value of values) {
-        // A reference (Ref, Fn::GetAtt, Fn::ImportValue, Fn::Select...) points at a resource of the app.
-        if (typeof value !== 'string') continue;
-        expect({ id, value, placeholder: placeholders.has(value) && !REAL_LITERALS.has(value) }).toEqual({
-          id,
-          value,
-          placeholder: false,
-        });
-      }
-    }
+    for (const family of [...ALARM_FAMILIES, 'slo', 'sqs', 'ses', 'alert-router']) expect(families).toContain(family);
+    const dimensions = alarmDimensions(json);
+    expect(dimensions.length).toBeGreaterThan(metricAlarms.length);
+    expect(dimensionProblems(json, dimensions)).toEqual([]);
+  });
+
+  it('refuses a dimension that is a hard-coded name, a dangling import or a reference of the wrong kind', () => {
+    const tampered = structuredClone(json);
+    const workers = tampered['GoodGreets-Workers'];
+    const alarm = (family: string, resource: string) =>
+      Object.values(tampered['GoodGreets-Observability'].Resources).find(
+        (r) =>
+          r.Type === 'AWS::CloudWatch::Alarm' &&
+          tagsOf(r)['sre-kit:family'] === family &&
+          tagsOf(r)['sre-kit:resource'] === resource,
+      )!.Properties!;
+    alarm('sqs', 'delivery-parking').Dimensions[0].Value = 'goodgreets-delivery-parking';
+    alarm('sqs', 'thumbnail-dead-letters').Dimensions[0].Value = { 'Fn::ImportValue': 'GoodGreets-Workers:Nothing' };
+    alarm('lambda', 'delivery').Dimensions[0].Value = { Ref: 'AWS::Region' };
+    // A queue dimension that imports a function is a reference, but to the wrong resource.
+    const [functionExport] = Object.values(workers.Outputs!).filter((o) =>
+      JSON.stringify(o.Value).includes('Delivery5F'),
+    );
+    alarm('sqs', 'delivery-dead-letters').Dimensions[0].Value = { 'Fn::ImportValue': functionExport.Export!.Name };
+    // A dashboard metric row whose FunctionName is the delivery function, made a hard-coded name.
+    const [dashboardId, parts, at] = Object.entries(tampered['GoodGreets-Observability'].Resources)
+      .filter(([, r]) => r.Type === 'AWS::CloudWatch::Dashboard')
+      .map(([id, r]) => {
+        const body: unknown[] = r.Properties!.DashboardBody['Fn::Join'][1];
+        const index = body.findIndex(
+          (p, i) =>
+            typeof p === 'object' &&
+            `${body[i - 1]}`.endsWith('"FunctionName","') &&
+            JSON.stringify(p).includes('Delivery5F'),
+        );
+        return [id, body, index] as const;
+      })
+      .find(([, , index]) => index > 0)!;
+    parts[at] = 'goodgreets-delivery';
+
+    const problems = dimensionProblems(tampered, [...alarmDimensions(tampered), ...dashboardDimensions(tampered)]);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/QueueName="goodgreets-delivery-parking" is a hard-coded value/),
+        expect.stringMatching(/imports "GoodGreets-Workers:Nothing", which no GoodGreets stack exports/),
+        expect.stringMatching(/FunctionName=\{"Ref":"AWS::Region"\}: Ref to "AWS::Region", not a resource/),
+        expect.stringMatching(/QueueName=.* resolves to AWS::Lambda::Function GoodGreets-Workers\/Delivery/),
+        expect.stringMatching(new RegExp(`${dashboardId}: FunctionName="goodgreets-delivery" is a hard-coded value`)),
+      ]),
+    );
+  });
+
+  it('alarms every queue of the app, each with an action', () => {
+    const queues = Object.entries(json).flatMap(([stack, t]) =>
+      Object.entries(t.Resources)
+        .filter(([, r]) => r.Type === 'AWS::SQS::Queue')
+        .map(([id]) => `${stack}/${id}`),
+    );
+    const alarmed = new Set(
+      alarmDimensions(json)
+        .filter((d) => d.name === 'QueueName')
+        .map((d) => originOf(json, d.stack, d.value))
+        .map((o) => (typeof o === 'string' ? o : `${o.stack}/${o.id}`)),
+    );
+    expect(queues.length).toBe(4);
+    expect(queues.filter((q) => !alarmed.has(q))).toEqual([]);
+  });
+
+  it('sends every alarm with a severity to the kit topic of that severity, on ALARM and on OK', () => {
+    const severityOfTopic = new Map(
+      all.filter(({ r }) => r.Type === 'AWS::SNS::Topic').map(({ id, r }) => [id, tagsOf(r)['sre-kit:severity']]),
+    );
+    const routed = [...metricAlarms, ...composites].filter(
+      ({ r }) => tagsOf(r)['sre-kit:severity'] && r.Properties?.AlarmActions?.length,
+    );
+    const wrong = routed.filter(({ r }) =>
+      ['AlarmActions', 'OKActions'].some((key) => {
+        const actions = (r.Properties?.[key] as { Ref?: string }[] | undefined) ?? [];
+        return (
+          actions.length === 0 ||
+          actions.some((a) => severityOfTopic.get(a.Ref ?? '') !== tagsOf(r)['sre-kit:severity'])
+        );
+      }),
+    );
+    expect(wrong.map(({ stack, id }) => `${stack}/${id}`)).toEqual([]);
+    const own = routed.filter(({ r }) => ['sqs', 'ses'].includes(tagsOf(r)['sre-kit:family']));
+    expect(own).toHaveLength(5);
   });
 
   it('maps every resource of alarms/goodgreets.yaml (an unmapped one would fail synth)', () => {
@@ -134,32 +353,31 @@ describe('sre-kit applied to GoodGreets', () => {
       'goodgreets-security',
       'goodgreets-slo',
     ]);
-    for (const { r } of dashboards) {
-      const body = r.Properties!.DashboardBody;
-      // The body is JSON text joined around references to the app's resources; the literal parts must not
-      // carry a spec placeholder as a dimension value.
-      const literal =
-        typeof body === 'string'
-          ? body
-          : (body['Fn::Join'][1] as unknown[]).filter((p) => typeof p === 'string').join('\u0000');
-      for (const value of placeholders) {
-        if (REAL_LITERALS.has(value)) continue;
-        expect({ dashboard: r.Properties?.DashboardName, value, shown: literal.includes(`"${value}"`) }).toEqual({
-          dashboard: r.Properties?.DashboardName,
-          value,
-          shown: false,
-        });
-      }
-    }
+    const dimensions = dashboardDimensions(json);
+    // Every audience dashboard shows resource metrics; an unparsed body would check nothing.
+    expect(new Set(dimensions.map((d) => d.where)).size).toBe(dashboards.length);
+    expect(dimensionProblems(json, dimensions)).toEqual([]);
   });
 
-  it('estimates the monthly CloudWatch cost of the whole observability set', () => {
+  it('prices every alarm the app deploys: metric alarms by the metrics they read, composites as composites', () => {
     const report = stacks.observability.kit.costReport();
-    // The kit bills what it created; the router's three health alarms are the AlertRouter's own.
-    const kitAlarms = metricAlarms.filter(
-      ({ r }) => !['alert-router', undefined].includes(tagsOf(r)['sre-kit:family']),
+    expect({ metricAlarms: report.metricAlarms, compositeAlarms: report.compositeAlarms }).toEqual({
+      metricAlarms: metricAlarms.length,
+      compositeAlarms: composites.length,
+    });
+    const quantity = (...categories: string[]) =>
+      report.lines.filter((l) => categories.includes(l.category)).reduce((sum, l) => sum + l.quantity, 0);
+    // CloudWatch bills an alarm per metric it reads: its one metric, or each MetricStat of its metric math.
+    const billed = metricAlarms.map(({ r }) =>
+      r.Properties?.MetricName
+        ? 1
+        : (r.Properties?.Metrics as { MetricStat?: unknown }[]).filter((q) => q.MetricStat).length,
     );
-    expect(report.metricAlarms).toBe(kitAlarms.length);
+    expect(quantity('alarmMetrics', 'highResolutionAlarmMetrics')).toBe(billed.reduce((a, b) => a + b, 0));
+    expect(quantity('compositeAlarms')).toBe(composites.length);
+    const owners = new Set(report.lines.map((l) => l.owner));
+    for (const { r } of [...metricAlarms, ...composites])
+      expect(owners).toContain(tagsOf(r)['sre-kit:slo'] ?? tagsOf(r)['sre-kit:family']);
     expect(report.totalUsd).toBeGreaterThan(0);
   });
 
@@ -179,13 +397,16 @@ describe('sre-kit applied to GoodGreets', () => {
     };
     for (const a of inventory.alarms) count(fromCore, `${a.slo ?? a.family}/${a.kind}`, a.metrics);
     const deployed = new Map<string, { alarms: number; metrics: number }>();
-    const kitOwned = ({ r }: { r: Resource }) => !['alert-router', undefined].includes(tagsOf(r)['sre-kit:family']);
-    for (const { r } of metricAlarms.filter(kitOwned)) {
+    // The specs know the SLOs and the catalogue families; the router's and the app's own alarms are code only.
+    const fromSpecs = ({ r }: { r: Resource }) =>
+      tagsOf(r)['sre-kit:slo'] !== undefined ||
+      (ALARM_FAMILIES as readonly string[]).includes(tagsOf(r)['sre-kit:family']);
+    for (const { r } of metricAlarms.filter(fromSpecs)) {
       const queries = (r.Properties?.Metrics as { MetricStat?: unknown }[] | undefined) ?? [{ MetricStat: {} }];
       const owner = tagsOf(r)['sre-kit:slo'] ?? tagsOf(r)['sre-kit:family'];
       count(deployed, `${owner}/metric`, queries.filter((q) => q.MetricStat).length);
     }
-    for (const { r } of composites.filter(kitOwned))
+    for (const { r } of composites.filter(fromSpecs))
       count(deployed, `${tagsOf(r)['sre-kit:slo'] ?? tagsOf(r)['sre-kit:family']}/composite`, 0);
     expect(Object.fromEntries([...fromCore].sort())).toEqual(Object.fromEntries([...deployed].sort()));
     const dashboards = all.filter(({ r }) => r.Type === 'AWS::CloudWatch::Dashboard');
@@ -198,9 +419,12 @@ describe('sre-kit applied to GoodGreets', () => {
     expect(composites).toHaveLength(cloudWatchSlos.length * 6);
 
     const report = stacks.observability.kit.costReport();
+    const codeOnly = [...metricAlarms, ...composites].filter((a) => !fromSpecs(a));
+    const codeOwners = new Set(codeOnly.map(({ r }) => tagsOf(r)['sre-kit:family']));
+    const specLines = report.lines.filter((l) => !codeOwners.has(l.owner));
     expect({
-      metricAlarms: report.metricAlarms,
-      compositeAlarms: report.compositeAlarms,
+      metricAlarms: report.metricAlarms - codeOnly.filter(({ r }) => r.Type === 'AWS::CloudWatch::Alarm').length,
+      compositeAlarms: report.compositeAlarms - codeOnly.filter(({ r }) => r.Type !== 'AWS::CloudWatch::Alarm').length,
       dashboards: report.dashboards,
     }).toEqual({
       metricAlarms: inventory.alarms.filter((a) => a.kind !== 'composite').length,
@@ -212,11 +436,16 @@ describe('sre-kit applied to GoodGreets', () => {
       lines.filter((l) => (resources as string[]).includes(l.category)).reduce((sum, l) => sum + l.monthlyUsd, 0);
     const cli = estimateCost(inventory);
     expect(dollars(cli.lines)).toBeGreaterThan(0);
-    expect(dollars(cli.lines)).toBeCloseTo(dollars(report.lines), 9);
-    // What is left between the two totals is only what the kit says it leaves out.
+    expect(dollars(cli.lines)).toBeCloseTo(dollars(specLines), 9);
+    // What is left between the two totals is what the kit says it leaves out, and the alarms only code knows.
     const beyond = cli.lines.filter((l) => l.category === 'getMetricData' || (l.category === 'customMetrics' && l.slo));
     expect(report.excludes).toMatch(/custom metrics.*GetMetricData/);
-    expect(cli.totalUsd - beyond.reduce((sum, l) => sum + l.monthlyUsd, 0)).toBeCloseTo(report.totalUsd, 2);
+    const codeOnlyUsd = dollars(report.lines) - dollars(specLines);
+    expect(codeOnlyUsd).toBeGreaterThan(0);
+    expect(cli.totalUsd - beyond.reduce((sum, l) => sum + l.monthlyUsd, 0) + codeOnlyUsd).toBeCloseTo(
+      report.totalUsd,
+      2,
+    );
   });
 
   it('keeps alarms/ALARMS.md in step with the synthesized app', () => {

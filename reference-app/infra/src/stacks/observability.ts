@@ -1,7 +1,8 @@
 import * as path from 'node:path';
-import { Stack, StackProps } from 'aws-cdk-lib';
-import { AlertRouter, SreKit } from '@sre-kit/cdk';
+import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { AlarmSeverity, AlertRouter, SreKit } from '@sre-kit/cdk';
 import { Construct } from 'constructs';
+import { AppAlarms } from '../app-alarms';
 import type { GoodGreetsConfig } from '../config';
 import type { ApiStack } from './api';
 import { REPO_ROOT } from './api';
@@ -9,7 +10,7 @@ import type { DataStack } from './data';
 import type { EdgeStack } from './edge';
 import type { NetworkStack } from './network';
 import type { StorageStack } from './storage';
-import type { WorkersStack } from './workers';
+import { DELIVERY_DEAD_LETTER_RETRIES, type WorkersStack } from './workers';
 
 export interface ObservabilityStackProps extends StackProps {
   readonly config: GoodGreetsConfig;
@@ -30,10 +31,12 @@ export const ROUTING_FILE = path.join(REPO_ROOT, 'alarms', 'routing.yaml');
  * construct it names (an unmapped one fails synth), the SLOs of slos/ read the real load balancer
  * and distribution, the three audience dashboards plus the SLO dashboard, and the alert router
  * with alarms/routing.yaml (Slack webhooks from Secrets Manager, critical alerts also by email).
+ * The queues and the SES account, which no kit family covers, get AppAlarms routed the same way.
  */
 export class ObservabilityStack extends Stack {
   readonly kit: SreKit;
   readonly router: AlertRouter;
+  readonly appAlarms: AppAlarms;
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
     super(scope, id, props);
@@ -56,6 +59,8 @@ export class ObservabilityStack extends Stack {
       topics: this.kit.topics,
       operatorEmails: [config.alertEmail],
     });
+    // The router's health alarms bypass the router (they email the operators) but are billed all the same.
+    this.kit.priceAlarms('alert-router', 'router health alarm', this.router.alarms);
 
     this.kit.monitorLambda('delivery', workers.deliveryFunction);
     this.kit.monitorLambda('delivery-dead-letters', workers.deadLetterFunction);
@@ -70,5 +75,58 @@ export class ObservabilityStack extends Stack {
     const [natA, natB] = network.natGatewayIds;
     this.kit.monitorNatGateway('nat-a', natA);
     this.kit.monitorNatGateway('nat-b', natB);
+
+    this.appAlarms = new AppAlarms(this, 'AppAlarms', this.kit);
+    this.alarmQueues(workers);
+    this.alarmMailReputation();
+  }
+
+  private alarmQueues(workers: WorkersStack): void {
+    const alarms = this.appAlarms;
+    alarms.deadLetterDepth('thumbnail-dead-letters', workers.thumbnailDeadLetters, {
+      // One design lacks its display and thumbnail versions; a systemic failure pages through the
+      // thumbnail-freshness SLO and the thumbnailer's errors alarm.
+      severity: AlarmSeverity.WARNING,
+      runbook:
+        'A thumbnail failed after the retries of Lambda and EventBridge. Read the record and the thumbnailer logs, fix, then redrive the queue.',
+    });
+    // The consumer takes each record in flight within seconds and marks its card failed, so the depth
+    // stays 0: arrivals are what say a card was not delivered.
+    alarms.deadLetterArrivals('delivery-dead-letters', workers.deliveryDeadLetters, {
+      // The owner already sees the card failed; many failures page through the delivery SLO and the
+      // delivery function's errors alarm.
+      severity: AlarmSeverity.WARNING,
+      runbook:
+        'A card was not delivered after the retries (Lambda on-failure or Scheduler dead letter); its card is marked failed. Read the delivery logs for the cause.',
+    });
+    // SQS keeps a record's first enqueue time when it redrives it, so a parked record is already as old as
+    // the consumer's tries (5 x 180 s); the bound adds 45 minutes for whoever the consumer's errors alarm
+    // paged to fix and redrive before this one reports the same incident again.
+    const { visibilityTimeout, maxReceiveCount } = DELIVERY_DEAD_LETTER_RETRIES;
+    const parkedAfter = visibilityTimeout.toSeconds() * maxReceiveCount;
+    alarms.oldestMessage(
+      'delivery-parking',
+      workers.deliveryParking,
+      Duration.seconds(parkedAfter).plus(Duration.minutes(45)),
+      {
+        // One card, neither delivered nor marked failed, that nothing will retry: an operator must act
+        // within the queue's 14 days, in working hours.
+        severity: AlarmSeverity.WARNING,
+        runbook:
+          'The dead-letter consumer gave up on a failed delivery: its owner was not told. Read the parked record, fix the cause, then redrive it to DeliveryDeadLetters.',
+      },
+    );
+  }
+
+  /**
+   * AWS places a sending account under review at a 5 % bounce or 0.1 % complaint rate and pauses it at
+   * 10 % / 0.5 %. Warning at the review level: mail still goes out, the list or content needs fixing
+   * in working hours; a pause stops deliveries, which the delivery SLO and errors alarm page for.
+   */
+  private alarmMailReputation(): void {
+    const runbook =
+      'Find the cause in the GoodGreets bounces and complaints topic (EmailEvents) and the SES reputation page before AWS pauses sending.';
+    this.appAlarms.sesReputation('BounceRate', 0.05, { severity: AlarmSeverity.WARNING, runbook });
+    this.appAlarms.sesReputation('ComplaintRate', 0.001, { severity: AlarmSeverity.WARNING, runbook });
   }
 }

@@ -19,6 +19,12 @@ import type { GoodGreetsConfig } from '../config';
 import { lambdaCode } from '../lambda-bundle';
 import { allowDatabaseFrom } from './data';
 
+/**
+ * How DeliveryDeadLetters retries its consumer: six times the consumer's timeout, as Lambda advises for
+ * SQS sources (a message in flight is not handed out twice), and the receives before a record parks.
+ */
+export const DELIVERY_DEAD_LETTER_RETRIES = { visibilityTimeout: Duration.seconds(180), maxReceiveCount: 5 };
+
 export interface WorkersStackProps extends StackProps {
   readonly config: GoodGreetsConfig;
   readonly vpc: ec2.IVpc;
@@ -57,11 +63,11 @@ export class WorkersStack extends Stack {
         ...more,
       });
     this.deliveryParking = encryptedQueue('DeliveryParking');
-    // Six times the consumer's timeout, as Lambda advises for SQS sources, so a message in flight
-    // is not handed out twice. A record the consumer keeps failing moves to the parking queue.
+    // A record the consumer keeps failing moves to the parking queue.
+    const { visibilityTimeout, maxReceiveCount } = DELIVERY_DEAD_LETTER_RETRIES;
     this.deliveryDeadLetters = encryptedQueue('DeliveryDeadLetters', {
-      visibilityTimeout: Duration.seconds(180),
-      deadLetterQueue: { queue: this.deliveryParking, maxReceiveCount: 5 },
+      visibilityTimeout,
+      deadLetterQueue: { queue: this.deliveryParking, maxReceiveCount },
     });
     this.thumbnailDeadLetters = encryptedQueue('ThumbnailDeadLetters');
 
