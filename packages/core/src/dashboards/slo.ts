@@ -263,8 +263,10 @@ export function tierCondition(slo: Slo, tier: BurnRateTier): AlarmCondition | un
     title: `${tier.name}: both windows > ${tier.burnRate}`,
     description:
       `Latest burn rate of the ${formatDuration(tier.longWindowSeconds)} and ${formatDuration(tier.shortWindowSeconds)} ` +
-      `windows, from the alarms' error-ratio math. Tier ${tier.name} (${tier.severity}) fires while both are ` +
-      `coloured; the alarm evaluates a sliding window, this the latest window-long bucket.`,
+      `windows. Tier ${tier.name} (${tier.severity}) fires while both are coloured. ` +
+      (sloSystem(slo) === 'cloudwatch'
+        ? "From the alarms' error-ratio math; the alarms evaluate sliding windows, this the latest window-long bucket."
+        : 'From the PromQL error ratio over each window, as the burn-rate rules evaluate it.'),
     queries: w.queries,
     periodSeconds: w.periodSeconds,
     unit: w.unit,
