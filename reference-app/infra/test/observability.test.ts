@@ -247,7 +247,7 @@ describe('sre-kit applied to GoodGreets', () => {
     );
   });
 
-  it('alarms every queue of the app, each with an action', () => {
+  it('alarms every queue of the app', () => {
     const queues = Object.entries(json).flatMap(([stack, t]) =>
       Object.entries(t.Resources)
         .filter(([, r]) => r.Type === 'AWS::SQS::Queue')
