@@ -1,6 +1,7 @@
 import { mount } from '@vue/test-utils';
 import MessageForm from '../src/components/MessageForm.vue';
 import { ApiError } from '../src/lib/api';
+import { LIMITS } from '../src/lib/validation';
 import { settle } from './helpers';
 
 function setup(submit = jest.fn(async () => undefined)) {
@@ -21,6 +22,21 @@ describe('MessageForm', () => {
     expect(w.find('#signer-name').attributes('aria-describedby')).toContain('signer-name-error');
     expect(w.find('[data-testid=message-preview]').exists()).toBe(false);
     expect(submit).not.toHaveBeenCalled();
+  });
+
+  it('counts as the API does: decomposed accents count once, and a name at the limit is not cut short', async () => {
+    const { w, submit } = setup();
+    // 32 letters typed as letter + combining accent: 64 UTF-16 units, 32 characters after NFC.
+    const name = 'e\u0301'.repeat(32);
+    await w.find('#signer-name').setValue(name);
+    expect(w.find('#signer-name').attributes('maxlength')).toBeUndefined();
+    await w.find('#signer-message').setValue('  ' + 'a\u0308'.repeat(10) + '  ');
+    expect(w.text()).toMatch(new RegExp(`${LIMITS.message - 10} characters left`));
+    await w.find('form').trigger('submit');
+    expect(w.find('#signer-name-error').exists()).toBe(false);
+    await w.find('form').trigger('submit');
+    await settle();
+    expect(submit).toHaveBeenCalledWith({ name: name.normalize('NFC'), message: 'ä'.repeat(10) });
   });
 
   it('previews, then confirms with trimmed values', async () => {
