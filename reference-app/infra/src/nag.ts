@@ -11,6 +11,10 @@ interface Acknowledgement {
 const LAMBDA_LOGGING =
   'AWSLambdaBasicExecutionRole only lets the function write its own CloudWatch Logs; a hand-written copy would be the same policy';
 const VPC_ACCESS = 'AWSLambdaVPCAccessExecutionRole is the minimal policy Lambda needs to attach ENIs in the VPC';
+const PROVIDER_INVOKE =
+  "lambda:InvokeFunction from CDK's Provider framework, on the named functions and their versions/aliases only";
+/** The functions CDK's custom resource Provider framework adds when it has an isComplete handler. */
+const PROVIDER_FRAMEWORK_FUNCTIONS = ['framework-onEvent', 'framework-isComplete', 'framework-onTimeout'];
 const S3_GRANT =
   'Object-level actions from the CDK grant helpers, scoped to the images bucket (and a key prefix where the role needs only one)';
 
@@ -127,7 +131,50 @@ const ACKNOWLEDGED: Readonly<Record<string, readonly Acknowledgement[]>> = {
     {
       path: 'AWS679f53fac002430cb0da5b7982bd2287/ServiceRole/Resource',
       ids: ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]'],
-      reason: `CDK's AwsCustomResource provider (prefix-list lookup, migration task). ${LAMBDA_LOGGING}`,
+      reason: `CDK's AwsCustomResource provider (prefix-list lookup). ${LAMBDA_LOGGING}`,
+    },
+    ...['OnEvent', 'IsComplete', ...PROVIDER_FRAMEWORK_FUNCTIONS.map((fn) => `Provider/${fn}`)].map((fn) => ({
+      path: `Migrations/${fn}/ServiceRole/Resource`,
+      ids: ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]'],
+      reason: `The migration custom resource's handlers and CDK's Provider framework functions. ${LAMBDA_LOGGING}`,
+    })),
+    {
+      path: 'Migrations/OnEvent/ServiceRole/DefaultPolicy/Resource',
+      ids: [
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:us-east-1:<AWS::AccountId>:task-definition/GoodGreetsApiTask897401BB:*]',
+      ],
+      reason:
+        'ecs:RunTask on the revisions of the API task definition family only (each deploy makes a new revision, which a revision-exact policy might not yet allow when it runs), and only in the GoodGreets cluster (ecs:cluster condition)',
+    },
+    {
+      path: 'Migrations/IsComplete/ServiceRole/DefaultPolicy/Resource',
+      ids: [
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:ecs:us-east-1:<AWS::AccountId>:task/<ClusterEB0386A7>/*]',
+      ],
+      reason:
+        'ecs:DescribeTasks on the tasks of the GoodGreets cluster only: the migration task ARN is known only once the task runs',
+    },
+    ...PROVIDER_FRAMEWORK_FUNCTIONS.map((fn) => ({
+      path: `Migrations/Provider/${fn}/ServiceRole/DefaultPolicy/Resource`,
+      ids: [
+        'AwsSolutions-IAM5[Resource::<MigrationsOnEvent30AB2ED3.Arn>:*]',
+        'AwsSolutions-IAM5[Resource::<MigrationsIsCompleteBAAE91E5.Arn>:*]',
+      ],
+      reason: `${PROVIDER_INVOKE}: the migration handlers`,
+    })),
+    {
+      path: 'Migrations/Provider/waiter-state-machine/Role/DefaultPolicy/Resource',
+      ids: [
+        'AwsSolutions-IAM5[Resource::<MigrationsProviderframeworkisComplete2F81BAE0.Arn>:*]',
+        'AwsSolutions-IAM5[Resource::<MigrationsProviderframeworkonTimeout4B1563F2.Arn>:*]',
+      ],
+      reason: `${PROVIDER_INVOKE}: the framework's isComplete and onTimeout functions`,
+    },
+    {
+      path: 'Migrations/Provider/waiter-state-machine/Resource',
+      ids: ['AwsSolutions-SF1', 'AwsSolutions-SF2'],
+      reason:
+        'CDK\'s Provider framework waiter only polls the migration task every 15 s: its execution history records each poll, the handlers log to CloudWatch, and a failure reaches the CloudFormation events. CloudWatch logging of the state machine would need logs:* on "*", and X-Ray would trace nothing of interest',
     },
     {
       path: 'OriginSecret/Resource',

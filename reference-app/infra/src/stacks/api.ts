@@ -12,6 +12,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import type { GoodGreetsConfig } from '../config';
+import { MigrationsOnDeploy } from '../migrations/migrations-on-deploy';
 import { allowDatabaseFrom } from './data';
 
 /** The monorepo root (the folder holding lerna.json), wherever this file was compiled to. */
@@ -225,7 +226,7 @@ export class ApiStack extends Stack {
       action: elbv2.ListenerAction.forward([this.targetGroup]),
     });
 
-    this.runMigrationsOnDeploy(taskDefinition, serviceSecurityGroup, props);
+    this.runMigrationsOnDeploy(taskDefinition, container, serviceSecurityGroup, props);
   }
 
   /**
@@ -291,46 +292,27 @@ export class ApiStack extends Stack {
   }
 
   /**
-   * One-off Fargate task running the migrations, started by a custom resource on every deploy
-   * that changes the task definition (the image digest is part of it).
+   * The migrations run as a one-off task before the service changes: the deploy waits for them and
+   * fails (rolling back) when they fail, and new API tasks start only on a migrated schema. The API
+   * still migrates when it starts, as a safety net for tasks started outside a deploy.
    */
   private runMigrationsOnDeploy(
     taskDefinition: ecs.FargateTaskDefinition,
+    container: ecs.ContainerDefinition,
     securityGroup: ec2.ISecurityGroup,
     props: ApiStackProps,
   ): void {
-    const runTask: cr.AwsSdkCall = {
-      service: 'ECS',
-      action: 'runTask',
-      parameters: {
-        cluster: this.cluster.clusterName,
-        taskDefinition: taskDefinition.taskDefinitionArn,
-        launchType: 'FARGATE',
-        count: 1,
-        networkConfiguration: {
-          awsvpcConfiguration: {
-            subnets: props.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds,
-            securityGroups: [securityGroup.securityGroupId],
-            assignPublicIp: 'DISABLED',
-          },
-        },
-        overrides: { containerOverrides: [{ name: 'api', command: ['node', 'reference-app/api/dist/migrate.js'] }] },
-      },
-      physicalResourceId: cr.PhysicalResourceId.of(`migrations-${taskDefinition.taskDefinitionArn}`),
-    };
-    const migrations = new cr.AwsCustomResource(this, 'RunMigrations', {
-      onCreate: runTask,
-      onUpdate: runTask,
-      policy: cr.AwsCustomResourcePolicy.fromStatements([
-        new iam.PolicyStatement({ actions: ['ecs:RunTask'], resources: [taskDefinition.taskDefinitionArn] }),
-        new iam.PolicyStatement({
-          actions: ['iam:PassRole'],
-          resources: [taskDefinition.taskRole.roleArn, taskDefinition.obtainExecutionRole().roleArn],
-        }),
-      ]),
-      installLatestAwsSdk: false,
+    const migrations = new MigrationsOnDeploy(this, 'Migrations', {
+      cluster: this.cluster,
+      taskDefinition,
+      container,
+      command: ['node', 'reference-app/api/dist/migrate.js'],
+      subnets: props.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }),
+      securityGroup,
     });
-    migrations.node.addDependency(this.cluster);
+    // The task reaches the database through the proxy only once this rule exists (allowDatabaseFrom).
+    migrations.resource.node.addDependency(this.node.findChild('DatabaseIngress'));
+    this.service.node.addDependency(migrations.resource);
   }
 }
 
