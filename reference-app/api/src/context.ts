@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { AltchaCaptcha } from './adapters/captcha/altcha';
 import { WafCaptcha } from './adapters/captcha/waf';
 import { type Database, openDatabase } from './adapters/db/database';
-import { migrateToLatest } from './adapters/db/migrations';
+import { type MigrationOutcome, migrateToLatest } from './adapters/db/migrations';
 import { SqlCardRepository, SqlDesignRepository, SqlReplayGuard } from './adapters/db/repositories';
 import { OutboxMailer } from './adapters/mailer/outbox';
 import { SesMailer } from './adapters/mailer/ses';
@@ -167,7 +167,7 @@ export function createContext(config: Config, o: ContextOverrides = {}): Context
   };
 }
 
-export async function migrate(ctx: Context): Promise<string[]> {
+export async function migrate(ctx: Context): Promise<MigrationOutcome> {
   return migrateToLatest(ctx.database.db as never, ctx.database.dialect);
 }
 

@@ -14,9 +14,9 @@ async function main(): Promise<void> {
   const config = await withDatabaseCredentials(loadConfig(process.env), () => new SecretsManagerClient({}));
   const database = openDatabase(config.database, 1);
   try {
-    const applied = await migrateToLatest(database.db as never, database.dialect);
+    const { applied, ahead } = await migrateToLatest(database.db as never, database.dialect);
     process.stdout.write(
-      `${JSON.stringify({ msg: 'migrations applied', dialect: database.dialect, applied, count: applied.length })}\n`,
+      `${JSON.stringify({ msg: 'migrations applied', dialect: database.dialect, applied, count: applied.length, ahead })}\n`,
     );
   } finally {
     await database.close();

@@ -25,8 +25,10 @@ export async function startApp(config: Config, overrides: ContextOverrides = {})
   const { logger } = ctx;
   let stopping = false;
   try {
-    const applied = await migrate(ctx);
+    const { applied, ahead } = await migrate(ctx);
     if (applied.length) logger.info({ applied }, 'database migrated');
+    if (ahead.length)
+      logger.warn({ ahead }, 'database schema is ahead of this build (a rolled-back deploy?); running on it');
     const seeded = await seedStockDesigns(await designsRepo(ctx), ctx.objects, ctx.images);
     if (seeded) logger.info({ seeded }, 'stock designs seeded');
   } catch (err) {

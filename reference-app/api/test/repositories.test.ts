@@ -48,9 +48,12 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
     database = openDatabase(
       t.url ? { kind: 'mysql-url', url: t.url } : { kind: 'sqlite', file: `${t.dataDir}/db.sqlite` },
     );
-    expect(await migrateToLatest(database.db as never, database.dialect)).toEqual(['001_initial']);
+    expect(await migrateToLatest(database.db as never, database.dialect)).toEqual({
+      applied: ['001_initial'],
+      ahead: [],
+    });
     // Running again is a no-op.
-    expect(await migrateToLatest(database.db as never, database.dialect)).toEqual([]);
+    expect(await migrateToLatest(database.db as never, database.dialect)).toEqual({ applied: [], ahead: [] });
     designs = new SqlDesignRepository(database.db);
     cards = new SqlCardRepository(database.db);
     await designs.insert(design('d1'));

@@ -1,4 +1,4 @@
-import { type CreateTableBuilder, type Kysely, type Migration, Migrator, sql } from 'kysely';
+import { type CreateTableBuilder, DEFAULT_MIGRATION_TABLE, type Kysely, type Migration, Migrator, sql } from 'kysely';
 import type { Dialect } from './database';
 
 /**
@@ -113,9 +113,37 @@ function migrations(dialect: Dialect): Record<string, Migration> {
   };
 }
 
-/** Brings the schema to the latest version; throws with the failing migration's name. */
-export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations(dialect) } });
+/** What migrateToLatest found besides what it applied. */
+export interface MigrationOutcome {
+  /** Migrations this build ran now. */
+  applied: string[];
+  /** Migrations a newer build already ran that this one does not know (a rolled-back deploy). */
+  ahead: string[];
+}
+
+/**
+ * Brings the schema to the latest version; throws with the failing migration's name.
+ *
+ * A database ahead of the code is normal after a rolled-back deploy: the newer release migrated,
+ * then the older tasks came back. Migrations here only ever add (expand, never contract), so the
+ * older code runs on the newer schema, and refusing to start would turn a rollback into an
+ * outage. Only a database that is both ahead and behind (migrations this build needs were
+ * skipped) is refused.
+ */
+export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<MigrationOutcome> {
+  const known = migrations(dialect);
+  const executed = await executedMigrations(db);
+  const ahead = executed.filter((name) => !(name in known));
+  if (ahead.length) {
+    const missing = Object.keys(known).filter((name) => !executed.includes(name));
+    if (missing.length)
+      throw new Error(
+        `database migrations out of step: the database has ${ahead.join(', ')}, which this build does not know, ` +
+          `but lacks ${missing.join(', ')}, which it needs; deploy the release that wrote them`,
+      );
+    return { applied: [], ahead };
+  }
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => known } });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error) {
@@ -123,5 +151,15 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Pr
       `database migration ${failed?.migrationName ?? ''} failed: ${(error as Error).message ?? String(error)}`,
     );
   }
-  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName), ahead: [] };
 }
+
+/** Names in Kysely's bookkeeping table; none before the first migration created it. */
+async function executedMigrations(db: Kysely<unknown>): Promise<string[]> {
+  const tables = await db.introspection.getTables({ withInternalKyselyTables: true });
+  if (!tables.some((t) => t.name === MIGRATION_TABLE && !t.isView)) return [];
+  const { rows } = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)}`.execute(db);
+  return rows.map((r) => r.name);
+}
+
+const MIGRATION_TABLE = DEFAULT_MIGRATION_TABLE;
