@@ -221,7 +221,7 @@ describe('SreDashboards used with a SreKit', () => {
       emails: [{ address: 'ops@example.com', severity: AlarmSeverity.CRITICAL }],
     });
     const fn = new lambda.Function(stack, 'Fn', {
-      runtime: lambda.Runtime.NODEJS_20_X,
+      runtime: lambda.Runtime.NODEJS_24_X,
       handler: 'index.handler',
       code: lambda.Code.fromInline('exports.handler = async () => {}'),
     });

@@ -25,7 +25,7 @@ import { alarmsByName, dims, newStack, tagsOf, type CfnAlarm } from './helpers';
 const { stack } = newStack('Families');
 const topics = new AlertTopics(stack, 'Topics');
 const fn = new lambda.Function(stack, 'Fn', {
-  runtime: lambda.Runtime.NODEJS_20_X,
+  runtime: lambda.Runtime.NODEJS_24_X,
   handler: 'index.handler',
   code: lambda.Code.fromInline('exports.handler = async () => {}'),
   timeout: Duration.seconds(20),
