@@ -17,6 +17,7 @@ export const EMF_METRICS = {
   DeliveriesFailed: 'Count',
   DeliveryLagSeconds: 'Seconds',
   ThumbnailLatencySeconds: 'Seconds',
+  DeliveryProblems: 'Count',
 } as const;
 export type EmfMetricName = keyof typeof EMF_METRICS;
 
@@ -43,6 +44,11 @@ export class EmfMetrics implements BusinessMetrics {
   /** Upload to ready; refused images are not thumbnails and stay out of the freshness SLO. */
   thumbnail(result: 'ready' | 'rejected', seconds: number): void {
     if (result === 'ready') this.emit({ ThumbnailLatencySeconds: Math.max(0, seconds) });
+  }
+
+  /** A sent card's email bounced, was complained about or rejected: counted once per card, not per event. */
+  deliveryProblem(): void {
+    this.emit({ DeliveryProblems: 1 });
   }
 
   // Created cards, messages and uploads happen in the API, whose /metrics the CloudWatch agent scrapes.

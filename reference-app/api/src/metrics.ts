@@ -95,4 +95,7 @@ export class Metrics implements BusinessMetrics {
   thumbnail(result: 'ready' | 'rejected', seconds: number): void {
     this.thumbnails.observe({ result }, seconds);
   }
+
+  /** Reported only by the email-events Lambda (in EMF); the API never learns of bounces. */
+  deliveryProblem(): void {}
 }

@@ -1,6 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
+import { SqlCardRepository } from '../src/adapters/db/repositories';
 import { OutboxMailer } from '../src/adapters/mailer/outbox';
 import { SchedulerWorker } from '../src/adapters/scheduler/local';
 import { composeCardEmail } from '../src/delivery/compose';
@@ -125,7 +126,13 @@ describe.each(DIALECTS)('scheduled delivery on %s', (dialect) => {
         });
       const ran = await Promise.all([worker().tick(), worker().tick(), worker().tick()]);
       expect(ran.reduce((a, b) => a + b, 0)).toBe(1);
-      expect(mailer.sent.map((e) => e.idempotencyKey)).toEqual([`card-${card.id}`]);
+      expect(mailer.sent.map((e) => e.idempotencyKey)).toEqual([expect.stringMatching(`^card-${card.id}-\\d+$`)]);
+      // The mailer's message id is kept: it is how a later bounce finds the card.
+      expect(await new SqlCardRepository(app.ctx.database.db).findById(card.id)).toMatchObject({
+        status: 'sent',
+        sesMessageId: `<${mailer.sent[0]?.idempotencyKey}>`,
+        deliveryProblem: null,
+      });
       // Even a direct second delivery attempt is a no-op.
       expect(await app.ctx.delivery.deliver(card.id)).toEqual({ kind: 'skipped' });
       expect(mailer.sent).toHaveLength(1);
@@ -174,7 +181,7 @@ describe.each(DIALECTS)('scheduled delivery on %s', (dialect) => {
         'SMTP 451 try again later',
       ]);
       expect([job(doomed.id)?.status, Number(job(doomed.id)?.attempts)]).toEqual(['failed', 3]);
-      expect(mailer.sent.map((e) => e.idempotencyKey)).toEqual([`card-${flaky.id}`]);
+      expect(mailer.sent.map((e) => e.idempotencyKey)).toEqual([expect.stringMatching(`^card-${flaky.id}-\\d+$`)]);
       expect((await http(app.url, `/api/v1/shared/${flaky.shareToken}`)).body.status).toBe('sent');
       expect((await http(app.url, `/api/v1/shared/${doomed.shareToken}`)).body.status).toBe('failed');
       expect((await http(app.url, '/metrics')).text).toMatch(/goodgreets_deliveries_total\{result="failed"\} 1/);

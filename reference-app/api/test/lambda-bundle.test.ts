@@ -9,6 +9,7 @@ import { migrateToLatest } from '../src/adapters/db/migrations';
 import { SqlCardRepository, SqlDesignRepository } from '../src/adapters/db/repositories';
 import { loadConfig } from '../src/config';
 import { type TestDb, createTestDb } from './helpers';
+import { bounce, snsEvent } from './ses-events';
 
 jest.setTimeout(60_000);
 
@@ -17,7 +18,10 @@ jest.setTimeout(60_000);
  * native modules external), loaded from a folder with no node_modules but what the infra copies.
  * Catches a cold-start crash such as a top-level require of a native module the bundle lacks.
  */
-function bundle(entry: 'delivery' | 'delivery-dead-letters' | 'thumbnailer', native: string[]): string {
+function bundle(
+  entry: 'delivery' | 'delivery-dead-letters' | 'email-events' | 'thumbnailer',
+  native: string[],
+): string {
   const dir = mkdtempSync(join(tmpdir(), `gg-bundle-${entry}-`));
   buildSync({
     entryPoints: [join(__dirname, `../src/lambda/${entry}.ts`)],
@@ -125,6 +129,44 @@ describe('Lambda bundles', () => {
       };
       expect(await invoke(dir, event, env)).toEqual({ ok: { batchItemFailures: [{ itemIdentifier: 'm-bad' }] } });
       expect(await cards.findById('dlCard')).toMatchObject({ status: 'failed' });
+    } finally {
+      await database.close();
+    }
+  });
+
+  it('the email events consumer starts without sharp and records a bounce in MySQL', async () => {
+    const database = openDatabase(loadConfig({ DATABASE_URL: t.url }).database);
+    const cards = new SqlCardRepository(database.db);
+    try {
+      // The design the dead-letter test inserted.
+      await cards.insert({
+        id: 'evCard',
+        designId: 'dl-design',
+        recipientName: 'Ann',
+        recipientEmail: 'ann@example.com',
+        senderName: 'Bob',
+        senderEmail: 'bob@example.com',
+        sendAtLocal: '2026-11-29T23:00:00',
+        timeZone: 'UTC',
+        sendAtUtc: Date.UTC(2026, 10, 29, 23),
+        shareToken: 'evCard'.padEnd(43, 'S'),
+        ownerTokenHash: 'a'.repeat(64),
+        status: 'sent',
+        sentAt: Date.UTC(2026, 10, 29, 23),
+        sesMessageId: 'ses-evCard',
+        deliveryProblem: null,
+        createdAt: 1,
+        updatedAt: 1,
+      });
+      const dir = bundle('email-events', []);
+      dirs.push(dir);
+      expect(await invoke(dir, snsEvent(bounce('ses-evCard')), env)).toEqual({
+        ok: { recorded: 1, unchanged: 0, ignored: 0 },
+      });
+      expect(await cards.findById('evCard')).toMatchObject({ deliveryProblem: { kind: 'bounced' } });
+      expect(await invoke(dir, snsEvent('not json', 'sns-bad'), env)).toEqual({
+        error: 'SES events not handled: sns-bad: SNS message is not JSON',
+      });
     } finally {
       await database.close();
     }

@@ -1,4 +1,5 @@
 import { type Database, openDatabase } from '../src/adapters/db/database';
+import { sql } from 'kysely';
 import { migrateToLatest } from '../src/adapters/db/migrations';
 import { SqlCardRepository, SqlDesignRepository, SqlReplayGuard } from '../src/adapters/db/repositories';
 import type { Card, Design } from '../src/domain/types';
@@ -32,6 +33,8 @@ const card = (id: string, over: Partial<Card> = {}): Card => ({
   ownerTokenHash: 'a'.repeat(64),
   status: 'scheduled',
   sentAt: null,
+  sesMessageId: null,
+  deliveryProblem: null,
   createdAt: 1,
   updatedAt: 1,
   ...over,
@@ -49,7 +52,7 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
       t.url ? { kind: 'mysql-url', url: t.url } : { kind: 'sqlite', file: `${t.dataDir}/db.sqlite` },
     );
     expect(await migrateToLatest(database.db as never, database.dialect)).toEqual({
-      applied: ['001_initial'],
+      applied: ['001_initial', '002_delivery_problems'],
       ahead: [],
     });
     // Running again is a no-op.
@@ -111,6 +114,47 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
     await expect(cards.update('c2', 'sending', { shareToken: 'x' } as Partial<Card>)).rejects.toThrow(
       /cannot be updated/,
     );
+  });
+
+  it('keeps the message id of a sent email and records the first problem reported for it only', async () => {
+    await cards.insert(card('c5', { status: 'sending' }));
+    expect(await cards.update('c5', 'sending', { status: 'sent', sentAt: 7, sesMessageId: 'ses-1' })).toBe(true);
+    expect(await cards.findBySesMessageId('ses-1')).toMatchObject({ id: 'c5', deliveryProblem: null });
+    // Message ids are case-sensitive like tokens.
+    expect(await cards.findBySesMessageId('SES-1')).toBeUndefined();
+    const bounce = { kind: 'bounced' as const, detail: 'Permanent/General: 550 5.1.1 unknown user 😀', at: 9 };
+    expect(await cards.recordDeliveryProblem('ses-1', bounce)).toBe(true);
+    expect(await cards.recordDeliveryProblem('ses-1', { kind: 'complained', detail: 'abuse', at: 10 })).toBe(false);
+    expect(await cards.recordDeliveryProblem('no-such-id', bounce)).toBe(false);
+    expect(await cards.findById('c5')).toMatchObject({
+      status: 'sent',
+      sesMessageId: 'ses-1',
+      deliveryProblem: bounce,
+    });
+    // Cleared with the message id when the card goes back to scheduled.
+    expect(
+      await cards.update('c5', 'sent', {
+        status: 'scheduled',
+        sentAt: null,
+        sesMessageId: null,
+        deliveryProblem: null,
+      }),
+    ).toBe(true);
+    expect(await cards.findById('c5')).toMatchObject({ sesMessageId: null, deliveryProblem: null, sentAt: null });
+    expect(await cards.findBySesMessageId('ses-1')).toBeUndefined();
+  });
+
+  it('reads rows the previous build writes (without the 002 columns) and a problem kind it does not know', async () => {
+    // Migrations only expand: the previous release's INSERT names just the 001 columns and still works.
+    await sql`insert into cards (id, design_id, recipient_name, recipient_email, sender_name, sender_email,
+      send_at_local, time_zone, send_at_utc, share_token, owner_token_hash, status, sent_at, created_at, updated_at)
+      values ('old1', 'd1', 'Ann', 'ann@example.com', 'Bob', 'bob@example.com', '2030-01-01T10:00:00', 'UTC',
+      1900000000000, ${'old1'.padEnd(43, 'S')}, ${'a'.repeat(64)}, 'sent', 5, 1, 1)`.execute(database.db);
+    expect(await cards.findById('old1')).toMatchObject({ status: 'sent', sesMessageId: null, deliveryProblem: null });
+    await sql`update cards set ses_message_id = 'm-new', delivery_problem_kind = 'deferred' where id = 'old1'`.execute(
+      database.db,
+    );
+    expect(await cards.findById('old1')).toMatchObject({ deliveryProblem: null });
   });
 
   it('concurrent message inserts all land with increasing ids', async () => {

@@ -92,6 +92,7 @@ describe('SMTP mailer', () => {
           senderName: 'Bob',
           senderEmail: 'bob@example.com',
           shareToken: 't',
+          sendAtUtc: 1_796_000_000_000,
         } as Card,
         design: { title: 'Balloons', category: 'Birthday' } as Design,
         messages: [{ id: 1, cardId: 'c1', name: 'Cleo', message: 'Many happy returns', createdAt: 1 }],
@@ -99,7 +100,7 @@ describe('SMTP mailer', () => {
         viewUrl: 'http://localhost/s/t',
       });
       const { messageId } = await mailer.send(email);
-      expect(messageId).toBe('<card-c1@goodgreets>');
+      expect(messageId).toBe('<card-c1-1796000000000@goodgreets>');
       expect(smtp.messages).toHaveLength(1);
       expect(smtp.messages[0]).toMatch(/^Subject: Bob sent you a card: Balloons$/m);
       expect(smtp.messages[0]).toContain('Many happy returns');

@@ -55,6 +55,8 @@ export function composeCardEmail({ card, design, messages, image, viewUrl }: Com
     text,
     html,
     attachments: [{ filename: 'card.jpg', contentType: 'image/jpeg', content: image, cid: 'card-image' }],
-    idempotencyKey: `card-${card.id}`,
+    // Per send time, not per card: a bounced card sent again to a corrected address is a new email
+    // (the outbox must write it, and its Message-ID must differ), while retries of one delivery share it.
+    idempotencyKey: `card-${card.id}-${card.sendAtUtc}`,
   };
 }

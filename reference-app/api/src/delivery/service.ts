@@ -1,8 +1,12 @@
 import type { Logger } from 'pino';
 import type { BusinessMetrics, CardRepository, Clock, DesignRepository, Mailer, ObjectStore } from '../domain/ports';
+import { plainSummary } from '../domain/text';
+import { DELIVERY_PROBLEM_DETAIL_MAX, type DeliveryProblem } from '../domain/types';
 import { composeCardEmail } from './compose';
 
 export type DeliveryOutcome = { kind: 'sent' | 'skipped' } | { kind: 'not_due'; runAt: number };
+/** recorded: the card now shows the problem; unchanged: one was already recorded; unknown: no card sent that email. */
+export type ProblemOutcome = 'recorded' | 'unchanged' | 'unknown';
 
 export interface DeliveryDeps {
   cards: CardRepository;
@@ -45,10 +49,31 @@ export class DeliveryService {
     const email = composeCardEmail({ card, design, messages, image, viewUrl: this.d.shareUrl(card.shareToken) });
     const { messageId } = await this.d.mailer.send(email);
     const now = clock.now();
-    await cards.update(card.id, 'sending', { status: 'sent', sentAt: now, updatedAt: now });
+    // The message id is how SES's later bounce or complaint finds this card (an SMTP server's id, locally).
+    await cards.update(card.id, 'sending', {
+      status: 'sent',
+      sentAt: now,
+      sesMessageId: messageId || null,
+      deliveryProblem: null,
+      updatedAt: now,
+    });
     this.d.metrics.delivery('sent', (now - card.sendAtUtc) / 1000);
     this.d.logger.info({ cardId: card.id, messageId, messages: messages.length }, 'card delivered');
     return { kind: 'sent' };
+  }
+
+  /**
+   * What the mail provider reported after a send (a bounce, complaint or rejection of the email with
+   * `messageId`), recorded on its card for the owner to see. Idempotent: the first report for an email
+   * wins and a repeated one changes nothing, so at-least-once event delivery is harmless.
+   */
+  async recordProblem(messageId: string, problem: DeliveryProblem): Promise<ProblemOutcome> {
+    const detail = plainSummary(problem.detail, DELIVERY_PROBLEM_DETAIL_MAX);
+    if (await this.d.cards.recordDeliveryProblem(messageId, { ...problem, detail })) {
+      this.d.metrics.deliveryProblem(problem.kind);
+      return 'recorded';
+    }
+    return (await this.d.cards.findBySesMessageId(messageId)) ? 'unchanged' : 'unknown';
   }
 
   /**

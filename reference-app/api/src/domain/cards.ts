@@ -1,8 +1,8 @@
-import { AppError, conflict, notFound } from './errors';
+import { AppError, conflict, invalid, notFound } from './errors';
 import type { BusinessMetrics, CardRepository, Clock, DeliveryScheduler, DesignRepository, ObjectStore } from './ports';
 import { resolveSendAt } from './time';
 import { hashToken, newId, newToken, tokenMatches } from './tokens';
-import type { Card, Design, Message } from './types';
+import type { Card, DeliveryProblem, Design, Message } from './types';
 import type { CreateCardInput, MessageInput, PatchCardInput } from './validation';
 
 export interface CardServiceDeps {
@@ -53,6 +53,8 @@ export class CardService {
       ownerTokenHash: hashToken(ownerToken),
       status: 'scheduled',
       sentAt: null,
+      sesMessageId: null,
+      deliveryProblem: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -120,6 +122,7 @@ export class CardService {
       sendAtUtc: new Date(card.sendAtUtc).toISOString(),
       status: publicStatus(card),
       sentAt: card.sentAt === null ? null : new Date(card.sentAt).toISOString(),
+      deliveryProblem: problemView(card.deliveryProblem),
       shareUrl: this.deps.shareUrl(card.shareToken),
       messages: messages.map(messageView),
     };
@@ -127,6 +130,7 @@ export class CardService {
 
   async patch(id: string, ownerToken: string | undefined, input: PatchCardInput) {
     const card = await this.authorised(id, ownerToken);
+    if (isBounced(card)) return this.resend(card, ownerToken, input);
     this.assertEditable(card);
     const patch: Partial<Card> = { updatedAt: this.deps.clock.now() };
     if (input.recipientName !== undefined) patch.recipientName = input.recipientName;
@@ -141,6 +145,49 @@ export class CardService {
     const updated = { ...card, ...patch };
     if (timeChanged) await this.deps.scheduler.reschedule(updated);
     return this.ownerView(id, ownerToken);
+  }
+
+  /**
+   * A sent card whose email bounced goes back to scheduled with a corrected address and a new send
+   * time: sent -> scheduled, the bounce and the old message id cleared (a late copy of the old bounce
+   * then finds no card). The only way out of `sent`; a complained-about or rejected card stays final.
+   */
+  private async resend(card: Card, ownerToken: string | undefined, input: PatchCardInput) {
+    if (input.recipientEmail === undefined || input.recipientEmail === card.recipientEmail) {
+      throw invalid(`the email to ${card.recipientEmail} bounced: send a corrected recipientEmail and a new sendAt`, [
+        { path: 'recipientEmail', message: 'must differ from the address that bounced' },
+      ]);
+    }
+    if (input.sendAt === undefined) {
+      throw invalid('a bounced card needs a new sendAt to be sent again', [
+        { path: 'sendAt', message: 'required to send a bounced card again' },
+      ]);
+    }
+    const now = this.deps.clock.now();
+    const zone = input.timeZone ?? card.timeZone;
+    const resolved = resolveSendAt(input.sendAt, zone, now);
+    const patch: Partial<Card> = {
+      recipientEmail: input.recipientEmail,
+      sendAtLocal: resolved.local,
+      sendAtUtc: resolved.utc,
+      timeZone: zone,
+      status: 'scheduled',
+      sentAt: null,
+      sesMessageId: null,
+      deliveryProblem: null,
+      updatedAt: now,
+    };
+    if (input.recipientName !== undefined) patch.recipientName = input.recipientName;
+    if (!(await this.deps.cards.update(card.id, 'sent', patch))) throw this.notEditable();
+    try {
+      await this.deps.scheduler.reschedule({ ...card, ...patch });
+    } catch (err) {
+      // Put the card back as it was (still bounced, still reschedulable) rather than leave it scheduled with no schedule.
+      const previous = Object.fromEntries(Object.keys(patch).map((k) => [k, card[k as keyof Card]])) as Partial<Card>;
+      await this.deps.cards.update(card.id, 'scheduled', previous);
+      throw new AppError(503, 'scheduler_unavailable', 'could not schedule the delivery, please retry', undefined, err);
+    }
+    return this.ownerView(card.id, ownerToken);
   }
 
   async cancel(id: string, ownerToken: string | undefined): Promise<void> {
@@ -182,6 +229,12 @@ export class CardService {
 function publicStatus(card: Card): 'scheduled' | 'sent' | 'cancelled' | 'failed' {
   if (card.status === 'sending') return 'sent';
   return card.status;
+}
+
+const isBounced = (card: Card): boolean => card.status === 'sent' && card.deliveryProblem?.kind === 'bounced';
+
+function problemView(p: DeliveryProblem | null) {
+  return p && { kind: p.kind, detail: p.detail, at: new Date(p.at).toISOString() };
 }
 
 export const messageView = (m: Message) => ({

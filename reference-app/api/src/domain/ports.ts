@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { Card, CardStatus, Category, Design, Message } from './types';
+import type { Card, CardStatus, Category, DeliveryProblem, DeliveryProblemKind, Design, Message } from './types';
 
 /** Persistence of cards and their messages. */
 export interface CardRepository {
@@ -15,6 +15,13 @@ export interface CardRepository {
    */
   addMessage(cardId: string, name: string, message: string, now: number): Promise<Message | undefined>;
   listMessages(cardId: string): Promise<Message[]>;
+  /** The card whose last email had this provider message id. */
+  findBySesMessageId(messageId: string): Promise<Card | undefined>;
+  /**
+   * Records what the provider reported about the email with this message id, unless a problem is
+   * already recorded for it; returns whether a card changed.
+   */
+  recordDeliveryProblem(messageId: string, problem: DeliveryProblem): Promise<boolean>;
 }
 
 export interface DesignListQuery {
@@ -115,6 +122,8 @@ export interface BusinessMetrics {
   upload(result: 'accepted' | 'rejected', reason?: string): void;
   delivery(result: 'sent' | 'failed', lagSeconds?: number): void;
   thumbnail(result: 'ready' | 'rejected', seconds: number): void;
+  /** The provider reported a sent card's email bounced, complained about or rejected (recorded once). */
+  deliveryProblem(kind: DeliveryProblemKind): void;
 }
 
 export const noMetrics: BusinessMetrics = {
@@ -123,6 +132,7 @@ export const noMetrics: BusinessMetrics = {
   upload: () => undefined,
   delivery: () => undefined,
   thumbnail: () => undefined,
+  deliveryProblem: () => undefined,
 };
 
 /** Image checks and rendering (sharp); an error with a `code` means the image is refused. */

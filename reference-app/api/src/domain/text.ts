@@ -19,6 +19,19 @@ export function textProblem(value: string, singleLine: boolean): string | null {
   return null;
 }
 
+const CONTROL_ALL = new RegExp(CONTROL.source, 'g');
+
+/**
+ * Text from outside (a remote mail server's diagnostic) made safe to store and show as one line:
+ * control and bidi characters and the markup characters < > & removed, whitespace collapsed,
+ * at most `max` code points (an ellipsis marks a cut).
+ */
+export function plainSummary(value: string, max: number): string {
+  const flat = value.normalize('NFC').replace(CONTROL_ALL, ' ').replace(/[<>&]/g, '').replace(/\s+/g, ' ').trim();
+  const chars = [...flat];
+  return chars.length <= max ? flat : `${chars.slice(0, max - 1).join('')}…`;
+}
+
 /** Length in Unicode code points, as MySQL counts VARCHAR characters. */
 export const charLength = (value: string): number => [...value].length;
 

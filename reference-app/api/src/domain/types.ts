@@ -39,8 +39,29 @@ export interface Card {
   ownerTokenHash: string;
   status: CardStatus;
   sentAt: number | null;
+  /** The mail provider's id of the last email sent for this card (SES MessageId): how its bounces find it. */
+  sesMessageId: string | null;
+  /** What the mail provider reported after the send; null while nothing went wrong. */
+  deliveryProblem: DeliveryProblem | null;
   createdAt: number;
   updatedAt: number;
+}
+
+/**
+ * bounced: the recipient's server refused the email for good (a permanent or undetermined bounce);
+ * complained: the recipient marked it as spam; rejected: SES refused to send it.
+ */
+export type DeliveryProblemKind = 'bounced' | 'complained' | 'rejected';
+export const DELIVERY_PROBLEM_KINDS: readonly DeliveryProblemKind[] = ['bounced', 'complained', 'rejected'];
+/** Longest detail stored and shown: a bounce's type, subtype and the remote server's diagnostic. */
+export const DELIVERY_PROBLEM_DETAIL_MAX = 300;
+
+export interface DeliveryProblem {
+  kind: DeliveryProblemKind;
+  /** Plain text, already cleaned: it comes from a remote mail server. */
+  detail: string;
+  /** Epoch ms the provider reported it. */
+  at: number;
 }
 
 export interface Message {

@@ -110,6 +110,42 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           await db.schema.dropTable(t).execute();
       },
     },
+    // What SES reports after a send (bounces, complaints), found by the SES message id. Only nullable
+    // columns: rows written before stay valid and the previous build runs on this schema unchanged.
+    '002_delivery_problems': {
+      async up(db: Kysely<unknown>) {
+        const columns: Array<[string, 'varchar(200)' | 'varchar(12)' | 'varchar(300)' | 'bigint']> = [
+          ['ses_message_id', 'varchar(200)'],
+          ['delivery_problem_kind', 'varchar(12)'],
+          ['delivery_problem_detail', 'varchar(300)'],
+          ['delivery_problem_at', 'bigint'],
+        ];
+        if (mysql) {
+          // One ALTER: MySQL DDL is not transactional, and a half-applied migration could not be rerun.
+          let alter = db.schema.alterTable('cards').addColumn(...columns[0]!);
+          for (const column of columns.slice(1)) alter = alter.addColumn(...column);
+          await alter.execute();
+        } else {
+          // SQLite adds one column per ALTER; the migrator runs them in one transaction.
+          for (const column of columns)
+            await db.schema
+              .alterTable('cards')
+              .addColumn(...column)
+              .execute();
+        }
+        await db.schema.createIndex('cards_ses_message_idx').on('cards').column('ses_message_id').execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropIndex('cards_ses_message_idx').on('cards').execute();
+        for (const column of [
+          'delivery_problem_at',
+          'delivery_problem_detail',
+          'delivery_problem_kind',
+          'ses_message_id',
+        ])
+          await db.schema.alterTable('cards').dropColumn(column).execute();
+      },
+    },
   };
 }
 

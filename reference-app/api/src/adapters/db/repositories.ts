@@ -1,6 +1,17 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { CardRepository, DesignListQuery, DesignRepository, ReplayGuard } from '../../domain/ports';
-import type { Card, CardStatus, Category, Design, DesignStatus, Message, Visibility } from '../../domain/types';
+import {
+  type Card,
+  type CardStatus,
+  type Category,
+  DELIVERY_PROBLEM_KINDS,
+  type DeliveryProblem,
+  type DeliveryProblemKind,
+  type Design,
+  type DesignStatus,
+  type Message,
+  type Visibility,
+} from '../../domain/types';
 import type { CardsTable, DB, DesignsTable } from './schema';
 
 // mysql2 may hand back BIGINT as a string when it is large; every instant here fits a double.
@@ -22,8 +33,25 @@ function toCard(r: Selectable<CardsTable>): Card {
     ownerTokenHash: r.owner_token_hash,
     status: r.status as CardStatus,
     sentAt: numOrNull(r.sent_at),
+    sesMessageId: r.ses_message_id ?? null,
+    deliveryProblem: toProblem(r),
     createdAt: num(r.created_at),
     updatedAt: num(r.updated_at),
+  };
+}
+
+function toProblem(r: Selectable<CardsTable>): DeliveryProblem | null {
+  const kind = r.delivery_problem_kind as DeliveryProblemKind | null | undefined;
+  // A kind a newer build wrote (the schema may be ahead after a rollback) is not shown as something it is not.
+  if (!kind || !DELIVERY_PROBLEM_KINDS.includes(kind)) return null;
+  return { kind, detail: r.delivery_problem_detail ?? '', at: num(r.delivery_problem_at) };
+}
+
+function problemColumns(p: DeliveryProblem | null) {
+  return {
+    delivery_problem_kind: p?.kind ?? null,
+    delivery_problem_detail: p?.detail ?? null,
+    delivery_problem_at: p?.at ?? null,
   };
 }
 
@@ -38,6 +66,7 @@ const cardColumns: Partial<Record<keyof Card, keyof CardsTable>> = {
   sendAtUtc: 'send_at_utc',
   status: 'status',
   sentAt: 'sent_at',
+  sesMessageId: 'ses_message_id',
   updatedAt: 'updated_at',
 };
 
@@ -61,6 +90,8 @@ export class SqlCardRepository implements CardRepository {
         owner_token_hash: c.ownerTokenHash,
         status: c.status,
         sent_at: c.sentAt,
+        ses_message_id: c.sesMessageId,
+        ...problemColumns(c.deliveryProblem),
         created_at: c.createdAt,
         updated_at: c.updatedAt,
       })
@@ -84,6 +115,10 @@ export class SqlCardRepository implements CardRepository {
   async update(id: string, expected: CardStatus, patch: Partial<Card>): Promise<boolean> {
     const values: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(patch)) {
+      if (key === 'deliveryProblem') {
+        Object.assign(values, problemColumns(value as DeliveryProblem | null));
+        continue;
+      }
       const column = cardColumns[key as keyof Card];
       if (!column) throw new Error(`card field ${key} cannot be updated`);
       values[column] = value;
@@ -95,6 +130,26 @@ export class SqlCardRepository implements CardRepository {
       .where('status', '=', expected)
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
+  }
+
+  async findBySesMessageId(messageId: string): Promise<Card | undefined> {
+    const row = await this.db
+      .selectFrom('cards')
+      .selectAll()
+      .where('ses_message_id', '=', messageId)
+      .executeTakeFirst();
+    return row && toCard(row);
+  }
+
+  async recordDeliveryProblem(messageId: string, problem: DeliveryProblem): Promise<boolean> {
+    // The first report wins: a redelivered event, or a second one for the same email, matches no row.
+    const result = await this.db
+      .updateTable('cards')
+      .set(problemColumns(problem))
+      .where('ses_message_id', '=', messageId)
+      .where('delivery_problem_kind', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   async addMessage(cardId: string, name: string, message: string, now: number): Promise<Message | undefined> {

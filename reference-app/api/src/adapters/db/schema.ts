@@ -32,6 +32,11 @@ export interface CardsTable {
   owner_token_hash: string;
   status: string;
   sent_at: number | null;
+  /** 002: the columns below are nullable, so rows written before them (and older builds) stay valid. */
+  ses_message_id: string | null;
+  delivery_problem_kind: string | null;
+  delivery_problem_detail: string | null;
+  delivery_problem_at: number | null;
   created_at: number;
   updated_at: number;
 }
