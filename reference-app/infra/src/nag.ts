@@ -47,7 +47,7 @@ const ACKNOWLEDGED: Readonly<Record<string, readonly Acknowledgement[]>> = {
     },
   ],
   'GoodGreets-Workers': [
-    ...['Delivery', 'Thumbnailer', 'DeliveryDeadLetterConsumer'].map((fn) => ({
+    ...['Delivery', 'Thumbnailer', 'DeliveryDeadLetterConsumer', 'EmailEventsConsumer'].map((fn) => ({
       path: `${fn}/ServiceRole/Resource`,
       ids: [
         'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
@@ -95,6 +95,12 @@ const ACKNOWLEDGED: Readonly<Record<string, readonly Acknowledgement[]>> = {
       ids: ['AwsSolutions-SQS3'],
       reason:
         'The last stop for delivery dead letters the consumer could not handle; nothing reads it automatically, so it has no queue behind it',
+    },
+    {
+      path: 'EmailEventDeadLetters/Resource',
+      ids: ['AwsSolutions-SQS3'],
+      reason:
+        'This queue is itself the dead-letter queue of the EmailEvents subscription and of its consumer (kept 14 days for inspection and redrive); a queue behind it would only move the problem',
     },
   ],
   'GoodGreets-Api': [

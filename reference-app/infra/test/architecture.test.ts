@@ -112,10 +112,10 @@ describe('GoodGreets reference architecture', () => {
     workers.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
       EventDestination: Match.objectLike({ MatchingEventTypes: Match.arrayWith(['bounce', 'complaint']) }),
     });
-    workers.resourceCountIs('AWS::SQS::Queue', 3);
+    workers.resourceCountIs('AWS::SQS::Queue', 4);
     // Scheduler and EventBridge invoke asynchronously: handler failures must reach a queue after Lambda's retries.
     const invokeConfigs = Object.values(workers.findResources('AWS::Lambda::EventInvokeConfig'));
-    expect(invokeConfigs).toHaveLength(2);
+    expect(invokeConfigs).toHaveLength(3);
     for (const c of invokeConfigs) expect(c.Properties.DestinationConfig.OnFailure.Destination).toBeDefined();
     workers.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
@@ -177,6 +177,72 @@ describe('GoodGreets reference architecture', () => {
     expect(actions).not.toContain('sqs:SendMessage');
     for (const s of statements.filter((st) => JSON.stringify(st.Action).includes('sqs:'))) {
       expect(s.Resource).toEqual({ 'Fn::GetAtt': [deadLetters, 'Arn'] });
+    }
+  });
+  it('records SES events on the cards with a VPC consumer subscribed to EmailEvents, dead-lettering both ways', () => {
+    const workers = templates['GoodGreets-Workers'];
+    const logicalId = (type: string, prefix: string) => {
+      const ids = Object.keys(workers.findResources(type)).filter((id) => id.startsWith(prefix));
+      expect(ids).toHaveLength(1);
+      return ids[0] as string;
+    };
+    const topic = logicalId('AWS::SNS::Topic', 'EmailEvents');
+    const deadLetters = logicalId('AWS::SQS::Queue', 'EmailEventDeadLetters');
+    const consumer = logicalId('AWS::Lambda::Function', 'EmailEventsConsumer');
+    const arn = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+
+    // What SNS cannot deliver to the function goes to the queue, and SNS may write there (from this topic only).
+    workers.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'lambda',
+      TopicArn: { Ref: topic },
+      Endpoint: arn(consumer),
+      RedrivePolicy: { deadLetterTargetArn: arn(deadLetters) },
+    });
+    workers.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: deadLetters }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'sqs:SendMessage',
+            Principal: { Service: 'sns.amazonaws.com' },
+            Condition: { ArnEquals: { 'aws:SourceArn': { Ref: topic } } },
+          }),
+        ]),
+      },
+    });
+    workers.hasResourceProperties('AWS::Lambda::Permission', {
+      FunctionName: arn(consumer),
+      Principal: 'sns.amazonaws.com',
+      SourceArn: { Ref: topic },
+    });
+    // What the function fails on after Lambda's retries goes to the same queue.
+    workers.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: consumer },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: arn(deadLetters) } },
+    });
+
+    const fn = workers.findResources('AWS::Lambda::Function')[consumer]!.Properties;
+    expect(fn.Runtime).toBe('nodejs24.x');
+    expect(fn.VpcConfig.SubnetIds).toBeDefined();
+    expect(Object.keys(fn.Environment.Variables)).toEqual(
+      expect.arrayContaining(['DB_HOST', 'DB_NAME', 'DB_TLS', 'DB_SECRET_ARN']),
+    );
+    // Least privilege: the database secret and sending its failures to its own queue; no mail, no objects.
+    const role = fn.Role['Fn::GetAtt'][0] as string;
+    const statements = Object.values(workers.findResources('AWS::IAM::Policy'))
+      .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === role))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+    expect(actions.filter((a) => !a.startsWith('sqs:') && !a.startsWith('secretsmanager:'))).toEqual([]);
+    expect(actions.filter((a) => a.startsWith('sqs:')).sort()).toEqual(
+      ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'].sort(),
+    );
+    for (const s of statements.filter((st) => JSON.stringify(st.Action).includes('sqs:'))) {
+      expect(s.Resource).toEqual(arn(deadLetters));
+    }
+    for (const s of statements.filter((st) => JSON.stringify(st.Action).includes('secretsmanager:'))) {
+      expect(JSON.stringify(s.Resource)).toMatch(/Secret|secret/);
     }
   });
 });

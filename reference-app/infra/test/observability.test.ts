@@ -259,7 +259,7 @@ describe('sre-kit applied to GoodGreets', () => {
         .map((d) => originOf(json, d.stack, d.value))
         .map((o) => (typeof o === 'string' ? o : `${o.stack}/${o.id}`)),
     );
-    expect(queues.length).toBe(4);
+    expect(queues.length).toBe(5);
     expect(queues.filter((q) => !alarmed.has(q))).toEqual([]);
   });
 
@@ -281,7 +281,7 @@ describe('sre-kit applied to GoodGreets', () => {
     );
     expect(wrong.map(({ stack, id }) => `${stack}/${id}`)).toEqual([]);
     const own = routed.filter(({ r }) => ['sqs', 'ses'].includes(tagsOf(r)['sre-kit:family']));
-    expect(own).toHaveLength(5);
+    expect(own).toHaveLength(6);
   });
 
   it('maps every resource of alarms/goodgreets.yaml (an unmapped one would fail synth)', () => {

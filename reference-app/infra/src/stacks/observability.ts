@@ -64,6 +64,7 @@ export class ObservabilityStack extends Stack {
 
     this.kit.monitorLambda('delivery', workers.deliveryFunction);
     this.kit.monitorLambda('delivery-dead-letters', workers.deadLetterFunction);
+    this.kit.monitorLambda('email-events', workers.emailEventsFunction);
     this.kit.monitorLambda('thumbnailer', workers.thumbnailFunction);
     this.kit.monitorLambda('alert-router', this.router.routerFunction);
     this.kit.monitorEcsService('api', api.service);
@@ -98,6 +99,13 @@ export class ObservabilityStack extends Stack {
       severity: AlarmSeverity.WARNING,
       runbook:
         'A card was not delivered after the retries (Lambda on-failure or Scheduler dead letter); its card is marked failed. Read the delivery logs for the cause.',
+    });
+    // Nothing drains it: a visible message is a bounce or complaint some owner was not told about.
+    alarms.deadLetterDepth('email-event-dead-letters', workers.emailEventDeadLetters, {
+      // One card shows "sent" though its email bounced; the SES bounce-rate alarm covers a systemic problem.
+      severity: AlarmSeverity.WARNING,
+      runbook:
+        'An SES bounce or complaint was not recorded on its card (unreadable, no card with that SES message id, or the database failed through the retries). Read the record and the email-events logs, fix, then redrive it to the EmailEvents consumer.',
     });
     // SQS keeps a record's first enqueue time when it redrives it, so a parked record is already as old as
     // the consumer's tries (5 x 180 s); the bound adds 45 minutes for whoever the consumer's errors alarm

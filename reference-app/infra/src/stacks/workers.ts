@@ -13,6 +13,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { GoodGreetsConfig } from '../config';
@@ -35,8 +36,9 @@ export interface WorkersStackProps extends StackProps {
 }
 
 /**
- * The two asynchronous workers: card delivery (EventBridge Scheduler -> Lambda -> SES v2) and
- * thumbnails (S3 Object Created -> EventBridge -> Lambda with sharp). Both read the database
+ * The asynchronous workers: card delivery (EventBridge Scheduler -> Lambda -> SES v2), what SES
+ * reports afterwards (bounces and complaints -> EmailEvents topic -> Lambda, onto the card) and
+ * thumbnails (S3 Object Created -> EventBridge -> Lambda with sharp). All read the database
  * through RDS Proxy and dead-letter what they cannot process.
  */
 export class WorkersStack extends Stack {
@@ -51,6 +53,10 @@ export class WorkersStack extends Stack {
   readonly deliveryParking: sqs.Queue;
   readonly thumbnailDeadLetters: sqs.Queue;
   readonly emailEvents: sns.Topic;
+  /** Records SES bounces, complaints and rejections on the cards whose emails they concern. */
+  readonly emailEventsFunction: lambda.Function;
+  /** SES events neither SNS nor the consumer could deliver or handle: inspected by an operator. */
+  readonly emailEventDeadLetters: sqs.Queue;
 
   constructor(scope: Construct, id: string, props: WorkersStackProps) {
     super(scope, id, props);
@@ -70,6 +76,7 @@ export class WorkersStack extends Stack {
       deadLetterQueue: { queue: this.deliveryParking, maxReceiveCount },
     });
     this.thumbnailDeadLetters = encryptedQueue('ThumbnailDeadLetters');
+    this.emailEventDeadLetters = encryptedQueue('EmailEventDeadLetters');
 
     const databaseEnv = {
       DB_HOST: props.proxy.endpoint,
@@ -173,6 +180,28 @@ export class WorkersStack extends Stack {
         maxBatchingWindow: Duration.seconds(5),
         reportBatchItemFailures: true,
       }),
+    );
+
+    // SES events onto the cards: SNS invokes asynchronously, one notification per invocation. What SNS
+    // cannot hand to the function (throttled, deleted) and what the function fails on after Lambda's
+    // retries (unreadable, no card sent that email, database down) end in the same queue, never nowhere.
+    this.emailEventsFunction = new lambda.Function(this, 'EmailEventsConsumer', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.X86_64,
+      handler: 'index.handler',
+      code: lambdaCode('email-events'),
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+      retryAttempts: 2,
+      onFailure: new destinations.SqsDestination(this.emailEventDeadLetters),
+      logGroup: new logs.LogGroup(this, 'EmailEventsLogs', { retention: logs.RetentionDays.ONE_MONTH }),
+      environment: databaseEnv,
+      ...inVpc,
+    });
+    // Least privilege: the database secret only (no mail, no objects); the proxy's security group does the rest.
+    props.databaseSecret.grantRead(this.emailEventsFunction);
+    this.emailEvents.addSubscription(
+      new subscriptions.LambdaSubscription(this.emailEventsFunction, { deadLetterQueue: this.emailEventDeadLetters }),
     );
 
     // Thumbnails: only objects under originals/ start the thumbnailer; its own writes go elsewhere.
