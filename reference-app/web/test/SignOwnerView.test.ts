@@ -140,6 +140,77 @@ describe('owner page', () => {
     expect(w.find('.danger-zone').exists()).toBe(false);
   });
 
+  describe('after the email was sent', () => {
+    const BOUNCE = {
+      kind: 'bounced',
+      detail: 'Permanent/General: smtp; 550 5.1.1 ada@example.com: user unknown',
+      at: '2026-12-24T08:00:03.000Z',
+    };
+    const sent = (deliveryProblem: object | null) => ({ ...ownerCard('sent'), deliveryProblem });
+
+    it('explains a bounce and sends the card again to a corrected address at a new time', async () => {
+      let card: Record<string, unknown> = sent(BOUNCE);
+      const { w, calls } = await mountAt(`/cards/c1/manage#token=${OWNER}`, (method, _u, init) => {
+        if (method === 'PATCH') {
+          card = { ...card, ...(JSON.parse(String(init.body)) as object), status: 'scheduled', deliveryProblem: null };
+        }
+        return { body: card };
+      });
+      expect(w.find('[data-testid=owner-status]').text()).toBe('Bounced');
+      expect(w.find('[data-testid=owner-status]').classes()).toContain('status-delivery-failed');
+      const banner = w.find('[data-testid=owner-problem]').text();
+      expect(banner).toContain('The email to ada@example.com bounced');
+      expect(banner).toContain(`Details: ${BOUNCE.detail}`);
+      expect(banner).toMatch(/correct it below and pick a new time/);
+      // Not the forms of a scheduled card: only the way out of the bounce.
+      expect(w.find('form[aria-labelledby=resched-title]').exists()).toBe(false);
+      expect(w.find('.danger-zone').exists()).toBe(false);
+
+      // The address that bounced is refused before any request.
+      await w.find('form[aria-labelledby=resend-title]').trigger('submit');
+      expect(w.find('#resend-recipientEmail-error').text()).toMatch(/address that bounced/);
+      expect(calls.some((c) => c.method === 'PATCH')).toBe(false);
+
+      await w.find('#resend-recipientEmail').setValue('ada@example.org');
+      const date = (w.find('#resend-date').element as HTMLInputElement).value;
+      expect(Date.parse(date)).toBeGreaterThan(Date.now() - 86_400_000);
+      await w.find('form[aria-labelledby=resend-title]').trigger('submit');
+      await flushPromises();
+      await settle();
+      const patch = calls.find((c) => c.method === 'PATCH')!;
+      expect(jsonBody(patch)).toEqual({
+        recipientName: 'Ada',
+        recipientEmail: 'ada@example.org',
+        sendAt: `${date}T09:00`,
+        timeZone: 'Europe/Paris',
+      });
+      expect(w.find('[data-testid=owner-notice]').text()).toBe('The card will be sent again to ada@example.org.');
+      expect(w.find('[data-testid=owner-problem]').exists()).toBe(false);
+      expect(w.find('[data-testid=owner-status]').text()).toBe('Scheduled');
+      expect(w.find('form[aria-labelledby=resched-title]').exists()).toBe(true);
+    });
+
+    it('shows a spam complaint without offering to send again, and markup in a detail as text', async () => {
+      const detail = '<img src=x onerror=alert(1)> marked as spam (abuse)';
+      const { w } = await mountAt(`/cards/c1/manage#token=${OWNER}`, () => ({
+        body: sent({ kind: 'complained', detail, at: '2026-12-24T10:00:00Z' }),
+      }));
+      expect(w.find('[data-testid=owner-status]').text()).toBe('Reported as spam');
+      const banner = w.find('[data-testid=owner-problem]');
+      expect(banner.text()).toMatch(/was reported as spam. It will not be sent again/);
+      expect(banner.text()).toContain(`Details: ${detail}`);
+      expect(banner.find('img').exists()).toBe(false);
+      expect(w.find('form[aria-labelledby=resend-title]').exists()).toBe(false);
+    });
+
+    it('shows a sent card without a problem as plainly sent', async () => {
+      const { w } = await mountAt(`/cards/c1/manage#token=${OWNER}`, () => ({ body: sent(null) }));
+      expect(w.find('[data-testid=owner-status]').text()).toBe('Sent');
+      expect(w.find('[data-testid=owner-problem]').exists()).toBe(false);
+      expect(w.find('form[aria-labelledby=resend-title]').exists()).toBe(false);
+    });
+  });
+
   it('refuses to call the API without a token and explains a wrong one', async () => {
     const first = await mountAt('/cards/c1/manage', () => ({ body: ownerCard() }));
     expect(first.calls).toHaveLength(0);

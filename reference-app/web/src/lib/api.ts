@@ -57,12 +57,23 @@ export interface SharedCard {
   messages: Message[];
 }
 
+/**
+ * What the mail provider reported after the card was sent: a bounce (the address does not accept
+ * mail), a spam complaint, or a rejection. `detail` is plain text from the remote mail server.
+ */
+export interface DeliveryProblem {
+  kind: 'bounced' | 'complained' | 'rejected';
+  detail: string;
+  at: string;
+}
+
 export interface OwnerCard extends SharedCard {
   id: string;
   recipientEmail?: string;
   senderEmail?: string;
   shareToken?: string;
   shareUrl?: string;
+  deliveryProblem?: DeliveryProblem | null;
 }
 
 /** Which anti-spam check the API uses (GET /api/v1/captcha). */
@@ -218,3 +229,6 @@ export function errorText(e: unknown): string {
 export const isSent = (s: CardStatus) => s === 'sent';
 export const isCancelled = (s: CardStatus) => s === 'cancelled';
 export const isOpen = (s: CardStatus) => s === 'scheduled';
+/** A sent card whose email bounced: the API takes a corrected address and a new time to send it again. */
+export const canResend = (c: Pick<OwnerCard, 'status' | 'deliveryProblem'>) =>
+  isSent(c.status) && c.deliveryProblem?.kind === 'bounced';
