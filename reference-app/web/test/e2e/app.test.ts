@@ -367,11 +367,13 @@ describeE2e('GoodGreets in Chromium', () => {
     // When the countdown ends the page stops taking messages, then shows the card as sent.
     await page.locator('[data-testid=card-sending], [data-testid=card-sent]').first().waitFor({ timeout: 45_000 });
     const outbox = join(app.dataDir, 'outbox');
-    const file = join(outbox, `card-${card.id}.eml`);
+    // One file per delivery: card-<id>-<send instant>.eml (a bounced card sent again is a second file).
+    const delivered = () =>
+      existsSync(outbox) ? readdirSync(outbox).filter((f) => new RegExp(`^card-${card.id}-\\d+\\.eml$`).test(f)) : [];
     const deadline = Date.now() + 45_000;
-    while (!existsSync(file) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-    expect(readdirSync(outbox)).toContain(`card-${card.id}.eml`);
-    const eml = readableEml(readFileSync(file, 'utf8'));
+    while (!delivered().length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(delivered()).toHaveLength(1);
+    const eml = readableEml(readFileSync(join(outbox, delivered()[0] as string), 'utf8'));
     expect(eml).toMatch(/^To: .*ada@example\.com/m);
     expect(eml).toContain('See you at the party on Friday');
     expect(eml).toContain('Grace');
