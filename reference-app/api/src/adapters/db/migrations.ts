@@ -136,7 +136,9 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.createIndex('cards_ses_message_idx').on('cards').column('ses_message_id').execute();
       },
       async down(db: Kysely<unknown>) {
-        await db.schema.dropIndex('cards_ses_message_idx').on('cards').execute();
+        // MySQL names the table of an index; SQLite's DROP INDEX takes no ON clause.
+        const drop = db.schema.dropIndex('cards_ses_message_idx');
+        await (mysql ? drop.on('cards') : drop).execute();
         for (const column of [
           'delivery_problem_at',
           'delivery_problem_detail',
