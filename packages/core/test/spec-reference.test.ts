@@ -72,6 +72,7 @@ describe('GoodGreets reference specs (slos/, alarms/)', () => {
     expect(policy.families.lambda!.map((r) => r.id)).toEqual([
       'delivery',
       'delivery-dead-letters',
+      'email-events',
       'thumbnailer',
       'alert-router',
     ]);
