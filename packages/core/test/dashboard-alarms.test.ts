@@ -40,6 +40,13 @@ describe('SLO firing tiers', () => {
     }
   });
 
+  it("gives the management dashboard's alerting cell the same live conditions", () => {
+    for (const slo of SLOS) {
+      const alerting = titled<AlarmStatusWidget>(byAudience('management'), `${slo.displayName}: alerting`);
+      expect(alerting.conditions).toEqual(firing(slo.displayName!).conditions);
+    }
+  });
+
   it('computes each window with the error-ratio math and threshold the window alarms use', () => {
     const slo = SLOS.find((s) => s.name === 'api-latency')!;
     const plan = planSloAlarms(slo);

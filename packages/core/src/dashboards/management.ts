@@ -5,7 +5,7 @@
  */
 import type { DashboardSection, Widget } from '../model/dashboard';
 import type { Slo } from '../model/slo';
-import { budgetWidget, sloAlarmNames, sloSystem, sloTitle } from './slo';
+import { budgetWidget, firingTiersWidget, sloSystem, sloTitle } from './slo';
 
 export function sloStatusSection(slos: readonly Slo[]): DashboardSection | undefined {
   const widgets: Widget[] = [];
@@ -15,9 +15,9 @@ export function sloStatusSection(slos: readonly Slo[]): DashboardSection | undef
     const month = budgetWidget(slo, { kind: 'monthToDate' }, 'singleValue', 8);
     if (period) widgets.push(period);
     if (month) widgets.push(month);
-    const alarms = sloAlarmNames(slo);
-    if (alarms.length > 0)
-      widgets.push({ type: 'alarmStatus', title: `${sloTitle(slo)}: alerting`, width: 8, height: 4, alarmNames: alarms });
+    // The same live tier conditions as the SLO dashboard, so Grafana shows state here too.
+    const alerting = firingTiersWidget(slo, `${sloTitle(slo)}: alerting`, 8, 4);
+    if (alerting) widgets.push(alerting);
   }
   return widgets.length > 0 ? { title: 'SLO status', widgets } : undefined;
 }
