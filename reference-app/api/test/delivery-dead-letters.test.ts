@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { type Database, openDatabase } from '../src/adapters/db/database';
+import type { Database } from '../src/adapters/db/database';
 import { migrateToLatest } from '../src/adapters/db/migrations';
 import { SqlCardRepository, SqlDesignRepository } from '../src/adapters/db/repositories';
 import { DeliveryService } from '../src/delivery/service';
@@ -7,7 +7,7 @@ import type { BusinessMetrics, Mailer, ObjectStore } from '../src/domain/ports';
 import type { Card, CardStatus } from '../src/domain/types';
 import { EmfMetrics } from '../src/emf';
 import { type SqsRecord, createDeadLetterHandler, parseDeadLetter } from '../src/lambda/delivery-dead-letters';
-import { DIALECTS, type TestDb, createTestDb } from './helpers';
+import { DIALECTS, type TestDb, createTestDb, openTestDatabase, cardRecord, DUE_29_NOV_23_UTC } from './helpers';
 
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:GoodGreets-Workers-Delivery5F6C039D-AbCdEf';
 
@@ -105,30 +105,14 @@ describe.each(DIALECTS)('delivery dead-letter consumer on %s', (dialect) => {
   let emf: string[];
   let handler: ReturnType<typeof createDeadLetterHandler>;
 
-  const card = (id: string, status: CardStatus): Card => ({
-    id,
-    designId: 'd1',
-    recipientName: 'Ann',
-    recipientEmail: 'ann@example.com',
-    senderName: 'Bob',
-    senderEmail: 'bob@example.com',
-    sendAtLocal: '2026-11-29T23:00:00',
-    timeZone: 'UTC',
-    sendAtUtc: Date.UTC(2026, 10, 29, 23),
-    shareToken: id.padEnd(43, 'S'),
-    ownerTokenHash: 'a'.repeat(64),
-    status,
-    sentAt: status === 'sent' ? 5 : null,
-    createdAt: 1,
-    updatedAt: 1,
-  });
+  const card = (id: string, status: CardStatus): Card =>
+    cardRecord(id, { ...DUE_29_NOV_23_UTC, status, sentAt: status === 'sent' ? 5 : null });
+
   const failedCounts = () => emf.map((l) => (JSON.parse(l) as { DeliveriesFailed?: number }).DeliveriesFailed ?? 0);
 
   beforeAll(async () => {
     t = await createTestDb(dialect);
-    database = openDatabase(
-      t.url ? { kind: 'mysql-url', url: t.url } : { kind: 'sqlite', file: `${t.dataDir}/db.sqlite` },
-    );
+    database = openTestDatabase(t);
     await migrateToLatest(database.db as never, database.dialect);
     cards = new SqlCardRepository(database.db);
     const designs = new SqlDesignRepository(database.db);

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { type Database, openDatabase } from '../src/adapters/db/database';
+import type { Database } from '../src/adapters/db/database';
 import { migrateToLatest } from '../src/adapters/db/migrations';
 import { SqlCardRepository, SqlDesignRepository } from '../src/adapters/db/repositories';
 import { DeliveryService } from '../src/delivery/service';
@@ -7,7 +7,7 @@ import type { Mailer, ObjectStore } from '../src/domain/ports';
 import type { Card } from '../src/domain/types';
 import { EmfMetrics } from '../src/emf';
 import { createEmailEventsHandler, parseEmailEvent } from '../src/lambda/email-events';
-import { DIALECTS, type TestDb, createTestDb } from './helpers';
+import { DIALECTS, type TestDb, createTestDb, openTestDatabase, cardRecord, DUE_29_NOV_23_UTC } from './helpers';
 import { bounce, complaint, mail, reject, snsEvent } from './ses-events';
 
 const NOW = Date.UTC(2026, 10, 30, 9);
@@ -84,32 +84,20 @@ describe.each(DIALECTS)('email events consumer on %s', (dialect) => {
   let logs: string[];
   let handler: ReturnType<typeof createEmailEventsHandler>;
 
-  const sentCard = (id: string, sesMessageId: string): Card => ({
-    id,
-    designId: 'd1',
-    recipientName: 'Ann',
-    recipientEmail: 'ann@example.com',
-    senderName: 'Bob',
-    senderEmail: 'bob@example.com',
-    sendAtLocal: '2026-11-29T23:00:00',
-    timeZone: 'UTC',
-    sendAtUtc: Date.UTC(2026, 10, 29, 23),
-    shareToken: id.padEnd(43, 'S'),
-    ownerTokenHash: 'a'.repeat(64),
-    status: 'sent',
-    sentAt: Date.UTC(2026, 10, 29, 23, 0, 1),
-    sesMessageId,
-    deliveryProblem: null,
-    createdAt: 1,
-    updatedAt: 1,
-  });
+  const sentCard = (id: string, sesMessageId: string): Card =>
+    cardRecord(id, {
+      ...DUE_29_NOV_23_UTC,
+      status: 'sent',
+      sentAt: Date.UTC(2026, 10, 29, 23, 0, 1),
+      sesMessageId,
+      deliveryProblem: null,
+    });
+
   const problemCounts = () => emf.map((l) => (JSON.parse(l) as { DeliveryProblems?: number }).DeliveryProblems);
 
   beforeAll(async () => {
     t = await createTestDb(dialect);
-    database = openDatabase(
-      t.url ? { kind: 'mysql-url', url: t.url } : { kind: 'sqlite', file: `${t.dataDir}/db.sqlite` },
-    );
+    database = openTestDatabase(t);
     await migrateToLatest(database.db as never, database.dialect);
     cards = new SqlCardRepository(database.db);
     const designs = new SqlDesignRepository(database.db);

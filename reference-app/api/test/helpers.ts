@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { createConnection } from 'mysql2/promise';
+import { type Database, openDatabase } from '../src/adapters/db/database';
 import { loadConfig } from '../src/config';
 import type { ContextOverrides } from '../src/context';
+import type { Card } from '../src/domain/types';
 import { type RunningApp, startApp } from '../src/server';
 
 export const MYSQL_ADMIN = { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'test' };
@@ -42,6 +44,42 @@ export async function createTestDb(dialect: DialectName): Promise<TestDb> {
     },
   };
 }
+
+/** The database of a TestDb, opened the way the app opens its configured one. */
+export function openTestDatabase(t: TestDb): Database {
+  return openDatabase(t.url ? { kind: 'mysql-url', url: t.url } : { kind: 'sqlite', file: `${t.dataDir}/db.sqlite` });
+}
+
+/** A scheduled card row as repositories store it (design d1); tests override what they are about. */
+export function cardRecord(id: string, over: Partial<Card> = {}): Card {
+  return {
+    id,
+    designId: 'd1',
+    recipientName: 'Ann',
+    recipientEmail: 'ann@example.com',
+    senderName: 'Bob',
+    senderEmail: 'bob@example.com',
+    sendAtLocal: '2030-01-01T10:00:00',
+    timeZone: 'Europe/Berlin',
+    sendAtUtc: 1_900_000_000_000,
+    shareToken: id.padEnd(43, 'S'),
+    ownerTokenHash: 'a'.repeat(64),
+    status: 'scheduled',
+    sentAt: null,
+    sesMessageId: null,
+    deliveryProblem: null,
+    createdAt: 1,
+    updatedAt: 1,
+    ...over,
+  };
+}
+
+/** The send time of the consumer tests' cards: due at 23:00 UTC on 29 Nov 2026. */
+export const DUE_29_NOV_23_UTC = {
+  sendAtLocal: '2026-11-29T23:00:00',
+  timeZone: 'UTC',
+  sendAtUtc: Date.UTC(2026, 10, 29, 23),
+} as const;
 
 /** A clock the test can move forward. */
 export class TestClock {

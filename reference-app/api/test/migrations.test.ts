@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import { type Database, openDatabase } from '../src/adapters/db/database';
+import type { Database } from '../src/adapters/db/database';
 import { migrateToLatest } from '../src/adapters/db/migrations';
-import { DIALECTS, type TestDb, createTestDb } from './helpers';
+import { DIALECTS, type TestDb, createTestDb, openTestDatabase } from './helpers';
 
 /** Kysely's bookkeeping, written the way a newer release's migrator would have. */
 async function recordMigration(database: Database, name: string): Promise<void> {
@@ -16,9 +16,7 @@ describe.each(DIALECTS)('migrations on %s', (dialect) => {
 
   beforeEach(async () => {
     t = await createTestDb(dialect);
-    database = openDatabase(
-      t.url ? { kind: 'mysql-url', url: t.url } : { kind: 'sqlite', file: `${t.dataDir}/db.sqlite` },
-    );
+    database = openTestDatabase(t);
   });
   afterEach(async () => {
     await database?.close();

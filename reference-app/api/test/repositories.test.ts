@@ -1,9 +1,9 @@
-import { type Database, openDatabase } from '../src/adapters/db/database';
+import type { Database } from '../src/adapters/db/database';
 import { sql } from 'kysely';
 import { migrateToLatest } from '../src/adapters/db/migrations';
 import { SqlCardRepository, SqlDesignRepository, SqlReplayGuard } from '../src/adapters/db/repositories';
 import type { Card, Design } from '../src/domain/types';
-import { DIALECTS, type TestDb, createTestDb } from './helpers';
+import { DIALECTS, type TestDb, createTestDb, openTestDatabase, cardRecord } from './helpers';
 
 const design = (id: string, over: Partial<Design> = {}): Design => ({
   id,
@@ -19,26 +19,7 @@ const design = (id: string, over: Partial<Design> = {}): Design => ({
   ...over,
 });
 
-const card = (id: string, over: Partial<Card> = {}): Card => ({
-  id,
-  designId: 'd1',
-  recipientName: 'Ann',
-  recipientEmail: 'ann@example.com',
-  senderName: 'Bob',
-  senderEmail: 'bob@example.com',
-  sendAtLocal: '2030-01-01T10:00:00',
-  timeZone: 'Europe/Berlin',
-  sendAtUtc: 1_900_000_000_000,
-  shareToken: `${id}`.padEnd(43, 'S'),
-  ownerTokenHash: 'a'.repeat(64),
-  status: 'scheduled',
-  sentAt: null,
-  sesMessageId: null,
-  deliveryProblem: null,
-  createdAt: 1,
-  updatedAt: 1,
-  ...over,
-});
+const card = cardRecord;
 
 describe.each(DIALECTS)('repositories on %s', (dialect) => {
   let t: TestDb;
@@ -48,9 +29,7 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
 
   beforeAll(async () => {
     t = await createTestDb(dialect);
-    database = openDatabase(
-      t.url ? { kind: 'mysql-url', url: t.url } : { kind: 'sqlite', file: `${t.dataDir}/db.sqlite` },
-    );
+    database = openTestDatabase(t);
     expect(await migrateToLatest(database.db as never, database.dialect)).toEqual({
       applied: ['001_initial', '002_delivery_problems'],
       ahead: [],

@@ -75,7 +75,8 @@ export function reject(messageId: string): Record<string, unknown> {
 
 /** One SNS notification as a Lambda subscriber receives it (SNS sends one record per invocation). */
 export function snsEvent(message: unknown, snsMessageId = 'a0b1c2d3-e4f5-5a6b-8c7d-9e0f1a2b3c4d'): SnsEvent {
-  return {
+  // The whole record as SNS sends it; the consumer reads only what SnsEvent names.
+  const event = {
     Records: [
       {
         EventSource: 'aws:sns',
@@ -96,5 +97,6 @@ export function snsEvent(message: unknown, snsMessageId = 'a0b1c2d3-e4f5-5a6b-8c
         },
       },
     ],
-  } as SnsEvent;
+  };
+  return event;
 }
