@@ -1,13 +1,12 @@
 import pino from 'pino';
 import type { Database } from '../src/adapters/db/database';
-import { migrateToLatest } from '../src/adapters/db/migrations';
 import { SqlCardRepository, SqlDesignRepository } from '../src/adapters/db/repositories';
 import { DeliveryService } from '../src/delivery/service';
 import type { BusinessMetrics, Mailer, ObjectStore } from '../src/domain/ports';
 import type { Card, CardStatus } from '../src/domain/types';
 import { EmfMetrics } from '../src/emf';
 import { type SqsRecord, createDeadLetterHandler, parseDeadLetter } from '../src/lambda/delivery-dead-letters';
-import { DIALECTS, type TestDb, createTestDb, openTestDatabase, cardRecord, DUE_29_NOV_23_UTC } from './helpers';
+import { DIALECTS, type TestDb, cardRecord, DUE_29_NOV_23_UTC, migratedTestDatabase } from './helpers';
 
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:GoodGreets-Workers-Delivery5F6C039D-AbCdEf';
 
@@ -111,23 +110,9 @@ describe.each(DIALECTS)('delivery dead-letter consumer on %s', (dialect) => {
   const failedCounts = () => emf.map((l) => (JSON.parse(l) as { DeliveriesFailed?: number }).DeliveriesFailed ?? 0);
 
   beforeAll(async () => {
-    t = await createTestDb(dialect);
-    database = openTestDatabase(t);
-    await migrateToLatest(database.db as never, database.dialect);
+    ({ t, database } = await migratedTestDatabase(dialect));
     cards = new SqlCardRepository(database.db);
     const designs = new SqlDesignRepository(database.db);
-    await designs.insert({
-      id: 'd1',
-      category: 'Birthday',
-      title: 'Balloons',
-      visibility: 'public',
-      status: 'ready',
-      rejectReason: null,
-      originalKey: null,
-      displayKey: 'display/d1.jpg',
-      thumbKey: 'thumbnails/d1.jpg',
-      createdAt: 1,
-    });
     const unused = () => {
       throw new Error('the dead-letter consumer never sends mail or reads images');
     };

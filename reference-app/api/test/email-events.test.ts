@@ -1,13 +1,12 @@
 import pino from 'pino';
 import type { Database } from '../src/adapters/db/database';
-import { migrateToLatest } from '../src/adapters/db/migrations';
 import { SqlCardRepository, SqlDesignRepository } from '../src/adapters/db/repositories';
 import { DeliveryService } from '../src/delivery/service';
 import type { Mailer, ObjectStore } from '../src/domain/ports';
 import type { Card } from '../src/domain/types';
 import { EmfMetrics } from '../src/emf';
 import { createEmailEventsHandler, parseEmailEvent } from '../src/lambda/email-events';
-import { DIALECTS, type TestDb, createTestDb, openTestDatabase, cardRecord, DUE_29_NOV_23_UTC } from './helpers';
+import { DIALECTS, type TestDb, cardRecord, DUE_29_NOV_23_UTC, migratedTestDatabase } from './helpers';
 import { bounce, complaint, mail, reject, snsEvent } from './ses-events';
 
 const NOW = Date.UTC(2026, 10, 30, 9);
@@ -96,23 +95,9 @@ describe.each(DIALECTS)('email events consumer on %s', (dialect) => {
   const problemCounts = () => emf.map((l) => (JSON.parse(l) as { DeliveryProblems?: number }).DeliveryProblems);
 
   beforeAll(async () => {
-    t = await createTestDb(dialect);
-    database = openTestDatabase(t);
-    await migrateToLatest(database.db as never, database.dialect);
+    ({ t, database } = await migratedTestDatabase(dialect));
     cards = new SqlCardRepository(database.db);
     const designs = new SqlDesignRepository(database.db);
-    await designs.insert({
-      id: 'd1',
-      category: 'Birthday',
-      title: 'Balloons',
-      visibility: 'public',
-      status: 'ready',
-      rejectReason: null,
-      originalKey: null,
-      displayKey: 'display/d1.jpg',
-      thumbKey: 'thumbnails/d1.jpg',
-      createdAt: 1,
-    });
     const unused = () => {
       throw new Error('the email events consumer never sends mail or reads images');
     };

@@ -6,7 +6,9 @@ import { createConnection } from 'mysql2/promise';
 import { type Database, openDatabase } from '../src/adapters/db/database';
 import { loadConfig } from '../src/config';
 import type { ContextOverrides } from '../src/context';
-import type { Card } from '../src/domain/types';
+import { migrateToLatest } from '../src/adapters/db/migrations';
+import { SqlDesignRepository } from '../src/adapters/db/repositories';
+import type { Card, Design } from '../src/domain/types';
 import { type RunningApp, startApp } from '../src/server';
 
 export const MYSQL_ADMIN = { host: '127.0.0.1', port: 3306, user: 'root', password: '', database: 'test' };
@@ -48,6 +50,32 @@ export async function createTestDb(dialect: DialectName): Promise<TestDb> {
 /** The database of a TestDb, opened the way the app opens its configured one. */
 export function openTestDatabase(t: TestDb): Database {
   return openDatabase(t.url ? { kind: 'mysql-url', url: t.url } : { kind: 'sqlite', file: `${t.dataDir}/db.sqlite` });
+}
+
+/** A ready public design row (stock-like); tests override what they are about. */
+export function designRecord(id: string, over: Partial<Design> = {}): Design {
+  return {
+    id,
+    category: 'Birthday',
+    title: id,
+    visibility: 'public',
+    status: 'ready',
+    rejectReason: null,
+    originalKey: null,
+    displayKey: `display/${id}.jpg`,
+    thumbKey: `thumbnails/${id}.jpg`,
+    createdAt: 1_000,
+    ...over,
+  };
+}
+
+/** A fresh database of the dialect, migrated, holding design d1 that card rows refer to. */
+export async function migratedTestDatabase(dialect: DialectName): Promise<{ t: TestDb; database: Database }> {
+  const t = await createTestDb(dialect);
+  const database = openTestDatabase(t);
+  await migrateToLatest(database.db as never, database.dialect);
+  await new SqlDesignRepository(database.db).insert(designRecord('d1'));
+  return { t, database };
 }
 
 /** A scheduled card row as repositories store it (design d1); tests override what they are about. */

@@ -8,7 +8,7 @@ import { openDatabase } from '../src/adapters/db/database';
 import { migrateToLatest } from '../src/adapters/db/migrations';
 import { SqlCardRepository, SqlDesignRepository } from '../src/adapters/db/repositories';
 import { loadConfig } from '../src/config';
-import { type TestDb, createTestDb } from './helpers';
+import { type TestDb, DUE_29_NOV_23_UTC, cardRecord, createTestDb, designRecord } from './helpers';
 import { bounce, snsEvent } from './ses-events';
 
 jest.setTimeout(60_000);
@@ -90,35 +90,8 @@ describe('Lambda bundles', () => {
     const database = openDatabase(loadConfig({ DATABASE_URL: t.url }).database);
     const cards = new SqlCardRepository(database.db);
     try {
-      await new SqlDesignRepository(database.db).insert({
-        id: 'dl-design',
-        category: 'Birthday',
-        title: 'Balloons',
-        visibility: 'public',
-        status: 'ready',
-        rejectReason: null,
-        originalKey: null,
-        displayKey: 'display/dl-design.jpg',
-        thumbKey: 'thumbnails/dl-design.jpg',
-        createdAt: 1,
-      });
-      await cards.insert({
-        id: 'dlCard',
-        designId: 'dl-design',
-        recipientName: 'Ann',
-        recipientEmail: 'ann@example.com',
-        senderName: 'Bob',
-        senderEmail: 'bob@example.com',
-        sendAtLocal: '2026-11-29T23:00:00',
-        timeZone: 'UTC',
-        sendAtUtc: Date.UTC(2026, 10, 29, 23),
-        shareToken: 'dlCard'.padEnd(43, 'S'),
-        ownerTokenHash: 'a'.repeat(64),
-        status: 'sending',
-        sentAt: null,
-        createdAt: 1,
-        updatedAt: 1,
-      });
+      await new SqlDesignRepository(database.db).insert(designRecord('dl-design'));
+      await cards.insert(cardRecord('dlCard', { ...DUE_29_NOV_23_UTC, designId: 'dl-design', status: 'sending' }));
       const dir = bundle('delivery-dead-letters', []);
       dirs.push(dir);
       const event = {
@@ -139,25 +112,15 @@ describe('Lambda bundles', () => {
     const cards = new SqlCardRepository(database.db);
     try {
       // The design the dead-letter test inserted.
-      await cards.insert({
-        id: 'evCard',
-        designId: 'dl-design',
-        recipientName: 'Ann',
-        recipientEmail: 'ann@example.com',
-        senderName: 'Bob',
-        senderEmail: 'bob@example.com',
-        sendAtLocal: '2026-11-29T23:00:00',
-        timeZone: 'UTC',
-        sendAtUtc: Date.UTC(2026, 10, 29, 23),
-        shareToken: 'evCard'.padEnd(43, 'S'),
-        ownerTokenHash: 'a'.repeat(64),
-        status: 'sent',
-        sentAt: Date.UTC(2026, 10, 29, 23),
-        sesMessageId: 'ses-evCard',
-        deliveryProblem: null,
-        createdAt: 1,
-        updatedAt: 1,
-      });
+      await cards.insert(
+        cardRecord('evCard', {
+          ...DUE_29_NOV_23_UTC,
+          designId: 'dl-design',
+          status: 'sent',
+          sentAt: Date.UTC(2026, 10, 29, 23),
+          sesMessageId: 'ses-evCard',
+        }),
+      );
       const dir = bundle('email-events', []);
       dirs.push(dir);
       expect(await invoke(dir, snsEvent(bounce('ses-evCard')), env)).toEqual({

@@ -3,21 +3,9 @@ import { sql } from 'kysely';
 import { migrateToLatest } from '../src/adapters/db/migrations';
 import { SqlCardRepository, SqlDesignRepository, SqlReplayGuard } from '../src/adapters/db/repositories';
 import type { Card, Design } from '../src/domain/types';
-import { DIALECTS, type TestDb, createTestDb, openTestDatabase, cardRecord } from './helpers';
+import { DIALECTS, type TestDb, createTestDb, openTestDatabase, cardRecord, designRecord } from './helpers';
 
-const design = (id: string, over: Partial<Design> = {}): Design => ({
-  id,
-  category: 'Birthday',
-  title: id,
-  visibility: 'public',
-  status: 'ready',
-  rejectReason: null,
-  originalKey: null,
-  displayKey: `display/${id}.jpg`,
-  thumbKey: `thumbnails/${id}.jpg`,
-  createdAt: 1_000,
-  ...over,
-});
+const design = designRecord;
 
 const card = cardRecord;
 
