@@ -1,7 +1,18 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { synthesize } from './synth';
 
 const { templates } = synthesize();
+
+type Statement = { Action: string | string[]; Resource: unknown };
+
+/** Every IAM statement attached to a function's role in the template, and their actions flattened. */
+function rolePolicy(template: Template, fn: { Role: { 'Fn::GetAtt': [string, string] } }) {
+  const role = fn.Role['Fn::GetAtt'][0];
+  const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === role))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+  return { statements, actions: statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])) };
+}
 
 describe('GoodGreets reference architecture', () => {
   it('spreads the VPC over two AZs with a NAT gateway per AZ and flow logs', () => {
@@ -167,11 +178,7 @@ describe('GoodGreets reference architecture', () => {
       expect.arrayContaining(['DB_HOST', 'DB_NAME', 'DB_TLS', 'DB_SECRET_ARN']),
     );
     // Least privilege: the consumer reads its queue and the database secret; no mail, no objects, no sends.
-    const role = fn.Role['Fn::GetAtt'][0] as string;
-    const statements = Object.values(workers.findResources('AWS::IAM::Policy'))
-      .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === role))
-      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
-    const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+    const { statements, actions } = rolePolicy(workers, fn);
     expect(actions.filter((a) => !a.startsWith('sqs:') && !a.startsWith('secretsmanager:'))).toEqual([]);
     expect(actions).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']));
     expect(actions).not.toContain('sqs:SendMessage');
@@ -229,11 +236,7 @@ describe('GoodGreets reference architecture', () => {
       expect.arrayContaining(['DB_HOST', 'DB_NAME', 'DB_TLS', 'DB_SECRET_ARN']),
     );
     // Least privilege: the database secret and sending its failures to its own queue; no mail, no objects.
-    const role = fn.Role['Fn::GetAtt'][0] as string;
-    const statements = Object.values(workers.findResources('AWS::IAM::Policy'))
-      .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === role))
-      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
-    const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]));
+    const { statements, actions } = rolePolicy(workers, fn);
     expect(actions.filter((a) => !a.startsWith('sqs:') && !a.startsWith('secretsmanager:'))).toEqual([]);
     expect(actions.filter((a) => a.startsWith('sqs:')).sort()).toEqual(
       ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'].sort(),
