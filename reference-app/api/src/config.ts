@@ -38,6 +38,10 @@ const schema = z.object({
   CAPTCHA: z.enum(['altcha', 'aws-waf']).default('altcha'),
   CAPTCHA_HMAC_KEY: z.string().min(32).optional(),
   CAPTCHA_MAX_NUMBER: int(50_000, 10),
+  /** CAPTCHA=aws-waf: the secret the WAF CAPTCHA rule inserts as x-amzn-waf-captcha-proof (from Secrets Manager). */
+  CAPTCHA_WAF_PROOF: z.string().min(32).optional(),
+  /** Bearer token of the moderation endpoints (/api/v1/moderation/*); without it they answer 404. */
+  MODERATOR_TOKEN: z.string().min(32).optional(),
   RATE_LIMIT_WRITES_PER_MINUTE: int(60),
   RATE_LIMIT_UPLOADS_PER_MINUTE: int(10),
   UPLOAD_MAX_BYTES: int(12 * 1024 * 1024, 1024),

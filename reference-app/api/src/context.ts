@@ -106,7 +106,7 @@ export function createContext(config: Config, o: ContextOverrides = {}): Context
 
   const captcha: Captcha =
     config.CAPTCHA === 'aws-waf'
-      ? new WafCaptcha()
+      ? new WafCaptcha(config.CAPTCHA_WAF_PROOF)
       : new AltchaCaptcha({
           hmacKey: config.CAPTCHA_HMAC_KEY ?? localSecret(config.dataDir, 'captcha-hmac.key'),
           replay: new SqlReplayGuard(db),

@@ -9,6 +9,7 @@ export function createLogger(level: string): Logger {
       paths: [
         'req.headers.authorization',
         'req.headers.cookie',
+        'req.headers["x-amzn-waf-captcha-proof"]',
         'res.headers["set-cookie"]',
         '*.ownerToken',
         '*.shareToken',

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SqlDesignRepository, SqlReplayGuard } from './adapters/db/repositories';
 import { LocalScheduler, SchedulerWorker } from './adapters/scheduler/local';
-import type { Config } from './config';
+import { type Config, ConfigError } from './config';
 import { type Context, type ContextOverrides, createContext, migrate } from './context';
 import { designIdFromOriginalKey } from './domain/designs';
 import { createApp } from './http/app';
@@ -21,6 +21,12 @@ export interface RunningApp {
 
 /** The whole local app in one process: migrate, seed, API, thumbnailer worker, scheduler. */
 export async function startApp(config: Config, overrides: ContextOverrides = {}): Promise<RunningApp> {
+  // The server is what accepts uploads: without the secret it would refuse every one of them.
+  if (config.CAPTCHA === 'aws-waf' && !config.CAPTCHA_WAF_PROOF)
+    throw new ConfigError(
+      'CAPTCHA=aws-waf needs CAPTCHA_WAF_PROOF: the secret the WAF CAPTCHA rule inserts as x-amzn-waf-captcha-proof ' +
+        '(on AWS the API stack injects it from Secrets Manager)',
+    );
   const ctx = createContext(config, overrides);
   const { logger } = ctx;
   let stopping = false;
@@ -81,6 +87,7 @@ export async function startApp(config: Config, overrides: ContextOverrides = {})
     cards: ctx.cards,
     designs: ctx.designs,
     captcha: ctx.captcha,
+    moderatorToken: config.MODERATOR_TOKEN,
     logger,
     metrics: ctx.prometheus,
     trustProxy: config.TRUST_PROXY,

@@ -34,6 +34,8 @@ interface DesignItem {
   imageUrl: string;
 }
 
+const MODERATOR = 'moderator-token-of-the-designs-suite-0123456789';
+
 describe.each(DIALECTS)('designs and uploads API on %s', (dialect) => {
   let db: TestDb;
   let app: RunningApp;
@@ -41,7 +43,7 @@ describe.each(DIALECTS)('designs and uploads API on %s', (dialect) => {
 
   beforeAll(async () => {
     db = await createTestDb(dialect);
-    app = await startTestApp(db);
+    app = await startTestApp(db, { MODERATOR_TOKEN: MODERATOR });
     base = app.url;
   });
   afterAll(async () => {
@@ -95,7 +97,7 @@ describe.each(DIALECTS)('designs and uploads API on %s', (dialect) => {
     expect((await fetch(`${base}/media/originals/x`)).status).toBe(404);
   });
 
-  it('accepts an upload behind the CAPTCHA, thumbnails it and shows public ones in the gallery', async () => {
+  it('accepts an upload behind the CAPTCHA, thumbnails it and shows public ones in the gallery once approved', async () => {
     // Warm the gallery cache first: a design that becomes ready must appear at once all the same.
     const before = await http<{ items: DesignItem[] }>(base, '/api/v1/designs?category=Wedding');
     expect(before.body.items.length).toBeGreaterThan(0);
@@ -106,15 +108,28 @@ describe.each(DIALECTS)('designs and uploads API on %s', (dialect) => {
       const d = await http<DesignItem & { status: string }>(base, `/api/v1/designs/${res.body.id}`);
       return d.body.status === 'ready' ? d.body : undefined;
     });
-    expect(ready).toMatchObject({ category: 'Wedding', visibility: 'public', status: 'ready' });
+    expect(ready).toMatchObject({ category: 'Wedding', visibility: 'public', status: 'ready', moderation: 'pending' });
     const thumb = await fetch(base + ready.thumbnailUrl);
     expect(await sharp(Buffer.from(await thumb.arrayBuffer())).metadata()).toMatchObject({
       width: 180,
       height: 252,
       format: 'jpeg',
     });
-    const gallery = await http<{ items: DesignItem[] }>(base, '/api/v1/designs?category=Wedding');
-    expect(gallery.body.items.map((d) => d.id)).toContain(res.body.id);
+    const gallery = () => http<{ items: DesignItem[] }>(base, '/api/v1/designs?category=Wedding');
+    // Unreviewed: not in the gallery, but in the moderator's queue.
+    expect((await gallery()).body.items.map((d) => d.id)).not.toContain(res.body.id);
+    const queue = await http<{ items: DesignItem[] }>(base, '/api/v1/moderation/designs', { token: MODERATOR });
+    expect(queue.body.items.map((d) => d.id)).toEqual([res.body.id]);
+    const approved = await http(base, `/api/v1/moderation/designs/${res.body.id}`, {
+      method: 'POST',
+      token: MODERATOR,
+      json: { decision: 'approved' },
+    });
+    expect([approved.status, approved.body.moderation]).toEqual([200, 'approved']);
+    expect((await gallery()).body.items.map((d) => d.id)).toContain(res.body.id);
+    expect(
+      (await http<{ items: DesignItem[] }>(base, '/api/v1/moderation/designs', { token: MODERATOR })).body.items,
+    ).toEqual([]);
     // A card can use it.
     expect(
       (await http(base, '/api/v1/cards', { method: 'POST', json: newCard({ designId: res.body.id }) })).status,

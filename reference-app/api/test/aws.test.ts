@@ -9,7 +9,6 @@ import {
 } from '@aws-sdk/client-scheduler';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { WafCaptcha } from '../src/adapters/captcha/waf';
 import { SesMailer } from '../src/adapters/mailer/ses';
 import { S3ObjectStore } from '../src/adapters/objects/s3';
 import { EventBridgeScheduler } from '../src/adapters/scheduler/eventbridge';
@@ -130,15 +129,6 @@ describe('S3 object store', () => {
       Key: 'originals/x',
     });
     expect(store.url('thumbs/x.jpg')).toBe('https://cdn.example/thumbs/x.jpg');
-  });
-});
-
-describe('WAF CAPTCHA adapter', () => {
-  it('requires the aws-waf-token cookie the WAF validated', async () => {
-    const waf = new WafCaptcha();
-    expect(await waf.verify(undefined, { cookie: 'a=1; aws-waf-token=abc:def' })).toEqual({ ok: true });
-    expect(await waf.verify('altcha-payload', { cookie: 'a=1' })).toMatchObject({ ok: false, code: 'captcha_missing' });
-    expect(await waf.verify(undefined, {})).toMatchObject({ ok: false, code: 'captcha_missing' });
   });
 });
 

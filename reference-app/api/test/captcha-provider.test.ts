@@ -1,15 +1,18 @@
+import { WAF_PROOF_HEADER } from '../src/adapters/captcha/waf';
 import type { RunningApp } from '../src/server';
 import { plainJpeg } from './fixtures';
 import { type TestDb, createTestDb, form, http, startTestApp } from './helpers';
 
 type ErrorBody = { error: { code: string; message: string } };
 
+const PROOF = 'the-waf-proof-of-the-provider-suite-0123456789';
+
 /** A running app with the given CAPTCHA provider for the enclosing describe block. */
 function appWith(provider: 'altcha' | 'aws-waf') {
   const state: { db?: TestDb; app?: RunningApp } = {};
   beforeAll(async () => {
     state.db = await createTestDb('sqlite');
-    state.app = await startTestApp(state.db, { CAPTCHA: provider });
+    state.app = await startTestApp(state.db, { CAPTCHA: provider, CAPTCHA_WAF_PROOF: PROOF });
   });
   afterAll(async () => {
     await state.app?.stop();
@@ -18,10 +21,10 @@ function appWith(provider: 'altcha' | 'aws-waf') {
   return {
     url: () => state.app!.url,
     // What the browser does on the navigation: the redirect is read, not followed.
-    verify: (query = '', cookie?: string) =>
+    verify: (query = '', proof?: string) =>
       fetch(`${state.app!.url}/api/v1/captcha/verify${query}`, {
         redirect: 'manual',
-        headers: cookie ? { cookie } : {},
+        headers: proof ? { [WAF_PROOF_HEADER]: proof } : {},
       }),
   };
 }
@@ -52,7 +55,7 @@ describe('ALTCHA provider', () => {
   });
 
   it('has no verify route', async () => {
-    const res = await app.verify('', 'aws-waf-token=abc:def');
+    const res = await app.verify('', PROOF);
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toMatch(/application\/json/);
     expect(((await res.json()) as ErrorBody).error.code).toBe('not_found');
@@ -66,29 +69,29 @@ describe('AWS WAF provider', () => {
     const info = await http<{ verifyUrl: string }>(app.url(), '/api/v1/captcha');
     expect(info.body.verifyUrl).toBe('/api/v1/captcha/verify');
     for (const query of ['', '?return=https://evil.example/', '?next=//evil.example&verified=0']) {
-      const res = await app.verify(query, 'lang=en; aws-waf-token=abc:def');
+      const res = await app.verify(query, PROOF);
       expect(res.status).toBe(303);
       expect(res.headers.get('location')).toBe('/upload?verified=1');
       expect(res.headers.get('cache-control')).toBe('no-store');
     }
   });
 
-  it('does not report success when the WAF token never arrived', async () => {
-    const res = await app.verify('', 'lang=en');
+  it('does not report success when the WAF proof never arrived', async () => {
+    const res = await app.verify('');
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/upload?verified=0');
   });
 
-  it('fails closed on uploads without the WAF token and accepts them with it', async () => {
-    const upload = async (cookie?: string) =>
+  it('fails closed on uploads without the WAF proof and accepts them with it', async () => {
+    const upload = async (proof?: string) =>
       http<ErrorBody & { status: string }>(app.url(), '/api/v1/designs', {
         method: 'POST',
-        headers: cookie ? { cookie } : {},
+        headers: proof ? { [WAF_PROOF_HEADER]: proof } : {},
         body: form(await plainJpeg(), { category: 'Wedding', captcha: 'aws-waf' }),
       });
     const refused = await upload();
     expect([refused.status, refused.body.error.code]).toEqual([400, 'captcha_missing']);
-    const accepted = await upload('aws-waf-token=abc:def');
+    const accepted = await upload(PROOF);
     expect([accepted.status, accepted.body.status]).toEqual([202, 'processing']);
   });
 });

@@ -60,6 +60,7 @@ export function designRecord(id: string, over: Partial<Design> = {}): Design {
     title: id,
     visibility: 'public',
     status: 'ready',
+    moderation: 'approved',
     rejectReason: null,
     originalKey: null,
     displayKey: `display/${id}.jpg`,

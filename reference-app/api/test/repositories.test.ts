@@ -19,7 +19,7 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
     t = await createTestDb(dialect);
     database = openTestDatabase(t);
     expect(await migrateToLatest(database.db as never, database.dialect)).toEqual({
-      applied: ['001_initial', '002_delivery_problems'],
+      applied: ['001_initial', '002_delivery_problems', '003_design_moderation'],
       ahead: [],
     });
     // Running again is a no-op.
@@ -46,6 +46,29 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
     const page2 = await designs.listPublic({ limit: 10, cursor: { createdAt: last.createdAt, id: last.id } });
     const all = [...page1, ...page2].map((d) => d.id);
     expect(all).toEqual(['p3', 'p1', 'p4', 'p2', 'p0', 'd1']);
+  });
+
+  it('shows only approved designs in the gallery and queues public ready ones for review', async () => {
+    await designs.insert(design('m-pending', { category: 'Anniversary', moderation: 'pending', createdAt: 3_000 }));
+    await designs.insert(design('m-rejected', { category: 'Anniversary', moderation: 'rejected', createdAt: 3_001 }));
+    await designs.insert(
+      design('m-private', { category: 'Anniversary', visibility: 'private', moderation: 'pending' }),
+    );
+    await designs.insert(design('m-busy', { category: 'Anniversary', status: 'processing', moderation: 'pending' }));
+    // The previous build's INSERT names no moderation: the default keeps its uploads out of the gallery.
+    await sql`insert into designs (id, category, title, visibility, status, created_at)
+      values ('m-old', 'Anniversary', 't', 'public', 'ready', 2999)`.execute(database.db);
+    expect(await designs.findById('m-old')).toMatchObject({ moderation: 'pending' });
+    expect((await designs.listPublic({ category: 'Anniversary', limit: 10 })).map((d) => d.id)).toEqual([]);
+    expect((await designs.listForReview(10)).map((d) => d.id)).toEqual(['m-old', 'm-pending']);
+    expect(await designs.setModeration('m-pending', 'approved')).toBe(true);
+    expect(await designs.setModeration('nope', 'approved')).toBe(false);
+    expect((await designs.listPublic({ category: 'Anniversary', limit: 10 })).map((d) => d.id)).toEqual(['m-pending']);
+    expect((await designs.listForReview(10)).map((d) => d.id)).toEqual(['m-old']);
+    await expect(designs.insert(design('bad-mod', { moderation: 'maybe' as never }))).rejects.toHaveProperty(
+      'message',
+      expect.stringMatching(/constraint|check/i),
+    );
   });
 
   it('stores cards with exact values and finds them by case-sensitive share token', async () => {

@@ -98,6 +98,10 @@ describe('process behaviour', () => {
       });
       expect(signed.headers.get('x-request-id')).toBe('trace-123');
       await http(app.url, `/api/v1/cards/${card.id}`, { token: card.ownerToken });
+      // Routing is case-sensitive and these paths are refused, but they are still logged: redacted.
+      await http(app.url, `/API/V1/Shared/${card.shareToken}`);
+      await http(app.url, `/api/v1/%73hared/${card.shareToken}`);
+      await http(app.url, `/S/${card.shareToken}`);
       const log = lines.join('');
       const entries = lines.map((l) => JSON.parse(l) as { reqId?: string; req?: { url: string } });
       expect(entries.find((e) => e.reqId === 'trace-123')?.req?.url).toBe('/api/v1/shared/[token]/messages');
@@ -113,5 +117,8 @@ describe('process behaviour', () => {
   it('keeps tokens out of logged URLs', () => {
     expect(redactUrl('/api/v1/shared/abcDEF_-123/messages')).toBe('/api/v1/shared/[token]/messages');
     expect(redactUrl('/s/abcDEF?x=1')).toBe('/s/[token]?x=1');
+    expect(redactUrl('/API/V1/Shared/abcDEF_-123/messages')).toBe('/API/V1/Shared/[token]/messages');
+    expect(redactUrl('/x?OwnerToken=abc&Token=def')).toBe('/x?OwnerToken=[redacted]&Token=[redacted]');
+    expect(redactUrl(`/api/v1/%73hared/${'T'.repeat(43)}?a=1`)).toBe('/api/v1/%73hared/[token]?a=1');
   });
 });

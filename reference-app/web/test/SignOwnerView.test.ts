@@ -234,4 +234,27 @@ describe('uploads tab', () => {
     expect(w.findAll('a.design-tile').map((a) => a.attributes('data-design-id'))).toEqual(['mine']);
     expect(localStorage.getItem('goodgreets.uploads')).toBe('["mine"]');
   });
+
+  it('shows the uploader where each public upload stands in review', async () => {
+    localStorage.clear();
+    for (const id of ['private', 'approved', 'rejected', 'pending']) rememberUpload(id);
+    const { w } = await mountAt('/?category=uploads', (_m, url) => {
+      const id = url.split('/').pop() as string;
+      return id === 'private'
+        ? { body: { ...design(id, id), status: 'ready', visibility: 'private', moderation: 'pending' } }
+        : { body: { ...design(id, id), status: 'ready', visibility: 'public', moderation: id } };
+    });
+    const states = w
+      .findAll('a.design-tile')
+      .map((a) => [
+        a.attributes('data-design-id'),
+        a.find('[data-testid=design-review]').exists() ? a.find('[data-testid=design-review]').text() : null,
+      ]);
+    expect(states).toEqual([
+      ['pending', 'In review'],
+      ['rejected', 'Not in the gallery'],
+      ['approved', 'In the gallery'],
+      ['private', null],
+    ]);
+  });
 });

@@ -104,6 +104,25 @@ describe('upload page', () => {
     expect(w.find('a.btn-primary').attributes('href')).toBe('/create?design=up-1');
   });
 
+  it('tells the uploader a public design waits for review before it reaches the gallery', async () => {
+    jest.useFakeTimers();
+    const ready = { id: 'up-3', status: 'ready', visibility: 'public', title: 't', thumbnailUrl: '/t.jpg' };
+    const { w } = await setup((method) =>
+      method === 'POST'
+        ? { status: 202, body: { id: 'up-3', status: 'processing' } }
+        : { body: { ...ready, moderation: 'pending' } },
+    );
+    await pick(w, file('cat.jpg', 'image/jpeg', 10));
+    await w.find('#upload-category').setValue('Wedding');
+    await w.find('.captcha-stub').trigger('click');
+    await w.find('form').trigger('submit');
+    await flushPromises();
+    await jest.advanceTimersByTimeAsync(1000);
+    await flushPromises();
+    expect(w.find('[data-testid=upload-review]').text()).toMatch(/once a moderator approves it/);
+    expect(w.text()).not.toMatch(/It now appears in the gallery/);
+  });
+
   it('shows the rejection reason', async () => {
     jest.useFakeTimers();
     const { w } = await setup((method) =>

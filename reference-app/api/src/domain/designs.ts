@@ -9,7 +9,7 @@ import type {
   ObjectStore,
 } from './ports';
 import { newId } from './tokens';
-import type { Category, Design, Page, Visibility } from './types';
+import type { Category, Design, Moderation, Page, Visibility } from './types';
 import { type DesignView, toDesignView } from './cards';
 
 export const PAGE_SIZE = 24;
@@ -81,8 +81,23 @@ export class DesignService {
       ...toDesignView(d, this.deps.objects),
       visibility: d.visibility,
       status: d.status,
+      // What the uploader sees on the site: whether a public upload is in the gallery yet.
+      moderation: d.moderation,
       reason: d.status === 'rejected' ? d.rejectReason : null,
     };
+  }
+
+  /** The moderator's queue: ready public uploads nobody has reviewed, oldest first. */
+  async reviewQueue(): Promise<Array<DesignView & { createdAt: string }>> {
+    const rows = await this.deps.designs.listForReview(PAGE_SIZE * 4);
+    return rows.map((d) => ({ ...toDesignView(d, this.deps.objects), createdAt: new Date(d.createdAt).toISOString() }));
+  }
+
+  /** A moderator's decision; an approved public design shows in the gallery from the next page load. */
+  async moderate(id: string, decision: Exclude<Moderation, 'pending'>) {
+    if (!(await this.deps.designs.setModeration(id, decision))) throw notFound('design');
+    this.pages.clear();
+    return this.get(id);
   }
 
   /**
@@ -110,6 +125,7 @@ export class DesignService {
       title: `${input.category} upload`,
       visibility: input.visibility,
       status: 'processing',
+      moderation: 'pending',
       rejectReason: null,
       originalKey: originalKey(id),
       displayKey: null,

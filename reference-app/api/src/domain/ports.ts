@@ -1,5 +1,14 @@
 import type { Readable } from 'node:stream';
-import type { Card, CardStatus, Category, DeliveryProblem, DeliveryProblemKind, Design, Message } from './types';
+import type {
+  Card,
+  CardStatus,
+  Category,
+  DeliveryProblem,
+  DeliveryProblemKind,
+  Design,
+  Message,
+  Moderation,
+} from './types';
 
 /** Persistence of cards and their messages. */
 export interface CardRepository {
@@ -35,9 +44,13 @@ export interface DesignRepository {
   /** Inserts unless a design with this id exists; returns whether it inserted. */
   insertIfAbsent(design: Design): Promise<boolean>;
   findById(id: string): Promise<Design | undefined>;
-  /** Public, ready designs only, newest first. */
+  /** Public, ready, approved designs only, newest first. */
   listPublic(query: DesignListQuery): Promise<Design[]>;
   listByStatus(status: Design['status'], limit: number): Promise<Design[]>;
+  /** Ready public designs waiting for a moderator, oldest first. */
+  listForReview(limit: number): Promise<Design[]>;
+  /** Records a moderator's decision; false when no design has this id. */
+  setModeration(id: string, moderation: Moderation): Promise<boolean>;
   markReady(id: string, displayKey: string, thumbKey: string): Promise<void>;
   markRejected(id: string, reason: string): Promise<void>;
 }
@@ -95,8 +108,11 @@ export interface Mailer {
 }
 
 export interface CaptchaContext {
-  /** Raw Cookie header (the AWS WAF token travels as a cookie). */
-  cookie?: string;
+  /**
+   * The header AWS WAF inserts into a request that passed its CAPTCHA rule (WAF_PROOF_HEADER). A
+   * cookie proves nothing: anyone can send `aws-waf-token=anything`.
+   */
+  wafProof?: string;
 }
 
 export type CaptchaResult =

@@ -3,6 +3,13 @@ export type Category = (typeof CATEGORIES)[number];
 
 export type Visibility = 'public' | 'private';
 export type DesignStatus = 'processing' | 'ready' | 'rejected';
+/**
+ * Whether a person reviewed a design for the public gallery. Uploads start `pending`: a public
+ * upload reaches the gallery only once a moderator approved it, so no stranger's image is shown
+ * to everyone unreviewed. Private uploads are usable by whoever holds their id either way.
+ */
+export type Moderation = 'pending' | 'approved' | 'rejected';
+export const MODERATIONS: readonly Moderation[] = ['pending', 'approved', 'rejected'];
 
 export interface Design {
   id: string;
@@ -10,6 +17,7 @@ export interface Design {
   title: string;
   visibility: Visibility;
   status: DesignStatus;
+  moderation: Moderation;
   rejectReason: string | null;
   originalKey: string | null;
   displayKey: string | null;

@@ -59,6 +59,7 @@ export type MessageInput = z.infer<typeof messageSchema>;
 
 export const categorySchema = z.enum(CATEGORIES);
 export const visibilitySchema = z.enum(['public', 'private']);
+export const moderationSchema = z.object({ decision: z.enum(['approved', 'rejected']) }).strict();
 
 /** Parses with a schema, turning every issue into `details: [{path, message}]` of one 400. */
 export function parse<T extends z.ZodTypeAny>(schema: T, value: unknown): z.output<T> {

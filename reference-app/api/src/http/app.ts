@@ -83,6 +83,11 @@ function routeLabel(req: express.Request): string {
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
+  // Before the first route: Express builds its router from these settings when it is first used.
+  // The edge's WAF rules match exact paths; a router that folds case or ignores a trailing slash
+  // would serve paths those rules never saw (how the upload CAPTCHA was bypassed, issue 20).
+  app.set('case sensitive routing', true);
+  app.set('strict routing', true);
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy);
   app.set('etag', false);
@@ -114,6 +119,7 @@ export function createApp(deps: AppDeps): Express {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 
+  app.use(canonicalApiPaths);
   app.use('/api/v1', apiRouter(deps));
   app.use('/api', apiNotFound);
 
@@ -152,9 +158,45 @@ export function createApp(deps: AppDeps): Express {
   return app;
 }
 
-/** Tokens live in paths (/shared/<token>) and must not reach the logs. */
+/**
+ * API paths are canonical or refused: lowercase `/api`, segments of id and token characters only
+ * (no percent-encoding, no dot segments, no empty segment from `//`, no trailing slash). Together
+ * with case-sensitive strict routing, a request either has exactly the path the edge's rules
+ * matched or gets a JSON 4xx before any handler runs. The raw URL is checked: Express's own path
+ * properties may already be decoded or normalised.
+ */
+const CANONICAL_API_PATH = /^\/api(?:\/[A-Za-z0-9_-]+)+$/;
+const canonicalApiPaths: RequestHandler = (req, _res, next) => {
+  const path = req.originalUrl.split('?', 1)[0] ?? '';
+  if (CANONICAL_API_PATH.test(path) || !meantForApi(path)) return next();
+  next(
+    new AppError(
+      400,
+      'non_canonical_path',
+      `${redactUrl(path).slice(0, 200)} is not a canonical API path: use the documented path exactly ` +
+        '(lowercase, no trailing slash, no empty segment, no percent-encoding)',
+    ),
+  );
+};
+
+/** Whether a path names the API once decoded and case-folded (`/API/...`, `//api/...`, `/%61pi/...`). */
+function meantForApi(path: string): boolean {
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // Malformed escapes: judge the raw text.
+  }
+  return /^\/+api(?:\/|$)/i.test(decoded);
+}
+
+/** Tokens live in paths (/shared/<token>) and must not reach the logs, whatever case the path was sent in. */
 export function redactUrl(url: string): string {
-  return url
-    .replace(/\/(shared|s)\/[A-Za-z0-9_-]+/g, '/$1/[token]')
-    .replace(/([?&](?:token|ownerToken)=)[^&]+/g, '$1[redacted]');
+  return (
+    url
+      .replace(/\/(shared|s)\/[A-Za-z0-9_%-]+/gi, '/$1/[token]')
+      // Whatever prefix carried it (`/api/v1/%73hared/...`): a 256-bit token is 43 base64url characters.
+      .replace(/\/[A-Za-z0-9_-]{43}(?=[/?#]|$)/g, '/[token]')
+      .replace(/([?&](?:token|ownertoken)=)[^&]+/gi, '$1[redacted]')
+  );
 }

@@ -1,4 +1,6 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router, json, type Request, type RequestHandler } from 'express';
+import { WAF_PROOF_HEADER } from '../adapters/captcha/waf';
 import type { CardService } from '../domain/cards';
 import type { DesignService } from '../domain/designs';
 import { AppError, notFound } from '../domain/errors';
@@ -8,6 +10,7 @@ import {
   categorySchema,
   createCardSchema,
   messageSchema,
+  moderationSchema,
   parse,
   patchCardSchema,
   visibilitySchema,
@@ -19,6 +22,8 @@ export interface ApiDeps {
   cards: CardService;
   designs: DesignService;
   captcha: Captcha;
+  /** Bearer token of /moderation/*; absent: moderation is off and those routes answer 404. */
+  moderatorToken?: string;
   limits: { writesPerMinute: number; uploadsPerMinute: number; jsonBodyBytes: number; uploadBytes: number };
 }
 
@@ -52,9 +57,30 @@ function validToken(req: Request): string {
   return v;
 }
 
+const sha256 = (v: string): Buffer => createHash('sha256').update(v, 'utf8').digest();
+
+/** Lets a request through only with `Authorization: Bearer <moderatorToken>`, compared in constant time. */
+function moderatorOnly(token: string | undefined): RequestHandler {
+  const expected = token ? sha256(token) : undefined;
+  return (req, _res, next) => {
+    if (!expected)
+      return next(new AppError(404, 'not_found', 'moderation is not enabled on this server (MODERATOR_TOKEN)'));
+    const presented = bearer(req);
+    if (!presented)
+      return next(new AppError(401, 'unauthorized', 'send the moderator token as "Authorization: Bearer <token>"'));
+    if (!timingSafeEqual(sha256(presented), expected))
+      return next(new AppError(403, 'forbidden', 'the moderator token is not valid'));
+    next();
+  };
+}
+
+/** What the WAF proves about the request (see WafCaptcha); the cookie is never looked at. */
+const captchaContext = (req: Request) => ({ wafProof: req.get(WAF_PROOF_HEADER) });
+
 export function apiRouter(deps: ApiDeps): Router {
   const { cards, designs, captcha, limits } = deps;
-  const router = Router();
+  // Canonical paths only: a path the edge's rules did not match must not reach a handler either.
+  const router = Router({ caseSensitive: true, strict: true });
   const body = json({ limit: limits.jsonBodyBytes, strict: true, type: 'application/json' });
   const writes = rateLimit('write', limits.writesPerMinute);
   const uploads = rateLimit('upload', limits.uploadsPerMinute);
@@ -94,7 +120,7 @@ export function apiRouter(deps: ApiDeps): Router {
       category: category.data,
       visibility: visibility.data,
       captcha: upload.fields.captcha,
-      captchaContext: { cookie: req.get('cookie') },
+      captchaContext: captchaContext(req),
     });
     res.status(202).location(`/api/v1/designs/${result.id}`).json(result);
   });
@@ -113,14 +139,14 @@ export function apiRouter(deps: ApiDeps): Router {
     res.set('Cache-Control', 'no-store').json(await captcha.challenge());
   });
 
-  // A top-level navigation that the WAF CAPTCHA rule guards: it arrives here only once the person
-  // solved the WAF interstitial, which set the aws-waf-token cookie. The target is fixed (never
-  // taken from the request, so no open redirect); without the cookie (WAF rule missing, cookies
-  // blocked) the site is told the check did not stick instead of being told it passed.
+  // A top-level navigation that the WAF CAPTCHA rule guards: it arrives here with the WAF's proof
+  // header only once the person solved the WAF interstitial. The target is fixed (never taken from
+  // the request, so no open redirect); without a valid proof (WAF rule missing or not matching,
+  // forged cookie) the site is told the check did not stick instead of being told it passed.
   router.get('/captcha/verify', async (req, res) => {
     if (captcha.provider !== 'aws-waf')
       throw new AppError(404, 'not_found', 'this server uses the ALTCHA CAPTCHA: there is nothing to verify here');
-    const verdict = await captcha.verify(undefined, { cookie: req.get('cookie') });
+    const verdict = await captcha.verify(undefined, captchaContext(req));
     res.set('Cache-Control', 'no-store').redirect(303, verdict.ok ? '/upload?verified=1' : '/upload?verified=0');
   });
 
@@ -155,6 +181,17 @@ export function apiRouter(deps: ApiDeps): Router {
     const token = validToken(req);
     const saved = await cards.addMessage(token, parse(messageSchema, req.body));
     res.status(201).json(saved);
+  });
+
+  const moderator = moderatorOnly(deps.moderatorToken);
+  router.get('/moderation/designs', moderator, async (_req, res) => {
+    res.set('Cache-Control', 'no-store').json({ items: await designs.reviewQueue() });
+  });
+
+  router.post('/moderation/designs/:id', moderator, requireJson, body, async (req, res) => {
+    const id = validId(req, 'id', 'design');
+    const { decision } = parse(moderationSchema, req.body);
+    res.set('Cache-Control', 'no-store').json(await designs.moderate(id, decision));
   });
 
   return router;

@@ -145,6 +145,8 @@ export async function seedStockDesigns(
       category: s.category,
       title: s.title,
       visibility: 'public',
+      // Ours and reviewed: stock designs are in the gallery from the start.
+      moderation: 'approved',
       status: 'ready',
       rejectReason: null,
       originalKey: null,

@@ -16,6 +16,7 @@ async function loadMyUploads(signal: AbortSignal): Promise<Design[]> {
               title: d.title ?? 'Your design',
               thumbnailUrl: d.thumbnailUrl,
               imageUrl: d.imageUrl ?? null,
+              ...(d.visibility === 'public' && d.moderation ? { review: d.moderation } : {}),
             }
           : null;
       } catch (e) {

@@ -3,12 +3,17 @@
 
 export type CardStatus = 'scheduled' | 'sent' | 'cancelled' | 'failed';
 
+/** Whether a moderator let a public upload into the gallery (uploads start `pending`). */
+export type Moderation = 'pending' | 'approved' | 'rejected';
+
 export interface Design {
   id: string;
   category: string;
   title: string;
   thumbnailUrl: string | null;
   imageUrl: string | null;
+  /** Only on this browser's own public uploads: where they stand in review. */
+  review?: Moderation;
 }
 
 export interface DesignPage {
@@ -19,8 +24,17 @@ export interface DesignPage {
 export interface DesignStatus extends Partial<Design> {
   id: string;
   status: 'processing' | 'ready' | 'rejected' | string;
+  visibility?: 'public' | 'private';
+  moderation?: Moderation;
   reason?: string;
 }
+
+/** What the uploader is told about a public upload's place in the gallery. */
+export const REVIEW_TEXT: Record<Moderation, string> = {
+  pending: 'Waiting for review: it appears in the gallery once a moderator approves it.',
+  approved: 'Approved: it appears in the gallery under its category.',
+  rejected: 'Not approved for the gallery: you can still use it for your own cards.',
+};
 
 export interface NewCard {
   designId: string;

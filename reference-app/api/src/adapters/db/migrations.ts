@@ -148,6 +148,34 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           await db.schema.alterTable('cards').dropColumn(column).execute();
       },
     },
+    // Moderation of the public gallery. Only adds: a NOT NULL column whose default ('pending') keeps
+    // what the previous build inserts out of the gallery, and the stock designs (ours, reviewed)
+    // approved so the gallery is not empty after the upgrade. Uploads made public before this
+    // migration wait for a moderator like new ones.
+    '003_design_moderation': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable('designs')
+          .addColumn('moderation', 'varchar(12)', (c) =>
+            c
+              .notNull()
+              .defaultTo('pending')
+              .check(sql`moderation in ('pending', 'approved', 'rejected')`),
+          )
+          .execute();
+        await sql`update designs set moderation = 'approved' where id like 'stock-%'`.execute(db);
+        await db.schema
+          .createIndex('designs_review_idx')
+          .on('designs')
+          .columns(['moderation', 'visibility', 'status', 'created_at'])
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        const drop = db.schema.dropIndex('designs_review_idx');
+        await (mysql ? drop.on('designs') : drop).execute();
+        await db.schema.alterTable('designs').dropColumn('moderation').execute();
+      },
+    },
   };
 }
 

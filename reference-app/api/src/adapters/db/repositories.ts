@@ -10,6 +10,8 @@ import {
   type Design,
   type DesignStatus,
   type Message,
+  MODERATIONS,
+  type Moderation,
   type Visibility,
 } from '../../domain/types';
 import type { CardsTable, DB, DesignsTable } from './schema';
@@ -189,6 +191,8 @@ function toDesign(r: Selectable<DesignsTable>): Design {
     title: r.title,
     visibility: r.visibility as Visibility,
     status: r.status as DesignStatus,
+    // A state a newer build wrote (the schema may be ahead after a rollback) counts as unreviewed.
+    moderation: MODERATIONS.includes(r.moderation as Moderation) ? (r.moderation as Moderation) : 'pending',
     rejectReason: r.reject_reason,
     originalKey: r.original_key,
     displayKey: r.display_key,
@@ -226,7 +230,8 @@ export class SqlDesignRepository implements DesignRepository {
       .selectFrom('designs')
       .selectAll()
       .where('visibility', '=', 'public')
-      .where('status', '=', 'ready');
+      .where('status', '=', 'ready')
+      .where('moderation', '=', 'approved');
     if (q.category) query = query.where('category', '=', q.category);
     const cursor = q.cursor;
     if (cursor) {
@@ -250,6 +255,25 @@ export class SqlDesignRepository implements DesignRepository {
       .limit(limit)
       .execute();
     return rows.map(toDesign);
+  }
+
+  async listForReview(limit: number): Promise<Design[]> {
+    const rows = await this.db
+      .selectFrom('designs')
+      .selectAll()
+      .where('visibility', '=', 'public')
+      .where('status', '=', 'ready')
+      .where('moderation', '=', 'pending')
+      .orderBy('created_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return rows.map(toDesign);
+  }
+
+  async setModeration(id: string, moderation: Moderation): Promise<boolean> {
+    const result = await this.db.updateTable('designs').set({ moderation }).where('id', '=', id).executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
   async markReady(id: string, displayKey: string, thumbKey: string): Promise<void> {
@@ -277,6 +301,7 @@ export class SqlDesignRepository implements DesignRepository {
       title: d.title,
       visibility: d.visibility,
       status: d.status,
+      moderation: d.moderation,
       reject_reason: d.rejectReason,
       original_key: d.originalKey,
       display_key: d.displayKey,

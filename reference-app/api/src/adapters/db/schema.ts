@@ -11,6 +11,8 @@ export interface DesignsTable {
   title: string;
   visibility: string;
   status: string;
+  /** 003: defaults to 'pending', so rows an older build inserts never reach the gallery unreviewed. */
+  moderation: Generated<string>;
   reject_reason: string | null;
   original_key: string | null;
   display_key: string | null;

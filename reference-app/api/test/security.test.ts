@@ -1,0 +1,204 @@
+// Issue 20: the upload CAPTCHA bypass, attempted the way an attacker would, over real sockets with
+// raw request paths (fetch would keep them too, but node:http sends exactly what is written).
+import { request } from 'node:http';
+import { readdir } from 'node:fs/promises';
+import { WAF_PROOF_HEADER, WafCaptcha } from '../src/adapters/captcha/waf';
+import { loadConfig } from '../src/config';
+import type { RunningApp } from '../src/server';
+import { startApp } from '../src/server';
+import { plainJpeg } from './fixtures';
+import { type TestDb, createTestDb, form, startTestApp } from './helpers';
+
+const PROOF = 'waf-proof-secret-of-the-security-suite-0123456789';
+
+interface RawReply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** One request with the path sent byte for byte as given. */
+async function raw(
+  base: string,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: { bytes: Buffer; type: string },
+): Promise<RawReply> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method,
+        path,
+        headers: { ...headers, ...(body ? { 'content-type': body.type, 'content-length': body.bytes.length } : {}) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString() }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body?.bytes);
+  });
+}
+
+async function multipart(fields: Record<string, string>): Promise<{ bytes: Buffer; type: string }> {
+  const res = new Response(form(await plainJpeg(), fields));
+  return { bytes: Buffer.from(await res.arrayBuffer()), type: res.headers.get('content-type') as string };
+}
+
+/** The upload path and the ways of writing it that Express used to route to the same handler. */
+const UPLOAD_PATHS = [
+  '/api/v1/designs',
+  '/api/v1/designs/',
+  '/api/v1/Designs',
+  '/API/v1/designs',
+  '/api/v1/%64esigns',
+  '/api/v1/design%73',
+  '/api/v1//designs',
+  '//api/v1/designs',
+  '/api/v1/designs/.',
+  '/api/v1/./designs',
+];
+const NON_CANONICAL = UPLOAD_PATHS.slice(1);
+
+/** What an attacker without a passed WAF CAPTCHA can send. */
+const FORGERIES: Array<[string, Record<string, string>]> = [
+  ['a forged aws-waf-token cookie', { cookie: 'aws-waf-token=forged:token' }],
+  ['no proof at all', {}],
+  ['a wrong proof', { [WAF_PROOF_HEADER]: 'guessed-value', cookie: 'aws-waf-token=forged' }],
+  ['the proof with a different case', { [WAF_PROOF_HEADER]: PROOF.toUpperCase() }],
+];
+
+describe('canonical API paths (ALTCHA, the local default)', () => {
+  let db: TestDb;
+  let app: RunningApp;
+  beforeAll(async () => {
+    db = await createTestDb('sqlite');
+    app = await startTestApp(db);
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await db?.drop();
+  });
+
+  it.each(NON_CANONICAL.map((p) => [p]))('refuses GET %s with a JSON 4xx that never reaches the gallery', async (p) => {
+    const res = await raw(app.url, 'GET', p);
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    const body = JSON.parse(res.body) as { error?: { code: string }; items?: unknown };
+    expect(body.items).toBeUndefined();
+    expect(['non_canonical_path', 'route_not_found']).toContain(body.error?.code);
+  });
+
+  it('serves the canonical path', async () => {
+    const res = await raw(app.url, 'GET', '/api/v1/designs');
+    expect(res.status).toBe(200);
+    expect((JSON.parse(res.body) as { items: unknown[] }).items.length).toBeGreaterThan(0);
+  });
+
+  it('names the problem for a path it refuses', async () => {
+    const res = await raw(app.url, 'GET', '/api/v1/designs/');
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body)).toMatchObject({
+      error: { code: 'non_canonical_path', message: expect.stringMatching(/trailing slash/) },
+    });
+  });
+});
+
+describe('uploads under CAPTCHA=aws-waf', () => {
+  let db: TestDb;
+  let app: RunningApp;
+  beforeAll(async () => {
+    db = await createTestDb('sqlite');
+    app = await startTestApp(db, { CAPTCHA: 'aws-waf', CAPTCHA_WAF_PROOF: PROOF });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await db?.drop();
+  });
+
+  const uploadedRows = async () =>
+    (await app.ctx.database.db.selectFrom('designs').select('id').where('id', 'not like', 'stock-%').execute()).length;
+  const originals = async () => {
+    try {
+      return (await readdir(`${app.ctx.localObjects?.root}/originals`)).length;
+    } catch {
+      return 0;
+    }
+  };
+  const upload = async (path: string, headers: Record<string, string>) =>
+    raw(app.url, 'POST', path, headers, await multipart({ category: 'Wedding', visibility: 'public' }));
+
+  describe.each(FORGERIES)('with %s', (_what, headers) => {
+    it.each(UPLOAD_PATHS.map((p) => [p]))('refuses POST %s and stores nothing', async (p) => {
+      const res = await upload(p, headers);
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      expect(res.headers['content-type']).toMatch(/application\/json/);
+      expect([await uploadedRows(), await originals()]).toEqual([0, 0]);
+    });
+
+    it.each(UPLOAD_PATHS.map((p) => [p.replace('designs', 'captcha/verify').replace('%64esigns', 'captcha/%76erify')]))(
+      'never tells the site GET %s passed',
+      async (p) => {
+        const res = await raw(app.url, 'GET', p, headers);
+        expect(res.headers.location).not.toBe('/upload?verified=1');
+      },
+    );
+  });
+
+  it('the proof on a non-canonical path is refused too (the path, not only the proof, must be exact)', async () => {
+    for (const p of NON_CANONICAL) {
+      const res = await upload(p, { [WAF_PROOF_HEADER]: PROOF });
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+    }
+    expect([await uploadedRows(), await originals()]).toEqual([0, 0]);
+  });
+
+  it('accepts the upload with the right proof on the canonical path, and verify answers verified', async () => {
+    const res = await upload('/api/v1/designs', { [WAF_PROOF_HEADER]: PROOF });
+    expect(res.status).toBe(202);
+    expect(await uploadedRows()).toBe(1);
+    const verify = await raw(app.url, 'GET', '/api/v1/captcha/verify', { [WAF_PROOF_HEADER]: PROOF });
+    expect([verify.status, verify.headers.location]).toEqual([303, '/upload?verified=1']);
+  });
+});
+
+describe('the WAF CAPTCHA adapter', () => {
+  it('accepts only the configured proof, never a cookie', async () => {
+    const waf = new WafCaptcha(PROOF);
+    expect(await waf.verify(undefined, { wafProof: PROOF })).toEqual({ ok: true });
+    expect(await waf.verify(undefined, { wafProof: `${PROOF}x` })).toMatchObject({
+      ok: false,
+      code: 'captcha_invalid',
+    });
+    expect(await waf.verify('altcha-payload', {})).toMatchObject({ ok: false, code: 'captcha_missing' });
+  });
+
+  it('fails closed without a configured secret', async () => {
+    expect(await new WafCaptcha(undefined).verify(undefined, { wafProof: 'anything' })).toMatchObject({
+      ok: false,
+      code: 'captcha_invalid',
+    });
+  });
+
+  it('keeps the server from starting under aws-waf without the secret, naming the variable', async () => {
+    const db = await createTestDb('sqlite');
+    try {
+      await expect(
+        startApp(loadConfig({ DATA_DIR: db.dataDir, PORT: '0', LOG_LEVEL: 'silent', CAPTCHA: 'aws-waf' })),
+      ).rejects.toThrow(/CAPTCHA=aws-waf needs CAPTCHA_WAF_PROOF/);
+    } finally {
+      await db.drop();
+    }
+  });
+});
