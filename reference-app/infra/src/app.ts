@@ -60,6 +60,7 @@ export function buildGoodGreets(app: App): GoodGreetsStacks {
     logBucket: storage.logs,
     loadBalancer: api.loadBalancer,
     originSecret: api.originSecret,
+    captchaProofSecret: api.captchaProofSecret,
     albUsesHttps: config.albCertificateArn !== undefined,
     siteDomain: config.siteDomain,
     siteCertificateArn: config.siteCertificateArn,

@@ -188,6 +188,18 @@ const ACKNOWLEDGED: Readonly<Record<string, readonly Acknowledgement[]>> = {
       reason:
         'CloudFront reads this value only at deploy time; rotating it outside a deploy would cut CloudFront off the ALB. Rotate by redeploying after changing it',
     },
+    {
+      path: 'CaptchaProofSecret/Resource',
+      ids: ['AwsSolutions-SMG4'],
+      reason:
+        'The WAF rule and the API tasks read this value only at deploy time; rotating it outside a deploy would make the API refuse every upload until both are redeployed. Rotate by redeploying after changing it',
+    },
+    {
+      path: 'ModeratorToken/Resource',
+      ids: ['AwsSolutions-SMG4'],
+      reason:
+        'A bearer token people paste into their moderation client; the API tasks read it at start, so a rotation takes effect with the next deploy. Rotate by changing it and redeploying',
+    },
   ],
   'GoodGreets-Edge': [
     {

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as vm from 'node:vm';
 import { Match } from 'aws-cdk-lib/assertions';
+import { WAF_PROOF_HEADER } from '../../api/src/adapters/captcha/waf';
 import { CAPTCHA_RULE, SPA_REWRITE_FILE } from '../src/stacks/edge';
 import { synthesize } from './synth';
 
@@ -177,29 +178,103 @@ describe('GoodGreets web ACLs', () => {
     });
   });
 
-  it('asks for the CAPTCHA on exactly POST /api/v1/designs or GET /api/v1/captcha/verify', () => {
-    const exactly = (fieldToMatch: object, searchString: string) => ({
-      ByteMatchStatement: {
-        FieldToMatch: fieldToMatch,
-        PositionalConstraint: 'EXACTLY',
-        SearchString: searchString,
-        TextTransformations: [{ Priority: 0, Type: 'NONE' }],
-      },
-    });
-    const request = (method: string, path: string) => ({
-      AndStatement: { Statements: [exactly({ Method: {} }, method), exactly({ UriPath: {} }, path)] },
-    });
-    const captcha = webAclRules('CLOUDFRONT').find((r) => r.Name === CAPTCHA_RULE);
-    expect(captcha).toMatchObject({
+  const captchaRule = () => webAclRules('CLOUDFRONT').find((r) => r.Name === CAPTCHA_RULE);
+  type PathMatch = { RegexString: string; TextTransformations: Array<{ Priority: number; Type: string }> };
+  /** The CAPTCHA rule's [method, path regex statement] pairs, as synthesized. */
+  const guarded = (): Array<[string, PathMatch]> =>
+    (
+      captchaRule()!.Statement as {
+        OrStatement: {
+          Statements: Array<{
+            AndStatement: {
+              Statements: [{ ByteMatchStatement: { SearchString: string } }, { RegexMatchStatement: PathMatch }];
+            };
+          }>;
+        };
+      }
+    ).OrStatement.Statements.map((s) => [
+      s.AndStatement.Statements[0].ByteMatchStatement.SearchString,
+      s.AndStatement.Statements[1].RegexMatchStatement,
+    ]);
+
+  /** What WAF does with the transformations the rule names, in their priority order. */
+  function transform(uriPath: string, transformations: PathMatch['TextTransformations']): string {
+    let v = uriPath;
+    for (const t of [...transformations].sort((a, b) => a.Priority - b.Priority)) {
+      if (t.Type === 'URL_DECODE') v = decodeURIComponent(v);
+      else if (t.Type === 'LOWERCASE') v = v.toLowerCase();
+      else if (t.Type === 'NORMALIZE_PATH')
+        v = v
+          .replace(/\/{2,}/g, '/')
+          .replace(/\/(\.\/)+/g, '/')
+          .replace(/\/\.$/, '/');
+      else throw new Error(`transformation ${t.Type} not emulated`);
+    }
+    return v;
+  }
+
+  it('asks for the CAPTCHA on POST /api/v1/designs and GET /api/v1/captcha/verify, in every spelling', () => {
+    expect(captchaRule()).toMatchObject({
       Name: 'CaptchaOnUpload',
-      Action: { Captcha: {} },
       VisibilityConfig: { MetricName: 'CaptchaOnUpload', CloudWatchMetricsEnabled: true },
     });
-    expect(captcha!.Statement).toEqual({
-      OrStatement: {
-        Statements: [request('POST', '/api/v1/designs'), request('GET', '/api/v1/captcha/verify')],
-      },
+    const rules = guarded();
+    expect(rules.map(([method]) => method)).toEqual(['POST', 'GET']);
+    for (const [, match] of rules)
+      expect(match.TextTransformations).toEqual([
+        { Priority: 0, Type: 'URL_DECODE' },
+        { Priority: 1, Type: 'NORMALIZE_PATH' },
+        { Priority: 2, Type: 'LOWERCASE' },
+      ]);
+    const matches = (method: string, uriPath: string) =>
+      rules.some(([m, p]) => m === method && new RegExp(p.RegexString).test(transform(uriPath, p.TextTransformations)));
+    // The spellings that reached the upload handler past the exact-match rule (issue 20).
+    for (const p of [
+      '/api/v1/designs',
+      '/api/v1/designs/',
+      '/api/v1/Designs',
+      '/API/V1/DESIGNS',
+      '/api/v1/%64esigns',
+      '/api/v1//designs',
+      '/api/v1/./designs',
+    ])
+      expect({ p, matches: matches('POST', p) }).toEqual({ p, matches: true });
+    for (const p of ['/api/v1/captcha/verify', '/api/v1/captcha/verify/', '/api/v1/CAPTCHA/%56erify'])
+      expect({ p, matches: matches('GET', p) }).toEqual({ p, matches: true });
+    // Not a blanket rule: the gallery, a design and the card routes are not challenged.
+    for (const p of ['/api/v1/designs/abc', '/api/v1/designsx', '/api/v1/cards'])
+      expect({ p, matches: matches('POST', p) || matches('GET', p) }).toEqual({ p, matches: false });
+    expect(matches('GET', '/api/v1/designs')).toBe(false);
+  });
+
+  it('inserts the proof header the API checks, valued from the Secrets Manager secret the API task gets', () => {
+    const inserted = (
+      captchaRule()!.Action as {
+        Captcha: { CustomRequestHandling: { InsertHeaders: Array<{ Name: string; Value: unknown }> } };
+      }
+    ).Captcha.CustomRequestHandling.InsertHeaders;
+    expect(inserted).toHaveLength(1);
+    const [header] = inserted;
+    // WAF prefixes inserted names; the result is the header the API reads.
+    expect(`x-amzn-waf-${header!.Name}`).toBe(WAF_PROOF_HEADER);
+    // A dynamic reference resolved by CloudFormation: never the value itself in the template.
+    const value = JSON.stringify(header!.Value);
+    expect(value).toMatch(/\{\{resolve:secretsmanager:/);
+    const [secretId] = only(api, 'AWS::SecretsManager::Secret', {
+      Description: Match.stringLikeRegexp('WAF CAPTCHA rule inserts'),
     });
+    const exportName = Object.entries(
+      (json['GoodGreets-Api'] as unknown as { Outputs: Record<string, { Value: unknown; Export: { Name: string } }> })
+        .Outputs,
+    ).find(([, o]) => JSON.stringify(o.Value) === JSON.stringify({ Ref: secretId }))?.[1].Export.Name;
+    expect(exportName).toBeDefined();
+    expect(value).toContain(exportName);
+    // The API container receives the same secret as CAPTCHA_WAF_PROOF.
+    const [, task] = only(api, 'AWS::ECS::TaskDefinition');
+    const container = (task.Properties.ContainerDefinitions as Array<{ Name: string; Secrets: unknown[] }>).find(
+      (c) => c.Name === 'api',
+    );
+    expect(container!.Secrets).toContainEqual({ Name: 'CAPTCHA_WAF_PROOF', ValueFrom: { Ref: secretId } });
   });
 
   it('associates the regional ACL, with the managed rules, with the API load balancer', () => {

@@ -121,7 +121,9 @@ describe('GoodGreets security posture', () => {
                   AndStatement: {
                     Statements: [
                       Match.objectLike({ ByteMatchStatement: Match.objectLike({ SearchString: 'POST' }) }),
-                      Match.objectLike({ ByteMatchStatement: Match.objectLike({ SearchString: '/api/v1/designs' }) }),
+                      Match.objectLike({
+                        RegexMatchStatement: Match.objectLike({ RegexString: '^/api/v1/designs/?$' }),
+                      }),
                     ],
                   },
                 },

@@ -54,6 +54,10 @@ export class ApiStack extends Stack {
   readonly loadBalancer: elbv2.ApplicationLoadBalancer;
   readonly targetGroup: elbv2.ApplicationTargetGroup;
   readonly originSecret: secretsmanager.Secret;
+  /** What the edge's WAF CAPTCHA rule inserts into requests that passed it; the API checks it (CAPTCHA_WAF_PROOF). */
+  readonly captchaProofSecret: secretsmanager.Secret;
+  /** Bearer token of the API's moderation endpoints (MODERATOR_TOKEN). */
+  readonly moderatorToken: secretsmanager.Secret;
   readonly logGroup: logs.LogGroup;
   private readonly config: GoodGreetsConfig;
 
@@ -70,6 +74,18 @@ export class ApiStack extends Stack {
     this.logGroup = new logs.LogGroup(this, 'ApiLogs', {
       logGroupName: API_LOG_GROUP,
       retention: logs.RetentionDays.ONE_MONTH,
+    });
+
+    // Like the origin secret: generated here, read by CloudFormation (dynamic reference) for the
+    // WAF rule and by ECS for the task; neither is ever in a template or an environment file.
+    this.captchaProofSecret = new secretsmanager.Secret(this, 'CaptchaProofSecret', {
+      description:
+        'Header value the WAF CAPTCHA rule inserts into requests that passed it; the API accepts uploads only with it',
+      generateSecretString: { excludePunctuation: true, passwordLength: 48 },
+    });
+    this.moderatorToken = new secretsmanager.Secret(this, 'ModeratorToken', {
+      description: 'Bearer token of the GoodGreets moderation endpoints (/api/v1/moderation/*)',
+      generateSecretString: { excludePunctuation: true, passwordLength: 48 },
     });
 
     const taskDefinition = new ecs.FargateTaskDefinition(this, 'Task', {
@@ -112,6 +128,8 @@ export class ApiStack extends Stack {
       secrets: {
         DB_USER: ecs.Secret.fromSecretsManager(props.databaseSecret, 'username'),
         DB_PASSWORD: ecs.Secret.fromSecretsManager(props.databaseSecret, 'password'),
+        CAPTCHA_WAF_PROOF: ecs.Secret.fromSecretsManager(this.captchaProofSecret),
+        MODERATOR_TOKEN: ecs.Secret.fromSecretsManager(this.moderatorToken),
       },
       healthCheck: {
         command: [

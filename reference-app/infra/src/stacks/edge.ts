@@ -16,6 +16,8 @@ export interface EdgeStackProps extends StackProps {
   readonly logBucket: s3.IBucket;
   readonly loadBalancer: elbv2.IApplicationLoadBalancer;
   readonly originSecret: secretsmanager.ISecret;
+  /** Inserted by the CAPTCHA rule into requests that passed it (CAPTCHA_PROOF_HEADER). */
+  readonly captchaProofSecret: secretsmanager.ISecret;
   readonly albUsesHttps: boolean;
   readonly siteDomain: string;
   readonly siteCertificateArn?: string;
@@ -31,6 +33,24 @@ export const CAPTCHA_RULE = 'CaptchaOnUpload';
 export const CAPTCHA_REQUESTS: readonly { readonly method: string; readonly path: string }[] = [
   { method: 'POST', path: '/api/v1/designs' },
   { method: 'GET', path: '/api/v1/captcha/verify' },
+];
+
+/**
+ * The header the CAPTCHA rule inserts into a request whose CAPTCHA token it validated. WAF
+ * prefixes inserted names with `x-amzn-waf-`: the API reads `x-amzn-waf-captcha-proof`
+ * (WAF_PROOF_HEADER in reference-app/api) and accepts an upload only with the secret value.
+ */
+export const CAPTCHA_PROOF_HEADER = 'captcha-proof';
+
+/**
+ * How the CAPTCHA rule reads a path: URL-decoded, dot segments and repeated slashes removed, then
+ * lowercased, so `/API/v1/%64esigns/` is the same request as `/api/v1/designs` (the API refuses
+ * such spellings anyway; the rule must not be narrower than what could reach it).
+ */
+export const PATH_TRANSFORMS: readonly wafv2.CfnWebACL.TextTransformationProperty[] = [
+  { priority: 0, type: 'URL_DECODE' },
+  { priority: 1, type: 'NORMALIZE_PATH' },
+  { priority: 2, type: 'LOWERCASE' },
 ];
 
 /**
@@ -92,7 +112,15 @@ export class EdgeStack extends Stack {
         {
           name: CAPTCHA_RULE,
           priority: 20,
-          action: { captcha: {} },
+          action: {
+            captcha: {
+              customRequestHandling: {
+                insertHeaders: [
+                  { name: CAPTCHA_PROOF_HEADER, value: props.captchaProofSecret.secretValue.unsafeUnwrap() },
+                ],
+              },
+            },
+          },
           visibilityConfig: visibility(CAPTCHA_RULE),
           statement: {
             orStatement: {
@@ -207,10 +235,20 @@ function methodIs(method: string): wafv2.CfnWebACL.ByteMatchStatementProperty {
   return exactly({ method: {} }, method);
 }
 
+/** The request's method, and its path in any spelling that normalises to `uriPath`, with or without a trailing slash. */
 function requestIs(method: string, uriPath: string): wafv2.CfnWebACL.StatementProperty {
   return {
     andStatement: {
-      statements: [{ byteMatchStatement: methodIs(method) }, { byteMatchStatement: exactly({ uriPath: {} }, uriPath) }],
+      statements: [
+        { byteMatchStatement: methodIs(method) },
+        {
+          regexMatchStatement: {
+            fieldToMatch: { uriPath: {} },
+            regexString: `^${uriPath.toLowerCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/?$`,
+            textTransformations: [...PATH_TRANSFORMS],
+          },
+        },
+      ],
     },
   };
 }
