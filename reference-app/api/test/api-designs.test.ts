@@ -136,6 +136,29 @@ describe.each(DIALECTS)('designs and uploads API on %s', (dialect) => {
     ).toBe(201);
   });
 
+  it('lets only the moderator see the queue and decide, and keeps rejected designs out of the gallery', async () => {
+    const res = await upload(await plainJpeg(), { category: 'Birthday' });
+    await waitFor(async () => (await http(base, `/api/v1/designs/${res.body.id}`)).body.status === 'ready');
+    const decide = (token: string | undefined, decision: unknown) =>
+      http<ErrorBody>(base, `/api/v1/moderation/designs/${res.body.id}`, { method: 'POST', token, json: { decision } });
+    expect((await http(base, '/api/v1/moderation/designs')).status).toBe(401);
+    expect((await http(base, '/api/v1/moderation/designs', { token: `${MODERATOR}x` })).status).toBe(403);
+    expect((await decide(undefined, 'approved')).status).toBe(401);
+    expect((await decide('guess', 'approved')).status).toBe(403);
+    expect((await decide(MODERATOR, 'maybe')).body.error.code).toBe('validation_failed');
+    expect((await http(base, `/api/v1/designs/${res.body.id}`)).body.moderation).toBe('pending');
+    expect((await decide(MODERATOR, 'rejected')).status).toBe(200);
+    expect((await http(base, `/api/v1/designs/${res.body.id}`)).body.moderation).toBe('rejected');
+    const gallery = await http<{ items: DesignItem[] }>(base, '/api/v1/designs?category=Birthday');
+    expect(gallery.body.items.map((d) => d.id)).not.toContain(res.body.id);
+    const unknown = await http<ErrorBody>(base, '/api/v1/moderation/designs/nope', {
+      method: 'POST',
+      token: MODERATOR,
+      json: { decision: 'approved' },
+    });
+    expect(unknown.status).toBe(404);
+  });
+
   it('keeps private uploads out of the gallery but usable by id', async () => {
     const res = await upload(await plainJpeg(), { visibility: 'private', category: 'Farewell' });
     expect(res.status).toBe(202);

@@ -173,6 +173,25 @@ describe('uploads under CAPTCHA=aws-waf', () => {
   });
 });
 
+describe('moderation without a MODERATOR_TOKEN', () => {
+  it('is off: the endpoints answer 404 whatever token is sent', async () => {
+    const db = await createTestDb('sqlite');
+    const app = await startTestApp(db);
+    try {
+      for (const auth of [{}, { authorization: 'Bearer anything-at-all' }]) {
+        const res = await raw(app.url, 'GET', '/api/v1/moderation/designs', auth);
+        expect([res.status, (JSON.parse(res.body) as { error: { message: string } }).error.message]).toEqual([
+          404,
+          expect.stringMatching(/MODERATOR_TOKEN/),
+        ]);
+      }
+    } finally {
+      await app.stop();
+      await db.drop();
+    }
+  });
+});
+
 describe('the WAF CAPTCHA adapter', () => {
   it('accepts only the configured proof, never a cookie', async () => {
     const waf = new WafCaptcha(PROOF);
