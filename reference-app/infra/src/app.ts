@@ -61,9 +61,11 @@ export function buildGoodGreets(app: App): GoodGreetsStacks {
     loadBalancer: api.loadBalancer,
     originSecret: api.originSecret,
     captchaProofSecret: api.captchaProofSecret,
-    albUsesHttps: config.albCertificateArn !== undefined,
     siteDomain: config.siteDomain,
-    siteCertificateArn: config.siteCertificateArn,
+    tls:
+      config.insecureDevelopment || !config.siteCertificateArn || !config.albDomain
+        ? undefined
+        : { siteCertificateArn: config.siteCertificateArn, albDomain: config.albDomain },
   });
 
   const observability = new ObservabilityStack(app, name('Observability'), {
@@ -79,7 +81,7 @@ export function buildGoodGreets(app: App): GoodGreetsStacks {
 
   Tags.of(app).add('app', config.appName);
   const stacks = { network, data, storage, workers, api, edge, observability };
-  for (const stack of Object.values(stacks)) acknowledgeFindings(stack);
+  for (const stack of Object.values(stacks)) acknowledgeFindings(stack, config);
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   return stacks;
 }

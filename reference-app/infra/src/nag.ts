@@ -207,11 +207,21 @@ const ACKNOWLEDGED: Readonly<Record<string, readonly Acknowledgement[]>> = {
       ids: ['AwsSolutions-CFR1'],
       reason: 'Cards are sent worldwide; there is no country to block',
     },
+  ],
+};
+
+/**
+ * Findings that exist only in a goodgreets:insecureDevelopment deployment, acknowledged only
+ * there: with the certificates readConfig requires otherwise, CloudFront serves TLSv1.2_2021 with
+ * the site's certificate and reaches the ALB over HTTPS (TLS 1.2), so neither rule fires.
+ */
+const INSECURE_DEVELOPMENT_ONLY: Readonly<Record<string, readonly Acknowledgement[]>> = {
+  'GoodGreets-Edge': [
     {
       path: 'Distribution/Resource',
       ids: ['AwsSolutions-CFR4', 'AwsSolutions-CFR5'],
       reason:
-        'Without a custom domain CloudFront serves its default certificate, which allows TLSv1 for old viewers; with goodgreets:albCertificateArn the origin leg is HTTPS too. Until then the ALB admits only CloudFront addresses carrying the origin secret',
+        'goodgreets:insecureDevelopment=true, a development deployment without certificates: CloudFront serves its default certificate (TLSv1 allowed for viewers) and reaches the ALB over plain HTTP. Never for real users',
     },
   ],
 };
@@ -224,8 +234,12 @@ const CROSS_STACK_SPELLINGS: readonly [string, string][] = [
   ['<Images2D38C313.Arn>', 'GoodGreets-Storage:ExportsOutputFnGetAttImages2D38C313Arn6C6DDC6E'],
 ];
 
-export function acknowledgeFindings(stack: Stack): void {
-  for (const ack of ACKNOWLEDGED[stack.stackName] ?? []) {
+export function acknowledgeFindings(stack: Stack, options: { insecureDevelopment: boolean }): void {
+  const acks = [
+    ...(ACKNOWLEDGED[stack.stackName] ?? []),
+    ...(options.insecureDevelopment ? (INSECURE_DEVELOPMENT_ONLY[stack.stackName] ?? []) : []),
+  ];
+  for (const ack of acks) {
     const target: IConstruct = ack.path === '' ? stack : findPath(stack, ack.path);
     const ids = ack.ids.flatMap((id) => [
       id,

@@ -16,15 +16,26 @@ describe('npm run synth (the built app, a real process)', () => {
     ]);
   }, 180_000);
 
-  it('synthesizes every stack offline, without AWS credentials, into the output folder', () => {
-    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'gg-synth-'));
-    const env = { PATH: process.env.PATH, HOME: os.tmpdir(), CDK_OUTDIR: out, AWS_EC2_METADATA_DISABLED: 'true' };
-    const run = spawnSync(process.execPath, [main], {
+  const synth = (args: string[], out = fs.mkdtempSync(path.join(os.tmpdir(), 'gg-synth-'))) =>
+    spawnSync(process.execPath, [main, ...args], {
       cwd: path.join(__dirname, '..'),
-      env,
+      env: { PATH: process.env.PATH, HOME: os.tmpdir(), CDK_OUTDIR: out, AWS_EC2_METADATA_DISABLED: 'true' },
       encoding: 'utf8',
       timeout: 170_000,
     });
+
+  it('refuses to synthesize without certificates, naming the context keys and the development flag', () => {
+    const run = synth([]);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toMatch(
+      /goodgreets:siteCertificateArn, goodgreets:albCertificateArn, goodgreets:albDomain missing.*goodgreets:insecureDevelopment=true/s,
+    );
+  }, 180_000);
+
+  it('synthesizes every stack offline, without AWS credentials, into the output folder', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'gg-synth-'));
+    // What `npm run synth` runs.
+    const run = synth(['--example-context'], out);
     expect(run.stderr).not.toMatch(/Error|ERROR/);
     expect(run.status).toBe(0);
     const templates = fs

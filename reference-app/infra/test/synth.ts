@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildGoodGreets, GoodGreetsStacks } from '../src/app';
+import { EXAMPLE_CONTEXT } from '../src/config';
 
 export interface Synthesized {
   readonly app: App;
@@ -18,7 +19,8 @@ let cached: Synthesized | undefined;
 /** One synth of the whole app per test file: synthesizing CDK apps is the slow part of these tests. */
 export function synthesize(): Synthesized {
   if (cached) return cached;
-  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'gg-cdk-')) });
+  // What `npm run synth` uses: the secure app with placeholder certificates.
+  const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'gg-cdk-')), context: { ...EXAMPLE_CONTEXT } });
   const stacks = buildGoodGreets(app);
   const assembly = app.synth();
   const templates: Synthesized['templates'] = {};

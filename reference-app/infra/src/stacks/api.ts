@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Duration, Stack, StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -191,9 +191,11 @@ export class ApiStack extends Stack {
       description: 'GoodGreets ALB: CloudFront origin-facing addresses only',
       allowAllOutbound: false,
     });
+    // HTTPS unless the explicit development flag is set (readConfig requires the certificate otherwise).
+    const https = config.albCertificateArn !== undefined && !config.insecureDevelopment;
     albSecurityGroup.addIngressRule(
       ec2.Peer.prefixList(cloudFrontPrefixListId(this)),
-      ec2.Port.tcp(config.albCertificateArn ? 443 : 80),
+      ec2.Port.tcp(https ? 443 : 80),
       'CloudFront origin-facing',
     );
     albSecurityGroup.addEgressRule(serviceSecurityGroup, ec2.Port.tcp(8080), 'API tasks');
@@ -206,18 +208,22 @@ export class ApiStack extends Stack {
       dropInvalidHeaderFields: true,
     });
     this.loadBalancer.logAccessLogs(props.logBucket, 'alb');
+    // Where the goodgreets:albDomain DNS record (CNAME) must point: CloudFront connects by that name.
+    new CfnOutput(this, 'AlbDnsName', {
+      value: this.loadBalancer.loadBalancerDnsName,
+      description: 'Point the goodgreets:albDomain record (CNAME) here',
+    });
 
     this.originSecret = new secretsmanager.Secret(this, 'OriginSecret', {
       description: 'Header value CloudFront adds so that the ALB serves only CloudFront',
       generateSecretString: { excludePunctuation: true, passwordLength: 48 },
     });
     const listener = this.loadBalancer.addListener('Listener', {
-      port: config.albCertificateArn ? 443 : 80,
-      protocol: config.albCertificateArn ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP,
-      certificates: config.albCertificateArn
-        ? [elbv2.ListenerCertificate.fromArn(config.albCertificateArn)]
-        : undefined,
-      sslPolicy: config.albCertificateArn ? elbv2.SslPolicy.RECOMMENDED_TLS : undefined,
+      port: https ? 443 : 80,
+      protocol: https ? elbv2.ApplicationProtocol.HTTPS : elbv2.ApplicationProtocol.HTTP,
+      certificates: https ? [elbv2.ListenerCertificate.fromArn(config.albCertificateArn!)] : undefined,
+      // TLS 1.3 and 1.2 only, forward-secret ciphers (ELBSecurityPolicy-TLS13-1-2-2021-06).
+      sslPolicy: https ? elbv2.SslPolicy.RECOMMENDED_TLS : undefined,
       open: false,
       defaultAction: elbv2.ListenerAction.fixedResponse(403, {
         contentType: 'application/json',

@@ -18,9 +18,12 @@ export interface EdgeStackProps extends StackProps {
   readonly originSecret: secretsmanager.ISecret;
   /** Inserted by the CAPTCHA rule into requests that passed it (CAPTCHA_PROOF_HEADER). */
   readonly captchaProofSecret: secretsmanager.ISecret;
-  readonly albUsesHttps: boolean;
   readonly siteDomain: string;
-  readonly siteCertificateArn?: string;
+  /**
+   * Certificates and the ALB's name; absent only under goodgreets:insecureDevelopment, where the
+   * distribution uses its default certificate and reaches the ALB over HTTP.
+   */
+  readonly tls?: { readonly siteCertificateArn: string; readonly albDomain: string };
 }
 
 /** Name of the CAPTCHA rule; dashboards and the security view read its metrics by this name. */
@@ -131,10 +134,13 @@ export class EdgeStack extends Stack {
       ],
     });
 
-    const apiOrigin = new origins.HttpOrigin(props.loadBalancer.loadBalancerDnsName, {
-      protocolPolicy: props.albUsesHttps
+    // CloudFront checks the ALB's certificate against the origin name: the ALB's own DNS name is not
+    // on it, so the origin is the albDomain record that points at the ALB.
+    const apiOrigin = new origins.HttpOrigin(props.tls?.albDomain ?? props.loadBalancer.loadBalancerDnsName, {
+      protocolPolicy: props.tls
         ? cloudfront.OriginProtocolPolicy.HTTPS_ONLY
         : cloudfront.OriginProtocolPolicy.HTTP_ONLY,
+      originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
       customHeaders: { [ORIGIN_HEADER]: props.originSecret.secretValue.unsafeUnwrap() },
       readTimeout: Duration.seconds(30),
     });
@@ -155,10 +161,10 @@ export class EdgeStack extends Stack {
     };
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'GoodGreets: site, images and API',
-      ...(props.siteCertificateArn
+      ...(props.tls
         ? {
             domainNames: [props.siteDomain],
-            certificate: acm.Certificate.fromCertificateArn(this, 'SiteCertificate', props.siteCertificateArn),
+            certificate: acm.Certificate.fromCertificateArn(this, 'SiteCertificate', props.tls.siteCertificateArn),
           }
         : {}),
       defaultRootObject: 'index.html',
