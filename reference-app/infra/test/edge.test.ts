@@ -221,7 +221,7 @@ describe('GoodGreets web ACLs', () => {
       VisibilityConfig: { MetricName: 'CaptchaOnUpload', CloudWatchMetricsEnabled: true },
     });
     const rules = guarded();
-    expect(rules.map(([method]) => method)).toEqual(['POST', 'GET']);
+    expect(rules.map(([method]) => method)).toEqual(['POST', 'POST', 'GET']);
     for (const [, match] of rules)
       expect(match.TextTransformations).toEqual([
         { Priority: 0, Type: 'URL_DECODE' },
@@ -243,8 +243,11 @@ describe('GoodGreets web ACLs', () => {
       expect({ p, matches: matches('POST', p) }).toEqual({ p, matches: true });
     for (const p of ['/api/v1/captcha/verify', '/api/v1/captcha/verify/', '/api/v1/CAPTCHA/%56erify'])
       expect({ p, matches: matches('GET', p) }).toEqual({ p, matches: true });
-    // Not a blanket rule: the gallery, a design and the card routes are not challenged.
-    for (const p of ['/api/v1/designs/abc', '/api/v1/designsx', '/api/v1/cards'])
+    // Card creation (anti-relay), in every spelling too.
+    for (const p of ['/api/v1/cards', '/api/v1/Cards/', '/api/v1/%63ards'])
+      expect({ p, matches: matches('POST', p) }).toEqual({ p, matches: true });
+    // Not a blanket rule: the gallery, a design, a card's edits and signing are not challenged.
+    for (const p of ['/api/v1/designs/abc', '/api/v1/designsx', '/api/v1/cards/abc', '/api/v1/shared/x/messages'])
       expect({ p, matches: matches('POST', p) || matches('GET', p) }).toEqual({ p, matches: false });
     expect(matches('GET', '/api/v1/designs')).toBe(false);
   });
@@ -284,6 +287,16 @@ describe('GoodGreets web ACLs', () => {
     expect(regional.map((r) => r.Name)).toEqual(
       expect.arrayContaining(['AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesCommonRuleSet']),
     );
+    // Rate-limited per viewer (the forwarded address), not per CloudFront edge server.
+    expect(regional.find((r) => r.Name === 'RateLimitViewers')).toMatchObject({
+      Action: { Block: {} },
+      Statement: {
+        RateBasedStatement: {
+          AggregateKeyType: 'FORWARDED_IP',
+          ForwardedIPConfig: { HeaderName: 'X-Forwarded-For', FallbackBehavior: 'MATCH' },
+        },
+      },
+    });
     const [aclId] = only(edge, 'AWS::WAFv2::WebACL', { Scope: 'REGIONAL' });
     const [, association] = only(edge, 'AWS::WAFv2::WebACLAssociation');
     expect(association.Properties.WebACLArn).toEqual({ 'Fn::GetAtt': [aclId, 'Arn'] });

@@ -106,6 +106,12 @@ describe('GoodGreets security posture', () => {
     });
   });
 
+  it('protects the ALB from deletion', () => {
+    templates['GoodGreets-Api'].hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'true' }]),
+    });
+  });
+
   it('puts the CAPTCHA in front of design uploads at the edge', () => {
     const edge = templates['GoodGreets-Edge'];
     edge.hasResourceProperties('AWS::WAFv2::WebACL', {

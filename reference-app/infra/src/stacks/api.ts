@@ -206,6 +206,8 @@ export class ApiStack extends Stack {
       internetFacing: true,
       securityGroup: albSecurityGroup,
       dropInvalidHeaderFields: true,
+      // Like the database: deleting the stack (or a replacement) must not silently take the site down.
+      deletionProtection: true,
     });
     this.loadBalancer.logAccessLogs(props.logBucket, 'alb');
     // Where the goodgreets:albDomain DNS record (CNAME) must point: CloudFront connects by that name.

@@ -30,11 +30,14 @@ export interface EdgeStackProps extends StackProps {
 export const CAPTCHA_RULE = 'CaptchaOnUpload';
 
 /**
- * The requests WAF answers with its CAPTCHA: the upload itself, and the page the site navigates to
- * (a GET, so the browser can show WAF's interstitial) to obtain a token before it uploads.
+ * The requests WAF answers with its CAPTCHA: the upload itself, card creation (the site sends
+ * email from its own domain for the creator, so a card is challenged like an upload), and the
+ * page the site navigates to (a GET, so the browser can show WAF's interstitial) to obtain a
+ * token first.
  */
 export const CAPTCHA_REQUESTS: readonly { readonly method: string; readonly path: string }[] = [
   { method: 'POST', path: '/api/v1/designs' },
+  { method: 'POST', path: '/api/v1/cards' },
   { method: 'GET', path: '/api/v1/captcha/verify' },
 ];
 
@@ -212,6 +215,21 @@ export class EdgeStack extends Stack {
       rules: [
         managedRule('AWSManagedRulesKnownBadInputsRuleSet', 0),
         managedRule('AWSManagedRulesCommonRuleSet', 1, [{ name: 'SizeRestrictions_BODY', actionToUse: { count: {} } }]),
+        {
+          // Every request reaches the ALB from a CloudFront address: the viewer's is the first
+          // X-Forwarded-For entry (CloudFront sets it), so the limit counts viewers, not edge servers.
+          name: 'RateLimitViewers',
+          priority: 10,
+          action: { block: {} },
+          visibilityConfig: visibility('RateLimitViewers'),
+          statement: {
+            rateBasedStatement: {
+              limit: 3000,
+              aggregateKeyType: 'FORWARDED_IP',
+              forwardedIpConfig: { headerName: 'X-Forwarded-For', fallbackBehavior: 'MATCH' },
+            },
+          },
+        },
       ],
     });
     new wafv2.CfnWebACLAssociation(this, 'AlbAclAssociation', {
