@@ -43,6 +43,11 @@ const schema = z.object({
   /** Bearer token of the moderation endpoints (/api/v1/moderation/*); without it they answer 404. */
   MODERATOR_TOKEN: z.string().min(32).optional(),
   RATE_LIMIT_WRITES_PER_MINUTE: int(60),
+  /** Anti-relay: cards one address may receive, and one sender address may send, in 24 hours. */
+  CARDS_PER_RECIPIENT_PER_DAY: int(3, 1),
+  CARDS_PER_SENDER_PER_DAY: int(20, 1),
+  /** Card creation needs the CAPTCHA (ALTCHA payload, or the WAF proof). Off only for load tests. */
+  CARD_CAPTCHA: bool.default('true'),
   RATE_LIMIT_UPLOADS_PER_MINUTE: int(10),
   UPLOAD_MAX_BYTES: int(12 * 1024 * 1024, 1024),
   THUMBNAIL_CONCURRENCY: int(2, 1),

@@ -122,7 +122,20 @@ export function createContext(config: Config, o: ContextOverrides = {}): Context
     timeoutSeconds: 10,
   });
   const shareUrl = (token: string) => `${config.publicBaseUrl}/s/${token}`;
-  const cards = new CardService({ cards: cardRepo, designs: designRepo, objects, scheduler, clock, metrics, shareUrl });
+  const cards = new CardService({
+    cards: cardRepo,
+    designs: designRepo,
+    objects,
+    scheduler,
+    clock,
+    metrics,
+    shareUrl,
+    relay: {
+      captcha: config.CARD_CAPTCHA ? captcha : undefined,
+      perRecipientPerDay: config.CARDS_PER_RECIPIENT_PER_DAY,
+      perSenderPerDay: config.CARDS_PER_SENDER_PER_DAY,
+    },
+  });
   const designs = new DesignService({
     designs: designRepo,
     objects,

@@ -76,6 +76,13 @@ describe('AWS WAF provider', () => {
     }
   });
 
+  it('sends the card form back to the card form, and nowhere else', async () => {
+    const res = await app.verify('?for=create', PROOF);
+    expect([res.status, res.headers.get('location')]).toEqual([303, '/create?verified=1']);
+    const other = await app.verify('?for=https://evil.example/', PROOF);
+    expect(other.headers.get('location')).toBe('/upload?verified=1');
+  });
+
   it('does not report success when the WAF proof never arrived', async () => {
     const res = await app.verify('');
     expect(res.status).toBe(303);

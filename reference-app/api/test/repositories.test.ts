@@ -19,7 +19,7 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
     t = await createTestDb(dialect);
     database = openTestDatabase(t);
     expect(await migrateToLatest(database.db as never, database.dialect)).toEqual({
-      applied: ['001_initial', '002_delivery_problems', '003_design_moderation'],
+      applied: ['001_initial', '002_delivery_problems', '003_design_moderation', '004_card_caps'],
       ahead: [],
     });
     // Running again is a no-op.
@@ -145,6 +145,22 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
       database.db,
     );
     expect(await cards.findById('old1')).toMatchObject({ deliveryProblem: null });
+  });
+
+  it('counts the cards of a recipient and of a sender since an instant (the anti-relay caps)', async () => {
+    await cards.insert(
+      card('cap1', { recipientEmail: 'cap@example.com', senderEmail: 's1@example.com', createdAt: 100 }),
+    );
+    await cards.insert(
+      card('cap2', { recipientEmail: 'cap@example.com', senderEmail: 's2@example.com', createdAt: 200 }),
+    );
+    await cards.insert(
+      card('cap3', { recipientEmail: 'other@example.com', senderEmail: 's1@example.com', createdAt: 300 }),
+    );
+    expect(await cards.countCreatedSince('recipient', 'cap@example.com', 100)).toBe(2);
+    expect(await cards.countCreatedSince('recipient', 'cap@example.com', 101)).toBe(1);
+    expect(await cards.countCreatedSince('sender', 's1@example.com', 0)).toBe(2);
+    expect(await cards.countCreatedSince('sender', 's1@example.com', 301)).toBe(0);
   });
 
   it('concurrent message inserts all land with increasing ids', async () => {

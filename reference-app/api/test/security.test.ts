@@ -7,7 +7,10 @@ import { loadConfig } from '../src/config';
 import type { RunningApp } from '../src/server';
 import { startApp } from '../src/server';
 import { plainJpeg } from './fixtures';
-import { type TestDb, createTestDb, form, startTestApp } from './helpers';
+import { type TestDb, createTestDb, form, http, newCard, solveCaptcha, startTestApp } from './helpers';
+
+// Each suite starts an app (stock designs rendered on start): slow on a busy machine.
+jest.setTimeout(60_000);
 
 const PROOF = 'waf-proof-secret-of-the-security-suite-0123456789';
 
@@ -218,6 +221,84 @@ describe('the WAF CAPTCHA adapter', () => {
       ).rejects.toThrow(/CAPTCHA=aws-waf needs CAPTCHA_WAF_PROOF/);
     } finally {
       await db.drop();
+    }
+  });
+});
+
+describe('anti-relay: card creation', () => {
+  let db: TestDb;
+  let app: RunningApp;
+  beforeAll(async () => {
+    db = await createTestDb('sqlite');
+    app = await startTestApp(db, {
+      CARD_CAPTCHA: 'true',
+      CARDS_PER_RECIPIENT_PER_DAY: '2',
+      CARDS_PER_SENDER_PER_DAY: '3',
+    });
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await db?.drop();
+  });
+  const cardCount = async () => (await app.ctx.database.db.selectFrom('cards').select('id').execute()).length;
+  const create = async (over: Record<string, unknown> = {}, captcha: string | null = 'solve') =>
+    http<{ id: string; error: { code: string; message: string } }>(app.url, '/api/v1/cards', {
+      method: 'POST',
+      json: newCard({ ...(captcha === 'solve' ? { captcha: await solveCaptcha(app.url) } : {}), ...over }),
+    });
+
+  it('needs a CAPTCHA solution, used once', async () => {
+    expect((await create({}, null)).body.error.code).toBe('captcha_missing');
+    expect((await create({ captcha: 'forged' }, null)).body.error.code).toBe('captcha_invalid');
+    const solution = await solveCaptcha(app.url);
+    expect((await create({ captcha: solution, recipientEmail: 'once@example.com' }, null)).status).toBe(201);
+    expect((await create({ captcha: solution, recipientEmail: 'twice@example.com' }, null)).body.error.code).toBe(
+      'captcha_replayed',
+    );
+    expect(await cardCount()).toBe(1);
+  });
+
+  it('caps the cards one recipient gets and one sender sends per day', async () => {
+    const to = (recipientEmail: string, senderEmail = 'a@example.com') => create({ recipientEmail, senderEmail });
+    expect((await to('target@example.com')).status).toBe(201);
+    expect((await to('TARGET@example.com', 'b@example.com')).status).toBe(201);
+    const third = await to('target@example.com', 'c@example.com');
+    expect([third.status, third.body.error.code]).toEqual([429, 'recipient_limit']);
+    // The sender a@ has 1 card; two more are allowed, then its daily cap (3) stops it.
+    expect((await to('other1@example.com')).status).toBe(201);
+    expect((await to('other2@example.com')).status).toBe(201);
+    const over = await to('other3@example.com');
+    expect([over.status, over.body.error.code]).toEqual([429, 'sender_limit']);
+    // A day later both caps have room again.
+    await app.ctx.database.db
+      .updateTable('cards')
+      .set({ created_at: Date.now() - 25 * 3600 * 1000 })
+      .execute();
+    expect((await to('target@example.com')).status).toBe(201);
+  });
+
+  it('refuses encoded-word and URL sender names, which reach the Subject and Reply-To', async () => {
+    const before = await cardCount();
+    for (const senderName of ['=?utf-8?B?QmFuayBTZWN1cml0eQ==?=', 'https://bank.example', 'bank-security.com']) {
+      const res = await create({ senderName, recipientEmail: 'n@example.com' });
+      expect([res.status, res.body.error.code]).toEqual([400, 'validation_failed']);
+      expect(res.body.error.message).toMatch(/senderName/);
+    }
+    expect(await cardCount()).toBe(before);
+  });
+
+  it('under aws-waf takes the WAF proof instead of a solution', async () => {
+    const wafDb = await createTestDb('sqlite');
+    const waf = await startTestApp(wafDb, { CAPTCHA: 'aws-waf', CAPTCHA_WAF_PROOF: PROOF, CARD_CAPTCHA: 'true' });
+    try {
+      const post = (headers: Record<string, string>) =>
+        http<{ error: { code: string } }>(waf.url, '/api/v1/cards', { method: 'POST', headers, json: newCard() });
+      expect((await post({ cookie: 'aws-waf-token=forged' })).status).toBe(400);
+      expect((await post({ [WAF_PROOF_HEADER]: 'wrong' })).status).toBe(403);
+      expect((await post({ [WAF_PROOF_HEADER]: PROOF })).status).toBe(201);
+    } finally {
+      await waf.stop();
+      await wafDb.drop();
     }
   });
 });

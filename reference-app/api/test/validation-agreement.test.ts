@@ -51,6 +51,16 @@ const cases: Record<keyof typeof api, Array<[string, boolean]>> = {
   ],
   name: [
     ['Ann Lee', true],
+    ["Anne-Marie O'Neil", true],
+    ['Dr. No', true],
+    ['J.R.R. Tolkien', true],
+    // Issue 20: what turned "Bank Security" into the Subject, and links.
+    ['=?utf-8?B?QmFuayBTZWN1cml0eQ==?=', false],
+    ['Bob =?ISO-8859-1?Q?Security?=', false],
+    ['https://evil.example', false],
+    ['see www.evil', false],
+    ['bank-security.com', false],
+    ['Support at Bank.example', false],
     ['x'.repeat(NAME_MAX), true],
     ['x'.repeat(NAME_MAX + 1), false],
     [eAcute.repeat(NAME_MAX), true],

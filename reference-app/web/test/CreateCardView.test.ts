@@ -1,7 +1,7 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import App from '../src/App.vue';
 import WhenFields from '../src/components/WhenFields.vue';
-import { apiError, design, jsonBody, mockFetch, settle, testRouter, type Handler } from './helpers';
+import { CaptchaStub, apiError, design, jsonBody, mockFetch, settle, testRouter, type Handler } from './helpers';
 import { wallAt } from '../src/lib/zoned';
 
 const created = {
@@ -15,7 +15,10 @@ async function mountAt(path: string, handler: Handler) {
   const calls = mockFetch(handler);
   const router = testRouter(path);
   await router.isReady();
-  const w = mount(App, { global: { plugins: [router] }, attachTo: document.body });
+  const w = mount(App, {
+    global: { plugins: [router], stubs: { CaptchaField: CaptchaStub } },
+    attachTo: document.body,
+  });
   await flushPromises();
   await settle();
   return { w, router, calls };
@@ -74,6 +77,12 @@ describe('create-card flow', () => {
 
     expect(w.find('[data-testid=summary-arrival]').text()).toContain('Europe/Paris');
     expect(w.text()).toContain('Ada Lovelace <ada@example.com>');
+    // Creating is challenged like an upload: nothing is sent before the check is solved.
+    await w.find('form.card-form').trigger('submit');
+    await flushPromises();
+    expect(calls.some((c) => c.method === 'POST')).toBe(false);
+    expect(w.find('.captcha-stub').text()).toMatch(/anti-spam/);
+    await w.find('.captcha-stub').trigger('click');
     await w.find('form.card-form').trigger('submit');
     await flushPromises();
     await settle();
@@ -87,6 +96,7 @@ describe('create-card flow', () => {
       senderEmail: 'charles@example.org',
       sendAt: `${futureDate(7)}T09:05`,
       timeZone: 'Europe/Paris',
+      captcha: 'solved-payload',
     });
     expect(router.currentRoute.value.name).toBe('share');
     expect(router.currentRoute.value.hash).toBe(`#share=${created.shareToken}&owner=${created.ownerToken}`);
@@ -114,6 +124,7 @@ describe('create-card flow', () => {
     await w.find('#send-date').setValue(futureDate(3));
     await w.find('form.card-form').trigger('submit');
     await settle();
+    await w.find('.captcha-stub').trigger('click');
     await w.find('form.card-form').trigger('submit');
     await flushPromises();
     await settle();

@@ -1,25 +1,7 @@
 import { flushPromises, mount } from '@vue/test-utils';
-import { defineComponent, h } from 'vue';
 import UploadView from '../src/views/UploadView.vue';
 import { LIMITS } from '../src/lib/validation';
-import { apiError, mockFetch, testRouter, type Handler } from './helpers';
-
-// The real CAPTCHA widget needs Web Workers and WebCrypto; here a stub "solves" it at once. The
-// real widget is exercised by the end-to-end suite in Chromium.
-const resets = jest.fn();
-const CaptchaStub = defineComponent({
-  props: { modelValue: String, error: String },
-  emits: ['update:modelValue'],
-  setup(props, { emit, expose }) {
-    expose({ reset: () => (resets(), emit('update:modelValue', '')) });
-    return () =>
-      h(
-        'button',
-        { type: 'button', class: 'captcha-stub', onClick: () => emit('update:modelValue', 'solved-payload') },
-        props.error ?? 'solve',
-      );
-  },
-});
+import { CaptchaStub, apiError, captchaResets as resets, mockFetch, testRouter, type Handler } from './helpers';
 
 function file(name: string, type: string, size: number) {
   return new File([new Uint8Array(size)], name, { type });

@@ -1,5 +1,6 @@
 // Test doubles shared by the component tests: a fetch that answers from a route table (so tests
 // assert on real request bodies/headers) and a router with in-memory history.
+import { defineComponent, h } from 'vue';
 import { createMemoryHistory, createRouter } from 'vue-router';
 import { routes } from '../src/router';
 
@@ -64,4 +65,21 @@ export const design = (id: string, title = `Design ${id}`) => ({
   title,
   thumbnailUrl: `/media/${id}-thumb.webp`,
   imageUrl: `/media/${id}.webp`,
+});
+
+// The real CAPTCHA widget needs Web Workers and WebCrypto; here a stub "solves" it at once. The
+// real widget is exercised by the end-to-end suite in Chromium.
+export const captchaResets = jest.fn();
+export const CaptchaStub = defineComponent({
+  props: { modelValue: String, error: String },
+  emits: ['update:modelValue'],
+  setup(props, { emit, expose }) {
+    expose({ reset: () => (captchaResets(), emit('update:modelValue', '')) });
+    return () =>
+      h(
+        'button',
+        { type: 'button', class: 'captcha-stub', onClick: () => emit('update:modelValue', 'solved-payload') },
+        props.error ?? 'solve',
+      );
+  },
 });

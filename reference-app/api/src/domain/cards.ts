@@ -1,5 +1,14 @@
 import { AppError, conflict, invalid, notFound } from './errors';
-import type { BusinessMetrics, CardRepository, Clock, DeliveryScheduler, DesignRepository, ObjectStore } from './ports';
+import type {
+  BusinessMetrics,
+  Captcha,
+  CaptchaContext,
+  CardRepository,
+  Clock,
+  DeliveryScheduler,
+  DesignRepository,
+  ObjectStore,
+} from './ports';
 import { resolveSendAt } from './time';
 import { hashToken, newId, newToken, tokenMatches } from './tokens';
 import type { Card, DeliveryProblem, Design, Message } from './types';
@@ -14,7 +23,15 @@ export interface CardServiceDeps {
   metrics: BusinessMetrics;
   /** Builds the public link a signer opens, from the share token. */
   shareUrl(shareToken: string): string;
+  /**
+   * Anti-relay (the site sends email from its own domain on a stranger's behalf): creating a card
+   * needs the CAPTCHA unless `captcha` is absent (load tests), and each recipient and sender
+   * address gets a few cards a day.
+   */
+  relay?: { captcha?: Captcha; perRecipientPerDay: number; perSenderPerDay: number };
 }
+
+const DAY_MS = 24 * 3600 * 1000;
 
 export interface DesignView {
   id: string;
@@ -29,9 +46,30 @@ export class CardService {
 
   async create(
     input: CreateCardInput,
+    captchaContext: CaptchaContext = {},
   ): Promise<{ id: string; shareToken: string; ownerToken: string; shareUrl: string }> {
-    const { cards, designs, scheduler, clock } = this.deps;
+    const { cards, designs, scheduler, clock, relay } = this.deps;
     const now = clock.now();
+    if (relay?.captcha) {
+      const verdict = await relay.captcha.verify(input.captcha, captchaContext);
+      if (!verdict.ok)
+        throw new AppError(verdict.code === 'captcha_missing' ? 400 : 403, verdict.code, verdict.message);
+    }
+    if (relay) {
+      const since = now - DAY_MS;
+      if ((await cards.countCreatedSince('recipient', input.recipientEmail, since)) >= relay.perRecipientPerDay)
+        throw new AppError(
+          429,
+          'recipient_limit',
+          `this recipient already has ${relay.perRecipientPerDay} cards from the last 24 hours; try again tomorrow`,
+        );
+      if ((await cards.countCreatedSince('sender', input.senderEmail, since)) >= relay.perSenderPerDay)
+        throw new AppError(
+          429,
+          'sender_limit',
+          `this sender address already created ${relay.perSenderPerDay} cards in the last 24 hours; try again tomorrow`,
+        );
+    }
     const sendAt = resolveSendAt(input.sendAt, input.timeZone, now);
     const design = await designs.findById(input.designId);
     if (!design) throw new AppError(404, 'design_not_found', `design ${input.designId} not found`);

@@ -24,6 +24,8 @@ export interface CardRepository {
    */
   addMessage(cardId: string, name: string, message: string, now: number): Promise<Message | undefined>;
   listMessages(cardId: string): Promise<Message[]>;
+  /** Cards created since `since` (epoch ms) for this recipient or from this sender address. */
+  countCreatedSince(who: 'recipient' | 'sender', email: string, since: number): Promise<number>;
   /** The card whose last email had this provider message id. */
   findBySesMessageId(messageId: string): Promise<Card | undefined>;
   /**

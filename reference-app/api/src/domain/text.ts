@@ -19,6 +19,21 @@ export function textProblem(value: string, singleLine: boolean): string | null {
   return null;
 }
 
+/** RFC 2047 encoded-words (`=?utf-8?B?...?=`): a mail client would decode them into other text. */
+const ENCODED_WORD = /=\?[^?\s]*\?[bq]\?[^?\s]*\?=/i;
+/** A scheme, `www.` or a dotted host name (`bank.example`): names go into Subject and Reply-To. */
+const URL_LIKE = /[a-z][a-z0-9+.-]*:\/\/|www\.|[a-z0-9-]\.[a-z]{2,63}(?![a-z])/i;
+
+/**
+ * Extra rules for people's names, which reach the email's Subject and Reply-To display name: no
+ * encoded-word that would turn into "Bank Security" in the recipient's mail client, and no link.
+ */
+export function nameProblem(value: string): string | null {
+  if (ENCODED_WORD.test(value)) return 'must not contain MIME encoded-words (=?charset?B?...?=)';
+  if (URL_LIKE.test(value)) return 'must not contain a web address';
+  return null;
+}
+
 const CONTROL_ALL = new RegExp(CONTROL.source, 'g');
 
 /**

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from './errors';
-import { charLength, normaliseText, textProblem } from './text';
+import { charLength, nameProblem, normaliseText, textProblem } from './text';
 import { CATEGORIES } from './types';
 import { ID_PATTERN } from './tokens';
 
@@ -19,6 +19,12 @@ const text = (max: number, singleLine: boolean) =>
       if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
     });
 
+/** A person's name: one line of plain text that cannot pass for someone else in a mail client. */
+const personName = text(NAME_MAX, true).superRefine((v, ctx) => {
+  const problem = nameProblem(v);
+  if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+});
+
 const email = z
   .string()
   .trim()
@@ -31,19 +37,21 @@ export const designIdSchema = z.string().regex(ID_PATTERN, 'must be a design id'
 export const createCardSchema = z
   .object({
     designId: designIdSchema,
-    recipientName: text(NAME_MAX, true),
+    recipientName: personName,
     recipientEmail: email,
-    senderName: text(NAME_MAX, true),
+    senderName: personName,
     senderEmail: email,
     sendAt: z.string().max(19),
     timeZone: z.string().max(64),
+    /** The ALTCHA payload (ignored under the WAF, whose proof is a header). */
+    captcha: z.string().max(4096).optional(),
   })
   .strict();
 export type CreateCardInput = z.infer<typeof createCardSchema>;
 
 const patchableCard = z
   .object({
-    recipientName: text(NAME_MAX, true).optional(),
+    recipientName: personName.optional(),
     recipientEmail: email.optional(),
     sendAt: z.string().max(19).optional(),
     timeZone: z.string().max(64).optional(),
@@ -54,7 +62,7 @@ export const patchCardSchema = patchableCard.refine((v) => Object.keys(v).length
 });
 export type PatchCardInput = z.infer<typeof patchCardSchema>;
 
-export const messageSchema = z.object({ name: text(NAME_MAX, true), message: text(MESSAGE_MAX, false) }).strict();
+export const messageSchema = z.object({ name: personName, message: text(MESSAGE_MAX, false) }).strict();
 export type MessageInput = z.infer<typeof messageSchema>;
 
 export const categorySchema = z.enum(CATEGORIES);

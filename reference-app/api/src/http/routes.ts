@@ -95,7 +95,9 @@ export function apiRouter(deps: ApiDeps): Router {
 
   router.get('/designs/:id', async (req, res) => {
     const view = await designs.get(validId(req, 'id', 'design'));
-    res.set('Cache-Control', view.status === 'processing' ? 'no-store' : 'private, max-age=60').json(view);
+    // Still changing (thumbnail, or a moderator's decision the uploader waits for): not cached.
+    const settled = view.status !== 'processing' && view.moderation !== 'pending';
+    res.set('Cache-Control', settled ? 'private, max-age=60' : 'no-store').json(view);
   });
 
   router.post('/designs', uploads, async (req, res) => {
@@ -147,11 +149,13 @@ export function apiRouter(deps: ApiDeps): Router {
     if (captcha.provider !== 'aws-waf')
       throw new AppError(404, 'not_found', 'this server uses the ALTCHA CAPTCHA: there is nothing to verify here');
     const verdict = await captcha.verify(undefined, captchaContext(req));
-    res.set('Cache-Control', 'no-store').redirect(303, verdict.ok ? '/upload?verified=1' : '/upload?verified=0');
+    // One of two fixed pages (the card form, or the upload page by default): never a URL from the request.
+    const page = req.query.for === 'create' ? '/create' : '/upload';
+    res.set('Cache-Control', 'no-store').redirect(303, `${page}?verified=${verdict.ok ? 1 : 0}`);
   });
 
   router.post('/cards', writes, requireJson, body, async (req, res) => {
-    const created = await cards.create(parse(createCardSchema, req.body));
+    const created = await cards.create(parse(createCardSchema, req.body), captchaContext(req));
     res.status(201).location(`/api/v1/cards/${created.id}`).set('Cache-Control', 'no-store').json(created);
   });
 

@@ -44,6 +44,8 @@ export interface NewCard {
   senderEmail: string;
   sendAt: string;
   timeZone: string;
+  /** The ALTCHA payload (under the AWS WAF the proof travels with the request itself). */
+  captcha?: string;
 }
 
 export interface CreatedCard {

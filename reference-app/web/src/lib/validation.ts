@@ -37,10 +37,17 @@ function textProblem(v: string, label: string, singleLine: boolean): string | nu
   return null;
 }
 
+// Names reach the email's Subject and Reply-To: the API refuses MIME encoded-words and anything
+// like a web address in them (nameProblem in reference-app/api/src/domain/text.ts).
+const ENCODED_WORD = /=\?[^?\s]*\?[bq]\?[^?\s]*\?=/i;
+const URL_LIKE = /[a-z][a-z0-9+.-]*:\/\/|www\.|[a-z0-9-]\.[a-z]{2,63}(?![a-z])/i;
+
 export function checkName(value: string, label: string, max: number): string | null {
   const v = normaliseText(value);
   if (!v) return `${label} is required.`;
   if ([...v].length > max) return `${label} must be at most ${max} characters.`;
+  if (ENCODED_WORD.test(v)) return `${label} cannot contain encoded text like =?utf-8?B?...?=.`;
+  if (URL_LIKE.test(v)) return `${label} cannot contain a web address.`;
   return textProblem(v, label, true);
 }
 

@@ -36,6 +36,9 @@ export interface RunningApp {
   stop: () => Promise<void>;
 }
 
+/** The moderator's token of the app under test: public uploads reach the gallery once approved. */
+export const MODERATOR_TOKEN = 'e2e-moderator-token-0123456789-abcdefghij';
+
 export async function startApp(): Promise<RunningApp> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'goodgreets-e2e-'));
@@ -54,6 +57,7 @@ export async function startApp(): Promise<RunningApp> {
       // Many page loads from one address in a few seconds are this suite, not abuse.
       RATE_LIMIT_WRITES_PER_MINUTE: '1000',
       RATE_LIMIT_UPLOADS_PER_MINUTE: '100',
+      MODERATOR_TOKEN,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

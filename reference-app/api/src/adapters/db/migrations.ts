@@ -176,6 +176,23 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('designs').dropColumn('moderation').execute();
       },
     },
+    // The anti-relay caps count a recipient's and a sender's cards of the last day: indexes only.
+    '004_card_caps': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .createIndex('cards_recipient_idx')
+          .on('cards')
+          .columns(['recipient_email', 'created_at'])
+          .execute();
+        await db.schema.createIndex('cards_sender_idx').on('cards').columns(['sender_email', 'created_at']).execute();
+      },
+      async down(db: Kysely<unknown>) {
+        for (const name of ['cards_sender_idx', 'cards_recipient_idx']) {
+          const drop = db.schema.dropIndex(name);
+          await (mysql ? drop.on('cards') : drop).execute();
+        }
+      },
+    },
   };
 }
 

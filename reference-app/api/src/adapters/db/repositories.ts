@@ -172,6 +172,16 @@ export class SqlCardRepository implements CardRepository {
     return { id: Number(result.insertId), cardId, name, message, createdAt: now };
   }
 
+  async countCreatedSince(who: 'recipient' | 'sender', email: string, since: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('cards')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where(who === 'recipient' ? 'recipient_email' : 'sender_email', '=', email)
+      .where('created_at', '>=', since)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   async listMessages(cardId: string): Promise<Message[]> {
     const rows = await this.db.selectFrom('messages').selectAll().where('card_id', '=', cardId).orderBy('id').execute();
     return rows.map((r) => ({
