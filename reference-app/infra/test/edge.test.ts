@@ -3,7 +3,8 @@ import * as vm from 'node:vm';
 import { Match } from 'aws-cdk-lib/assertions';
 import { WAF_PROOF_HEADER } from '../../api/src/adapters/captcha/waf';
 import { EXAMPLE_CONTEXT } from '../src/config';
-import { CAPTCHA_RULE, SPA_REWRITE_FILE } from '../src/stacks/edge';
+import { CONTENT_SECURITY_POLICY } from '../../api/src/http/app';
+import { CAPTCHA_RULE, SITE_CSP, SPA_REWRITE_FILE } from '../src/stacks/edge';
 import { synthesize } from './synth';
 
 interface ViewerRequest {
@@ -139,6 +140,24 @@ describe('GoodGreets distribution', () => {
         'Fn::ImportValue': expect.stringMatching(/Images.*RegionalDomainName/),
       });
     }
+  });
+});
+
+describe('GoodGreets response headers at the edge', () => {
+  it('sends the full CSP, no-referrer and HSTS on every behaviour', () => {
+    expect(SITE_CSP).toBe(CONTENT_SECURITY_POLICY);
+    const [policyId, policy] = only(edge, 'AWS::CloudFront::ResponseHeadersPolicy');
+    const config = (policy.Properties.ResponseHeadersPolicyConfig as { SecurityHeadersConfig: Record<string, unknown> })
+      .SecurityHeadersConfig;
+    expect(config).toMatchObject({
+      ContentSecurityPolicy: { ContentSecurityPolicy: CONTENT_SECURITY_POLICY, Override: true },
+      ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
+      StrictTransportSecurity: { AccessControlMaxAgeSec: 31_536_000, IncludeSubdomains: true },
+      FrameOptions: { FrameOption: 'DENY' },
+    });
+    const d = distribution();
+    for (const behavior of [d.DefaultCacheBehavior, ...d.CacheBehaviors])
+      expect(behavior.ResponseHeadersPolicyId).toEqual({ Ref: policyId });
   });
 });
 

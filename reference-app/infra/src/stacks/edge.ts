@@ -63,6 +63,25 @@ export const PATH_TRANSFORMS: readonly wafv2.CfnWebACL.TextTransformationPropert
  * The CloudFront Function that serves the SPA's client-side routes. Resolved from the package
  * root so it is the same file from src/ (tests) and dist/ (cdk synth); tests execute it.
  */
+/**
+ * The site's Content-Security-Policy, sent by CloudFront on every response (the site's HTML comes
+ * from S3, which sends no headers of its own). The same policy the API sends locally
+ * (CONTENT_SECURITY_POLICY in reference-app/api); test/edge.test.ts checks that they agree.
+ */
+export const SITE_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 export const SPA_REWRITE_FILE = path.resolve(__dirname, '../../src/edge/spa-rewrite.js');
 
 /**
@@ -156,11 +175,27 @@ export class EdgeStack extends Stack {
         }),
       );
     const imagesOrigin = originBucket('ImagesOrigin', props.images);
+    // Share and owner links carry tokens in their paths: no Referer may ever leave with them, on any
+    // response (the managed SECURITY_HEADERS policy says strict-origin-when-cross-origin).
+    const securityHeaders = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
+      comment: 'GoodGreets: CSP, no-referrer, HSTS, nosniff, frame denial on every response',
+      securityHeadersBehavior: {
+        contentSecurityPolicy: { contentSecurityPolicy: SITE_CSP, override: true },
+        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
+        strictTransportSecurity: {
+          accessControlMaxAge: Duration.days(365),
+          includeSubdomains: true,
+          override: true,
+        },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+      },
+    });
     const imageBehavior: cloudfront.BehaviorOptions = {
       origin: imagesOrigin,
       viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
       cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
-      responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+      responseHeadersPolicy: securityHeaders,
     };
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'GoodGreets: site, images and API',
@@ -181,7 +216,7 @@ export class EdgeStack extends Stack {
         origin: originBucket('WebsiteOrigin', props.website),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
-        responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+        responseHeadersPolicy: securityHeaders,
         functionAssociations: [
           {
             eventType: cloudfront.FunctionEventType.VIEWER_REQUEST,
@@ -202,6 +237,7 @@ export class EdgeStack extends Stack {
           allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
           cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
           originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+          responseHeadersPolicy: securityHeaders,
         },
         '/display/*': imageBehavior,
         '/thumbnails/*': imageBehavior,
