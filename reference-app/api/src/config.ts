@@ -48,6 +48,8 @@ const schema = z.object({
   CARDS_PER_SENDER_PER_DAY: int(20, 1),
   /** Card creation needs the CAPTCHA (ALTCHA payload, or the WAF proof). Off only for load tests. */
   CARD_CAPTCHA: bool.default('true'),
+  /** Messages one card holds at most (409 card_full beyond). */
+  MESSAGES_PER_CARD: int(200, 1),
   RATE_LIMIT_UPLOADS_PER_MINUTE: int(10),
   UPLOAD_MAX_BYTES: int(12 * 1024 * 1024, 1024),
   THUMBNAIL_CONCURRENCY: int(2, 1),

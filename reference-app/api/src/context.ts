@@ -130,6 +130,7 @@ export function createContext(config: Config, o: ContextOverrides = {}): Context
     clock,
     metrics,
     shareUrl,
+    maxMessagesPerCard: config.MESSAGES_PER_CARD,
     relay: {
       captcha: config.CARD_CAPTCHA ? captcha : undefined,
       perRecipientPerDay: config.CARDS_PER_RECIPIENT_PER_DAY,

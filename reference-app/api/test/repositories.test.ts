@@ -163,6 +163,17 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
     expect(await cards.countCreatedSince('sender', 's1@example.com', 301)).toBe(0);
   });
 
+  it('stops adding messages at the cap, in the same statement, even when signers race', async () => {
+    await cards.insert(card('full1'));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => cards.addMessage('full1', `n${i}`, `m${i}`, 10, 5)),
+    );
+    expect(results.filter((r) => r !== undefined)).toHaveLength(5);
+    expect(await cards.listMessages('full1')).toHaveLength(5);
+    expect(await cards.addMessage('full1', 'late', 'x', 10, 5)).toBeUndefined();
+    expect(await cards.addMessage('full1', 'late', 'x', 10, 6)).toBeDefined();
+  });
+
   it('concurrent message inserts all land with increasing ids', async () => {
     await cards.insert(card('c3'));
     await Promise.all(Array.from({ length: 20 }, (_, i) => cards.addMessage('c3', `n${i}`, `m${i}`, 10)));

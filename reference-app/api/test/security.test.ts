@@ -302,3 +302,27 @@ describe('anti-relay: card creation', () => {
     }
   });
 });
+
+describe('messages per card', () => {
+  it('stops at MESSAGES_PER_CARD with 409 card_full, and the card still shows what it holds', async () => {
+    const db = await createTestDb('sqlite');
+    const app = await startTestApp(db, { MESSAGES_PER_CARD: '3' });
+    try {
+      const card = (await http<{ shareToken: string }>(app.url, '/api/v1/cards', { method: 'POST', json: newCard() }))
+        .body;
+      const sign = (i: number) =>
+        http<{ error: { code: string } }>(app.url, `/api/v1/shared/${card.shareToken}/messages`, {
+          method: 'POST',
+          json: { name: `Friend ${i}`, message: `Note ${i}` },
+        });
+      for (let i = 0; i < 3; i++) expect((await sign(i)).status).toBe(201);
+      const full = await sign(3);
+      expect([full.status, full.body.error.code]).toEqual([409, 'card_full']);
+      const shared = await http<{ messages: unknown[] }>(app.url, `/api/v1/shared/${card.shareToken}`);
+      expect(shared.body.messages).toHaveLength(3);
+    } finally {
+      await app.stop();
+      await db.drop();
+    }
+  });
+});

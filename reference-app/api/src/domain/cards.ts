@@ -29,6 +29,8 @@ export interface CardServiceDeps {
    * address gets a few cards a day.
    */
   relay?: { captcha?: Captcha; perRecipientPerDay: number; perSenderPerDay: number };
+  /** Messages one card holds at most: a share-link holder cannot bloat it until delivery fails. */
+  maxMessagesPerCard?: number;
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -130,9 +132,14 @@ export class CardService {
   async addMessage(shareToken: string, input: MessageInput) {
     const card = await this.deps.cards.findByShareToken(shareToken);
     if (!card) throw notFound('card');
-    const saved = await this.deps.cards.addMessage(card.id, input.name, input.message, this.deps.clock.now());
+    const now = this.deps.clock.now();
+    const max = this.deps.maxMessagesPerCard;
+    const saved = await this.deps.cards.addMessage(card.id, input.name, input.message, now, max);
     if (!saved) {
-      const status = publicStatus((await this.deps.cards.findById(card.id)) ?? card);
+      const current = (await this.deps.cards.findById(card.id)) ?? card;
+      if (max !== undefined && current.status === 'scheduled' && current.sendAtUtc > now)
+        throw conflict('card_full', `this card already holds ${max} messages, the most one card can carry`);
+      const status = publicStatus(current);
       throw conflict(
         status === 'cancelled' ? 'card_cancelled' : 'card_sent',
         status === 'cancelled' ? 'this card was cancelled' : 'this card was sent and no longer accepts messages',

@@ -22,7 +22,14 @@ export interface CardRepository {
    * Inserts a message only if the card still accepts messages (status scheduled and send time
    * not reached), atomically with that check. Returns undefined when the card refused it.
    */
-  addMessage(cardId: string, name: string, message: string, now: number): Promise<Message | undefined>;
+  addMessage(
+    cardId: string,
+    name: string,
+    message: string,
+    now: number,
+    /** Refuses (undefined) once the card holds this many messages; no limit when absent. */
+    maxMessages?: number,
+  ): Promise<Message | undefined>;
   listMessages(cardId: string): Promise<Message[]>;
   /** Cards created since `since` (epoch ms) for this recipient or from this sender address. */
   countCreatedSince(who: 'recipient' | 'sender', email: string, since: number): Promise<number>;

@@ -154,8 +154,15 @@ export class SqlCardRepository implements CardRepository {
     return Number(result.numUpdatedRows) > 0;
   }
 
-  async addMessage(cardId: string, name: string, message: string, now: number): Promise<Message | undefined> {
-    // One statement: the status check and the insert cannot be split by a concurrent delivery.
+  async addMessage(
+    cardId: string,
+    name: string,
+    message: string,
+    now: number,
+    maxMessages?: number,
+  ): Promise<Message | undefined> {
+    // One statement: the status check, the cap and the insert cannot be split by a concurrent
+    // delivery or signer.
     const result = await this.db
       .insertInto('messages')
       .columns(['card_id', 'name', 'message', 'created_at'])
@@ -165,7 +172,18 @@ export class SqlCardRepository implements CardRepository {
           .select((s) => ['id', s.val(name).as('name'), s.val(message).as('message'), s.val(now).as('created_at')])
           .where('id', '=', cardId)
           .where('status', '=', 'scheduled')
-          .where('send_at_utc', '>', now),
+          .where('send_at_utc', '>', now)
+          .$if(maxMessages !== undefined, (q) =>
+            q.where(
+              (w) =>
+                w
+                  .selectFrom('messages')
+                  .select((c) => c.fn.countAll().as('n'))
+                  .where('card_id', '=', cardId),
+              '<',
+              maxMessages as number,
+            ),
+          ),
       )
       .executeTakeFirst();
     if (Number(result.numInsertedOrUpdatedRows ?? 0) !== 1) return undefined;
