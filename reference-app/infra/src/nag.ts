@@ -120,14 +120,12 @@ const ACKNOWLEDGED: Readonly<Record<string, readonly Acknowledgement[]>> = {
       path: 'Task/TaskRole/DefaultPolicy/Resource',
       ids: [
         'AwsSolutions-IAM5[Action::s3:Abort*]',
-        'AwsSolutions-IAM5[Action::s3:DeleteObject*]',
-        'AwsSolutions-IAM5[Action::s3:GetBucket*]',
-        'AwsSolutions-IAM5[Action::s3:GetObject*]',
-        'AwsSolutions-IAM5[Action::s3:List*]',
-        'AwsSolutions-IAM5[Resource::<Images2D38C313.Arn>/*]',
+        'AwsSolutions-IAM5[Resource::<Images2D38C313.Arn>/originals/*]',
+        'AwsSolutions-IAM5[Resource::<Images2D38C313.Arn>/display/*]',
+        'AwsSolutions-IAM5[Resource::<Images2D38C313.Arn>/thumbnails/*]',
         'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:us-east-1:<AWS::AccountId>:schedule/goodgreets-deliveries/*]',
       ],
-      reason: `${S3_GRANT}: the API stores uploads and deletes cancelled designs. Schedules are created per card, so the ARN is a wildcard inside the GoodGreets schedule group only`,
+      reason: `${S3_GRANT}: the API only writes: uploads under originals/, the stock designs' images under display/ and thumbnails/ on start (s3:Abort* ends its own multipart puts). Schedules are created per card, so the ARN is a wildcard inside the GoodGreets schedule group only`,
     },
     {
       path: 'CloudFrontPrefixList/CustomResourcePolicy/Resource',

@@ -106,6 +106,22 @@ describe('GoodGreets security posture', () => {
     });
   });
 
+  it('lets the API task only write to the images bucket, under the prefixes its code writes', () => {
+    const [taskPolicy] = Object.entries(json['GoodGreets-Api']!.Resources).filter(
+      ([id, r]) => r.Type === 'AWS::IAM::Policy' && id.startsWith('TaskTaskRoleDefaultPolicy'),
+    );
+    const statements = (taskPolicy![1].Properties!.PolicyDocument as { Statement: Statement[] }).Statement;
+    const s3 = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith('s3:')));
+    const actions = new Set(s3.flatMap((s) => [s.Action].flat()));
+    expect([...actions].filter((a) => /^s3:(Get|List|Delete)/.test(a))).toEqual([]);
+    expect(actions.has('s3:PutObject')).toBe(true);
+    const prefixes = s3
+      .flatMap((s) => [s.Resource].flat())
+      .map((r) => /\/([a-z]+)\/\*"\]\]\}$/.exec(JSON.stringify(r))?.[1] ?? JSON.stringify(r))
+      .sort();
+    expect(prefixes).toEqual(['display', 'originals', 'thumbnails']);
+  });
+
   it('protects the ALB from deletion', () => {
     templates['GoodGreets-Api'].hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
       LoadBalancerAttributes: Match.arrayWith([{ Key: 'deletion_protection.enabled', Value: 'true' }]),

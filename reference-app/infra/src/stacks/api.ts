@@ -144,7 +144,10 @@ export class ApiStack extends Stack {
     taskDefinition.addVolume({ name: 'tmp' });
     container.addMountPoints({ containerPath: '/tmp', sourceVolume: 'tmp', readOnly: false });
     this.addMetricsAgent(taskDefinition);
-    props.images.grantReadWrite(taskDefinition.taskRole);
+    // What the API's code does with the bucket on AWS, and nothing more: it stores uploads under
+    // originals/ and, on start, the stock designs' images; it never reads or deletes objects (the
+    // thumbnailer Lambda does).
+    for (const prefix of API_WRITES) props.images.grantPut(taskDefinition.taskRole, `${prefix}/*`);
     taskDefinition.taskRole.addToPrincipalPolicy(
       new iam.PolicyStatement({
         actions: [
@@ -341,6 +344,9 @@ export class ApiStack extends Stack {
     this.service.node.addDependency(migrations.resource);
   }
 }
+
+/** The image bucket prefixes the API task writes (uploads; stock designs seeded on start). */
+export const API_WRITES = ['originals', 'display', 'thumbnails'] as const;
 
 /** Log group of the API containers; dashboards query it by this name. */
 export const API_LOG_GROUP = '/goodgreets/api';
