@@ -37,7 +37,7 @@ describe('DynamoStore', () => {
       leaseUntil: { N: '1060000' },
     });
     expect(input.ConditionExpression).toBe(
-      'attribute_not_exists(pk) OR expiresAt < :nowSeconds OR (#status = :inflight AND leaseUntil < :now)',
+      'attribute_not_exists(pk) OR expiresAt <= :nowSeconds OR (#status = :inflight AND leaseUntil <= :now)',
     );
   });
 
