@@ -1,10 +1,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
-import { SqlCardRepository } from '../src/adapters/db/repositories';
+import { SqlCardRepository, SqlDesignRepository } from '../src/adapters/db/repositories';
 import { OutboxMailer } from '../src/adapters/mailer/outbox';
 import { SchedulerWorker } from '../src/adapters/scheduler/local';
 import { composeCardEmail } from '../src/delivery/compose';
+import { DeliveryService } from '../src/delivery/service';
 import type { Mailer, OutgoingEmail } from '../src/domain/ports';
 import type { Card, Design } from '../src/domain/types';
 import type { RunningApp } from '../src/server';
@@ -136,6 +137,48 @@ describe.each(DIALECTS)('scheduled delivery on %s', (dialect) => {
       // Even a direct second delivery attempt is a no-op.
       expect(await app.ctx.delivery.deliver(card.id)).toEqual({ kind: 'skipped' });
       expect(mailer.sent).toHaveLength(1);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('two overlapping deliveries of one due card (a repeated EventBridge invocation) send one email', async () => {
+    const mailer = new CountingMailer();
+    const app = await startTestApp(db, { SCHEDULER_POLL_MS: '3600000' }, { mailer });
+    try {
+      const card = (
+        await http<{ id: string }>(app.url, '/api/v1/cards', {
+          method: 'POST',
+          json: newCard({ sendAt: localIn('UTC', Date.now() + 1_500), timeZone: 'UTC' }),
+        })
+      ).body;
+      const repo = new SqlCardRepository(app.ctx.database.db);
+      // Both invocations read the card before either writes: only the conditional update can keep one out.
+      let reads = 0;
+      let bothRead!: () => void;
+      const barrier = new Promise<void>((resolve) => (bothRead = resolve));
+      const cards = Object.assign(Object.create(repo) as SqlCardRepository, {
+        findById: async (id: string) => {
+          const found = await repo.findById(id);
+          if (++reads === 2) bothRead();
+          await barrier;
+          return found;
+        },
+      });
+      const delivery = new DeliveryService({
+        cards,
+        designs: new SqlDesignRepository(app.ctx.database.db),
+        objects: app.ctx.objects,
+        mailer,
+        clock: { now: () => Date.now() + 60_000 },
+        metrics: app.ctx.metrics,
+        logger: silent,
+        shareUrl: app.ctx.shareUrl,
+      });
+      const outcomes = await Promise.all([delivery.deliver(card.id), delivery.deliver(card.id)]);
+      expect(outcomes.map((o) => o.kind).sort()).toEqual(['sent', 'skipped']);
+      expect(mailer.sent).toHaveLength(1);
+      expect((await repo.findById(card.id))?.status).toBe('sent');
     } finally {
       await app.stop();
     }
