@@ -103,6 +103,15 @@ describe('PromQL syntax errors are located in the YAML file', () => {
     expect(error).toMatchObject({ ...positionOf(text, 'bogus'), message: 'PromQL syntax error: unexpected "bogus"' });
   });
 
+  it('names a function Prometheus does not have, at its name', () => {
+    const text = slothWithErrorQuery('sum(rates(http_requests_total{code="500"}[{{.window}}]))');
+    const [error] = promqlErrors(text);
+    expect(error).toMatchObject({
+      ...positionOf(text, 'rates('),
+      message: 'PromQL syntax error: "rates" is not a PromQL function',
+    });
+  });
+
   it('points at a closing bracket that closes nothing, after escapes in a double-quoted query', () => {
     const text = slothWithErrorQuery('"sum(rate(x{path=\\"/a\\\\\\"b\\"}[{{.window}}])))"');
     const [error] = promqlErrors(text);

@@ -125,6 +125,14 @@ export function promqlSyntaxError(query: string, template: PromqlTemplate): Prom
   const bracket = unpairedBracket(text);
   if (bracket)
     return { ...bracket, message: `PromQL syntax error: ${bracket.message}`, index: original(bracket.index) };
+  // The grammar knows PromQL's function names: `name(` it cannot place is a function it does not know.
+  const call = text[errorAt] === '(' ? /([A-Za-z_][A-Za-z0-9_]*)\s*$/.exec(text.slice(0, errorAt)) : null;
+  if (call)
+    return {
+      index: original(call.index),
+      message: `PromQL syntax error: "${call[1]}" is not a PromQL function`,
+      hint: 'see https://prometheus.io/docs/prometheus/latest/querying/functions/',
+    };
   const rest = text.slice(errorAt).trimStart();
   const near = rest === '' ? 'the query ends too early' : `unexpected "${rest.split(/\s/)[0].slice(0, 20)}"`;
   return {
