@@ -5,6 +5,7 @@ import { LocalScheduler, SchedulerWorker } from './adapters/scheduler/local';
 import type { Config } from './config';
 import { type Context, type ContextOverrides, createContext, migrate } from './context';
 import { designIdFromOriginalKey } from './domain/designs';
+import { AppError } from './domain/errors';
 import { createApp } from './http/app';
 import { seedStockDesigns } from './seed/stock';
 import { ThumbnailQueue } from './thumbnailer/worker';
@@ -93,7 +94,7 @@ export async function startApp(config: Config, overrides: ContextOverrides = {})
       uploadBytes: config.UPLOAD_MAX_BYTES,
     },
     ready: async () => {
-      if (stopping) throw new Error('shutting down');
+      if (stopping) throw new AppError(503, 'shutting_down', 'this instance is shutting down');
       await ctx.database.ping();
     },
   });
