@@ -1,7 +1,8 @@
 // Typed client for the GoodGreets HTTP API (issue 7). Every call goes to the same origin, so the
 // site makes no third-party requests and works behind a strict CSP (`connect-src 'self'`).
 
-export type CardStatus = 'scheduled' | 'sent' | 'cancelled' | 'failed';
+/** `delivering`: delivery has started (messages are closed) but the email has not left yet. */
+export type CardStatus = 'scheduled' | 'delivering' | 'sent' | 'cancelled' | 'failed';
 
 export interface Design {
   id: string;
@@ -59,10 +60,12 @@ export interface SharedCard {
 
 /**
  * What the mail provider reported after the card was sent: a bounce (the address does not accept
- * mail), a spam complaint, or a rejection. `detail` is plain text from the remote mail server.
+ * mail), a spam complaint, or a rejection; `detail` is plain text from the remote mail server. Or,
+ * before it was sent, `send_failed`: the last attempt to hand the email over failed and delivery
+ * is being retried (kept when the card ends `failed`).
  */
 export interface DeliveryProblem {
-  kind: 'bounced' | 'complained' | 'rejected';
+  kind: 'bounced' | 'complained' | 'rejected' | 'send_failed';
   detail: string;
   at: string;
 }
@@ -225,7 +228,8 @@ export function errorText(e: unknown): string {
   return 'Something went wrong. Please try again.';
 }
 
-// The API's public card statuses ("sending" is shown to clients as "sent").
+// The API's public card statuses.
+export const isDelivering = (s: CardStatus) => s === 'delivering';
 export const isSent = (s: CardStatus) => s === 'sent';
 export const isCancelled = (s: CardStatus) => s === 'cancelled';
 export const isOpen = (s: CardStatus) => s === 'scheduled';
