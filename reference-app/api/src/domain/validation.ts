@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from './errors';
-import { charLength, normaliseText, textProblem } from './text';
+import { normaliseText, textProblem } from './text';
 import { CATEGORIES } from './types';
 import { ID_PATTERN } from './tokens';
 
@@ -12,10 +12,7 @@ const text = (max: number, singleLine: boolean) =>
     .string()
     .transform(normaliseText)
     .superRefine((v, ctx) => {
-      if (v.length === 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must not be empty' });
-      else if (charLength(v) > max)
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be at most ${max} characters` });
-      const problem = textProblem(v, singleLine);
+      const problem = textProblem(v, { max, singleLine });
       if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
     });
 

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { Router, json, type Request, type RequestHandler } from 'express';
 import type { CardService } from '../domain/cards';
 import type { DesignService } from '../domain/designs';
@@ -29,6 +30,14 @@ const requireJson: RequestHandler = (req, _res, next) => {
   next();
 };
 
+/**
+ * JSON travels as UTF-8 (RFC 8259). Invalid bytes are refused here: decoded, each would become a
+ * U+FFFD that passes every text rule and is stored as if the sender had typed it.
+ */
+function utf8Only(_req: unknown, _res: unknown, buf: Buffer): void {
+  if (!isUtf8(buf)) throw new AppError(400, 'invalid_utf8', 'the request body is not valid UTF-8');
+}
+
 function bearer(req: Request): string | undefined {
   const header = req.get('authorization');
   if (!header) return undefined;
@@ -55,7 +64,7 @@ function validToken(req: Request): string {
 export function apiRouter(deps: ApiDeps): Router {
   const { cards, designs, captcha, limits } = deps;
   const router = Router();
-  const body = json({ limit: limits.jsonBodyBytes, strict: true, type: 'application/json' });
+  const body = json({ limit: limits.jsonBodyBytes, strict: true, type: 'application/json', verify: utf8Only });
   const writes = rateLimit('write', limits.writesPerMinute);
   const uploads = rateLimit('upload', limits.uploadsPerMinute);
 
