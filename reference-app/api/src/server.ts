@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SqlIdempotencyStore } from './adapters/db/idempotency';
 import { SqlDesignRepository, SqlReplayGuard } from './adapters/db/repositories';
 import { LocalScheduler, SchedulerWorker } from './adapters/scheduler/local';
 import type { Config } from './config';
@@ -53,12 +54,16 @@ export async function startApp(config: Config, overrides: ContextOverrides = {})
   if (ctx.localObjects)
     for (const d of await (await designsRepo(ctx)).listByStatus('processing', 1000)) thumbnails.enqueue(d.id);
 
-  // Used CAPTCHA solutions are only needed until their challenge expires.
+  // Used CAPTCHA solutions are only needed until their challenge expires, idempotency answers for 24 h.
   const replay = new SqlReplayGuard(ctx.database.db);
+  const idempotencyStore = new SqlIdempotencyStore(ctx.database.db);
   const purge = setInterval(() => {
     replay
       .purgeExpired(ctx.clock.now())
       .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'captcha purge failed'));
+    idempotencyStore
+      .purgeExpired(ctx.clock.now())
+      .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'idempotency purge failed'));
   }, 10 * 60_000);
   purge.unref();
 
@@ -82,6 +87,7 @@ export async function startApp(config: Config, overrides: ContextOverrides = {})
     cards: ctx.cards,
     designs: ctx.designs,
     captcha: ctx.captcha,
+    idempotency: { store: idempotencyStore, clock: ctx.clock, logger },
     logger,
     metrics: ctx.prometheus,
     trustProxy: config.TRUST_PROXY,

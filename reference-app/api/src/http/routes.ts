@@ -13,6 +13,7 @@ import {
   patchCardSchema,
   visibilitySchema,
 } from '../domain/validation';
+import { type Idempotency, fingerprint, idempotent, idempotentJson } from './idempotency';
 import { readUpload } from './multipart';
 import { rateLimit } from './rate-limit';
 
@@ -20,6 +21,8 @@ export interface ApiDeps {
   cards: CardService;
   designs: DesignService;
   captcha: Captcha;
+  /** Idempotency-Key on POST /cards, /shared/{token}/messages and /designs. */
+  idempotency: Idempotency;
   limits: { writesPerMinute: number; uploadsPerMinute: number; jsonBodyBytes: number; uploadBytes: number };
 }
 
@@ -67,6 +70,7 @@ export function apiRouter(deps: ApiDeps): Router {
   const body = json({ limit: limits.jsonBodyBytes, strict: true, type: 'application/json', verify: utf8Only });
   const writes = rateLimit('write', limits.writesPerMinute);
   const uploads = rateLimit('upload', limits.uploadsPerMinute);
+  const once = idempotentJson(deps.idempotency);
 
   router.get('/designs', async (req, res) => {
     const q = req.query as Record<string, unknown>;
@@ -98,6 +102,9 @@ export function apiRouter(deps: ApiDeps): Router {
         details,
       );
     }
+    // The file and fields, not the multipart bytes: a browser picks a new boundary for each retry.
+    if (await idempotent(deps.idempotency, req, res, fingerprint(upload.file.buffer, category.data, visibility.data)))
+      return;
     const result = await designs.upload({
       file: upload.file.buffer,
       category: category.data,
@@ -133,7 +140,7 @@ export function apiRouter(deps: ApiDeps): Router {
     res.set('Cache-Control', 'no-store').redirect(303, verdict.ok ? '/upload?verified=1' : '/upload?verified=0');
   });
 
-  router.post('/cards', writes, requireJson, body, async (req, res) => {
+  router.post('/cards', writes, requireJson, body, once, async (req, res) => {
     const created = await cards.create(parse(createCardSchema, req.body));
     res.status(201).location(`/api/v1/cards/${created.id}`).set('Cache-Control', 'no-store').json(created);
   });
@@ -160,7 +167,7 @@ export function apiRouter(deps: ApiDeps): Router {
     res.set('Cache-Control', 'no-store').json(await cards.sharedView(validToken(req)));
   });
 
-  router.post('/shared/:shareToken/messages', writes, requireJson, body, async (req, res) => {
+  router.post('/shared/:shareToken/messages', writes, requireJson, body, once, async (req, res) => {
     const token = validToken(req);
     const saved = await cards.addMessage(token, parse(messageSchema, req.body));
     res.status(201).json(saved);

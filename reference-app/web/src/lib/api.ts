@@ -174,6 +174,8 @@ export interface RequestOptions {
   body?: unknown;
   token?: string;
   signal?: AbortSignal;
+  /** Sent as `Idempotency-Key`: the API answers a repeat with the first answer instead of storing twice. */
+  idempotencyKey?: string;
 }
 
 export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
@@ -185,6 +187,7 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
     body = JSON.stringify(opts.body);
   }
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
   let res: Response;
   try {
     res = await fetch(path, { method: opts.method ?? 'GET', headers, body, signal: opts.signal });
@@ -200,6 +203,34 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
 
 const enc = encodeURIComponent;
 
+// getRandomValues, unlike randomUUID, also works on a plain-http origin.
+const newKey = () =>
+  Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+const keys = new Map<string, string>();
+
+/**
+ * One Idempotency-Key per submission: sending the same content again (after a network error or a
+ * 503) reuses its key, so the API stores it once however often the person presses the button;
+ * other content, or the same content after a success, is a new submission with a new key.
+ */
+async function submission<T>(what: string, send: (key: string) => Promise<T>): Promise<T> {
+  let key = keys.get(what);
+  if (!key) keys.set(what, (key = newKey()));
+  const result = await send(key);
+  keys.delete(what);
+  return result;
+}
+
+/** What makes two uploads the same submission: the file and the choices, not the CAPTCHA answer. */
+function uploadFingerprint(form: FormData): string {
+  const parts: string[] = [];
+  form.forEach((v, k) => {
+    if (k === 'captcha') return;
+    parts.push(typeof v === 'string' ? `${k}=${v}` : `${k}=${v.name}:${v.size}:${v.type}:${(v as File).lastModified}`);
+  });
+  return `upload\n${parts.join('\n')}`;
+}
+
 export const api = {
   listDesigns: (category: string, cursor?: string | null, signal?: AbortSignal) => {
     const q = new URLSearchParams();
@@ -209,12 +240,20 @@ export const api = {
   },
   getDesign: (id: string, signal?: AbortSignal) => request<DesignStatus>(`/api/v1/designs/${enc(id)}`, { signal }),
   captchaInfo: (signal?: AbortSignal) => request<CaptchaInfo>('/api/v1/captcha', { signal }),
-  uploadDesign: (form: FormData) => request<DesignStatus>('/api/v1/designs', { method: 'POST', body: form }),
-  createCard: (card: NewCard) => request<CreatedCard>('/api/v1/cards', { method: 'POST', body: card }),
+  uploadDesign: (form: FormData) =>
+    submission(uploadFingerprint(form), (idempotencyKey) =>
+      request<DesignStatus>('/api/v1/designs', { method: 'POST', body: form, idempotencyKey }),
+    ),
+  createCard: (card: NewCard) =>
+    submission(`card\n${JSON.stringify(card)}`, (idempotencyKey) =>
+      request<CreatedCard>('/api/v1/cards', { method: 'POST', body: card, idempotencyKey }),
+    ),
   getShared: (shareToken: string, signal?: AbortSignal) =>
     request<SharedCard>(`/api/v1/shared/${enc(shareToken)}`, { signal }),
   addMessage: (shareToken: string, msg: { name: string; message: string }) =>
-    request<Message>(`/api/v1/shared/${enc(shareToken)}/messages`, { method: 'POST', body: msg }),
+    submission(`message\n${shareToken}\n${JSON.stringify(msg)}`, (idempotencyKey) =>
+      request<Message>(`/api/v1/shared/${enc(shareToken)}/messages`, { method: 'POST', body: msg, idempotencyKey }),
+    ),
   getCard: (id: string, token: string, signal?: AbortSignal) =>
     request<OwnerCard>(`/api/v1/cards/${enc(id)}`, { token, signal }),
   updateCard: (id: string, token: string, patch: CardPatch) =>

@@ -148,6 +148,31 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           await db.schema.alterTable('cards').dropColumn(column).execute();
       },
     },
+    // Idempotency-Key answers (src/http/idempotency.ts): a new table only, so the previous build
+    // runs on this schema unchanged.
+    '003_idempotency_keys': {
+      async up(db: Kysely<unknown>) {
+        await table(
+          db.schema
+            .createTable('idempotency_keys')
+            .addColumn('key_hash', 'char(64)', (c) => c.primaryKey())
+            .addColumn('request_hash', 'char(64)', (c) => c.notNull())
+            // Null while the first request runs.
+            .addColumn('status_code', 'integer')
+            .addColumn('response', 'text')
+            .addColumn('location', 'varchar(255)')
+            .addColumn('created_at', 'bigint', (c) => c.notNull()),
+        ).execute();
+        await db.schema
+          .createIndex('idempotency_keys_created_idx')
+          .on('idempotency_keys')
+          .column('created_at')
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.dropTable('idempotency_keys').execute();
+      },
+    },
   };
 }
 

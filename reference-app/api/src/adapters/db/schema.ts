@@ -68,10 +68,20 @@ export interface CaptchaUsesTable {
   expires_at: number;
 }
 
+export interface IdempotencyKeysTable {
+  key_hash: string;
+  request_hash: string;
+  status_code: number | null;
+  response: string | null;
+  location: string | null;
+  created_at: number;
+}
+
 export interface DB {
   designs: DesignsTable;
   cards: CardsTable;
   messages: MessagesTable;
   jobs: JobsTable;
   captcha_uses: CaptchaUsesTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
