@@ -1,5 +1,5 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { STATUS_CODES, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { SqlIdempotencyStore } from './adapters/db/idempotency';
 import { SqlDesignRepository, SqlReplayGuard } from './adapters/db/repositories';
 import { LocalScheduler, SchedulerWorker } from './adapters/scheduler/local';
@@ -110,6 +110,7 @@ export async function startApp(config: Config, overrides: ContextOverrides = {})
     s.once('error', reject);
   });
   server.keepAliveTimeout = 65_000;
+  server.on('clientError', answerClientError);
   const address = server.address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   const url = `http://${host}:${address.port}`;
@@ -138,3 +139,25 @@ export async function startApp(config: Config, overrides: ContextOverrides = {})
 }
 
 const designsRepo = async (ctx: Context) => new SqlDesignRepository(ctx.database.db);
+
+/**
+ * Requests Node's HTTP parser refuses before Express sees them (headers too large, a malformed
+ * request line) still get the API's JSON error shape instead of a bare status line.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, message] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers_too_large', 'the request headers are too large']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request_timeout', 'the request took too long to arrive']
+        : [400, 'bad_request', 'the request is not valid HTTP'];
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}

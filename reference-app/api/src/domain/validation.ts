@@ -57,18 +57,23 @@ export type MessageInput = z.infer<typeof messageSchema>;
 export const categorySchema = z.enum(CATEGORIES);
 export const visibilitySchema = z.enum(['public', 'private']);
 
-/** Parses with a schema, turning every issue into `details: [{path, message}]` of one 400. */
-export function parse<T extends z.ZodTypeAny>(schema: T, value: unknown): z.output<T> {
+/**
+ * Parses with a schema, turning every issue into `details: [{path, message}]` of one 400. `at`
+ * names where a value with no path of its own came from: the body, or a query parameter
+ * (`query.category`).
+ */
+export function parse<T extends z.ZodTypeAny>(schema: T, value: unknown, at = 'body'): z.output<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
+  const inBody = at === 'body';
   const details = result.error.issues.map((i) => ({
-    path: i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(',') : ''),
+    path: i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(',') : inBody ? '' : at),
     message: i.code === 'unrecognized_keys' ? `unknown field(s): ${i.keys.join(', ')}` : i.message,
   }));
   throw new AppError(
     400,
     'validation_failed',
-    `invalid request: ${details.map((d) => `${d.path || 'body'} ${d.message}`).join('; ')}`,
+    `invalid request: ${details.map((d) => `${d.path || at} ${d.message}`).join('; ')}`,
     details,
   );
 }

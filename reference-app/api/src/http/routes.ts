@@ -74,7 +74,8 @@ export function apiRouter(deps: ApiDeps): Router {
 
   router.get('/designs', async (req, res) => {
     const q = req.query as Record<string, unknown>;
-    const category = q.category === undefined || q.category === '' ? undefined : parse(categorySchema, q.category);
+    const category =
+      q.category === undefined || q.category === '' ? undefined : parse(categorySchema, q.category, 'query.category');
     const cursor = typeof q.cursor === 'string' && q.cursor !== '' ? q.cursor : undefined;
     // Browsers revalidate soon (a fresh upload should show up); a CDN may keep it a little longer.
     res.set('Cache-Control', 'public, max-age=5, s-maxage=30').json(await designs.list(category, cursor));
@@ -173,5 +174,33 @@ export function apiRouter(deps: ApiDeps): Router {
     res.status(201).json(saved);
   });
 
+  answerOtherMethods(router);
   return router;
+}
+
+/**
+ * A known path asked with a method it does not serve gets 405 with `Allow` (not 404), and OPTIONS
+ * gets 204 with `Allow`: the API is same-origin only (the site and the API share an origin), so no
+ * CORS header is sent and a cross-origin preflight fails, as it should. Called once every route
+ * is registered; it reads them back from the router.
+ */
+function answerOtherMethods(router: Router): void {
+  const byPath = new Map<string, Set<string>>();
+  for (const layer of router.stack) {
+    const route = layer.route as { path?: unknown; methods?: Record<string, boolean> } | undefined;
+    if (!route || typeof route.path !== 'string') continue;
+    const methods = byPath.get(route.path) ?? new Set<string>();
+    for (const m of Object.keys(route.methods ?? {})) methods.add(m.toUpperCase());
+    byPath.set(route.path, methods);
+  }
+  for (const [path, methods] of byPath) {
+    if (methods.has('GET')) methods.add('HEAD');
+    methods.add('OPTIONS');
+    const allow = [...methods].sort().join(', ');
+    router.all(path, (req, res, next) => {
+      res.set('Allow', allow);
+      if (req.method === 'OPTIONS') return void res.status(204).end();
+      next(new AppError(405, 'method_not_allowed', `${req.method} is not allowed on this route; use ${allow}`));
+    });
+  }
 }
