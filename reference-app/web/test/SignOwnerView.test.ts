@@ -74,6 +74,13 @@ describe('sign page', () => {
     expect(w.find('form.message-form').exists()).toBe(false);
   });
 
+  it('says a card whose delivery failed could not be delivered, not that it is being sent', async () => {
+    const { w } = await mountAt(`/s/${SHARE}`, () => ({ body: sharedCard('failed') }));
+    expect(w.find('[data-testid=card-failed]').text()).toMatch(/could not be delivered/);
+    expect(w.find('[data-testid=card-sending]').exists()).toBe(false);
+    expect(w.find('form.message-form').exists()).toBe(false);
+  });
+
   it('explains an unknown link', async () => {
     const { w } = await mountAt(`/s/${SHARE}`, () => apiError(404, 'not_found', 'card not found'));
     expect(w.find('[role=alert]').text()).toMatch(/could not find this card/);
