@@ -59,6 +59,18 @@ describe.each(DIALECTS)('Idempotency-Key on %s', (dialect) => {
     expect(await count('messages')).toBe(before + 2);
   });
 
+  it('a message committed whose answer was lost (its key freed, as after a 503) is not written again', async () => {
+    const body = { name: 'Eve', message: 'committed, answer lost' };
+    const first = await sign('msg-lost', body);
+    expect(first.status).toBe(201);
+    // What a database kill right after the commit leaves: the message, and no kept answer.
+    await app.ctx.database.db.deleteFrom('idempotency_keys').execute();
+    const before = await count('messages');
+    const retry = await sign('msg-lost', body);
+    expect([retry.status, retry.body]).toEqual([201, first.body]);
+    expect(await count('messages')).toBe(before);
+  });
+
   it('the same key with another body is 409 and stores nothing', async () => {
     await sign('msg-2', { name: 'Ann', message: 'first' });
     const before = await count('messages');

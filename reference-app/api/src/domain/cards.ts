@@ -89,10 +89,12 @@ export class CardService {
     };
   }
 
-  async addMessage(shareToken: string, input: MessageInput) {
+  /** `idempotencyKey`: the request's hashed Idempotency-Key; a message already written with it is the answer. */
+  async addMessage(shareToken: string, input: MessageInput, idempotencyKey?: string) {
     const card = await this.deps.cards.findByShareToken(shareToken);
     if (!card) throw notFound('card');
-    const saved = await this.deps.cards.addMessage(card.id, input.name, input.message, this.deps.clock.now());
+    const { cards, clock } = this.deps;
+    const saved = await cards.addMessage(card.id, input.name, input.message, clock.now(), idempotencyKey);
     if (!saved) {
       const status = publicStatus((await this.deps.cards.findById(card.id)) ?? card);
       // Still `scheduled` but refused: its send time has passed and delivery has not claimed it yet.

@@ -70,6 +70,9 @@ export async function idempotent(i: Idempotency, req: Request, res: Response, re
       res.set('Retry-After', '1');
       throw new AppError(409, 'idempotency_key_in_flight', 'a request with this Idempotency-Key is still running');
   }
+  // For handlers that can write the key with their own row (messages), closing the gap between
+  // the write and the record below.
+  res.locals.idempotencyKey = keyHash;
   // The outcome is recorded before the answer is written, so a retry that follows the answer sees
   // it: a success is kept, a refusal or failure frees the key (res.json ends in res.send too).
   let settled = false;

@@ -170,7 +170,8 @@ export function apiRouter(deps: ApiDeps): Router {
 
   router.post('/shared/:shareToken/messages', writes, requireJson, body, once, async (req, res) => {
     const token = validToken(req);
-    const saved = await cards.addMessage(token, parse(messageSchema, req.body));
+    const key = typeof res.locals.idempotencyKey === 'string' ? res.locals.idempotencyKey : undefined;
+    const saved = await cards.addMessage(token, parse(messageSchema, req.body), key);
     res.status(201).json(saved);
   });
 

@@ -168,8 +168,20 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           .on('idempotency_keys')
           .column('created_at')
           .execute();
+        // The key also travels with the message it wrote, in the same statement: a retry whose first
+        // attempt committed but lost its answer finds the message instead of writing it again.
+        await db.schema.alterTable('messages').addColumn('idempotency_key', 'char(64)').execute();
+        await db.schema
+          .createIndex('messages_idempotency_key_idx')
+          .on('messages')
+          .column('idempotency_key')
+          .unique()
+          .execute();
       },
       async down(db: Kysely<unknown>) {
+        const drop = db.schema.dropIndex('messages_idempotency_key_idx');
+        await (mysql ? drop.on('messages') : drop).execute();
+        await db.schema.alterTable('messages').dropColumn('idempotency_key').execute();
         await db.schema.dropTable('idempotency_keys').execute();
       },
     },

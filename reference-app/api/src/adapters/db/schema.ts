@@ -47,6 +47,8 @@ export interface MessagesTable {
   name: string;
   message: string;
   created_at: number;
+  /** The Idempotency-Key (hashed, scoped to the card) the message was sent with, if any. */
+  idempotency_key: string | null;
 }
 
 export interface JobsTable {
