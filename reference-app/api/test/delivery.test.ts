@@ -232,6 +232,60 @@ describe.each(DIALECTS)('scheduled delivery on %s', (dialect) => {
       await app.stop();
     }
   });
+
+  it('while the mailer fails, shows the card as delivering with the failed send to its owner, never as sent', async () => {
+    const mailer = new CountingMailer();
+    const app = await startTestApp(db, { SCHEDULER_POLL_MS: '3600000' }, { mailer });
+    try {
+      const card = (
+        await http<{ id: string; shareToken: string; ownerToken: string }>(app.url, '/api/v1/cards', {
+          method: 'POST',
+          json: newCard({ sendAt: localIn('UTC', Date.now() + 1_200), timeZone: 'UTC' }),
+        })
+      ).body;
+      await new Promise((r) => setTimeout(r, 1_300));
+      const worker = new SchedulerWorker({
+        db: app.ctx.database.db,
+        clock: app.ctx.clock,
+        logger: silent,
+        backoffMs: 20,
+        maxAttempts: 5,
+        run: async (id) => {
+          await app.ctx.delivery.deliver(id);
+          return { kind: 'done' };
+        },
+        giveUp: (id) => app.ctx.delivery.giveUp(id),
+      });
+      const owner = async () =>
+        (
+          await http<{ status: string; deliveryProblem: { kind: string; detail: string } | null }>(
+            app.url,
+            `/api/v1/cards/${card.id}`,
+            { token: card.ownerToken },
+          )
+        ).body;
+      mailer.failuresLeft = 100;
+      await worker.tick();
+      const retrying = await owner();
+      expect([retrying.status, retrying.deliveryProblem?.kind]).toEqual(['delivering', 'send_failed']);
+      // The owner learns that it failed, not the mail server's words (they may name internal hosts).
+      expect(retrying.deliveryProblem?.detail).not.toMatch(/SMTP|451/);
+      expect((await http(app.url, `/api/v1/shared/${card.shareToken}`)).body.status).toBe('delivering');
+      const late = await http<{ error: { code: string } }>(app.url, `/api/v1/shared/${card.shareToken}/messages`, {
+        method: 'POST',
+        json: { name: 'Late', message: 'hi' },
+      });
+      expect([late.status, late.body.error.code]).toEqual([409, 'card_being_delivered']);
+      mailer.failuresLeft = 0;
+      await new Promise((r) => setTimeout(r, 50));
+      await worker.tick();
+      const sent = await owner();
+      expect([sent.status, sent.deliveryProblem]).toEqual(['sent', null]);
+      expect(mailer.sent).toHaveLength(1);
+    } finally {
+      await app.stop();
+    }
+  });
 });
 
 describe('email composition', () => {

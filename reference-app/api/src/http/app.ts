@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { AppError } from '../domain/errors';
 import type { Metrics } from '../metrics';
 import { type ApiDeps, apiRouter } from './routes';
-import { apiNotFound, errorHandler } from './errors';
+import { RETRY_AFTER_SECONDS, apiNotFound, errorHandler } from './errors';
 
 export interface AppDeps extends ApiDeps {
   logger: Logger;
@@ -127,12 +127,18 @@ export function createApp(deps: AppDeps): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', async (_req, res) => {
+  app.get('/readyz', async (req, res) => {
     try {
       await deps.ready();
       res.json({ status: 'ready' });
     } catch (err) {
-      res.status(503).json({ error: { code: 'not_ready', message: (err as Error).message || 'not ready' } });
+      // Our own codes (database_unavailable, shutting_down) are shown; a driver's words only logged.
+      const known = err instanceof AppError && err.status === 503 ? err : undefined;
+      deps.logger.warn({ reqId: req.id, err: known?.cause ?? err }, 'not ready');
+      res
+        .status(503)
+        .set('Retry-After', String(RETRY_AFTER_SECONDS))
+        .json({ error: { code: known?.code ?? 'not_ready', message: known?.message ?? 'not ready' } });
     }
   });
   app.get('/metrics', async (_req, res) => {
