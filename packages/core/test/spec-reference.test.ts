@@ -63,7 +63,7 @@ describe('GoodGreets reference specs (slos/, alarms/)', () => {
     expect(web.objective).toBe(0.999);
     expect((web.indicator as RatioIndicator).total).toMatchObject({ namespace: 'AWS/CloudFront', region: 'us-east-1' });
     const thumbs = set.slos.find((s) => s.name === 'thumbnail-freshness')!;
-    expect(thumbs.alerting.policy.tiers.map((t) => t.burnRate)).toEqual([13.44, 5.6, 2.8, 0.9333333333]);
+    expect(thumbs.alerting.policy.tiers.map((t) => t.burnRate)).toEqual([13.44, 5.6, 2.8, 1]);
   });
 
   it('the alarm policy covers all seven families and resolves through the catalogue', () => {

@@ -1,6 +1,7 @@
 import { Annotations, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import {
+  burnRateRuleViolations,
   defaultBurnRatePolicy,
   errorBudget,
   formatDuration,
@@ -240,6 +241,9 @@ export class ServiceLevelObjective extends Construct implements IDashboardSegmen
       if (names.has(t.name)) inputError(this, 'two tiers have the same name', t.name, 'give each tier a distinct name');
       names.add(t.name);
     }
+    // The burn-rate rules `sre validate` holds spec tiers to (core policy.ts); the defaults always keep them.
+    for (const v of burnRateRuleViolations({ periodSeconds, tiers }))
+      Annotations.of(this).addWarningV2(`@sre-kit/cdk:tier-rule:${v.tier}:${v.rule}`, `${v.message} (${v.hint})`);
     // Fastest first, in core's order (the one its suppression plan and the cost model use).
     return [...planTierSuppression(tiers).order];
   }
