@@ -12,3 +12,4 @@ export * from './spec';
 export * from './prometheus';
 export * from './rds-instances';
 export * from './slo-dimensions';
+export * from './verify';

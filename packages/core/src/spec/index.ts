@@ -12,3 +12,4 @@ export { MAX_METRICS_PER_ALARM, CLOUDWATCH_UNITS, statisticProblem, expressionId
 export { SRE_KIT_ANNOTATIONS } from './openslo';
 export { SLOTH_DEFAULT_PERIOD_SECONDS } from './sloth';
 export { isEmail } from './alert-routing';
+export { suggestion, closest } from './suggest';
