@@ -17,3 +17,4 @@ export type { CostReport, CostReportLine } from './cost-report';
 export * from './sre-kit';
 export * from './dashboards';
 export * from './alert-router/alert-router';
+export * from './metrics-contract';
