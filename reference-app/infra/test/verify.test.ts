@@ -151,6 +151,28 @@ test("a web ACL's metric name changed: exactly its WAF alarm is dead, with the n
   expect(dead[0]!.problems[0]!.fix).toMatch(/"goodgreets-api-acl"/);
 });
 
+test('a target group nothing forwards to: exactly the alarms on the load balancer and target group pair are dead', () => {
+  const dead = deadIn(
+    brokenCopy((t) => {
+      resourceOf(t, 'GoodGreets-Api', 'AWS::ElasticLoadBalancingV2::ListenerRule', 'AlbListener').Properties.Actions = [
+        { Type: 'fixed-response', FixedResponseConfig: { StatusCode: '503' } },
+      ];
+    }),
+  );
+  const slo = ['page-1h', 'page-6h', 'ticket-1d', 'ticket-3d'].flatMap((tier) =>
+    ['long', 'short'].map((w) => `goodgreets-api-latency-${tier}-${w}`),
+  );
+  const alb = ['healthy-host-count', 'target-5xx-rate', 'target-response-time-p99', 'unhealthy-host-count'].map(
+    (a) => `goodgreets-api-alb.${a}`,
+  );
+  expect(names(dead)).toEqual([...alb, ...slo].sort());
+  expect(reasons(dead)).toEqual([
+    expect.stringMatching(
+      /^target group GoodGreets-Api\/Targets\w+ receives no traffic from load balancer GoodGreets-Api\/Alb\w+/,
+    ),
+  ]);
+});
+
 test('a custom metric renamed where it is published: exactly the alarms reading it are dead', () => {
   const dead = deadIn(
     brokenCopy((t) => {

@@ -19,6 +19,7 @@ of the assembly publishes as configured:
     NAT gateway / distribution its dimensions name exists (literal name, Ref, Fn::GetAtt,
     Fn::ImportValue, nested-stack parameters and outputs);
   - ECS/ContainerInsights: Container Insights is on for the cluster;
+  - ALB LoadBalancer + TargetGroup: a listener of the load balancer (or its rule) forwards to the group;
   - S3 request metrics: the bucket has the metrics configuration whose Id is the FilterId;
   - RDS ReplicaLag: the instance is a read replica (SourceDBInstanceIdentifier);
   - AWS/WAFV2: a web ACL (and rule) has that VisibilityConfig.MetricName with CloudWatch metrics on,

@@ -261,6 +261,14 @@ function awsMetricProblems(assembly: CloudAssemblyInput, where: AssemblyTemplate
       });
   }
 
+  const loadBalancer = found.get('LoadBalancer');
+  const targetGroup = found.get('TargetGroup');
+  if (loadBalancer && targetGroup && !forwardsTo(assembly, loadBalancer, targetGroup))
+    problems.push({
+      reason: `target group ${targetGroup.template.stack}/${targetGroup.logicalId} receives no traffic from load balancer ${loadBalancer.template.stack}/${loadBalancer.logicalId} (no listener or listener rule of it forwards there), so nothing is published for the pair`,
+      fix: 'forward to the target group from a listener of that load balancer, or name the load balancer it is attached to',
+    });
+
   const bucket = found.get('BucketName');
   if (metric.namespace === 'AWS/S3' && bucket && !S3_STORAGE_METRICS.includes(metric.metricName)) {
     const filterId = dims.get('FilterId');
@@ -296,6 +304,42 @@ function awsMetricProblems(assembly: CloudAssemblyInput, where: AssemblyTemplate
       });
   }
   return problems;
+}
+
+const same = (a: Resolved, b: Found): boolean =>
+  a.kind === 'resource' && a.logicalId === b.logicalId && a.template === b.template;
+
+/** Target groups an ELBv2 action list forwards to (TargetGroupArn, or ForwardConfig.TargetGroups). */
+function forwardTargets(actions: unknown): unknown[] {
+  const out: unknown[] = [];
+  for (const a of (Array.isArray(actions) ? actions : []) as Array<Record<string, unknown>>) {
+    if (a.TargetGroupArn !== undefined) out.push(a.TargetGroupArn);
+    const groups = (a.ForwardConfig as { TargetGroups?: Array<{ TargetGroupArn?: unknown }> } | undefined)
+      ?.TargetGroups;
+    for (const g of groups ?? []) if (g.TargetGroupArn !== undefined) out.push(g.TargetGroupArn);
+  }
+  return out;
+}
+
+/** True when a listener of the load balancer (default actions or one of its rules) forwards to the target group. */
+function forwardsTo(assembly: CloudAssemblyInput, loadBalancer: Found, targetGroup: Found): boolean {
+  const resources = [...allResources(assembly)];
+  const listeners = resources.filter(
+    (r) =>
+      r.resource.Type === 'AWS::ElasticLoadBalancingV2::Listener' &&
+      same(resolveValue(assembly, r.template, r.resource.Properties?.LoadBalancerArn), loadBalancer),
+  );
+  const hits = (t: AssemblyTemplate, actions: unknown) =>
+    forwardTargets(actions).some((arn) => same(resolveValue(assembly, t, arn), targetGroup));
+  for (const listener of listeners) {
+    if (hits(listener.template, listener.resource.Properties?.DefaultActions)) return true;
+    for (const rule of resources) {
+      if (rule.resource.Type !== 'AWS::ElasticLoadBalancingV2::ListenerRule') continue;
+      if (!same(resolveValue(assembly, rule.template, rule.resource.Properties?.ListenerArn), listener)) continue;
+      if (hits(rule.template, rule.resource.Properties?.Actions)) return true;
+    }
+  }
+  return false;
 }
 
 /** WAF publishes under the web ACL's and rules' VisibilityConfig.MetricName, when CloudWatchMetricsEnabled. */
