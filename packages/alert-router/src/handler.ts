@@ -97,9 +97,13 @@ export function routerFromEnv(env: NodeJS.ProcessEnv = process.env, log: Logger 
   const enricher =
     env.LOOKUP_TAGS === 'false'
       ? undefined
-      : new TagEnricher(cloudWatchTagLookup(), undefined, undefined, (arn, err) =>
-          log('warn', 'alarm tags unavailable; routing on the description only', { alarmArn: arn, error: err.message }),
-        );
+      : new TagEnricher(cloudWatchTagLookup(), {
+          onError: (arn, err) =>
+            log('warn', 'alarm tags unavailable; routing on the description only', {
+              alarmArn: arn,
+              error: err.message,
+            }),
+        });
   return { router: new AlertRouter(options), enricher, log };
 }
 

@@ -5,7 +5,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
-import { catalogueFor, catalogueMetrics, type AlarmFamilyName, type CatalogueAlarm } from '@sre-kit/core';
+import {
+  catalogueFor,
+  catalogueMetrics,
+  parseAlarmDescription,
+  type AlarmFamilyName,
+  type CatalogueAlarm,
+} from '@sre-kit/core';
 import {
   AlarmSeverity,
   AlertTopics,
@@ -159,8 +165,16 @@ describe.each(Object.entries(families))('%s family', (familyName, family) => {
       expect(p.AlarmActions).toEqual([TOPIC_REF[severity]]);
       expect(p.OKActions).toEqual([TOPIC_REF[severity]]);
       expect(p.AlarmDescription).toContain(`[${severity}]`);
-      expect(p.AlarmDescription).toContain(`family=${familyName}`);
-      expect(p.AlarmDescription).toContain(entry.runbook.slice(0, 40));
+      const { text, metadata, warnings } = parseAlarmDescription(p.AlarmDescription as string);
+      expect(warnings).toEqual([]);
+      expect(metadata).toMatchObject({
+        severity,
+        family: familyName,
+        service: 'shop',
+        resource: family.resourceId,
+        catalogueId: entry.id,
+      });
+      expect(text).toContain(entry.runbook.slice(0, 40));
       const tags = tagsOf(p);
       expect(tags[SreTagKeys.SEVERITY]).toBe(severity);
       expect(tags[SreTagKeys.FAMILY]).toBe(familyName);

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSre } from './run';
 
@@ -7,6 +7,14 @@ const ROOT = join(__dirname, '../../..');
 const FIX = join(__dirname, 'fixtures', 'validate');
 const BROKEN = join(FIX, 'broken.yaml');
 const WARN = join(FIX, 'warn-only.yaml');
+const BAD_PROMQL = join(FIX, 'bad-promql.yaml');
+
+/** `file:line:col` of the parenthesis `sum(` opens in the bad-promql fixture, read from the fixture itself. */
+function unclosedParenthesis(): string {
+  const text = readFileSync(BAD_PROMQL, 'utf8');
+  const lines = text.slice(0, text.indexOf('sum(\n') + 'sum'.length).split('\n');
+  return `${BAD_PROMQL}:${lines.length}:${lines[lines.length - 1].length + 1}`;
+}
 
 describe('sre validate (in-process)', () => {
   it('passes the GoodGreets reference specs', async () => {
@@ -22,6 +30,15 @@ describe('sre validate (in-process)', () => {
       `${BROKEN}:24:17: spec.timeWindow[0].duration: bad duration "4 weeks" (write a count and a unit: m, h, d, w, M (month), Q (quarter) or Y, e.g. 30d or 1M)`,
       `${BROKEN}:28:15: spec.objectives[0].target: objective 99.5 is out of range (for a percentage write targetPercent: 99.5 or target: 0.995)`,
       'invalid: 2 errors, 0 warnings (1 file, 0 SLOs, 0 alarm policies, 0 alert routings)',
+    ]);
+  });
+
+  it('rejects an unbalanced PromQL query at the parenthesis, inside the YAML block', async () => {
+    const { stdout, code } = await runSre(['validate', BAD_PROMQL]);
+    expect(code).toBe(1);
+    expect(stdout.split('\n').filter(Boolean)).toEqual([
+      `${unclosedParenthesis()}: slos[0].sli.events.error_query: PromQL syntax error: "(" is never closed (add the matching ")")`,
+      'invalid: 1 error, 0 warnings (1 file, 1 SLO, 0 alarm policies, 0 alert routings)',
     ]);
   });
 
@@ -82,6 +99,10 @@ describe('sre validate (the built bin, a real process)', () => {
     expect(bad.status).toBe(1);
     expect(bad.stdout).toContain(':24:17: spec.timeWindow[0].duration: bad duration "4 weeks"');
     expect(`${bad.stdout}${bad.stderr}`).not.toMatch(/\n\s+at /);
+    // The PromQL grammar is loaded from the built package as it ships (CommonJS build of an ES module package).
+    const promql = spawnSync(process.execPath, [bin, 'validate', BAD_PROMQL], { cwd: ROOT, encoding: 'utf8' });
+    expect(promql.status).toBe(1);
+    expect(promql.stdout).toContain(`${unclosedParenthesis()}: slos[0].sli.events.error_query: PromQL syntax error`);
   });
 
   it('--help documents the JSON format', () => {

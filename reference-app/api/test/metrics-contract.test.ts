@@ -21,6 +21,8 @@ import {
   form,
   http,
   newCard,
+  parseExposition,
+  type Sample,
   solveCaptcha,
   startTestApp,
   waitFor,
@@ -73,28 +75,6 @@ function specReferences(): { cloudwatch: CloudWatchRef[]; promql: Array<{ file: 
     for (const doc of parseAllDocuments(readFileSync(join(REPO, file), 'utf8'))) walk(file, doc.toJS());
   }
   return { cloudwatch, promql };
-}
-
-interface Sample {
-  name: string;
-  labels: Record<string, string>;
-  value: number;
-}
-
-/** Samples of a Prometheus text exposition: name, labels and value. */
-function parseExposition(text: string): Sample[] {
-  return text
-    .split('\n')
-    .filter((l) => l && !l.startsWith('#'))
-    .map((line) => {
-      const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)/.exec(line);
-      if (!m) throw new Error(`unparsable sample line: ${line}`);
-      const labels: Record<string, string> = {};
-      for (const [, k, v] of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
-        labels[k as string] = v as string;
-      }
-      return { name: m[1] as string, labels, value: Number(m[3]) };
-    });
 }
 
 /** Metric selectors of a PromQL expression (name followed by {labels} or [range]) and the label names it uses. */

@@ -19,7 +19,7 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
     t = await createTestDb(dialect);
     database = openTestDatabase(t);
     expect(await migrateToLatest(database.db as never, database.dialect)).toEqual({
-      applied: ['001_initial', '002_delivery_problems'],
+      applied: ['001_initial', '002_delivery_problems', '003_idempotency_keys'],
       ahead: [],
     });
     // Running again is a no-op.

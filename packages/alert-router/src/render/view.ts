@@ -132,9 +132,10 @@ function burnRate(e: AlarmEvent): BurnRateView | undefined {
     objective: m.objective,
     thresholdBurnRate: m.burnRate,
     currentBurnRate: current,
-    windowSeconds: m.windowSeconds,
+    windowSeconds: m.longWindowSeconds,
     periodSeconds,
-    budgetSpentInWindow: rate !== undefined && m.windowSeconds ? (rate * m.windowSeconds) / periodSeconds : undefined,
+    budgetSpentInWindow:
+      rate !== undefined && m.longWindowSeconds ? (rate * m.longWindowSeconds) / periodSeconds : undefined,
     secondsToExhaustion: rate && rate > 0 ? periodSeconds / rate : undefined,
   };
 }

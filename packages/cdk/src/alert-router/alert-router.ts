@@ -15,7 +15,7 @@ import { RouteTree, RoutingConfigError } from '@sre-kit/alert-router';
 import type { AlertRouting } from '@sre-kit/core';
 import { Construct } from 'constructs';
 import { inputError } from '../errors';
-import { applyTags, SreTagKeys } from '../tags';
+import { alarmDescriptionFor, tagAlarm } from '../alarm-metadata';
 import { readSpecs } from '../spec-files';
 import type { AlertTopics, IAlertTopicsConsumer } from '../topics/alert-topics';
 import { stageRouterAsset } from './asset';
@@ -264,6 +264,13 @@ export class AlertRouter extends Construct implements IAlertTopicsConsumer {
   private createHealthAlarms(): void {
     const action = new cwActions.SnsAction(this.operatorTopic);
     const add = (id: string, metric: cloudwatch.IMetric, description: string, check = id.replace(/Alarm$/, '')) => {
+      // No severity: the router must not route its own health alarms (they email the operators directly);
+      // family, resource and check still say what they are wherever their notification is read.
+      const meta = {
+        family: 'alert-router',
+        resource: this.routingName,
+        catalogueId: `alert-router.${check.toLowerCase()}`,
+      };
       const alarm = new cloudwatch.Alarm(this, id, {
         metric,
         threshold: 0,
@@ -271,17 +278,11 @@ export class AlertRouter extends Construct implements IAlertTopicsConsumer {
         evaluationPeriods: 1,
         // No invocations means no errors, not a problem.
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
+        alarmDescription: alarmDescriptionFor(this, undefined, description, meta),
       });
       alarm.addAlarmAction(action);
       alarm.addOkAction(action);
-      // Family and resource tags name the alarm in listings; no severity tag, because the router must not
-      // route its own health alarms (they email the operators directly).
-      applyTags(alarm, {
-        [SreTagKeys.FAMILY]: 'alert-router',
-        [SreTagKeys.RESOURCE]: this.routingName,
-        [SreTagKeys.CATALOGUE_ID]: `alert-router.${check.toLowerCase()}`,
-      });
+      tagAlarm(alarm, meta);
       this.alarms.push(alarm);
     };
     add(

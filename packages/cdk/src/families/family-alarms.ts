@@ -16,10 +16,10 @@ import { Construct } from 'constructs';
 import { AlarmRegistry } from '../alarm-registry';
 import { inputError } from '../errors';
 import { disambiguatorOf, parseSeverity } from '../severity';
-import { applyTags, SreTagKeys } from '../tags';
+import { tagAlarm } from '../alarm-metadata';
 import type { FamilyAlarmsOptions } from './options';
 import { toCoreOverrides } from './options';
-import { alarmFactory, neededDimensions, renderAlarm } from './render';
+import { alarmFactory, familyAlarmMetadata, neededDimensions, renderAlarm } from './render';
 
 /** One set of dimension values an alarm can be drawn for (the load balancer, one target group, ...). */
 export interface FamilyTarget {
@@ -215,15 +215,9 @@ export abstract class FamilyAlarms extends Construct implements IDashboardSegmen
           alarmName: alarmName.replace(ID_SAFE, '-'),
           action: o.actions?.actionFor(severity),
           disambiguator: disambiguatorOf(severity),
+          scope: this,
         });
-        applyTags(alarm, {
-          [SreTagKeys.SEVERITY]: resolved.severity,
-          [SreTagKeys.FAMILY]: resolved.family,
-          [SreTagKeys.SERVICE]: resolved.service,
-          [SreTagKeys.RESOURCE]: resolved.resourceId,
-          [SreTagKeys.CATALOGUE_ID]: resolved.catalogueId,
-          [SreTagKeys.RUNBOOK]: resolved.runbookUrl ?? resolved.runbook,
-        });
+        tagAlarm(alarm, familyAlarmMetadata(resolved));
         this.registry.add(alarm);
         this.created.push({ alarm, resolved, alarmName: alarmName.replace(ID_SAFE, '-') });
       }

@@ -61,6 +61,12 @@ export interface SloDefinition {
   readonly mode?: SloAlarmMode;
   /** @default - no link */
   readonly runbookUrl?: string;
+  /**
+   * Dashboard the alert links to: a URL (tokens such as the region are fine) or a CloudWatch
+   * dashboard name (linked in the alarm's own region). Written into every alarm's metadata.
+   * @default - the kit's SLO dashboard when the kit has dashboards, else no link
+   */
+  readonly dashboard?: string;
   /** @default - sloName */
   readonly description?: string;
   /** Allow tiers without any action (dashboards only). @default false */
@@ -128,7 +134,11 @@ export class ServiceLevelObjective extends Construct implements IDashboardSegmen
     } else {
       windows = metricMathWindows(this, props, this.resolvedTiers);
     }
-    const rendered = renderTiers(this, props, windows, this.registry);
+    const rendered = renderTiers(this, props, windows, this.registry, {
+      periodSeconds,
+      // Application Signals alarms watch its BurnRate metric; metric math watches bad/total.
+      kind: this.mode === SloAlarmMode.APPLICATION_SIGNALS ? 'burnRate' : 'errorRatio',
+    });
     this.windowAlarms = rendered.windowAlarms;
     this.tierAlarms = rendered.tierAlarms;
     this.suppressorAlarms = rendered.suppressorAlarms;

@@ -9,6 +9,7 @@ import { defaultBurnRatePolicy, makeTier } from '../math';
 import type { BurnRateTier, Indicator, SeverityAlerting, Slo, TierSeverity } from '../model/slo';
 import { checkTiersCanFire } from './checks';
 import { where, type ParseContext } from './context';
+import { checkPromql } from './promql-syntax';
 import type { At } from './reader';
 
 export const SLOTH_DEFAULT_PERIOD_SECONDS = 30 * 86400;
@@ -16,6 +17,7 @@ const WINDOW = '{{.window}}';
 
 function query(at: At): string | undefined {
   const text = at.string(true, 'a PromQL query');
+  if (text !== undefined) checkPromql(at, text, 'sloth');
   if (text !== undefined && !text.includes(WINDOW)) {
     at.error(
       `query has no ${WINDOW} placeholder`,

@@ -13,7 +13,17 @@ export interface CardRepository {
    * Inserts a message only if the card still accepts messages (status scheduled and send time
    * not reached), atomically with that check. Returns undefined when the card refused it.
    */
-  addMessage(cardId: string, name: string, message: string, now: number): Promise<Message | undefined>;
+  /**
+   * Adds a message while the card takes them; undefined when it does not. With an idempotency key
+   * already on a message, that message is returned and nothing is written.
+   */
+  addMessage(
+    cardId: string,
+    name: string,
+    message: string,
+    now: number,
+    idempotencyKey?: string,
+  ): Promise<Message | undefined>;
   listMessages(cardId: string): Promise<Message[]>;
   /** The card whose last email had this provider message id. */
   findBySesMessageId(messageId: string): Promise<Card | undefined>;
