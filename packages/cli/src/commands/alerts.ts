@@ -176,8 +176,9 @@ export function registerAlerts(program: Command): void {
         );
         throw new CommanderError(1, 'sre.badEvent', 'bad event file');
       }
-      const { parseInbound, renderEmail, renderSlack } = await router();
-      const inbound = parseInbound(payload);
+      const { readInbound, renderEmail, renderSlack } = await router();
+      // The router's own classification path (no AWS lookups here: the budget says it is not available).
+      const inbound = await readInbound(payload);
       for (const event of inbound.events) {
         if (opts.email) {
           const mail = renderEmail([event]);
