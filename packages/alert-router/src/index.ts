@@ -14,6 +14,13 @@ export {
 } from './events/budget';
 export { consoleDashboardUrl } from './events/arn';
 export {
+  cloudWatchNotifications,
+  type AlarmDefinition,
+  type CfnMetricDataQuery,
+  type CloudWatchNotifications,
+  type StateChange,
+} from './events/notifications';
+export {
   metadataFromTags,
   TagEnricher,
   cloudWatchTagLookup,
