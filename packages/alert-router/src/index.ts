@@ -15,6 +15,9 @@ export {
 export { consoleDashboardUrl } from './events/arn';
 export {
   cloudWatchNotifications,
+  alarmDefinitionFromTemplate,
+  type DeployTarget,
+  type TemplateResource,
   type AlarmDefinition,
   type CfnMetricDataQuery,
   type CloudWatchNotifications,

@@ -15,6 +15,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   AlertRouter as RouterEngine,
+  alarmDefinitionFromTemplate,
   cloudWatchBudgetReader,
   cloudWatchNotifications,
   cloudWatchTagLookup,
@@ -100,37 +101,8 @@ const router = new AlertRouter(stack, 'Router', {
 const resources: Record<string, { Type: string; Properties: Record<string, any> }> =
   Template.fromStack(stack).toJSON().Resources;
 
-/** CloudFormation intrinsics as CloudFormation would resolve them in this account and region. */
-function resolve(value: any, logicalId: string): any {
-  if (Array.isArray(value)) return value.map((v) => resolve(v, logicalId));
-  if (value === null || typeof value !== 'object') return value;
-  if ('Ref' in value) {
-    const pseudo: Record<string, string> = {
-      'AWS::Region': REGION,
-      'AWS::AccountId': ACCOUNT,
-      'AWS::Partition': 'aws',
-      'AWS::URLSuffix': 'amazonaws.com',
-    };
-    return pseudo[value.Ref] ?? `ref-${value.Ref}`;
-  }
-  if ('Fn::Join' in value) {
-    const [sep, parts] = value['Fn::Join'];
-    return resolve(parts, logicalId).join(sep);
-  }
-  if ('Fn::GetAtt' in value) {
-    const [id, attr] = value['Fn::GetAtt'];
-    const target = resources[id];
-    if (attr === 'Arn' && target?.Type.startsWith('AWS::CloudWatch::'))
-      return `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${alarmNameOf(id)}`;
-    return `${id}.${attr}`;
-  }
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v, logicalId)]));
-}
-
-/** The deployed name: the template's, or the one CloudFormation generates (`<stack>-<logical id>-<suffix>`). */
-function alarmNameOf(logicalId: string): string {
-  return resources[logicalId].Properties.AlarmName ?? `Contract-${logicalId}-1A2B3C4D5E6F`;
-}
+const deployed = { region: REGION, accountId: ACCOUNT, stackName: 'Contract' };
+const alarmNameOf = (logicalId: string) => alarmDefinitionFromTemplate(resources, logicalId, deployed).AlarmName;
 
 interface SynthesizedAlarm {
   readonly logicalId: string;
@@ -140,14 +112,11 @@ interface SynthesizedAlarm {
 
 const synthesized: SynthesizedAlarm[] = Object.entries(resources)
   .filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm' || r.Type === 'AWS::CloudWatch::CompositeAlarm')
-  .map(([logicalId, r]) => {
-    const { Tags, ...props } = resolve(r.Properties, logicalId);
-    return {
-      logicalId,
-      definition: { ...props, AlarmName: alarmNameOf(logicalId) },
-      tags: Object.fromEntries((Tags ?? []).map((t: any) => [t.Key, t.Value])),
-    };
-  });
+  .map(([logicalId, r]) => ({
+    logicalId,
+    definition: alarmDefinitionFromTemplate(resources, logicalId, deployed),
+    tags: Object.fromEntries((r.Properties.Tags ?? []).map((t: any) => [t.Key, t.Value])),
+  }));
 const byName = new Map(synthesized.map((a) => [a.definition.AlarmName, a]));
 const time = new Date('2026-12-05T21:00:00Z');
 

@@ -277,3 +277,65 @@ function eventBridgeMetrics(alarm: AlarmDefinition): Record<string, unknown>[] {
     returnData: q.ReturnData !== false,
   }));
 }
+
+export interface DeployTarget {
+  readonly region: string;
+  readonly accountId: string;
+  /** @default 'aws' */
+  readonly partition?: string;
+  /** Names the alarms CloudFormation names itself (`<stack>-<logical id>-<suffix>`). */
+  readonly stackName: string;
+}
+
+export interface TemplateResource {
+  readonly Type: string;
+  readonly Properties?: Record<string, unknown>;
+}
+
+/**
+ * An alarm of a synthesized template as it would be deployed: pseudo parameters and Fn::Join
+ * resolved (so tokens in descriptions, such as a region in a URL, read as they will), alarm ARNs
+ * for Fn::GetAtt of other alarms (composite rules), and `ref-<id>` / `<id>.<attribute>` stand-ins
+ * for other resources' values. Tags are dropped: CloudWatch never sends them.
+ */
+export function alarmDefinitionFromTemplate(
+  resources: Readonly<Record<string, TemplateResource>>,
+  logicalId: string,
+  target: DeployTarget,
+): AlarmDefinition {
+  const partition = target.partition ?? 'aws';
+  const nameOf = (id: string): string => {
+    const name = resources[id]?.Properties?.AlarmName;
+    return typeof name === 'string' ? name : `${target.stackName}-${id}-1A2B3C4D5E6F`;
+  };
+  const pseudo: Record<string, string> = {
+    'AWS::Region': target.region,
+    'AWS::AccountId': target.accountId,
+    'AWS::Partition': partition,
+    'AWS::URLSuffix': partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com',
+    'AWS::StackName': target.stackName,
+  };
+  const resolve = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(resolve);
+    if (value === null || typeof value !== 'object') return value;
+    const v = value as Record<string, unknown>;
+    if (typeof v.Ref === 'string') return pseudo[v.Ref] ?? `ref-${v.Ref}`;
+    if (Array.isArray(v['Fn::Join'])) {
+      const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
+      return (resolve(parts) as unknown[]).join(sep);
+    }
+    if (Array.isArray(v['Fn::GetAtt'])) {
+      const [id, attr] = v['Fn::GetAtt'] as [string, string];
+      if (attr === 'Arn' && resources[id]?.Type.startsWith('AWS::CloudWatch::'))
+        return `arn:${partition}:cloudwatch:${target.region}:${target.accountId}:alarm:${nameOf(id)}`;
+      return `${id}.${attr}`;
+    }
+    if (v['Fn::ImportValue'] !== undefined) return `import-${JSON.stringify(v['Fn::ImportValue']).replace(/\W+/g, '')}`;
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolve(x)]));
+  };
+  const resource = resources[logicalId];
+  if (!resource || !/^AWS::CloudWatch::(Composite)?Alarm$/.test(resource.Type))
+    throw new Error(`${logicalId} is not an AWS::CloudWatch::Alarm or CompositeAlarm of the template`);
+  const { Tags: _tags, ...props } = resolve(resource.Properties ?? {}) as Record<string, unknown>;
+  return { ...(props as unknown as AlarmDefinition), AlarmName: nameOf(logicalId) };
+}
