@@ -1,10 +1,17 @@
-/** The SLO budget reading at the CloudWatch boundary: what it asks, what it makes of the answer, how it fails. */
-import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+/** The CloudWatch boundary of classification: the SLO budget reading and the tag supplement, and how they fail. */
+import {
+  CloudWatchClient,
+  DescribeAlarmsCommand,
+  GetMetricDataCommand,
+  ListTagsForResourceCommand,
+} from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { cloudWatchBudgetReader } from '../src/events/budget';
 import { classifyEvent } from '../src/events/classify';
+import { cloudWatchTagLookup, TagEnricher } from '../src/events/tags';
 import type { AlarmEvent } from '../src/events/types';
-import { fixtureEvent } from './helpers/fixtures';
+import { RouteTree } from '../src/routing/tree';
+import { fixtureEvent, receiver, route, routing } from './helpers/fixtures';
 
 const cw = mockClient(CloudWatchClient);
 beforeEach(() => cw.reset());
@@ -85,5 +92,24 @@ describe('SLO budget reading', () => {
     const lambda = await classifyEvent(fixtureEvent('sns-metric-alarm.json'), { budget: reader() });
     expect(lambda.budget).toBeUndefined();
     expect(cw.commandCalls(DescribeAlarmsCommand)).toHaveLength(1);
+  });
+});
+
+describe('tag lookup failures', () => {
+  it('a rejected ListTagsForResource on a partly described page keeps it critical and routed to page', async () => {
+    cw.on(ListTagsForResourceCommand).rejects(new Error('AccessDenied'));
+    // A description that says severity but not service makes the router ask for tags.
+    const partial = { ...page, metadata: { severity: 'critical' as const, slo: 'api-availability', labels: {} } };
+    const enricher = new TagEnricher(cloudWatchTagLookup(new CloudWatchClient({ region: 'eu-west-1' })));
+    const classified = await classifyEvent(partial, { enricher });
+    expect(cw.commandCalls(ListTagsForResourceCommand)).toHaveLength(1);
+    expect(classified.metadata).toEqual(partial.metadata);
+    const tree = new RouteTree(
+      routing(route({ receiver: 'team', routes: [route({ matchers: { severity: 'critical' }, receiver: 'page' })] }), [
+        receiver('page'),
+        receiver('team'),
+      ]),
+    );
+    expect(tree.match(classified, new Date()).map((m) => m.receiver.name)).toEqual(['page']);
   });
 });
