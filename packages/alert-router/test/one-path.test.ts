@@ -36,8 +36,7 @@ function recorder(): { log: Logger; seen: Map<string, unknown> } {
   return {
     seen,
     log: (_level, msg, fields) => {
-      if (msg === 'routed')
-        seen.set(String(fields?.eventId), { labels: fields?.labels, receivers: fields?.receivers });
+      if (msg === 'routed') seen.set(String(fields?.eventId), { labels: fields?.labels, receivers: fields?.receivers });
     },
   };
 }
