@@ -122,13 +122,13 @@ export function renderTiers(
     if (by?.kind === 'tier') suppressor = compositeOf.get(by.tier);
     if (by?.kind === 'suppressor') {
       const plan = suppression.suppressors.find((x) => x.key === by.key)!;
-      const name = `${prefix}-${plan.key}`;
+      const suppressorName = `${prefix}-${plan.key}`;
       const meta: AlarmMetadataInput = { ...notifying, role: 'suppressor' };
       const any = new cloudwatch.CompositeAlarm(scope, plan.key, {
-        compositeAlarmName: name,
+        compositeAlarmName: suppressorName,
         alarmDescription: alarmDescriptionFor(
           scope,
-          name,
+          suppressorName,
           `Any tier of SLO ${props.sloName} faster than ${plan.suppresses} is firing; suppresses ${plan.suppresses}.`,
           meta,
         ),
