@@ -119,7 +119,10 @@ describe(`sre simulate --assembly --deliver: ${OUTAGE} on GoodGreets ${SLO}`, ()
     // What the alarm-metadata contract promises: a page is classified from the alarm itself (no tags on
     // this path), routed to the `page` receiver, and names its SLO and runbook.
     expect(delivered.map((o) => o.receiver)).toEqual(['page', 'page']);
-    expect(firing).toContain(SLO);
-    expect(firing).toContain(slo.runbookUrl!);
+    const sections = (posts[0].body.blocks ?? []).map((b) => JSON.stringify(b));
+    // The SLO block the router renders only for an alarm it classified as an SLO tier (not the description).
+    expect(sections.find((b) => b.includes('*Error budget*'))).toContain(`SLO ${SLO}`);
+    expect(slo.alerting.runbookUrl).toMatch(/^https:\/\//);
+    expect(firing).toContain(`<${slo.alerting.runbookUrl}|Runbook>`);
   });
 });
