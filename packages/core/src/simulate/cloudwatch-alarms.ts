@@ -9,8 +9,10 @@
  * How traffic reaches the alarms' metrics. The window alarms of an SLO read the SLI's parts under the query
  * ids of core's error-ratio query (SLI_QUERY_ROLES: good, bad, total, ratio). Each part gets the scenario's
  * counts: total = requests, bad = failed ones, good = the rest, ratio = failed / requests. A part that is an
- * expression over several metrics (`FILL(target5xx, 0) + FILL(elb5xx, 0)`) has all of its count on its first
- * metric and nothing on the others; the part's expression is checked to give the count back. Error counters
+ * expression over several counters (`FILL(target5xx, 0) + FILL(elb5xx, 0)`) has all of its count on its first
+ * metric and nothing on the others; one that multiplies requests by a rate read with Average
+ * (`requests * FILL(errorRate, 0) / 100`) gets the requests and the part's share in percent or as a fraction.
+ * The part's expression is checked to give the count back, and the alarm is refused when no way does. Error counters
  * publish no datapoint in a minute without errors (ALB's HTTPCode_* counts do exactly that), traffic metrics
  * none in a minute without requests: so an alarm that forgets FILL meets missing data here as it would on AWS.
  * Metric-level ingestion delay is not modelled (as in `sre explain`).
@@ -176,11 +178,19 @@ export function alarmNameOf(ref: string): string {
 
 const ADDITIVE_STAT = /^(Sum|SampleCount|TC\([^)]*\))$/i;
 
+/**
+ * What a metric of an SLI part reads: the part's count (`part`), the requests (`traffic`), the part as a
+ * share of the requests in percent or as a fraction (a rate metric read with Average, such as CloudFront's
+ * 5xxErrorRate), or nothing (`none`: a second counter of the part that stays silent).
+ */
+type LeafFeed = 'part' | 'traffic' | 'percent' | 'fraction' | 'none';
+
 interface Leaf {
   readonly role: SliQueryRole;
-  /** Carries the role's value (the first metric of the role); the others never publish. */
-  readonly carrier: boolean;
+  readonly feed: LeafFeed;
 }
+
+const AVERAGE_STAT = /^Average$/i;
 
 interface PreparedMetric {
   readonly alarm: SimulatedMetricAlarm;
@@ -252,31 +262,51 @@ function prepareMetric(alarm: SimulatedMetricAlarm): PreparedMetric {
   for (const role of SLI_QUERY_ROLES) {
     if (!byId.has(role)) continue;
     const ids = [...new Set(leavesUnder(role))];
-    ids.forEach((id, i) => {
-      const q = byId.get(id)!;
-      const additive = role === 'ratio' ? /^Average$/i.test(q.stat!) : ADDITIVE_STAT.test(q.stat!);
-      if (!additive)
-        fail(
-          `query ${id} (${q.metric ?? 'metric'}) is read with statistic ${q.stat}, which cannot be derived from request counts for the SLI part "${role}"`,
-          role === 'ratio'
-            ? 'an error-ratio metric is read with Average'
-            : 'count parts are read with Sum, SampleCount or TC(...)',
-        );
-      leaves.set(id, { role, carrier: i === 0 });
-    });
-    // The part must give its count back when only its first metric has data.
-    if (nodes.has(role)) {
-      const probe = evaluateMetricMath(nodes.get(role)!, {
-        value: (id) => (leaves.get(id)?.carrier ? 7 : undefined),
+    const stats = ids.map((id) => byId.get(id)!.stat!);
+    // Ways the part's metrics can carry its count, tried in order; the part's expression must give it back.
+    const feeds: LeafFeed[][] =
+      role === 'ratio'
+        ? [ids.map((_, i) => (i === 0 ? 'fraction' : 'none'))]
+        : [
+            ids.map((_, i) => (i === 0 ? 'part' : 'none')),
+            stats.map((st) => (AVERAGE_STAT.test(st) ? 'percent' : 'traffic')),
+            stats.map((st) => (AVERAGE_STAT.test(st) ? 'fraction' : 'traffic')),
+          ];
+    const statFits = (feed: LeafFeed, stat: string) =>
+      feed === 'none' ||
+      (feed === 'percent' || feed === 'fraction' ? AVERAGE_STAT.test(stat) : ADDITIVE_STAT.test(stat));
+    const probe = (assignment: LeafFeed[]): number | undefined => {
+      const probeValue: Record<LeafFeed, number | undefined> = {
+        part: 7,
+        traffic: 200,
+        percent: 3.5,
+        fraction: role === 'ratio' ? 7 : 0.035,
+        none: undefined,
+      };
+      if (!nodes.has(role)) return probeValue[assignment[0]];
+      return evaluateMetricMath(nodes.get(role)!, {
+        value: (id) => probeValue[assignment[ids.indexOf(id)]],
         periodOf: () => periodSeconds,
       });
-      if (probe !== 7)
+    };
+    const fitting = feeds.filter((f) => f.every((feed, i) => statFits(feed, stats[i])));
+    const chosen = fitting.find((f) => probe(f) !== undefined && Math.abs(probe(f)! - 7) < 1e-9);
+    if (!chosen) {
+      const described = ids.map((id, i) => `${id} with statistic ${stats[i]}`).join(', ');
+      if (fitting.length === 0)
         fail(
-          `SLI part "${role}" = ${byId.get(role)!.expression} gives ${probe ?? 'no value'} when only ${ids[0]} has data (7); ` +
-            'the simulator puts the whole count on the first metric',
-          'add the metrics with FILL(x, 0) so a metric without datapoints counts as 0',
+          `SLI part "${role}" reads ${described}: statistics that cannot be derived from request counts`,
+          role === 'ratio'
+            ? 'an error-ratio metric is read with Average'
+            : 'counts are read with Sum, SampleCount or TC(...), a rate of the requests with Average',
         );
+      fail(
+        `SLI part "${role}" = ${byId.get(role)!.expression ?? role} gives ${probe(fitting[0]) ?? 'no value'} ` +
+          `when only ${ids[0]} has data (7); the simulator puts the whole count on the first metric`,
+        'add the metrics with FILL(x, 0) so a metric without datapoints counts as 0',
+      );
     }
+    ids.forEach((id, i) => leaves.set(id, { role, feed: chosen![i] }));
   }
   if (leaves.size === 0)
     fail(
@@ -308,6 +338,18 @@ class Windows {
     });
   }
 
+  /** What a metric of an SLI part reads over minute buckets [from, to). */
+  feed(leaf: Leaf, from: number, to: number): number | undefined {
+    if (leaf.feed === 'none') return undefined;
+    if (leaf.feed === 'part') return this.read(leaf.role, from, to);
+    const traffic = this.read('total', from, to);
+    if (leaf.feed === 'traffic' || traffic === undefined) return traffic;
+    if (leaf.role === 'ratio') return this.read('ratio', from, to);
+    // A rate metric has a datapoint whenever there are requests: 0 % in a minute without errors.
+    const share = (this.read(leaf.role, from, to) ?? 0) / traffic;
+    return leaf.feed === 'percent' ? 100 * share : share;
+  }
+
   /** Value of an SLI part over minute buckets [from, to) (indices), or undefined when nothing was published. */
   read(role: SliQueryRole, from: number, to: number): number | undefined {
     const lo = Math.max(0, from);
@@ -331,7 +373,7 @@ function datapointValue(m: PreparedMetric, w: Windows, endMinute: number): numbe
     if (cache.has(id)) return cache.get(id);
     const leaf = m.leaves.get(id);
     let v: number | undefined;
-    if (leaf) v = leaf.carrier ? w.read(leaf.role, from, endMinute) : undefined;
+    if (leaf) v = w.feed(leaf, from, endMinute);
     else if (m.nodes.has(id)) v = evaluateMetricMath(m.nodes.get(id)!, { value, periodOf: () => m.periodSeconds });
     cache.set(id, v);
     return v;

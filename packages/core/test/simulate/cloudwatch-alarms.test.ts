@@ -129,6 +129,23 @@ describe('simulateAlarms: metric alarms as CloudWatch evaluates them', () => {
     );
   });
 
+  it('feeds a rate metric read with Average (CloudFront 5xxErrorRate) as the share of requests', () => {
+    const counts = windowAlarm('counts', 300, 0.1);
+    const rate: SimulatedMetricAlarm = {
+      ...windowAlarm('rate', 300, 0.1),
+      queries: [
+        { id: 'e', expression: 'IF(total > 0, FILL(bad, 0) / total, 0)', returnData: true },
+        { id: 'bad', expression: 'requests * FILL(errorRate, 0) / 100', returnData: false },
+        { id: 'requests', stat: 'Sum', periodSeconds: 300, returnData: false },
+        { id: 'errorRate', stat: 'Average', periodSeconds: 300, returnData: false },
+        { id: 'total', stat: 'Sum', periodSeconds: 300, returnData: false },
+      ],
+    };
+    const r = run('degradation:30%:20m', [counts, rate]);
+    expect(changes(r, 'rate')).toEqual(changes(r, 'counts'));
+    expect(changes(r, 'rate')).toHaveLength(2);
+  });
+
   it('needs M of N breaching datapoints', () => {
     const alarm = windowAlarm('m2of3', 60, 0.5, { evaluationPeriods: 3, datapointsToAlarm: 2 });
     expect(changes(run('outage:100%:1m', [alarm]), 'm2of3')).toEqual([]);
