@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { App, NestedStack, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { AlertTopics, ServiceLevelObjective } from '@sre-kit/cdk';
+import { defaultBurnRatePolicy, evaluatePolicy, parseScenario, scenarioTraffic } from '@sre-kit/core';
 import { runSre } from './run';
 
 const tmp = mkdtempSync(join(tmpdir(), 'sre-simasm-'));
@@ -65,6 +66,46 @@ describe('sre simulate --assembly', () => {
       doc.transitions.filter((t: { to: string }) => t.to === 'ALARM').map((t: { alarm: string }) => t.alarm),
     );
     for (const c of composites) expect(fired).toContain(c.name);
+  });
+
+  it('fires and resets every tier on the minute core evaluatePolicy (the executable definition) says', async () => {
+    const scenario = 'degradation:5%:2h';
+    const { stdout, code } = await runSre([
+      'simulate',
+      '--assembly',
+      assembly,
+      '--slo',
+      'availability',
+      '--scenario',
+      scenario,
+      '--at',
+      '2026-12-07T10:00:00Z',
+      '--json',
+    ]);
+    expect(code).toBe(0);
+    const doc = JSON.parse(stdout);
+    const policy = defaultBurnRatePolicy(30 * 86400);
+    const span = Math.max(...policy.tiers.map((t) => t.longWindowSeconds));
+    const traffic = scenarioTraffic(parseScenario(scenario), {
+      stepSeconds: 60,
+      warmupSeconds: span,
+      tailSeconds: span,
+    });
+    const expected = evaluatePolicy(traffic.series, policy, 0.999, { stepSeconds: 60 }).tiers.map((t) => [
+      t.tier.name,
+      t.intervals.flatMap((iv) => [
+        [iv.start - traffic.incidentStart, 'ALARM'],
+        [iv.end! - traffic.incidentStart, 'OK'],
+      ]),
+    ]);
+    const simulated = policy.tiers.map((tier) => [
+      tier.name,
+      doc.transitions
+        .filter((t: { alarm: string }) => t.alarm.endsWith(`-${tier.name}`))
+        .map((t: { offsetSeconds: number; to: string }) => [t.offsetSeconds, t.to]),
+    ]);
+    expect(simulated).toEqual(expected);
+    expect(expected.every(([, changes]) => changes.length === 2)).toBe(true);
   });
 
   it('prints each state change with its time in text', async () => {
