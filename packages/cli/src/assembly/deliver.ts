@@ -57,13 +57,14 @@ function messageId(...parts: string[]): string {
 }
 
 /** The JSON CloudWatch publishes to the topic for this notification. */
-export function cloudWatchMessage(n: AlarmNotification, a: AssemblyAlarm): Record<string, unknown> {
+/** `deployedAt`: the alarm's last configuration update (the simulated run starts after it). */
+export function cloudWatchMessage(n: AlarmNotification, a: AssemblyAlarm, deployedAt: number): Record<string, unknown> {
   const alarm = a.alarm;
   const body: Record<string, unknown> = {
     AlarmName: alarm.name,
     AlarmDescription: alarm.description ?? null,
     AWSAccountId: a.account,
-    AlarmConfigurationUpdatedTimestamp: cwTime(n.stateChangeAt - 86400),
+    AlarmConfigurationUpdatedTimestamp: cwTime(deployedAt),
     NewStateValue: n.state,
     NewStateReason: n.reason,
     StateChangeTime: cwTime(n.stateChangeAt),
@@ -90,7 +91,13 @@ export function cloudWatchMessage(n: AlarmNotification, a: AssemblyAlarm): Recor
 }
 
 /** The Lambda event SNS delivers for one notification on one topic. */
-export function snsEvent(n: AlarmNotification, a: AssemblyAlarm, topic: string, id: string): Record<string, unknown> {
+export function snsEvent(
+  n: AlarmNotification,
+  a: AssemblyAlarm,
+  topic: string,
+  id: string,
+  deployedAt: number,
+): Record<string, unknown> {
   return {
     Records: [
       {
@@ -102,7 +109,7 @@ export function snsEvent(n: AlarmNotification, a: AssemblyAlarm, topic: string, 
           MessageId: id,
           TopicArn: topic,
           Subject: `${n.state}: "${a.alarm.name}" in ${REGION_NAMES[a.region] ?? a.region}`.slice(0, 100),
-          Message: JSON.stringify(cloudWatchMessage(n, a)),
+          Message: JSON.stringify(cloudWatchMessage(n, a, deployedAt)),
           Timestamp: new Date(n.at * 1000).toISOString(),
           SignatureVersion: '1',
           Signature: 'simulated',
@@ -149,7 +156,7 @@ export async function deliverNotifications(
         const id = messageId(n.alarm, n.state, String(n.stateChangeAt), String(n.at), topic);
         let outcomes: readonly Outcome[];
         try {
-          outcomes = (await session.invoke(snsEvent(n, a, topic, id))).outcomes;
+          outcomes = (await session.invoke(snsEvent(n, a, topic, id, result.from - 60))).outcomes;
         } catch (err) {
           const failures = (err as { failures?: readonly Outcome[] }).failures;
           if (!failures) throw err;
