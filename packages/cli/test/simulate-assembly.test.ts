@@ -127,7 +127,7 @@ describe('sre simulate --assembly', () => {
   it('fails clearly on a folder that is not an assembly and on an SLO without alarms', async () => {
     const empty = await runSre(['simulate', '--assembly', tmp, '--slo', 'x', '--scenario', 'outage:100%:5m']);
     expect(empty.code).toBe(1);
-    expect(empty.stderr).toContain(`${tmp} is not a cloud assembly (no manifest.json)`);
+    expect(empty.stderr).toContain(`${join(tmp, 'manifest.json')}: no such file (the cloud assembly manifest`);
     const unknown = await runSre(['simulate', '--assembly', assembly, '--slo', 'nope', '--scenario', 'outage:100%:5m']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain(

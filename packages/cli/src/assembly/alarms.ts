@@ -1,13 +1,22 @@
 /**
  * Reads the CloudWatch alarms a synthesized cloud assembly (cdk.out) declares, in the shape CloudWatch will
  * hold them after deployment: names, ARNs, alarm rules and actions with their CloudFormation tokens
- * resolved (Ref, Fn::GetAtt, Fn::Join, Fn::Sub, Fn::ImportValue, pseudo parameters, nested-stack
- * parameters). Stacks come from manifest.json; nested stacks from each AWS::CloudFormation::Stack's
- * `aws:asset:path`; nested assemblies (stages) are followed.
+ * resolved. Core's `readCloudAssembly` / `resolveValue` (the reader `sre verify` uses) load the stacks,
+ * nested stacks and stages and follow Ref, Fn::GetAtt, Fn::ImportValue and nested-stack parameters; this
+ * adds what a deployed name needs on top: Fn::Join, Fn::Sub, pseudo parameters, alarm names and ARNs, topic ARNs.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { alarmNameOf, alarmRuleRefs, parseAlarmRule, type SimulatedAlarm, type SimulatedQuery } from '@sre-kit/core';
+import {
+  alarmNameOf,
+  alarmRuleRefs,
+  AssemblyReadError,
+  parseAlarmRule,
+  readCloudAssembly,
+  resolveValue,
+  type AssemblyTemplate,
+  type CloudAssemblyInput,
+  type SimulatedAlarm,
+  type SimulatedQuery,
+} from '@sre-kit/core';
 
 export class AssemblyError extends Error {
   constructor(
@@ -19,34 +28,12 @@ export class AssemblyError extends Error {
   }
 }
 
-interface Resource {
-  readonly Type: string;
-  readonly Properties?: Record<string, unknown>;
-  readonly Metadata?: Record<string, unknown>;
-}
-
-interface Template {
-  readonly Resources?: Record<string, Resource>;
-  readonly Outputs?: Record<string, { Value: unknown; Export?: { Name: unknown } }>;
-}
-
-interface StackContext {
-  readonly stackName: string;
-  readonly file: string;
-  readonly region: string;
-  readonly account: string;
-  readonly template: Template;
-  /** A nested stack's parameter values, as written in its parent (resolved in `parent`). */
-  readonly parameters?: Record<string, unknown>;
-  readonly parent?: StackContext;
-}
-
 export interface AssemblyAlarm {
   readonly alarm: SimulatedAlarm;
   readonly stack: string;
   readonly logicalId: string;
   readonly tags: Readonly<Record<string, string>>;
-  /** The AWS::CloudWatch::Alarm properties, tokens resolved where the simulation or a notification needs them. */
+  /** The AWS::CloudWatch::Alarm properties as synthesized (tokens unresolved). */
   readonly properties: Readonly<Record<string, unknown>>;
   readonly region: string;
   readonly account: string;
@@ -61,197 +48,97 @@ export interface AssemblyReadOptions {
   readonly region?: string;
 }
 
-function readJson<T>(file: string): T {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as T;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new AssemblyError(
-      `${file}: ${code ? `cannot read (${code})` : `not JSON (${(err as Error).message})`}`,
-      'synthesize again (npm run synth, or cdk synth)',
-    );
-  }
-}
-
-interface Manifest {
-  readonly artifacts?: Record<
-    string,
-    {
-      readonly type: string;
-      readonly environment?: string;
-      readonly properties?: { templateFile?: string; stackName?: string; directoryName?: string; file?: string };
-    }
-  >;
-}
-
-function stacksOf(dir: string, options: AssemblyReadOptions): StackContext[] {
-  const manifestFile = join(dir, 'manifest.json');
-  if (!existsSync(manifestFile))
-    throw new AssemblyError(
-      `${dir} is not a cloud assembly (no manifest.json)`,
-      'pass the cdk.out folder that cdk synth (or npm run synth) wrote',
-    );
-  const manifest = readJson<Manifest>(manifestFile);
-  // Nested stack templates are file assets: their TemplateURL ends in <hash>.json, the asset manifests map it.
-  const assets = new Map<string, string>();
-  for (const artifact of Object.values(manifest.artifacts ?? {})) {
-    if (artifact.type !== 'cdk:asset-manifest' || !artifact.properties?.file) continue;
-    const files = readJson<{ files?: Record<string, { source?: { path?: string } }> }>(
-      join(dir, artifact.properties.file),
-    ).files;
-    for (const [hash, f] of Object.entries(files ?? {})) if (f.source?.path) assets.set(hash, f.source.path);
-  }
-  const out: StackContext[] = [];
-  for (const [id, artifact] of Object.entries(manifest.artifacts ?? {})) {
-    if (artifact.type === 'cdk:cloud-assembly' && artifact.properties?.directoryName)
-      out.push(...stacksOf(join(dir, artifact.properties.directoryName), options));
-    if (artifact.type !== 'aws:cloudformation:stack' || !artifact.properties?.templateFile) continue;
-    const [, account, region] = /^aws:\/\/([^/]+)\/(.+)$/.exec(artifact.environment ?? '') ?? [];
-    const file = join(dir, artifact.properties.templateFile);
-    const root: StackContext = {
-      stackName: artifact.properties.stackName ?? id,
-      file,
-      region: region && !region.startsWith('unknown-') ? region : (options.region ?? 'us-east-1'),
-      account: account && !account.startsWith('unknown-') ? account : (options.account ?? '000000000000'),
-      template: readJson<Template>(file),
-    };
-    out.push(root, ...nestedStacks(dir, root, assets));
-  }
-  return out;
-}
-
-function nestedStacks(dir: string, parent: StackContext, assets: ReadonlyMap<string, string>): StackContext[] {
-  const out: StackContext[] = [];
-  for (const [logicalId, r] of Object.entries(parent.template.Resources ?? {})) {
-    if (r.Type !== 'AWS::CloudFormation::Stack') continue;
-    const hash = /([0-9a-f]{64})\.json/.exec(JSON.stringify(r.Properties?.TemplateURL ?? ''))?.[1];
-    const asset = r.Metadata?.['aws:asset:path'] ?? (hash ? assets.get(hash) : undefined);
-    if (typeof asset !== 'string')
-      throw new AssemblyError(
-        `${parent.file}: nested stack ${logicalId} has no template in the assembly`,
-        'synthesize again; the nested template must be in the same cdk.out',
-      );
-    const file = join(dir, asset);
-    const child: StackContext = {
-      stackName: `${parent.stackName}/${logicalId}`,
-      file,
-      region: parent.region,
-      account: parent.account,
-      template: readJson<Template>(file),
-      parameters: (r.Properties?.Parameters as Record<string, unknown> | undefined) ?? {},
-      parent,
-    };
-    out.push(child, ...nestedStacks(dir, child, assets));
-  }
-  return out;
-}
+const ALARM_TYPES = ['AWS::CloudWatch::Alarm', 'AWS::CloudWatch::CompositeAlarm'];
 
 class Resolver {
-  constructor(private readonly stacks: readonly StackContext[]) {}
+  constructor(
+    private readonly assembly: CloudAssemblyInput,
+    private readonly options: AssemblyReadOptions,
+  ) {}
+
+  region(t: AssemblyTemplate): string {
+    return t.environment?.region ?? this.options.region ?? 'us-east-1';
+  }
+
+  account(t: AssemblyTemplate): string {
+    return t.environment?.account ?? this.options.account ?? '000000000000';
+  }
 
   /** The name CloudWatch will know the alarm by: AlarmName, or CloudFormation's generated `<stack>-<id>` prefix. */
-  alarmName(ctx: StackContext, logicalId: string): string {
-    const r = ctx.template.Resources?.[logicalId];
-    const name = r?.Properties?.AlarmName;
-    return name === undefined ? `${ctx.stackName}-${logicalId}` : this.string(name, ctx, `${logicalId}.AlarmName`);
+  alarmName(t: AssemblyTemplate, logicalId: string): string {
+    const name = t.template.Resources?.[logicalId]?.Properties?.AlarmName;
+    return name === undefined ? `${t.stack}-${logicalId}` : this.string(name, t, `${logicalId}.AlarmName`);
   }
 
-  alarmArn(ctx: StackContext, logicalId: string): string {
-    return `arn:aws:cloudwatch:${ctx.region}:${ctx.account}:alarm:${this.alarmName(ctx, logicalId)}`;
+  alarmArn(t: AssemblyTemplate, logicalId: string): string {
+    return `arn:aws:cloudwatch:${this.region(t)}:${this.account(t)}:alarm:${this.alarmName(t, logicalId)}`;
   }
 
-  private resource(ctx: StackContext, logicalId: string, path: string): Resource {
-    const r = ctx.template.Resources?.[logicalId];
-    if (!r)
-      throw new AssemblyError(
-        `${ctx.file}: ${path} refers to ${logicalId}, which is not a resource of ${ctx.stackName}`,
-        'synthesize again',
-      );
-    return r;
-  }
-
-  private ref(ctx: StackContext, target: string, path: string): string {
-    const pseudo: Record<string, string> = {
-      'AWS::Region': ctx.region,
-      'AWS::AccountId': ctx.account,
-      'AWS::Partition': 'aws',
-      'AWS::URLSuffix': 'amazonaws.com',
-      'AWS::StackName': ctx.stackName,
-    };
-    if (pseudo[target] !== undefined) return pseudo[target];
-    if (ctx.parameters && target in ctx.parameters && ctx.parent)
-      return this.string(ctx.parameters[target], ctx.parent, `${path} (parameter ${target})`);
-    const r = this.resource(ctx, target, path);
-    if (r.Type === 'AWS::CloudWatch::Alarm' || r.Type === 'AWS::CloudWatch::CompositeAlarm')
-      return this.alarmName(ctx, target);
-    if (r.Type === 'AWS::SNS::Topic') return this.topicArn(ctx, target, path);
-    return target;
-  }
-
-  private topicArn(ctx: StackContext, logicalId: string, path: string): string {
-    const name = this.resource(ctx, logicalId, path).Properties?.TopicName;
-    const topic = name === undefined ? `${ctx.stackName}-${logicalId}` : this.string(name, ctx, `${path}.TopicName`);
-    return `arn:aws:sns:${ctx.region}:${ctx.account}:${topic}`;
-  }
-
-  private getAtt(ctx: StackContext, [target, attribute]: [string, string], path: string): string {
-    const r = this.resource(ctx, target, path);
-    if ((r.Type === 'AWS::CloudWatch::Alarm' || r.Type === 'AWS::CloudWatch::CompositeAlarm') && attribute === 'Arn')
-      return this.alarmArn(ctx, target);
-    if (r.Type === 'AWS::SNS::Topic' && attribute === 'TopicArn') return this.topicArn(ctx, target, path);
-    if (r.Type === 'AWS::SNS::Topic' && attribute === 'TopicName')
-      return this.topicArn(ctx, target, path).split(':').pop()!;
-    // Values only shown in messages (load balancer names in dimensions, ...): a stand-in that names its source.
-    return `${target}.${attribute}`;
-  }
-
-  private importValue(name: string, path: string): string {
-    for (const ctx of this.stacks)
-      for (const output of Object.values(ctx.template.Outputs ?? {}))
-        if (output.Export && this.string(output.Export.Name, ctx, 'Export.Name') === name)
-          return this.string(output.Value, ctx, `${path} (export ${name})`);
-    throw new AssemblyError(
-      `${path}: Fn::ImportValue ${name} is exported by no stack of the assembly`,
-      'synthesize every stack together',
-    );
+  private topicArn(t: AssemblyTemplate, logicalId: string): string {
+    const name = t.template.Resources?.[logicalId]?.Properties?.TopicName;
+    const topic = name === undefined ? `${t.stack}-${logicalId}` : this.string(name, t, `${logicalId}.TopicName`);
+    return `arn:aws:sns:${this.region(t)}:${this.account(t)}:${topic}`;
   }
 
   /** A property value as the deployed string. */
-  string(value: unknown, ctx: StackContext, path: string): string {
-    if (typeof value === 'string') return value;
-    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  string(value: unknown, t: AssemblyTemplate, path: string): string {
     if (value && typeof value === 'object' && !Array.isArray(value)) {
-      const entries = Object.entries(value);
-      if (entries.length === 1) {
-        const [fn, arg] = entries[0];
-        if (fn === 'Ref' && typeof arg === 'string') return this.ref(ctx, arg, path);
-        if (fn === 'Fn::GetAtt') {
-          const parts = Array.isArray(arg) ? arg : typeof arg === 'string' ? arg.split('.') : [];
-          if (parts.length === 2) return this.getAtt(ctx, parts as [string, string], path);
-        }
-        if (fn === 'Fn::Join' && Array.isArray(arg) && Array.isArray(arg[1]))
-          return (arg[1] as unknown[]).map((v, i) => this.string(v, ctx, `${path}[${i}]`)).join(String(arg[0]));
-        if (fn === 'Fn::ImportValue') return this.importValue(this.string(arg, ctx, path), path);
-        if (fn === 'Fn::Sub') {
-          const [text, vars] = Array.isArray(arg) ? [arg[0], (arg[1] ?? {}) as Record<string, unknown>] : [arg, {}];
-          return String(text).replace(/\$\{([^}!][^}]*)\}/g, (_, name: string) => {
-            if (name in vars) return this.string(vars[name], ctx, `${path}.${name}`);
-            const [target, attribute] = name.split('.');
-            return attribute ? this.getAtt(ctx, [target, attribute], path) : this.ref(ctx, target, path);
-          });
-        }
+      const o = value as Record<string, unknown>;
+      const join = o['Fn::Join'];
+      if (Array.isArray(join) && Array.isArray(join[1]))
+        return (join[1] as unknown[]).map((v, i) => this.string(v, t, `${path}[${i}]`)).join(String(join[0]));
+      const sub = o['Fn::Sub'];
+      if (sub !== undefined) {
+        const [text, vars] = Array.isArray(sub) ? [sub[0], (sub[1] ?? {}) as Record<string, unknown>] : [sub, {}];
+        return String(text).replace(/\$\{([^}!][^}]*)\}/g, (_, name: string) => {
+          if (name in vars) return this.string(vars[name], t, `${path}.${name}`);
+          const [target, ...attribute] = name.split('.');
+          const token = attribute.length > 0 ? { 'Fn::GetAtt': [target, attribute.join('.')] } : { Ref: target };
+          return this.string(token, t, path);
+        });
       }
     }
-    throw new AssemblyError(
-      `${ctx.file}: ${path}: cannot resolve ${JSON.stringify(value).slice(0, 120)}`,
-      'the reader resolves Ref, Fn::GetAtt, Fn::Join, Fn::Sub, Fn::ImportValue and nested-stack parameters',
-    );
+    const r = resolveValue(this.assembly, t, value);
+    switch (r.kind) {
+      case 'literal':
+        return r.value;
+      case 'pseudo': {
+        const pseudo: Record<string, string> = {
+          'AWS::Region': this.region(t),
+          'AWS::AccountId': this.account(t),
+          'AWS::Partition': 'aws',
+          'AWS::URLSuffix': 'amazonaws.com',
+          'AWS::StackName': t.stack,
+        };
+        if (pseudo[r.name] !== undefined) return pseudo[r.name];
+        break;
+      }
+      case 'resource': {
+        const type = r.resource.Type;
+        if (ALARM_TYPES.includes(type))
+          return r.attribute === 'Arn'
+            ? this.alarmArn(r.template, r.logicalId)
+            : this.alarmName(r.template, r.logicalId);
+        if (type === 'AWS::SNS::Topic')
+          return r.attribute === 'TopicName'
+            ? this.topicArn(r.template, r.logicalId).split(':').pop()!
+            : this.topicArn(r.template, r.logicalId);
+        // Values only shown in messages (load balancer names in dimensions, ...): a stand-in naming its source.
+        return r.attribute ? `${r.logicalId}.${r.attribute}` : r.logicalId;
+      }
+      default:
+        throw new AssemblyError(
+          `${t.stack}: ${path}: cannot resolve ${r.kind === 'unresolved' ? r.why : JSON.stringify(value).slice(0, 120)}`,
+          'the reader follows Ref, Fn::GetAtt, Fn::Join, Fn::Sub, Fn::ImportValue and nested-stack parameters',
+        );
+    }
+    throw new AssemblyError(`${t.stack}: ${path}: pseudo parameter ${r.name} is not known`, 'use a literal value');
   }
 
-  strings(value: unknown, ctx: StackContext, path: string): string[] {
+  strings(value: unknown, t: AssemblyTemplate, path: string): string[] {
     if (value === undefined) return [];
-    if (!Array.isArray(value)) throw new AssemblyError(`${ctx.file}: ${path} is not a list`, 'synthesize again');
-    return value.map((v, i) => this.string(v, ctx, `${path}[${i}]`));
+    if (!Array.isArray(value)) throw new AssemblyError(`${t.stack}: ${path} is not a list`, 'synthesize again');
+    return value.map((v, i) => this.string(v, t, `${path}[${i}]`));
   }
 }
 
@@ -270,12 +157,19 @@ function tagsOf(props: Record<string, unknown>, resolve: (v: unknown, path: stri
 
 /** Every alarm of the assembly, nested stacks included. */
 export function readAssemblyAlarms(dir: string, options: AssemblyReadOptions = {}): AssemblyAlarm[] {
-  const stacks = stacksOf(dir, options);
-  const resolver = new Resolver(stacks);
+  let assembly: CloudAssemblyInput;
+  try {
+    assembly = readCloudAssembly(dir);
+  } catch (err) {
+    if (err instanceof AssemblyReadError)
+      throw new AssemblyError(err.message, 'pass the cdk.out folder that cdk synth (or npm run synth) wrote');
+    throw err;
+  }
+  const resolver = new Resolver(assembly, options);
   const out: AssemblyAlarm[] = [];
-  for (const ctx of stacks) {
+  for (const ctx of assembly.templates) {
     for (const [logicalId, r] of Object.entries(ctx.template.Resources ?? {})) {
-      if (r.Type !== 'AWS::CloudWatch::Alarm' && r.Type !== 'AWS::CloudWatch::CompositeAlarm') continue;
+      if (!ALARM_TYPES.includes(r.Type)) continue;
       const p = r.Properties ?? {};
       const at = (path: string) => `${logicalId}.${path}`;
       const str = (v: unknown, path: string) => resolver.string(v, ctx, at(path));
@@ -290,7 +184,7 @@ export function readAssemblyAlarms(dir: string, options: AssemblyReadOptions = {
         },
         actionsEnabled:
           p.ActionsEnabled === undefined ? true : p.ActionsEnabled !== false && p.ActionsEnabled !== 'false',
-        origin: `${ctx.stackName}/${logicalId}`,
+        origin: `${ctx.stack}/${logicalId}`,
       };
       let alarm: SimulatedAlarm;
       if (r.Type === 'AWS::CloudWatch::CompositeAlarm') {
@@ -309,25 +203,25 @@ export function readAssemblyAlarms(dir: string, options: AssemblyReadOptions = {
               }),
         };
       } else {
-        alarm = { ...base, kind: 'metric', ...metricPart(p, ctx.file, logicalId) };
+        alarm = { ...base, kind: 'metric', ...metricPart(p, ctx.stack, logicalId) };
       }
       out.push({
         alarm,
         ...(alarm.kind === 'metric' ? { trigger: triggerOf(p, str) } : {}),
-        stack: ctx.stackName,
+        stack: ctx.stack,
         logicalId,
         tags: tagsOf(p, str),
         properties: p,
-        region: ctx.region,
-        account: ctx.account,
+        region: resolver.region(ctx),
+        account: resolver.account(ctx),
       });
     }
   }
   return out;
 }
 
-function metricPart(p: Record<string, unknown>, file: string, logicalId: string) {
-  const where = `${file}: ${logicalId}`;
+function metricPart(p: Record<string, unknown>, stack: string, logicalId: string) {
+  const where = `${stack}: ${logicalId}`;
   let queries: SimulatedQuery[];
   if (Array.isArray(p.Metrics)) {
     queries = (p.Metrics as Record<string, unknown>[]).map((m) => {
