@@ -17,6 +17,7 @@ import {
   type SimulatedAlarm,
   type SimulatedQuery,
 } from '@sre-kit/core';
+import type { AlarmDefinition } from '@sre-kit/alert-router';
 
 export class AssemblyError extends Error {
   constructor(
@@ -37,8 +38,8 @@ export interface AssemblyAlarm {
   readonly properties: Readonly<Record<string, unknown>>;
   readonly region: string;
   readonly account: string;
-  /** Metric alarms: the `Trigger` CloudWatch puts in its SNS notification, dimension values resolved. */
-  readonly trigger?: Readonly<Record<string, unknown>>;
+  /** The alarm as CloudWatch holds it (tokens resolved): what its notifications are built from. */
+  readonly definition: AlarmDefinition;
 }
 
 export interface AssemblyReadOptions {
@@ -207,7 +208,7 @@ export function readAssemblyAlarms(dir: string, options: AssemblyReadOptions = {
       }
       out.push({
         alarm,
-        ...(alarm.kind === 'metric' ? { trigger: triggerOf(p, str) } : {}),
+        definition: definitionOf(alarm, p, str),
         stack: ctx.stack,
         logicalId,
         tags: tagsOf(p, str),
@@ -266,6 +267,76 @@ function metricPart(p: Record<string, unknown>, stack: string, logicalId: string
   };
 }
 
+/** The alarm as the router's notification builder takes it: CloudFormation's shape, tokens resolved. */
+function definitionOf(
+  alarm: SimulatedAlarm,
+  p: Record<string, unknown>,
+  str: (v: unknown, path: string) => string,
+): AlarmDefinition {
+  const base = {
+    AlarmName: alarm.name,
+    ...(alarm.description !== undefined ? { AlarmDescription: alarm.description } : {}),
+  };
+  if (alarm.kind === 'composite') return { ...base, AlarmRule: alarm.rule };
+  const dims = (v: unknown, path: string) =>
+    (Array.isArray(v) ? (v as { Name: unknown; Value: unknown }[]) : []).map((d, i) => ({
+      Name: str(d.Name, `${path}[${i}].Name`),
+      Value: str(d.Value, `${path}[${i}].Value`),
+    }));
+  const n = (v: unknown) => (v === undefined ? undefined : Number(v));
+  const s = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  return {
+    ...base,
+    Period: n(p.Period),
+    EvaluationPeriods: n(p.EvaluationPeriods),
+    DatapointsToAlarm: n(p.DatapointsToAlarm),
+    Threshold: n(p.Threshold),
+    ComparisonOperator: s(p.ComparisonOperator),
+    TreatMissingData: s(p.TreatMissingData) ?? 'missing',
+    ...(Array.isArray(p.Metrics)
+      ? {
+          Metrics: (p.Metrics as Record<string, unknown>[]).map((m, i) => {
+            const stat = m.MetricStat as
+              | {
+                  Metric: { Namespace: string; MetricName: string; Dimensions?: unknown };
+                  Period: number;
+                  Stat: string;
+                  Unit?: string;
+                }
+              | undefined;
+            return {
+              Id: String(m.Id),
+              ...(typeof m.Expression === 'string' ? { Expression: m.Expression } : {}),
+              ...(typeof m.Label === 'string' ? { Label: m.Label } : {}),
+              ReturnData: m.ReturnData !== false,
+              ...(stat
+                ? {
+                    MetricStat: {
+                      Metric: {
+                        Namespace: stat.Metric.Namespace,
+                        MetricName: stat.Metric.MetricName,
+                        Dimensions: dims(stat.Metric.Dimensions, `Metrics[${i}].MetricStat.Metric.Dimensions`),
+                      },
+                      Period: Number(stat.Period),
+                      Stat: stat.Stat,
+                      ...(stat.Unit ? { Unit: stat.Unit } : {}),
+                    },
+                  }
+                : {}),
+            };
+          }),
+        }
+      : {
+          Namespace: s(p.Namespace),
+          MetricName: s(p.MetricName),
+          Statistic: s(p.Statistic),
+          ExtendedStatistic: s(p.ExtendedStatistic),
+          Unit: s(p.Unit),
+          Dimensions: dims(p.Dimensions, 'Dimensions'),
+        }),
+  };
+}
+
 /**
  * The alarms of one SLO: those tagged `sre-kit:slo` with its name, and every alarm their rules and
  * suppressors reference (so an untagged child is not silently dropped).
@@ -301,66 +372,4 @@ export function sloAlarms(all: readonly AssemblyAlarm[], slo: string): AssemblyA
     }
   }
   return [...chosen.values()];
-}
-
-/** The SNS notification's `Trigger` (REFERENCE.md section 4): lower-case dimension keys, as CloudWatch sends them. */
-function triggerOf(p: Record<string, unknown>, str: (v: unknown, path: string) => string): Record<string, unknown> {
-  const dims = (v: unknown, path: string) =>
-    (Array.isArray(v) ? (v as { Name: unknown; Value: unknown }[]) : []).map((d, i) => ({
-      value: str(d.Value, `${path}[${i}].Value`),
-      name: str(d.Name, `${path}[${i}].Name`),
-    }));
-  const common = {
-    Period: p.Period,
-    EvaluationPeriods: p.EvaluationPeriods,
-    DatapointsToAlarm: p.DatapointsToAlarm,
-    ComparisonOperator: p.ComparisonOperator,
-    Threshold: p.Threshold,
-    TreatMissingData: p.TreatMissingData ?? 'missing',
-    EvaluateLowSampleCountPercentile: p.EvaluateLowSampleCountPercentile ?? '',
-  };
-  if (!Array.isArray(p.Metrics))
-    return {
-      MetricName: p.MetricName,
-      Namespace: p.Namespace,
-      StatisticType: p.ExtendedStatistic ? 'ExtendedStatistic' : 'Statistic',
-      Statistic: typeof p.Statistic === 'string' ? p.Statistic.toUpperCase() : undefined,
-      ExtendedStatistic: p.ExtendedStatistic,
-      Unit: p.Unit ?? null,
-      Dimensions: dims(p.Dimensions, 'Dimensions'),
-      ...common,
-    };
-  return {
-    ...common,
-    Metrics: (p.Metrics as Record<string, unknown>[]).map((m, i) => {
-      const stat = m.MetricStat as
-        | {
-            Metric: { Namespace: string; MetricName: string; Dimensions?: unknown };
-            Period: number;
-            Stat: string;
-            Unit?: string;
-          }
-        | undefined;
-      return {
-        Id: m.Id,
-        ...(m.Expression !== undefined ? { Expression: m.Expression } : {}),
-        ...(stat
-          ? {
-              MetricStat: {
-                Metric: {
-                  Dimensions: dims(stat.Metric.Dimensions, `Metrics[${i}].MetricStat.Metric.Dimensions`),
-                  MetricName: stat.Metric.MetricName,
-                  Namespace: stat.Metric.Namespace,
-                },
-                Period: stat.Period,
-                Stat: stat.Stat,
-                ...(stat.Unit ? { Unit: stat.Unit } : {}),
-              },
-            }
-          : {}),
-        ...(m.Label !== undefined ? { Label: m.Label } : {}),
-        ReturnData: m.ReturnData !== false,
-      };
-    }),
-  };
 }

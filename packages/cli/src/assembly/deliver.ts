@@ -36,88 +36,9 @@ export interface DeliverOptions {
   readonly paceMs?: number;
 }
 
-const REGION_NAMES: Record<string, string> = {
-  'us-east-1': 'US East (N. Virginia)',
-  'us-east-2': 'US East (Ohio)',
-  'us-west-1': 'US West (N. California)',
-  'us-west-2': 'US West (Oregon)',
-  'eu-west-1': 'EU (Ireland)',
-  'eu-west-2': 'EU (London)',
-  'eu-central-1': 'EU (Frankfurt)',
-  'ap-southeast-1': 'Asia Pacific (Singapore)',
-  'ap-northeast-1': 'Asia Pacific (Tokyo)',
-};
-
-/** CloudWatch's StateChangeTime format: 2026-11-29T22:01:12.000+0000. */
-const cwTime = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString().replace('Z', '+0000');
-
 function messageId(...parts: string[]): string {
   const h = createHash('sha1').update(parts.join('|')).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
-}
-
-/** The JSON CloudWatch publishes to the topic for this notification. */
-/** `deployedAt`: the alarm's last configuration update (the simulated run starts after it). */
-export function cloudWatchMessage(n: AlarmNotification, a: AssemblyAlarm, deployedAt: number): Record<string, unknown> {
-  const alarm = a.alarm;
-  const body: Record<string, unknown> = {
-    AlarmName: alarm.name,
-    AlarmDescription: alarm.description ?? null,
-    AWSAccountId: a.account,
-    AlarmConfigurationUpdatedTimestamp: cwTime(deployedAt),
-    NewStateValue: n.state,
-    NewStateReason: n.reason,
-    StateChangeTime: cwTime(n.stateChangeAt),
-    Region: REGION_NAMES[a.region] ?? a.region,
-    AlarmArn: alarm.arn,
-    OldStateValue: n.previousState,
-    OKActions: alarm.actions.ok,
-    AlarmActions: alarm.actions.alarm,
-    InsufficientDataActions: alarm.actions.insufficientData,
-  };
-  if (alarm.kind === 'composite') {
-    body.AlarmRule = alarm.rule;
-    body.TriggeringChildren = (n.triggeringChildren ?? []).map((c) => ({
-      Arn: c.arn,
-      State: { Value: c.state, Timestamp: cwTime(c.since) },
-    }));
-    if (alarm.suppressor) {
-      body.ActionsSuppressor = alarm.suppressor.alarm;
-      body.ActionsSuppressorWaitPeriod = alarm.suppressor.waitSeconds;
-      body.ActionsSuppressorExtensionPeriod = alarm.suppressor.extensionSeconds;
-    }
-  } else body.Trigger = a.trigger;
-  return body;
-}
-
-/** The Lambda event SNS delivers for one notification on one topic. */
-export function snsEvent(
-  n: AlarmNotification,
-  a: AssemblyAlarm,
-  topic: string,
-  id: string,
-  deployedAt: number,
-): Record<string, unknown> {
-  return {
-    Records: [
-      {
-        EventSource: 'aws:sns',
-        EventVersion: '1.0',
-        EventSubscriptionArn: `${topic}:${messageId('subscription', topic)}`,
-        Sns: {
-          Type: 'Notification',
-          MessageId: id,
-          TopicArn: topic,
-          Subject: `${n.state}: "${a.alarm.name}" in ${REGION_NAMES[a.region] ?? a.region}`.slice(0, 100),
-          Message: JSON.stringify(cloudWatchMessage(n, a, deployedAt)),
-          Timestamp: new Date(n.at * 1000).toISOString(),
-          SignatureVersion: '1',
-          Signature: 'simulated',
-          MessageAttributes: {},
-        },
-      },
-    ],
-  };
 }
 
 export async function deliverNotifications(
@@ -125,7 +46,33 @@ export async function deliverNotifications(
   alarms: readonly AssemblyAlarm[],
   options: DeliverOptions,
 ): Promise<DeliveryResult> {
-  const { replaySession } = await import('@sre-kit/alert-router');
+  const { replaySession, cloudWatchNotifications } = await import('@sre-kit/alert-router');
+  const date = (epochSeconds: number) => new Date(epochSeconds * 1000);
+  // The SNS record CloudWatch publishes to `topic`, built by the router's own builder (the contract tests use it).
+  const snsEvent = (n: AlarmNotification, a: AssemblyAlarm, topic: string, id: string) =>
+    cloudWatchNotifications(a.definition, {
+      state: n.state,
+      previousState: n.previousState,
+      time: date(n.stateChangeAt),
+      publishedAt: date(n.at),
+      configurationUpdatedAt: date(result.from - 60),
+      region: a.region,
+      accountId: a.account,
+      id,
+      topicArn: topic,
+      reason: n.reason,
+      actions: a.alarm.actions,
+      ...(n.datapoints ? { datapoints: n.datapoints.filter((v): v is number => v !== null) } : {}),
+      ...(n.triggeringChildren
+        ? {
+            triggeringChildren: n.triggeringChildren.map((c) => ({
+              name: c.alarm,
+              state: c.state,
+              since: date(c.since),
+            })),
+          }
+        : {}),
+    }).sns;
   let nowMs = result.from * 1000;
   const session = replaySession({
     routing: options.routing,
@@ -156,7 +103,7 @@ export async function deliverNotifications(
         const id = messageId(n.alarm, n.state, String(n.stateChangeAt), String(n.at), topic);
         let outcomes: readonly Outcome[];
         try {
-          outcomes = (await session.invoke(snsEvent(n, a, topic, id, result.from - 60))).outcomes;
+          outcomes = (await session.invoke(snsEvent(n, a, topic, id))).outcomes;
         } catch (err) {
           const failures = (err as { failures?: readonly Outcome[] }).failures;
           if (!failures) throw err;
