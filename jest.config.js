@@ -11,4 +11,6 @@ const projects = ['packages', 'reference-app'].flatMap((group) => {
     .map((name) => `<rootDir>/${group}/${name}/jest.config.js`);
 });
 
-module.exports = { projects };
+// testTimeout is a global option when jest runs projects: the packages' own value applies only to a
+// per-package run, so the root states it too (see jest.base.js for why it is long).
+module.exports = { projects, testTimeout: 30_000 };

@@ -37,7 +37,7 @@ describe('DynamoStore', () => {
       leaseUntil: { N: '1060000' },
     });
     expect(input.ConditionExpression).toBe(
-      'attribute_not_exists(pk) OR expiresAt < :nowSeconds OR (#status = :inflight AND leaseUntil < :now)',
+      'attribute_not_exists(pk) OR expiresAt <= :nowSeconds OR (#status = :inflight AND leaseUntil <= :now)',
     );
   });
 
@@ -156,6 +156,22 @@ describe('webhook secrets', () => {
   it('names the secret, never its value, when it is unusable', async () => {
     expect(() => webhookFromSecret('s', 'not a url')).toThrow('webhook secret s: is not a URL');
     expect(() => webhookFromSecret('s', '{"hook":"x"}')).toThrow(/no "url" or "webhookUrl" key/);
+    for (const hostile of [
+      'http://hooks.slack.com/services/T/B/x',
+      'http://169.254.169.254/latest/meta-data/iam/security-credentials/',
+      'https://hooks.slack.com.evil.example/services/T/B/x',
+      'https://evil.example/hooks.slack.com/services/T/B/x',
+      'https://hooks.slack.com/api/chat.postMessage',
+      'https://user:pw@hooks.slack.com/services/T/B/x',
+      'https://hooks.slack.com:8443/services/T/B/x',
+    ]) {
+      expect(() => webhookFromSecret('s', hostile)).toThrow(/webhook secret s: .*(Slack incoming webhook|credentials)/);
+      // The refusal names the secret, never echoes the value it held.
+      expect(() => webhookFromSecret('s', hostile)).not.toThrow(hostile);
+    }
+    expect(webhookFromSecret('s', 'https://hooks.slack-gov.com/services/T/B/x')).toBe(
+      'https://hooks.slack-gov.com/services/T/B/x',
+    );
     sm.on(GetSecretValueCommand).rejects(new Error('AccessDeniedException'));
     const r = new SecretResolver({ secretsManager: new SecretsManagerClient({}) });
     await expect(r.resolve('nope')).rejects.toThrow('webhook secret nope: AccessDeniedException');

@@ -119,6 +119,17 @@ describe('delivery end to end', () => {
     expect(logs.some((l) => l.level === 'error' && String(l.fields?.error).includes(code))).toBe(true);
   });
 
+  it('keeps an answer that is not a Slack error code out of errors and logs', async () => {
+    const leak = 'AccessKeyId: ASIAEXAMPLE <html>internal admin page</html>';
+    slack.script('/hooks/a', { status: 403, body: leak });
+    const { handler, context, logs } = setup();
+    const err = (await handler(alarm('m-leak'), context).catch((e: unknown) => e)) as DeliveryFailedError;
+    expect(err).toBeInstanceOf(DeliveryFailedError);
+    expect(err.message).toContain('HTTP 403 (answer not shown');
+    expect(err.message).not.toContain('ASIAEXAMPLE');
+    expect(JSON.stringify(logs)).not.toContain('ASIAEXAMPLE');
+  });
+
   it('times out a hung request and retries it', async () => {
     slack.script('/hooks/a', { hang: true });
     const { handler, context } = setup();

@@ -1,7 +1,6 @@
 import { parseAlarmArn } from '../src/events/arn';
 import { parseInbound } from '../src/events/inbound';
-import { formatAlarmDescription, parseAlarmDescription } from '../src/events/metadata';
-import { metadataFromTags, TagEnricher } from '../src/events/tags';
+import { TagEnricher } from '../src/events/tags';
 import { fixture, fixtureEvent, fixtureMessage, snsBatch } from './helpers/fixtures';
 
 describe('normalised events from every payload shape', () => {
@@ -27,7 +26,11 @@ describe('normalised events from every payload shape', () => {
       comparison: 'GreaterThanThreshold',
       threshold: 0,
     });
-    expect(e.metadata).toMatchObject({ severity: 'critical', family: 'lambda', tags: { team: 'cards', env: 'prod' } });
+    expect(e.metadata).toMatchObject({
+      severity: 'critical',
+      family: 'lambda',
+      labels: { team: 'cards', env: 'prod' },
+    });
   });
 
   it('metric-math alarm keeps every query and which one returns data', () => {
@@ -42,7 +45,7 @@ describe('normalised events from every payload shape', () => {
       slo: 'api-availability',
       burnRate: 14.4,
       objective: 0.999,
-      windowSeconds: 3600,
+      longWindowSeconds: 3600,
       periodSeconds: 2592000,
     });
   });
@@ -180,73 +183,47 @@ describe('rejections name the raw payload', () => {
   });
 });
 
-describe('metadata convention', () => {
-  it('round-trips through the description and keeps the human text', () => {
-    const d = formatAlarmDescription('Check the deploy.', {
-      severity: 'warning',
-      service: 's',
-      window: '6h',
-      tags: { team: 't' },
-    });
-    expect(d).toBe('Check the deploy.\nsre-kit:{"severity":"warning","service":"s","window":"6h","tags":{"team":"t"}}');
-    const parsed = parseAlarmDescription(d);
-    expect(parsed.text).toBe('Check the deploy.');
-    expect(parsed.metadata).toMatchObject({
-      severity: 'warning',
-      service: 's',
-      windowSeconds: 21600,
-      tags: { team: 't' },
-    });
-    expect(parsed.warnings).toEqual([]);
+describe('metadata from the description, tags as a supplement', () => {
+  it('reads the contract of @sre-kit/core from the description', () => {
+    const e = fixtureEvent('sns-metric-alarm.json');
+    expect(e.description).not.toContain('sre-kit:');
+    expect(e.metadata).toMatchObject({ severity: 'critical', service: 'goodgreets', labels: { team: 'cards' } });
   });
 
-  it('refuses descriptions over CloudWatch’s 1024 characters', () => {
-    expect(() => formatAlarmDescription('x'.repeat(1000), { service: 'y'.repeat(50) })).toThrow(
-      /CloudWatch allows 1024/,
-    );
-  });
-
-  it('turns bad metadata into warnings, never a lost alarm', () => {
-    const p = parseAlarmDescription(
-      'text\nsre-kit:{"severity":"urgent","burnRate":"fast","window":"soon","objective":99.9}',
-    );
-    expect(p.metadata).toMatchObject({
-      severity: undefined,
-      burnRate: undefined,
-      windowSeconds: undefined,
-      objective: undefined,
-    });
-    expect(p.warnings).toEqual([
-      'metadata.severity must be one of critical, warning, info',
-      'metadata.objective must be in (0, 1)',
-      'metadata.burnRate must be a number',
-      'metadata.window is not a duration like 1h or 30d: soon',
-    ]);
-    expect(parseAlarmDescription('a\nsre-kit:{oops').warnings[0]).toMatch(/not JSON/);
-  });
-
-  it('reads the sre-kit:* alarm tags the CDK constructs set', () => {
-    expect(
-      metadataFromTags({
-        'sre-kit:severity': 'critical',
-        'sre-kit:slo': 'api',
-        'sre-kit:objective': '99.9',
-        'sre-kit:burn-rate': '14.4',
-        team: 'cards',
-        'aws:cloudformation:stack-name': 'x',
-      }),
-    ).toMatchObject({ severity: 'critical', slo: 'api', objective: 0.999, burnRate: 14.4, tags: { team: 'cards' } });
-  });
-
-  it('fills metadata from tags only when the description has none, caching lookups', async () => {
-    const lookup = jest.fn(async () => ({ 'sre-kit:severity': 'warning', 'sre-kit:service': 'tagged' }));
+  it('looks tags up only for unclassified alarms, caching lookups, filling only missing fields', async () => {
+    const lookup = jest.fn(async () => ({
+      'sre-kit:severity': 'warning',
+      'sre-kit:service': 'tagged',
+      'sre-kit:family': 'lambda',
+      team: 'payments',
+    }));
     const enricher = new TagEnricher(lookup);
-    const bare = { ...fixtureEvent('sns-metric-alarm.json'), metadata: { tags: {} } };
-    expect((await enricher.enrich(bare)).metadata).toMatchObject({ severity: 'warning', service: 'tagged' });
-    await enricher.enrich(bare);
+    const partial = { ...fixtureEvent('sns-metric-alarm.json'), metadata: { service: 'described', labels: {} } };
+    expect((await enricher.enrich(partial)).metadata).toMatchObject({
+      severity: 'warning',
+      service: 'described',
+      family: 'lambda',
+      labels: { team: 'payments' },
+    });
+    await enricher.enrich(partial);
     expect(lookup).toHaveBeenCalledTimes(1);
     const described = fixtureEvent('sns-metric-alarm.json');
     expect(await enricher.enrich(described)).toBe(described);
+    expect(lookup).toHaveBeenCalledTimes(1);
+  });
+
+  it('a slow tag lookup gives up within its time limit and keeps the description', async () => {
+    const never = () => new Promise<Record<string, string>>(() => undefined);
+    const errors: string[] = [];
+    const enricher = new TagEnricher(never, { timeoutMs: 20, onError: (_, err) => errors.push(err.message) });
+    const partial = {
+      ...fixtureEvent('sns-metric-alarm.json'),
+      metadata: { severity: 'critical' as const, labels: {} },
+    };
+    const started = Date.now();
+    expect((await enricher.enrich(partial)).metadata).toEqual(partial.metadata);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(errors).toEqual(['ListTagsForResource took longer than 20 ms']);
   });
 
   it('parses alarm ARNs of every partition', () => {

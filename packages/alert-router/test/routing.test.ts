@@ -4,7 +4,7 @@ import { compileTimeInterval } from '../src/routing/time-intervals';
 import { RouteTree, RoutingConfigError } from '../src/routing/tree';
 import { fixtureEvent, receiver, route, routing } from './helpers/fixtures';
 
-const critical = fixtureEvent('sns-metric-alarm.json'); // severity critical, service goodgreets, tags team=cards env=prod
+const critical = fixtureEvent('sns-metric-alarm.json'); // severity critical, service goodgreets, labels team=cards env=prod
 const warning = fixtureEvent('sns-anomaly-band-alarm.json'); // severity warning, family lambda
 const withMeta = (e: AlarmEvent, meta: Partial<AlarmEvent['metadata']>): AlarmEvent => ({
   ...e,
@@ -61,8 +61,8 @@ describe('route tree', () => {
   });
 
   it('descends into children and falls back to the parent when no child matches', () => {
-    expect(names(withMeta(warning, { tags: { team: 'cards' } }))).toEqual(['lambda']);
-    expect(names(withMeta(warning, { tags: { team: 'cards' }, family: 'rds' }))).toEqual(['cards']);
+    expect(names(withMeta(warning, { labels: { team: 'cards' } }))).toEqual(['lambda']);
+    expect(names(withMeta(warning, { labels: { team: 'cards' }, family: 'rds' }))).toEqual(['cards']);
   });
 
   it('matches a bare label set the same way as an event', () => {
@@ -77,7 +77,7 @@ describe('route tree', () => {
   });
 
   it('inherits groupBy and timings from the parent', () => {
-    const [lambda] = tree.match(withMeta(warning, { tags: { team: 'cards' } }), now);
+    const [lambda] = tree.match(withMeta(warning, { labels: { team: 'cards' } }), now);
     expect(lambda.groupBy).toEqual(['service']);
     expect(lambda.repeatIntervalSeconds).toBe(3600);
     expect(lambda.routeId).toBe('root.1.0');

@@ -1,4 +1,4 @@
-import { Annotations, type NestedStack, Stack } from 'aws-cdk-lib';
+import { Annotations, Lazy, type NestedStack, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { MonitoringFacade } from 'cdk-monitoring-constructs';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -301,6 +301,7 @@ export class SreKit extends Construct {
     const id = service === this.service ? `Slo-${props.sloName}` : `Slo-${service}-${props.sloName}`;
     const slo = new ServiceLevelObjective(this.scope(), id, {
       ...props,
+      dashboard: props.dashboard ?? this.sloDashboardName(),
       service,
       actions: props.actions ?? this.actions,
       mode: props.mode ?? this.props.sloMode,
@@ -310,6 +311,19 @@ export class SreKit extends Construct {
     this.placement?.placed(slo);
     this.props.monitoringFacade?.addSegment(slo);
     return slo;
+  }
+
+  /**
+   * The name of the kit's SLO dashboard, resolved at synth: dashboards may be added with `use()`
+   * after the SLOs, and an alert links nothing when the kit has none.
+   */
+  private sloDashboardName(): string {
+    return Lazy.string({
+      produce: () => {
+        const dashboards = this.extensions.find((e): e is SreDashboards => e instanceof SreDashboards);
+        return dashboards?.dashboardNameOf(`${this.service}-slo`) ?? '';
+      },
+    });
   }
 
   /** Plug in an extension (dashboards, the alert router); each is applied once. */

@@ -2,9 +2,9 @@ import { TagManager, Tags } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 /**
- * Tag keys every sre-kit alarm carries. The alert router routes on them (they
- * are its label set), so they are part of the public contract: renaming one
- * breaks routing trees in alarms/*.yaml.
+ * Tag keys of sre-kit alarms: the same keys as @sre-kit/core's ALARM_METADATA_TAGS (a test keeps
+ * them equal). Tags are a supplement to the metadata line in the alarm description: the router
+ * reads them only to fill fields a description lacks, and console search and cost allocation use them.
  */
 export class SreTagKeys {
   public static readonly SEVERITY = 'sre-kit:severity';
@@ -17,6 +17,9 @@ export class SreTagKeys {
   public static readonly OBJECTIVE = 'sre-kit:objective';
   public static readonly BURN_RATE = 'sre-kit:burn-rate';
   public static readonly TIER = 'sre-kit:tier';
+  public static readonly PERIOD = 'sre-kit:period';
+  public static readonly LONG_WINDOW = 'sre-kit:long-window';
+  public static readonly SHORT_WINDOW = 'sre-kit:short-window';
 }
 
 // CloudWatch tag values: at most 256 characters of letters, digits, spaces and _ . : / = + - @.
@@ -42,10 +45,4 @@ export function applyTags(scope: IConstruct, tags: Readonly<Record<string, strin
     if (manager) manager.setTag(key, tagValue(value));
     else Tags.of(scope).add(key, tagValue(value));
   }
-}
-
-/** Alarm descriptions are limited to 1024 characters by CloudWatch. */
-export function alarmDescription(parts: readonly (string | undefined)[]): string {
-  const text = parts.filter((p): p is string => !!p).join('\n');
-  return text.length <= 1024 ? text : `${text.slice(0, 1021)}...`;
 }

@@ -5,7 +5,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
-import { catalogueFor, catalogueMetrics, type AlarmFamilyName, type CatalogueAlarm } from '@sre-kit/core';
+import {
+  catalogueFor,
+  catalogueMetrics,
+  parseAlarmDescription,
+  type AlarmFamilyName,
+  type CatalogueAlarm,
+} from '@sre-kit/core';
 import {
   AlarmSeverity,
   AlertTopics,
@@ -39,7 +45,13 @@ const webAcl = new wafv2.CfnWebACL(stack, 'Acl', {
 const common = { service: 'shop', actions: topics };
 const families: Record<AlarmFamilyName, FamilyAlarms> = {
   lambda: new LambdaFunctionAlarms(stack, 'api', { ...common, lambdaFunction: fn }),
-  ecs: new EcsServiceAlarms(stack, 'web', { ...common, clusterName: 'shop', ecsServiceName: 'shop-web' }),
+  // A service given by name exposes no ephemeral storage: the threshold needs it passed.
+  ecs: new EcsServiceAlarms(stack, 'web', {
+    ...common,
+    clusterName: 'shop',
+    ecsServiceName: 'shop-web',
+    properties: { ephemeralStorageGiB: 30 },
+  }),
   s3: new S3BucketAlarms(stack, 'uploads', { ...common, bucket }),
   alb: new ApplicationLoadBalancerAlarms(stack, 'alb', {
     ...common,
@@ -82,6 +94,7 @@ const TOPIC_REF = {
 function expectedThreshold(entry: CatalogueAlarm): number {
   const props: Record<string, number> = {
     timeoutMs: 20000,
+    ephemeralStorageGiB: 30,
     maxConnections: 400,
     memoryBytes: 4 * 1024 ** 3,
     allocatedStorageBytes: 100 * 1024 ** 3,
@@ -152,8 +165,16 @@ describe.each(Object.entries(families))('%s family', (familyName, family) => {
       expect(p.AlarmActions).toEqual([TOPIC_REF[severity]]);
       expect(p.OKActions).toEqual([TOPIC_REF[severity]]);
       expect(p.AlarmDescription).toContain(`[${severity}]`);
-      expect(p.AlarmDescription).toContain(`family=${familyName}`);
-      expect(p.AlarmDescription).toContain(entry.runbook.slice(0, 40));
+      const { text, metadata, warnings } = parseAlarmDescription(p.AlarmDescription as string);
+      expect(warnings).toEqual([]);
+      expect(metadata).toMatchObject({
+        severity,
+        family: familyName,
+        service: 'shop',
+        resource: family.resourceId,
+        catalogueId: entry.id,
+      });
+      expect(text).toContain(entry.runbook.slice(0, 40));
       const tags = tagsOf(p);
       expect(tags[SreTagKeys.SEVERITY]).toBe(severity);
       expect(tags[SreTagKeys.FAMILY]).toBe(familyName);
@@ -251,6 +272,7 @@ describe('per-resource choices', () => {
       service: 'shop',
       actions: t,
       functionName: 'shop-fn',
+      properties: { timeoutMs: 10000 },
       overrides: {
         'lambda.throttles': { enabled: false },
         'lambda.errors': {
@@ -271,8 +293,8 @@ describe('per-resource choices', () => {
     ]);
     expect(tagsOf(errors)[SreTagKeys.SEVERITY]).toBe('info');
     expect(dims(names.get('shop-fn-lambda.claimed-account-concurrency')!.props.Dimensions)).toEqual({});
-    // Without the function construct the timeout is unknown: the catalogue fallback applies.
-    expect(names.get('shop-fn-lambda.duration')!.props.Threshold).toBe(2700);
+    // Without the function construct the timeout comes from properties (never the 3 s default's 2.7 s).
+    expect(names.get('shop-fn-lambda.duration')!.props.Threshold).toBe(9000);
   });
 
   test('a cluster gets per-member alarms and no free-storage alarm (Aurora storage grows by itself)', () => {

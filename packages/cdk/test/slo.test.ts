@@ -113,19 +113,58 @@ describe('metric-math mode', () => {
     const [t1, t2, t3, t4] = policy.tiers.map((t) => composites.get(`shop-availability-${t.name}`)!);
     expect(t1.props.ActionsSuppressor).toBeUndefined();
     expect(t2.props.ActionsSuppressor).toEqual({ 'Fn::GetAtt': [t1.logicalId, 'Arn'] });
-    for (const [tier, faster] of [
-      [t3, [t1, t2]],
-      [t4, [t1, t2, t3]],
+    // Muted until the slower tier's short window has forgotten the incident the faster tier paged for.
+    expect(t2.props.ActionsSuppressorExtensionPeriod).toBe(policy.tiers[1].shortWindowSeconds);
+    for (const [tier, faster, windows] of [
+      [t3, [t1, t2], policy.tiers[2]],
+      [t4, [t1, t2, t3], policy.tiers[3]],
     ] as const) {
       const suppressor = composites.get(`${tier.props.AlarmName}-faster-firing`)!;
       expect(tier.props.ActionsSuppressor).toEqual({ 'Fn::GetAtt': [suppressor.logicalId, 'Arn'] });
-      expect([tier.props.ActionsSuppressorWaitPeriod, tier.props.ActionsSuppressorExtensionPeriod]).toEqual([60, 60]);
+      expect([tier.props.ActionsSuppressorWaitPeriod, tier.props.ActionsSuppressorExtensionPeriod]).toEqual([
+        60,
+        windows.shortWindowSeconds,
+      ]);
       const rule = JSON.stringify(suppressor.props.AlarmRule);
       for (const f of faster) expect(rule).toContain(f.logicalId);
       expect(rule).toContain(' OR ');
       expect(suppressor.props.AlarmActions).toBeUndefined();
     }
     expect(slo.suppressorAlarms).toHaveLength(2);
+  });
+});
+
+describe.each([1, 7, 28, 90])('default tiers of a %p-day SLO, as synthesized', (days) => {
+  const { stack: s } = newStack(`Period${days}`);
+  const p = new ServiceLevelObjective(s, 'Slo', {
+    sloName: `p${days}`,
+    service: 'shop',
+    objective: 0.999,
+    period: Duration.days(days),
+    badMetric: bad,
+    totalMetric: total,
+    allowAlarmsWithoutActions: true,
+  });
+  const synthesized = [...alarmsByName(Template.fromStack(s)).values()].map((a) => a.props);
+  const expected = defaultBurnRatePolicy(days * 86400).tiers;
+
+  test('are core policy for the period, with pages at 3x or more and the lowest tier at 1x', () => {
+    expect(p.thresholds).toEqual(expected.map((t) => tierThreshold(t, 0.999)));
+    for (const t of expected) expect(t.burnRate).toBeGreaterThanOrEqual(t.severity === 'page' ? 3 : 1);
+    expect(Math.min(...expected.map((t) => t.burnRate))).toBe(1);
+    Annotations.fromStack(s).hasNoWarning('*', Match.stringLikeRegexp('needlessly|undetected'));
+  });
+
+  test('every window alarm is a period x evaluation periods CloudWatch accepts', () => {
+    expect(synthesized.length).toBeGreaterThan(0);
+    for (const alarm of synthesized) {
+      const periods: number[] = alarm.Metrics.filter((q: any) => q.MetricStat).map((q: any) => q.MetricStat.Period);
+      for (const period of periods) {
+        const span = period * alarm.EvaluationPeriods;
+        expect(span).toBeLessThanOrEqual(period < 3600 ? 86400 : 604800);
+        expect(period % 60).toBe(0);
+      }
+    }
   });
 });
 
@@ -240,6 +279,26 @@ describe('inputs', () => {
       '/Loose/Slo',
       Match.stringLikeRegexp('tier page-1h .* cannot fire at objective 0.9'),
     );
+  });
+
+  test('custom tiers that break the burn-rate rules synthesize with a warning naming the burns', () => {
+    const { stack: s } = newStack('Rules');
+    new ServiceLevelObjective(s, 'Slo', {
+      sloName: 'rules',
+      service: 'shop',
+      objective: 0.999,
+      period: Duration.days(7),
+      badMetric: bad,
+      totalMetric: total,
+      allowAlarmsWithoutActions: true,
+      tiers: [
+        { severity: SloTierSeverity.PAGE, longWindow: Duration.hours(6), burnRate: 1.4 },
+        { severity: SloTierSeverity.TICKET, longWindow: Duration.days(3), burnRate: 0.5 },
+      ],
+    });
+    const warnings = Annotations.fromStack(s);
+    warnings.hasWarning('/Rules/Slo', Match.stringLikeRegexp('tier page-6h pages at 1.4x: burns from 1.4x to 3x page'));
+    warnings.hasWarning('/Rules/Slo', Match.stringLikeRegexp('tier ticket-3d fires at 0.5x: .* never exhaust'));
   });
 
   test('a tier without actions fails validation at synth, naming the alarm and the fix', () => {

@@ -10,6 +10,7 @@ import { registerRenderPrometheus } from './commands/render-prometheus';
 import { registerReview } from './commands/review';
 import { registerSimulate } from './commands/simulate';
 import { registerAudit } from './commands/audit';
+import { registerVerify } from './commands/verify';
 
 // src/ and dist/ both sit one level below the package root, so this works from tests and the built bin.
 const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
@@ -30,5 +31,6 @@ export function buildProgram(): Command {
   registerReview(program);
   registerSimulate(program);
   registerAudit(program);
+  registerVerify(program);
   return program;
 }

@@ -7,6 +7,7 @@ const FIX = join(__dirname, 'fixtures', 'explain-cost');
 const SLO = join(FIX, 'slo.yaml');
 const POLICY = join(FIX, 'policy.yaml');
 const BROKEN = join(FIX, 'broken.yaml');
+const PERIODS = join(FIX, 'periods.yaml');
 
 describe('sre explain', () => {
   it('prints the 30 d tiers with thresholds and a ~52 s full-outage detection', async () => {
@@ -36,6 +37,57 @@ describe('sre explain', () => {
     expect(slo.tiers.map((t: { burnRate: number }) => t.burnRate)).toEqual([14.4, 6, 3, 1]);
     expect(slo.tiers[0].fullOutage.detectionSeconds).toBeCloseTo(51.84, 6);
     expect(slo.tiers[0].doubleBurn.detectionSeconds).toBeNull();
+  });
+
+  it('shows tiers within the burn-rate rules for 7d, 1w, 4w, 28d, 30d and 90d SLOs', async () => {
+    const { stdout, code } = await runSre(['explain', PERIODS, '--json']);
+    expect(code).toBe(0);
+    type Tier = {
+      severity: string;
+      burnRate: number;
+      doubleBurn: { detectionSeconds: number | null; budgetSpent: number | null };
+    };
+    const slos: { name: string; period: string; tiers: Tier[] }[] = JSON.parse(stdout).slos;
+    expect(slos.map((s) => [s.name, s.period])).toEqual([
+      ['api-7d', '7d'],
+      ['api-1w', '7d'],
+      ['api-4w', '28d'],
+      ['api-28d', '28d'],
+      ['api-30d', '30d'],
+      ['api-90d', '90d'],
+    ]);
+    for (const slo of slos) {
+      const rates = slo.tiers.map((t) => t.burnRate);
+      for (const t of slo.tiers) expect(t.burnRate).toBeGreaterThanOrEqual(t.severity === 'page' ? 3 : 0.9);
+      expect(Math.min(...rates)).toBeLessThanOrEqual(1.5);
+      // A 2x burn: no page, and a ticket before 90 % of the budget is spent.
+      for (const t of slo.tiers.filter((x) => x.severity === 'page')) expect(t.doubleBurn.detectionSeconds).toBeNull();
+      const spent = slo.tiers.map((t) => t.doubleBurn.budgetSpent).filter((x): x is number => x !== null);
+      expect(Math.min(...spent)).toBeLessThan(0.9);
+    }
+    expect(slos[0].tiers).toEqual(slos[1].tiers);
+    expect(slos[4].tiers.map((t) => t.burnRate)).toEqual([14.4, 6, 3, 1]);
+  });
+
+  it('prints the 7 d tiers as text', async () => {
+    const { stdout } = await runSre(['explain', PERIODS]);
+    const block = stdout.split('\n\n')[0];
+    expect(block).toContain('api-7d (service goodgreets): objective 99.9 % over 7d rolling');
+    const burns = block
+      .split('\n')
+      .filter((l) => /^\s+(page|ticket)-/.test(l))
+      .map((l) =>
+        l
+          .trim()
+          .split(/\s{2,}/)
+          .slice(0, 3),
+      );
+    expect(burns).toEqual([
+      ['page-1h', '1h/5m', '3.36'],
+      ['page-6h', '6h/30m', '3'],
+      ['ticket-1d', '1d/2h', '1'],
+      ['ticket-3d', '3d/6h', '1'],
+    ]);
   });
 
   it('exits 1 with located errors and no report on a bad spec', async () => {

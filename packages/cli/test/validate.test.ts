@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runSre } from './run';
 
@@ -7,6 +7,15 @@ const ROOT = join(__dirname, '../../..');
 const FIX = join(__dirname, 'fixtures', 'validate');
 const BROKEN = join(FIX, 'broken.yaml');
 const WARN = join(FIX, 'warn-only.yaml');
+const BAD_PROMQL = join(FIX, 'bad-promql.yaml');
+
+/** `file:line:col` of the parenthesis `sum(` opens in the bad-promql fixture, read from the fixture itself. */
+function unclosedParenthesis(): string {
+  const text = readFileSync(BAD_PROMQL, 'utf8');
+  const lines = text.slice(0, text.indexOf('sum(\n') + 'sum'.length).split('\n');
+  return `${BAD_PROMQL}:${lines.length}:${lines[lines.length - 1].length + 1}`;
+}
+const TIER_RULES = join(FIX, 'tier-rules.yaml');
 
 describe('sre validate (in-process)', () => {
   it('passes the GoodGreets reference specs', async () => {
@@ -25,11 +34,41 @@ describe('sre validate (in-process)', () => {
     ]);
   });
 
+  it('rejects an unbalanced PromQL query at the parenthesis, inside the YAML block', async () => {
+    const { stdout, code } = await runSre(['validate', BAD_PROMQL]);
+    expect(code).toBe(1);
+    expect(stdout.split('\n').filter(Boolean)).toEqual([
+      `${unclosedParenthesis()}: slos[0].sli.events.error_query: PromQL syntax error: "(" is never closed (add the matching ")")`,
+      'invalid: 1 error, 0 warnings (1 file, 1 SLO, 0 alarm policies, 0 alert routings)',
+    ]);
+  });
+
   it('exits 0 on warnings only, and still prints them', async () => {
     const { stdout, code } = await runSre(['validate', WARN]);
     expect(code).toBe(0);
     expect(stdout).toContain(`${WARN}:6:16: slos[0].objective: warning: tier page-1h (burn rate 14.4) can never fire`);
     expect(stdout).toContain('valid: 0 errors, 1 warning');
+  });
+
+  it('warns where custom tiers page needlessly, alert below 0.9x or leave slow burns unseen, and exits 0', async () => {
+    const { stdout, code } = await runSre(['validate', TIER_RULES]);
+    expect(code).toBe(0);
+    const lines = stdout.split('\n').filter(Boolean);
+    expect(lines.pop()).toBe('valid: 0 errors, 4 warnings (1 file, 1 SLO, 0 alarm policies, 0 alert routings)');
+    expect(lines.map((l) => l.slice(0, l.indexOf(': warning: ')))).toEqual([
+      `${TIER_RULES}:45:28: spec.alertPolicies[0].spec.conditions[0].spec.condition.threshold`,
+      `${TIER_RULES}:55:28: spec.alertPolicies[0].spec.conditions[1].spec.condition.threshold`,
+      `${TIER_RULES}:69:34: spec.ticket.quick.errorBudgetPercent`,
+      `${TIER_RULES}:70:33: spec.ticket.slow.errorBudgetPercent`,
+    ]);
+    expect(lines[0]).toContain('tier fast pages at 2x: burns from 2x to 3x page needlessly');
+    expect(lines[0]).toMatch(/\(page at 3x or more and leave slower burns to a ticket tier\)$/);
+    expect(lines[1]).toContain('no tier fires below 1.8x (the lowest is slow): burns from 1x to 1.8x go undetected');
+    expect(lines[1]).toContain('exhaust the 90d budget in 50d to 90d unseen');
+    expect(lines[2]).toContain('tier ticket-1d fires at 0.7x: burns from 0.7x to 1x alert needlessly');
+    expect(lines[3]).toMatch(
+      /\(fire at 1x or more; about 0\.9x is tolerated; errorBudgetPercent 42\.86 over 3d is 1x\)$/,
+    );
   });
 
   it('--json prints the documented document', async () => {
@@ -82,6 +121,10 @@ describe('sre validate (the built bin, a real process)', () => {
     expect(bad.status).toBe(1);
     expect(bad.stdout).toContain(':24:17: spec.timeWindow[0].duration: bad duration "4 weeks"');
     expect(`${bad.stdout}${bad.stderr}`).not.toMatch(/\n\s+at /);
+    // The PromQL grammar is loaded from the built package as it ships (CommonJS build of an ES module package).
+    const promql = spawnSync(process.execPath, [bin, 'validate', BAD_PROMQL], { cwd: ROOT, encoding: 'utf8' });
+    expect(promql.status).toBe(1);
+    expect(promql.stdout).toContain(`${unclosedParenthesis()}: slos[0].sli.events.error_query: PromQL syntax error`);
   });
 
   it('--help documents the JSON format', () => {

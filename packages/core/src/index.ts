@@ -12,3 +12,5 @@ export * from './spec';
 export * from './prometheus';
 export * from './rds-instances';
 export * from './slo-dimensions';
+export * from './verify';
+export * from './alarm-metadata';

@@ -8,6 +8,10 @@ import {
   tierThreshold,
   timeToExhaustion,
   budgetRemaining,
+  burnRateRuleViolations,
+  cloudWatchPeriodProblem,
+  makeTier,
+  PAGE_MIN_BURN_RATE,
 } from '../src/math';
 
 const DAY = 86400;
@@ -76,16 +80,42 @@ describe('defaultBurnRatePolicy: the published tiers', () => {
     [0.0144, 0.006, 0.003, 0.001].forEach((expected, i) => expect(thresholds[i]).toBeCloseTo(expected, 12));
   });
 
-  it('28 days scales the factors by 672/720', () => {
-    expect(defaultBurnRatePolicy(28 * DAY).tiers.map((t) => t.burnRate)).toEqual([13.44, 5.6, 2.8, 0.9333333333]);
+  it('28 days keeps the workbook factors scaled by 672/720, with its slowest tier at 1x', () => {
+    expect(defaultBurnRatePolicy(28 * DAY).tiers.map((t) => t.burnRate)).toEqual([13.44, 5.6, 2.8, 1]);
   });
 
-  it('7 days scales them by 168/720', () => {
-    expect(defaultBurnRatePolicy(7 * DAY).tiers.map((t) => t.burnRate)).toEqual([3.36, 1.4, 0.7, 0.2333333333]);
+  it('7 days pages at 3x or more and tickets at 1x instead of 1.4x, 0.7x and 0.23x', () => {
+    expect(rows(7 * DAY)).toEqual([
+      ['page-1h', 'page', 3600, 300, 3.36, 0.02],
+      ['page-6h', 'page', 21600, 1800, 3, 18 / 168],
+      ['ticket-1d', 'ticket', 86400, 7200, 1, 1 / 7],
+      ['ticket-3d', 'ticket', 259200, 21600, 1, 3 / 7],
+    ]);
+  });
+
+  it('90 days lowers the slowest tier from 3x to 1x, so a 2.9x burn is seen', () => {
+    expect(defaultBurnRatePolicy(90 * DAY).tiers.map((t) => t.burnRate)).toEqual([43.2, 18, 9, 1]);
   });
 
   it('drops tiers whose long window is longer than the period', () => {
     expect(defaultBurnRatePolicy(2 * DAY).tiers.map((t) => t.name)).toEqual(['page-1h', 'page-6h', 'ticket-1d']);
+  });
+
+  it('keeps a tier whose long window equals the period (<=, not <)', () => {
+    expect(rows(DAY)).toEqual([
+      ['page-1h', 'page', 3600, 300, 3, 0.125],
+      ['page-6h', 'page', 21600, 1800, 3, 0.75],
+      ['ticket-1d', 'ticket', 86400, 7200, 1, 1],
+    ]);
+    expect(defaultBurnRatePolicy(3 * DAY).tiers.map((t) => t.name)).toContain('ticket-3d');
+    expect(defaultBurnRatePolicy(3 * DAY - 60).tiers.map((t) => t.name)).not.toContain('ticket-3d');
+  });
+
+  it('under a day the slowest kept tier becomes the 1x ticket', () => {
+    expect(rows(12 * 3600).map((r) => [r[0], r[4]])).toEqual([
+      ['page-1h', 3],
+      ['ticket-6h', 1],
+    ]);
   });
 
   it('rejects a non-positive or fractional period', () => {
@@ -102,6 +132,7 @@ describe('defaultBurnRatePolicy: the published tiers', () => {
 
 describe('policy invariants (property-based)', () => {
   const period = fc.integer({ min: 3 * DAY, max: 400 * DAY });
+  const anyPeriod = fc.integer({ min: 3600, max: 400 * DAY });
   const objective = fc.double({ min: 0.5, max: 0.99999, noNaN: true });
 
   it('every tier spends its budget fraction at its burn rate over its long window', () => {
@@ -110,6 +141,31 @@ describe('policy invariants (property-based)', () => {
         for (const t of defaultBurnRatePolicy(p).tiers) {
           expect((t.burnRate * t.longWindowSeconds) / p).toBeCloseTo(t.budgetFraction, 8);
           expect(t.shortWindowSeconds * 12).toBe(t.longWindowSeconds);
+        }
+      }),
+    );
+  });
+
+  it('keeps the burn-rate rules for any period: pages >= 3x, every tier >= 1x, the slowest exactly 1x', () => {
+    fc.assert(
+      fc.property(anyPeriod, (p) => {
+        const policy = defaultBurnRatePolicy(p);
+        for (const t of policy.tiers) {
+          expect(t.burnRate).toBeGreaterThanOrEqual(t.severity === 'page' ? PAGE_MIN_BURN_RATE : 1);
+        }
+        expect(Math.min(...policy.tiers.map((t) => t.burnRate))).toBe(1);
+        expect(policy.tiers.at(-1)?.severity).toBe('ticket');
+        expect(burnRateRuleViolations(policy)).toEqual([]);
+      }),
+    );
+  });
+
+  it('uses only windows CloudWatch evaluates as one alarm period', () => {
+    fc.assert(
+      fc.property(anyPeriod, (p) => {
+        for (const t of defaultBurnRatePolicy(p).tiers) {
+          expect(cloudWatchPeriodProblem(t.longWindowSeconds, 1)).toBeUndefined();
+          expect(cloudWatchPeriodProblem(t.shortWindowSeconds, 1)).toBeUndefined();
         }
       }),
     );
@@ -125,15 +181,64 @@ describe('policy invariants (property-based)', () => {
     );
   });
 
-  it('burn rates rise with the period and fall with the long window', () => {
+  it('burn rates never fall as the period grows, and fall (or stay) as the long window grows', () => {
     fc.assert(
       fc.property(period, period, (a, b) => {
         fc.pre(a < b);
         const ta = defaultBurnRatePolicy(a).tiers;
         const tb = defaultBurnRatePolicy(b).tiers;
-        ta.forEach((t, i) => expect(tb[i].burnRate).toBeGreaterThan(t.burnRate));
+        ta.forEach((t, i) => expect(tb[i].burnRate).toBeGreaterThanOrEqual(t.burnRate));
         for (let i = 1; i < tb.length; i++) expect(tb[i].burnRate).toBeLessThanOrEqual(tb[i - 1].burnRate);
       }),
     );
+  });
+});
+
+describe('burnRateRuleViolations: custom tiers', () => {
+  const tier = (severity: 'page' | 'ticket', long: number, burnRate: number, p = 30 * DAY) => ({
+    ...makeTier(severity, long, (burnRate * long) / p, p),
+    burnRate,
+  });
+
+  it('names the burns a slow page wakes someone for', () => {
+    const [v] = burnRateRuleViolations({
+      periodSeconds: 7 * DAY,
+      tiers: [tier('page', 6 * 3600, 1.4), tier('ticket', 3 * DAY, 1)],
+    });
+    expect(v).toMatchObject({ tierIndex: 0, tier: 'page-6h', rule: 'page-below-3x', suggestedBurnRate: 3 });
+    expect(v.message).toBe(
+      'tier page-6h pages at 1.4x: burns from 1.4x to 3x page needlessly, the 7d budget lasts 2d8h or more at them',
+    );
+  });
+
+  it('names the burns a sub-0.9x tier fires on although they never exhaust the budget, and tolerates 0.93x', () => {
+    const v = burnRateRuleViolations({
+      periodSeconds: 7 * DAY,
+      tiers: [tier('page', 3600, 14.4), tier('ticket', 3 * DAY, 0.2333)],
+    });
+    expect(v.map((x) => [x.tierIndex, x.rule])).toEqual([[1, 'tier-below-0.9x']]);
+    expect(v[0].message).toContain('burns from 0.2333x to 1x alert needlessly, they never exhaust the 7d budget');
+    expect(v[0].message).toContain('leaves 76.7 % of it');
+    const sloth28 = { periodSeconds: 28 * DAY, tiers: [tier('page', 3600, 13.44), tier('ticket', 3 * DAY, 0.9333)] };
+    expect(burnRateRuleViolations(sloth28)).toEqual([]);
+  });
+
+  it('names the burns that exhaust the budget unseen when the slowest tier is above 1.5x', () => {
+    const p = 90 * DAY;
+    const tiers = [
+      tier('page', 3600, 43.2, p),
+      tier('page', 6 * 3600, 18, p),
+      tier('ticket', DAY, 9, p),
+      tier('ticket', 3 * DAY, 3, p),
+    ];
+    const v = burnRateRuleViolations({ periodSeconds: p, tiers });
+    expect(v).toHaveLength(1);
+    expect(v[0]).toMatchObject({ tierIndex: 3, rule: 'slowest-above-1.5x', suggestedBurnRate: 1 });
+    expect(v[0].message).toBe(
+      'no tier fires below 3x (the lowest is ticket-3d): burns from 1x to 3x go undetected and exhaust the 90d budget in 30d to 90d unseen',
+    );
+    // The boundary: 1.5x is allowed, just above is not.
+    expect(burnRateRuleViolations({ periodSeconds: p, tiers: [tier('ticket', DAY, 1.5, p)] })).toEqual([]);
+    expect(burnRateRuleViolations({ periodSeconds: p, tiers: [tier('ticket', DAY, 1.51, p)] })).toHaveLength(1);
   });
 });

@@ -53,7 +53,7 @@ spec:
       metadata: { name: slow-burn }
       spec:
         severity: low
-        condition: { kind: burnrate, op: gte, threshold: 2, lookbackWindow: 1d, alertAfter: 30m }
+        condition: { kind: burnrate, op: gte, threshold: 1, lookbackWindow: 1d, alertAfter: 30m }
   notificationTargets:
     - targetRef: payments-oncall
 ---
@@ -105,8 +105,8 @@ describe('OpenSLO references and sre-kit extensions', () => {
           severity: 'ticket',
           longWindowSeconds: 86400,
           shortWindowSeconds: 7200,
-          burnRate: 2,
-          budgetFraction: 2 / 7,
+          burnRate: 1,
+          budgetFraction: 1 / 7,
         },
       ],
     });
@@ -141,12 +141,63 @@ spec:
     const mismatch = load(SLO('', annotations), SLI, thirty);
     expect(mismatch.diagnostics.map(formatDiagnostic)).toEqual([
       'f0.yaml:8:28: metadata.annotations["sre-kit/alert-windows"]: AlertWindows "weekly" is for a 30d period but the SLO period is 7d (declared at f2.yaml:1:1)',
+      // The same percentages over 30 d make the slowest tier 4.2x: said where the percentage is written.
+      'f2.yaml:11:33: spec.ticket.slow.errorBudgetPercent: warning: no tier fires below 4.2x (the lowest is ticket-3d): ' +
+        'burns from 1x to 4.2x go undetected and exhaust the 30d budget in 7d3h to 30d unseen ' +
+        '(lower that tier to 1x, 1.5x at most, or add a 1x ticket tier over a long window such as 3d; errorBudgetPercent 10 over 3d is 1x)',
     ]);
   });
 
-  it('falls back to the default tiers for the period, dropping none at 7 d', () => {
-    const [slo] = load(SLO(''), SLI).slos;
-    expect(slo.alerting.policy.tiers.map((t) => t.burnRate)).toEqual([3.36, 1.4, 0.7, 0.2333333333]);
+  it('warns where AlertWindows percentages make a tier fire on burns that never exhaust the budget', () => {
+    // The 30 d workbook percentages carried over to 7 d: 1.4x page, 0.7x and 0.23x tickets.
+    const workbook7d = `apiVersion: sloth.slok.dev/v1
+kind: AlertWindows
+metadata: { name: weekly }
+spec:
+  sloPeriod: 1w
+  page:
+    quick: { errorBudgetPercent: 2, shortWindow: 5m, longWindow: 1h }
+    slow: { errorBudgetPercent: 5, shortWindow: 30m, longWindow: 6h }
+  ticket:
+    quick: { errorBudgetPercent: 10, shortWindow: 2h, longWindow: 1d }
+    slow: { errorBudgetPercent: 10, shortWindow: 6h, longWindow: 3d }
+`;
+    const set = load(workbook7d);
+    expect(set.alertWindows.weekly.periodSeconds).toBe(7 * 86400);
+    expect(set.diagnostics.map(formatDiagnostic)).toEqual([
+      'f0.yaml:8:33: spec.page.slow.errorBudgetPercent: warning: tier page-6h pages at 1.4x: burns from 1.4x to 3x ' +
+        'page needlessly, the 7d budget lasts 2d8h or more at them ' +
+        '(page at 3x or more and leave slower burns to a ticket tier; errorBudgetPercent 10.71 over 6h is 3x)',
+      'f0.yaml:10:34: spec.ticket.quick.errorBudgetPercent: warning: tier ticket-1d fires at 0.7x: burns from 0.7x ' +
+        'to 1x alert needlessly, they never exhaust the 7d budget (a steady 0.7x burn leaves 30 % of it) ' +
+        '(fire at 1x or more; about 0.9x is tolerated; errorBudgetPercent 14.29 over 1d is 1x)',
+      'f0.yaml:11:33: spec.ticket.slow.errorBudgetPercent: warning: tier ticket-3d fires at 0.2333x: burns from ' +
+        '0.2333x to 1x alert needlessly, they never exhaust the 7d budget (a steady 0.2333x burn leaves 76.7 % of it) ' +
+        '(fire at 1x or more; about 0.9x is tolerated; errorBudgetPercent 42.86 over 3d is 1x)',
+    ]);
+  });
+
+  it('warns at the threshold of OpenSLO conditions that page needlessly or leave slow burns unseen', () => {
+    const policy = POLICY.replace('threshold: 10, lookbackWindow: 1h', 'threshold: 2, lookbackWindow: 1h').replace(
+      'threshold: 1, lookbackWindow: 1d',
+      'threshold: 1.6, lookbackWindow: 1d',
+    );
+    const set = load(SLO('  alertPolicies:\n    - alertPolicyRef: checkout-burn\n'), policy, SLI);
+    expect(set.diagnostics.map(formatDiagnostic)).toEqual([
+      'f1.yaml:13:58: spec.conditions[1].spec.condition.threshold: warning: no tier fires below 1.6x (the lowest is slow-burn): ' +
+        'burns from 1x to 1.6x go undetected and exhaust the 7d budget in 4d9h to 7d unseen ' +
+        '(lower that tier to 1x, 1.5x at most, or add a 1x ticket tier over a long window such as 3d)',
+      'f1.yaml:23:51: spec.condition.threshold: warning: tier fast-burn pages at 2x: burns from 2x to 3x page ' +
+        'needlessly, the 7d budget lasts 2d8h or more at them (page at 3x or more and leave slower burns to a ticket tier)',
+    ]);
+  });
+
+  it('falls back to the default tiers for the period, dropping none at 7 d, written 7d or 1w', () => {
+    const set = load(SLO(''), SLI);
+    expect(set.diagnostics).toEqual([]);
+    expect(set.slos[0].alerting.policy.tiers.map((t) => t.burnRate)).toEqual([3.36, 3, 1, 1]);
+    const week = load(SLO('').replace('duration: 7d', 'duration: 1w'), SLI).slos[0];
+    expect(week.alerting.policy).toEqual(set.slos[0].alerting.policy);
   });
 
   it('reads raw ratios with rawType and the Sloth Kubernetes CRD', () => {

@@ -21,6 +21,10 @@ const schema = z.object({
   /** Lambda: an RDS-generated secret ({"username","password",...}) read at cold start. */
   DB_SECRET_ARN: z.string().startsWith('arn:', { message: 'must be a Secrets Manager secret ARN' }).optional(),
   DB_POOL_SIZE: int(10, 1),
+  /** Longest wait for a MySQL connection (pooled or new); past it the request answers 503. */
+  DB_ACQUIRE_TIMEOUT_MS: int(1000, 50),
+  /** Longest MySQL statement, and SQLite's busy_timeout; past it the request answers 503. */
+  DB_QUERY_TIMEOUT_MS: int(1500, 50),
   PUBLIC_BASE_URL: z.string().url().optional(),
   MEDIA_BASE_URL: z.string().optional(),
   OBJECT_STORE: z.enum(['local', 's3']).default('local'),

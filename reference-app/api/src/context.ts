@@ -73,7 +73,11 @@ export function createContext(config: Config, o: ContextOverrides = {}): Context
   const prometheus = o.metrics instanceof Metrics ? o.metrics : new Metrics(o.metrics === undefined);
   const metrics = o.metrics ?? prometheus;
   const clock = o.clock ?? systemClock;
-  const database = openDatabase(config.database, config.DB_POOL_SIZE);
+  const database = openDatabase(config.database, {
+    poolSize: config.DB_POOL_SIZE,
+    acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT_MS,
+    queryTimeoutMs: config.DB_QUERY_TIMEOUT_MS,
+  });
   const db = database.db;
   const cardRepo = new SqlCardRepository(db);
   const designRepo = new SqlDesignRepository(db);
@@ -182,7 +186,7 @@ export function createContext(config: Config, o: ContextOverrides = {}): Context
 }
 
 export async function migrate(ctx: Context): Promise<MigrationOutcome> {
-  return migrateToLatest(ctx.database.db as never, ctx.database.dialect);
+  return migrateToLatest(ctx.database.unbounded as never, ctx.database.dialect);
 }
 
 /** A per-installation secret kept in DATA_DIR (mode 600) when none is configured. */

@@ -12,9 +12,13 @@ import { ConfigError, loadConfig } from './config';
  */
 async function main(): Promise<void> {
   const config = await withDatabaseCredentials(loadConfig(process.env), () => new SecretsManagerClient({}));
-  const database = openDatabase(config.database, 1);
+  const database = openDatabase(config.database, {
+    poolSize: 1,
+    acquireTimeoutMs: config.DB_ACQUIRE_TIMEOUT_MS,
+    queryTimeoutMs: config.DB_QUERY_TIMEOUT_MS,
+  });
   try {
-    const { applied, ahead } = await migrateToLatest(database.db as never, database.dialect);
+    const { applied, ahead } = await migrateToLatest(database.unbounded as never, database.dialect);
     process.stdout.write(
       `${JSON.stringify({ msg: 'migrations applied', dialect: database.dialect, applied, count: applied.length, ahead })}\n`,
     );
@@ -35,7 +39,9 @@ main().then(
 );
 
 function oneLine(err: unknown): string {
-  const e = err as { message?: string; code?: string };
+  const e = err as { message?: string; code?: string; cause?: unknown };
   const text = (e?.message || String(err)).replace(/\s+/g, ' ').trim();
-  return e?.code && !text.includes(e.code) ? `${e.code}: ${text}` : text;
+  const line = e?.code && !text.includes(e.code) ? `${e.code}: ${text}` : text;
+  // A database_unavailable error keeps the driver's words in its cause: the operator needs them.
+  return e?.cause ? `${line} (${oneLine(e.cause)})` : line;
 }

@@ -1,10 +1,12 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { STATUS_CODES, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { SqlIdempotencyStore } from './adapters/db/idempotency';
 import { SqlDesignRepository, SqlReplayGuard } from './adapters/db/repositories';
 import { LocalScheduler, SchedulerWorker } from './adapters/scheduler/local';
 import { type Config, ConfigError } from './config';
 import { type Context, type ContextOverrides, createContext, migrate } from './context';
 import { designIdFromOriginalKey } from './domain/designs';
+import { AppError } from './domain/errors';
 import { createApp } from './http/app';
 import { seedStockDesigns } from './seed/stock';
 import { ThumbnailQueue } from './thumbnailer/worker';
@@ -58,12 +60,16 @@ export async function startApp(config: Config, overrides: ContextOverrides = {})
   if (ctx.localObjects)
     for (const d of await (await designsRepo(ctx)).listByStatus('processing', 1000)) thumbnails.enqueue(d.id);
 
-  // Used CAPTCHA solutions are only needed until their challenge expires.
+  // Used CAPTCHA solutions are only needed until their challenge expires, idempotency answers for 24 h.
   const replay = new SqlReplayGuard(ctx.database.db);
+  const idempotencyStore = new SqlIdempotencyStore(ctx.database.db);
   const purge = setInterval(() => {
     replay
       .purgeExpired(ctx.clock.now())
       .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'captcha purge failed'));
+    idempotencyStore
+      .purgeExpired(ctx.clock.now())
+      .catch((err: unknown) => logger.warn({ err: (err as Error).message }, 'idempotency purge failed'));
   }, 10 * 60_000);
   purge.unref();
 
@@ -88,6 +94,7 @@ export async function startApp(config: Config, overrides: ContextOverrides = {})
     designs: ctx.designs,
     captcha: ctx.captcha,
     moderatorToken: config.MODERATOR_TOKEN,
+    idempotency: { store: idempotencyStore, clock: ctx.clock, logger },
     logger,
     metrics: ctx.prometheus,
     trustProxy: config.TRUST_PROXY,
@@ -100,7 +107,7 @@ export async function startApp(config: Config, overrides: ContextOverrides = {})
       uploadBytes: config.UPLOAD_MAX_BYTES,
     },
     ready: async () => {
-      if (stopping) throw new Error('shutting down');
+      if (stopping) throw new AppError(503, 'shutting_down', 'this instance is shutting down');
       await ctx.database.ping();
     },
   });
@@ -110,6 +117,7 @@ export async function startApp(config: Config, overrides: ContextOverrides = {})
     s.once('error', reject);
   });
   server.keepAliveTimeout = 65_000;
+  server.on('clientError', answerClientError);
   const address = server.address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   const url = `http://${host}:${address.port}`;
@@ -138,3 +146,25 @@ export async function startApp(config: Config, overrides: ContextOverrides = {})
 }
 
 const designsRepo = async (ctx: Context) => new SqlDesignRepository(ctx.database.db);
+
+/**
+ * Requests Node's HTTP parser refuses before Express sees them (headers too large, a malformed
+ * request line) still get the API's JSON error shape instead of a bare status line.
+ */
+function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, code, message] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'headers_too_large', 'the request headers are too large']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'request_timeout', 'the request took too long to arrive']
+        : [400, 'bad_request', 'the request is not valid HTTP'];
+  const body = JSON.stringify({ error: { code, message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}

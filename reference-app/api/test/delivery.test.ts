@@ -1,10 +1,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pino from 'pino';
-import { SqlCardRepository } from '../src/adapters/db/repositories';
+import { SqlCardRepository, SqlDesignRepository } from '../src/adapters/db/repositories';
 import { OutboxMailer } from '../src/adapters/mailer/outbox';
 import { SchedulerWorker } from '../src/adapters/scheduler/local';
 import { composeCardEmail } from '../src/delivery/compose';
+import { DeliveryService } from '../src/delivery/service';
 import type { Mailer, OutgoingEmail } from '../src/domain/ports';
 import type { Card, Design } from '../src/domain/types';
 import type { RunningApp } from '../src/server';
@@ -141,6 +142,48 @@ describe.each(DIALECTS)('scheduled delivery on %s', (dialect) => {
     }
   });
 
+  it('two overlapping deliveries of one due card (a repeated EventBridge invocation) send one email', async () => {
+    const mailer = new CountingMailer();
+    const app = await startTestApp(db, { SCHEDULER_POLL_MS: '3600000' }, { mailer });
+    try {
+      const card = (
+        await http<{ id: string }>(app.url, '/api/v1/cards', {
+          method: 'POST',
+          json: newCard({ sendAt: localIn('UTC', Date.now() + 1_500), timeZone: 'UTC' }),
+        })
+      ).body;
+      const repo = new SqlCardRepository(app.ctx.database.db);
+      // Both invocations read the card before either writes: only the conditional update can keep one out.
+      let reads = 0;
+      let bothRead!: () => void;
+      const barrier = new Promise<void>((resolve) => (bothRead = resolve));
+      const cards = Object.assign(Object.create(repo) as SqlCardRepository, {
+        findById: async (id: string) => {
+          const found = await repo.findById(id);
+          if (++reads === 2) bothRead();
+          await barrier;
+          return found;
+        },
+      });
+      const delivery = new DeliveryService({
+        cards,
+        designs: new SqlDesignRepository(app.ctx.database.db),
+        objects: app.ctx.objects,
+        mailer,
+        clock: { now: () => Date.now() + 60_000 },
+        metrics: app.ctx.metrics,
+        logger: silent,
+        shareUrl: app.ctx.shareUrl,
+      });
+      const outcomes = await Promise.all([delivery.deliver(card.id), delivery.deliver(card.id)]);
+      expect(outcomes.map((o) => o.kind).sort()).toEqual(['sent', 'skipped']);
+      expect(mailer.sent).toHaveLength(1);
+      expect((await repo.findById(card.id))?.status).toBe('sent');
+    } finally {
+      await app.stop();
+    }
+  });
+
   it('retries a failing mailer with backoff, then marks the card failed after the last attempt', async () => {
     const mailer = new CountingMailer();
     const app = await startTestApp(db, { SCHEDULER_POLL_MS: '3600000' }, { mailer });
@@ -185,6 +228,60 @@ describe.each(DIALECTS)('scheduled delivery on %s', (dialect) => {
       expect((await http(app.url, `/api/v1/shared/${flaky.shareToken}`)).body.status).toBe('sent');
       expect((await http(app.url, `/api/v1/shared/${doomed.shareToken}`)).body.status).toBe('failed');
       expect((await http(app.url, '/metrics')).text).toMatch(/goodgreets_deliveries_total\{result="failed"\} 1/);
+    } finally {
+      await app.stop();
+    }
+  });
+
+  it('while the mailer fails, shows the card as delivering with the failed send to its owner, never as sent', async () => {
+    const mailer = new CountingMailer();
+    const app = await startTestApp(db, { SCHEDULER_POLL_MS: '3600000' }, { mailer });
+    try {
+      const card = (
+        await http<{ id: string; shareToken: string; ownerToken: string }>(app.url, '/api/v1/cards', {
+          method: 'POST',
+          json: newCard({ sendAt: localIn('UTC', Date.now() + 1_200), timeZone: 'UTC' }),
+        })
+      ).body;
+      await new Promise((r) => setTimeout(r, 1_300));
+      const worker = new SchedulerWorker({
+        db: app.ctx.database.db,
+        clock: app.ctx.clock,
+        logger: silent,
+        backoffMs: 20,
+        maxAttempts: 5,
+        run: async (id) => {
+          await app.ctx.delivery.deliver(id);
+          return { kind: 'done' };
+        },
+        giveUp: (id) => app.ctx.delivery.giveUp(id),
+      });
+      const owner = async () =>
+        (
+          await http<{ status: string; deliveryProblem: { kind: string; detail: string } | null }>(
+            app.url,
+            `/api/v1/cards/${card.id}`,
+            { token: card.ownerToken },
+          )
+        ).body;
+      mailer.failuresLeft = 100;
+      await worker.tick();
+      const retrying = await owner();
+      expect([retrying.status, retrying.deliveryProblem?.kind]).toEqual(['delivering', 'send_failed']);
+      // The owner learns that it failed, not the mail server's words (they may name internal hosts).
+      expect(retrying.deliveryProblem?.detail).not.toMatch(/SMTP|451/);
+      expect((await http(app.url, `/api/v1/shared/${card.shareToken}`)).body.status).toBe('delivering');
+      const late = await http<{ error: { code: string } }>(app.url, `/api/v1/shared/${card.shareToken}/messages`, {
+        method: 'POST',
+        json: { name: 'Late', message: 'hi' },
+      });
+      expect([late.status, late.body.error.code]).toEqual([409, 'card_being_delivered']);
+      mailer.failuresLeft = 0;
+      await new Promise((r) => setTimeout(r, 50));
+      await worker.tick();
+      const sent = await owner();
+      expect([sent.status, sent.deliveryProblem]).toEqual(['sent', null]);
+      expect(mailer.sent).toHaveLength(1);
     } finally {
       await app.stop();
     }

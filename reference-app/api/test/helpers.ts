@@ -246,3 +246,25 @@ export async function seedUploadedOriginal(
     .execute();
   await app.ctx.objects.put(`originals/${id}`, image, 'application/octet-stream');
 }
+
+export interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+/** Samples of a Prometheus text exposition: name, labels and value. */
+export function parseExposition(text: string): Sample[] {
+  return text
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .map((line) => {
+      const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)/.exec(line);
+      if (!m) throw new Error(`unparsable sample line: ${line}`);
+      const labels: Record<string, string> = {};
+      for (const [, k, v] of (m[2] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)) {
+        labels[k as string] = v as string;
+      }
+      return { name: m[1] as string, labels, value: Number(m[3]) };
+    });
+}

@@ -19,7 +19,13 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
     t = await createTestDb(dialect);
     database = openTestDatabase(t);
     expect(await migrateToLatest(database.db as never, database.dialect)).toEqual({
-      applied: ['001_initial', '002_delivery_problems', '003_design_moderation', '004_card_caps'],
+      applied: [
+        '001_initial',
+        '002_delivery_problems',
+        '003_idempotency_keys',
+        '004_design_moderation',
+        '005_card_caps',
+      ],
       ahead: [],
     });
     // Running again is a no-op.

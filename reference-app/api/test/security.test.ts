@@ -107,6 +107,26 @@ describe('canonical API paths (ALTCHA, the local default)', () => {
     expect((JSON.parse(res.body) as { items: unknown[] }).items.length).toBeGreaterThan(0);
   });
 
+  it.each(['OPTIONS', 'PUT'].flatMap((m) => NON_CANONICAL.map((p) => [m, p])))(
+    'refuses %s %s like GET: no Allow of the route it resembles',
+    async (method, p) => {
+      const res = await raw(app.url, method, p);
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+      expect(res.headers.allow).toBeUndefined();
+      expect(['non_canonical_path', 'route_not_found']).toContain(
+        (JSON.parse(res.body) as { error?: { code: string } }).error?.code,
+      );
+    },
+  );
+
+  it('answers OPTIONS and a wrong method on the canonical path with its Allow', async () => {
+    const options = await raw(app.url, 'OPTIONS', '/api/v1/designs');
+    expect([options.status, options.headers.allow]).toEqual([204, 'GET, HEAD, OPTIONS, POST']);
+    const put = await raw(app.url, 'PUT', '/api/v1/designs');
+    expect([put.status, JSON.parse(put.body)]).toMatchObject([405, { error: { code: 'method_not_allowed' } }]);
+  });
+
   it('names the problem for a path it refuses', async () => {
     const res = await raw(app.url, 'GET', '/api/v1/designs/');
     expect(res.status).toBe(400);
@@ -256,6 +276,31 @@ describe('anti-relay: card creation', () => {
       'captcha_replayed',
     );
     expect(await cardCount()).toBe(1);
+  });
+
+  it('replays an Idempotency-Key answer without a new CAPTCHA; a refused CAPTCHA frees the key', async () => {
+    const before = await cardCount();
+    const send = (captcha: string | undefined) =>
+      http<{ id: string; error: { code: string } }>(app.url, '/api/v1/cards', {
+        method: 'POST',
+        headers: { 'idempotency-key': 'card-with-captcha-1' },
+        json: newCard({ recipientEmail: 'idem@example.com', ...(captcha === undefined ? {} : { captcha }) }),
+      });
+    const refused = await send('forged');
+    expect([refused.status, refused.body.error.code]).toEqual([403, 'captcha_invalid']);
+    const solution = await solveCaptcha(app.url);
+    const first = await send(solution);
+    expect(first.status).toBe(201);
+    // The same solution again would be captcha_replayed, and none at all captcha_missing: the replay
+    // answers before the CAPTCHA is looked at.
+    for (const again of [await send(solution), await send(undefined)]) {
+      expect([again.status, again.headers.get('idempotent-replayed'), again.body.id]).toEqual([
+        201,
+        'true',
+        first.body.id,
+      ]);
+    }
+    expect(await cardCount()).toBe(before + 1);
   });
 
   it('caps the cards one recipient gets and one sender sends per day', async () => {

@@ -77,6 +77,14 @@ const cases: Record<keyof typeof api, Array<[string, boolean]>> = {
     ['Tom &amp; Jerry', false],
     ['Tom & Jerry', true],
     ['   ', false],
+    ['A\uD800B', false], // a lone surrogate: not Unicode text
+    ['A\uDC00B', false],
+    ['\u{1F600}B', true], // a pair is fine
+    ['\u200B\u200C\u200D', false], // zero-width only: an invisible signer
+    ['\uFEFF\u2060', false],
+    ['\u3164', false], // Hangul filler
+    ['\u0301', false], // a combining accent alone
+    ['Ann\u200B', true], // an invisible character next to visible ones is not a problem
   ],
   message: [
     ['Happy birthday!\nSee you soon', true],
@@ -88,6 +96,9 @@ const cases: Record<keyof typeof api, Array<[string, boolean]>> = {
     ['<script>alert(1)</script>', false],
     ['a\u0000b', false],
     ['\n\n', false],
+    ['\u200B\n\u200B', false],
+    ['hi \uDBFF', false],
+    [`${eAcute.repeat(MESSAGE_MAX - 1)}\u200B`, true],
   ],
 };
 

@@ -4,6 +4,8 @@
  * will actually get. A drift test regenerates it and compares.
  */
 
+import { alarmMetadataFromTags, mergeAlarmMetadata, parseAlarmDescription } from '@sre-kit/core';
+
 export const ALARMS_DOC_HEADER =
   '<!-- Generated from the synthesized GoodGreets app by `npm run docs:alarms` (reference-app/infra). Do not edit. -->';
 
@@ -47,18 +49,20 @@ export function alarmRows(templates: TemplateSet, route: RouteLookup): AlarmRow[
       if (resource.Type !== 'AWS::CloudWatch::Alarm' && resource.Type !== 'AWS::CloudWatch::CompositeAlarm') continue;
       const p = resource.Properties ?? {};
       const tags = Object.fromEntries(((p.Tags as Tag[] | undefined) ?? []).map((t) => [t.Key, String(t.Value)]));
-      const label = (key: string) => tags[`sre-kit:${key}`] ?? '';
+      // What the router reads: the description's metadata, tags only filling what it lacks.
+      const described = parseAlarmDescription(typeof p.AlarmDescription === 'string' ? p.AlarmDescription : '');
+      const meta = mergeAlarmMetadata(described.metadata, alarmMetadataFromTags(tags));
       const labels = {
-        severity: label('severity'),
-        family: label('family') || (label('slo') ? 'slo' : ''),
-        service: label('service'),
-        slo: label('slo'),
+        severity: meta.severity ?? '',
+        family: meta.family ?? '',
+        service: meta.service ?? '',
+        slo: meta.slo ?? '',
       };
       const hasActions = ((p.AlarmActions as unknown[] | undefined) ?? []).length > 0;
       const common = {
         family: labels.family || '-',
-        resource: label('resource') || label('slo') || '-',
-        alarm: label('catalogue-id') || label('tier') || text(p.AlarmName),
+        resource: meta.resource ?? meta.slo ?? '-',
+        alarm: meta.catalogueId ?? meta.tier ?? text(p.AlarmName),
         severity: labels.severity || '-',
         // Without a severity the alarm is outside the route tree (the router's own health alarms email the
         // operators directly); without actions it only feeds a composite.

@@ -1,8 +1,7 @@
-import { Duration, Tags } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
-import { formatAlarmDescription } from '@sre-kit/alert-router';
-import { SreTagKeys, type AlarmSeverity, type SreKit } from '@sre-kit/cdk';
+import { alarmDescriptionFor, tagAlarm, type AlarmSeverity, type SreKit } from '@sre-kit/cdk';
 import { Construct } from 'constructs';
 
 /** What every alarm of this file says about itself: who, why this severity, what to do. */
@@ -33,7 +32,7 @@ const ONE_MINUTE = Duration.minutes(1);
 
 /**
  * Alarms of the app's own resources outside the kit's seven families (queues, the SES account),
- * made to behave exactly like the kit's: the same `sre-kit:*` tags and router metadata line, the
+ * made to behave exactly like the kit's: the same alarm-metadata contract (description line and `sre-kit:*` tags), the
  * kit's actions for their severity (so they reach the alert topics and the router), and priced in
  * the kit's cost report so its figure stays the whole observability set.
  */
@@ -54,11 +53,15 @@ export class AppAlarms extends Construct {
     const action = this.kit.actions.actionFor(severity);
     // The kit refuses alarms nobody hears about; so does this.
     if (!action) throw new Error(`${this.node.path}: the kit has no action for ${severity} alarms (${check})`);
+    const alarmName = `${service}-${resourceId}-${check}`;
+    const meta = { severity, family, service, resource: resourceId, catalogueId: check };
     const alarm = new cloudwatch.Alarm(this, `${resourceId}-${check}`, {
-      alarmName: `${service}-${resourceId}-${check}`,
-      alarmDescription: formatAlarmDescription(
+      alarmName,
+      alarmDescription: alarmDescriptionFor(
+        this,
+        alarmName,
         `[${severity}] ${props.title} (${family}: ${resourceId}, ${check})\nRunbook: ${props.runbook}`,
-        { severity, family, service, tags: { resource: resourceId, catalogue_id: check } },
+        meta,
       ),
       metric: props.metric,
       threshold: props.threshold,
@@ -69,14 +72,7 @@ export class AppAlarms extends Construct {
     });
     // `Critical` / `Warning`: the disambiguator the kit passes, so per-disambiguator strategies apply alike.
     action.addAlarmActions({ alarm, action, disambiguator: severity.charAt(0).toUpperCase() + severity.slice(1) });
-    const tags: Record<string, string> = {
-      [SreTagKeys.SEVERITY]: severity,
-      [SreTagKeys.FAMILY]: family,
-      [SreTagKeys.SERVICE]: service,
-      [SreTagKeys.RESOURCE]: resourceId,
-      [SreTagKeys.CATALOGUE_ID]: check,
-    };
-    for (const [key, value] of Object.entries(tags)) Tags.of(alarm).add(key, value);
+    tagAlarm(alarm, meta);
     this.kit.priceAlarms(family, check, [alarm]);
     this.alarms.push(alarm);
     return alarm;

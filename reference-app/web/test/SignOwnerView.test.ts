@@ -67,6 +67,20 @@ describe('sign page', () => {
     expect(w.find('[role=timer]').exists()).toBe(false);
   });
 
+  it('says a card being delivered takes no more messages, without calling it sent', async () => {
+    const { w } = await mountAt(`/s/${SHARE}`, () => ({ body: sharedCard('delivering') }));
+    expect(w.find('[data-testid=card-sending]').text()).toMatch(/being sent/);
+    expect(w.find('[data-testid=card-sent]').exists()).toBe(false);
+    expect(w.find('form.message-form').exists()).toBe(false);
+  });
+
+  it('says a card whose delivery failed could not be delivered, not that it is being sent', async () => {
+    const { w } = await mountAt(`/s/${SHARE}`, () => ({ body: sharedCard('failed') }));
+    expect(w.find('[data-testid=card-failed]').text()).toMatch(/could not be delivered/);
+    expect(w.find('[data-testid=card-sending]').exists()).toBe(false);
+    expect(w.find('form.message-form').exists()).toBe(false);
+  });
+
   it('explains an unknown link', async () => {
     const { w } = await mountAt(`/s/${SHARE}`, () => apiError(404, 'not_found', 'card not found'));
     expect(w.find('[role=alert]').text()).toMatch(/could not find this card/);
@@ -138,6 +152,43 @@ describe('owner page', () => {
     expect(calls.filter((c) => c.method === 'DELETE')).toHaveLength(1);
     expect(w.find('[data-testid=owner-status]').text()).toBe('Cancelled');
     expect(w.find('.danger-zone').exists()).toBe(false);
+  });
+
+  describe('while the email is being delivered', () => {
+    const delivering = (deliveryProblem: object | null, status = 'delivering') => ({
+      ...ownerCard(status),
+      deliveryProblem,
+    });
+    const FAILED_SEND = {
+      kind: 'send_failed',
+      detail: 'the email could not be handed to the mail service yet; delivery is retried',
+      at: '2026-12-24T08:00:03.000Z',
+    };
+
+    it('shows it as being delivered, not sent, and offers no edits', async () => {
+      const { w } = await mountAt(`/cards/c1/manage#token=${OWNER}`, () => ({ body: delivering(null) }));
+      expect(w.find('[data-testid=owner-status]').text()).toBe('Being delivered');
+      expect(w.find('[data-testid=owner-delivering]').text()).toMatch(/being delivered to ada@example.com/);
+      expect(w.find('[data-testid=owner-problem]').exists()).toBe(false);
+      expect(w.find('form[aria-labelledby=resched-title]').exists()).toBe(false);
+    });
+
+    it('shows a failed send while delivery retries it', async () => {
+      const { w } = await mountAt(`/cards/c1/manage#token=${OWNER}`, () => ({ body: delivering(FAILED_SEND) }));
+      expect(w.find('[data-testid=owner-status]').text()).toBe('Delivery delayed');
+      expect(w.find('[data-testid=owner-status]').classes()).toContain('status-delivery-failed');
+      expect(w.find('[data-testid=owner-problem]').text()).toMatch(/could not be sent yet.*keeps\s+trying/s);
+      expect(w.find('[data-testid=owner-delivering]').exists()).toBe(false);
+    });
+
+    it('once delivery gave up, says it failed (once)', async () => {
+      const { w } = await mountAt(`/cards/c1/manage#token=${OWNER}`, () => ({
+        body: delivering(FAILED_SEND, 'failed'),
+      }));
+      expect(w.find('[data-testid=owner-status]').text()).toBe('Delivery failed');
+      expect(w.text()).toMatch(/failed after several attempts/);
+      expect(w.find('[data-testid=owner-problem]').exists()).toBe(false);
+    });
   });
 
   describe('after the email was sent', () => {

@@ -84,3 +84,39 @@ describe('an upload stopped by the AWS WAF CAPTCHA', () => {
     await expect(api.uploadDesign(new FormData())).rejects.toMatchObject({ code: 'method_not_allowed' });
   });
 });
+
+describe('Idempotency-Key', () => {
+  const keyOf = (c: { init: RequestInit }) => (c.init.headers as Record<string, string>)['idempotency-key'];
+  const msg = { name: 'Ann', message: 'Hi' };
+
+  it('sends one per submission, the same again when the person retries after a failure', async () => {
+    let fail = 1;
+    const calls = mockFetch(() => {
+      if (fail-- > 0) return apiError(503, 'database_unavailable', 'retry shortly');
+      return { status: 201, body: { ...msg, createdAt: '2026-12-01T00:00:00Z' } };
+    });
+    await expect(api.addMessage('s'.repeat(43), msg)).rejects.toMatchObject({ status: 503 });
+    await api.addMessage('s'.repeat(43), msg);
+    // A new signature with the same words after the first succeeded is a new submission.
+    await api.addMessage('s'.repeat(43), msg);
+    const [first, retry, next] = calls.map(keyOf);
+    expect(first).toMatch(/^[0-9a-f]{32}$/);
+    expect(retry).toBe(first);
+    expect(next).toMatch(/^[0-9a-f]{32}$/);
+    expect(next).not.toBe(first);
+  });
+
+  it('gives other content another key, and keys card creation and uploads too', async () => {
+    const calls = mockFetch(() => ({ status: 201, body: {} }));
+    await api.addMessage('s'.repeat(43), msg);
+    await api.addMessage('s'.repeat(43), { ...msg, message: 'Hello' });
+    await api.createCard({ designId: 'd1' } as never);
+    const form = new FormData();
+    form.set('category', 'Wedding');
+    form.set('captcha', 'one');
+    await api.uploadDesign(form);
+    const keys = calls.map(keyOf);
+    expect(keys.every((k) => /^[0-9a-f]{32}$/.test(k))).toBe(true);
+    expect(new Set(keys).size).toBe(4);
+  });
+});

@@ -84,7 +84,16 @@ export function webhookFromSecret(ref: string, raw: string): string {
   } catch {
     throw new SecretResolutionError(ref, 'is not a URL (store the webhook URL, or JSON with a "url" key)');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    throw new SecretResolutionError(ref, 'is not an http(s) URL');
+  // A secret is configuration nobody reviews in a diff: an http URL, the instance metadata address or a
+  // look-alike host (hooks.slack.com.evil.example) would ship alert text, and the Lambda's reach, to a stranger.
+  if (url.protocol !== 'https:' || !SLACK_WEBHOOK_HOSTS.has(url.hostname) || !url.pathname.startsWith('/services/'))
+    throw new SecretResolutionError(
+      ref,
+      `is not a Slack incoming webhook (https://${[...SLACK_WEBHOOK_HOSTS].join(' or https://')}/services/...)`,
+    );
+  if (url.username || url.password || url.port) throw new SecretResolutionError(ref, 'carries credentials or a port');
   return candidate;
 }
+
+/** Where Slack serves incoming webhooks (commercial and GovSlack); the CLI's --slack-url may still point anywhere. */
+export const SLACK_WEBHOOK_HOSTS: ReadonlySet<string> = new Set(['hooks.slack.com', 'hooks.slack-gov.com']);

@@ -119,12 +119,12 @@ export async function sendSlack(
         continue;
       }
       if (err instanceof IncomingWebhookHTTPError && err.statusCode < 500) {
-        const code = err.body.trim().slice(0, 100);
+        const code = slackErrorCode(err.body);
         throw new SlackDeliveryError(`slack ${hookName}: HTTP ${err.statusCode} ${code}`, true, err.statusCode, code);
       }
       const what =
         err instanceof IncomingWebhookHTTPError
-          ? `HTTP ${err.statusCode} ${err.body.trim().slice(0, 100)}`
+          ? `HTTP ${err.statusCode} ${slackErrorCode(err.body)}`
           : err instanceof IncomingWebhookRequestError
             ? `request failed: ${describeNetworkError(networkError ?? err.original)}`
             : `failed: ${(err as Error).message}`;
@@ -158,4 +158,14 @@ export function describeNetworkError(err: unknown): string {
   const message = String(field(err, 'message') ?? err);
   const detail = causes.filter(Boolean).join('; ');
   return detail ? `${message} (${detail})` : message;
+}
+
+/**
+ * Slack answers errors with a short code (`invalid_token`, `channel_is_archived`). Anything else is
+ * not Slack talking, and a body echoed into errors and logs could carry what another server chose to
+ * send back, so only a code-shaped answer is kept.
+ */
+export function slackErrorCode(body: string): string {
+  const trimmed = body.trim();
+  return /^[a-z][a-z0-9_]{0,59}$/.test(trimmed) ? trimmed : '(answer not shown: not a Slack error code)';
 }

@@ -1,51 +1,17 @@
 /**
- * Alarm tags as a second metadata source. The @sre-kit/cdk alarm constructs tag
- * every alarm with `sre-kit:*` keys (SreTagKeys), but CloudWatch does not put
- * tags into notifications, so the router reads them with ListTagsForResource
- * (cached per alarm) and only when the description carries no metadata line.
- * The description line wins when both exist: tag values are sanitised
- * (CloudWatch forbids `?`, `&`, `#` in them) and may cut runbook URLs.
+ * Alarm tags as a supplement to the description's metadata. CloudWatch does not put tags into
+ * notifications, so the router reads them with ListTagsForResource (cached per alarm) only when
+ * the description does not classify the alarm by itself (`isClassified`), and then only fills
+ * the fields the description lacks (`mergeAlarmMetadata`): a tag can never override, and a failed
+ * or slow lookup leaves the event exactly as the description made it. A page is never demoted
+ * and never waits longer than the lookup's time limit.
  */
 import { CloudWatchClient, ListTagsForResourceCommand } from '@aws-sdk/client-cloudwatch';
-import { SEVERITIES } from '@sre-kit/core';
-import type { AlarmMetadata } from './metadata';
+import { alarmMetadataFromTags, isClassified, mergeAlarmMetadata, ALARM_METADATA_PREFIX } from '@sre-kit/core';
 import type { AlarmEvent } from './types';
 
-export const TAG_PREFIX = 'sre-kit:';
-
-/** Tag keys that fill metadata fields rather than becoming free labels. */
-const KNOWN = new Set(['severity', 'family', 'service', 'slo', 'runbook', 'burn_rate', 'objective']);
-
-/** Tags (key -> value) to metadata: `sre-kit:<key>` fills known fields, other non-`aws:` tags become labels. */
-export function metadataFromTags(tags: Readonly<Record<string, string>>): AlarmMetadata {
-  const sre = (k: string) => tags[`${TAG_PREFIX}${k}`] || undefined;
-  const num = (k: string) => {
-    const v = sre(k);
-    return v !== undefined && Number.isFinite(Number(v)) ? Number(v) : undefined;
-  };
-  const labels: Record<string, string> = {};
-  for (const [k, v] of Object.entries(tags)) {
-    if (k.startsWith('aws:')) continue;
-    // sre-kit:resource, sre-kit:tier, sre-kit:catalogue-id become labels resource, tier, catalogue_id.
-    const label = k.startsWith(TAG_PREFIX) ? k.slice(TAG_PREFIX.length).replace(/-/g, '_') : k;
-    if (!KNOWN.has(label)) labels[label] = v;
-  }
-  const severity = SEVERITIES.find((s) => s === sre('severity'));
-  const objective = num('objective');
-  return {
-    severity,
-    family: sre('family'),
-    service: sre('service'),
-    slo: sre('slo'),
-    runbook: sre('runbook'),
-    burnRate: num('burn-rate'),
-    // Tags may carry the objective as a percentage (99.9) or a ratio (0.999).
-    objective:
-      objective === undefined ? undefined : objective >= 1 ? Number((objective / 100).toPrecision(12)) : objective,
-    sli: sre('slo') ? 'errorRatio' : undefined,
-    tags: labels,
-  };
-}
+export const TAG_PREFIX = ALARM_METADATA_PREFIX;
+export { alarmMetadataFromTags as metadataFromTags };
 
 export type TagLookup = (alarmArn: string) => Promise<Record<string, string>>;
 
@@ -56,29 +22,42 @@ export function cloudWatchTagLookup(client: CloudWatchClient = new CloudWatchCli
   };
 }
 
-/** Fills metadata from tags for events whose description has none. Lookup failures leave the event as it is. */
+export interface TagEnricherOptions {
+  /** @default 600000 */
+  readonly ttlMs?: number;
+  readonly now?: () => number;
+  readonly onError?: (arn: string, err: Error) => void;
+  /** Longest wait for one lookup before routing on the description alone. @default 1500 */
+  readonly timeoutMs?: number;
+}
+
 export class TagEnricher {
   private readonly cache = new Map<string, { tags: Promise<Record<string, string>>; expires: number }>();
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+  private readonly onError: (arn: string, err: Error) => void;
+  private readonly timeoutMs: number;
 
   constructor(
     private readonly lookup: TagLookup,
-    private readonly ttlMs = 600_000,
-    private readonly now: () => number = Date.now,
-    private readonly onError: (arn: string, err: Error) => void = () => undefined,
-  ) {}
+    options: TagEnricherOptions = {},
+  ) {
+    this.ttlMs = options.ttlMs ?? 600_000;
+    this.now = options.now ?? Date.now;
+    this.onError = options.onError ?? (() => undefined);
+    this.timeoutMs = options.timeoutMs ?? 1500;
+  }
 
   async enrich(event: AlarmEvent): Promise<AlarmEvent> {
-    const m = event.metadata;
-    if (m.severity || m.service || m.family || m.drill) return event;
+    if (isClassified(event.metadata)) return event;
     let tags: Record<string, string>;
     try {
-      tags = await this.tags(event.alarmArn);
+      tags = await withTimeout(this.tags(event.alarmArn), this.timeoutMs, 'ListTagsForResource');
     } catch (err) {
       this.onError(event.alarmArn, err as Error);
       return event;
     }
-    const fromTags = metadataFromTags(tags);
-    return { ...event, metadata: { ...fromTags, tags: { ...fromTags.tags, ...m.tags } } };
+    return { ...event, metadata: mergeAlarmMetadata(event.metadata, alarmMetadataFromTags(tags)) };
   }
 
   private tags(arn: string): Promise<Record<string, string>> {
@@ -89,4 +68,14 @@ export class TagEnricher {
     this.cache.set(arn, { tags, expires: this.now() + this.ttlMs });
     return tags;
   }
+}
+
+/** Rejects after `ms` (the work itself is left to finish or fail on its own). */
+export function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+    timer.unref?.();
+  });
+  return Promise.race([work, limit]).finally(() => clearTimeout(timer));
 }

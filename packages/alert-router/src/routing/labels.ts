@@ -1,7 +1,7 @@
 /** The label set routing matchers and `groupBy` look at, derived from one event. */
 import type { AlarmEvent } from '../events/types';
 
-/** Built-in labels; alarm tags from the metadata line are added under their own names and never override these. */
+/** Built-in labels; free labels of the alarm metadata (description line, or tags as a supplement) are added under their own names and never override these. */
 export const BUILTIN_LABELS = [
   'alarmName',
   'alarm',
@@ -20,7 +20,7 @@ export type Labels = Readonly<Record<string, string>>;
 
 export function eventLabels(e: AlarmEvent): Labels {
   return {
-    ...e.metadata.tags,
+    ...e.metadata.labels,
     alarmName: e.alarmName,
     // `alarm` is the spelling alarms/routing.yaml uses for groupBy; both work.
     alarm: e.alarmName,

@@ -34,9 +34,10 @@ export class DynamoStore implements AlertStore {
             leaseUntil: { N: String(nowMs + leaseMs) },
             expiresAt: { N: String(Math.ceil((nowMs + leaseMs) / 1000) + 3600) },
           },
-          // Free when absent, past its TTL (TTL deletion lags), or an abandoned in-flight lease.
+          // Free when absent, past its TTL (TTL deletion lags), or an abandoned in-flight lease. A lease
+          // or TTL ends at its instant (<=), as in MemoryStore, so replay and production agree.
           ConditionExpression:
-            'attribute_not_exists(pk) OR expiresAt < :nowSeconds OR (#status = :inflight AND leaseUntil < :now)',
+            'attribute_not_exists(pk) OR expiresAt <= :nowSeconds OR (#status = :inflight AND leaseUntil <= :now)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':now': { N: String(nowMs) },

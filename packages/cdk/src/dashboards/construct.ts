@@ -88,6 +88,11 @@ export class SreDashboards extends Construct implements ISreKitExtension {
     }
   }
 
+  /** The deployed name of a dashboard this construct made (model name `goodgreets-slo`), if any. */
+  public dashboardNameOf(name: string): string | undefined {
+    return this.dashboards[name] ? `${this.props.dashboardNamePrefix ?? ''}${name}` : undefined;
+  }
+
   private add(name: string, body: () => CloudWatchDashboardBody): void {
     const dashboardName = `${this.props.dashboardNamePrefix ?? ''}${name}`;
     if (!DASHBOARD_NAME.test(dashboardName))

@@ -1,9 +1,9 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import type { CatalogueMetric, ResolvedAlarm } from '@sre-kit/core';
+import type { AlarmMetadataInput, CatalogueMetric, ResolvedAlarm } from '@sre-kit/core';
 import { AlarmFactory, NoopAlarmActionStrategy, type IAlarmActionStrategy } from 'cdk-monitoring-constructs';
 import type { Construct } from 'constructs';
-import { alarmDescription } from '../tags';
+import { alarmDescriptionFor } from '../alarm-metadata';
 
 /**
  * ResolvedAlarm (core) -> CloudWatch alarm through cdk-monitoring-constructs'
@@ -62,16 +62,31 @@ export interface RenderInput {
   readonly alarmName: string;
   readonly action?: IAlarmActionStrategy;
   readonly disambiguator: string;
+  /** Names the alarm in synth errors (the family construct). */
+  readonly scope: Construct;
+}
+
+/** The contract fields of a catalogue alarm (the description line and the tags say the same). */
+export function familyAlarmMetadata(alarm: ResolvedAlarm): AlarmMetadataInput {
+  return {
+    severity: alarm.severity,
+    family: alarm.family,
+    service: alarm.service,
+    resource: alarm.resourceId,
+    catalogueId: alarm.catalogueId,
+    runbook: alarm.runbookUrl ?? alarm.runbook,
+  };
 }
 
 export function renderAlarm(input: RenderInput): cloudwatch.AlarmBase {
   const { alarm } = input;
-  const description = alarmDescription([
-    `[${alarm.severity}] ${alarm.title} (${alarm.family}: ${alarm.resourceId}, ${alarm.catalogueId})`,
-    `Runbook: ${alarm.runbook}`,
-    alarm.runbookUrl ? `Runbook URL: ${alarm.runbookUrl}` : undefined,
-    `Managed by sre-kit; severity=${alarm.severity} family=${alarm.family} service=${alarm.service}`,
-  ]);
+  const description = alarmDescriptionFor(
+    input.scope,
+    input.alarmName,
+    // The prose runbook goes in the human part (shortened first); the machine part keeps the link.
+    `[${alarm.severity}] ${alarm.title} (${alarm.family}: ${alarm.resourceId}, ${alarm.catalogueId})\nRunbook: ${alarm.runbook}`,
+    familyAlarmMetadata(alarm),
+  );
   const created = input.factory.addAlarm(metricFor(alarm, input.dimensions), {
     alarmNameOverride: input.alarmName,
     alarmNameSuffix: alarm.catalogueId,

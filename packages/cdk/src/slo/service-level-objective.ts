@@ -1,6 +1,7 @@
 import { Annotations, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import {
+  burnRateRuleViolations,
   defaultBurnRatePolicy,
   errorBudget,
   formatDuration,
@@ -61,6 +62,12 @@ export interface SloDefinition {
   readonly mode?: SloAlarmMode;
   /** @default - no link */
   readonly runbookUrl?: string;
+  /**
+   * Dashboard the alert links to: a URL (tokens such as the region are fine) or a CloudWatch
+   * dashboard name (linked in the alarm's own region). Written into every alarm's metadata.
+   * @default - the kit's SLO dashboard when the kit has dashboards, else no link
+   */
+  readonly dashboard?: string;
   /** @default - sloName */
   readonly description?: string;
   /** Allow tiers without any action (dashboards only). @default false */
@@ -128,7 +135,11 @@ export class ServiceLevelObjective extends Construct implements IDashboardSegmen
     } else {
       windows = metricMathWindows(this, props, this.resolvedTiers);
     }
-    const rendered = renderTiers(this, props, windows, this.registry);
+    const rendered = renderTiers(this, props, windows, this.registry, {
+      periodSeconds,
+      // Application Signals alarms watch its BurnRate metric; metric math watches bad/total.
+      kind: this.mode === SloAlarmMode.APPLICATION_SIGNALS ? 'burnRate' : 'errorRatio',
+    });
     this.windowAlarms = rendered.windowAlarms;
     this.tierAlarms = rendered.tierAlarms;
     this.suppressorAlarms = rendered.suppressorAlarms;
@@ -230,6 +241,9 @@ export class ServiceLevelObjective extends Construct implements IDashboardSegmen
       if (names.has(t.name)) inputError(this, 'two tiers have the same name', t.name, 'give each tier a distinct name');
       names.add(t.name);
     }
+    // The burn-rate rules `sre validate` holds spec tiers to (core policy.ts); the defaults always keep them.
+    for (const v of burnRateRuleViolations({ periodSeconds, tiers }))
+      Annotations.of(this).addWarningV2(`@sre-kit/cdk:tier-rule:${v.tier}:${v.rule}`, `${v.message} (${v.hint})`);
     // Fastest first, in core's order (the one its suppression plan and the cost model use).
     return [...planTierSuppression(tiers).order];
   }

@@ -1,10 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { planTierSuppression, type BurnRateTier } from '@sre-kit/core';
+import { planTierSuppression, type AlarmMetadataInput, type BurnRateTier, type SloSliKind } from '@sre-kit/core';
 import type { Construct } from 'constructs';
 import type { AlarmRegistry } from '../alarm-registry';
 import { severityOfTier } from '../severity';
-import { alarmDescription, applyTags, SreTagKeys } from '../tags';
+import { alarmDescriptionFor, tagAlarm } from '../alarm-metadata';
 import type { ServiceLevelObjectiveProps } from './service-level-objective';
 
 /** One window of a tier as an alarm input: metric (already at the window's period), threshold, evaluation. */
@@ -31,9 +31,8 @@ export interface RenderedTiers {
   readonly longAlarms: cloudwatch.Alarm[];
 }
 
-/** CloudWatch's defaults, stated so the template says what happens. */
+/** CloudWatch's default wait, stated so the template says what happens; the extension comes from core's plan. */
 const SUPPRESSOR_WAIT = Duration.minutes(1);
-const SUPPRESSOR_EXTENSION = Duration.minutes(1);
 
 /**
  * Shared by both modes: the window alarms, one composite per tier
@@ -45,6 +44,7 @@ export function renderTiers(
   props: ServiceLevelObjectiveProps,
   tiers: readonly TierWindows[],
   registry: AlarmRegistry,
+  sli: { readonly periodSeconds: number; readonly kind: SloSliKind },
 ): RenderedTiers {
   const prefix = `${props.service}-${props.sloName}`;
   const windowAlarms: cloudwatch.Alarm[] = [];
@@ -52,12 +52,18 @@ export function renderTiers(
   const suppressorAlarms: cloudwatch.CompositeAlarm[] = [];
   const longAlarms: cloudwatch.Alarm[] = [];
   const byWindow = new Map<string, cloudwatch.Alarm>();
-  const baseTags = {
-    [SreTagKeys.SERVICE]: props.service,
-    [SreTagKeys.FAMILY]: 'slo',
-    [SreTagKeys.SLO]: props.sloName,
-    [SreTagKeys.OBJECTIVE]: String(props.objective),
-    [SreTagKeys.RUNBOOK]: props.runbookUrl,
+  // Literal names: `alarm.alarmName` is a token, and the router needs the name itself.
+  const nameOf = new Map<cloudwatch.Alarm, string>();
+  // The contract fields every alarm of this SLO carries; each alarm adds its tier and role.
+  const sloMeta: AlarmMetadataInput = {
+    family: 'slo',
+    service: props.service,
+    slo: props.sloName,
+    objective: props.objective,
+    periodSeconds: sli.periodSeconds,
+    sli: sli.kind,
+    runbook: props.runbookUrl,
+    dashboard: props.dashboard,
   };
 
   // Core decides which composite mutes which tier (planTierSuppression); this only renders it.
@@ -67,11 +73,13 @@ export function renderTiers(
   for (const tier of suppression.order) {
     const { long, short } = windowsOf.get(tier.name)!;
     const severity = severityOfTier(tier.severity);
-    const tierTags = {
-      ...baseTags,
-      [SreTagKeys.TIER]: tier.name,
-      [SreTagKeys.BURN_RATE]: String(tier.burnRate),
-      [SreTagKeys.SEVERITY]: severity,
+    const tierMeta: AlarmMetadataInput = {
+      ...sloMeta,
+      severity,
+      tier: tier.name,
+      burnRate: tier.burnRate,
+      longWindowSeconds: long.windowSeconds,
+      shortWindowSeconds: short.windowSeconds,
     };
     const children = [long, short].map((w) => {
       // As in core's planSloAlarms: one alarm per distinct (window, threshold), shared by the tiers that use it.
@@ -79,12 +87,16 @@ export function renderTiers(
       const shared = byWindow.get(key);
       if (shared) return shared;
       const name = `${prefix}-${tier.name}-${w.label}`;
+      const meta: AlarmMetadataInput = { ...tierMeta, role: 'window', window: w.label };
       const alarm = new cloudwatch.Alarm(scope, `${tier.name}-${w.label}`, {
         alarmName: name,
-        alarmDescription: alarmDescription([
-          `SLO ${props.sloName} (${props.objective}) ${tier.name}: ${w.label} window (${w.windowSeconds}s) burning faster than ${tier.burnRate}x.`,
-          'Feeds the tier composite; notifies nothing itself.',
-        ]),
+        alarmDescription: alarmDescriptionFor(
+          scope,
+          name,
+          `SLO ${props.sloName} (${props.objective}) ${tier.name}: ${w.label} window (${w.windowSeconds}s) burning faster than ${tier.burnRate}x. ` +
+            'Feeds the tier composite; notifies nothing itself.',
+          meta,
+        ),
         metric: w.metric,
         threshold: w.threshold,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
@@ -93,42 +105,55 @@ export function renderTiers(
         // No data means no traffic (or no burn-rate datapoint yet): not an error budget burn.
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
-      applyTags(alarm, tierTags);
+      tagAlarm(alarm, meta);
       registry.add(alarm);
       windowAlarms.push(alarm);
       byWindow.set(key, alarm);
+      nameOf.set(alarm, name);
       return alarm;
     });
     longAlarms.push(children[0]);
+    // The composite's notification carries no metric: the router reads the budget from this alarm's.
+    const notifying: AlarmMetadataInput = { ...tierMeta, longAlarm: nameOf.get(children[0]) };
 
     let suppressor: cloudwatch.IAlarm | undefined;
     const by = suppression.suppressedBy.get(tier.name);
     if (by?.kind === 'tier') suppressor = compositeOf.get(by.tier);
     if (by?.kind === 'suppressor') {
       const plan = suppression.suppressors.find((x) => x.key === by.key)!;
+      const suppressorName = `${prefix}-${plan.key}`;
+      const meta: AlarmMetadataInput = { ...notifying, role: 'suppressor' };
       const any = new cloudwatch.CompositeAlarm(scope, plan.key, {
-        compositeAlarmName: `${prefix}-${plan.key}`,
-        alarmDescription: `Any tier of SLO ${props.sloName} faster than ${plan.suppresses} is firing; suppresses ${plan.suppresses}.`,
+        compositeAlarmName: suppressorName,
+        alarmDescription: alarmDescriptionFor(
+          scope,
+          suppressorName,
+          `Any tier of SLO ${props.sloName} faster than ${plan.suppresses} is firing; suppresses ${plan.suppresses}.`,
+          meta,
+        ),
         alarmRule: cloudwatch.AlarmRule.anyOf(
           ...plan.anyOf.map((name) =>
             cloudwatch.AlarmRule.fromAlarm(compositeOf.get(name)!, cloudwatch.AlarmState.ALARM),
           ),
         ),
       });
-      applyTags(any, tierTags);
+      tagAlarm(any, meta);
       registry.add(any, 'suppressor: its state mutes a slower tier');
       suppressorAlarms.push(any);
       suppressor = any;
     }
 
+    const compositeName = `${prefix}-${tier.name}`;
+    const compositeMeta: AlarmMetadataInput = { ...notifying, role: 'tier' };
     const composite = new cloudwatch.CompositeAlarm(scope, tier.name, {
-      compositeAlarmName: `${prefix}-${tier.name}`,
-      alarmDescription: alarmDescription([
+      compositeAlarmName: compositeName,
+      alarmDescription: alarmDescriptionFor(
+        scope,
+        compositeName,
         `[${severity}] SLO ${props.sloName} (objective ${props.objective}) burning its error budget at more than ${tier.burnRate}x ` +
           `over ${tier.longWindowSeconds}s and ${tier.shortWindowSeconds}s (${Math.round(tier.budgetFraction * 1000) / 10} % of the budget spent at detection).`,
-        props.runbookUrl ? `Runbook: ${props.runbookUrl}` : undefined,
-        `Managed by sre-kit; severity=${severity} family=slo service=${props.service} tier=${tier.name}`,
-      ]),
+        compositeMeta,
+      ),
       alarmRule: cloudwatch.AlarmRule.allOf(
         ...children.map((c) => cloudwatch.AlarmRule.fromAlarm(c, cloudwatch.AlarmState.ALARM)),
       ),
@@ -136,13 +161,13 @@ export function renderTiers(
         ? {
             actionsSuppressor: suppressor,
             actionsSuppressorWaitPeriod: SUPPRESSOR_WAIT,
-            actionsSuppressorExtensionPeriod: SUPPRESSOR_EXTENSION,
+            actionsSuppressorExtensionPeriod: Duration.seconds(suppression.extensionSeconds.get(tier.name)!),
           }
         : {}),
     });
     const action = props.actions?.actionFor(severity);
     action?.addAlarmActions({ alarm: composite, action });
-    applyTags(composite, tierTags);
+    tagAlarm(composite, compositeMeta);
     registry.add(composite);
     for (const child of children) registry.feeds(child, composite);
     tierAlarms.push(composite);

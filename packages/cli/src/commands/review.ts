@@ -7,6 +7,7 @@ import {
   formatDuration,
   formatReview,
   REVIEW_FORMATS,
+  reviewDataStart,
   reviewSlo,
   type ReviewFormat,
   type SeriesPoint,
@@ -41,6 +42,10 @@ Sources:
   --source cloudwatch           GetMetricData for each SLO's good/bad/total metrics (batched <= 500 queries per
                                 call, NextToken paging, backoff on throttling); prints calls, metrics requested
                                 and their cost (us-east-1 list price) on stderr.
+History: the data is read from the longest alert window before --from (tiers are replayed as the deployed
+alarms saw them; firings are reported inside the range only) and over the SLO period ending at --to (the
+budget and the verdict are the period's; what the range spent is shown next to it). Missing history or
+period data is said in a note under the verdict.
 Times: ISO 8601, epoch seconds, now, or now-<duration> (now-30d).
 JSON (--format json): {"version": 1, "reviews": [SloReview]} - see packages/cli/README.md.
 
@@ -106,7 +111,8 @@ export function registerReview(program: Command): void {
             process.stderr.write(`sre review: warning: ${opts.data}: no data for SLO "${slo.name}"; skipped\n`);
             continue;
           }
-          reviews.push(reviewSlo(slo, table.series(slo.name, from, to), { from, to }));
+          // History before --from: the longest alert window, and the SLO period ending at --to.
+          reviews.push(reviewSlo(slo, table.series(slo.name, reviewDataStart(slo, from, to), to), { from, to }));
           table.drop(slo.name);
         }
       } else {
@@ -130,14 +136,24 @@ export function registerReview(program: Command): void {
         const { stats } = data;
         process.stderr.write(
           `sre review: ${stats.calls} GetMetricData call(s), ${stats.metricsRequested} metrics requested ` +
-            `(${formatDuration(data.periodSeconds)} period, ${stats.retries} throttling retries), ` +
+            `(${formatDuration(data.periodSeconds)} period` +
+            `${data.budgetPeriodSeconds ? `, ${formatDuration(data.budgetPeriodSeconds)} for the budget period` : ''}, ` +
+            `${stats.retries} throttling retries), ` +
             `cost $${data.costUsd.toFixed(4)}\n`,
         );
         for (const m of stats.messages) process.stderr.write(`sre review: CloudWatch: ${m}\n`);
         for (const slo of readable) {
           const series: SeriesPoint[] = data.series.get(slo.name) ?? [];
           if (series.length === 0) process.stderr.write(`sre review: warning: no datapoints for SLO "${slo.name}"\n`);
-          reviews.push(reviewSlo(slo, series, { from, to, stepSeconds: data.periodSeconds }));
+          const periodSeries = data.periodSeries?.get(slo.name);
+          reviews.push(
+            reviewSlo(slo, series, {
+              from,
+              to,
+              stepSeconds: data.periodSeconds,
+              ...(periodSeries ? { periodSeries } : {}),
+            }),
+          );
         }
       }
       if (reviews.length === 0) fail('nothing to review');

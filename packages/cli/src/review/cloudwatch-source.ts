@@ -1,30 +1,77 @@
-/** The CloudWatch source of `sre review`: plan, fetch (batched, paged, backed off) and rebuild the buckets. */
+/**
+ * The CloudWatch source of `sre review`: plan, fetch (batched, paged, backed off) and rebuild the buckets.
+ * Two reads: the replay read starts the longest alert window before `from`, at the finest period
+ * CloudWatch holds, so the tiers see what the deployed alarms saw; when an SLO period reaches back
+ * further, a second read covers the period ending at `to` at its own (coarser) period, for the budget.
+ */
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { choosePeriod, planSloQueries, seriesFromResults, type SeriesPoint, type Slo } from '@sre-kit/core';
+import {
+  choosePeriod,
+  planSloQueries,
+  replayHistorySeconds,
+  seriesFromResults,
+  type SeriesPoint,
+  type Slo,
+} from '@sre-kit/core';
 import { fetchMetricData, getMetricDataCost, type FetchStats } from '../aws/get-metric-data';
 import type { RetryOptions } from '../aws/retry';
 
 export interface CloudWatchReviewData {
+  /** From the longest alert window before `from` to `to`, at `periodSeconds`. */
   readonly series: ReadonlyMap<string, SeriesPoint[]>;
   readonly periodSeconds: number;
+  /** The SLO periods ending at `to`, when they reach back before `series` (else absent: use `series`). */
+  readonly periodSeries?: ReadonlyMap<string, SeriesPoint[]>;
+  readonly budgetPeriodSeconds?: number;
   readonly stats: FetchStats;
   readonly costUsd: number;
+}
+
+type Range = { from: number; to: number; now: number; period?: number };
+type Options = RetryOptions & { onProgress?: (done: number, total: number) => void };
+
+async function read(
+  client: Pick<CloudWatchClient, 'send'>,
+  slos: readonly Slo[],
+  start: number,
+  range: Range,
+  options: Options,
+) {
+  const periodSeconds = choosePeriod(start, range.to, range.now, range.period);
+  const groups = slos.map((slo, i) => planSloQueries(slo, i, periodSeconds));
+  const { values, stats } = await fetchMetricData(client, groups, {
+    ...options,
+    start: new Date(start * 1000),
+    end: new Date(range.to * 1000),
+    periodSeconds,
+  });
+  return { periodSeconds, stats, series: new Map(groups.map((g) => [g.slo, seriesFromResults(g, values)])) };
 }
 
 export async function readCloudWatchSeries(
   client: Pick<CloudWatchClient, 'send'>,
   slos: readonly Slo[],
-  range: { from: number; to: number; now: number; period?: number },
-  options: RetryOptions & { onProgress?: (done: number, total: number) => void } = {},
+  range: Range,
+  options: Options = {},
 ): Promise<CloudWatchReviewData> {
-  const periodSeconds = choosePeriod(range.from, range.to, range.now, range.period);
-  const groups = slos.map((slo, i) => planSloQueries(slo, i, periodSeconds));
-  const { values, stats } = await fetchMetricData(client, groups, {
-    ...options,
-    start: new Date(range.from * 1000),
-    end: new Date(range.to * 1000),
-    periodSeconds,
-  });
-  const series = new Map(groups.map((g) => [g.slo, seriesFromResults(g, values)]));
-  return { series, periodSeconds, stats, costUsd: getMetricDataCost(stats.metricsRequested) };
+  const replayStart = range.from - Math.max(...slos.map(replayHistorySeconds));
+  const replay = await read(client, slos, replayStart, range, options);
+  const periodStart = range.to - Math.max(...slos.map((s) => s.period.seconds));
+  const stats = replay.stats;
+  let budget: Awaited<ReturnType<typeof read>> | undefined;
+  if (periodStart < replayStart) {
+    // Only sums are needed here: the finest period CloudWatch keeps for the whole span, no --period.
+    budget = await read(client, slos, periodStart, { ...range, period: undefined }, options);
+    stats.calls += budget.stats.calls;
+    stats.metricsRequested += budget.stats.metricsRequested;
+    stats.retries += budget.stats.retries;
+    stats.messages.push(...budget.stats.messages);
+  }
+  return {
+    series: replay.series,
+    periodSeconds: replay.periodSeconds,
+    ...(budget ? { periodSeries: budget.series, budgetPeriodSeconds: budget.periodSeconds } : {}),
+    stats,
+    costUsd: getMetricDataCost(stats.metricsRequested),
+  };
 }

@@ -5,6 +5,7 @@
  */
 import { AUDIENCES, type DashboardQuery, type Threshold, type Unit, type Widget } from '../model/dashboard';
 import { SEVERITIES } from '../model/alarms';
+import { checkPromql } from '../spec/promql-syntax';
 import { expressionIds, METRIC_ID, periodProblem } from '../spec/cloudwatch';
 import type { SpecDoc } from '../spec/context';
 import { parseMetricStat } from '../spec/metric-source';
@@ -85,6 +86,7 @@ function queries(at: At): DashboardQuery[] {
       }
     } else {
       const query = q.get('prometheus').string(true, 'prometheus (a PromQL query)');
+      if (query !== undefined) checkPromql(q.get('prometheus'), query, 'grafana');
       if (query !== undefined && id !== undefined) out.push({ ...base, source: { type: 'Prometheus', query } });
     }
   }

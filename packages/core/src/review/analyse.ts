@@ -3,9 +3,16 @@
  * window, when each tier would have fired (the policy replayed over the data),
  * the incidents that burned the most budget, and the budget-policy verdict.
  * All figures are occurrence-based (every event weighs the same).
+ *
+ * The data reaches back before the review range: the alert windows are
+ * replayed with the history the deployed alarms had (the longest window before
+ * `from`), and the budget is that of the SLO's own period ending at `to`, so a
+ * one-day review is judged as the alarms and the budget policy would judge it.
+ * What happened is still reported only inside the range.
  */
 import { budgetRemaining, errorBudget, type SeriesPoint } from '../math/budget';
 import { evaluatePolicy, windowErrorRatios } from '../math/evaluate';
+import { formatDuration } from '../duration';
 import type { BurnRatePolicy, Slo } from '../model/slo';
 
 export interface WindowBurn {
@@ -22,15 +29,52 @@ export interface TierFiring {
   readonly severity: 'page' | 'ticket';
   readonly burnRate: number;
   readonly threshold: number;
-  readonly intervals: readonly { readonly start: number; readonly end?: number; readonly seconds: number }[];
+  /**
+   * Firing inside the range. `start` is the first evaluation in the range when the tier was
+   * already firing before it (`sinceBefore`); `end` is undefined while still firing at `to`.
+   */
+  readonly intervals: readonly {
+    readonly start: number;
+    readonly end?: number;
+    readonly seconds: number;
+    readonly sinceBefore?: boolean;
+  }[];
   readonly firingSeconds: number;
+}
+
+/** The error budget of the SLO's own period ending at `to`: what the budget policy judges. */
+export interface PeriodBudget {
+  readonly seconds: number;
+  /** `to - seconds`. */
+  readonly from: number;
+  /** First bucket with data in the period; later than `from` when the data does not reach back that far. */
+  readonly dataFrom?: number;
+  /** The data covers the whole period (its first bucket is within one bucket of the period's start). */
+  readonly complete: boolean;
+  readonly good: number;
+  readonly total: number;
+  /** Fraction of the period's budget ((1 - objective) x the period's events) spent; above 1: breached. */
+  readonly spent: number;
+  readonly remaining: number;
+  /** Fraction of the period's budget spent inside the review range. */
+  readonly spentInRange: number;
+  /** Minutes of full outage the period allows (43.2 for 99.9 % over 30 d), and how many are left. */
+  readonly totalMinutes: number;
+  readonly remainingMinutes: number;
+}
+
+/** How much history before `from` the tier replay had, against what its longest window needs. */
+export interface ReplayHistory {
+  readonly neededSeconds: number;
+  readonly availableSeconds: number;
+  readonly complete: boolean;
 }
 
 export interface Incident {
   readonly start: number;
   readonly end: number;
   readonly badEvents: number;
-  /** Fraction of the review range's error budget this incident spent. */
+  /** Fraction of the SLO period's error budget (ending at `to`) this incident spent. */
   readonly budgetSpent: number;
   readonly peakErrorRatio: number;
 }
@@ -57,7 +101,7 @@ export interface ChartSeries {
   readonly t: readonly number[];
   /** Good/total per chart bucket (null: no traffic). */
   readonly sli: readonly (number | null)[];
-  /** Budget remaining (fraction of the range's budget) after each chart bucket. */
+  /** Budget of the SLO period remaining (fraction) after each chart bucket. */
   readonly budgetRemaining: readonly number[];
   /** Burn rate per window (keyed by seconds) at each chart bucket end. */
   readonly burnRates: Readonly<Record<string, readonly number[]>>;
@@ -75,6 +119,7 @@ export interface SloReview {
   /** good / total; undefined without traffic. */
   readonly attainment?: number;
   readonly met: boolean;
+  /** The range's own budget: (1 - objective) x the range's events. */
   readonly budget: {
     readonly spent: number;
     readonly remaining: number;
@@ -85,6 +130,9 @@ export interface SloReview {
   readonly windows: readonly WindowBurn[];
   readonly tiers: readonly TierFiring[];
   readonly incidents: readonly Incident[];
+  readonly period: PeriodBudget;
+  readonly history: ReplayHistory;
+  /** The budget policy applied to the period's budget. */
   readonly verdict: BudgetPolicyVerdict;
   /** Buckets without any traffic (gaps in the data). */
   readonly emptyBuckets: number;
@@ -101,6 +149,18 @@ export interface ReviewOptions {
   /** Incidents closer than this merge into one; default 15 minutes. */
   readonly mergeGapSeconds?: number;
   readonly maxChartPoints?: number;
+  /** The SLO period's buckets when read apart from `series`; default `series`. */
+  readonly periodSeries?: readonly SeriesPoint[];
+}
+
+/** How far before `from` the data must reach for the tier replay to see what the deployed alarms saw. */
+export function replayHistorySeconds(slo: Slo): number {
+  return Math.max(0, ...slo.alerting.policy.tiers.map((t) => t.longWindowSeconds));
+}
+
+/** Where the data of a review must start: the longest alert window before `from`, or the period before `to`. */
+export function reviewDataStart(slo: Slo, from: number, to: number): number {
+  return Math.min(from - replayHistorySeconds(slo), to - slo.period.seconds);
 }
 
 function windowsOf(policy: BurnRatePolicy): number[] {
@@ -115,9 +175,13 @@ function inferStep(series: readonly SeriesPoint[]): number {
   return Number.isFinite(step) && step > 0 ? step : 60;
 }
 
-/** The verdict of the budget policy for a remaining fraction. */
-export function budgetVerdict(remaining: number, policy: BudgetPolicy = DEFAULT_BUDGET_POLICY): BudgetPolicyVerdict {
-  const pct = `${(remaining * 100).toFixed(1)} %`;
+/** The verdict of the budget policy for a remaining fraction (`of`: whose budget, e.g. "the 30d budget"). */
+export function budgetVerdict(
+  remaining: number,
+  policy: BudgetPolicy = DEFAULT_BUDGET_POLICY,
+  of?: string,
+): BudgetPolicyVerdict {
+  const pct = `${(remaining * 100).toFixed(1)} %${of ? ` of ${of}` : ''}`;
   if (remaining <= policy.freezeBelow)
     return {
       level: 'freeze',
@@ -172,11 +236,16 @@ function toIncident(c: { start: number; end: number; bad: number; peak: number }
 function chartOf(
   series: readonly SeriesPoint[],
   ratios: ReadonlyMap<number, number[]>,
-  budgetEvents: number,
-  stepSeconds: number,
-  maxPoints: number,
-  budget: number,
+  o: {
+    /** Events the budget allows (period), and the fraction of it left when the range starts. */
+    budgetEvents: number;
+    startRemaining: number;
+    stepSeconds: number;
+    maxPoints: number;
+    budget: number;
+  },
 ): ChartSeries {
+  const { budgetEvents, stepSeconds, maxPoints, budget } = o;
   const stride = Math.max(1, Math.ceil(series.length / maxPoints));
   const t: number[] = [];
   const sli: (number | null)[] = [];
@@ -195,46 +264,105 @@ function chartOf(
     badSoFar += Math.max(0, total - good);
     t.push(series[last].t + stepSeconds);
     sli.push(total > 0 ? good / total : null);
-    remaining.push(budgetEvents > 0 ? 1 - badSoFar / budgetEvents : 1);
+    remaining.push(budgetEvents > 0 ? o.startRemaining - badSoFar / budgetEvents : o.startRemaining);
     for (const [w, r] of ratios) burn[String(w)].push(r[last] / budget);
   }
   return { t, sli, budgetRemaining: remaining, burnRates: burn };
 }
 
-/** Reviews one SLO over [from, to) from its good/total buckets. */
+/** Index of the first point at or after `t` in a series sorted by time. */
+function firstAtOrAfter(series: readonly SeriesPoint[], t: number): number {
+  let lo = 0;
+  let hi = series.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (series[mid].t < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function periodBudget(
+  slo: Slo,
+  periodSeries: readonly SeriesPoint[],
+  rangeBad: number,
+  options: ReviewOptions,
+  stepSeconds: number,
+): PeriodBudget {
+  const seconds = slo.period.seconds;
+  const from = options.to - seconds;
+  const inPeriod = periodSeries.slice(firstAtOrAfter(periodSeries, from), firstAtOrAfter(periodSeries, options.to));
+  const status = budgetRemaining(inPeriod, slo.objective);
+  const budgetEvents = errorBudget(slo.objective) * status.total;
+  const dataFrom = inPeriod[0]?.t;
+  const totalMinutes = (errorBudget(slo.objective) * seconds) / 60;
+  return {
+    seconds,
+    from,
+    ...(dataFrom !== undefined ? { dataFrom } : {}),
+    complete: dataFrom !== undefined && dataFrom < from + stepSeconds,
+    good: status.good,
+    total: status.total,
+    spent: status.spent,
+    remaining: status.remaining,
+    spentInRange: budgetEvents > 0 ? rangeBad / budgetEvents : 0,
+    totalMinutes,
+    remainingMinutes: status.remaining * totalMinutes,
+  };
+}
+
+/**
+ * Reviews one SLO over [from, to). `series` holds its good/total buckets sorted by time, reaching
+ * back as far as the source had them (ideally `reviewDataStart`): the windows before `from` feed
+ * the tier replay and the period budget. `periodSeries` is the period's data when it was read
+ * separately (coarser buckets, say); by default the period budget is taken from `series`.
+ */
 export function reviewSlo(slo: Slo, series: readonly SeriesPoint[], options: ReviewOptions): SloReview {
   const stepSeconds = options.stepSeconds ?? inferStep(series);
   const budget = errorBudget(slo.objective);
-  const status = budgetRemaining(series, slo.objective);
+  const end = firstAtOrAfter(series, options.to);
+  // No copies when the series already is the range (a review without history): months of buckets per SLO.
+  const known = end === series.length ? series : series.slice(0, end);
+  const first = firstAtOrAfter(known, options.from);
+  const range = first === 0 ? known : known.slice(first);
+  const status = budgetRemaining(range, slo.objective);
   const rangeSeconds = options.to - options.from;
-  // The budget is a share of the range's events: (1 - objective) x total.
-  const budgetEvents = budget * status.total;
   const totalMinutes = (budget * rangeSeconds) / 60;
   const policy = slo.alerting.policy;
 
   const ratios = new Map<number, number[]>();
   const windows: WindowBurn[] = windowsOf(policy).map((w) => {
-    const r = windowErrorRatios(series, w, stepSeconds);
+    // Windows see the history; only their values at evaluations inside the range are reported.
+    const all = windowErrorRatios(known, w, stepSeconds);
+    const r = first === 0 ? all : all.slice(first);
     ratios.set(w, r);
     let worst = 0;
     let worstAt: number | undefined;
     r.forEach((ratio, i) => {
       if (ratio / budget > worst) {
         worst = ratio / budget;
-        worstAt = series[i].t + stepSeconds;
+        worstAt = range[i].t + stepSeconds;
       }
     });
     const current = r.length > 0 ? r[r.length - 1] / budget : 0;
     return { windowSeconds: w, current, worst, worstAt };
   });
 
-  const evaluation = evaluatePolicy(series, policy, slo.objective, { stepSeconds });
+  const firstEvaluation = options.from + stepSeconds;
+  const evaluation = evaluatePolicy(known, policy, slo.objective, { stepSeconds });
   const tiers: TierFiring[] = evaluation.tiers.map((e) => {
-    const intervals = e.intervals.map((iv) => ({
-      start: iv.start,
-      end: iv.end,
-      seconds: (iv.end ?? options.to) - iv.start,
-    }));
+    const intervals = e.intervals
+      .filter((iv) => (iv.end === undefined || iv.end > firstEvaluation) && iv.start <= options.to)
+      .map((iv) => {
+        const sinceBefore = iv.start < firstEvaluation;
+        const start = Math.max(iv.start, firstEvaluation);
+        return {
+          start,
+          end: iv.end,
+          seconds: (iv.end ?? options.to) - start,
+          ...(sinceBefore ? { sinceBefore } : {}),
+        };
+      });
     return {
       tier: e.tier.name,
       severity: e.tier.severity,
@@ -245,8 +373,25 @@ export function reviewSlo(slo: Slo, series: readonly SeriesPoint[], options: Rev
     };
   });
 
-  const incidents = findIncidents(series, slo.objective, stepSeconds, budgetEvents, options.mergeGapSeconds ?? 900);
-  const emptyBuckets = Math.max(0, Math.round(rangeSeconds / stepSeconds) - series.filter((p) => p.total > 0).length);
+  const neededSeconds = replayHistorySeconds(slo);
+  const availableSeconds = known.length > 0 ? Math.max(0, options.from - known[0].t) : 0;
+  const period = periodBudget(
+    slo,
+    options.periodSeries ?? known,
+    Math.max(0, status.total - status.good),
+    options,
+    stepSeconds,
+  );
+  // Incidents and the burn-down are told in the budget that matters: the period's.
+  const periodBudgetEvents = budget * period.total;
+  const incidents = findIncidents(
+    range,
+    slo.objective,
+    stepSeconds,
+    periodBudgetEvents,
+    options.mergeGapSeconds ?? 900,
+  );
+  const emptyBuckets = Math.max(0, Math.round(rangeSeconds / stepSeconds) - range.filter((p) => p.total > 0).length);
   return {
     slo: slo.name,
     service: slo.service,
@@ -264,11 +409,19 @@ export function reviewSlo(slo: Slo, series: readonly SeriesPoint[], options: Rev
       totalMinutes,
       remainingMinutes: status.remaining * totalMinutes,
     },
+    period,
+    history: { neededSeconds, availableSeconds, complete: availableSeconds >= neededSeconds },
     windows,
     tiers,
     incidents: incidents.slice(0, options.topIncidents ?? 5),
-    verdict: budgetVerdict(status.remaining, options.budgetPolicy),
+    verdict: budgetVerdict(period.remaining, options.budgetPolicy, `the ${formatDuration(period.seconds)} budget`),
     emptyBuckets,
-    chart: chartOf(series, ratios, budgetEvents, stepSeconds, options.maxChartPoints ?? 400, budget),
+    chart: chartOf(range, ratios, {
+      budgetEvents: periodBudgetEvents,
+      startRemaining: period.remaining + period.spentInRange,
+      stepSeconds,
+      maxPoints: options.maxChartPoints ?? 400,
+      budget,
+    }),
   };
 }

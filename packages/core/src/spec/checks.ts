@@ -1,7 +1,15 @@
 /** Checks that need a whole SLO or the whole spec set rather than one YAML node. */
-import { alarmMetricCount, cloudWatchPeriodProblem, tierCanFire, tierThreshold, windowAlarmSources } from '../math';
+import {
+  alarmMetricCount,
+  burnRateRuleViolations,
+  cloudWatchPeriodProblem,
+  tierCanFire,
+  tierThreshold,
+  windowAlarmSources,
+  type BurnRateRuleViolation,
+} from '../math';
 import { formatDuration } from '../duration';
-import type { Indicator, MetricSource, Slo } from '../model/slo';
+import type { BurnRatePolicy, Indicator, MetricSource, Slo } from '../model/slo';
 import { MAX_METRICS_PER_ALARM } from './cloudwatch';
 import { where, type ParseContext } from './context';
 import type { At } from './reader';
@@ -20,6 +28,19 @@ export function checkTiersCanFire(slo: Slo, objectiveAt: At): void {
       'raise the objective, or use AlertWindows with smaller budget fractions or longer windows',
     );
   }
+}
+
+/**
+ * Warns where custom tiers break the burn-rate rules (math/policy.ts): pages under 3x, tiers under ~0.9x,
+ * a slowest tier above 1.5x. `tierAt` points at where each tier's rate is written; `hint` lets a format that
+ * writes rates another way (AlertWindows: budget percent) say the fix in its own terms.
+ */
+export function checkBurnRateRules(
+  policy: BurnRatePolicy,
+  tierAt: (index: number) => At,
+  hint: (v: BurnRateRuleViolation) => string = (v) => v.hint,
+): void {
+  for (const v of burnRateRuleViolations(policy)) tierAt(v.tierIndex).warn(v.message, hint(v));
 }
 
 /** SLO names become resource and rule names, so they must be unique across the whole set. */

@@ -112,7 +112,7 @@ export function loadSpecTexts(files: readonly SpecText[]): SpecSet {
     const lineCounter = new LineCounter();
     const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false });
     for (const doc of Array.isArray(docs) ? docs : []) {
-      const src: YamlSource = { file, lineCounter, doc, diagnostics: ctx.diagnostics };
+      const src: YamlSource = { file, text, lineCounter, doc, diagnostics: ctx.diagnostics };
       const problems = [
         ...doc.errors.map((e) => ['error', e] as const),
         ...doc.warnings.map((w) => ['warning', w] as const),

@@ -13,6 +13,7 @@ import {
   statisticProblem,
 } from './cloudwatch';
 import type { ParseContext } from './context';
+import { checkPromql } from './promql-syntax';
 import type { At } from './reader';
 import { suggestion } from './suggest';
 
@@ -124,6 +125,7 @@ function parsePrometheus(spec: At, needsWindow: boolean): MetricSource | undefin
   const queryAt = spec.get('query');
   const query = queryAt.string(true, 'query');
   if (query === undefined) return undefined;
+  checkPromql(queryAt, query, 'sloth');
   if (needsWindow && !query.includes(WINDOW)) {
     queryAt.error(
       `query has no ${WINDOW} placeholder`,

@@ -18,6 +18,8 @@ export interface ParsedCondition {
   readonly shortWindowSeconds: number;
   /** Where the lookback window is written (checked against each SLO's period). */
   readonly windowAt: At;
+  /** Where the burn rate is written (burn-rate rule warnings point here). */
+  readonly thresholdAt: At;
 }
 
 const DOC_FIELDS = ['apiVersion', 'kind', 'metadata', 'spec'];
@@ -69,6 +71,7 @@ function parseConditionSpec(spec: At, name: string): ParsedCondition | undefined
     longWindowSeconds,
     shortWindowSeconds: Math.round(longWindowSeconds / SHORT_WINDOW_DIVISOR),
     windowAt,
+    thresholdAt,
   };
 }
 

@@ -5,7 +5,7 @@
 import { formatDuration } from '../duration';
 import { defaultBurnRatePolicy } from '../math';
 import type { BudgetingMethod, BurnRatePolicy, Indicator, Slo, SloPeriod } from '../model/slo';
-import { checkAlarmMetricCount, checkCloudWatchWindows, checkTiersCanFire } from './checks';
+import { checkAlarmMetricCount, checkBurnRateRules, checkCloudWatchWindows, checkTiersCanFire } from './checks';
 import { where, type ParseContext, type SpecDoc } from './context';
 import { parseAlertPolicies } from './openslo-alerting';
 import { parseSliSpec, sliByName, type ParsedSli } from './openslo-sli';
@@ -188,7 +188,9 @@ function policyFor(spec: At, annotations: At, period: SloPeriod, ctx: ParseConte
         budgetFraction: (c.burnRate * c.longWindowSeconds) / period.seconds,
       };
     });
-    return { periodSeconds: period.seconds, tiers };
+    const policy = { periodSeconds: period.seconds, tiers };
+    checkBurnRateRules(policy, (i) => conditions[i].thresholdAt);
+    return policy;
   }
   const windowsAt = annotations.get(SRE_KIT_ANNOTATIONS.alertWindows);
   const windowsName = windowsAt.string();

@@ -4,7 +4,7 @@
  * never stops at the first problem: a wrong value is reported and the reader
  * returns `undefined`, and the caller carries on with the rest of the spec.
  */
-import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Document, type LineCounter, type Node, type Scalar } from 'yaml';
 import { parseDuration } from '../duration';
 import type { SourceLocation } from '../model/slo';
 import type { Diagnostic, DiagnosticSeverity } from './diagnostics';
@@ -13,6 +13,8 @@ import { suggestion } from './suggest';
 /** One YAML document of one file, plus the sink its diagnostics go to. */
 export interface YamlSource {
   readonly file: string;
+  /** The whole file, so a problem inside a string value can be placed at its own character. */
+  readonly text: string;
   readonly lineCounter: LineCounter;
   readonly doc: Document;
   readonly diagnostics: Diagnostic[];
@@ -61,13 +63,30 @@ export class At {
   }
 
   location(): SourceLocation {
-    const { line, col } = this.src.lineCounter.linePos(this.offset);
+    return this.locationOf(this.offset);
+  }
+
+  private locationOf(offset: number): SourceLocation {
+    const { line, col } = this.src.lineCounter.linePos(offset);
     return { file: this.src.file, line, col, path: this.path };
   }
 
   report(severity: DiagnosticSeverity, message: string, hint?: string): void {
-    const { file, line, col, path } = this.location();
+    this.reportAtOffset(this.offset, severity, message, hint);
+  }
+
+  private reportAtOffset(offset: number, severity: DiagnosticSeverity, message: string, hint?: string): void {
+    const { file, line, col, path } = this.locationOf(offset);
     this.src.diagnostics.push({ severity, file, line, col, path, message, ...(hint ? { hint } : {}) });
+  }
+
+  /**
+   * An error at character `index` of this string value (a PromQL syntax error,
+   * say), placed where that character sits in the file whatever the scalar style.
+   */
+  errorInValue(index: number, message: string, hint?: string): void {
+    const offset = isScalar(this.node) ? valueOffsetInFile(this.node, this.src.text, index) : this.offset;
+    this.reportAtOffset(offset, 'error', message, hint);
   }
   error(message: string, hint?: string): void {
     this.report('error', message, hint);
@@ -238,4 +257,49 @@ export class At {
     }
     return out;
   }
+}
+
+const isBlank = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
+/** Extra characters after `\x`, `\u`, `\U` in a double-quoted YAML escape. */
+const HEX_ESCAPE: Readonly<Record<string, number>> = { x: 2, u: 4, U: 8 };
+
+/**
+ * Where character `index` of a scalar's value sits in the file. The value is what
+ * YAML made of the source (indentation stripped, lines folded, quotes and escapes
+ * undone), so the two are walked side by side: a value character matches the same
+ * source character, a folded line break matches any blank, an escape matches its
+ * whole sequence, and anything else in the source (indentation, quotes) is skipped.
+ * An index at or past the end points just after the last non-blank character.
+ */
+export function valueOffsetInFile(node: Scalar, text: string, index: number): number {
+  const value = typeof node.value === 'string' ? node.value : String(node.value);
+  const [start, end] = node.range ?? [0, 0];
+  let last = value.length - 1;
+  while (last > 0 && isBlank(value[last])) last--;
+  const target = Math.max(0, Math.min(index, last));
+  const block = node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED';
+  const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE';
+  // A block scalar's content starts on the line after its `|` / `>` header.
+  let p = block ? text.indexOf('\n', start) + 1 || start : quoted ? start + 1 : start;
+  let i = 0;
+  while (p < end) {
+    const s = text[p];
+    let width = 0;
+    if (node.type === 'QUOTE_DOUBLE' && s === '\\') {
+      const next = text[p + 1];
+      if (next === '\n' || next === '\r') {
+        p += 2; // an escaped line break joins the lines and produces nothing
+        continue;
+      }
+      width = 2 + (HEX_ESCAPE[next] ?? 0);
+    } else if (s === value[i] || (isBlank(s) && isBlank(value[i]))) width = 1;
+    if (width === 0) {
+      p++;
+      continue;
+    }
+    if (i === target) return index > last ? p + width : p;
+    i++;
+    p += width;
+  }
+  return Math.min(p, end);
 }

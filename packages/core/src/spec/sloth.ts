@@ -7,8 +7,9 @@
 import { formatDuration } from '../duration';
 import { defaultBurnRatePolicy, makeTier } from '../math';
 import type { BurnRateTier, Indicator, SeverityAlerting, Slo, TierSeverity } from '../model/slo';
-import { checkTiersCanFire } from './checks';
+import { checkBurnRateRules, checkTiersCanFire } from './checks';
 import { where, type ParseContext } from './context';
+import { checkPromql } from './promql-syntax';
 import type { At } from './reader';
 
 export const SLOTH_DEFAULT_PERIOD_SECONDS = 30 * 86400;
@@ -16,6 +17,7 @@ const WINDOW = '{{.window}}';
 
 function query(at: At): string | undefined {
   const text = at.string(true, 'a PromQL query');
+  if (text !== undefined) checkPromql(at, text, 'sloth');
   if (text !== undefined && !text.includes(WINDOW)) {
     at.error(
       `query has no ${WINDOW} placeholder`,
@@ -193,6 +195,7 @@ export function parseAlertWindows(root: At, name: string, ctx: ParseContext): vo
   const periodSeconds = spec.get('sloPeriod').duration(true);
   const tiers: BurnRateTier[] = [];
   const windowAt: At[] = [];
+  const percentAt: At[] = [];
   for (const severity of ['page', 'ticket'] as const) {
     const group = spec.get(severity);
     if (!group.expectMap(true, `${severity} (quick and slow windows)`)) continue;
@@ -200,6 +203,7 @@ export function parseAlertWindows(root: At, name: string, ctx: ParseContext): vo
     for (const speed of ['quick', 'slow']) {
       const tier = parseWindow(group.get(speed), severity, periodSeconds);
       if (tier) tiers.push(tier);
+      if (tier) percentAt.push(group.get(speed).get('errorBudgetPercent'));
       windowAt.push(group.get(speed).get('longWindow'));
     }
   }
@@ -213,5 +217,16 @@ export function parseAlertWindows(root: At, name: string, ctx: ParseContext): vo
     );
     return;
   }
-  ctx.alertWindows.set(name, { name, policy: { periodSeconds, tiers }, location: root.location(), windowAt });
+  const policy = { periodSeconds, tiers };
+  // errorBudgetPercent is what is written here: say the fix as the percent that gives the suggested rate.
+  checkBurnRateRules(
+    policy,
+    (i) => percentAt[i],
+    (v) => {
+      const t = tiers[v.tierIndex];
+      const percent = Number(((100 * v.suggestedBurnRate * t.longWindowSeconds) / periodSeconds).toPrecision(4));
+      return `${v.hint}; errorBudgetPercent ${percent} over ${formatDuration(t.longWindowSeconds)} is ${v.suggestedBurnRate}x`;
+    },
+  );
+  ctx.alertWindows.set(name, { name, policy, location: root.location(), windowAt });
 }

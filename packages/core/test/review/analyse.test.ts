@@ -1,5 +1,6 @@
-import { reviewSlo, budgetVerdict, findIncidents } from '../../src/review';
-import type { SeriesPoint } from '../../src/math';
+import { reviewSlo, budgetVerdict, findIncidents, replayHistorySeconds } from '../../src/review';
+import { formatDuration } from '../../src/duration';
+import { tierThreshold, type SeriesPoint } from '../../src/math';
 import { makeSlo } from './helpers';
 
 const T0 = 1_764_547_200; // 2025-12-01T00:00:00Z
@@ -87,5 +88,113 @@ describe('incidents and verdicts', () => {
     expect(budgetVerdict(0).level).toBe('freeze');
     expect(budgetVerdict(-0.3).level).toBe('freeze');
     expect(budgetVerdict(0.4, { freezeBelow: 0.1, cautionBelow: 0.5 }).level).toBe('caution');
+  });
+});
+
+/**
+ * The tier replay sees the history before `from`, as the deployed alarms do, and the verdict
+ * judges the SLO period ending at `to`. Tiers come from the SLO's policy (the policy functions),
+ * and the incidents are sized from the chosen tier's threshold and windows.
+ */
+describe('reviews with history before the range', () => {
+  const slo = makeSlo();
+  const STEP = 300;
+  const longest = slo.alerting.policy.tiers.reduce((a, b) => (b.longWindowSeconds > a.longWindowSeconds ? b : a));
+  const from = T0 + slo.period.seconds;
+  const to = from + 86400;
+  const steady = (start: number, end: number, bad: (t: number) => number): SeriesPoint[] =>
+    Array.from({ length: (end - start) / STEP }, (_, i) => {
+      const t = start + i * STEP;
+      return { t, total: 1000, good: 1000 - bad(t) };
+    });
+
+  it('a tier fires at the start of the range from an incident just before it, only with that history', () => {
+    expect(replayHistorySeconds(slo)).toBe(longest.longWindowSeconds);
+    // Half the short window, ending at `from`: inside the short window of the first evaluation in the range,
+    // and twice the threshold over the long window.
+    const incident = Math.floor(longest.shortWindowSeconds / 2 / STEP) * STEP;
+    const ratio = (2 * tierThreshold(longest, slo.objective) * longest.longWindowSeconds) / incident;
+    expect(ratio).toBeLessThan(1);
+    const series = steady(from - longest.longWindowSeconds, to, (t) =>
+      t >= from - incident && t < from ? Math.ceil(1000 * ratio) : 0,
+    );
+
+    const withHistory = reviewSlo(slo, series, { from, to, stepSeconds: STEP });
+    const fired = withHistory.tiers.find((t) => t.tier === longest.name)!;
+    expect(fired.intervals[0]).toMatchObject({ start: from + STEP, sinceBefore: true });
+    // Nothing is reported before the range, and the range itself had no bad event.
+    for (const t of withHistory.tiers)
+      for (const iv of t.intervals) expect(iv.start).toBeGreaterThanOrEqual(from + STEP);
+    expect(withHistory.good).toBe(withHistory.total);
+    expect(withHistory.history).toEqual({
+      neededSeconds: longest.longWindowSeconds,
+      availableSeconds: longest.longWindowSeconds,
+      complete: true,
+    });
+
+    const withoutHistory = reviewSlo(
+      slo,
+      series.filter((p) => p.t >= from),
+      { from, to, stepSeconds: STEP },
+    );
+    expect(withoutHistory.tiers.find((t) => t.tier === longest.name)!.intervals).toEqual([]);
+    expect(withoutHistory.history).toMatchObject({ availableSeconds: 0, complete: false });
+  });
+
+  it('without history, a short burst at the start of the range fires the slow tier the deployed alarm would not', () => {
+    // The `sre review` example's false ticket: a burst spending a few % of the period's budget right after `from`
+    // dominates a long window cut at `from`, while the deployed alarm's window holds its history of clean traffic.
+    const burst = Math.floor(longest.shortWindowSeconds / STEP) * STEP;
+    const ratio = (2 * tierThreshold(longest, slo.objective) * longest.shortWindowSeconds) / burst;
+    const series = steady(from - longest.longWindowSeconds, to, (t) =>
+      t >= from && t < from + burst ? Math.ceil(1000 * ratio) : 0,
+    );
+    const firing = (r: ReturnType<typeof reviewSlo>) => r.tiers.find((t) => t.tier === longest.name)!.intervals;
+    expect(firing(reviewSlo(slo, series, { from, to, stepSeconds: STEP }))).toEqual([]);
+    expect(
+      firing(
+        reviewSlo(
+          slo,
+          series.filter((p) => p.t >= from),
+          { from, to, stepSeconds: STEP },
+        ),
+      ).length,
+    ).toBeGreaterThan(0);
+  });
+
+  /** `events` bad events from bucket `start` on, at most a whole bucket (1000) each. */
+  const spread = (start: number, events: number) => (t: number) =>
+    Math.max(0, Math.min(1000, events - ((t - start) / STEP) * 1000)) * (t >= start ? 1 : 0);
+
+  it('judges the verdict on the SLO period ending at `to`, and reports what the range spent of it', () => {
+    const periodBudgetEvents = 1000 * (slo.period.seconds / STEP) * (1 - slo.objective);
+    // A bad day spending 5 % of the period's budget: far over its own one-day budget, yet the period is healthy.
+    const badDay = steady(to - slo.period.seconds, to, spread(from + 3600, Math.round(0.05 * periodBudgetEvents)));
+    const day = reviewSlo(slo, badDay, { from, to, stepSeconds: STEP });
+    expect(day.budget.spent).toBeGreaterThan(1);
+    expect(day.period).toMatchObject({ seconds: slo.period.seconds, from: to - slo.period.seconds, complete: true });
+    expect(day.period.spent).toBeCloseTo(Math.round(0.05 * periodBudgetEvents) / periodBudgetEvents, 9);
+    expect(day.period.spentInRange).toBeCloseTo(day.period.spent, 9);
+    expect(day.incidents[0].budgetSpent).toBeCloseTo(day.period.spent, 9);
+    expect(day.verdict.level).toBe('ok');
+    expect(day.verdict.message).toContain(`of the ${formatDuration(slo.period.seconds)} budget left`);
+
+    // A clean day after an incident that spent the whole period's budget ten days earlier: freeze.
+    const afterOutage = steady(
+      to - slo.period.seconds,
+      to,
+      spread(from - 10 * 86400, Math.round(1.1 * periodBudgetEvents)),
+    );
+    const clean = reviewSlo(slo, afterOutage, { from, to, stepSeconds: STEP });
+    expect(clean.budget.spent).toBe(0);
+    expect(clean.period.spentInRange).toBe(0);
+    expect(clean.period.remaining).toBeLessThan(0);
+    expect(clean.verdict.level).toBe('freeze');
+
+    // With one day of history only, the period is partial and says from when; the budget counts what was seen.
+    const recent = afterOutage.filter((p) => p.t >= from - 86400);
+    const partial = reviewSlo(slo, recent, { from, to, stepSeconds: STEP });
+    expect(partial.period).toMatchObject({ complete: false, dataFrom: from - 86400, total: recent.length * 1000 });
+    expect(partial.verdict.level).toBe('ok');
   });
 });

@@ -94,3 +94,50 @@ describe('simulate against the published detection times (99.9 %, 30 d)', () => 
     expect(text).toContain('plain error-rate alarm: 0 of 1 significant incident(s) missed');
   });
 });
+
+describe('simulate: the default policy for 7 d and 90 d', () => {
+  const DAY = 86400;
+  // What defaultBurnRatePolicy did before the burn-rate rules: the 30 d budget fractions at any period.
+  const thirtyDayFractions = (period: number) => ({
+    periodSeconds: period,
+    tiers: [
+      makeTier('page', 3600, 0.02, period),
+      makeTier('page', 6 * 3600, 0.05, period),
+      makeTier('ticket', DAY, 0.1, period),
+      makeTier('ticket', 3 * DAY, 0.1, period),
+    ],
+  });
+  const run = (scenario: string, period: number, durationSeconds?: number) =>
+    simulate(
+      parseScenario(scenario),
+      [
+        { name: 'default', policy: defaultBurnRatePolicy(period) },
+        { name: 'thirty-day-fractions', policy: thirtyDayFractions(period) },
+      ],
+      { objective: 0.999, periodSeconds: period, stepSeconds: 60, ...(durationSeconds ? { durationSeconds } : {}) },
+    );
+
+  it('7 d: a steady 0.9x burn for 4 days raises no alert (the 30 d fractions raised false ones)', () => {
+    const r = run('baseline:0.09%', 7 * DAY, 4 * DAY);
+    expect(r.significantIncidents).toBe(0);
+    const [fixed, old] = r.policies;
+    expect(fixed.falseAlerts).toBe(0);
+    expect(fixed.tiers.every((t) => t.alerts === 0)).toBe(true);
+    expect(old.falseAlerts).toBeGreaterThan(0);
+  });
+
+  it('90 d: a 2.9x burn for 20 days is ticketed (the 30 d fractions missed it)', () => {
+    const period = 90 * DAY;
+    const r = run('degradation:0.29%:20d', period);
+    expect(r.significantIncidents).toBe(1);
+    const [fixed, old] = r.policies;
+    expect(old.missedIncidents).toBe(1);
+    expect(fixed.missedIncidents).toBe(0);
+    expect(fixed.falseAlerts).toBe(0);
+    const caught = fixed.tiers.filter((t) => t.detectionSeconds !== undefined);
+    expect(caught.map((t) => t.severity)).toEqual(['ticket']);
+    // The 1x tier over 3 d crosses after 3d / 2.9; within a step of the closed form.
+    const closed = detectionTime(defaultBurnRatePolicy(period).tiers[3], 0.999, 0.0029, period).seconds;
+    expect(Math.abs((caught[0].detectionSeconds ?? NaN) - closed)).toBeLessThanOrEqual(r.stepSeconds);
+  });
+});

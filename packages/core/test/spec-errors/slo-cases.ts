@@ -10,6 +10,13 @@ export const SLO_CASES: Case[] = [
     hint: /targetPercent: 99\.9/,
   },
   {
+    name: 'target of 1 (no error budget: every burn rate divides by zero)',
+    yaml: slo({ 'target: 0.999': 'target: 1 # <-' }),
+    path: 'spec.objectives[0].target',
+    message: /objective 1 is out of range/,
+    hint: /above 0 and below 1/,
+  },
+  {
     name: 'targetPercent of 100 (no error budget)',
     yaml: slo({ 'target: 0.999': 'targetPercent: 100 # <-' }),
     path: 'spec.objectives[0].targetPercent',

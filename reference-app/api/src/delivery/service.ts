@@ -4,6 +4,8 @@ import { plainSummary } from '../domain/text';
 import { DELIVERY_PROBLEM_DETAIL_MAX, type DeliveryProblem } from '../domain/types';
 import { composeCardEmail } from './compose';
 
+export const SEND_FAILED_DETAIL = 'the email could not be handed to the mail service yet; delivery is retried';
+
 export type DeliveryOutcome = { kind: 'sent' | 'skipped' } | { kind: 'not_due'; runAt: number };
 /** recorded: the card now shows the problem; unchanged: one was already recorded; unknown: no card sent that email. */
 export type ProblemOutcome = 'recorded' | 'unchanged' | 'unknown';
@@ -47,7 +49,13 @@ export class DeliveryService {
     if (!design?.displayKey) throw new Error(`design ${card.designId} of card ${card.id} has no display image`);
     const [messages, image] = await Promise.all([cards.listMessages(card.id), this.d.objects.get(design.displayKey)]);
     const email = composeCardEmail({ card, design, messages, image, viewUrl: this.d.shareUrl(card.shareToken) });
-    const { messageId } = await this.d.mailer.send(email);
+    let messageId: string;
+    try {
+      ({ messageId } = await this.d.mailer.send(email));
+    } catch (err) {
+      await this.noteSendFailure(card.id);
+      throw err;
+    }
     const now = clock.now();
     // The message id is how SES's later bounce or complaint finds this card (an SMTP server's id, locally).
     await cards.update(card.id, 'sending', {
@@ -60,6 +68,20 @@ export class DeliveryService {
     this.d.metrics.delivery('sent', (now - card.sendAtUtc) / 1000);
     this.d.logger.info({ cardId: card.id, messageId, messages: messages.length }, 'card delivered');
     return { kind: 'sent' };
+  }
+
+  /**
+   * The owner sees that the email could not be handed over while the retries run (the card stays
+   * `sending`, shown as `delivering`). The mailer's own words stay in the log: they may name hosts.
+   */
+  private async noteSendFailure(cardId: string): Promise<void> {
+    const at = this.d.clock.now();
+    const problem: DeliveryProblem = { kind: 'send_failed', detail: SEND_FAILED_DETAIL, at };
+    try {
+      await this.d.cards.update(cardId, 'sending', { deliveryProblem: problem, updatedAt: at });
+    } catch (err) {
+      this.d.logger.warn({ cardId, err: (err as Error).message }, 'could not record the failed send on the card');
+    }
   }
 
   /**

@@ -129,21 +129,20 @@ export class CardService {
     };
   }
 
-  async addMessage(shareToken: string, input: MessageInput) {
+  /** `idempotencyKey`: the request's hashed Idempotency-Key; a message already written with it is the answer. */
+  async addMessage(shareToken: string, input: MessageInput, idempotencyKey?: string) {
     const card = await this.deps.cards.findByShareToken(shareToken);
     if (!card) throw notFound('card');
     const now = this.deps.clock.now();
     const max = this.deps.maxMessagesPerCard;
-    const saved = await this.deps.cards.addMessage(card.id, input.name, input.message, now, max);
+    const saved = await this.deps.cards.addMessage(card.id, input.name, input.message, now, max, idempotencyKey);
     if (!saved) {
       const current = (await this.deps.cards.findById(card.id)) ?? card;
       if (max !== undefined && current.status === 'scheduled' && current.sendAtUtc > now)
         throw conflict('card_full', `this card already holds ${max} messages, the most one card can carry`);
       const status = publicStatus(current);
-      throw conflict(
-        status === 'cancelled' ? 'card_cancelled' : 'card_sent',
-        status === 'cancelled' ? 'this card was cancelled' : 'this card was sent and no longer accepts messages',
-      );
+      // Still `scheduled` but refused: its send time has passed and delivery has not claimed it yet.
+      throw conflict(...CLOSED[status === 'scheduled' ? 'delivering' : status]);
     }
     this.deps.metrics.messageAdded();
     return messageView(saved);
@@ -270,11 +269,25 @@ export class CardService {
   }
 }
 
-/** `sending` is internal (delivery has claimed the card); clients see it as sent. */
-function publicStatus(card: Card): 'scheduled' | 'sent' | 'cancelled' | 'failed' {
-  if (card.status === 'sending') return 'sent';
+export type PublicStatus = 'scheduled' | 'delivering' | 'sent' | 'cancelled' | 'failed';
+
+/**
+ * `sending` (delivery has claimed the card, possibly retrying) is shown as `delivering`, never as
+ * `sent`: the email may not have left yet, and may never (the card then becomes `failed`).
+ */
+function publicStatus(card: Card): PublicStatus {
+  if (card.status === 'sending') return 'delivering';
   return card.status;
 }
+
+/** Why a message was refused, by what the card is now. */
+const CLOSED: Record<Exclude<PublicStatus, 'scheduled'>, [string, string]> = {
+  cancelled: ['card_cancelled', 'this card was cancelled'],
+  // Messages close when delivery starts, so the email holds every message the card shows.
+  delivering: ['card_being_delivered', 'this card is being delivered and no longer accepts messages'],
+  sent: ['card_sent', 'this card was sent and no longer accepts messages'],
+  failed: ['card_failed', 'delivery of this card failed; it no longer accepts messages'],
+};
 
 const isBounced = (card: Card): boolean => card.status === 'sent' && card.deliveryProblem?.kind === 'bounced';
 

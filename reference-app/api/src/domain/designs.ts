@@ -181,6 +181,6 @@ function decodeCursor(cursor: string): { createdAt: number; id: string } {
     // fall through to the error below
   }
   throw new AppError(400, 'invalid_cursor', 'cursor is not one this API returned', [
-    { path: 'cursor', message: 'invalid cursor' },
+    { path: 'query.cursor', message: 'invalid cursor' },
   ]);
 }

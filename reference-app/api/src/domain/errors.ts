@@ -16,3 +16,16 @@ export const notFound = (what: string): AppError => new AppError(404, 'not_found
 export const conflict = (code: string, message: string): AppError => new AppError(409, code, message);
 export const invalid = (message: string, details?: unknown): AppError =>
   new AppError(400, 'validation_failed', message, details);
+
+/**
+ * The database cannot answer now (down, frozen, overloaded, read-only): a 503 the client may retry.
+ * The driver's own error is kept as `cause` for the log and never reaches an answer.
+ */
+export const databaseUnavailable = (cause?: unknown): AppError =>
+  new AppError(
+    503,
+    'database_unavailable',
+    'the database is unavailable right now; please retry shortly',
+    undefined,
+    cause,
+  );

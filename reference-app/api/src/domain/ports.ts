@@ -29,6 +29,8 @@ export interface CardRepository {
     now: number,
     /** Refuses (undefined) once the card holds this many messages; no limit when absent. */
     maxMessages?: number,
+    /** With this key already on a message, that message is returned and nothing is written. */
+    idempotencyKey?: string,
   ): Promise<Message | undefined>;
   listMessages(cardId: string): Promise<Message[]>;
   /** Cards created since `since` (epoch ms) for this recipient or from this sender address. */

@@ -1,4 +1,8 @@
 /**
+ * The text rules, in one place: the API validates with them and the web app
+ * (reference-app/web/src/lib/validation.ts) imports this very file to check forms before sending.
+ * So it imports nothing and runs in a browser.
+ *
  * User text is stored as plain text and always rendered escaped. We additionally refuse
  * anything that looks like markup so a stored value can never become HTML somewhere that
  * forgets to escape (the original stored raw rich-text HTML).
@@ -7,14 +11,32 @@ const TAG_LIKE = /<\s*[a-zA-Z!/?]|&#?[a-zA-Z0-9]+;|javascript:/i;
 // Control characters other than tab/newline; and bidi overrides used for spoofing.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/;
+// Half of a UTF-16 surrogate pair without the other half: JSON can carry one ("\ud800"), UTF-8 cannot
+// encode it (SQLite stored invalid bytes, MySQL refuses or mangles it).
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// Something a reader can see: not whitespace, not a format character (zero-width space, joiners,
+// BOM, bidi marks), not a combining mark on its own, not a Hangul or Braille blank.
+const VISIBLE = /[^\p{White_Space}\p{Cc}\p{Cf}\p{Mn}\p{Me}\u115F\u1160\u3164\uFFA0\u2800]/u;
 
+/** What is checked and counted: NFC (so "e" + combining accent is one character), LF line ends, trimmed. */
 export function normaliseText(value: string): string {
   return value.normalize('NFC').replace(/\r\n?/g, '\n').trim();
 }
 
-export function textProblem(value: string, singleLine: boolean): string | null {
+/** Length in Unicode code points, as MySQL counts VARCHAR characters. */
+export const charLength = (value: string): number => [...value].length;
+
+/**
+ * Why a name or message (already normalised) is refused, as "must ..." for `details[].message`,
+ * or null. Empty and too long come first, then what the text is made of.
+ */
+export function textProblem(value: string, o: { max: number; singleLine: boolean }): string | null {
+  if (LONE_SURROGATE.test(value)) return 'must be valid Unicode text (it contains half of a surrogate pair)';
+  if (value.length === 0) return 'must not be empty';
+  if (charLength(value) > o.max) return `must be at most ${o.max} characters`;
+  if (!VISIBLE.test(value)) return 'must contain a visible character';
   if (CONTROL.test(value)) return 'must not contain control characters';
-  if (singleLine && value.includes('\n')) return 'must be a single line';
+  if (o.singleLine && value.includes('\n')) return 'must be a single line';
   if (TAG_LIKE.test(value)) return 'must be plain text (no HTML, entities or scripts)';
   return null;
 }
@@ -46,9 +68,6 @@ export function plainSummary(value: string, max: number): string {
   const chars = [...flat];
   return chars.length <= max ? flat : `${chars.slice(0, max - 1).join('')}…`;
 }
-
-/** Length in Unicode code points, as MySQL counts VARCHAR characters. */
-export const charLength = (value: string): number => [...value].length;
 
 export function escapeHtml(value: string): string {
   return value.replace(

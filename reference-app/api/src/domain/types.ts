@@ -57,10 +57,17 @@ export interface Card {
 
 /**
  * bounced: the recipient's server refused the email for good (a permanent or undetermined bounce);
- * complained: the recipient marked it as spam; rejected: SES refused to send it.
+ * complained: the recipient marked it as spam; rejected: SES refused to send it;
+ * send_failed: the last attempt to hand the email to the mailer (outbox, SMTP, SES) failed: set
+ * while delivery retries (cleared when it is sent), kept when delivery gives up.
  */
-export type DeliveryProblemKind = 'bounced' | 'complained' | 'rejected';
-export const DELIVERY_PROBLEM_KINDS: readonly DeliveryProblemKind[] = ['bounced', 'complained', 'rejected'];
+export type DeliveryProblemKind = 'bounced' | 'complained' | 'rejected' | 'send_failed';
+export const DELIVERY_PROBLEM_KINDS: readonly DeliveryProblemKind[] = [
+  'bounced',
+  'complained',
+  'rejected',
+  'send_failed',
+];
 /** Longest detail stored and shown: a bounce's type, subtype and the remote server's diagnostic. */
 export const DELIVERY_PROBLEM_DETAIL_MAX = 300;
 

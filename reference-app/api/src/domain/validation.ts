@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from './errors';
-import { charLength, nameProblem, normaliseText, textProblem } from './text';
+import { nameProblem, normaliseText, textProblem } from './text';
 import { CATEGORIES } from './types';
 import { ID_PATTERN } from './tokens';
 
@@ -12,10 +12,7 @@ const text = (max: number, singleLine: boolean) =>
     .string()
     .transform(normaliseText)
     .superRefine((v, ctx) => {
-      if (v.length === 0) ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must not be empty' });
-      else if (charLength(v) > max)
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be at most ${max} characters` });
-      const problem = textProblem(v, singleLine);
+      const problem = textProblem(v, { max, singleLine });
       if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
     });
 
@@ -69,18 +66,23 @@ export const categorySchema = z.enum(CATEGORIES);
 export const visibilitySchema = z.enum(['public', 'private']);
 export const moderationSchema = z.object({ decision: z.enum(['approved', 'rejected']) }).strict();
 
-/** Parses with a schema, turning every issue into `details: [{path, message}]` of one 400. */
-export function parse<T extends z.ZodTypeAny>(schema: T, value: unknown): z.output<T> {
+/**
+ * Parses with a schema, turning every issue into `details: [{path, message}]` of one 400. `at`
+ * names where a value with no path of its own came from: the body, or a query parameter
+ * (`query.category`).
+ */
+export function parse<T extends z.ZodTypeAny>(schema: T, value: unknown, at = 'body'): z.output<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
+  const inBody = at === 'body';
   const details = result.error.issues.map((i) => ({
-    path: i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(',') : ''),
+    path: i.path.join('.') || (i.code === 'unrecognized_keys' ? i.keys.join(',') : inBody ? '' : at),
     message: i.code === 'unrecognized_keys' ? `unknown field(s): ${i.keys.join(', ')}` : i.message,
   }));
   throw new AppError(
     400,
     'validation_failed',
-    `invalid request: ${details.map((d) => `${d.path || 'body'} ${d.message}`).join('; ')}`,
+    `invalid request: ${details.map((d) => `${d.path || at} ${d.message}`).join('; ')}`,
     details,
   );
 }

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { AppError } from '../domain/errors';
 import type { Metrics } from '../metrics';
 import { type ApiDeps, apiRouter } from './routes';
-import { apiNotFound, errorHandler } from './errors';
+import { RETRY_AFTER_SECONDS, apiNotFound, errorHandler } from './errors';
 
 export interface AppDeps extends ApiDeps {
   logger: Logger;
@@ -75,10 +75,34 @@ function requestLog(logger: Logger): RequestHandler {
   };
 }
 
-function routeLabel(req: express.Request): string {
-  const route = (req as { route?: { path?: unknown } }).route;
-  if (route && typeof route.path === 'string') return `${req.baseUrl}${route.path}`;
+/**
+ * The label of requests no route matched (static files, unknown paths): two values whatever the
+ * path, so scanners cannot grow the metrics without bound.
+ */
+function unmatchedLabel(req: express.Request): string {
   return req.path.startsWith('/api/') ? 'unmatched_api' : 'static';
+}
+
+/**
+ * Watches the router assign `req.route` and keeps the full template it matched. Read when the
+ * response finishes, `req.baseUrl + req.route.path` loses the mount path of every answer that
+ * left a nested router by an error (the router restores `req.baseUrl` on the way out), so errors
+ * were labelled `/shared/:shareToken` while successes were `/api/v1/shared/:shareToken`. At the
+ * moment of the match `req.baseUrl` is still the mount path of the router that holds the route.
+ */
+function matchedRouteTemplate(req: express.Request): () => string | undefined {
+  let route: unknown;
+  let template: string | undefined;
+  Object.defineProperty(req, 'route', {
+    configurable: true,
+    enumerable: true,
+    get: () => route,
+    set: (value: { path?: unknown } | undefined) => {
+      route = value;
+      if (value && typeof value.path === 'string') template = `${req.baseUrl}${value.path}`;
+    },
+  });
+  return () => template;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -96,8 +120,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders);
   app.use((req, res, next) => {
     const end = deps.metrics.httpDuration.startTimer();
+    const template = matchedRouteTemplate(req);
     res.on('finish', () => {
-      const labels = { method: req.method, route: routeLabel(req), status: String(res.statusCode) };
+      const labels = { method: req.method, route: template() ?? unmatchedLabel(req), status: String(res.statusCode) };
       end(labels);
       deps.metrics.httpRequests.inc(labels);
     });
@@ -107,12 +132,18 @@ export function createApp(deps: AppDeps): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', async (_req, res) => {
+  app.get('/readyz', async (req, res) => {
     try {
       await deps.ready();
       res.json({ status: 'ready' });
     } catch (err) {
-      res.status(503).json({ error: { code: 'not_ready', message: (err as Error).message || 'not ready' } });
+      // Our own codes (database_unavailable, shutting_down) are shown; a driver's words only logged.
+      const known = err instanceof AppError && err.status === 503 ? err : undefined;
+      deps.logger.warn({ reqId: req.id, err: known?.cause ?? err }, 'not ready');
+      res
+        .status(503)
+        .set('Retry-After', String(RETRY_AFTER_SECONDS))
+        .json({ error: { code: known?.code ?? 'not_ready', message: known?.message ?? 'not ready' } });
     }
   });
   app.get('/metrics', async (_req, res) => {

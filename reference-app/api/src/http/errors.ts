@@ -9,6 +9,9 @@ interface HttpErrorLike {
   expose?: boolean;
 }
 
+/** What a 503 tells the client to wait before retrying: a database failover or restart takes seconds. */
+export const RETRY_AFTER_SECONDS = 5;
+
 /** Maps body-parser / http-errors failures to our error shape. */
 function fromFramework(err: HttpErrorLike & Error): AppError | undefined {
   switch (err.type) {
@@ -52,6 +55,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     const body: { code: string; message: string; details?: unknown } = { code: error.code, message: error.message };
     if (error.details !== undefined) body.details = error.details;
+    // Every 503 is "ours, for now" (database, scheduler): tell clients and load balancers when to come back.
+    if (error.status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     res
       .status(error.status)
       .type('application/json')

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router, json, type Request, type RequestHandler } from 'express';
 import { WAF_PROOF_HEADER } from '../adapters/captcha/waf';
@@ -15,6 +16,7 @@ import {
   patchCardSchema,
   visibilitySchema,
 } from '../domain/validation';
+import { type Idempotency, fingerprint, idempotent, idempotentJson } from './idempotency';
 import { readUpload } from './multipart';
 import { rateLimit } from './rate-limit';
 
@@ -24,6 +26,8 @@ export interface ApiDeps {
   captcha: Captcha;
   /** Bearer token of /moderation/*; absent: moderation is off and those routes answer 404. */
   moderatorToken?: string;
+  /** Idempotency-Key on POST /cards, /shared/{token}/messages and /designs. */
+  idempotency: Idempotency;
   limits: { writesPerMinute: number; uploadsPerMinute: number; jsonBodyBytes: number; uploadBytes: number };
 }
 
@@ -33,6 +37,14 @@ const requireJson: RequestHandler = (req, _res, next) => {
   }
   next();
 };
+
+/**
+ * JSON travels as UTF-8 (RFC 8259). Invalid bytes are refused here: decoded, each would become a
+ * U+FFFD that passes every text rule and is stored as if the sender had typed it.
+ */
+function utf8Only(_req: unknown, _res: unknown, buf: Buffer): void {
+  if (!isUtf8(buf)) throw new AppError(400, 'invalid_utf8', 'the request body is not valid UTF-8');
+}
 
 function bearer(req: Request): string | undefined {
   const header = req.get('authorization');
@@ -81,13 +93,15 @@ export function apiRouter(deps: ApiDeps): Router {
   const { cards, designs, captcha, limits } = deps;
   // Canonical paths only: a path the edge's rules did not match must not reach a handler either.
   const router = Router({ caseSensitive: true, strict: true });
-  const body = json({ limit: limits.jsonBodyBytes, strict: true, type: 'application/json' });
+  const body = json({ limit: limits.jsonBodyBytes, strict: true, type: 'application/json', verify: utf8Only });
   const writes = rateLimit('write', limits.writesPerMinute);
   const uploads = rateLimit('upload', limits.uploadsPerMinute);
+  const once = idempotentJson(deps.idempotency);
 
   router.get('/designs', async (req, res) => {
     const q = req.query as Record<string, unknown>;
-    const category = q.category === undefined || q.category === '' ? undefined : parse(categorySchema, q.category);
+    const category =
+      q.category === undefined || q.category === '' ? undefined : parse(categorySchema, q.category, 'query.category');
     const cursor = typeof q.cursor === 'string' && q.cursor !== '' ? q.cursor : undefined;
     // Browsers revalidate soon (a fresh upload should show up); a CDN may keep it a little longer.
     res.set('Cache-Control', 'public, max-age=5, s-maxage=30').json(await designs.list(category, cursor));
@@ -117,6 +131,9 @@ export function apiRouter(deps: ApiDeps): Router {
         details,
       );
     }
+    // The file and fields, not the multipart bytes: a browser picks a new boundary for each retry.
+    if (await idempotent(deps.idempotency, req, res, fingerprint(upload.file.buffer, category.data, visibility.data)))
+      return;
     const result = await designs.upload({
       file: upload.file.buffer,
       category: category.data,
@@ -154,7 +171,9 @@ export function apiRouter(deps: ApiDeps): Router {
     res.set('Cache-Control', 'no-store').redirect(303, `${page}?verified=${verdict.ok ? 1 : 0}`);
   });
 
-  router.post('/cards', writes, requireJson, body, async (req, res) => {
+  // The CAPTCHA answer is a proof, not part of the request: a retry that solved a new one is still the
+  // same card, and its replayed answer needs no CAPTCHA (a refused CAPTCHA freed the key).
+  router.post('/cards', writes, requireJson, body, idempotentJson(deps.idempotency, ['captcha']), async (req, res) => {
     const created = await cards.create(parse(createCardSchema, req.body), captchaContext(req));
     res.status(201).location(`/api/v1/cards/${created.id}`).set('Cache-Control', 'no-store').json(created);
   });
@@ -181,9 +200,10 @@ export function apiRouter(deps: ApiDeps): Router {
     res.set('Cache-Control', 'no-store').json(await cards.sharedView(validToken(req)));
   });
 
-  router.post('/shared/:shareToken/messages', writes, requireJson, body, async (req, res) => {
+  router.post('/shared/:shareToken/messages', writes, requireJson, body, once, async (req, res) => {
     const token = validToken(req);
-    const saved = await cards.addMessage(token, parse(messageSchema, req.body));
+    const key = typeof res.locals.idempotencyKey === 'string' ? res.locals.idempotencyKey : undefined;
+    const saved = await cards.addMessage(token, parse(messageSchema, req.body), key);
     res.status(201).json(saved);
   });
 
@@ -198,5 +218,33 @@ export function apiRouter(deps: ApiDeps): Router {
     res.set('Cache-Control', 'no-store').json(await designs.moderate(id, decision));
   });
 
+  answerOtherMethods(router);
   return router;
+}
+
+/**
+ * A known path asked with a method it does not serve gets 405 with `Allow` (not 404), and OPTIONS
+ * gets 204 with `Allow`: the API is same-origin only (the site and the API share an origin), so no
+ * CORS header is sent and a cross-origin preflight fails, as it should. Called once every route
+ * is registered; it reads them back from the router.
+ */
+function answerOtherMethods(router: Router): void {
+  const byPath = new Map<string, Set<string>>();
+  for (const layer of router.stack) {
+    const route = layer.route as { path?: unknown; methods?: Record<string, boolean> } | undefined;
+    if (!route || typeof route.path !== 'string') continue;
+    const methods = byPath.get(route.path) ?? new Set<string>();
+    for (const m of Object.keys(route.methods ?? {})) methods.add(m.toUpperCase());
+    byPath.set(route.path, methods);
+  }
+  for (const [path, methods] of byPath) {
+    if (methods.has('GET')) methods.add('HEAD');
+    methods.add('OPTIONS');
+    const allow = [...methods].sort().join(', ');
+    router.all(path, (req, res, next) => {
+      res.set('Allow', allow);
+      if (req.method === 'OPTIONS') return void res.status(204).end();
+      next(new AppError(405, 'method_not_allowed', `${req.method} is not allowed on this route; use ${allow}`));
+    });
+  }
 }

@@ -1,7 +1,8 @@
 // Typed client for the GoodGreets HTTP API (issue 7). Every call goes to the same origin, so the
 // site makes no third-party requests and works behind a strict CSP (`connect-src 'self'`).
 
-export type CardStatus = 'scheduled' | 'sent' | 'cancelled' | 'failed';
+/** `delivering`: delivery has started (messages are closed) but the email has not left yet. */
+export type CardStatus = 'scheduled' | 'delivering' | 'sent' | 'cancelled' | 'failed';
 
 /** Whether a moderator let a public upload into the gallery (uploads start `pending`). */
 export type Moderation = 'pending' | 'approved' | 'rejected';
@@ -75,10 +76,12 @@ export interface SharedCard {
 
 /**
  * What the mail provider reported after the card was sent: a bounce (the address does not accept
- * mail), a spam complaint, or a rejection. `detail` is plain text from the remote mail server.
+ * mail), a spam complaint, or a rejection; `detail` is plain text from the remote mail server. Or,
+ * before it was sent, `send_failed`: the last attempt to hand the email over failed and delivery
+ * is being retried (kept when the card ends `failed`).
  */
 export interface DeliveryProblem {
-  kind: 'bounced' | 'complained' | 'rejected';
+  kind: 'bounced' | 'complained' | 'rejected' | 'send_failed';
   detail: string;
   at: string;
 }
@@ -187,6 +190,8 @@ export interface RequestOptions {
   body?: unknown;
   token?: string;
   signal?: AbortSignal;
+  /** Sent as `Idempotency-Key`: the API answers a repeat with the first answer instead of storing twice. */
+  idempotencyKey?: string;
 }
 
 export async function request<T>(path: string, opts: RequestOptions = {}): Promise<T> {
@@ -198,6 +203,7 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
     body = JSON.stringify(opts.body);
   }
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
   let res: Response;
   try {
     res = await fetch(path, { method: opts.method ?? 'GET', headers, body, signal: opts.signal });
@@ -213,6 +219,34 @@ export async function request<T>(path: string, opts: RequestOptions = {}): Promi
 
 const enc = encodeURIComponent;
 
+// getRandomValues, unlike randomUUID, also works on a plain-http origin.
+const newKey = () =>
+  Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+const keys = new Map<string, string>();
+
+/**
+ * One Idempotency-Key per submission: sending the same content again (after a network error or a
+ * 503) reuses its key, so the API stores it once however often the person presses the button;
+ * other content, or the same content after a success, is a new submission with a new key.
+ */
+async function submission<T>(what: string, send: (key: string) => Promise<T>): Promise<T> {
+  let key = keys.get(what);
+  if (!key) keys.set(what, (key = newKey()));
+  const result = await send(key);
+  keys.delete(what);
+  return result;
+}
+
+/** What makes two uploads the same submission: the file and the choices, not the CAPTCHA answer. */
+function uploadFingerprint(form: FormData): string {
+  const parts: string[] = [];
+  form.forEach((v, k) => {
+    if (k === 'captcha') return;
+    parts.push(typeof v === 'string' ? `${k}=${v}` : `${k}=${v.name}:${v.size}:${v.type}:${(v as File).lastModified}`);
+  });
+  return `upload\n${parts.join('\n')}`;
+}
+
 export const api = {
   listDesigns: (category: string, cursor?: string | null, signal?: AbortSignal) => {
     const q = new URLSearchParams();
@@ -222,12 +256,20 @@ export const api = {
   },
   getDesign: (id: string, signal?: AbortSignal) => request<DesignStatus>(`/api/v1/designs/${enc(id)}`, { signal }),
   captchaInfo: (signal?: AbortSignal) => request<CaptchaInfo>('/api/v1/captcha', { signal }),
-  uploadDesign: (form: FormData) => request<DesignStatus>('/api/v1/designs', { method: 'POST', body: form }),
-  createCard: (card: NewCard) => request<CreatedCard>('/api/v1/cards', { method: 'POST', body: card }),
+  uploadDesign: (form: FormData) =>
+    submission(uploadFingerprint(form), (idempotencyKey) =>
+      request<DesignStatus>('/api/v1/designs', { method: 'POST', body: form, idempotencyKey }),
+    ),
+  createCard: (card: NewCard) =>
+    submission(`card\n${JSON.stringify(card)}`, (idempotencyKey) =>
+      request<CreatedCard>('/api/v1/cards', { method: 'POST', body: card, idempotencyKey }),
+    ),
   getShared: (shareToken: string, signal?: AbortSignal) =>
     request<SharedCard>(`/api/v1/shared/${enc(shareToken)}`, { signal }),
   addMessage: (shareToken: string, msg: { name: string; message: string }) =>
-    request<Message>(`/api/v1/shared/${enc(shareToken)}/messages`, { method: 'POST', body: msg }),
+    submission(`message\n${shareToken}\n${JSON.stringify(msg)}`, (idempotencyKey) =>
+      request<Message>(`/api/v1/shared/${enc(shareToken)}/messages`, { method: 'POST', body: msg, idempotencyKey }),
+    ),
   getCard: (id: string, token: string, signal?: AbortSignal) =>
     request<OwnerCard>(`/api/v1/cards/${enc(id)}`, { token, signal }),
   updateCard: (id: string, token: string, patch: CardPatch) =>
@@ -241,7 +283,8 @@ export function errorText(e: unknown): string {
   return 'Something went wrong. Please try again.';
 }
 
-// The API's public card statuses ("sending" is shown to clients as "sent").
+// The API's public card statuses.
+export const isDelivering = (s: CardStatus) => s === 'delivering';
 export const isSent = (s: CardStatus) => s === 'sent';
 export const isCancelled = (s: CardStatus) => s === 'cancelled';
 export const isOpen = (s: CardStatus) => s === 'scheduled';

@@ -1,5 +1,8 @@
-// Client-side checks that mirror the API's rules (issue 7), so people see problems before a round
-// trip. The API stays the authority: its field errors are shown in the same places.
+// Client-side checks of the API's rules (issue 7), so people see problems before a round trip. The
+// text rules are the API's own module; emails and limits mirror it and are held to it by the API's
+// test/validation-agreement.test.ts. The API stays the authority: its field errors are shown in the
+// same places.
+import { nameProblem, normaliseText, textProblem } from '../../../api/src/domain/text';
 import { addMonths, isValidTimeZone, parseWall, wallAt, wallToInstant } from './zoned';
 
 export const LIMITS = {
@@ -14,41 +17,32 @@ export const LIMITS = {
 
 export type Errors = Record<string, string>;
 
+/** The API's normalisation before it counts or checks (NFC, LF, trimmed): the same function. */
+export { normaliseText };
+
 // The same rule as the API's zod `.email()` (zod 3), so the browser never passes an address the
 // API refuses: ASCII letters, digits and _ ' + - . in the local part (no leading, trailing or
 // doubled dot), dotted domain labels of letters, digits and hyphens, a letters-only top level of
 // two or more. test/validation-agreement.test.ts in the API runs both on the same inputs.
 const EMAIL = /^(?!\.)(?!.*\.\.)([A-Z0-9_'+\-.]*)[A-Z0-9_+-]@([A-Z0-9][A-Z0-9-]*\.)+[A-Z]{2,}$/i;
-// The API stores plain text only and refuses anything that looks like markup, entities or a
-// javascript: URL, control characters and bidi overrides (reference-app/api/src/domain/text.ts).
-const TAG_LIKE = /<\s*[a-zA-Z!/?]|&#?[a-zA-Z0-9]+;|javascript:/i;
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/;
-
-/** The API's normalisation before it counts or checks: NFC (so "e" + combining accent is one character), LF, trimmed. */
-export function normaliseText(value: string): string {
-  return value.normalize('NFC').replace(/\r\n?/g, '\n').trim();
+/**
+ * The API's own text rules (reference-app/api/src/domain/text.ts, imported as is): length in code
+ * points after NFC, a visible character, valid Unicode, no control or bidi characters, no markup.
+ * Its "must ..." is shown after the field's label.
+ */
+function textError(value: string, label: string, max: number, singleLine: boolean, empty: string): string | null {
+  const v = normaliseText(value);
+  if (!v) return empty;
+  const problem = textProblem(v, { max, singleLine });
+  return problem && `${label} ${problem}.`;
 }
-
-function textProblem(v: string, label: string, singleLine: boolean): string | null {
-  if (CONTROL.test(v)) return `${label} cannot contain control characters.`;
-  if (singleLine && v.includes('\n')) return `${label} must be a single line.`;
-  if (TAG_LIKE.test(v)) return `${label} must be plain text (no HTML, entities or scripts).`;
-  return null;
-}
-
-// Names reach the email's Subject and Reply-To: the API refuses MIME encoded-words and anything
-// like a web address in them (nameProblem in reference-app/api/src/domain/text.ts).
-const ENCODED_WORD = /=\?[^?\s]*\?[bq]\?[^?\s]*\?=/i;
-const URL_LIKE = /[a-z][a-z0-9+.-]*:\/\/|www\.|[a-z0-9-]\.[a-z]{2,63}(?![a-z])/i;
 
 export function checkName(value: string, label: string, max: number): string | null {
-  const v = normaliseText(value);
-  if (!v) return `${label} is required.`;
-  if ([...v].length > max) return `${label} must be at most ${max} characters.`;
-  if (ENCODED_WORD.test(v)) return `${label} cannot contain encoded text like =?utf-8?B?...?=.`;
-  if (URL_LIKE.test(v)) return `${label} cannot contain a web address.`;
-  return textProblem(v, label, true);
+  // Names also reach the email's Subject and Reply-To: the API's nameProblem (no encoded-words, no web address).
+  const problem = textError(value, label, max, true, `${label} is required.`);
+  if (problem) return problem;
+  const nameIssue = nameProblem(normaliseText(value));
+  return nameIssue && `${label} ${nameIssue}.`;
 }
 
 export function checkEmail(value: string, label: string): string | null {
@@ -121,13 +115,8 @@ export function validateMessage(m: { name: string; message: string }): Errors {
   const errors: Errors = {};
   const nameErr = checkName(m.name, 'Your name', LIMITS.signerName);
   if (nameErr) errors.name = nameErr;
-  const text = normaliseText(m.message);
-  if (!text) errors.message = 'Write a message.';
-  else if ([...text].length > LIMITS.message) errors.message = `Messages are limited to ${LIMITS.message} characters.`;
-  else {
-    const problem = textProblem(text, 'Your message', false);
-    if (problem) errors.message = problem;
-  }
+  const messageErr = textError(m.message, 'Your message', LIMITS.message, false, 'Write a message.');
+  if (messageErr) errors.message = messageErr;
   return errors;
 }
 

@@ -152,7 +152,17 @@ export async function shot(page: Page, name: string, kind: keyof typeof VIEWPORT
   await page.screenshot({ path: join(ARTIFACTS, `${name}-${kind}.png`), fullPage: true });
 }
 
-export const e2eReady = () => existsSync(API_MAIN);
+/** What the suite needs that is not built, as the message to fail with; undefined when ready. */
+export function e2eMissing(): string | undefined {
+  for (const [file, what] of [
+    [API_MAIN, 'the API'],
+    [join(WEB_DIST, 'index.html'), 'the site'],
+  ]) {
+    if (!existsSync(file))
+      return `${file} is missing: ${what} is not built. Run \`npm run build\` at the repository root.`;
+  }
+  return undefined;
+}
 
 export type { Browser, BrowserContext, Page };
 

@@ -31,7 +31,7 @@ function charts(r: SloReview): string {
     yFormat: (v) => `${(v * 100).toFixed(2)}%`,
   });
   const budget = lineChart({
-    title: 'Error budget remaining (burn-down)',
+    title: 'Error budget of the SLO period remaining (burn-down over the range)',
     t: c.t,
     lines: [{ name: 'budget left', values: c.budgetRemaining, color: PALETTE[2] }],
     thresholds: [{ value: 0, label: 'exhausted', color: '#d62728' }],
@@ -65,6 +65,7 @@ export function reviewToHtml(reviews: readonly SloReview[]): string {
     return (
       `<section><h2>${escapeXml(s.heading)}</h2>` +
       `<p class="verdict" style="border-color:${LEVEL_COLOR[s.verdict.level]}"><b>${s.verdict.level}</b>: ${escapeXml(s.verdict.message)}</p>` +
+      s.notes.map((n) => `<p class="note">Note: ${escapeXml(n)}</p>`).join('') +
       charts(r) +
       s.tables.map(htmlTable).join('') +
       `</section>`
@@ -77,7 +78,7 @@ export function reviewToHtml(reviews: readonly SloReview[]): string {
     `<title>SLO review ${escapeXml(rangeLine(reviews))}</title>`,
     '<style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:.5em 0 1em}' +
       'th,td{border:1px solid #ccc;padding:3px 8px;text-align:left}th{background:#f4f4f4}' +
-      '.verdict{border-left:6px solid;padding:4px 10px;background:#fafafa}.charts svg{display:block;margin:8px 0}</style>',
+      '.verdict{border-left:6px solid;padding:4px 10px;background:#fafafa}.charts svg{display:block;margin:8px 0}.note{color:#8a5a00}</style>',
     '</head><body>',
     `<h1>SLO review</h1><p>${escapeXml(rangeLine(reviews))}</p>`,
     htmlTable(summaryTable(reviews)),

@@ -14,6 +14,8 @@ export interface Table {
 export interface ReviewSection {
   readonly heading: string;
   readonly verdict: SloReview['verdict'];
+  /** What the figures could not see (history, period data), said next to the verdict. */
+  readonly notes: readonly string[];
   readonly tables: readonly Table[];
 }
 
@@ -39,13 +41,24 @@ function num(x: number): string {
 export function summaryTable(reviews: readonly SloReview[]): Table {
   return {
     title: 'Summary',
-    headers: ['SLO', 'objective', 'attainment', 'budget left', 'minutes left', 'pages', 'tickets', 'verdict'],
+    headers: [
+      'SLO',
+      'objective',
+      'attainment',
+      'range spent',
+      'period budget left',
+      'period minutes left',
+      'pages',
+      'tickets',
+      'verdict',
+    ],
     rows: reviews.map((r) => [
       `${r.service}/${r.slo}`,
       pct(r.objective),
       pct(r.attainment),
-      pct(r.budget.remaining, 1),
-      `${num(r.budget.remainingMinutes)} of ${num(r.budget.totalMinutes)}`,
+      pct(r.period.spentInRange, 1),
+      `${pct(r.period.remaining, 1)} of ${dur(r.period.seconds)}${r.period.complete ? '' : ' (partial)'}`,
+      `${num(r.period.remainingMinutes)} of ${num(r.period.totalMinutes)}`,
       String(countFirings(r, 'page')),
       String(countFirings(r, 'ticket')),
       r.verdict.level,
@@ -76,13 +89,17 @@ export function sloSection(r: SloReview): ReviewSection {
         ? '-'
         : t.intervals
             .slice(0, 5)
-            .map((iv) => `${iso(iv.start)} +${dur(iv.seconds)}${iv.end === undefined ? ' (still firing)' : ''}`)
+            .map(
+              (iv) =>
+                `${iso(iv.start)} +${dur(iv.seconds)}${iv.sinceBefore ? ' (firing since before the range)' : ''}` +
+                `${iv.end === undefined ? ' (still firing)' : ''}`,
+            )
             .join('; ') + (t.intervals.length > 5 ? `; ... ${t.intervals.length - 5} more` : ''),
     ]),
   };
   const incidents: Table = {
     title: 'Incidents that burned most budget',
-    headers: ['start', 'duration', 'bad events', 'budget spent', 'peak error ratio'],
+    headers: ['start', 'duration', 'bad events', 'period budget spent', 'peak error ratio'],
     rows: r.incidents.map((i) => [
       iso(i.start),
       dur(i.end - i.start),
@@ -91,8 +108,31 @@ export function sloSection(r: SloReview): ReviewSection {
       pct(i.peakErrorRatio, 2),
     ]),
   };
+  const period: Table = {
+    title: `Budget over the SLO period (${dur(r.period.seconds)} ending ${iso(r.to)})`,
+    headers: [
+      'data from',
+      'good / total',
+      'attainment',
+      'budget spent',
+      'budget left',
+      'minutes left',
+      'spent in range',
+    ],
+    rows: [
+      [
+        r.period.dataFrom === undefined ? 'no data' : iso(r.period.dataFrom),
+        `${r.period.good} / ${r.period.total}`,
+        pct(r.period.total > 0 ? r.period.good / r.period.total : undefined),
+        pct(r.period.spent, 1),
+        pct(r.period.remaining, 1),
+        `${num(r.period.remainingMinutes)} of ${num(r.period.totalMinutes)}`,
+        pct(r.period.spentInRange, 1),
+      ],
+    ],
+  };
   const facts: Table = {
-    title: 'Budget',
+    title: 'Budget of the range alone',
     headers: [
       'objective',
       'attainment',
@@ -114,7 +154,33 @@ export function sloSection(r: SloReview): ReviewSection {
       ],
     ],
   };
-  return { heading: `${r.service}/${r.slo}`, verdict: r.verdict, tables: [facts, windows, tiers, incidents] };
+  return {
+    heading: `${r.service}/${r.slo}`,
+    verdict: r.verdict,
+    notes: notesOf(r),
+    tables: [period, facts, windows, tiers, incidents],
+  };
+}
+
+/** Says plainly which figures rest on less data than they need. */
+export function notesOf(r: SloReview): string[] {
+  const notes: string[] = [];
+  const p = r.period;
+  if (!p.complete) {
+    notes.push(
+      p.dataFrom === undefined
+        ? `no data in the ${dur(p.seconds)} period ending ${iso(r.to)}: the period budget and the verdict have nothing to judge`
+        : `data covers ${dur(r.to - p.dataFrom)} of the ${dur(p.seconds)} period (from ${iso(p.dataFrom)}, not ${iso(p.from)}): ` +
+            'the period budget and the verdict count only those events',
+    );
+  }
+  if (!r.history.complete) {
+    notes.push(
+      `alert tiers replayed with ${dur(r.history.availableSeconds)} of history before the range where the longest window ` +
+        `needs ${dur(r.history.neededSeconds)}: firings early in the range may differ from what the deployed alarms raised`,
+    );
+  }
+  return notes;
 }
 
 export function rangeLine(reviews: readonly SloReview[]): string {

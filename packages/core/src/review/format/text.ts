@@ -17,7 +17,8 @@ export function reviewToText(reviews: readonly SloReview[]): string {
   const parts = [`SLO review ${rangeLine(reviews)}`, textTable(summaryTable(reviews))];
   for (const r of reviews) {
     const s = sloSection(r);
-    parts.push(`== ${s.heading}: ${s.verdict.level.toUpperCase()} - ${s.verdict.message}`, ...s.tables.map(textTable));
+    const verdict = `== ${s.heading}: ${s.verdict.level.toUpperCase()} - ${s.verdict.message}`;
+    parts.push([verdict, ...s.notes.map((n) => `note: ${n}`)].join('\n'), ...s.tables.map(textTable));
   }
   return `${parts.join('\n\n')}\n`;
 }
@@ -49,6 +50,7 @@ export function reviewToMarkdown(reviews: readonly SloReview[]): string {
       `## ${mdCell(s.heading)}`,
       '',
       `${BADGE[s.verdict.level]} **${s.verdict.level}**: ${mdCell(s.verdict.message)}`,
+      ...s.notes.flatMap((n) => ['', `> Note: ${mdCell(n)}`]),
     );
     for (const t of s.tables) parts.push('', mdTable(t));
   }

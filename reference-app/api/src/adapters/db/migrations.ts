@@ -148,11 +148,48 @@ function migrations(dialect: Dialect): Record<string, Migration> {
           await db.schema.alterTable('cards').dropColumn(column).execute();
       },
     },
+    // Idempotency-Key answers (src/http/idempotency.ts): a new table only, so the previous build
+    // runs on this schema unchanged.
+    '003_idempotency_keys': {
+      async up(db: Kysely<unknown>) {
+        await table(
+          db.schema
+            .createTable('idempotency_keys')
+            .addColumn('key_hash', 'char(64)', (c) => c.primaryKey())
+            .addColumn('request_hash', 'char(64)', (c) => c.notNull())
+            // Null while the first request runs.
+            .addColumn('status_code', 'integer')
+            .addColumn('response', 'text')
+            .addColumn('location', 'varchar(255)')
+            .addColumn('created_at', 'bigint', (c) => c.notNull()),
+        ).execute();
+        await db.schema
+          .createIndex('idempotency_keys_created_idx')
+          .on('idempotency_keys')
+          .column('created_at')
+          .execute();
+        // The key also travels with the message it wrote, in the same statement: a retry whose first
+        // attempt committed but lost its answer finds the message instead of writing it again.
+        await db.schema.alterTable('messages').addColumn('idempotency_key', 'char(64)').execute();
+        await db.schema
+          .createIndex('messages_idempotency_key_idx')
+          .on('messages')
+          .column('idempotency_key')
+          .unique()
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        const drop = db.schema.dropIndex('messages_idempotency_key_idx');
+        await (mysql ? drop.on('messages') : drop).execute();
+        await db.schema.alterTable('messages').dropColumn('idempotency_key').execute();
+        await db.schema.dropTable('idempotency_keys').execute();
+      },
+    },
     // Moderation of the public gallery. Only adds: a NOT NULL column whose default ('pending') keeps
     // what the previous build inserts out of the gallery, and the stock designs (ours, reviewed)
     // approved so the gallery is not empty after the upgrade. Uploads made public before this
     // migration wait for a moderator like new ones.
-    '003_design_moderation': {
+    '004_design_moderation': {
       async up(db: Kysely<unknown>) {
         await db.schema
           .alterTable('designs')
@@ -177,7 +214,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
       },
     },
     // The anti-relay caps count a recipient's and a sender's cards of the last day: indexes only.
-    '004_card_caps': {
+    '005_card_caps': {
       async up(db: Kysely<unknown>) {
         await db.schema
           .createIndex('cards_recipient_idx')

@@ -160,32 +160,47 @@ export class SqlCardRepository implements CardRepository {
     message: string,
     now: number,
     maxMessages?: number,
+    idempotencyKey?: string,
   ): Promise<Message | undefined> {
     // One statement: the status check, the cap and the insert cannot be split by a concurrent
     // delivery or signer.
-    const result = await this.db
-      .insertInto('messages')
-      .columns(['card_id', 'name', 'message', 'created_at'])
-      .expression((eb) =>
-        eb
-          .selectFrom('cards')
-          .select((s) => ['id', s.val(name).as('name'), s.val(message).as('message'), s.val(now).as('created_at')])
-          .where('id', '=', cardId)
-          .where('status', '=', 'scheduled')
-          .where('send_at_utc', '>', now)
-          .$if(maxMessages !== undefined, (q) =>
-            q.where(
-              (w) =>
-                w
-                  .selectFrom('messages')
-                  .select((c) => c.fn.countAll().as('n'))
-                  .where('card_id', '=', cardId),
-              '<',
-              maxMessages as number,
+    let result;
+    try {
+      result = await this.db
+        .insertInto('messages')
+        .columns(['card_id', 'name', 'message', 'created_at', 'idempotency_key'])
+        .expression((eb) =>
+          eb
+            .selectFrom('cards')
+            .select((s) => [
+              'id',
+              s.val(name).as('name'),
+              s.val(message).as('message'),
+              s.val(now).as('created_at'),
+              s.val(idempotencyKey ?? null).as('idempotency_key'),
+            ])
+            .where('id', '=', cardId)
+            .where('status', '=', 'scheduled')
+            .where('send_at_utc', '>', now)
+            .$if(maxMessages !== undefined, (q) =>
+              q.where(
+                (w) =>
+                  w
+                    .selectFrom('messages')
+                    .select((c) => c.fn.countAll().as('n'))
+                    .where('card_id', '=', cardId),
+                '<',
+                maxMessages as number,
+              ),
             ),
-          ),
-      )
-      .executeTakeFirst();
+        )
+        .executeTakeFirst();
+    } catch (err) {
+      // The unique key refuses a second message with this key: the first one is the answer.
+      const first = idempotencyKey === undefined ? undefined : await this.messageByKey(idempotencyKey);
+      if (first) return first;
+      throw err;
+    }
     if (Number(result.numInsertedOrUpdatedRows ?? 0) !== 1) return undefined;
     return { id: Number(result.insertId), cardId, name, message, createdAt: now };
   }
@@ -198,6 +213,11 @@ export class SqlCardRepository implements CardRepository {
       .where('created_at', '>=', since)
       .executeTakeFirstOrThrow();
     return Number(row.n);
+  }
+
+  private async messageByKey(key: string): Promise<Message | undefined> {
+    const r = await this.db.selectFrom('messages').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
+    return r && { id: num(r.id), cardId: r.card_id, name: r.name, message: r.message, createdAt: num(r.created_at) };
   }
 
   async listMessages(cardId: string): Promise<Message[]> {

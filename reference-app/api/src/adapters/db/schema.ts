@@ -49,6 +49,8 @@ export interface MessagesTable {
   name: string;
   message: string;
   created_at: number;
+  /** The Idempotency-Key (hashed, scoped to the card) the message was sent with, if any. */
+  idempotency_key: string | null;
 }
 
 export interface JobsTable {
@@ -70,10 +72,20 @@ export interface CaptchaUsesTable {
   expires_at: number;
 }
 
+export interface IdempotencyKeysTable {
+  key_hash: string;
+  request_hash: string;
+  status_code: number | null;
+  response: string | null;
+  location: string | null;
+  created_at: number;
+}
+
 export interface DB {
   designs: DesignsTable;
   cards: CardsTable;
   messages: MessagesTable;
   jobs: JobsTable;
   captcha_uses: CaptchaUsesTable;
+  idempotency_keys: IdempotencyKeysTable;
 }
