@@ -7,6 +7,7 @@ import { registerExplain } from './commands/explain';
 import { registerValidate } from './commands/validate';
 import { registerRender } from './commands/render';
 import { registerRenderPrometheus } from './commands/render-prometheus';
+import { registerRenderAlertmanager } from './commands/render-alertmanager';
 import { registerReview } from './commands/review';
 import { registerSimulate } from './commands/simulate';
 import { registerAudit } from './commands/audit';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerAlerts(program);
   registerRender(program);
   registerRenderPrometheus(program);
+  registerRenderAlertmanager(program);
   registerReview(program);
   registerSimulate(program);
   registerAudit(program);

@@ -13,3 +13,4 @@ export * from './prometheus';
 export * from './rds-instances';
 export * from './slo-dimensions';
 export * from './alarm-metadata';
+export * from './alertmanager/config';
