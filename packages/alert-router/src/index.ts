@@ -31,3 +31,4 @@ export {
 export { jsonLogger, silentLogger, type Logger } from './log';
 export { buildDrillMessage, publishDrill, DRILL_PREFIX, type DrillOptions } from './drill';
 export { replayFiles, type ReplayOptions, type ReplayResult, type ReplayFileResult } from './replay';
+export { startSlackStandin, postLines, type SlackStandin, type StandinPost } from './local/slack-standin';

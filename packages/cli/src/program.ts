@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { registerAlerts } from './commands/alerts';
+import { registerSlackStandin } from './commands/slack-standin';
 import { registerCost } from './commands/cost';
 import { registerExplain } from './commands/explain';
 import { registerValidate } from './commands/validate';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerExplain(program);
   registerCost(program);
   registerAlerts(program);
+  registerSlackStandin(program);
   registerRender(program);
   registerRenderPrometheus(program);
   registerRenderAlertmanager(program);
