@@ -12,6 +12,7 @@ import { registerRenderAlertmanager } from './commands/render-alertmanager';
 import { registerReview } from './commands/review';
 import { registerSimulate } from './commands/simulate';
 import { registerAudit } from './commands/audit';
+import { registerLoop } from './commands/loop';
 
 // src/ and dist/ both sit one level below the package root, so this works from tests and the built bin.
 const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
@@ -34,5 +35,6 @@ export function buildProgram(): Command {
   registerReview(program);
   registerSimulate(program);
   registerAudit(program);
+  registerLoop(program);
   return program;
 }

@@ -136,6 +136,11 @@ function sliRecordingGroup(slo: Slo, q: SliQueries, options: PrometheusRenderOpt
     labels: sortKeys({ ...base, sloth_window: promDuration(w) }),
   }));
   const period = slo.period.seconds;
+  // A tier window as long as the period (ticket-6h on a 6h SLO) already records the period ratio,
+  // under the same name; a second rule would be a duplicate that promtool refuses.
+  if (alertWindows(slo.alerting.policy.tiers).includes(period)) {
+    return { name: `sloth-slo-sli-recordings-${slothId(slo)}`, rules };
+  }
   const source = sliErrorMetric(periodSourceWindow(slo));
   // Sloth's period ratio: the unweighted mean of the short-window ratios (cheap, but every 5 minutes weigh the same).
   rules.push({
