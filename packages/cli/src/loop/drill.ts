@@ -71,7 +71,8 @@ export function expectedDetection(slo: Slo, loop: Loop): { page: number; slack: 
 
 /** The review of the drill's range from the loop's Prometheus: what the outage spent of the budget. */
 export async function reviewDrill(loop: Loop, slo: Slo, from: number, to: number): Promise<string> {
-  const step = loop.intervalSeconds;
+  // rate() over one step needs two scrapes inside it: three scrape intervals leave a margin.
+  const step = loop.intervalSeconds * 3;
   const series = await readPrometheusSeries(slo, {
     url: loop.urls.prometheus,
     from: reviewDataStart(slo, from, to),
