@@ -9,13 +9,15 @@
  *
  * Environment: ROUTING_FILE (default routing.json beside this file),
  * TABLE_NAME (DynamoDB store; in-memory when unset), EMAIL_TOPIC_ARN,
- * SLACK_PACE_MS (default 1000), LOOKUP_TAGS=false to skip ListTagsForResource.
+ * SLACK_PACE_MS (default 1000), LOOKUP_TAGS=false to skip ListTagsForResource,
+ * BUDGET_LOOKUP=false to skip the SLO budget reading, BUDGET_TIMEOUT_MS (default 2000).
  */
 import { join } from 'node:path';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { loadRoutingFile } from './config';
 import { SecretResolver } from './delivery/secrets';
-import { parseInbound } from './events/inbound';
+import { cloudWatchBudgetReader, type BudgetReader } from './events/budget';
+import { readInbound } from './events/classify';
 import { cloudWatchTagLookup, TagEnricher } from './events/tags';
 import { jsonLogger, type Logger } from './log';
 import { DeliveryFailedError, type Outcome, type Report } from './engine/report';
@@ -32,6 +34,8 @@ export interface LambdaContext {
 export interface HandlerDeps {
   readonly router: AlertRouter;
   readonly enricher?: TagEnricher;
+  /** Error-budget context for SLO pages; without it the message says the budget is not available. */
+  readonly budget?: BudgetReader;
   readonly log?: Logger;
   /** Time kept back from the Lambda's remaining time for bookkeeping after the last send. @default 3000 */
   readonly safetyMarginMs?: number;
@@ -55,16 +59,13 @@ export function createHandler(deps: HandlerDeps) {
       ? context.getRemainingTimeInMillis() - (deps.safetyMarginMs ?? 3000)
       : (deps.defaultBudgetMs ?? 60_000);
     const deadline = now + Math.max(0, budget);
-    const inbound = parseInbound(event);
+    const inbound = await readInbound(event, { enricher: deps.enricher, budget: deps.budget });
     const sentBefore = deps.router.sender.messagesSent;
     let report: Report;
     if (inbound.tick) {
       report = await tick(deps.router, deadline);
     } else {
-      const events = deps.enricher
-        ? await Promise.all(inbound.events.map((e) => deps.enricher!.enrich(e)))
-        : inbound.events;
-      report = await deps.router.process(events, inbound.rejected, deadline);
+      report = await deps.router.process(inbound.events, inbound.rejected, deadline);
     }
     const counts: Record<string, number> = {};
     for (const o of report.outcomes) counts[o.status] = (counts[o.status] ?? 0) + 1;
@@ -104,7 +105,11 @@ export function routerFromEnv(env: NodeJS.ProcessEnv = process.env, log: Logger 
               error: err.message,
             }),
         });
-  return { router: new AlertRouter(options), enricher, log };
+  const budget =
+    env.BUDGET_LOOKUP === 'false'
+      ? undefined
+      : cloudWatchBudgetReader({ timeoutMs: env.BUDGET_TIMEOUT_MS ? Number(env.BUDGET_TIMEOUT_MS) : undefined });
+  return { router: new AlertRouter(options), enricher, budget, log };
 }
 
 let cached: ReturnType<typeof createHandler> | undefined;

@@ -4,7 +4,33 @@ export { parseAlarmArn, consoleAlarmUrl } from './events/arn';
 export { parseCloudWatchMessage } from './events/cloudwatch-message';
 export { parseEventBridgeAlarm, ALARM_STATE_CHANGE } from './events/eventbridge';
 export { parseInbound, type Inbound } from './events/inbound';
-export { metadataFromTags, TagEnricher, cloudWatchTagLookup, TAG_PREFIX, type TagLookup } from './events/tags';
+export { readInbound, classifyEvent, type ClassifyOptions } from './events/classify';
+export {
+  cloudWatchBudgetReader,
+  wantsBudget,
+  type BudgetReader,
+  type BudgetReading,
+  type CloudWatchBudgetOptions,
+} from './events/budget';
+export { consoleDashboardUrl } from './events/arn';
+export {
+  cloudWatchNotifications,
+  alarmDefinitionFromTemplate,
+  type DeployTarget,
+  type TemplateResource,
+  type AlarmDefinition,
+  type CfnMetricDataQuery,
+  type CloudWatchNotifications,
+  type StateChange,
+} from './events/notifications';
+export {
+  metadataFromTags,
+  TagEnricher,
+  cloudWatchTagLookup,
+  TAG_PREFIX,
+  type TagLookup,
+  type TagEnricherOptions,
+} from './events/tags';
 export { RouteTree, RoutingConfigError, ROUTE_DEFAULTS, type RouteMatch } from './routing/tree';
 export { eventLabels, BUILTIN_LABELS } from './routing/labels';
 export { renderSlack, type SlackMessage, type SlackBlock, type RenderOptions } from './render/slack';
@@ -30,5 +56,12 @@ export {
 } from './handler';
 export { jsonLogger, silentLogger, type Logger } from './log';
 export { buildDrillMessage, publishDrill, DRILL_PREFIX, type DrillOptions } from './drill';
-export { replayFiles, type ReplayOptions, type ReplayResult, type ReplayFileResult } from './replay';
+export {
+  replayFiles,
+  replaySession,
+  type ReplayOptions,
+  type ReplayResult,
+  type ReplayFileResult,
+  type ReplaySession,
+} from './replay';
 export { startSlackStandin, postLines, type SlackStandin, type StandinPost } from './local/slack-standin';

@@ -49,9 +49,35 @@ describe('Slack rendering', () => {
     expect(view.burn?.budgetSpentInWindow).toBeCloseTo(0.03, 10);
     expect(view.burn?.secondsToExhaustion).toBeCloseTo(120000, 3);
     const all = texts(renderSlack([view.event]).blocks).join('\n');
-    expect(all).toContain('Burn rate 21.6x (tier threshold 14.4x)');
+    expect(all).toContain('SLO api-availability (objective 99.9%, over 30d)');
+    expect(all).toContain('Burn rate 21.6x now (tier threshold 14.4x)');
     expect(all).toContain('Budget spent in the last 1h: 3% of the 30d budget');
-    expect(all).toContain('A full budget is gone in 1d 9h at this rate');
+    expect(all).toContain(
+      'Budget left over the 30d period: not available (no CloudWatch lookup in this run; the Lambda reads it)',
+    );
+    expect(all).toContain('A full 30d budget is gone in 1d 9h at the current burn');
+  });
+
+  it('uses the SLO period of the metadata and the budget the Lambda read', () => {
+    const base = fixtureEvent('sns-metric-math-alarm.json');
+    const event = { ...base, metadata: { ...base.metadata, periodSeconds: 28 * 86400 } };
+    // 21.6x over a 28d period: a full budget lasts 28d / 21.6 = 31h6m40s; half of it 15h33m.
+    expect(alarmView(event).burn?.secondsToExhaustion).toBeCloseTo((28 * 86400) / 21.6, 3);
+    const read = renderSlack([{ ...event, budget: { budgetRemaining: 0.5 } }]);
+    const readText = texts(read.blocks).join('\n');
+    expect(readText).toContain('Budget spent in the last 1h: 3.214% of the 28d budget');
+    expect(readText).toContain('Budget left over the 28d period: 50%');
+    expect(readText).toContain('The budget left is gone in 15h 33m at the current burn');
+    const failed = texts(
+      renderSlack([{ ...event, budget: { error: 'GetMetricData took longer than 2000 ms' } }]).blocks,
+    );
+    expect(failed.join('\n')).toContain(
+      'Budget left over the 28d period: unknown (GetMetricData took longer than 2000 ms)',
+    );
+    const noPeriod = { ...base, metadata: { ...base.metadata, periodSeconds: undefined } };
+    expect(texts(renderSlack([noPeriod]).blocks).join('\n')).toContain(
+      'Time to exhaustion unknown: the alarm metadata has no SLO period',
+    );
   });
 
   it('lists composite children and anomaly bands', () => {
@@ -82,7 +108,7 @@ describe('Slack rendering', () => {
       '*bad*\nAWS/ApplicationELB HTTPCode_Target_5XX_Count (LoadBalancer=app/goodgreets/50dc6c495c0c9188) Sum [bad]',
     );
     expect(math).toContain('*Threshold*\n0.0144');
-    expect(math).toContain('Burn rate 21.6x (tier threshold 14.4x)');
+    expect(math).toContain('Burn rate 21.6x now (tier threshold 14.4x)');
 
     const band = texts(renderSlack([fixtureEvent('eventbridge-anomaly-band.json')]).blocks).join('\n');
     expect(band).toContain('*Metric*\nAWS/Lambda Duration (FunctionName=goodgreets-thumbnailer) p90 [m1]');
@@ -145,7 +171,7 @@ describe('email rendering', () => {
     const { subject, body } = renderEmail([fixtureEvent('sns-metric-math-alarm.json')]);
     expect(subject).toBe('[CRITICAL] FIRING - CRITICAL - goodgreets-api-availability-page-1h');
     expect(body).toContain('Threshold     > 0.0144');
-    expect(body).toContain('Burn rate 21.6x (tier threshold 14.4x)');
+    expect(body).toContain('Burn rate 21.6x now (tier threshold 14.4x)');
     expect(body).toContain('Runbook:    https://runbooks.example.com/slo/api-availability');
     expect(body).not.toMatch(/[*<>]{2}/);
   });

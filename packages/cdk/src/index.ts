@@ -17,5 +17,6 @@ export type { CostReport, CostReportLine } from './cost-report';
 export * from './sre-kit';
 export * from './dashboards';
 export * from './alert-router/alert-router';
+export * from './metrics-contract';
 // TypeScript-only (jsii skips free functions): the writer side of core's alarm-metadata contract, for app alarms.
 export { alarmDescriptionFor, tagAlarm, CDK_TOKENS } from './alarm-metadata';

@@ -125,7 +125,24 @@ describe('AlertRouter construct', () => {
     const ssm = statements.find((s) => s.Action === 'ssm:GetParameter');
     expect(JSON.stringify(sm.Resource)).toContain('secret:shop/slack/page-??????');
     expect(JSON.stringify(ssm.Resource)).toContain('parameter/shop/slack/team');
-    expect(JSON.stringify(statements)).not.toMatch(/"Resource":"\*"/);
+    // The one action on `*`: GetMetricData has no resource-level permissions.
+    expect(statements.filter((s) => s.Resource === '*').map((s) => s.Action)).toEqual(['cloudwatch:GetMetricData']);
+    const alarmReads = statements.find(
+      (s) => Array.isArray(s.Action) && s.Action.includes('cloudwatch:DescribeAlarms'),
+    );
+    expect(alarmReads.Action).toEqual(['cloudwatch:ListTagsForResource', 'cloudwatch:DescribeAlarms']);
+    expect(JSON.stringify(alarmReads.Resource)).toContain(':alarm:*');
+  });
+
+  it('reads no error budget when told not to: no CloudWatch read beyond tags, BUDGET_LOOKUP=false', () => {
+    const { template } = synth({ readErrorBudget: false });
+    const statements = policyStatements(template);
+    expect(statements.filter((s) => s.Resource === '*')).toEqual([]);
+    expect(JSON.stringify(statements)).not.toContain('DescribeAlarms');
+    const env = Object.values(template.findResources('AWS::Lambda::Function')).map(
+      (f: any) => f.Properties.Environment?.Variables ?? {},
+    );
+    expect(env.some((v) => v.BUDGET_LOOKUP === 'false')).toBe(true);
   });
 
   it('subscribes each address once, filtered to the receivers that list it', () => {

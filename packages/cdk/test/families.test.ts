@@ -45,7 +45,13 @@ const webAcl = new wafv2.CfnWebACL(stack, 'Acl', {
 const common = { service: 'shop', actions: topics };
 const families: Record<AlarmFamilyName, FamilyAlarms> = {
   lambda: new LambdaFunctionAlarms(stack, 'api', { ...common, lambdaFunction: fn }),
-  ecs: new EcsServiceAlarms(stack, 'web', { ...common, clusterName: 'shop', ecsServiceName: 'shop-web' }),
+  // A service given by name exposes no ephemeral storage: the threshold needs it passed.
+  ecs: new EcsServiceAlarms(stack, 'web', {
+    ...common,
+    clusterName: 'shop',
+    ecsServiceName: 'shop-web',
+    properties: { ephemeralStorageGiB: 30 },
+  }),
   s3: new S3BucketAlarms(stack, 'uploads', { ...common, bucket }),
   alb: new ApplicationLoadBalancerAlarms(stack, 'alb', {
     ...common,
@@ -88,6 +94,7 @@ const TOPIC_REF = {
 function expectedThreshold(entry: CatalogueAlarm): number {
   const props: Record<string, number> = {
     timeoutMs: 20000,
+    ephemeralStorageGiB: 30,
     maxConnections: 400,
     memoryBytes: 4 * 1024 ** 3,
     allocatedStorageBytes: 100 * 1024 ** 3,
@@ -265,6 +272,7 @@ describe('per-resource choices', () => {
       service: 'shop',
       actions: t,
       functionName: 'shop-fn',
+      properties: { timeoutMs: 10000 },
       overrides: {
         'lambda.throttles': { enabled: false },
         'lambda.errors': {
@@ -285,8 +293,8 @@ describe('per-resource choices', () => {
     ]);
     expect(tagsOf(errors)[SreTagKeys.SEVERITY]).toBe('info');
     expect(dims(names.get('shop-fn-lambda.claimed-account-concurrency')!.props.Dimensions)).toEqual({});
-    // Without the function construct the timeout is unknown: the catalogue fallback applies.
-    expect(names.get('shop-fn-lambda.duration')!.props.Threshold).toBe(2700);
+    // Without the function construct the timeout comes from properties (never the 3 s default's 2.7 s).
+    expect(names.get('shop-fn-lambda.duration')!.props.Threshold).toBe(9000);
   });
 
   test('a cluster gets per-member alarms and no free-storage alarm (Aurora storage grows by itself)', () => {

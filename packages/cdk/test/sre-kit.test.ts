@@ -30,6 +30,8 @@ describe('a kit applying specs', () => {
     expect(tagsOf(errors)[SreTagKeys.SEVERITY]).toBe('info');
     expect(tagsOf(errors)[SreTagKeys.RUNBOOK]).toBe('https://runbooks.example/alarms/lambda.errors');
     expect(alarms.get('shop-api-lambda.throttles')!.props.Threshold).toBe(3);
+    // An imported function's timeout comes from the spec's properties (90 % of 6 s).
+    expect(alarms.get('shop-api-lambda.duration')!.props.Threshold).toBe(5400);
     // The construct's name wins over the spec's placeholder.
     expect(JSON.stringify(dims(errors.Dimensions).FunctionName)).toContain(':function:shop-api');
   });
@@ -193,7 +195,9 @@ describe('cdk-monitoring-constructs interop and guards', () => {
   test('the same resource id in two families (a function and a NAT gateway both "api") is two resources', () => {
     const { stack } = newStack('SharedIds');
     const kit = new SreKit(stack, 'Sre', { service: 'shop', costAnnotation: false });
-    kit.monitorLambda('api', lambda.Function.fromFunctionName(stack, 'Fn', 'shop-api'));
+    kit.monitorLambda('api', lambda.Function.fromFunctionName(stack, 'Fn', 'shop-api'), {
+      properties: { timeoutMs: 3000 },
+    });
     kit.monitorNatGateway('api', 'nat-1');
     const names = [...alarmsByName(Template.fromStack(stack)).keys()];
     expect(names).toEqual(
@@ -214,7 +218,8 @@ describe('cdk-monitoring-constructs interop and guards', () => {
 
   test('a Fargate service gives the ephemeral storage the threshold derives from', () => {
     const { stack } = newStack('Fargate');
-    const cluster = new ecs.Cluster(stack, 'Cluster');
+    // Container Insights on: without it the storage alarm would never get data and is not made.
+    const cluster = new ecs.Cluster(stack, 'Cluster', { containerInsightsV2: ecs.ContainerInsights.ENABLED });
     const task = new ecs.FargateTaskDefinition(stack, 'Task', { ephemeralStorageGiB: 50 });
     task.addContainer('c', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/nginx/nginx:stable') });
     const service = new ecs.FargateService(stack, 'Svc', { cluster, taskDefinition: task });

@@ -13,6 +13,7 @@ import { registerReview } from './commands/review';
 import { registerSimulate } from './commands/simulate';
 import { registerAudit } from './commands/audit';
 import { registerLoop } from './commands/loop';
+import { registerVerify } from './commands/verify';
 
 // src/ and dist/ both sit one level below the package root, so this works from tests and the built bin.
 const { version } = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
@@ -36,5 +37,6 @@ export function buildProgram(): Command {
   registerSimulate(program);
   registerAudit(program);
   registerLoop(program);
+  registerVerify(program);
   return program;
 }

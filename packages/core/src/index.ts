@@ -12,5 +12,6 @@ export * from './spec';
 export * from './prometheus';
 export * from './rds-instances';
 export * from './slo-dimensions';
+export * from './verify';
 export * from './alarm-metadata';
 export * from './alertmanager/config';

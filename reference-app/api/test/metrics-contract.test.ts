@@ -2,7 +2,14 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { DeliveryScheduler, Mailer } from '../src/domain/ports';
-import { EMF_DIMENSIONS, EMF_NAMESPACE, EmfMetrics } from '../src/emf';
+// The contract the infra declares on the publishing resources (what `sre verify` checks alarms against).
+import {
+  API_AGENT_DIMENSIONS,
+  API_AGENT_SELECTORS,
+  LAMBDA_METRICS,
+  METRICS_NAMESPACE,
+} from '../../infra/src/published-metrics';
+import { EMF_DIMENSIONS, EMF_METRICS, EMF_NAMESPACE, EmfMetrics } from '../src/emf';
 import { createDeliveryHandler } from '../src/lambda/delivery';
 import { createThumbnailHandler } from '../src/lambda/thumbnailer';
 import { Metrics } from '../src/metrics';
@@ -31,8 +38,8 @@ const DAY = 24 * 3600 * 1000;
  * What the CloudWatch agent beside the API forwards (reference-app/infra/src/stacks/api.ts):
  * families matching ^goodgreets_, with one of these dimension sets, Environment from the scrape target.
  */
-const AGENT_SELECTOR = /^goodgreets_/;
-const AGENT_DIMENSION_SETS = [['Environment'], ['Environment', 'result'], ['Environment', 'result', 'reason']];
+const AGENT_SELECTOR = new RegExp(API_AGENT_SELECTORS.join('|'));
+const AGENT_DIMENSION_SETS = API_AGENT_DIMENSIONS;
 
 interface CloudWatchRef {
   file: string;
@@ -270,6 +277,13 @@ describe('metrics contract with slos/ and alarms/', () => {
       }
     }
     expect(problems).toEqual([]);
+  });
+
+  it('the Lambdas emit exactly what the infra declares they publish (the contract sre verify checks)', () => {
+    const declared = Object.values(LAMBDA_METRICS).flat();
+    expect(Object.fromEntries(declared.map((m) => [m.name, m.unit]))).toEqual(EMF_METRICS);
+    for (const m of declared) expect(m.dimensions).toEqual(EMF_DIMENSIONS);
+    expect(METRICS_NAMESPACE).toBe(EMF_NAMESPACE);
   });
 
   it('the checks catch a wrong name or label', () => {

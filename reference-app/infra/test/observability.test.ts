@@ -10,7 +10,7 @@ import {
   type CostCategory,
 } from '@sre-kit/core';
 import { ALARMS_DOC, renderAlarmsDoc } from '../src/alarms-doc-main';
-import { ENVIRONMENT } from '../src/stacks/api';
+import { ENVIRONMENT } from '../src/published-metrics';
 import { SPEC_PATHS } from '../src/stacks/observability';
 import { IMAGES_METRICS_FILTER_ID } from '../src/stacks/storage';
 import { synthesize } from './synth';

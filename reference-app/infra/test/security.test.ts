@@ -40,6 +40,8 @@ describe('GoodGreets security posture', () => {
       'ec2:DescribeNetworkInterfaces',
       'ec2:DeleteNetworkInterface',
       'cloudwatch:PutMetricData',
+      // The alert router reads an SLO's error ratio over its period for the page's budget left.
+      'cloudwatch:GetMetricData',
       'xray:PutTraceSegments',
       'xray:PutTelemetryRecords',
     ]);

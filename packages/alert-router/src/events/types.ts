@@ -3,7 +3,8 @@
  * whatever the alarm's shape (metric, metric math, anomaly band, composite).
  * Everything downstream (routing, rendering, delivery) reads only this type.
  */
-import type { AlarmMetadata } from './metadata';
+import type { AlarmMetadata } from '@sre-kit/core';
+import type { BudgetReading } from './budget';
 
 export const ALARM_STATES = ['ALARM', 'OK', 'INSUFFICIENT_DATA'] as const;
 export type AlarmState = (typeof ALARM_STATES)[number];
@@ -74,6 +75,8 @@ export interface AlarmEvent {
   /** Values CloudWatch reported for the breaching datapoints, when the reason lists them. */
   readonly datapoints: readonly number[];
   readonly drill: boolean;
+  /** Error-budget context read from CloudWatch by the Lambda; absent in local runs. */
+  readonly budget?: BudgetReading;
 }
 
 /** A payload that is not an alarm state change we understand: never dropped silently. */

@@ -33,6 +33,7 @@ function viewText(v: AlarmView, options: RenderOptions): string {
     lines.push('', 'Triggering children:', ...v.children.map((c) => `  - ${c.name}: ${c.state}`));
   lines.push('', `CloudWatch: ${v.consoleUrl}`);
   if (v.runbookUrl) lines.push(`Runbook:    ${v.runbookUrl}`);
+  if (v.dashboardUrl) lines.push(`Dashboard:  ${v.dashboardUrl}`);
   return `${lines.join('\n')}\n`;
 }
 

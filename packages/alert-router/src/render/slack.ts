@@ -98,6 +98,7 @@ function factSections(v: AlarmView): SlackBlock[] {
 function links(v: AlarmView): string[] {
   const out = [`<${v.consoleUrl}|Open in CloudWatch (${v.event.region})>`];
   if (v.runbookUrl) out.push(`<${v.runbookUrl}|Runbook>`);
+  if (v.dashboardUrl) out.push(`<${v.dashboardUrl}|Dashboard>`);
   return out;
 }
 

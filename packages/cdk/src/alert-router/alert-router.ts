@@ -44,6 +44,12 @@ export interface AlertRouterProps {
   readonly tickInterval?: Duration;
   /** Read `sre-kit:*` alarm tags with ListTagsForResource when a description has no metadata line. @default true */
   readonly lookupAlarmTags?: boolean;
+  /**
+   * Read an SLO page's error budget from CloudWatch (DescribeAlarms on the tier's long-window
+   * alarm, GetMetricData over the SLO period; at most 2 s, a failure shows "unknown") so the
+   * message says the budget left and the time to exhaustion. @default true
+   */
+  readonly readErrorBudget?: boolean;
   /** Also route EventBridge "CloudWatch Alarm State Change" events (for alarms without SNS actions). @default false */
   readonly eventBridgeAlarms?: boolean;
   /** The state table holds only short-lived idempotency and group records. @default RemovalPolicy.DESTROY */
@@ -142,6 +148,7 @@ export class AlertRouter extends Construct implements IAlertTopicsConsumer {
         TABLE_NAME: this.stateTable.tableName,
         ...(this.emailTopic ? { EMAIL_TOPIC_ARN: this.emailTopic.topicArn } : {}),
         ...(props.lookupAlarmTags === false ? { LOOKUP_TAGS: 'false' } : {}),
+        ...(props.readErrorBudget === false ? { BUDGET_LOOKUP: 'false' } : {}),
       },
       // Lambda retries a failed async event twice, then hands it to the dead-letter queue.
       retryAttempts: 2,
@@ -203,7 +210,12 @@ export class AlertRouter extends Construct implements IAlertTopicsConsumer {
     ack(
       this.routerFunction.role!,
       `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:${spell(region, 'Region')}:${spell(account, 'AccountId')}:alarm:*]`,
-      'The router reads the sre-kit tags of whichever alarm notifies it (cloudwatch:ListTagsForResource only), in its own account and region.',
+      'The router reads the sre-kit tags (ListTagsForResource) and, for an SLO page, the long-window alarm (DescribeAlarms) of whichever alarm notifies it, in its own account and region.',
+    );
+    ack(
+      this.routerFunction.role!,
+      'AwsSolutions-IAM5[Resource::*]',
+      'cloudwatch:GetMetricData (the SLO budget left over the period) has no resource-level permissions; it is the only action on *.',
     );
   }
 
@@ -244,21 +256,21 @@ export class AlertRouter extends Construct implements IAlertTopicsConsumer {
     );
     for (const statement of secretStatements) fn.addToRolePolicy(statement);
     this.emailTopic?.grantPublish(fn);
-    if (props.lookupAlarmTags !== false) {
-      fn.addToRolePolicy(
-        new iam.PolicyStatement({
-          actions: ['cloudwatch:ListTagsForResource'],
-          resources: [
-            Stack.of(this).formatArn({
-              service: 'cloudwatch',
-              resource: 'alarm',
-              resourceName: '*',
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          ],
-        }),
-      );
-    }
+    const alarmsOfThisAccount = Stack.of(this).formatArn({
+      service: 'cloudwatch',
+      resource: 'alarm',
+      resourceName: '*',
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const alarmReads = [
+      ...(props.lookupAlarmTags !== false ? ['cloudwatch:ListTagsForResource'] : []),
+      ...(props.readErrorBudget !== false ? ['cloudwatch:DescribeAlarms'] : []),
+    ];
+    if (alarmReads.length > 0)
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: alarmReads, resources: [alarmsOfThisAccount] }));
+    // GetMetricData has no resource-level permissions: `*` is the only resource it accepts.
+    if (props.readErrorBudget !== false)
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['cloudwatch:GetMetricData'], resources: ['*'] }));
   }
 
   private createHealthAlarms(): void {

@@ -65,6 +65,6 @@ export class DimensionAlarms extends FamilyAlarms {
         given,
         `give the dimensions the catalogue names for ${props.family}`,
       );
-    this._render(targets, {}, props.attributes ?? {});
+    this._render(targets, {}, { attributes: props.attributes ?? {} });
   }
 }

@@ -1,7 +1,14 @@
+import { Stack } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
+import {
+  catalogueMetrics,
+  CONTAINER_INSIGHTS_NAMESPACE,
+  containerInsightsEnabled,
+  type ResolvedAlarm,
+} from '@sre-kit/core';
 import type { Construct } from 'constructs';
 import { inputError } from '../errors';
-import { FamilyAlarms } from './family-alarms';
+import { FamilyAlarms, type UnpublishedMetric } from './family-alarms';
 import type { FamilyAlarmsOptions } from './options';
 
 export interface EcsServiceAlarmsProps extends FamilyAlarmsOptions {
@@ -16,7 +23,9 @@ export interface EcsServiceAlarmsProps extends FamilyAlarmsOptions {
 /**
  * Catalogue family `ecs` (CPU and memory utilisation, running task count and
  * ephemeral storage from Container Insights). Task-count and storage alarms
- * need Container Insights enabled on the cluster.
+ * need Container Insights enabled on the cluster: for a cluster of this app
+ * with it off they are left out with a synth warning (a RunningTaskCount alarm
+ * that treats missing data as breaching would otherwise page forever).
  */
 export class EcsServiceAlarms extends FamilyAlarms {
   constructor(scope: Construct, id: string, props: EcsServiceAlarmsProps) {
@@ -31,9 +40,13 @@ export class EcsServiceAlarms extends FamilyAlarms {
       );
     const clusterName = props.ecsService?.cluster.clusterName ?? props.clusterName!;
     const serviceName = props.ecsService?.serviceName ?? props.ecsServiceName!;
+    const insightsOff = props.ecsService && containerInsightsOff(props.ecsService.cluster);
     this._render(
       [{ dimensions: { ClusterName: clusterName, ServiceName: serviceName } }],
       derivedProperties(props.ecsService),
+      {
+        unpublished: (alarm) => (insightsOff ? withoutContainerInsights(alarm, props.ecsService!.cluster) : undefined),
+      },
     );
   }
 }
@@ -43,4 +56,25 @@ function derivedProperties(service: ecs.IBaseService | undefined): Record<string
   if (!(service instanceof ecs.FargateService)) return {};
   const task = service.taskDefinition;
   return task instanceof ecs.FargateTaskDefinition ? { ephemeralStorageGiB: task.ephemeralStorageGiB ?? 20 } : {};
+}
+
+/** True for a cluster of this app whose template leaves Container Insights off; imported clusters are unknown. */
+function containerInsightsOff(cluster: ecs.ICluster): boolean {
+  const cfn = cluster.node.defaultChild;
+  if (!(cfn instanceof ecs.CfnCluster)) return false;
+  const settings: unknown = Stack.of(cfn).resolve(cfn.clusterSettings);
+  // The L1 holds camelCase keys until the template is rendered; verify reads the rendered (PascalCase) form.
+  const rendered = Array.isArray(settings)
+    ? settings.map((s: Record<string, unknown>) => ({ Name: s.name ?? s.Name, Value: s.value ?? s.Value }))
+    : settings;
+  return !containerInsightsEnabled(rendered);
+}
+
+function withoutContainerInsights(alarm: ResolvedAlarm, cluster: ecs.ICluster): UnpublishedMetric | undefined {
+  if (!catalogueMetrics(alarm).some((m) => m.namespace === CONTAINER_INSIGHTS_NAMESPACE)) return undefined;
+  return {
+    action: 'skip',
+    reason: `Container Insights is off on cluster ${cluster.node.path}, so ${CONTAINER_INSIGHTS_NAMESPACE} has no data for it`,
+    fix: `enable it (new ecs.Cluster(..., { containerInsightsV2: ecs.ContainerInsights.ENHANCED })), or disable the alarm with overrides: { '${alarm.catalogueId}': { enabled: false } } to silence this warning`,
+  };
 }

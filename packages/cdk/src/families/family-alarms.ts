@@ -2,8 +2,11 @@ import { Annotations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import {
   catalogueFor,
+  catalogueProperties,
   cloudWatchPeriodProblem,
+  suggestion,
   resolveAlarms,
+  RESOURCE_NUMBERS,
   type AlarmFamilyName,
   type AlarmPolicy,
   type ResolvedAlarm,
@@ -23,6 +26,25 @@ export interface FamilyTarget {
   /** Appended to the alarm name when a resource has several targets (one per target group). */
   readonly suffix?: string;
   readonly dimensions: Readonly<Record<string, string>>;
+}
+
+/**
+ * Why a catalogue alarm would never get data for this resource as configured (Container Insights
+ * off, ReplicaLag on a primary): `skip` leaves it out with a synth warning, `fail` stops synth.
+ * The same preconditions `sre verify` checks on the synthesized assembly.
+ */
+export interface UnpublishedMetric {
+  readonly action: 'skip' | 'fail';
+  readonly reason: string;
+  readonly fix: string;
+}
+
+/** How a segment describes its resource beyond dimension values (the segments pass it to `_render`). */
+export interface RenderContext {
+  /** Attributes the catalogue reads (WAF scope). */
+  readonly attributes?: Readonly<Record<string, string>>;
+  /** Preconditions of the resource's metrics; undefined when the alarm gets data. */
+  readonly unpublished?: (alarm: ResolvedAlarm) => UnpublishedMetric | undefined;
 }
 
 /** An alarm this construct created, with the catalogue entry it came from. */
@@ -60,6 +82,7 @@ export abstract class FamilyAlarms extends Construct implements IDashboardSegmen
       inputError(this, 'service must be letters, digits, _ . -', this.service, 'use a short name such as "checkout"');
     this.registry = new AlarmRegistry(this, () => options.allowAlarmsWithoutActions === true);
     this.checkOverrideIds();
+    this.checkPropertyNames();
   }
 
   /** The CloudWatch alarms this family created, in catalogue order. */
@@ -115,9 +138,11 @@ export abstract class FamilyAlarms extends Construct implements IDashboardSegmen
   protected _render(
     targets: readonly FamilyTarget[],
     derived: Readonly<Record<string, number>>,
-    attributes: Readonly<Record<string, string>> = {},
+    context: RenderContext = {},
   ): void {
     const o = this.options;
+    const attributes = context.attributes ?? {};
+    const properties = { ...derived, ...(o.properties ?? {}) };
     const location = { file: this.node.path, line: 0, col: 0, path: '' };
     const policy: AlarmPolicy = {
       name: `${this.service}-${this.resourceId}`,
@@ -128,7 +153,7 @@ export abstract class FamilyAlarms extends Construct implements IDashboardSegmen
           {
             id: this.resourceId,
             dimensions: {},
-            properties: { ...derived, ...(o.properties ?? {}) },
+            properties,
             attributes,
             overrides: toCoreOverrides(o.overrides),
             location,
@@ -150,6 +175,17 @@ export abstract class FamilyAlarms extends Construct implements IDashboardSegmen
         );
         continue;
       }
+      const unpublished = context.unpublished?.(resolved);
+      if (unpublished?.action === 'fail')
+        inputError(this, `${resolved.catalogueId}: ${unpublished.reason}`, resolved.catalogueId, unpublished.fix);
+      if (unpublished) {
+        Annotations.of(this).addWarningV2(
+          `@sre-kit/cdk:unpublished:${resolved.catalogueId}`,
+          `${resolved.catalogueId} was not created: ${unpublished.reason}. Fix: ${unpublished.fix}`,
+        );
+        continue;
+      }
+      this.requireResourceNumbers(resolved, properties);
       const threshold = this.thresholdOf(resolved);
       const problem = cloudWatchPeriodProblem(resolved.periodSeconds, resolved.evaluationPeriods);
       if (problem)
@@ -204,6 +240,35 @@ export abstract class FamilyAlarms extends Construct implements IDashboardSegmen
       `pass properties: { ${property}: <number> }, or overrides: { '${resolved.catalogueId}': { threshold: <number> } }, ` +
         `or opt out with overrides: { '${resolved.catalogueId}': { enabled: false } }`,
     );
+  }
+
+  /** A threshold derived from a number this resource did not expose fails rather than taking a generic fallback. */
+  private requireResourceNumbers(resolved: ResolvedAlarm, properties: Readonly<Record<string, number>>): void {
+    const rule = resolved.thresholdRule;
+    if (rule.kind !== 'percentOf' || properties[rule.of] !== undefined) return;
+    if (!(RESOURCE_NUMBERS[this.family as AlarmFamilyName] ?? []).includes(rule.of)) return;
+    if (this.options.overrides?.[resolved.catalogueId]?.threshold !== undefined) return;
+    if (this.options.defaults?.[resolved.catalogueId]?.threshold !== undefined) return;
+    inputError(
+      this,
+      `${resolved.catalogueId} derives its threshold from the resource property "${rule.of}", which this ${this.family} resource does not expose (imported, given by name, or not set on it)`,
+      this.options.properties ?? {},
+      `pass properties: { ${rule.of}: <number> }, or overrides: { '${resolved.catalogueId}': { threshold: <number> } }, ` +
+        `or opt out with overrides: { '${resolved.catalogueId}': { enabled: false } }`,
+    );
+  }
+
+  /** Property names no threshold reads are typos (timeoutMS): rejected like unknown catalogue ids. */
+  private checkPropertyNames(): void {
+    const known = catalogueProperties(this.family as AlarmFamilyName);
+    for (const name of Object.keys(this.options.properties ?? {}))
+      if (!known.includes(name))
+        inputError(
+          this,
+          `unknown property for family ${this.family}: no alarm derives a threshold from it`,
+          name,
+          `${suggestion(name, known)} (properties: ${known.join(', ') || 'none'})`,
+        );
   }
 
   private checkOverrideIds(): void {

@@ -1,9 +1,15 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as rds from 'aws-cdk-lib/aws-rds';
-import { rdsDefaultMaxConnections, rdsInstanceMemoryBytes } from '@sre-kit/core';
+import {
+  catalogueMetrics,
+  RDS_REPLICA_ONLY_METRICS,
+  rdsDefaultMaxConnections,
+  rdsInstanceMemoryBytes,
+  type ResolvedAlarm,
+} from '@sre-kit/core';
 import type { Construct } from 'constructs';
 import { inputError } from '../errors';
-import { FamilyAlarms, type FamilyTarget } from './family-alarms';
+import { FamilyAlarms, type FamilyTarget, type UnpublishedMetric } from './family-alarms';
 import type { AlarmOverrideProps, FamilyAlarmsOptions } from './options';
 
 export interface RdsAlarmsProps extends FamilyAlarmsOptions {
@@ -50,7 +56,10 @@ export class RdsAlarms extends FamilyAlarms {
       suffix: ids.length > 1 ? `db${index + 1}` : undefined,
       dimensions: { DBInstanceIdentifier: identifier },
     }));
-    this._render(targets, props.instance ? derivedProperties(props.instance) : {});
+    const primary = props.instance && isPrimary(props.instance);
+    this._render(targets, props.instance ? derivedProperties(props.instance) : {}, {
+      unpublished: (alarm) => (primary ? replicaOnly(alarm, props.instance!) : undefined),
+    });
   }
 }
 
@@ -62,6 +71,23 @@ function withClusterDefaults(props: RdsAlarmsProps): RdsAlarmsProps {
   if (!props.cluster) return props;
   const off: AlarmOverrideProps = { enabled: false };
   return { ...props, defaults: { 'rds.free-storage-space': off, ...(props.defaults ?? {}) } };
+}
+
+/** An instance of this app created without a source instance: no replica metrics. Imported ones are unknown. */
+function isPrimary(instance: rds.IDatabaseInstance): boolean {
+  const cfn = instance.node.defaultChild;
+  return cfn instanceof rds.CfnDBInstance && cfn.sourceDbInstanceIdentifier === undefined;
+}
+
+/** ReplicaLag is off by default, so asking for it on a primary is a mistake worth stopping synth for. */
+function replicaOnly(alarm: ResolvedAlarm, instance: rds.IDatabaseInstance): UnpublishedMetric | undefined {
+  const metric = catalogueMetrics(alarm).find((m) => RDS_REPLICA_ONLY_METRICS.includes(m.metricName));
+  if (!metric) return undefined;
+  return {
+    action: 'fail',
+    reason: `${metric.metricName} is published only for read replicas, and ${instance.node.path} is not one (a Multi-AZ standby publishes none)`,
+    fix: `remove '${alarm.catalogueId}': { enabled: true } for this instance, or monitor a read replica (rds.DatabaseInstanceReadReplica)`,
+  };
 }
 
 function derivedProperties(instance: rds.IDatabaseInstance): Record<string, number> {

@@ -55,7 +55,7 @@ export class WebAclAlarms extends FamilyAlarms {
     const metricName = props.webAclName ?? webAclMetricName(props.webAcl!);
     const dimensions: Record<string, string> = { WebACL: metricName };
     if (aclScope === WebAclScope.REGIONAL) dimensions.Region = stack.region;
-    this._render([{ dimensions }], {}, { scope: aclScope });
+    this._render([{ dimensions }], {}, { attributes: { scope: aclScope } });
   }
 }
 

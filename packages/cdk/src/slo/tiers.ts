@@ -31,9 +31,8 @@ export interface RenderedTiers {
   readonly longAlarms: cloudwatch.Alarm[];
 }
 
-/** CloudWatch's defaults, stated so the template says what happens. */
+/** CloudWatch's default wait, stated so the template says what happens; the extension comes from core's plan. */
 const SUPPRESSOR_WAIT = Duration.minutes(1);
-const SUPPRESSOR_EXTENSION = Duration.minutes(1);
 
 /**
  * Shared by both modes: the window alarms, one composite per tier
@@ -122,13 +121,13 @@ export function renderTiers(
     if (by?.kind === 'tier') suppressor = compositeOf.get(by.tier);
     if (by?.kind === 'suppressor') {
       const plan = suppression.suppressors.find((x) => x.key === by.key)!;
-      const name = `${prefix}-${plan.key}`;
+      const suppressorName = `${prefix}-${plan.key}`;
       const meta: AlarmMetadataInput = { ...notifying, role: 'suppressor' };
       const any = new cloudwatch.CompositeAlarm(scope, plan.key, {
-        compositeAlarmName: name,
+        compositeAlarmName: suppressorName,
         alarmDescription: alarmDescriptionFor(
           scope,
-          name,
+          suppressorName,
           `Any tier of SLO ${props.sloName} faster than ${plan.suppresses} is firing; suppresses ${plan.suppresses}.`,
           meta,
         ),
@@ -162,7 +161,7 @@ export function renderTiers(
         ? {
             actionsSuppressor: suppressor,
             actionsSuppressorWaitPeriod: SUPPRESSOR_WAIT,
-            actionsSuppressorExtensionPeriod: SUPPRESSOR_EXTENSION,
+            actionsSuppressorExtensionPeriod: Duration.seconds(suppression.extensionSeconds.get(tier.name)!),
           }
         : {}),
     });

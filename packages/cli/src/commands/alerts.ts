@@ -32,6 +32,9 @@ Example:
 const PREVIEW_HELP = `
 Prints the Slack payload ({"text", "blocks"}) the router would post for each alarm in the file, as JSON,
 one document per line with --json or pretty-printed otherwise; --email prints the email instead.
+The event is classified exactly as the Lambda does (the alarm-metadata line of its description), without
+AWS calls: no tag lookup, and the SLO budget left says "not available". With --config, stderr names the
+receivers the routing picks: "file: <alarm> -> <receiver>[, <receiver>]".
 Rejected payloads print "file: rejected <payload id>: <reason>" and exit 1.`;
 
 const DRILL_HELP = `
@@ -52,7 +55,7 @@ function topicArn(value: string): string {
   throw new InvalidArgumentError('expected an SNS topic ARN like arn:aws:sns:eu-west-1:123456789012:alerts-critical');
 }
 
-function url(value: string): string {
+export function url(value: string): string {
   try {
     const u = new URL(value);
     if (u.protocol === 'http:' || u.protocol === 'https:') return value;
@@ -65,7 +68,7 @@ function url(value: string): string {
 // Loaded on use: the router pulls in the AWS SDK clients, which other sre commands should not pay for.
 const router = () => import('@sre-kit/alert-router');
 
-async function loadRouting(config: string, name: string | undefined, cmd: Command): Promise<AlertRouting> {
+export async function loadRouting(config: string, name: string | undefined, cmd: Command): Promise<AlertRouting> {
   // routing.json is what the AlertRouter construct bundles; YAML goes through the spec loader and its checks.
   if (extname(config).toLowerCase() === '.json') {
     try {
@@ -164,35 +167,51 @@ export function registerAlerts(program: Command): void {
     .argument('<event.json>', 'Lambda event file')
     .option('--email', 'print the plain-text email instead')
     .option('--json', 'one compact JSON document per alarm')
+    .option('--config <routing>', 'AlertRouting spec (YAML) or routing.json: also name the receivers on stderr')
+    .option('--routing <name>', 'which AlertRouting when the config holds several')
     .addHelpText('after', PREVIEW_HELP)
-    .action(async (file: string, opts: { email?: boolean; json?: boolean }) => {
-      let payload: unknown;
-      try {
-        payload = JSON.parse(await readFile(file, 'utf8'));
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        process.stderr.write(
-          `${file}:1:1: (file): ${code ? `cannot read: ${code}` : `not JSON: ${(err as Error).message}`}\n`,
-        );
-        throw new CommanderError(1, 'sre.badEvent', 'bad event file');
-      }
-      const { parseInbound, renderEmail, renderSlack } = await router();
-      const inbound = parseInbound(payload);
-      for (const event of inbound.events) {
-        if (opts.email) {
-          const mail = renderEmail([event]);
-          process.stdout.write(opts.json ? `${JSON.stringify(mail)}\n` : `Subject: ${mail.subject}\n\n${mail.body}\n`);
-        } else {
-          const message = renderSlack([event]);
-          process.stdout.write(`${JSON.stringify(message, null, opts.json ? undefined : 2)}\n`);
+    .action(
+      async (
+        file: string,
+        opts: { email?: boolean; json?: boolean; config?: string; routing?: string },
+        cmd: Command,
+      ) => {
+        let payload: unknown;
+        try {
+          payload = JSON.parse(await readFile(file, 'utf8'));
+        } catch (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          process.stderr.write(
+            `${file}:1:1: (file): ${code ? `cannot read: ${code}` : `not JSON: ${(err as Error).message}`}\n`,
+          );
+          throw new CommanderError(1, 'sre.badEvent', 'bad event file');
         }
-      }
-      if (inbound.tick)
-        process.stderr.write(`${file}: a scheduled tick sends reminders and held groups; nothing to preview\n`);
-      for (const r of inbound.rejected)
-        process.stderr.write(`${file}: rejected ${r.payloadId}: ${r.kind}: ${r.reason}\n`);
-      if (inbound.rejected.length > 0) throw new CommanderError(1, 'sre.rejected', 'rejected payload');
-    });
+        const { readInbound, renderEmail, renderSlack, RouteTree } = await router();
+        const tree = opts.config ? new RouteTree(await loadRouting(opts.config, opts.routing, cmd)) : undefined;
+        // The router's own classification path (no AWS lookups here: the budget says it is not available).
+        const inbound = await readInbound(payload);
+        for (const event of inbound.events) {
+          if (tree) {
+            const receivers = tree.match(event, new Date()).map((m) => m.receiver.name);
+            process.stderr.write(`${file}: ${event.alarmName} -> ${receivers.join(', ') || '(none)'}\n`);
+          }
+          if (opts.email) {
+            const mail = renderEmail([event]);
+            process.stdout.write(
+              opts.json ? `${JSON.stringify(mail)}\n` : `Subject: ${mail.subject}\n\n${mail.body}\n`,
+            );
+          } else {
+            const message = renderSlack([event]);
+            process.stdout.write(`${JSON.stringify(message, null, opts.json ? undefined : 2)}\n`);
+          }
+        }
+        if (inbound.tick)
+          process.stderr.write(`${file}: a scheduled tick sends reminders and held groups; nothing to preview\n`);
+        for (const r of inbound.rejected)
+          process.stderr.write(`${file}: rejected ${r.payloadId}: ${r.kind}: ${r.reason}\n`);
+        if (inbound.rejected.length > 0) throw new CommanderError(1, 'sre.rejected', 'rejected payload');
+      },
+    );
 
   alerts
     .command('drill')

@@ -15,6 +15,11 @@ export function catalogueMetrics(entry: Pick<CatalogueAlarm, 'metric' | 'express
   return entry.expression ? Object.values(entry.expression.metrics) : [];
 }
 
+/** The resource properties a family's thresholds derive from (`timeoutMs`, `maxConnections`, ...). */
+export function catalogueProperties(family: CatalogueAlarm['family']): string[] {
+  return [...new Set(catalogueFor(family).flatMap((e) => (e.threshold.kind === 'percentOf' ? [e.threshold.of] : [])))];
+}
+
 /**
  * The number a threshold rule gives for a resource: fixed as is, userDefined its
  * suggestion, percentOf the percentage of the property (or its fallback).

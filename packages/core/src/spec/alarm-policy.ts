@@ -4,7 +4,7 @@
  * override is checked against the catalogue entry it changes, including the
  * CloudWatch period rules for the values the alarm will really get.
  */
-import { ALARM_CATALOGUE, catalogueEntry, catalogueFor, catalogueMetrics } from '../catalogue';
+import { ALARM_CATALOGUE, catalogueEntry, catalogueFor, catalogueMetrics, catalogueProperties } from '../catalogue';
 import { cloudWatchPeriodProblem } from '../math';
 import {
   ALARM_FAMILIES,
@@ -34,10 +34,6 @@ const WAF_SCOPES = ['REGIONAL', 'CLOUDFRONT'];
 
 function familyDimensions(family: AlarmFamilyName): string[] {
   return [...new Set(catalogueFor(family).flatMap((e) => catalogueMetrics(e).flatMap((m) => m.dimensionNames)))];
-}
-
-function familyProperties(family: AlarmFamilyName): string[] {
-  return catalogueFor(family).flatMap((e) => (e.threshold.kind === 'percentOf' ? [e.threshold.of] : []));
 }
 
 function isUrl(text: string): boolean {
@@ -156,12 +152,15 @@ function parseResource(
   const properties: Record<string, number> = {};
   const propertiesAt = at.get('properties');
   if (propertiesAt.expectMap()) {
-    const known = familyProperties(family);
+    const known = catalogueProperties(family);
     for (const [key, value] of propertiesAt.entries()) {
       const number = value.number(true, `a number for ${key}`);
       if (number !== undefined) properties[key] = number;
       if (!known.includes(key))
-        propertiesAt.keyAt(key).warn(`no ${family} alarm derives a threshold from "${key}"`, suggestion(key, known));
+        // An error, like an unknown catalogue id: a misspelt property (timeoutMS) silently leaves the threshold on its default.
+        propertiesAt
+          .keyAt(key)
+          .error(`unknown ${family} property "${key}": no alarm derives a threshold from it`, suggestion(key, known));
     }
   }
   const attributesAt = at.get('attributes');

@@ -13,3 +13,4 @@ export { SRE_KIT_ANNOTATIONS } from './openslo';
 export { SLOTH_DEFAULT_PERIOD_SECONDS } from './sloth';
 export { promqlSyntaxError, type PromqlSyntaxError, type PromqlTemplate } from './promql-syntax';
 export { isEmail } from './alert-routing';
+export { suggestion, closest } from './suggest';

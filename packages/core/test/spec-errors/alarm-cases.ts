@@ -38,6 +38,19 @@ ${policy('  families: {}\n').replace('  service: goodgreets', '  service: goodgr
     hint: /did you mean "lambda.errors"/,
   },
   {
+    name: 'misspelt resource property',
+    yaml: policy(`  families:
+    lambda:
+      resources:
+        - id: delivery
+          properties:
+            timeoutMS: 30000 # <-
+`),
+    path: 'spec.families.lambda.resources[0].properties.timeoutMS',
+    message: /unknown lambda property "timeoutMS": no alarm derives a threshold from it/,
+    hint: /did you mean "timeoutMs"/,
+  },
+  {
     name: 'catalogue id of another family',
     yaml: policy(`  families:
     lambda:

@@ -11,8 +11,17 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { MetricsContract } from '@sre-kit/cdk';
 import type { GoodGreetsConfig } from '../config';
 import { MigrationsOnDeploy } from '../migrations/migrations-on-deploy';
+import {
+  API_AGENT_DIMENSIONS,
+  API_AGENT_METRICS,
+  API_AGENT_SELECTORS,
+  contract,
+  ENVIRONMENT,
+  METRICS_NAMESPACE,
+} from '../published-metrics';
 import { allowDatabaseFrom } from './data';
 
 /** The monorepo root (the folder holding lerna.json), wherever this file was compiled to. */
@@ -254,8 +263,8 @@ export class ApiStack extends Stack {
                 {
                   source_labels: ['job'],
                   label_matcher: '^goodgreets-api$',
-                  dimensions: [['Environment'], ['Environment', 'result'], ['Environment', 'result', 'reason']],
-                  metric_selectors: ['^goodgreets_'],
+                  dimensions: API_AGENT_DIMENSIONS,
+                  metric_selectors: API_AGENT_SELECTORS,
                 },
               ],
             },
@@ -284,6 +293,8 @@ export class ApiStack extends Stack {
       // toJsonString keeps the region and log group tokens valid inside the JSON text.
       environment: { CW_CONFIG_CONTENT: this.toJsonString(agentConfig), PROMETHEUS_CONFIG_CONTENT: scrapeConfig },
     });
+    // The agent publishes in the task's name: sre verify checks GoodGreets alarms against this contract.
+    MetricsContract.declare(taskDefinition, contract(API_AGENT_METRICS));
     taskDefinition.node.addDependency(metricsLogGroup);
     metricsLogGroup.grantWrite(taskDefinition.taskRole);
     taskDefinition.taskRole.addToPrincipalPolicy(
@@ -319,9 +330,6 @@ export class ApiStack extends Stack {
 /** Log group of the API containers; dashboards query it by this name. */
 export const API_LOG_GROUP = '/goodgreets/api';
 const METRICS_LOG_GROUP = `${API_LOG_GROUP}-metrics`;
-/** Namespace and Environment dimension of GoodGreets' own metrics (API scrape, Lambda EMF). */
-export const METRICS_NAMESPACE = 'GoodGreets';
-export const ENVIRONMENT = 'production';
 
 /** Header CloudFront adds to origin requests; the ALB forwards only requests carrying the secret. */
 export const ORIGIN_HEADER = 'x-origin-verify';

@@ -17,7 +17,9 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { GoodGreetsConfig } from '../config';
+import { MetricsContract } from '@sre-kit/cdk';
 import { lambdaCode } from '../lambda-bundle';
+import { contract, LAMBDA_METRICS } from '../published-metrics';
 import { allowDatabaseFrom } from './data';
 
 /**
@@ -132,6 +134,7 @@ export class WorkersStack extends Stack {
       ...inVpc,
     });
     props.databaseSecret.grantRead(this.deliveryFunction);
+    MetricsContract.declare(this.deliveryFunction, contract(LAMBDA_METRICS.delivery));
     props.images.grantRead(this.deliveryFunction);
     this.deliveryFunction.addToRolePolicy(
       new iam.PolicyStatement({
@@ -200,6 +203,7 @@ export class WorkersStack extends Stack {
     });
     // Least privilege: the database secret only (no mail, no objects); the proxy's security group does the rest.
     props.databaseSecret.grantRead(this.emailEventsFunction);
+    MetricsContract.declare(this.emailEventsFunction, contract(LAMBDA_METRICS.emailEvents));
     this.emailEvents.addSubscription(
       new subscriptions.LambdaSubscription(this.emailEventsFunction, { deadLetterQueue: this.emailEventDeadLetters }),
     );
@@ -220,6 +224,7 @@ export class WorkersStack extends Stack {
       ...inVpc,
     });
     props.databaseSecret.grantRead(this.thumbnailFunction);
+    MetricsContract.declare(this.thumbnailFunction, contract(LAMBDA_METRICS.thumbnailer));
     props.images.grantRead(this.thumbnailFunction, 'originals/*');
     // A refused upload's original is deleted, so nothing undecodable lingers in the bucket.
     props.images.grantDelete(this.thumbnailFunction, 'originals/*');

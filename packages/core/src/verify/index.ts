@@ -1,0 +1,13 @@
+export {
+  readCloudAssembly,
+  assemblyFromTemplates,
+  resolveValue,
+  AssemblyReadError,
+  type CloudAssemblyInput,
+  type AssemblyTemplate,
+  type CfnTemplate,
+  type CfnResource,
+  type Resolved,
+} from './assembly';
+export * from './publishers';
+export { verifyAssembly, type VerifyReport, type DeadAlarm, type DeadMetric, type VerifyOptions } from './verify';

@@ -1,0 +1,107 @@
+import { parse as parseYaml } from 'yaml';
+
+/**
+ * What makes AWS publish a metric, as data both `sre verify` (on a synthesized assembly) and the
+ * CDK alarm families (at synth) check, so the two can never disagree about which alarms get data.
+ */
+
+/** Container Insights metrics: published only for clusters with the containerInsights setting on. */
+export const CONTAINER_INSIGHTS_NAMESPACE = 'ECS/ContainerInsights';
+
+/** Values of the cluster setting `containerInsights` under which ECS/ContainerInsights is published. */
+export const CONTAINER_INSIGHTS_ON: readonly string[] = ['enabled', 'enhanced'];
+
+/** RDS metrics published only for read replicas (instances with SourceDBInstanceIdentifier). */
+export const RDS_REPLICA_ONLY_METRICS: readonly string[] = ['ReplicaLag'];
+
+/** S3 daily storage metrics: published for every bucket with a StorageType dimension, no configuration. */
+export const S3_STORAGE_METRICS: readonly string[] = ['BucketSizeBytes', 'NumberOfObjects'];
+
+/**
+ * Threshold properties that describe the resource itself, per family. The catalogue's fallback for
+ * them (Lambda's 3 s default timeout, Fargate's default storage) is only true of a resource created
+ * with defaults, so a construct that cannot read them (an imported resource) must be given them.
+ * Account quotas (concurrencyQuota) keep their documented default.
+ */
+export const RESOURCE_NUMBERS: Readonly<Partial<Record<string, readonly string[]>>> = {
+  lambda: ['timeoutMs'],
+  ecs: ['ephemeralStorageGiB'],
+  rds: ['maxConnections', 'memoryBytes', 'allocatedStorageBytes'],
+};
+
+/** True when a cluster's `ClusterSettings` (CloudFormation shape) turn Container Insights on. */
+export function containerInsightsEnabled(settings: unknown): boolean {
+  if (!Array.isArray(settings)) return false;
+  return settings.some(
+    (s: { Name?: unknown; Value?: unknown }) =>
+      s?.Name === 'containerInsights' && typeof s.Value === 'string' && CONTAINER_INSIGHTS_ON.includes(s.Value),
+  );
+}
+
+/**
+ * A custom namespace's metrics as the code that publishes them declares them: the contract
+ * `sre verify` checks custom-namespace alarms against. Carried in the assembly as resource
+ * metadata (`PUBLISHED_METRICS_METADATA`, written by `@sre-kit/cdk`'s `MetricsContract.declare`)
+ * or given to `sre verify --metrics <file>`.
+ */
+export interface PublishedMetrics {
+  readonly namespace: string;
+  readonly metrics: readonly PublishedMetric[];
+}
+
+export interface PublishedMetric {
+  /** The exact metric name; or `pattern`. */
+  readonly name?: string;
+  /** A regular expression metric names match (an agent forwarding `^app_` families); or `name`. */
+  readonly pattern?: string;
+  /** The dimension-name sets the metric is published with (`[]` for none). */
+  readonly dimensions: readonly (readonly string[])[];
+  /** CloudWatch unit, for the record. */
+  readonly unit?: string;
+}
+
+/** The resource metadata key that carries `PublishedMetrics[]` in a template. */
+export const PUBLISHED_METRICS_METADATA = 'SreKit::PublishedMetrics';
+
+/** A located problem in a published-metrics declaration, or undefined when it is well-formed. */
+export function publishedMetricsProblem(value: unknown): string | undefined {
+  const list = Array.isArray(value) ? value : [value];
+  for (const [i, d] of list.entries()) {
+    const decl = d as Partial<PublishedMetrics> | null;
+    if (!decl || typeof decl.namespace !== 'string' || !decl.namespace)
+      return `[${i}].namespace: a namespace string is required`;
+    if (!Array.isArray(decl.metrics)) return `[${i}].metrics: a list of { name | pattern, dimensions } is required`;
+    for (const [j, m] of decl.metrics.entries()) {
+      const at = `[${i}].metrics[${j}]`;
+      if (typeof m?.name !== 'string' && typeof m?.pattern !== 'string') return `${at}: name or pattern is required`;
+      if (typeof m.pattern === 'string') {
+        try {
+          new RegExp(m.pattern);
+        } catch {
+          return `${at}.pattern: not a regular expression`;
+        }
+      }
+      if (!Array.isArray(m.dimensions) || !m.dimensions.every((s: unknown) => Array.isArray(s)))
+        return `${at}.dimensions: a list of dimension-name lists is required (write [[]] for none)`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A published-metrics file (YAML or JSON): one `PublishedMetrics` document, a list of them, or
+ * `{ published: [...] }`. Throws naming the file and the offending path.
+ */
+export function parsePublishedMetricsFile(text: string, file: string): PublishedMetrics[] {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (e) {
+    throw new Error(`${file}: not YAML or JSON (${(e as Error).message})`);
+  }
+  const list = (doc as { published?: unknown } | null)?.published ?? doc;
+  const problem = publishedMetricsProblem(list);
+  if (problem)
+    throw new Error(`${file}: ${problem} (expected { namespace, metrics: [{ name | pattern, dimensions: [[...]] }] })`);
+  return (Array.isArray(list) ? list : [list]) as PublishedMetrics[];
+}
