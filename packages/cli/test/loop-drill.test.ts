@@ -87,6 +87,13 @@ describe('the local SRE loop', () => {
       expect(result.resolvedAfterSeconds).not.toBeNull();
       expect(result.engines.prometheus).toMatch(/^\d+\.\d+/);
       expect(result.engines.alertmanager).toMatch(/^\d+\.\d+/);
+      // The review from Prometheus over the drill: the outage spent budget and the page tier fired.
+      const summary = /goodgreets\/api-availability +99\.900 % +[\d.]+ % +([\d.]+) % .* (\d+) +\d+ +\w+\n/.exec(
+        run.stdout,
+      );
+      expect(summary).not.toBeNull();
+      expect(Number(summary![1])).toBeGreaterThan(0);
+      expect(Number(summary![2])).toBeGreaterThanOrEqual(1);
       // What reached the stand-in is Alertmanager's own Slack payload, kept for the screenshot.
       const posts = JSON.parse(readFileSync(join(data, 'drill', 'slack-posts.json'), 'utf8')) as { payload: unknown }[];
       expect(JSON.stringify(posts)).toContain('[FIRING:1] GoodgreetsApiAvailabilityBurnRate');
