@@ -64,3 +64,4 @@ export {
   type ReplayFileResult,
   type ReplaySession,
 } from './replay';
+export { startSlackStandin, postLines, type SlackStandin, type StandinPost } from './local/slack-standin';

@@ -2,14 +2,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { registerAlerts } from './commands/alerts';
+import { registerSlackStandin } from './commands/slack-standin';
 import { registerCost } from './commands/cost';
 import { registerExplain } from './commands/explain';
 import { registerValidate } from './commands/validate';
 import { registerRender } from './commands/render';
 import { registerRenderPrometheus } from './commands/render-prometheus';
+import { registerRenderAlertmanager } from './commands/render-alertmanager';
 import { registerReview } from './commands/review';
 import { registerSimulate } from './commands/simulate';
 import { registerAudit } from './commands/audit';
+import { registerLoop } from './commands/loop';
 import { registerVerify } from './commands/verify';
 
 // src/ and dist/ both sit one level below the package root, so this works from tests and the built bin.
@@ -26,11 +29,14 @@ export function buildProgram(): Command {
   registerExplain(program);
   registerCost(program);
   registerAlerts(program);
+  registerSlackStandin(program);
   registerRender(program);
   registerRenderPrometheus(program);
+  registerRenderAlertmanager(program);
   registerReview(program);
   registerSimulate(program);
   registerAudit(program);
+  registerLoop(program);
   registerVerify(program);
   return program;
 }

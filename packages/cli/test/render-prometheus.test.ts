@@ -95,8 +95,15 @@ describe('sre render prometheus, OpenSLO specs', () => {
   it('alerts on page and ticket burn rates under the default alert name', () => {
     const alerts = group('sloth-slo-alerts-shop-checkout-availability');
     expect(alerts.map((a) => [a.alert, a.labels])).toEqual([
-      ['ShopCheckoutAvailabilityBurnRate', { sloth_severity: 'page' }],
-      ['ShopCheckoutAvailabilityBurnRate', { sloth_severity: 'ticket' }],
+      // The router's labels (alarms/routing.yaml matches on them), so Alertmanager routes alike.
+      [
+        'ShopCheckoutAvailabilityBurnRate',
+        { family: 'slo', service: 'shop', severity: 'critical', slo: 'checkout-availability', sloth_severity: 'page' },
+      ],
+      [
+        'ShopCheckoutAvailabilityBurnRate',
+        { family: 'slo', service: 'shop', severity: 'warning', slo: 'checkout-availability', sloth_severity: 'ticket' },
+      ],
     ]);
     const budget = '0.0009999999999999432';
     expect(alerts[0].expr).toContain(

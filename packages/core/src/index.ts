@@ -14,3 +14,4 @@ export * from './rds-instances';
 export * from './slo-dimensions';
 export * from './verify';
 export * from './alarm-metadata';
+export * from './alertmanager/config';

@@ -63,6 +63,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Value of the Environment dimension of the Lambdas' CloudWatch metrics. */
   METRICS_ENVIRONMENT: z.string().min(1).default('production'),
+  /** Local drills only: enables the fault switch (/_drill/fault, loopback clients). Refused with AWS adapters. */
+  DRILL_FAULTS: bool.default('false'),
 });
 
 /** Where the data lives: one SQLite file, a MySQL URL, or MySQL from parts. */
@@ -113,6 +115,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const mailer = e.MAILER ?? (e.SMTP_URL ? 'smtp' : 'outbox');
   if (mailer === 'smtp' && !e.SMTP_URL) problems.push('MAILER=smtp needs SMTP_URL');
   if (e.DATABASE_URL && !e.DATABASE_URL.startsWith('mysql://')) problems.push('DATABASE_URL must be a mysql:// URL');
+  if (e.DRILL_FAULTS) {
+    const aws = awsAdapters(e);
+    if (aws.length > 0)
+      problems.push(`DRILL_FAULTS is for local drills and is refused with AWS adapters (${aws.join(', ')})`);
+  }
   const dataDir = resolve(e.DATA_DIR);
   const database = databaseSettings(e, dataDir, problems);
   if (problems.length) throw new ConfigError(problems.join('\n'));
@@ -127,6 +134,17 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     mailer,
     webDist: resolve(e.WEB_DIST ?? resolve(__dirname, '../../web/dist')),
   };
+}
+
+/** The settings that mean the app runs against AWS: the fault switch must never be on there. */
+function awsAdapters(e: Env): string[] {
+  return [
+    e.OBJECT_STORE === 's3' && 'OBJECT_STORE=s3',
+    e.SCHEDULER === 'eventbridge' && 'SCHEDULER=eventbridge',
+    e.MAILER === 'ses' && 'MAILER=ses',
+    e.CAPTCHA === 'aws-waf' && 'CAPTCHA=aws-waf',
+    e.DB_SECRET_ARN !== undefined && 'DB_SECRET_ARN',
+  ].filter((x): x is string => typeof x === 'string');
 }
 
 const DB_PARTS = ['DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASSWORD', 'DB_TLS', 'DB_SECRET_ARN'] as const;

@@ -8,6 +8,7 @@ import { type Context, type ContextOverrides, createContext, migrate } from './c
 import { designIdFromOriginalKey } from './domain/designs';
 import { AppError } from './domain/errors';
 import { createApp } from './http/app';
+import { DrillFaults } from './http/drill-faults';
 import { seedStockDesigns } from './seed/stock';
 import { ThumbnailQueue } from './thumbnailer/worker';
 
@@ -97,6 +98,7 @@ export async function startApp(config: Config, overrides: ContextOverrides = {})
     idempotency: { store: idempotencyStore, clock: ctx.clock, logger },
     logger,
     metrics: ctx.prometheus,
+    ...(config.DRILL_FAULTS ? { drillFaults: new DrillFaults() } : {}),
     trustProxy: config.TRUST_PROXY,
     mediaRoot: ctx.localObjects?.root,
     webDist: config.webDist,

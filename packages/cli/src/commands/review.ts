@@ -16,13 +16,15 @@ import {
 } from '@sre-kit/core';
 import { readCloudWatchSeries } from '../review/cloudwatch-source';
 import { readSeriesFile } from '../review/file-source';
+import { prometheusReviewUnsupportedReason, readPrometheusSeries } from '../review/prometheus-source';
 import { progressBar } from '../review/progress';
 import { parseTime } from '../review/time';
 import { exitWith } from '../review/fail';
 import { loadValidSpecs } from '../text/specs';
 
 interface ReviewOptions {
-  source: 'cloudwatch' | 'file';
+  source: 'cloudwatch' | 'file' | 'prometheus';
+  url?: string;
   data?: string;
   from: string;
   to: string;
@@ -42,6 +44,9 @@ Sources:
   --source cloudwatch           GetMetricData for each SLO's good/bad/total metrics (batched <= 500 queries per
                                 call, NextToken paging, backoff on throttling); prints calls, metrics requested
                                 and their cost (us-east-1 list price) on stderr.
+  --source prometheus --url URL /api/v1/query_range over each SLO's Prometheus SLI queries, rate x step per
+                                bucket (--period is the step, default 60 s); ranges past 11,000 points per
+                                series are read in pages.
 History: the data is read from the longest alert window before --from (tiers are replayed as the deployed
 alarms saw them; firings are reported inside the range only) and over the SLO period ending at --to (the
 budget and the verdict are the period's; what the range spent is shown next to it). Missing history or
@@ -64,7 +69,7 @@ export function registerReview(program: Command): void {
     .argument('<path...>', 'spec files or folders')
     .addOption(
       new Option('--source <source>', 'where the good/total counts come from')
-        .choices(['cloudwatch', 'file'])
+        .choices(['cloudwatch', 'file', 'prometheus'])
         .makeOptionMandatory(),
     )
     .option('--data <file>', 'data file for --source file (.csv or .json)')
@@ -72,8 +77,12 @@ export function registerReview(program: Command): void {
     .option('--to <time>', 'end of the range (exclusive)', 'now')
     .addOption(new Option('--format <format>', 'output format').choices([...REVIEW_FORMATS]).default('text'))
     .option('--out <file>', 'write the report to a file instead of stdout')
+    .option('--url <url>', 'Prometheus base URL for --source prometheus (http://127.0.0.1:9090)')
     .option('--region <region>', 'AWS region for --source cloudwatch (default: the SDK configuration)')
-    .option('--period <seconds>', 'CloudWatch period in seconds (default: the finest CloudWatch still holds)')
+    .option(
+      '--period <seconds>',
+      'CloudWatch period, or Prometheus step, in seconds (default: the finest CloudWatch holds; 60 for Prometheus)',
+    )
     .option('--progress', 'always draw the progress bar on stderr (default: only on a terminal)')
     .option('--slo <name...>', 'review only these SLOs')
     .addHelpText('after', HELP)
@@ -115,6 +124,31 @@ export function registerReview(program: Command): void {
           reviews.push(reviewSlo(slo, table.series(slo.name, reviewDataStart(slo, from, to), to), { from, to }));
           table.drop(slo.name);
         }
+      } else if (opts.source === 'prometheus') {
+        if (!opts.url) fail('--source prometheus needs --url (the Prometheus base URL)');
+        const step = opts.period === undefined ? 60 : Number(opts.period);
+        if (!Number.isInteger(step) || step < 1) fail(`--period "${opts.period}" is not a whole number of seconds`);
+        const stats = { queries: 0 };
+        for (const slo of slos) {
+          const reason = prometheusReviewUnsupportedReason(slo);
+          if (reason) {
+            process.stderr.write(`sre review: warning: SLO "${slo.name}" skipped: ${reason}\n`);
+            continue;
+          }
+          let series: SeriesPoint[];
+          try {
+            series = await readPrometheusSeries(
+              slo,
+              { url: opts.url, from: reviewDataStart(slo, from, to), to, stepSeconds: step },
+              stats,
+            );
+          } catch (err) {
+            fail(`Prometheus ${opts.url}: ${(err as Error).message}`);
+          }
+          if (series.length === 0) process.stderr.write(`sre review: warning: no data for SLO "${slo.name}"\n`);
+          reviews.push(reviewSlo(slo, series, { from, to, stepSeconds: step }));
+        }
+        process.stderr.write(`sre review: ${stats.queries} Prometheus range queries (step ${formatDuration(step)})\n`);
       } else {
         const readable = slos.filter((slo) => {
           const reason = cloudWatchUnsupportedReason(slo);

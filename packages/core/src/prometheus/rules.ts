@@ -136,6 +136,11 @@ function sliRecordingGroup(slo: Slo, q: SliQueries, options: PrometheusRenderOpt
     labels: sortKeys({ ...base, sloth_window: promDuration(w) }),
   }));
   const period = slo.period.seconds;
+  // A tier window as long as the period (ticket-6h on a 6h SLO) already records the period ratio,
+  // under the same name; a second rule would be a duplicate that promtool refuses.
+  if (alertWindows(slo.alerting.policy.tiers).includes(period)) {
+    return { name: `sloth-slo-sli-recordings-${slothId(slo)}`, rules };
+  }
   const source = sliErrorMetric(periodSourceWindow(slo));
   // Sloth's period ratio: the unweighted mean of the short-window ratios (cheap, but every 5 minutes weigh the same).
   rules.push({
@@ -228,6 +233,22 @@ function defaultAlertName(slo: Slo): string {
   return `${camel}BurnRate`;
 }
 
+/**
+ * The labels the alert router matches an SLO tier alarm on (alarms/routing.yaml), so the
+ * Alertmanager tree `sre render alertmanager` writes from the same spec routes these alerts
+ * alike: page is critical, ticket is warning. The spec's own alert labels win. Sloth specs keep
+ * Sloth's exact output (their authors label alerts themselves, as Sloth users do).
+ */
+function routingLabels(slo: Slo, severity: TierSeverity): Record<string, string> {
+  if (slo.origin.format === 'sloth') return {};
+  return {
+    family: 'slo',
+    service: slo.service,
+    slo: slothSloName(slo),
+    severity: severity === 'page' ? 'critical' : 'warning',
+  };
+}
+
 function alertGroup(slo: Slo): PrometheusRuleGroup | undefined {
   const budget = goFloat((100 - objectivePercent(slo)) / 100);
   const rules: PrometheusRule[] = [];
@@ -238,7 +259,7 @@ function alertGroup(slo: Slo): PrometheusRuleGroup | undefined {
     rules.push({
       alert: meta.name,
       expr: `${tiers.map((t) => tierCondition(slo, t, budget)).join('\nor\n')}\n`,
-      labels: sortKeys({ ...meta.labels, sloth_severity: severity }),
+      labels: sortKeys({ ...routingLabels(slo, severity), ...meta.labels, sloth_severity: severity }),
       annotations: sortKeys({
         title: `(${severity}) {{$labels.sloth_service}} {{$labels.sloth_slo}} SLO error budget burn rate is too fast.`,
         summary: '{{$labels.sloth_service}} {{$labels.sloth_slo}} SLO error budget burn rate is over expected.',

@@ -5,10 +5,13 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AppError } from '../domain/errors';
 import type { Metrics } from '../metrics';
+import type { DrillFaults } from './drill-faults';
 import { type ApiDeps, apiRouter } from './routes';
 import { RETRY_AFTER_SECONDS, apiNotFound, errorHandler } from './errors';
 
 export interface AppDeps extends ApiDeps {
+  /** Drill fault switch; present only when DRILL_FAULTS is set. */
+  drillFaults?: DrillFaults;
   logger: Logger;
   metrics: Metrics;
   /** Throws when the app cannot serve (database unreachable, shutting down). */
@@ -80,7 +83,8 @@ function requestLog(logger: Logger): RequestHandler {
  * path, so scanners cannot grow the metrics without bound.
  */
 function unmatchedLabel(req: express.Request): string {
-  return req.path.startsWith('/api/') ? 'unmatched_api' : 'static';
+  // originalUrl: a middleware mounted on /api that answers itself (the drill fault switch) leaves req.path stripped.
+  return req.originalUrl.startsWith('/api/') ? 'unmatched_api' : 'static';
 }
 
 /**
@@ -151,6 +155,10 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.use(canonicalApiPaths);
+  if (deps.drillFaults) {
+    app.use('/_drill', deps.drillFaults.router());
+    app.use('/api', deps.drillFaults.middleware);
+  }
   app.use('/api/v1', apiRouter(deps));
   app.use('/api', apiNotFound);
 
