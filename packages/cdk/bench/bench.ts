@@ -48,7 +48,12 @@ for (let i = 1; i <= services; i++) {
     { FunctionName: `${svc}-worker` },
     { ...opts, properties: { timeoutMs: 30000 } },
   );
-  kit.monitorByDimensions(AlarmFamily.ECS, `${svc}-web`, { ClusterName: 'fleet', ServiceName: svc }, opts);
+  kit.monitorByDimensions(
+    AlarmFamily.ECS,
+    `${svc}-web`,
+    { ClusterName: 'fleet', ServiceName: svc },
+    { ...opts, properties: { ephemeralStorageGiB: 20 } },
+  );
   kit.monitorByDimensions(
     AlarmFamily.S3,
     `${svc}-bucket`,
