@@ -21,6 +21,9 @@ module.exports = function jestBase(dir, extra = {}) {
         { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } },
       ],
     },
+    // `npm run synth` leaves cdk.out/asset.* folders holding copies of the workspace's package.json files,
+    // which jest's module map would otherwise find twice (a duplicate @sre-kit/core, and no test runs).
+    modulePathIgnorePatterns: ['/cdk\\.out/'],
     moduleNameMapper: {
       '^@sre-kit/(core|cdk|grafana|alert-router|cli)$': `${root}/packages/$1/src/index.ts`,
     },

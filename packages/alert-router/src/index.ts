@@ -56,4 +56,11 @@ export {
 } from './handler';
 export { jsonLogger, silentLogger, type Logger } from './log';
 export { buildDrillMessage, publishDrill, DRILL_PREFIX, type DrillOptions } from './drill';
-export { replayFiles, type ReplayOptions, type ReplayResult, type ReplayFileResult } from './replay';
+export {
+  replayFiles,
+  replaySession,
+  type ReplayOptions,
+  type ReplayResult,
+  type ReplayFileResult,
+  type ReplaySession,
+} from './replay';

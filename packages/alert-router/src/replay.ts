@@ -29,6 +29,39 @@ export interface ReplayOptions {
   readonly budgetMs?: number;
   /** Spacing between messages to one hook. @default 1000 */
   readonly paceMs?: number;
+  /** The router's clock (epoch ms): `sre simulate --deliver` runs it on the simulated time. @default Date.now */
+  readonly now?: () => number;
+}
+
+export interface ReplaySession {
+  readonly router: AlertRouter;
+  /** One Lambda invocation (SNS batch, EventBridge event or tick), as on AWS. */
+  readonly invoke: ReturnType<typeof createHandler>;
+  /** Sends every group still held (the end of a replay: nothing may stay pending). */
+  readonly flush: () => Promise<readonly Outcome[]>;
+}
+
+/** The router and handler a replay drives: one store, so duplicates and groups behave as on AWS. */
+export function replaySession(options: ReplayOptions): ReplaySession {
+  const routing = options.noEmail
+    ? { ...options.routing, receivers: options.routing.receivers.map((r) => ({ ...r, email: [] })) }
+    : options.routing;
+  const resolver = new SecretResolver();
+  const router = new AlertRouter({
+    routing,
+    store: options.store ?? new MemoryStore(),
+    resolveWebhook: (ref) => resolver.resolve(ref),
+    slackUrlOverride: options.slackUrl,
+    sns: new SNSClient({}),
+    emailTopicArn: options.emailTopicArn,
+    paceMs: options.paceMs,
+    log: options.log ?? silentLogger,
+    now: options.now,
+  });
+  const invoke = createHandler({ router, defaultBudgetMs: options.budgetMs });
+  const flush = async (): Promise<readonly Outcome[]> =>
+    (await tick(router, router.now() + (options.budgetMs ?? 60_000), { flushAll: true, groupsOnly: true })).outcomes;
+  return { router, invoke, flush };
 }
 
 export interface ReplayFileResult {
@@ -48,21 +81,7 @@ export interface ReplayResult {
 }
 
 export async function replayFiles(files: readonly string[], options: ReplayOptions): Promise<ReplayResult> {
-  const routing = options.noEmail
-    ? { ...options.routing, receivers: options.routing.receivers.map((r) => ({ ...r, email: [] })) }
-    : options.routing;
-  const resolver = new SecretResolver();
-  const router = new AlertRouter({
-    routing,
-    store: options.store ?? new MemoryStore(),
-    resolveWebhook: (ref) => resolver.resolve(ref),
-    slackUrlOverride: options.slackUrl,
-    sns: new SNSClient({}),
-    emailTopicArn: options.emailTopicArn,
-    paceMs: options.paceMs,
-    log: options.log ?? silentLogger,
-  });
-  const handler = createHandler({ router, defaultBudgetMs: options.budgetMs });
+  const { router, invoke, flush } = replaySession(options);
   const results: ReplayFileResult[] = [];
   for (const file of files) {
     let payload: unknown;
@@ -79,18 +98,18 @@ export async function replayFiles(files: readonly string[], options: ReplayOptio
       continue;
     }
     try {
-      const summary = await handler(payload);
+      const summary = await invoke(payload);
       results.push({ file, ok: true, outcomes: summary.outcomes });
     } catch (err) {
       if (!(err instanceof DeliveryFailedError)) throw err;
       results.push({ file, ok: false, outcomes: err.failures });
     }
   }
-  const flush = await tick(router, router.now() + (options.budgetMs ?? 60_000), { flushAll: true, groupsOnly: true });
+  const flushed = await flush();
   return {
     files: results,
-    flushed: flush.outcomes,
-    ok: results.every((r) => r.ok) && flush.failed.length === 0,
+    flushed,
+    ok: results.every((r) => r.ok) && flushed.every((o) => o.status !== 'failed' && o.status !== 'rejected'),
     messagesSent: router.sender.messagesSent,
   };
 }

@@ -113,13 +113,18 @@ describe('metric-math mode', () => {
     const [t1, t2, t3, t4] = policy.tiers.map((t) => composites.get(`shop-availability-${t.name}`)!);
     expect(t1.props.ActionsSuppressor).toBeUndefined();
     expect(t2.props.ActionsSuppressor).toEqual({ 'Fn::GetAtt': [t1.logicalId, 'Arn'] });
-    for (const [tier, faster] of [
-      [t3, [t1, t2]],
-      [t4, [t1, t2, t3]],
+    // Muted until the slower tier's short window has forgotten the incident the faster tier paged for.
+    expect(t2.props.ActionsSuppressorExtensionPeriod).toBe(policy.tiers[1].shortWindowSeconds);
+    for (const [tier, faster, windows] of [
+      [t3, [t1, t2], policy.tiers[2]],
+      [t4, [t1, t2, t3], policy.tiers[3]],
     ] as const) {
       const suppressor = composites.get(`${tier.props.AlarmName}-faster-firing`)!;
       expect(tier.props.ActionsSuppressor).toEqual({ 'Fn::GetAtt': [suppressor.logicalId, 'Arn'] });
-      expect([tier.props.ActionsSuppressorWaitPeriod, tier.props.ActionsSuppressorExtensionPeriod]).toEqual([60, 60]);
+      expect([tier.props.ActionsSuppressorWaitPeriod, tier.props.ActionsSuppressorExtensionPeriod]).toEqual([
+        60,
+        windows.shortWindowSeconds,
+      ]);
       const rule = JSON.stringify(suppressor.props.AlarmRule);
       for (const f of faster) expect(rule).toContain(f.logicalId);
       expect(rule).toContain(' OR ');

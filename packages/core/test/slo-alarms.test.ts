@@ -130,6 +130,13 @@ describe('planSloAlarms', () => {
     expect(planTierSuppression(tiers.slice(0, 1)).suppressedBy.size).toBe(0);
   });
 
+  it('keeps a slower tier muted until its short window has forgotten the incident (ExtensionPeriod)', () => {
+    const tiers = slo({ kind: 'ratio', bad: alb('a'), total: alb('b') }).alerting.policy.tiers;
+    const plan = planTierSuppression(tiers);
+    expect([...plan.extensionSeconds]).toEqual(plan.order.slice(1).map((t) => [t.name, t.shortWindowSeconds]));
+    expect(plan.extensionSeconds.has(plan.order[0].name)).toBe(false);
+  });
+
   it('counts every metric a window alarm retrieves, a metric read under two ids twice', () => {
     const failed = alb('DeliveriesFailed');
     const total = {

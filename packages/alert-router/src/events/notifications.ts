@@ -56,8 +56,20 @@ export interface StateChange {
   readonly partition?: string;
   /** Values of the evaluated datapoints, newest first (metric alarms). */
   readonly datapoints?: readonly number[];
-  /** Children that triggered the change (composites): alarm names and their state. */
-  readonly triggeringChildren?: readonly { readonly name: string; readonly state: string }[];
+  /** Children that triggered the change (composites): alarm names, their state and since when. */
+  readonly triggeringChildren?: readonly { readonly name: string; readonly state: string; readonly since?: Date }[];
+  /** NewStateReason as CloudWatch wrote it (`sre simulate` knows it). @default a reason in CloudWatch's shape */
+  readonly reason?: string;
+  /** The alarm's actions as deployed. @default `topicArn` for ALARM and OK */
+  readonly actions?: {
+    readonly alarm: readonly string[];
+    readonly ok: readonly string[];
+    readonly insufficientData: readonly string[];
+  };
+  /** When the actions ran (a suppressor may hold them after the change). @default `time` */
+  readonly publishedAt?: Date;
+  /** AlarmConfigurationUpdatedTimestamp. @default `time` */
+  readonly configurationUpdatedAt?: Date;
   /** SNS MessageId; the EventBridge event id is `<id>:eventbridge` (two deliveries, two ids). @default derived from the alarm name, state and time */
   readonly id?: string;
   /** The topic the alarm action publishes to. @default `<service>-alerts` in the same account */
@@ -89,27 +101,36 @@ export function cloudWatchNotifications(alarm: AlarmDefinition, change: StateCha
   const cwTime = iso.replace('Z', '+0000');
   const id = change.id ?? `${alarm.AlarmName}#${change.state}#${iso}`;
   const topicArn = change.topicArn ?? `arn:${partition}:sns:${change.region}:${change.accountId}:alerts`;
-  const children = (change.triggeringChildren ?? []).map((c) => ({ arn: arnOf(c.name), state: c.state }));
-  const reason = reasonText(alarm, change, children);
+  const children = (change.triggeringChildren ?? []).map((c) => ({
+    arn: arnOf(c.name),
+    state: c.state,
+    timestamp: c.since ? c.since.toISOString().replace('Z', '+0000') : cwTime,
+  }));
+  const reason = change.reason ?? reasonText(alarm, change, children);
 
   const message: Record<string, unknown> = {
     AlarmName: alarm.AlarmName,
     AlarmDescription: alarm.AlarmDescription ?? null,
     AWSAccountId: change.accountId,
-    AlarmConfigurationUpdatedTimestamp: cwTime,
+    AlarmConfigurationUpdatedTimestamp: change.configurationUpdatedAt
+      ? change.configurationUpdatedAt.toISOString().replace('Z', '+0000')
+      : cwTime,
     NewStateValue: change.state,
     NewStateReason: reason,
     StateChangeTime: cwTime,
     Region: REGION_NAMES[change.region] ?? change.region,
     AlarmArn: alarmArn,
     OldStateValue: previous,
-    OKActions: [topicArn],
-    AlarmActions: [topicArn],
-    InsufficientDataActions: [],
+    OKActions: change.actions?.ok ?? [topicArn],
+    AlarmActions: change.actions?.alarm ?? [topicArn],
+    InsufficientDataActions: change.actions?.insufficientData ?? [],
   };
   if (alarm.AlarmRule !== undefined) {
     message.AlarmRule = alarm.AlarmRule;
-    message.TriggeringChildren = children.map((c) => ({ Arn: c.arn, State: { Value: c.state, Timestamp: cwTime } }));
+    message.TriggeringChildren = children.map((c) => ({
+      Arn: c.arn,
+      State: { Value: c.state, Timestamp: c.timestamp },
+    }));
   } else {
     message.Trigger = snsTrigger(alarm);
   }
@@ -127,7 +148,7 @@ export function cloudWatchNotifications(alarm: AlarmDefinition, change: StateCha
             100,
           ),
           Message: JSON.stringify(message),
-          Timestamp: iso,
+          Timestamp: (change.publishedAt ?? change.time).toISOString(),
           MessageAttributes: {},
         },
       },
@@ -139,7 +160,7 @@ export function cloudWatchNotifications(alarm: AlarmDefinition, change: StateCha
   if (alarm.AlarmRule !== undefined) {
     configuration.alarmRule = alarm.AlarmRule;
     reasonData = {
-      triggeringAlarms: children.map((c) => ({ arn: c.arn, state: { value: c.state, timestamp: cwTime } })),
+      triggeringAlarms: children.map((c) => ({ arn: c.arn, state: { value: c.state, timestamp: c.timestamp } })),
     };
   } else {
     configuration.metrics = eventBridgeMetrics(alarm);

@@ -31,9 +31,8 @@ export interface RenderedTiers {
   readonly longAlarms: cloudwatch.Alarm[];
 }
 
-/** CloudWatch's defaults, stated so the template says what happens. */
+/** CloudWatch's default wait, stated so the template says what happens; the extension comes from core's plan. */
 const SUPPRESSOR_WAIT = Duration.minutes(1);
-const SUPPRESSOR_EXTENSION = Duration.minutes(1);
 
 /**
  * Shared by both modes: the window alarms, one composite per tier
@@ -162,7 +161,7 @@ export function renderTiers(
         ? {
             actionsSuppressor: suppressor,
             actionsSuppressorWaitPeriod: SUPPRESSOR_WAIT,
-            actionsSuppressorExtensionPeriod: SUPPRESSOR_EXTENSION,
+            actionsSuppressorExtensionPeriod: Duration.seconds(suppression.extensionSeconds.get(tier.name)!),
           }
         : {}),
     });

@@ -55,7 +55,7 @@ function topicArn(value: string): string {
   throw new InvalidArgumentError('expected an SNS topic ARN like arn:aws:sns:eu-west-1:123456789012:alerts-critical');
 }
 
-function url(value: string): string {
+export function url(value: string): string {
   try {
     const u = new URL(value);
     if (u.protocol === 'http:' || u.protocol === 'https:') return value;
@@ -68,7 +68,7 @@ function url(value: string): string {
 // Loaded on use: the router pulls in the AWS SDK clients, which other sre commands should not pay for.
 const router = () => import('@sre-kit/alert-router');
 
-async function loadRouting(config: string, name: string | undefined, cmd: Command): Promise<AlertRouting> {
+export async function loadRouting(config: string, name: string | undefined, cmd: Command): Promise<AlertRouting> {
   // routing.json is what the AlertRouter construct bundles; YAML goes through the spec loader and its checks.
   if (extname(config).toLowerCase() === '.json') {
     try {

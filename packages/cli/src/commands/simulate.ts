@@ -14,9 +14,12 @@ import {
   type Slo,
 } from '@sre-kit/core';
 import { exitWith } from '../review/fail';
+import { url } from './alerts';
+import { simulateAssembly, type AssemblyOptions } from './simulate-assembly';
 import { loadValidSpecs } from '../text/specs';
 
-interface SimulateOptions {
+interface SimulateOptions extends Omit<AssemblyOptions, 'assembly' | 'duration'> {
+  assembly?: string;
   scenario: string;
   compare?: string;
   rpm: string;
@@ -40,8 +43,17 @@ false. The plain alarm is a single-window error-rate alarm (default: error ratio
 --compare FILE: a Sloth AlertWindows file (matched by SLO period) or a spec whose first SLO's policy is used.
 JSON (--json): {"version": 1, "simulations": [SimulationResult]} - see packages/cli/README.md.
 
-Example:
-  sre simulate slos --scenario outage:100%:15m --compare ../shared/corpus/sloth/windows/custom-30d.yaml`;
+
+With --assembly <cdk.out> --slo <name>, the synthesized CloudWatch alarms of that SLO (window alarms, tier
+composites, suppressors, nested stacks included) are evaluated minute by minute as CloudWatch does, and each
+state change is printed with its time; --at sets the incident's start (default: now). --deliver sends every
+notification CloudWatch would publish through the alert router (--config routing.yaml, --slack-url URL) on
+the simulated clock. JSON (--json): {"version": 1, "slo", "transitions", "notifications", "delivery"?}.
+
+Examples:
+  sre simulate slos --scenario outage:100%:15m --compare ../shared/corpus/sloth/windows/custom-30d.yaml
+  sre simulate --assembly reference-app/infra/cdk.out --slo api-availability --scenario outage:100%:15m \
+    --deliver --config alarms/routing.yaml --slack-url http://127.0.0.1:8080/hook`;
 
 async function comparePolicy(file: string, slo: Slo): Promise<NamedPolicy> {
   const set = await loadSpecFiles([file]);
@@ -70,7 +82,7 @@ export function registerSimulate(program: Command): void {
     .description(
       "Replay each SLO's alert policy over a synthetic scenario; compare with a plain alarm or another policy",
     )
-    .argument('<path...>', 'spec files or folders')
+    .argument('[path...]', 'spec files or folders (not with --assembly)')
     .requiredOption('--scenario <spec>', 'scenario, for example outage:100%:15m')
     .option('--compare <file>', 'a second policy to run side by side')
     .option('--rpm <n>', 'requests per minute', '1000')
@@ -79,6 +91,14 @@ export function registerSimulate(program: Command): void {
     .option('--plain-threshold <pct>', 'plain alarm error-ratio threshold (default 1 - objective)')
     .option('--plain-window <duration>', 'plain alarm window', '5m')
     .option('--slo <name...>', 'simulate only these SLOs')
+    .option('--assembly <cdk.out>', "evaluate the SLO's synthesized alarms from this cloud assembly")
+    .option('--at <time>', 'with --assembly: when the incident starts (ISO 8601, epoch seconds)')
+    .option('--account <id>', 'with --assembly: account for ARNs the assembly leaves unresolved', '000000000000')
+    .option('--region <code>', 'with --assembly: region when the assembly leaves it unresolved')
+    .option('--deliver', 'with --assembly: send the notifications through the alert router')
+    .option('--config <routing>', 'with --deliver: AlertRouting spec (YAML) or bundled routing.json')
+    .option('--routing <name>', 'with --deliver: which AlertRouting when the config holds several')
+    .option('--slack-url <url>', 'with --deliver: post every Slack receiver to this URL', url)
     .option('--json', 'print the stable JSON document')
     .addHelpText('after', HELP)
     .action(async (paths: string[], opts: SimulateOptions, cmd: Command) => {
@@ -89,6 +109,13 @@ export function registerSimulate(program: Command): void {
         if (err instanceof ScenarioError) exitWith(`sre simulate: --scenario ${err.message} (${err.hint})`);
         throw err;
       }
+      if (opts.assembly) {
+        if (paths.length > 0) exitWith('sre simulate: give spec paths or --assembly, not both');
+        const seconds = parseDuration(opts.duration ?? '1d');
+        if (seconds === undefined) exitWith('sre simulate: --duration takes a duration like 1d');
+        return simulateAssembly(scenario, { ...opts, assembly: opts.assembly, duration: String(seconds) }, cmd);
+      }
+      if (paths.length === 0) exitWith('sre simulate: give spec files or folders, or --assembly <cdk.out>');
       const rpm = Number(opts.rpm);
       if (!(rpm > 0)) exitWith(`sre simulate: --rpm "${opts.rpm}" is not a positive number`);
       const duration = parseDuration(opts.duration ?? '1d');

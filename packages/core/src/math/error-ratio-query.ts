@@ -7,6 +7,13 @@
  */
 import type { CloudWatchMetricStat, Indicator, MetricSource } from '../model/slo';
 
+/**
+ * The query ids the error-ratio query gives the SLI's parts: what `sre simulate --assembly` reads back from a
+ * synthesized window alarm to know which metric carries the errors and which the traffic.
+ */
+export const SLI_QUERY_ROLES = ['good', 'bad', 'total', 'ratio'] as const;
+export type SliQueryRole = (typeof SLI_QUERY_ROLES)[number];
+
 export interface MathStep {
   /** Lowercase-first identifier, unique within the query. */
   readonly id: string;
@@ -42,7 +49,7 @@ class QueryBuilder {
   }
 
   /** Adds a good/bad/total part and returns the identifier the final expression uses for it. */
-  add(part: string, source: MetricSource): string | undefined {
+  add(part: SliQueryRole, source: MetricSource): string | undefined {
     if (source.type !== 'CloudWatch') return undefined;
     if (source.kind === 'metric') return this.addMetric(part, source);
     const rename = new Map<string, string>();

@@ -64,6 +64,14 @@ export interface TierSuppressionPlan {
   readonly order: readonly BurnRateTier[];
   /** By tier name; absent for the fastest tier. */
   readonly suppressedBy: ReadonlyMap<string, TierSuppressedBy>;
+  /**
+   * ActionsSuppressorExtensionPeriod by suppressed tier name: how long its actions stay muted after the faster
+   * tiers stop firing. CloudWatch performs a composite's held actions when the extension ends and it is still in
+   * ALARM; after an incident a tier keeps firing until its short window forgets the errors (at most one short
+   * window after they stop), so an extension shorter than that pages the slower tier for an incident the faster
+   * one already paged for (`sre simulate --assembly` showed 60 s doing exactly that).
+   */
+  readonly extensionSeconds: ReadonlyMap<string, number>;
   readonly suppressors: readonly SuppressorPlan[];
 }
 
@@ -98,9 +106,11 @@ function fasterFirst(a: BurnRateTier, b: BurnRateTier): number {
 export function planTierSuppression(tiers: readonly BurnRateTier[]): TierSuppressionPlan {
   const order = [...tiers].sort(fasterFirst);
   const suppressedBy = new Map<string, TierSuppressedBy>();
+  const extensionSeconds = new Map<string, number>();
   const suppressors: SuppressorPlan[] = [];
   order.forEach((tier, i) => {
     const faster = order.slice(0, i).map((t) => t.name);
+    if (faster.length > 0) extensionSeconds.set(tier.name, tier.shortWindowSeconds);
     if (faster.length === 1) suppressedBy.set(tier.name, { kind: 'tier', tier: faster[0] });
     if (faster.length > 1) {
       const key = `${tier.name}-faster-firing`;
@@ -108,7 +118,7 @@ export function planTierSuppression(tiers: readonly BurnRateTier[]): TierSuppres
       suppressedBy.set(tier.name, { kind: 'suppressor', key });
     }
   });
-  return { order, suppressedBy, suppressors };
+  return { order, suppressedBy, extensionSeconds, suppressors };
 }
 
 export function planSloAlarms(slo: Slo): SloAlarmPlan {

@@ -8,10 +8,11 @@
  * the budget faster than the SLO allows (burn rate > 1); alerts outside any
  * significant incident (plus the tier's long window to recover) are false.
  */
-import { errorBudget, type SeriesPoint } from '../math/budget';
+import { errorBudget } from '../math/budget';
 import { evaluatePolicy } from '../math/evaluate';
 import type { BurnRatePolicy, BurnRateTier } from '../model/slo';
-import { baselineRatio, scenarioEpisodes, scenarioSeconds, type Episode, type Scenario } from './scenario';
+import type { Episode, Scenario } from './scenario';
+import { scenarioTraffic } from './traffic';
 
 export interface NamedPolicy {
   readonly name: string;
@@ -70,29 +71,6 @@ export interface SimulationResult {
   readonly plain: PolicyOutcome;
 }
 
-/** Small, fast, seedable PRNG (mulberry32) so noisy simulations are repeatable. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function binomial(n: number, p: number, rand: () => number): number {
-  if (n <= 200) {
-    let k = 0;
-    for (let i = 0; i < n; i++) if (rand() < p) k++;
-    return k;
-  }
-  // Normal approximation (Box-Muller) for large n: exact enough and O(1).
-  const z = Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-  return Math.min(n, Math.max(0, Math.round(n * p + z * Math.sqrt(n * p * (1 - p)))));
-}
-
 function allTiers(policies: readonly NamedPolicy[]): BurnRateTier[] {
   return policies.flatMap((p) => [...p.policy.tiers]);
 }
@@ -119,30 +97,18 @@ export function simulate(
   const longest = Math.max(...tiers.map((t) => t.longWindowSeconds));
   const step = options.stepSeconds ?? Math.max(1, Math.min(60, Math.floor(shortest / 60)));
   // Warm every window up with healthy traffic first, and leave the longest window after the incidents to reset.
-  const incidentStart = Math.ceil(longest / step) * step;
-  // Open-ended parts (baseline, flap without a duration) run for durationSeconds; bounded ones for as long as they last.
-  const openEnded = scenario.parts.some((p) => p.kind === 'baseline' || (p.kind === 'flap' && p.seconds === undefined));
-  const phase = Math.max(scenarioSeconds(scenario), openEnded ? (options.durationSeconds ?? 86400) : 0);
-  const runSeconds = incidentStart + phase + longest;
-  const episodes = scenarioEpisodes(scenario, incidentStart, phase);
-  const baseline = baselineRatio(scenario);
-  const perBucket = ((options.requestsPerMinute ?? 1000) * step) / 60;
-  const rand = options.noiseSeed === undefined ? undefined : prng(options.noiseSeed);
-
-  const series: SeriesPoint[] = [];
-  let e = 0;
-  for (let t = 0; t < runSeconds; t += step) {
-    while (e < episodes.length && episodes[e].end <= t) e++;
-    let ratio = t >= incidentStart && t < incidentStart + phase ? baseline : 0;
-    for (let k = e; k < episodes.length && episodes[k].start <= t; k++)
-      if (t < episodes[k].end) ratio += episodes[k].errorRatio;
-    ratio = Math.min(1, ratio);
-    const bad = rand ? binomial(Math.round(perBucket), ratio, rand) : perBucket * ratio;
-    series.push({ t, good: perBucket - bad, total: perBucket });
-  }
+  const traffic = scenarioTraffic(scenario, {
+    stepSeconds: step,
+    warmupSeconds: longest,
+    tailSeconds: longest,
+    requestsPerMinute: options.requestsPerMinute,
+    durationSeconds: options.durationSeconds,
+    noiseSeed: options.noiseSeed,
+  });
+  const { series, incidentStart, phase, runSeconds, episodes, baseline } = traffic;
 
   // The baseline alone is an "incident" when it burns faster than allowed.
-  const incidents: Episode[] =
+  const incidents: readonly Episode[] =
     episodes.length > 0
       ? episodes
       : baseline > 0

@@ -23,6 +23,8 @@ export interface AssemblyTemplate {
   readonly parent?: { readonly template: AssemblyTemplate; readonly logicalId: string };
   /** Nested stacks of this template by their logical id in it. */
   readonly nested: Map<string, AssemblyTemplate>;
+  /** The stack's environment from the manifest (`aws://account/region`), when it is resolved; nested stacks inherit it. */
+  readonly environment?: { readonly account?: string; readonly region?: string };
 }
 
 export interface CloudAssemblyInput {
@@ -32,6 +34,7 @@ export interface CloudAssemblyInput {
 interface ManifestArtifact {
   readonly type: string;
   readonly displayName?: string;
+  readonly environment?: string;
   readonly properties?: { templateFile?: string; stackName?: string; directoryName?: string; file?: string };
 }
 
@@ -86,7 +89,10 @@ export function readCloudAssembly(dir: string): CloudAssemblyInput {
       }
       if (artifact.type !== 'aws:cloudformation:stack' || !artifact.properties?.templateFile) continue;
       const name = artifact.properties.stackName ?? artifact.displayName ?? id;
-      templates.push(...loadStack(assemblyDir, assets, artifact.properties.templateFile, name));
+      const [, account, region] = /^aws:\/\/([^/]+)\/(.+)$/.exec(artifact.environment ?? '') ?? [];
+      const known = (v: string | undefined) => (v && !v.startsWith('unknown-') ? v : undefined);
+      const environment = { account: known(account), region: known(region) };
+      templates.push(...loadStack(assemblyDir, assets, artifact.properties.templateFile, name, environment));
     }
   };
   visit(dir);
@@ -107,16 +113,20 @@ function loadStack(
   assets: AssetFiles,
   file: string,
   stack: string,
+  environment: AssemblyTemplate['environment'],
   parent?: AssemblyTemplate['parent'],
 ): AssemblyTemplate[] {
   const template = readJson(join(dir, file), `template of stack ${stack}`) as CfnTemplate;
-  const self: AssemblyTemplate = { stack, template, nested: new Map(), ...(parent ? { parent } : {}) };
+  const self: AssemblyTemplate = { stack, template, nested: new Map(), environment, ...(parent ? { parent } : {}) };
   const out = [self];
   for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
     if (resource.Type !== 'AWS::CloudFormation::Stack') continue;
     const nestedFile = nestedTemplateFile(resource, assets);
     if (!nestedFile) continue;
-    const children = loadStack(dir, assets, nestedFile, `${stack}/${logicalId}`, { template: self, logicalId });
+    const children = loadStack(dir, assets, nestedFile, `${stack}/${logicalId}`, environment, {
+      template: self,
+      logicalId,
+    });
     self.nested.set(logicalId, children[0]!);
     out.push(...children);
   }
