@@ -203,18 +203,15 @@ describe('dashboards/ (generated from slos/ and alarms/)', () => {
       expect([...signals].sort()).toEqual(['duration', 'errors', 'rate', 'saturation']);
     });
 
-    it('security: WAF allowed/blocked/CAPTCHA by rule, bot signals, 4xx spikes, rejected uploads, CAPTCHA failures', () => {
+    it('security: WAF allowed/blocked/CAPTCHA by rule, 4xx spikes, rejected uploads, CAPTCHA failures', () => {
       const t = titles('goodgreets-security.json');
       for (const acl of ['regional', 'cloudfront'])
-        for (const suffix of [
-          'requests allowed, blocked, CAPTCHA',
-          'blocked by rule',
-          'allowed by rule',
-          'CAPTCHA by rule',
-          'CAPTCHA failures',
-          'bot signals',
-        ])
+        for (const suffix of ['requests allowed, blocked, CAPTCHA', 'blocked by rule', 'allowed by rule'])
           expect(t).toContain(`${acl}: ${suffix}`);
+      // Only the CloudFront ACL has a CAPTCHA rule, and neither uses Bot Control (alarms/goodgreets.yaml attributes).
+      expect(t).toContain('cloudfront: CAPTCHA by rule');
+      expect(t).toContain('cloudfront: CAPTCHA failures');
+      expect(t.filter((x) => /^regional: CAPTCHA|bot signals/.test(x))).toEqual([]);
       for (const name of [
         'api: 4xx responses and expected band',
         'api: 4xx rate',

@@ -16,10 +16,15 @@ export type DimensionResolver = (
   resource: MonitoredResource,
 ) => Readonly<Record<string, string>> | undefined;
 
+/** Attributes the specs leave out (the CDK facade reads them from the constructs: a web ACL's CAPTCHA and Bot Control). */
+export type AttributeResolver = DimensionResolver;
+
 export interface ResourceContext {
   readonly family: AlarmFamilyName;
   readonly resource: MonitoredResource;
   readonly dimensions: Readonly<Record<string, string>>;
+  /** The resource's attributes, the construct's over the spec's. */
+  readonly attributes: Readonly<Record<string, string>>;
   readonly alarms: readonly ResolvedAlarm[];
 }
 
@@ -229,6 +234,7 @@ export function resourceContexts(
   policies: readonly AlarmPolicy[],
   resolved: readonly ResolvedAlarm[],
   resolveDimensions?: DimensionResolver,
+  resolveAttributes?: AttributeResolver,
 ): ResourceContext[] {
   const out: ResourceContext[] = [];
   for (const policy of policies) {
@@ -238,7 +244,8 @@ export function resourceContexts(
         const alarms = resolved
           .filter((a) => a.family === family && a.resourceId === resource.id && a.service === policy.service)
           .map((a) => ({ ...a, dimensions: { ...a.dimensions, ...dimensions } }));
-        out.push({ family, resource, dimensions, alarms });
+        const attributes = { ...(resource.attributes ?? {}), ...(resolveAttributes?.(family, resource) ?? {}) };
+        out.push({ family, resource, dimensions, attributes, alarms });
       }
     }
   }

@@ -54,7 +54,11 @@ function wafWidgets(ctx: ResourceContext): Widget[] {
   const blocked = alarmedMetricQuery('blocked', cw(WAF, 'BlockedRequests', all, 'Sum'), 'all rules', PERIOD, ctx.alarms);
   const blockedLinks = runbookLinks(blocked.alarms);
   const byRule = (metric: string) => wafSearch(ruleSchema, { MetricName: metric, WebACL: webAcl }, 'Sum', PERIOD);
-  return [
+  // WAF publishes CAPTCHA metrics only for ACLs with a CAPTCHA action, and Bot Control labels only with
+  // that managed group: panels reading them are drawn only when the resource says it has them.
+  const captcha = ctx.attributes.captcha === 'true';
+  const botControl = ctx.attributes.botControl === 'true';
+  const widgets: Array<Widget | false> = [
     {
       type: 'timeSeries',
       ...common,
@@ -64,7 +68,7 @@ function wafWidgets(ctx: ResourceContext): Widget[] {
       queries: [
         metricQuery('allowed', cw(WAF, 'AllowedRequests', all, 'Sum'), { label: 'allowed' }),
         metricQuery('blocked', cw(WAF, 'BlockedRequests', all, 'Sum'), { label: 'blocked' }),
-        metricQuery('captcha', cw(WAF, 'CaptchaRequests', all, 'Sum'), { label: 'CAPTCHA' }),
+        ...(captcha ? [metricQuery('captcha', cw(WAF, 'CaptchaRequests', all, 'Sum'), { label: 'CAPTCHA' })] : []),
         metricQuery('counted', cw(WAF, 'CountedRequests', all, 'Sum'), { label: 'counted' }),
       ],
     },
@@ -86,7 +90,7 @@ function wafWidgets(ctx: ResourceContext): Widget[] {
       description: 'AllowedRequests per rule (rules with an explicit Allow action).',
       queries: [mathQuery('rules', byRule('AllowedRequests'))],
     },
-    {
+    captcha && {
       type: 'timeSeries',
       ...common,
       title: `${id}: CAPTCHA by rule`,
@@ -96,7 +100,7 @@ function wafWidgets(ctx: ResourceContext): Widget[] {
         mathQuery('solved', byRule('RequestsWithValidCaptchaToken')),
       ],
     },
-    {
+    captcha && {
       type: 'timeSeries',
       ...common,
       title: `${id}: CAPTCHA failures`,
@@ -108,27 +112,26 @@ function wafWidgets(ctx: ResourceContext): Widget[] {
         mathQuery('failed', 'FILL(captcha, 0) - FILL(valid, 0)', { label: 'without a valid token' }),
       ],
     },
-    {
+    botControl && {
       type: 'timeSeries',
       ...common,
       title: `${id}: bot signals`,
       description:
-        'Bot Control labels (bot categories and signals such as automated browsers) applied to requests; ' +
-        'empty until the web ACL uses the AWS Bot Control managed rule group.',
+        'Bot Control labels (bot categories and signals such as automated browsers) applied to requests by ' +
+        'the AWS Bot Control managed rule group.',
       queries: [
         mathQuery(
           'bots',
           wafSearch(labelSchema, { LabelNamespace: 'awswaf:managed:aws:bot-control:bot:category', WebACL: webAcl }, 'Sum', PERIOD),
-          
         ),
         mathQuery(
           'signals',
           wafSearch(labelSchema, { LabelNamespace: 'awswaf:managed:aws:bot-control:signal', WebACL: webAcl }, 'Sum', PERIOD),
-          
         ),
       ],
     },
   ];
+  return widgets.filter((w): w is Widget => w !== false);
 }
 
 function albWidgets(ctx: ResourceContext): Widget[] {
