@@ -69,7 +69,7 @@ test('a web ACL without its CAPTCHA rule: exactly the dashboard panels reading C
   expect(report.dead).toEqual([]);
   expect(report.deadPanels.map((p) => `${p.dashboard}: ${p.widget}`).sort()).toEqual([
     'goodgreets-security: cloudfront: CAPTCHA by rule',
-    'goodgreets-security: cloudfront: CAPTCHA failures',
+    'goodgreets-security: cloudfront: CAPTCHA puzzles served',
     'goodgreets-security: cloudfront: requests allowed, blocked, CAPTCHA',
   ]);
   expect(report.deadPanels[0]!.problems[0]).toMatchObject({

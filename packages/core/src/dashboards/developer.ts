@@ -103,11 +103,14 @@ function familyPanel(
   const queries: DashboardQuery[] = [];
   const thresholds: Threshold[] = [];
   const drawn: ResolvedAlarm[] = [];
+  const visible = panel.metrics.filter((m) => !m.hidden).length;
   for (const [i, metric] of panel.metrics.entries()) {
     const found = pick(board, metric.dimensionNames ?? board.dimensionNames, ctx.dimensions);
     if ('missing' in found) return found.missing;
     const source = cw(metric.namespace ?? board.namespace, metric.metricName, found.dims, metric.statistic);
-    if (panel.math || metric.hidden) {
+    // A threshold line belongs to one series: on a panel of several, an alarm's line would read against
+    // the others too ("connections" over active and rejected), so its alarm gets a panel of its own.
+    if (panel.math || metric.hidden || visible > 1) {
       queries.push(metricQuery(`m${i}`, source, { label: metric.label, hidden: metric.hidden }));
       continue;
     }

@@ -63,8 +63,8 @@ function wafWidgets(ctx: ResourceContext): Widget[] {
       type: 'timeSeries',
       ...common,
       title: `${id}: requests allowed, blocked, CAPTCHA`,
-      description: 'Every request the web ACL decided on, by terminating action (Rule=ALL).',
-      stacked: true,
+      // Not stacked: a CAPTCHA request is also counted as allowed or blocked, so a stack would double-count.
+      description: 'Requests the web ACL decided on, by action (Rule=ALL); the series overlap, so they are not stacked.',
       queries: [
         metricQuery('allowed', cw(WAF, 'AllowedRequests', all, 'Sum'), { label: 'allowed' }),
         metricQuery('blocked', cw(WAF, 'BlockedRequests', all, 'Sum'), { label: 'blocked' }),
@@ -78,9 +78,9 @@ function wafWidgets(ctx: ResourceContext): Widget[] {
       title: `${id}: blocked by rule`,
       description:
         'BlockedRequests per rule of the web ACL: which rule is doing the blocking; the total (Rule=ALL) is what ' +
-        'the blocked-requests alarm evaluates, with its threshold drawn.',
+        'the blocked-requests alarm evaluates (its threshold is on the developer dashboard).',
+      // No threshold line: it would read against the per-rule series too; the developer board draws it.
       queries: [mathQuery('rules', byRule('BlockedRequests')), blocked.query],
-      thresholds: blocked.thresholds,
       ...(blockedLinks.length > 0 ? { links: blockedLinks } : {}),
     },
     {
@@ -103,13 +103,14 @@ function wafWidgets(ctx: ResourceContext): Widget[] {
     captcha && {
       type: 'timeSeries',
       ...common,
-      title: `${id}: CAPTCHA failures`,
+      title: `${id}: CAPTCHA puzzles served`,
       description:
-        'CAPTCHA requests without a valid token (missing, invalid or expired: the client got the puzzle, HTTP 405).',
+        'CAPTCHA requests without a valid token (missing, invalid or expired), each answered with the puzzle ' +
+        '(HTTP 405): puzzles served, not failed solves.',
       queries: [
         metricQuery('captcha', cw(WAF, 'CaptchaRequests', all, 'Sum'), { hidden: true }),
         metricQuery('valid', cw(WAF, 'RequestsWithValidCaptchaToken', all, 'Sum'), { hidden: true }),
-        mathQuery('failed', 'FILL(captcha, 0) - FILL(valid, 0)', { label: 'without a valid token' }),
+        mathQuery('served', 'FILL(captcha, 0) - FILL(valid, 0)', { label: 'puzzles served (no valid token)' }),
       ],
     },
     botControl && {
