@@ -80,6 +80,30 @@ describe('renderGrafanaDashboard', () => {
     });
   });
 
+  it('annotates alarm state with queries the plugin runs: a non-empty action prefix and one statistic each', () => {
+    // REFERENCE.md: a prefixMatching query runs only with a non-empty actionPrefix, and keeps only alarms
+    // whose statistic equals the query's statistic.
+    for (const d of rendered) {
+      const targets = (d.annotations?.list ?? []).map((a: Json) => a.target).filter((t: Json) => t?.prefixMatching);
+      for (const t of targets) {
+        expect(t.actionPrefix).toMatch(/^arn:aws:sns:/);
+        expect(['SampleCount', 'Average', 'Sum', 'Minimum', 'Maximum']).toContain(t.statistic);
+      }
+      expect(new Set(targets.map((t: Json) => t.statistic)).size).toBe(targets.length);
+    }
+    // The developer dashboard's alarm lists carry no live conditions, so every plain statistic is annotated;
+    // a status widget whose alarms are all metric math (SLO tiers) adds none.
+    const annotated = rendered[1].annotations.list.map((a: Json) => a.target.statistic);
+    expect(annotated).toEqual(['SampleCount', 'Average', 'Sum', 'Minimum', 'Maximum']);
+    const tierOnly = models[3].sections.flatMap((s) => s.widgets).filter((w) => w.type === 'alarmStatus');
+    expect(tierOnly.every((w) => w.type === 'alarmStatus' && w.conditions !== undefined)).toBe(true);
+    expect(rendered[3].annotations?.list ?? []).toEqual(
+      expect.not.arrayContaining([
+        expect.objectContaining({ target: expect.objectContaining({ prefixMatching: true }) }),
+      ]),
+    );
+  });
+
   describe('SLO firing tiers', () => {
     const slo = SLOS[0];
     const tiers = slo.alerting.policy.tiers;
