@@ -4,13 +4,18 @@
  * RDS instance and two SLOs. Prints synth time, stacks, template sizes,
  * resources per template and alarm counts, and fails (exit 1) when a
  * template breaks CloudFormation's limits (500 resources, 1 MB).
- *   npm run bench -- [services] [--validate] [--dashboards]
+ * Then synthesizes cdk-monitoring-constructs' MonitoringFacade on the same number of Lambda
+ * functions (its Lambda monitoring with error, throttle, latency and concurrency alarms), in the
+ * same run, and prints both largest templates as written on disk.
+ *   npm run bench -- [services] [--validate] [--dashboards] [--max=<maxResourcesPerStack>]
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { MonitoringFacade } from 'cdk-monitoring-constructs';
 import { AlarmFamily, SreKit } from '../src';
 
 const args = process.argv.slice(2);
@@ -19,11 +24,18 @@ const services = Number(args.find((a) => /^\d+$/.test(a)) ?? 100);
 // engine); it dominates synth time at this scale, so it is measured separately (--validate).
 const validate = args.includes('--validate');
 const dashboards = args.includes('--dashboards');
+const maxArg = args.find((a) => a.startsWith('--max='));
+const maxResourcesPerStack = maxArg ? Number(maxArg.slice('--max='.length)) : undefined;
 const outdir = mkdtempSync(join(tmpdir(), 'sre-kit-bench-'));
 const started = process.hrtime.bigint();
 const app = new App({ outdir, builtinCloudFormationValidation: validate });
 const stack = new Stack(app, 'Fleet', { env: { account: '123456789012', region: 'eu-west-1' } });
-const kit = new SreKit(stack, 'Sre', { service: 'fleet', emails: [{ address: 'oncall@example.com' }], dashboards });
+const kit = new SreKit(stack, 'Sre', {
+  service: 'fleet',
+  emails: [{ address: 'oncall@example.com' }],
+  dashboards,
+  maxResourcesPerStack,
+});
 
 for (let i = 1; i <= services; i++) {
   const svc = `svc${i}`;
@@ -36,7 +48,12 @@ for (let i = 1; i <= services; i++) {
     { FunctionName: `${svc}-worker` },
     { ...opts, properties: { timeoutMs: 30000 } },
   );
-  kit.monitorByDimensions(AlarmFamily.ECS, `${svc}-web`, { ClusterName: 'fleet', ServiceName: svc }, opts);
+  kit.monitorByDimensions(
+    AlarmFamily.ECS,
+    `${svc}-web`,
+    { ClusterName: 'fleet', ServiceName: svc },
+    { ...opts, properties: { ephemeralStorageGiB: 20 } },
+  );
   kit.monitorByDimensions(
     AlarmFamily.S3,
     `${svc}-bucket`,
@@ -93,7 +110,8 @@ const measure = (file: string) => {
   const resources = Object.values(template.Resources ?? {}) as { Type: string }[];
   rows.push({
     file,
-    bytes: Buffer.byteLength(JSON.stringify(JSON.parse(text))),
+    // As written: CDK uploads the file, indented unless the stack suppresses indentation.
+    bytes: statSync(join(outdir, file)).size,
     resources: resources.length,
     alarms: resources.filter((r) => r.Type === 'AWS::CloudWatch::Alarm').length,
     composites: resources.filter((r) => r.Type === 'AWS::CloudWatch::CompositeAlarm').length,
@@ -121,16 +139,63 @@ console.log(
 console.log(`templates:               ${rows.length} (1 parent + ${rows.length - 1} nested stacks)`);
 console.log(`metric alarms:           ${sum('alarms')}`);
 console.log(`composite alarms:        ${sum('composites')}`);
-console.log(
-  `largest template:        ${(maxBytes / 1024).toFixed(0)} KiB (limit 1024 KiB; minified JSON as CloudFormation receives it)`,
-);
+console.log(`largest template:        ${maxBytes} bytes on disk (limit 1,000,000: CDK's and CloudFormation's 1 MB)`);
 console.log(`most resources/template: ${maxResources} (limit 500)`);
 console.log(`most outputs/parameters:  ${maxOutputs} / ${maxParameters} (limits 200 / 200)`);
 console.log(`total template bytes:    ${(sum('bytes') / 1024 / 1024).toFixed(2)} MiB`);
 console.log(`estimated cost:          ${report.totalUsd.toFixed(2)} USD/month (${report.prices})`);
 console.log(`heap used:               ${(process.memoryUsage().heapUsed / 1024 / 1024).toFixed(0)} MiB`);
 rmSync(outdir, { recursive: true, force: true });
-if (maxBytes > 1024 * 1024 || maxResources > 500 || maxOutputs > 200 || maxParameters > 200) {
+
+/** cdk-monitoring-constructs on `services` Lambda functions, one stack, as its README sets it up. */
+function monitoringConstructs(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sre-kit-bench-cmc-'));
+  try {
+    const cmcApp = new App({ outdir: dir, builtinCloudFormationValidation: validate });
+    const cmcStack = new Stack(cmcApp, 'CmcFleet', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const facade = new MonitoringFacade(cmcStack, 'Monitoring', {
+      alarmFactoryDefaults: { actionsEnabled: true, alarmNamePrefix: 'fleet' },
+      metricFactoryDefaults: {},
+    });
+    for (let i = 1; i <= services; i++)
+      facade.monitorLambdaFunction({
+        lambdaFunction: lambda.Function.fromFunctionName(cmcStack, `Fn${i}`, `svc${i}-worker`),
+        addFaultCountAlarm: { Warning: { maxErrorCount: 1 } },
+        addThrottlesCountAlarm: { Warning: { maxErrorCount: 1 } },
+        addLatencyP90Alarm: { Warning: { maxLatency: Duration.seconds(10) } },
+        addConcurrentExecutionsCountAlarm: { Warning: { maxRunningTasks: 100 } },
+      });
+    const file = cmcApp.synth().getStackByName('CmcFleet').templateFile;
+    const resources = Object.keys(JSON.parse(readFileSync(join(dir, file), 'utf8')).Resources).length;
+    return `${statSync(join(dir, file)).size} bytes on disk, ${resources} resources, 1 template`;
+  } catch (e) {
+    return `fails: ${(e as Error).message.split('\n')[0]}`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+/** The kit on the same Lambda functions, for the side-by-side line. */
+function kitOnLambdas(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sre-kit-bench-lambdas-'));
+  try {
+    const kitApp = new App({ outdir: dir, builtinCloudFormationValidation: validate });
+    const kitStack = new Stack(kitApp, 'KitFleet', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const lambdaKit = new SreKit(kitStack, 'Sre', { service: 'fleet', maxResourcesPerStack, costAnnotation: false });
+    for (let i = 1; i <= services; i++)
+      lambdaKit.monitorLambda(`svc${i}-fn`, lambda.Function.fromFunctionName(kitStack, `Fn${i}`, `svc${i}-worker`), {
+        properties: { timeoutMs: 30000 },
+      });
+    kitApp.synth();
+    const files = readdirSync(dir).filter((f) => f.endsWith('.template.json'));
+    const sizes = files.map((f) => statSync(join(dir, f)).size);
+    return `largest ${Math.max(...sizes)} bytes on disk, ${files.length} templates`;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+console.log(`${services} Lambdas, sre-kit:                   ${kitOnLambdas()}`);
+console.log(`${services} Lambdas, cdk-monitoring-constructs: ${monitoringConstructs()}`);
+if (maxBytes > 1_000_000 || maxResources > 500 || maxOutputs > 200 || maxParameters > 200) {
   console.error('FAIL: a template exceeds a CloudFormation limit');
   process.exit(1);
 }

@@ -9,7 +9,7 @@ import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { formatDiagnostic, withDimensionValues, type AlarmFamilyName, type SpecSet } from '@sre-kit/core';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import type { ISeverityActions } from './actions';
 import { costReportOf, inventoryOf, type CostReport, type PricedAlarm } from './cost-report';
 import { inputError } from './errors';
@@ -18,7 +18,7 @@ import { AlarmFamily, DimensionAlarms } from './families/by-dimensions';
 import { EcsServiceAlarms } from './families/ecs';
 import type { FamilyAlarms } from './families/family-alarms';
 import { LambdaFunctionAlarms } from './families/lambda';
-import { NatGatewayAlarms } from './families/nat';
+import { NatGatewayAlarms, vpcNatGatewayIds } from './families/nat';
 import { type AlarmOverrideProps, type FamilyAlarmsOptions } from './families/options';
 import { RdsAlarms } from './families/rds';
 import { S3BucketAlarms } from './families/s3';
@@ -123,6 +123,7 @@ export class SreKit extends Construct {
   private readonly extensions: ISreKitExtension[] = [];
   private readonly pricedAlarms: PricedAlarm[] = [];
   private readonly placement?: Placement;
+  private readonly sloKeys = new Set<string>();
 
   constructor(scope: Construct, id: string, props: SreKitProps) {
     super(scope, id);
@@ -157,34 +158,42 @@ export class SreKit extends Construct {
     if (props.costAnnotation ?? true) this.annotateCostAtSynth();
   }
 
-  public monitorLambda(resourceId: string, fn: lambda.IFunction, options: MonitorOptions = {}): LambdaFunctionAlarms {
-    return this.add(
-      new LambdaFunctionAlarms(this.scope(), familyConstructId('lambda', resourceId), {
-        ...this.familyOptions('lambda', resourceId, options),
-        lambdaFunction: fn,
-      }),
+  public monitorLambda(resourceId: string, fn: lambda.IFunction, options: MonitorOptions = {}): void {
+    this.add(
+      'lambda',
+      resourceId,
+      options,
+      (scope, id, familyOptions) =>
+        new LambdaFunctionAlarms(scope, id, {
+          ...familyOptions,
+          lambdaFunction: fn,
+        }),
     );
   }
 
-  public monitorEcsService(
-    resourceId: string,
-    ecsService: ecs.IBaseService,
-    options: MonitorOptions = {},
-  ): EcsServiceAlarms {
-    return this.add(
-      new EcsServiceAlarms(this.scope(), familyConstructId('ecs', resourceId), {
-        ...this.familyOptions('ecs', resourceId, options),
-        ecsService,
-      }),
+  public monitorEcsService(resourceId: string, ecsService: ecs.IBaseService, options: MonitorOptions = {}): void {
+    this.add(
+      'ecs',
+      resourceId,
+      options,
+      (scope, id, familyOptions) =>
+        new EcsServiceAlarms(scope, id, {
+          ...familyOptions,
+          ecsService,
+        }),
     );
   }
 
-  public monitorBucket(resourceId: string, bucket: s3.IBucket, options: MonitorOptions = {}): S3BucketAlarms {
-    return this.add(
-      new S3BucketAlarms(this.scope(), familyConstructId('s3', resourceId), {
-        ...this.familyOptions('s3', resourceId, options),
-        bucket,
-      }),
+  public monitorBucket(resourceId: string, bucket: s3.IBucket, options: MonitorOptions = {}): void {
+    this.add(
+      's3',
+      resourceId,
+      options,
+      (scope, id, familyOptions) =>
+        new S3BucketAlarms(scope, id, {
+          ...familyOptions,
+          bucket,
+        }),
     );
   }
 
@@ -192,13 +201,17 @@ export class SreKit extends Construct {
     resourceId: string,
     loadBalancer: elbv2.ApplicationLoadBalancer,
     options: MonitorLoadBalancerOptions = {},
-  ): ApplicationLoadBalancerAlarms {
-    return this.add(
-      new ApplicationLoadBalancerAlarms(this.scope(), familyConstructId('alb', resourceId), {
-        ...this.familyOptions('alb', resourceId, options),
-        loadBalancer,
-        targetGroups: options.targetGroups,
-      }),
+  ): void {
+    this.add(
+      'alb',
+      resourceId,
+      options,
+      (scope, id, familyOptions) =>
+        new ApplicationLoadBalancerAlarms(scope, id, {
+          ...familyOptions,
+          loadBalancer,
+          targetGroups: options.targetGroups,
+        }),
     );
   }
 
@@ -206,56 +219,66 @@ export class SreKit extends Construct {
     resourceId: string,
     instance: rds.IDatabaseInstance,
     options: MonitorOptions = {},
-  ): RdsAlarms {
-    return this.add(
-      new RdsAlarms(this.scope(), familyConstructId('rds', resourceId), {
-        ...this.familyOptions('rds', resourceId, options),
-        instance,
-      }),
+  ): void {
+    this.add(
+      'rds',
+      resourceId,
+      options,
+      (scope, id, familyOptions) =>
+        new RdsAlarms(scope, id, {
+          ...familyOptions,
+          instance,
+        }),
     );
   }
 
-  public monitorDatabaseCluster(
-    resourceId: string,
-    cluster: rds.IDatabaseCluster,
-    options: MonitorOptions = {},
-  ): RdsAlarms {
-    return this.add(
-      new RdsAlarms(this.scope(), familyConstructId('rds', resourceId), {
-        ...this.familyOptions('rds', resourceId, options),
-        cluster,
-      }),
+  public monitorDatabaseCluster(resourceId: string, cluster: rds.IDatabaseCluster, options: MonitorOptions = {}): void {
+    this.add(
+      'rds',
+      resourceId,
+      options,
+      (scope, id, familyOptions) =>
+        new RdsAlarms(scope, id, {
+          ...familyOptions,
+          cluster,
+        }),
     );
   }
 
-  public monitorWebAcl(resourceId: string, webAcl: wafv2.CfnWebACL, options: MonitorWebAclOptions = {}): WebAclAlarms {
-    return this.add(
-      new WebAclAlarms(this.scope(), familyConstructId('waf', resourceId), {
-        ...this.familyOptions('waf', resourceId, options),
-        webAcl,
-        scope: options.scope,
-      }),
+  public monitorWebAcl(resourceId: string, webAcl: wafv2.CfnWebACL, options: MonitorWebAclOptions = {}): void {
+    this.add(
+      'waf',
+      resourceId,
+      options,
+      (scope, id, familyOptions) =>
+        new WebAclAlarms(scope, id, {
+          ...familyOptions,
+          webAcl,
+          scope: options.scope,
+        }),
     );
   }
 
-  public monitorNatGateway(resourceId: string, natGatewayId: string, options: MonitorOptions = {}): NatGatewayAlarms {
-    return this.add(
-      new NatGatewayAlarms(this.scope(), familyConstructId('natgateway', resourceId), {
-        ...this.familyOptions('natgateway', resourceId, options),
-        natGatewayId,
-      }),
+  public monitorNatGateway(resourceId: string, natGatewayId: string, options: MonitorOptions = {}): void {
+    this.add(
+      'natgateway',
+      resourceId,
+      options,
+      (scope, id, familyOptions) =>
+        new NatGatewayAlarms(scope, id, {
+          ...familyOptions,
+          natGatewayId,
+        }),
     );
   }
 
   /** Every NAT gateway of an L2 VPC, as resources `<resourceId>-1`, `<resourceId>-2`, ... */
-  public monitorNatGateways(resourceId: string, vpc: ec2.IVpc, options: MonitorOptions = {}): NatGatewayAlarms[] {
+  public monitorNatGateways(resourceId: string, vpc: ec2.IVpc, options: MonitorOptions = {}): void {
+    const familyOptions = this.familyOptions('natgateway', resourceId, options);
     this.mapped.add(`natgateway/${resourceId}`);
-    return NatGatewayAlarms.forVpc(
-      this.scope(),
-      resourceId,
-      vpc,
-      this.familyOptions('natgateway', resourceId, options),
-    ).map((n) => this.add(n));
+    // The VPC's NAT gateways exist now: a VPC without any fails here, at the call, not at synth.
+    vpcNatGatewayIds(this, vpc);
+    this.defer((scope) => NatGatewayAlarms.forVpc(scope, resourceId, vpc, familyOptions).map((n) => this.register(n)));
   }
 
   /** Any family from dimension values (resources outside this app; see DimensionAlarms). */
@@ -264,53 +287,61 @@ export class SreKit extends Construct {
     resourceId: string,
     dimensions: { [name: string]: string },
     options: MonitorOptions = {},
-  ): DimensionAlarms {
+  ): void {
     const attributes = family === AlarmFamily.WAF && !('Region' in dimensions) ? { scope: 'CLOUDFRONT' } : undefined;
-    return this.add(
-      new DimensionAlarms(this.scope(), familyConstructId(family, resourceId), {
-        ...this.familyOptions(family, resourceId, options),
-        family,
-        dimensions,
-        attributes,
-      }),
+    this.add(
+      family,
+      resourceId,
+      options,
+      (scope, id, familyOptions) =>
+        new DimensionAlarms(scope, id, {
+          ...familyOptions,
+          family,
+          dimensions,
+          attributes,
+        }),
     );
   }
 
   /**
    * Monitors every alarms/*.yaml resource not mapped to a construct yet, from
    * the dimension values written in the spec. Call it after the monitor*
-   * calls for the resources this app defines.
+   * calls for the resources this app defines. Returns the `family/resourceId` keys it monitored.
    */
-  public monitorSpecResources(): DimensionAlarms[] {
+  public monitorSpecResources(): string[] {
     return specResources(this.specs)
       .filter(({ key }) => !this.mapped.has(key))
-      .map(({ family, resource }) =>
-        this.monitorByDimensions(family as AlarmFamily, resource.id, { ...resource.dimensions }),
-      );
+      .map(({ key, family, resource }) => {
+        this.monitorByDimensions(family as AlarmFamily, resource.id, { ...resource.dimensions });
+        return key;
+      });
   }
 
-  public addSlo(props: SreKitSloProps): ServiceLevelObjective {
+  public addSlo(props: SreKitSloProps): void {
     const service = props.service ?? this.service;
-    if (this.sloList.some((x) => x.service === service && x.sloName === props.sloName))
+    if (this.sloKeys.has(`${service}/${props.sloName}`))
       inputError(
         this,
         `SLO "${props.sloName}" of service "${service}" is added twice`,
         props.sloName,
         'give each SLO of a service its own sloName',
       );
+    this.sloKeys.add(`${service}/${props.sloName}`);
     const id = service === this.service ? `Slo-${props.sloName}` : `Slo-${service}-${props.sloName}`;
-    const slo = new ServiceLevelObjective(this.scope(), id, {
+    const sloProps = {
       ...props,
       dashboard: props.dashboard ?? this.sloDashboardName(),
       service,
       actions: props.actions ?? this.actions,
       mode: props.mode ?? this.props.sloMode,
       allowAlarmsWithoutActions: props.allowAlarmsWithoutActions ?? this.props.allowAlarmsWithoutActions,
+    };
+    this.defer((scope) => {
+      const slo = new ServiceLevelObjective(scope, id, sloProps);
+      this.sloList.push(slo);
+      this.props.monitoringFacade?.addSegment(slo);
+      return slo;
     });
-    this.sloList.push(slo);
-    this.placement?.placed(slo);
-    this.props.monitoringFacade?.addSegment(slo);
-    return slo;
   }
 
   /**
@@ -335,11 +366,17 @@ export class SreKit extends Construct {
     return this;
   }
 
+  /**
+   * The families the kit created. Placement is decided at synth; reading this (or `slos`,
+   * `nestedStacks`, `costReport()`) before creates what was recorded so far, where it fits then.
+   */
   public get families(): FamilyAlarms[] {
+    this.placement?.materialize();
     return [...this.familyList];
   }
 
   public get slos(): ServiceLevelObjective[] {
+    this.placement?.materialize();
     return [...this.sloList];
   }
 
@@ -357,16 +394,15 @@ export class SreKit extends Construct {
         owner,
         'give each owner its own item names',
       );
-    const kitAlarms = new Set<unknown>([
-      ...this.familyList.flatMap((f) => f.alarms),
-      ...this.sloList.flatMap((s) => [...s.windowAlarms, ...s.tierAlarms, ...s.suppressorAlarms]),
-    ]);
     for (const alarm of alarms) {
       // Counting an alarm twice would make the figure drift from the template it claims to price.
-      if (kitAlarms.has(alarm) || this.pricedAlarms.some((p) => p.alarm === alarm))
-        inputError(this, 'alarm is priced twice', alarm.node.path, 'price each alarm once (the kit prices its own)');
+      if (this.pricedAlarms.some((p) => p.alarm === alarm)) this.pricedTwice(alarm);
       this.pricedAlarms.push({ alarm, owner, item });
     }
+  }
+
+  private pricedTwice(alarm: cloudwatch.AlarmBase): never {
+    return inputError(this, 'alarm is priced twice', alarm.node.path, 'price each alarm once (the kit prices its own)');
   }
 
   /**
@@ -374,6 +410,12 @@ export class SreKit extends Construct {
    * `priceAlarms` (core's price table and free-tier rules).
    */
   public costReport(): CostReport {
+    this.placement?.materialize();
+    const kitAlarms = new Set<unknown>([
+      ...this.familyList.flatMap((f) => f.alarms),
+      ...this.sloList.flatMap((s) => [...s.windowAlarms, ...s.tierAlarms, ...s.suppressorAlarms]),
+    ]);
+    for (const p of this.pricedAlarms) if (kitAlarms.has(p.alarm)) this.pricedTwice(p.alarm);
     const dashboards = this.node.findAll().filter((c) => c instanceof cloudwatch.CfnDashboard).length;
     const owners = new Map(this.pricedAlarms.map((p) => [p.item, p.owner]));
     return costReportOf(inventoryOf(this.familyList, this.sloList, dashboards, this.pricedAlarms), owners);
@@ -386,17 +428,29 @@ export class SreKit extends Construct {
 
   /** The nested stacks the kit split its alarms into (empty while everything fits in the stack). */
   public get nestedStacks(): NestedStack[] {
+    this.placement?.materialize();
     return this.placement?.nestedStacks ?? [];
   }
 
-  private scope(): Construct {
-    return this.placement?.next() ?? this;
+  /** Creates now without splitting, else when placement decides (see Placement). */
+  private defer(create: (scope: Construct) => IConstruct | IConstruct[]): void {
+    if (this.placement) this.placement.defer(create);
+    else create(this);
   }
 
-  private add<T extends FamilyAlarms>(family: T): T {
-    this.placement?.placed(family);
+  private add(
+    family: AlarmFamilyName,
+    resourceId: string,
+    options: MonitorOptions,
+    create: (scope: Construct, id: string, options: FamilyAlarmsOptions) => FamilyAlarms,
+  ): void {
+    const familyOptions = this.familyOptions(family, resourceId, options);
+    this.mapped.add(`${family}/${resourceId}`);
+    this.defer((scope) => this.register(create(scope, familyConstructId(family, resourceId), familyOptions)));
+  }
+
+  private register<T extends FamilyAlarms>(family: T): T {
     this.familyList.push(family);
-    this.mapped.add(`${family.family}/${family.resourceId}`);
     this.props.monitoringFacade?.addSegment(family);
     return family;
   }

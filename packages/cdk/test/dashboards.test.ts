@@ -69,12 +69,15 @@ describe('renderCloudWatchDashboardBody', () => {
     expect(w.properties.annotations.horizontal.map((a: Json) => a.fill)).toEqual(['below', 'below']);
   });
 
-  it('says in the title that month to date is the dashboard range in CloudWatch', () => {
+  it('shows no month-to-date number in CloudWatch (it has no calendar range): a pointer to Grafana instead', () => {
     const w = widgetsOf(byName('slo')).find((x) =>
-      String(x.properties.title).startsWith('api availability: budget remaining (month to date)'),
+      String(x.properties.markdown ?? '').includes('api availability: budget remaining (month to date)'),
     )!;
-    expect(w.properties.title).toMatch(/set the dashboard range to this month$/);
-    expect(w.properties.start).toBeUndefined();
+    expect(w.type).toBe('text');
+    expect(w.properties.markdown).toContain('CloudWatch dashboards have no month-to-date range');
+    expect(
+      widgetsOf(byName('slo')).filter((x) => x.type === 'metric' && /month to date/.test(x.properties.title)),
+    ).toEqual([]);
   });
 
   it('leaves Prometheus queries out and turns Prometheus-only panels into a pointer to Grafana', () => {
@@ -136,17 +139,21 @@ describe('renderCloudWatchDashboardBody', () => {
     );
   });
 
-  it('draws the catalogue thresholds on family panels and on the WAF blocked-requests panel', () => {
+  it('draws each catalogue threshold on a panel of the one series its alarm watches, never shading from 0', () => {
     const dev = widgetsOf(byName('developer'));
     const lines = (w: Json) => w.properties.annotations?.horizontal.map((a: Json) => [a.value, a.label]);
-    expect(lines(titled(dev, 'delivery: Errors and throttles'))).toEqual([
-      [0, 'Lambda function errors (critical)'],
+    // Errors and throttles share a panel: their lines would read against each other, so each alarm has its own.
+    expect(lines(titled(dev, 'delivery: Errors and throttles'))).toBeUndefined();
+    const errors = titled(dev, 'delivery: Lambda function errors');
+    expect(lines(errors)).toEqual([[0, 'Lambda function errors (critical)']]);
+    expect(errors.properties.annotations.horizontal[0].fill).toBeUndefined();
+    expect(lines(titled(dev, 'delivery: Lambda function throttled'))).toEqual([
       [1, 'Lambda function throttled (warning)'],
     ]);
+    expect(titled(dev, 'delivery: Lambda function throttled').properties.annotations.horizontal[0].fill).toBe('above');
     expect(lines(titled(dev, 'db: CPU'))).toEqual([[90, 'RDS CPU high (warning)']]);
-    const waf = lines(titled(dev, 'edge: Allowed and blocked'));
-    expect(waf).toHaveLength(1);
-    expect(lines(titled(widgetsOf(byName('security')), 'edge: blocked by rule'))).toEqual(waf);
+    expect(lines(titled(dev, 'edge: Allowed and blocked'))).toBeUndefined();
+    expect(lines(titled(widgetsOf(byName('security')), 'edge: blocked by rule'))).toBeUndefined();
   });
 
   it('writes log widgets as Logs Insights queries over their log groups', () => {

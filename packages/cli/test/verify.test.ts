@@ -14,7 +14,8 @@ const ROOT = join(__dirname, '../../..');
  * A real assembly: the function lives in a nested stack of one stack, its alarms in another
  * (nested-stack output -> cross-stack export -> Fn::ImportValue), and alarms in a nested stack read
  * a function of its parent (nested-stack parameter); a custom metric is declared on the function.
- * `broken` adds an alarm on a metric nothing publishes.
+ * A dashboard reads the function's errors (a token across stacks) and the custom metric.
+ * `broken` adds an alarm and a dashboard widget on a metric nothing publishes.
  */
 function synthApp(broken: boolean): string {
   const outdir = mkdtempSync(join(tmpdir(), 'sre-verify-'));
@@ -53,13 +54,19 @@ function synthApp(broken: boolean): string {
     threshold: 1,
     evaluationPeriods: 1,
   });
-  if (broken)
+  const dashboard = new cloudwatch.Dashboard(alarms, 'Board', { dashboardName: 'shop' });
+  dashboard.addWidgets(
+    new cloudwatch.GraphWidget({ title: 'Orders', left: [fn.metricErrors(), metric('OrdersPlaced')] }),
+  );
+  if (broken) {
     new cloudwatch.Alarm(alarms, 'Typo', {
       alarmName: 'shop-orders-typo',
       metric: metric('OrderPlaced'),
       threshold: 1,
       evaluationPeriods: 1,
     });
+    dashboard.addWidgets(new cloudwatch.GraphWidget({ title: 'Orders (typo)', left: [metric('OrderPlaced')] }));
+  }
   app.synth();
   return outdir;
 }
@@ -75,7 +82,9 @@ describe('sre verify (in-process)', () => {
   it('exits 0 when every alarm reads a published metric, across nested stacks and exports', async () => {
     const { stdout, code } = await runSre(['verify', good]);
     expect(code).toBe(0);
-    expect(stdout).toBe('verified: 0 dead of 9 alarms and 0 composite alarms\n');
+    expect(stdout).toBe(
+      'verified: 0 dead of 9 alarms and 0 composite alarms; 0 dead of 1 metric panel on 1 dashboard\n',
+    );
   });
 
   it('exits 1 naming the dead alarm, its stack, the reason and the fix', async () => {
@@ -85,7 +94,10 @@ describe('sre verify (in-process)', () => {
       'dead: Shop-Alarms: shop-orders-typo',
       '  Shop OrderPlaced: metric OrderPlaced is not in the declared contract of namespace Shop',
       '    fix: did you mean "OrdersPlaced"? Correct the alarm\'s metric name',
-      'dead alarms: 1 dead of 10 alarms and 0 composite alarms',
+      'dead panel: Shop-Alarms: shop: "Orders (typo)"',
+      '  Shop OrderPlaced: metric OrderPlaced is not in the declared contract of namespace Shop',
+      '    fix: did you mean "OrdersPlaced"? Correct the alarm\'s metric name',
+      'dead alarms or panels: 1 dead of 10 alarms and 0 composite alarms; 1 dead of 2 metric panels on 1 dashboard',
       '',
     ]);
   });
@@ -98,8 +110,17 @@ describe('sre verify (in-process)', () => {
       version: 1,
       ok: false,
       assembly: bad,
-      counts: { alarms: 10, compositeAlarms: 0, dead: 1, unchecked: 0 },
+      counts: { alarms: 10, compositeAlarms: 0, dead: 1, dashboards: 1, panels: 2, deadPanels: 1, unchecked: 0 },
     });
+    expect(doc.deadPanels).toEqual([
+      {
+        stack: 'Shop-Alarms',
+        logicalId: expect.stringMatching(/^Board/),
+        dashboard: 'shop',
+        widget: 'Orders (typo)',
+        problems: [expect.objectContaining({ metric: 'Shop OrderPlaced' })],
+      },
+    ]);
     expect(doc.dead).toEqual([
       {
         stack: 'Shop-Alarms',

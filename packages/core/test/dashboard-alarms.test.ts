@@ -105,32 +105,32 @@ describe('runbook links on panels that draw alarm thresholds', () => {
       checked++;
     }
     expect(checked).toBeGreaterThan(10);
-    expect(titled<TimeSeriesWidget>(dev, 'delivery: Errors and throttles').links).toEqual([
-      { title: 'Runbook: Lambda function errors', url: 'https://runbooks.example/alarms/lambda.errors' },
-      { title: 'Runbook: Lambda function throttled', url: 'https://runbooks.example/alarms/lambda.throttles' },
+    // Errors and throttles share a panel, so neither line is drawn there: each alarm has its own panel and runbook.
+    expect(titled<TimeSeriesWidget>(dev, 'delivery: Errors and throttles').thresholds).toEqual([]);
+    expect(titled<TimeSeriesWidget>(dev, 'delivery: Lambda function errors').links).toEqual([
+      { title: 'Runbook', url: 'https://runbooks.example/alarms/lambda.errors' },
     ]);
     expect(titled<TimeSeriesWidget>(dev, 'db: CPU').links).toEqual([
       { title: 'Runbook', url: 'https://runbooks.example/alarms/rds.cpu-utilization' },
     ]);
   });
 
-  it('draws a 5-minute alarm on a 1-minute panel over 5-minute sums, so the line compares like with like', () => {
-    const waf = titled<TimeSeriesWidget>(dev, 'edge: Allowed and blocked');
-    const blocked = waf.queries.find(
-      (q) => 'source' in q && q.source.type === 'CloudWatch' && q.source.metricName === 'BlockedRequests',
-    )!;
+  it('draws a 5-minute alarm over 5-minute sums on a panel of its own, not over the 1-minute allowed/blocked panel', () => {
     const alarm = alarms.find((a) => a.catalogueId === 'waf.blocked-requests')!;
-    expect(waf.periodSeconds).toBe(60);
     expect(alarm.periodSeconds).toBe(300);
-    expect(blocked).toMatchObject({ periodSeconds: 300, label: 'blocked per 5m' });
-    expect(waf.queries.find((q) => q.label === 'allowed')).not.toHaveProperty('periodSeconds');
+    const shared = titled<TimeSeriesWidget>(dev, 'edge: Allowed and blocked');
+    expect(shared.thresholds).toEqual([]);
+    const own = widgets(dev).find(
+      (w): w is TimeSeriesWidget =>
+        w.type === 'timeSeries' && w.thresholds.some((t) => t.label.startsWith(`${alarm.title} (`)),
+    )!;
+    expect(own.periodSeconds).toBe(300);
+    expect(own.queries).toHaveLength(1);
   });
 
-  it('draws the same WAF blocked-requests thresholds and runbook on the security dashboard', () => {
-    const developer = titled<TimeSeriesWidget>(dev, 'edge: Allowed and blocked');
+  it('keeps the WAF blocked-requests runbook on the security dashboard, without a line over the per-rule series', () => {
     const security = titled<TimeSeriesWidget>(byAudience('security'), 'edge: blocked by rule');
-    expect(security.thresholds).toEqual(developer.thresholds);
-    expect(security.thresholds).toHaveLength(1);
+    expect(security.thresholds).toEqual([]);
     expect(security.links).toEqual([{ title: 'Runbook', url: 'https://runbooks.example/alarms/waf.blocked-requests' }]);
     const total = security.queries.find((q) => q.id === 'blocked');
     expect(total).toMatchObject({ source: { metricName: 'BlockedRequests', dimensions: { Rule: 'ALL' } } });

@@ -10,6 +10,26 @@ const load = (text: string) => loadSpecTexts([{ file: 'panels.yaml', text }]);
 const errors = (text: string) => load(text).diagnostics.map(formatDiagnostic);
 
 describe('kind: Dashboard', () => {
+  it('rejects stacking CloudWatch and Prometheus series (the stack would add up two views of the same events)', () => {
+    const widget = (stacked: string) =>
+      doc(`  service: shop
+  audience: management
+  section: S
+  widgets:
+    - type: timeSeries
+      title: Orders${stacked}
+      queries:
+        - id: cw
+          cloudwatch: { namespace: Shop, metricName: Orders, dimensions: { Env: prod }, stat: Sum }
+        - id: prom
+          prometheus: sum(increase(orders_total[5m]))
+`);
+    expect(errors(widget('\n      stacked: true'))).toEqual([
+      'panels.yaml:11:16: spec.widgets[0].stacked: a stacked widget mixes CloudWatch and Prometheus series, so the stack adds up two views of the same events (drop stacked: true, or split the widget per source)',
+    ]);
+    expect(errors(widget(''))).toEqual([]);
+  });
+
   it('loads widgets with their queries, defaults and thresholds', () => {
     const set = load(
       doc(`  service: shop

@@ -195,6 +195,32 @@ describe('buildDashboards', () => {
       ]);
       expect(sec.sections.at(-1)).toMatchObject({ title: 'App abuse signals' });
     });
+
+    it('draws CAPTCHA and bot panels only for ACLs that publish them (captcha / botControl attributes)', () => {
+      const titles = (attributes: Record<string, string> | undefined) => {
+        const waf = { ...POLICY.families.waf![0]!, attributes };
+        const policy = { ...POLICY, families: { waf: [waf] } };
+        const sec = buildDashboards({ slos: [], alarmPolicies: [policy], service: 'goodgreets' })[2]!;
+        const all = widgets(sec);
+        const captchaReaders = all.filter(
+          (w) =>
+            metricNames(w).includes('CaptchaRequests') ||
+            ('queries' in w && w.queries.some((q) => 'expression' in q && /Captcha|bot-control/.test(q.expression))),
+        );
+        return { all: all.map((w) => w.title), captchaReaders: captchaReaders.map((w) => w.title) };
+      };
+      const none = titles(undefined);
+      expect(none.captchaReaders).toEqual([]);
+      expect(none.all).toEqual([
+        'edge: requests allowed, blocked, CAPTCHA',
+        'edge: blocked by rule',
+        'edge: allowed by rule',
+      ]);
+      const captcha = titles({ captcha: 'true', botControl: 'false' });
+      expect(captcha.all).toContain('edge: CAPTCHA by rule');
+      expect(captcha.all).not.toContain('edge: bot signals');
+      expect(titles({ captcha: 'false', botControl: 'true' }).captchaReaders).toEqual(['edge: bot signals']);
+    });
   });
 });
 

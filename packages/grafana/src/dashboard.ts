@@ -17,7 +17,34 @@ export interface GrafanaRenderOptions {
   readonly generatedNote?: string;
   /** Alarm-name prefix of the CloudWatch alarm annotation. @default the dashboard name up to its audience */
   readonly alarmNamePrefix?: string;
+  /**
+   * Alarm-action prefix of the annotations: Grafana's CloudWatch plugin runs a prefix-matching annotation
+   * query only with a non-empty one (DescribeAlarms ActionPrefix). @default 'arn:aws:sns:' (the kit's SNS alert topics)
+   */
+  readonly alarmActionPrefix?: string;
   readonly tags?: readonly string[];
+}
+
+const DEFAULT_ACTION_PREFIX = 'arn:aws:sns:';
+/** The statistics DescribeAlarms reports in Statistic (percentiles are ExtendedStatistic). */
+const PLAIN_STATISTICS = ['SampleCount', 'Average', 'Sum', 'Minimum', 'Maximum'];
+
+/** The plain statistics of the single-metric alarms the dashboard's alarm status widgets show, in a stable order. */
+export function alarmStatistics(model: Dashboard): string[] {
+  const used = new Set<string>();
+  for (const section of model.sections)
+    for (const w of section.widgets) {
+      if (w.type !== 'alarmStatus') continue;
+      for (const c of w.conditions ?? []) {
+        const metrics = c.queries.filter((q) => !('expression' in q));
+        const only = metrics.length === 1 && c.queries.length === 1 ? metrics[0] : undefined;
+        if (only && 'source' in only && only.source.type === 'CloudWatch' && 'statistic' in only.source)
+          used.add(only.source.statistic);
+      }
+      // Without live conditions the alarms' statistics are unknown: annotate every plain statistic.
+      if (!w.conditions) PLAIN_STATISTICS.forEach((s) => used.add(s));
+    }
+  return PLAIN_STATISTICS.filter((s) => used.has(s));
 }
 
 function usesPrometheus(model: Dashboard): boolean {
@@ -52,25 +79,29 @@ export function renderGrafanaDashboard(model: Dashboard, options: GrafanaRenderO
     builder.withVariable(
       new dashboard.DatasourceVariableBuilder(PROMETHEUS_VARIABLE).label('Prometheus').type('prometheus'),
     );
-  const hasAlarms = model.sections.some((s) => s.widgets.some((w) => w.type === 'alarmStatus'));
-  if (hasAlarms) {
+  // The plugin keeps only alarms whose Statistic equals the query's, so one annotation per statistic the
+  // dashboard's alarms use; percentile and metric-math alarms have none it can match and are not annotated.
+  const statistics = alarmStatistics(model);
+  if (statistics.length > 0) {
     const prefix = options.alarmNamePrefix ?? model.name.slice(0, model.name.length - model.audience.length);
-    builder.annotation(
-      new dashboard.AnnotationQueryBuilder()
-        .name('CloudWatch alarms')
-        .datasource(CLOUDWATCH)
-        .enable(true)
-        .iconColor('red')
-        .target(
-          new cloudwatch.AnnotationQueryBuilder()
-            .queryMode(cloudwatch.QueryMode.Annotations)
-            .region('default')
-            .prefixMatching(true)
-            .actionPrefix('')
-            .alarmNamePrefix(prefix)
-            .refId('alarms'),
-        ),
-    );
+    for (const statistic of statistics)
+      builder.annotation(
+        new dashboard.AnnotationQueryBuilder()
+          .name(`CloudWatch alarms (${statistic})`)
+          .datasource(CLOUDWATCH)
+          .enable(true)
+          .iconColor('red')
+          .target(
+            new cloudwatch.AnnotationQueryBuilder()
+              .queryMode(cloudwatch.QueryMode.Annotations)
+              .region('default')
+              .prefixMatching(true)
+              .actionPrefix(options.alarmActionPrefix ?? DEFAULT_ACTION_PREFIX)
+              .alarmNamePrefix(prefix)
+              .statistic(statistic)
+              .refId(`alarms${statistic}`),
+          ),
+      );
   }
   let id = 1;
   for (const section of layoutDashboard(model)) {

@@ -42,7 +42,7 @@ describe('renderGrafanaDashboard', () => {
     expect(byId.burnlong).toMatchObject({ expression: 'l_errorRatio / 0.001', metricEditorMode: 1 });
     expect(panel.fieldConfig.defaults.thresholds.steps).toEqual([
       { value: null, color: 'green' },
-      { value: 14.4, color: 'red' },
+      { value: expect.closeTo(14.4, 5), color: 'red' },
     ]);
   });
 
@@ -80,6 +80,30 @@ describe('renderGrafanaDashboard', () => {
     });
   });
 
+  it('annotates alarm state with queries the plugin runs: a non-empty action prefix and one statistic each', () => {
+    // REFERENCE.md: a prefixMatching query runs only with a non-empty actionPrefix, and keeps only alarms
+    // whose statistic equals the query's statistic.
+    for (const d of rendered) {
+      const targets = (d.annotations?.list ?? []).map((a: Json) => a.target).filter((t: Json) => t?.prefixMatching);
+      for (const t of targets) {
+        expect(t.actionPrefix).toMatch(/^arn:aws:sns:/);
+        expect(['SampleCount', 'Average', 'Sum', 'Minimum', 'Maximum']).toContain(t.statistic);
+      }
+      expect(new Set(targets.map((t: Json) => t.statistic)).size).toBe(targets.length);
+    }
+    // The developer dashboard's alarm lists carry no live conditions, so every plain statistic is annotated;
+    // a status widget whose alarms are all metric math (SLO tiers) adds none.
+    const annotated = rendered[1].annotations.list.map((a: Json) => a.target.statistic);
+    expect(annotated).toEqual(['SampleCount', 'Average', 'Sum', 'Minimum', 'Maximum']);
+    const tierOnly = models[3].sections.flatMap((s) => s.widgets).filter((w) => w.type === 'alarmStatus');
+    expect(tierOnly.every((w) => w.type === 'alarmStatus' && w.conditions !== undefined)).toBe(true);
+    expect(rendered[3].annotations?.list ?? []).toEqual(
+      expect.not.arrayContaining([
+        expect.objectContaining({ target: expect.objectContaining({ prefixMatching: true }) }),
+      ]),
+    );
+  });
+
   describe('SLO firing tiers', () => {
     const slo = SLOS[0];
     const tiers = slo.alerting.policy.tiers;
@@ -107,7 +131,7 @@ describe('renderGrafanaDashboard', () => {
         expect(new Set(periods)).toEqual(new Set([tier.longWindowSeconds, tier.shortWindowSeconds]));
         expect(p.fieldConfig.defaults.thresholds.steps).toEqual([
           { value: null, color: 'green' },
-          { value: tier.burnRate, color: tier.severity === 'page' ? 'red' : 'orange' },
+          { value: expect.closeTo(tier.burnRate, 5), color: tier.severity === 'page' ? 'red' : 'orange' },
         ]);
         expect(p.options).toMatchObject({ colorMode: 'background', reduceOptions: { calcs: ['lastNotNull'] } });
       });
@@ -209,12 +233,22 @@ describe('thresholdSteps', () => {
     severity,
     ...(comparison ? { comparison } : {}),
   });
-  it('colours upward thresholds from green to the worst severity crossed', () => {
-    expect(thresholdSteps([t(90, 'critical'), t(80, 'warning')])).toEqual([
+  it('colours upward thresholds from green to the worst severity crossed, strictly above each', () => {
+    const steps = thresholdSteps([t(90, 'critical'), t(80, 'warning')]);
+    expect(steps).toEqual([
       { value: null, color: 'green' },
-      { value: 80, color: 'orange' },
-      { value: 90, color: 'red' },
+      { value: expect.closeTo(80, 5), color: 'orange' },
+      { value: expect.closeTo(90, 5), color: 'red' },
     ]);
+    // Grafana colours value >= step: the alarm value itself (not breaching "> 80") stays green.
+    expect(steps[1]!.value).toBeGreaterThan(80);
+    expect(steps[2]!.value).toBeGreaterThan(90);
+  });
+  it('keeps 0 green under an "above 0" alarm (errors > 0)', () => {
+    const steps = thresholdSteps([t(0, 'critical', 'above')]);
+    expect(steps[0]).toEqual({ value: null, color: 'green' });
+    expect(steps[1]!.value).toBeGreaterThan(0);
+    expect(steps[1]!.color).toBe('red');
   });
   it('colours downward thresholds (budget left) red below zero and orange below a quarter', () => {
     expect(thresholdSteps([t(0.25, 'warning', 'below'), t(0, 'critical', 'below')])).toEqual([

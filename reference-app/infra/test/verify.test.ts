@@ -50,6 +50,57 @@ test('the reference app: every alarm gets data (0 dead), custom metrics included
   expect(report.alarms).toBeGreaterThan(90);
   expect(report.compositeAlarms).toBeGreaterThan(30);
   expect(report.unchecked).toEqual([]);
+  // And every dashboard panel: the CAPTCHA panels of the ALB's ACL (no CAPTCHA rule) and the bot panels
+  // (no Bot Control group) are left out by the dashboard model, so none is dead.
+  expect(report.deadPanels).toEqual([]);
+  expect(report.dashboards).toBe(4);
+  expect(report.panels).toBeGreaterThan(100);
+});
+
+test('a web ACL without its CAPTCHA rule: exactly the dashboard panels reading CAPTCHA metrics are dead', () => {
+  const report = verifyAssembly(
+    readCloudAssembly(
+      brokenCopy((t) => {
+        const acl = resourceOf(t, 'GoodGreets-Edge', 'AWS::WAFv2::WebACL', 'EdgeAcl');
+        acl.Properties.Rules = acl.Properties.Rules.filter((r: any) => !r.Action?.Captcha);
+      }),
+    ),
+  );
+  expect(report.dead).toEqual([]);
+  expect(report.deadPanels.map((p) => `${p.dashboard}: ${p.widget}`).sort()).toEqual([
+    'goodgreets-security: cloudfront: CAPTCHA by rule',
+    'goodgreets-security: cloudfront: CAPTCHA puzzles served',
+    'goodgreets-security: cloudfront: requests allowed, blocked, CAPTCHA',
+  ]);
+  expect(report.deadPanels[0]!.problems[0]).toMatchObject({
+    reason: expect.stringMatching(
+      /published only for web ACLs with a CAPTCHA action, and web ACL GoodGreets-Edge\/EdgeAcl/,
+    ),
+    fix: expect.stringContaining('add a rule with action captcha'),
+  });
+});
+
+test('a deleted function: its developer panels are dead, found through the Fn::Join tokens of the body', () => {
+  const report = verifyAssembly(
+    readCloudAssembly(
+      brokenCopy((t) => {
+        const workers = t['GoodGreets-Workers']!.Resources;
+        const id = Object.keys(workers).find(
+          (k) => k.startsWith('Thumbnailer') && workers[k].Type === 'AWS::Lambda::Function',
+        )!;
+        delete workers[id];
+      }),
+    ),
+  );
+  const developer = report.deadPanels.filter((p) => p.dashboard === 'goodgreets-developer');
+  expect(developer.length).toBeGreaterThan(0);
+  expect(developer.every((p) => p.widget.startsWith('thumbnailer: '))).toBe(true);
+  expect(developer[0]!.problems[0]!.reason).toMatch(
+    /^dimension FunctionName resolves to Ref Thumbnailer\w+, which is not in GoodGreets-Workers/,
+  );
+  // Other dashboards lose only what read the function or the metric it published (the freshness SLO).
+  const elsewhere = report.deadPanels.filter((p) => p.dashboard !== 'goodgreets-developer');
+  expect(elsewhere.every((p) => p.problems.every((x) => /Thumbnail/.test(x.reason)))).toBe(true);
 });
 
 test('a deleted function: exactly its alarms, and those on the metrics it published, are dead', () => {

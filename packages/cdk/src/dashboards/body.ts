@@ -86,7 +86,9 @@ function annotations(thresholds: readonly Threshold[]): Json {
       value: t.value,
       label: t.label,
       color: SEVERITY_COLORS[t.severity],
-      fill: t.comparison === 'below' ? 'below' : 'above',
+      // Shading above a line at 0 (or below one) would colour the whole graph: those draw the line only.
+      ...(t.comparison !== 'below' && t.value > 0 ? { fill: 'above' } : {}),
+      ...(t.comparison === 'below' ? { fill: 'below' } : {}),
     })),
   };
 }
@@ -131,10 +133,17 @@ export function renderWidget(widget: Widget, pos: GridPos, options: CloudWatchRe
           titled(widget.title, 'This panel queries Prometheus, which CloudWatch dashboards cannot show: see the Grafana dashboard.'),
         );
       }
-      // CloudWatch has no calendar-relative ranges: month to date is the dashboard's range, and the title says so.
-      const monthToDate = 'timeRange' in widget && widget.timeRange?.kind === 'monthToDate';
+      // CloudWatch has no calendar-relative ranges: a month-to-date number would show the dashboard's range.
+      if ('timeRange' in widget && widget.timeRange?.kind === 'monthToDate')
+        return text(
+          pos,
+          titled(
+            widget.title,
+            'CloudWatch dashboards have no month-to-date range: see this panel on the Grafana dashboard, or the budget remaining over the SLO period.',
+          ),
+        );
       const properties: { [key: string]: Json } = {
-        title: monthToDate ? `${widget.title}: set the dashboard range to this month` : widget.title,
+        title: widget.title,
         view: widget.type === 'timeSeries' ? 'timeSeries' : widget.type === 'singleValue' ? 'singleValue' : 'gauge',
         region,
         period: widget.periodSeconds,

@@ -152,8 +152,10 @@ export class SreDashboards extends Construct implements ISreKitExtension {
     // Resources monitored in code only still get their developer section.
     const extra: Partial<Record<AlarmFamilyName, MonitoredResource[]>> = {};
     const dims = new Map<string, Record<string, string>>();
+    const attributes = new Map<string, Readonly<Record<string, string>>>();
     for (const family of kit.families) {
       const key = `${family.family}/${family.resourceId}`;
+      attributes.set(key, family._attributes);
       const known: Record<string, string> = {};
       for (const c of family._created) {
         const metric = c.alarm instanceof cloudwatch.Alarm ? c.alarm.metric : undefined;
@@ -186,6 +188,7 @@ export class SreDashboards extends Construct implements ISreKitExtension {
       service: kit.service,
       panels: this.props.panels,
       resolveDimensions: (family, resource: MonitoredResource) => dims.get(`${family}/${resource.id}`),
+      resolveAttributes: (family, resource: MonitoredResource) => attributes.get(`${family}/${resource.id}`),
     });
   }
 }

@@ -130,6 +130,9 @@ export abstract class FamilyAlarms extends Construct implements IDashboardSegmen
     return this.created;
   }
 
+  /** @internal what the segment knows of its resource (WAF scope, CAPTCHA, Bot Control); the dashboards read it. */
+  public _attributes: Readonly<Record<string, string>> = {};
+
   /**
    * Resolves the catalogue for this resource and draws every enabled alarm
    * once per target whose dimension names match what the alarm needs.
@@ -142,6 +145,7 @@ export abstract class FamilyAlarms extends Construct implements IDashboardSegmen
   ): void {
     const o = this.options;
     const attributes = context.attributes ?? {};
+    this._attributes = attributes;
     const properties = { ...derived, ...(o.properties ?? {}) };
     const location = { file: this.node.path, line: 0, col: 0, path: '' };
     const policy: AlarmPolicy = {

@@ -17,14 +17,7 @@ export interface NatGatewayAlarmsProps extends FamilyAlarmsOptions {
 export class NatGatewayAlarms extends FamilyAlarms {
   /** One `NatGatewayAlarms` per NAT gateway of an L2 VPC, with resource ids `<resourceId>-<n>`. */
   public static forVpc(scope: Construct, id: string, vpc: ec2.IVpc, options: FamilyAlarmsOptions): NatGatewayAlarms[] {
-    const ids = natGatewayIds(vpc);
-    if (ids.length === 0)
-      inputError(
-        scope,
-        `VPC ${vpc.node.path} has no NAT gateways defined in this app`,
-        vpc.vpcId,
-        'create the VPC with natGateways >= 1, or pass NAT gateway ids to NatGatewayAlarms',
-      );
+    const ids = vpcNatGatewayIds(scope, vpc);
     const base = options.resourceId ?? id;
     return ids.map(
       (natGatewayId, index) =>
@@ -50,6 +43,19 @@ export class NatGatewayAlarms extends FamilyAlarms {
 }
 
 /** NAT gateways aws-cdk-lib created for the VPC's public subnets. */
+/** The NAT gateways of an L2 VPC; fails, naming `scope`, when it has none. */
+export function vpcNatGatewayIds(scope: Construct, vpc: ec2.IVpc): string[] {
+  const ids = natGatewayIds(vpc);
+  if (ids.length === 0)
+    inputError(
+      scope,
+      `VPC ${vpc.node.path} has no NAT gateways defined in this app`,
+      vpc.vpcId,
+      'create the VPC with natGateways >= 1, or pass NAT gateway ids to NatGatewayAlarms',
+    );
+  return ids;
+}
+
 export function natGatewayIds(vpc: ec2.IVpc): string[] {
   const out: string[] = [];
   for (const subnet of vpc.publicSubnets) {

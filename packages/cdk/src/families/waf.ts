@@ -1,4 +1,5 @@
 import { Stack, Token } from 'aws-cdk-lib';
+import { webAclFeatures } from '@sre-kit/core';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { inputError } from '../errors';
@@ -55,8 +56,19 @@ export class WebAclAlarms extends FamilyAlarms {
     const metricName = props.webAclName ?? webAclMetricName(props.webAcl!);
     const dimensions: Record<string, string> = { WebACL: metricName };
     if (aclScope === WebAclScope.REGIONAL) dimensions.Region = stack.region;
-    this._render([{ dimensions }], {}, { attributes: { scope: aclScope } });
+    this._render([{ dimensions }], {}, { attributes: { scope: aclScope, ...featureAttributes(this, props.webAcl) } });
   }
+}
+
+/**
+ * Whether the ACL has a CAPTCHA action and the Bot Control group, from its rules as synthesized: the
+ * dashboards draw CAPTCHA and bot panels only then (WAF publishes nothing else), which is the rule
+ * `sre verify` checks the assembly against. Unknown for an ACL outside this app.
+ */
+function featureAttributes(scope: Construct, acl: wafv2.CfnWebACL | undefined): Record<string, string> {
+  if (!acl) return {};
+  const features = webAclFeatures(Stack.of(scope).resolve(acl.rules));
+  return { captcha: String(features.captcha), botControl: String(features.botControl) };
 }
 
 function webAclMetricName(acl: wafv2.CfnWebACL): string {

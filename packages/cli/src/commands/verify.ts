@@ -27,10 +27,17 @@ of the assembly publishes as configured:
   - custom namespaces: the metric and its dimension set are in the namespace's declared contract
     (resource metadata SreKit::PublishedMetrics written by @sre-kit/cdk MetricsContract.declare,
     or --metrics files);
+  - AWS/WAFV2 CaptchaRequests / RequestsWithValidCaptchaToken: the web ACL has a CAPTCHA action;
+    Bot Control label namespaces: the web ACL uses the AWSManagedRulesBotControlRuleSet group;
   - metric math: every metric inside; composite alarms: every child is an alarm of the assembly.
+Every AWS::CloudWatch::Dashboard goes through the same checks: each metric widget's metrics (the
+DashboardBody's Fn::Join tokens resolved like alarm dimensions) and each SEARCH expression's
+namespace, schema and terms (MetricName, WebACL, LabelNamespace, ...). A widget that can never show
+data is a dead panel, reported with its dashboard, title, reason and fix.
 Metrics in AWS namespaces verify has no rules for are listed as unchecked, not failed.
 
-Exit code: 0 when no alarm is dead, 1 when any is, 2 when the assembly or a --metrics file cannot be read.
+Exit code: 0 when no alarm and no panel is dead, 1 when any is, 2 when the assembly or a --metrics
+file cannot be read.
 
 --metrics file (YAML or JSON), one contract or a list:
   namespace: MyApp
@@ -40,8 +47,9 @@ Exit code: 0 when no alarm is dead, 1 when any is, 2 when the assembly or a --me
 
 JSON output (--json), stable, version ${VERIFY_JSON_VERSION}:
   { "version": 1, "ok": boolean, "assembly": string,
-    "counts": { "alarms", "compositeAlarms", "dead", "unchecked" },
+    "counts": { "alarms", "compositeAlarms", "dead", "dashboards", "panels", "deadPanels", "unchecked" },
     "dead": [ { "stack", "logicalId", "alarmName", "type", "problems": [ { "metric", "reason", "fix" } ] } ],
+    "deadPanels": [ { "stack", "logicalId", "dashboard", "widget", "problems": [ { "metric", "reason", "fix" } ] } ],
     "unchecked": [ { "stack", "alarmName", "metric" } ] }
 
 Example:
@@ -58,11 +66,17 @@ export function renderVerify(report: VerifyReport): string {
     lines.push(`dead: ${d.stack}: ${d.alarmName}`);
     for (const p of d.problems) lines.push(`  ${p.metric}: ${p.reason}`, `    fix: ${p.fix}`);
   }
+  for (const d of report.deadPanels) {
+    lines.push(`dead panel: ${d.stack}: ${d.dashboard}: "${d.widget}"`);
+    for (const p of d.problems) lines.push(`  ${p.metric}: ${p.reason}`, `    fix: ${p.fix}`);
+  }
   for (const u of report.unchecked)
     lines.push(`unchecked: ${u.stack}: ${u.alarmName}: ${u.metric} (no publisher rules for this namespace)`);
   const total = `${plural(report.alarms, 'alarm')} and ${plural(report.compositeAlarms, 'composite alarm')}`;
+  const ok = report.dead.length === 0 && report.deadPanels.length === 0;
   lines.push(
-    `${report.dead.length === 0 ? 'verified' : 'dead alarms'}: ${report.dead.length} dead of ${total}` +
+    `${ok ? 'verified' : 'dead alarms or panels'}: ${report.dead.length} dead of ${total}; ` +
+      `${report.deadPanels.length} dead of ${plural(report.panels, 'metric panel')} on ${plural(report.dashboards, 'dashboard')}` +
       (report.unchecked.length ? `, ${report.unchecked.length} metrics unchecked` : ''),
   );
   return `${lines.join('\n')}\n`;
@@ -71,7 +85,9 @@ export function renderVerify(report: VerifyReport): string {
 export function registerVerify(program: Command): void {
   program
     .command('verify')
-    .description('Prove every alarm of a synthesized CDK assembly reads a metric something in it publishes')
+    .description(
+      'Prove every alarm and dashboard panel of a synthesized CDK assembly reads a metric something in it publishes',
+    )
     .argument('<cdk.out>', 'the cloud assembly folder (cdk synth output)')
     .option('--metrics <file...>', 'published-metrics contracts of custom namespaces (YAML or JSON)')
     .option('--json', 'print a stable JSON document instead of text')
@@ -89,20 +105,28 @@ export function registerVerify(program: Command): void {
       if (opts.json) {
         const doc = {
           version: VERIFY_JSON_VERSION,
-          ok: report.dead.length === 0,
+          ok: report.dead.length === 0 && report.deadPanels.length === 0,
           assembly: dir,
           counts: {
             alarms: report.alarms,
             compositeAlarms: report.compositeAlarms,
             dead: report.dead.length,
+            dashboards: report.dashboards,
+            panels: report.panels,
+            deadPanels: report.deadPanels.length,
             unchecked: report.unchecked.length,
           },
           dead: report.dead,
+          deadPanels: report.deadPanels,
           unchecked: report.unchecked,
         };
         process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
       } else process.stdout.write(renderVerify(report));
-      if (report.dead.length > 0)
-        throw new CommanderError(1, 'sre.deadAlarms', `${report.dead.length} alarm(s) can never get data`);
+      if (report.dead.length > 0 || report.deadPanels.length > 0)
+        throw new CommanderError(
+          1,
+          'sre.deadAlarms',
+          `${report.dead.length} alarm(s) and ${report.deadPanels.length} dashboard panel(s) can never get data`,
+        );
     });
 }

@@ -16,10 +16,15 @@ export type DimensionResolver = (
   resource: MonitoredResource,
 ) => Readonly<Record<string, string>> | undefined;
 
+/** Attributes the specs leave out (the CDK facade reads them from the constructs: a web ACL's CAPTCHA and Bot Control). */
+export type AttributeResolver = DimensionResolver;
+
 export interface ResourceContext {
   readonly family: AlarmFamilyName;
   readonly resource: MonitoredResource;
   readonly dimensions: Readonly<Record<string, string>>;
+  /** The resource's attributes, the construct's over the spec's. */
+  readonly attributes: Readonly<Record<string, string>>;
   readonly alarms: readonly ResolvedAlarm[];
 }
 
@@ -98,11 +103,14 @@ function familyPanel(
   const queries: DashboardQuery[] = [];
   const thresholds: Threshold[] = [];
   const drawn: ResolvedAlarm[] = [];
+  const visible = panel.metrics.filter((m) => !m.hidden).length;
   for (const [i, metric] of panel.metrics.entries()) {
     const found = pick(board, metric.dimensionNames ?? board.dimensionNames, ctx.dimensions);
     if ('missing' in found) return found.missing;
     const source = cw(metric.namespace ?? board.namespace, metric.metricName, found.dims, metric.statistic);
-    if (panel.math || metric.hidden) {
+    // A threshold line belongs to one series: on a panel of several, an alarm's line would read against
+    // the others too ("connections" over active and rejected), so its alarm gets a panel of its own.
+    if (panel.math || metric.hidden || visible > 1) {
       queries.push(metricQuery(`m${i}`, source, { label: metric.label, hidden: metric.hidden }));
       continue;
     }
@@ -229,6 +237,7 @@ export function resourceContexts(
   policies: readonly AlarmPolicy[],
   resolved: readonly ResolvedAlarm[],
   resolveDimensions?: DimensionResolver,
+  resolveAttributes?: AttributeResolver,
 ): ResourceContext[] {
   const out: ResourceContext[] = [];
   for (const policy of policies) {
@@ -238,7 +247,8 @@ export function resourceContexts(
         const alarms = resolved
           .filter((a) => a.family === family && a.resourceId === resource.id && a.service === policy.service)
           .map((a) => ({ ...a, dimensions: { ...a.dimensions, ...dimensions } }));
-        out.push({ family, resource, dimensions, alarms });
+        const attributes = { ...(resource.attributes ?? {}), ...(resolveAttributes?.(family, resource) ?? {}) };
+        out.push({ family, resource, dimensions, attributes, alarms });
       }
     }
   }

@@ -6,7 +6,7 @@ import { resolveAlarms } from '../catalogue';
 import type { AlarmPolicy, ResolvedAlarm } from '../model/alarms';
 import type { Audience, Dashboard, DashboardSection } from '../model/dashboard';
 import type { Slo } from '../model/slo';
-import { resourceContexts, resourceSection, type DimensionResolver } from './developer';
+import { resourceContexts, resourceSection, type AttributeResolver, type DimensionResolver } from './developer';
 import { businessFlowHint, sloStatusSection } from './management';
 import { mergePanels, type PanelGroup } from './panels';
 import { securitySections } from './security';
@@ -23,6 +23,12 @@ export interface BuildDashboardsInput {
   readonly resolvedAlarms?: readonly ResolvedAlarm[];
   /** Dimension values the specs leave out (the CDK facade knows them from the constructs). */
   readonly resolveDimensions?: DimensionResolver;
+  /**
+   * Attributes the specs leave out. WAF panels that read CAPTCHA metrics are drawn only for
+   * `captcha: "true"` and Bot Control label panels only for `botControl: "true"`: WAF publishes
+   * neither otherwise, and `sre verify` fails a dashboard that reads them.
+   */
+  readonly resolveAttributes?: AttributeResolver;
 }
 
 const TITLES: Record<Audience | 'slo', string> = {
@@ -45,7 +51,7 @@ export function buildDashboards(input: BuildDashboardsInput): Dashboard[] {
   const slos = input.slos.filter((s) => s.service === service);
   const policies = input.alarmPolicies.filter((p) => p.service === service);
   const resolved = input.resolvedAlarms ?? policies.flatMap(resolveAlarms);
-  const contexts = resourceContexts(policies, resolved, input.resolveDimensions);
+  const contexts = resourceContexts(policies, resolved, input.resolveDimensions, input.resolveAttributes);
   const panels = (input.panels ?? []).filter((g) => g.service === undefined || g.service === service);
   const hasBusinessFlow = panels.some((g) => g.audience === 'management' && g.position === 'first');
 
@@ -71,7 +77,7 @@ export function buildDashboards(input: BuildDashboardsInput): Dashboard[] {
 export { resourceAlarmName, sloTierAlarmName } from './names';
 export { layoutDashboard, GRID_COLUMNS, type GridPos, type LaidOutSection } from './layout';
 export { FAMILY_BOARDS, type FamilyBoard, type FamilyPanel, type Signal } from './families';
-export type { DimensionResolver } from './developer';
+export type { AttributeResolver, DimensionResolver } from './developer';
 export type { PanelGroup } from './panels';
 export { parseDashboardSpec } from './spec';
 export { renameIds } from './queries';

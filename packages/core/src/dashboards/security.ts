@@ -54,17 +54,21 @@ function wafWidgets(ctx: ResourceContext): Widget[] {
   const blocked = alarmedMetricQuery('blocked', cw(WAF, 'BlockedRequests', all, 'Sum'), 'all rules', PERIOD, ctx.alarms);
   const blockedLinks = runbookLinks(blocked.alarms);
   const byRule = (metric: string) => wafSearch(ruleSchema, { MetricName: metric, WebACL: webAcl }, 'Sum', PERIOD);
-  return [
+  // WAF publishes CAPTCHA metrics only for ACLs with a CAPTCHA action, and Bot Control labels only with
+  // that managed group: panels reading them are drawn only when the resource says it has them.
+  const captcha = ctx.attributes.captcha === 'true';
+  const botControl = ctx.attributes.botControl === 'true';
+  const widgets: Array<Widget | false> = [
     {
       type: 'timeSeries',
       ...common,
       title: `${id}: requests allowed, blocked, CAPTCHA`,
-      description: 'Every request the web ACL decided on, by terminating action (Rule=ALL).',
-      stacked: true,
+      // Not stacked: a CAPTCHA request is also counted as allowed or blocked, so a stack would double-count.
+      description: 'Requests the web ACL decided on, by action (Rule=ALL); the series overlap, so they are not stacked.',
       queries: [
         metricQuery('allowed', cw(WAF, 'AllowedRequests', all, 'Sum'), { label: 'allowed' }),
         metricQuery('blocked', cw(WAF, 'BlockedRequests', all, 'Sum'), { label: 'blocked' }),
-        metricQuery('captcha', cw(WAF, 'CaptchaRequests', all, 'Sum'), { label: 'CAPTCHA' }),
+        ...(captcha ? [metricQuery('captcha', cw(WAF, 'CaptchaRequests', all, 'Sum'), { label: 'CAPTCHA' })] : []),
         metricQuery('counted', cw(WAF, 'CountedRequests', all, 'Sum'), { label: 'counted' }),
       ],
     },
@@ -74,9 +78,9 @@ function wafWidgets(ctx: ResourceContext): Widget[] {
       title: `${id}: blocked by rule`,
       description:
         'BlockedRequests per rule of the web ACL: which rule is doing the blocking; the total (Rule=ALL) is what ' +
-        'the blocked-requests alarm evaluates, with its threshold drawn.',
+        'the blocked-requests alarm evaluates (its threshold is on the developer dashboard).',
+      // No threshold line: it would read against the per-rule series too; the developer board draws it.
       queries: [mathQuery('rules', byRule('BlockedRequests')), blocked.query],
-      thresholds: blocked.thresholds,
       ...(blockedLinks.length > 0 ? { links: blockedLinks } : {}),
     },
     {
@@ -86,7 +90,7 @@ function wafWidgets(ctx: ResourceContext): Widget[] {
       description: 'AllowedRequests per rule (rules with an explicit Allow action).',
       queries: [mathQuery('rules', byRule('AllowedRequests'))],
     },
-    {
+    captcha && {
       type: 'timeSeries',
       ...common,
       title: `${id}: CAPTCHA by rule`,
@@ -96,39 +100,39 @@ function wafWidgets(ctx: ResourceContext): Widget[] {
         mathQuery('solved', byRule('RequestsWithValidCaptchaToken')),
       ],
     },
-    {
+    captcha && {
       type: 'timeSeries',
       ...common,
-      title: `${id}: CAPTCHA failures`,
+      title: `${id}: CAPTCHA puzzles served`,
       description:
-        'CAPTCHA requests without a valid token (missing, invalid or expired: the client got the puzzle, HTTP 405).',
+        'CAPTCHA requests without a valid token (missing, invalid or expired), each answered with the puzzle ' +
+        '(HTTP 405): puzzles served, not failed solves.',
       queries: [
         metricQuery('captcha', cw(WAF, 'CaptchaRequests', all, 'Sum'), { hidden: true }),
         metricQuery('valid', cw(WAF, 'RequestsWithValidCaptchaToken', all, 'Sum'), { hidden: true }),
-        mathQuery('failed', 'FILL(captcha, 0) - FILL(valid, 0)', { label: 'without a valid token' }),
+        mathQuery('served', 'FILL(captcha, 0) - FILL(valid, 0)', { label: 'puzzles served (no valid token)' }),
       ],
     },
-    {
+    botControl && {
       type: 'timeSeries',
       ...common,
       title: `${id}: bot signals`,
       description:
-        'Bot Control labels (bot categories and signals such as automated browsers) applied to requests; ' +
-        'empty until the web ACL uses the AWS Bot Control managed rule group.',
+        'Bot Control labels (bot categories and signals such as automated browsers) applied to requests by ' +
+        'the AWS Bot Control managed rule group.',
       queries: [
         mathQuery(
           'bots',
           wafSearch(labelSchema, { LabelNamespace: 'awswaf:managed:aws:bot-control:bot:category', WebACL: webAcl }, 'Sum', PERIOD),
-          
         ),
         mathQuery(
           'signals',
           wafSearch(labelSchema, { LabelNamespace: 'awswaf:managed:aws:bot-control:signal', WebACL: webAcl }, 'Sum', PERIOD),
-          
         ),
       ],
     },
   ];
+  return widgets.filter((w): w is Widget => w !== false);
 }
 
 function albWidgets(ctx: ResourceContext): Widget[] {

@@ -162,7 +162,17 @@ function widget(at: At): Widget | undefined {
       };
       if (type === 'gauge')
         return { type, ...metric, min: at.get('min').number() ?? 0, max: at.get('max').number(true, 'max') ?? 100 };
-      if (type === 'timeSeries') return { type, ...metric, ...(at.get('stacked').boolean() ? { stacked: true } : {}) };
+      if (type === 'timeSeries') {
+        const stacked = at.get('stacked').boolean();
+        const prometheus = metric.queries.filter((q) => 'source' in q && q.source.type === 'Prometheus').length;
+        // A stack adds series up: CloudWatch sums and a Prometheus view of the same events would double-count.
+        if (stacked && prometheus > 0 && prometheus < metric.queries.length)
+          at.get('stacked').error(
+            'a stacked widget mixes CloudWatch and Prometheus series, so the stack adds up two views of the same events',
+            'drop stacked: true, or split the widget per source',
+          );
+        return { type, ...metric, ...(stacked ? { stacked: true } : {}) };
+      }
       return { type, ...metric };
     }
   }

@@ -10,4 +10,12 @@ export {
   type Resolved,
 } from './assembly';
 export * from './publishers';
-export { verifyAssembly, type VerifyReport, type DeadAlarm, type DeadMetric, type VerifyOptions } from './verify';
+export {
+  verifyAssembly,
+  parseSearch,
+  type VerifyReport,
+  type DeadPanel,
+  type DeadAlarm,
+  type DeadMetric,
+  type VerifyOptions,
+} from './verify';

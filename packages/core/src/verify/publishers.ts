@@ -105,3 +105,61 @@ export function parsePublishedMetricsFile(text: string, file: string): Published
     throw new Error(`${file}: ${problem} (expected { namespace, metrics: [{ name | pattern, dimensions: [[...]] }] })`);
   return (Array.isArray(list) ? list : [list]) as PublishedMetrics[];
 }
+
+/** WAF metrics published only for web ACLs with a CAPTCHA action (a rule's, or a managed group's override). */
+export const WAF_CAPTCHA_METRICS: readonly string[] = ['CaptchaRequests', 'RequestsWithValidCaptchaToken'];
+
+/** Label namespaces of the AWS Bot Control managed rule group: label metrics exist only when the web ACL uses it. */
+export const WAF_BOT_CONTROL_LABEL_NAMESPACE = 'awswaf:managed:aws:bot-control:';
+const BOT_CONTROL_RULE_GROUP = 'AWSManagedRulesBotControlRuleSet';
+
+/** What a web ACL's rules make WAF publish beyond allowed/blocked/counted. */
+export interface WebAclFeatures {
+  readonly captcha: boolean;
+  readonly botControl: boolean;
+}
+
+/**
+ * The features of a web ACL from its rules, in CloudFormation (`Rules`, PascalCase) or CDK L1
+ * (`rules`, camelCase) shape: the CDK family and `sre verify` read the same rules either way.
+ */
+export function webAclFeatures(rules: unknown): WebAclFeatures {
+  let captcha = false;
+  let botControl = false;
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) return v.forEach(walk);
+    if (!v || typeof v !== 'object') return;
+    for (const [key, value] of Object.entries(v)) {
+      const k = key.toLowerCase();
+      // A rule's Action.Captcha, or a managed group's RuleActionOverrides[].ActionToUse.Captcha.
+      if (k === 'captcha' && value && typeof value === 'object') captcha = true;
+      if (k === 'managedrulegroupstatement' && value && typeof value === 'object') {
+        const g = value as { Name?: unknown; name?: unknown };
+        if ((g.Name ?? g.name) === BOT_CONTROL_RULE_GROUP) botControl = true;
+      }
+      walk(value);
+    }
+  };
+  walk(rules);
+  return { captcha, botControl };
+}
+
+/** Why a WAF metric (or a label metric of `labelNamespace`) is never published for a web ACL with `features`. */
+export function wafFeatureProblem(
+  features: WebAclFeatures,
+  metricName: string | undefined,
+  labelNamespace: string | undefined,
+  acl: string,
+): { reason: string; fix: string } | undefined {
+  if (metricName !== undefined && WAF_CAPTCHA_METRICS.includes(metricName) && !features.captcha)
+    return {
+      reason: `${metricName} is published only for web ACLs with a CAPTCHA action, and web ACL ${acl} has none`,
+      fix: 'add a rule with action captcha to the web ACL, or drop what reads CAPTCHA metrics for it',
+    };
+  if (labelNamespace?.startsWith(WAF_BOT_CONTROL_LABEL_NAMESPACE) && !features.botControl)
+    return {
+      reason: `label namespace ${labelNamespace} is published only when the web ACL uses the ${BOT_CONTROL_RULE_GROUP} managed rule group, and web ACL ${acl} does not`,
+      fix: `add the ${BOT_CONTROL_RULE_GROUP} managed rule group to the web ACL, or drop the bot panels (they are drawn only for resources with attributes.botControl: "true")`,
+    };
+  return undefined;
+}

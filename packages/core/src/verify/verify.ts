@@ -13,6 +13,8 @@ import {
   PUBLISHED_METRICS_METADATA,
   RDS_REPLICA_ONLY_METRICS,
   S3_STORAGE_METRICS,
+  wafFeatureProblem,
+  webAclFeatures,
   type PublishedMetrics,
 } from './publishers';
 
@@ -33,10 +35,25 @@ export interface DeadAlarm {
   readonly problems: readonly DeadMetric[];
 }
 
+/** A dashboard widget that can never show data: one of its metrics or SEARCH expressions is dead. */
+export interface DeadPanel {
+  readonly stack: string;
+  readonly logicalId: string;
+  /** The DashboardName when literal, else the logical id. */
+  readonly dashboard: string;
+  /** The widget's title (or `widget <index>` when it has none). */
+  readonly widget: string;
+  readonly problems: readonly DeadMetric[];
+}
+
 export interface VerifyReport {
   readonly alarms: number;
   readonly compositeAlarms: number;
   readonly dead: readonly DeadAlarm[];
+  readonly dashboards: number;
+  /** Metric widgets checked, over all dashboards. */
+  readonly panels: number;
+  readonly deadPanels: readonly DeadPanel[];
   /** Metrics in namespaces verify has no publisher rules for (listed, not failed). */
   readonly unchecked: readonly { stack: string; alarmName: string; metric: string }[];
 }
@@ -48,7 +65,9 @@ export interface VerifyOptions {
 
 interface MetricRef {
   readonly namespace: string;
+  /** Empty for a SEARCH without a MetricName term (any metric of the namespace and schema). */
   readonly metricName: string;
+  /** Value undefined: a SEARCH schema dimension without a term (any value). */
   readonly dimensions: ReadonlyArray<{ Name: string; Value: unknown }>;
 }
 
@@ -129,22 +148,184 @@ export function verifyAssembly(assembly: CloudAssemblyInput, options: VerifyOpti
     } else {
       alarms++;
       for (const metric of metricsOf(p)) {
-        const label = `${metric.namespace} ${metric.metricName}`;
-        const known = metric.namespace in AWS_NAMESPACES;
-        if (!known && metric.namespace.startsWith('AWS/')) {
-          unchecked.push({ stack: template.stack, alarmName, metric: label });
-          continue;
-        }
-        const found = known ? awsMetricProblems(assembly, template, metric) : customMetricProblems(metric, published);
-        problems.push(...found.map((f) => ({ metric: label, ...f })));
+        const found = metricProblems(assembly, template, metric, published);
+        if (found === 'unchecked') unchecked.push({ stack: template.stack, alarmName, metric: metricLabel(metric) });
+        else problems.push(...found);
       }
     }
-    // One line per distinct problem: metric math often reads the same metric twice (bad and total).
-    const distinct = [...new Map(problems.map((x) => [`${x.metric}\u0000${x.reason}`, x])).values()];
+    const distinct = distinctProblems(problems);
     if (distinct.length)
       dead.push({ stack: template.stack, logicalId, alarmName, type: resource.Type, problems: distinct });
   }
-  return { alarms, compositeAlarms, dead, unchecked };
+  const dashboards = verifyDashboards(assembly, published);
+  for (const u of dashboards.unchecked) unchecked.push(u);
+  return {
+    alarms,
+    compositeAlarms,
+    dead,
+    dashboards: dashboards.dashboards,
+    panels: dashboards.panels,
+    deadPanels: dashboards.dead,
+    unchecked,
+  };
+}
+
+const metricLabel = (m: MetricRef): string => `${m.namespace} ${m.metricName || '(SEARCH)'}`.trim();
+
+/** One line per distinct problem: metric math often reads the same metric twice (bad and total). */
+function distinctProblems(problems: readonly DeadMetric[]): DeadMetric[] {
+  return [...new Map(problems.map((x) => [`${x.metric}\u0000${x.reason}`, x])).values()];
+}
+
+/** The one check alarms and dashboard widgets share: is `metric` published by the assembly as configured? */
+function metricProblems(
+  assembly: CloudAssemblyInput,
+  where: AssemblyTemplate,
+  metric: MetricRef,
+  published: readonly PublishedMetrics[],
+): DeadMetric[] | 'unchecked' {
+  const known = metric.namespace in AWS_NAMESPACES;
+  if (!known && metric.namespace.startsWith('AWS/')) return 'unchecked';
+  const found = known ? awsMetricProblems(assembly, where, metric) : customMetricProblems(metric, published);
+  return found.map((f) => ({ metric: metricLabel(metric), ...f }));
+}
+
+/** A template value that may be an Fn::Join of strings and tokens: the text, tokens standing as \uE000<i>\uE000. */
+function joinedText(value: unknown): { text: string; tokens: unknown[] } {
+  const parts: unknown[] = [];
+  const flatten = (v: unknown): void => {
+    const join = (v as { 'Fn::Join'?: [string, unknown[]] } | null)?.['Fn::Join'];
+    if (join && Array.isArray(join[1])) {
+      join[1].forEach((p, i) => {
+        if (i > 0 && join[0]) parts.push(join[0]);
+        flatten(p);
+      });
+    } else parts.push(v);
+  };
+  flatten(value);
+  const tokens: unknown[] = [];
+  const text = parts
+    .map((p) => {
+      if (typeof p === 'string') return p;
+      tokens.push(p);
+      return `\uE000${tokens.length - 1}\uE000`;
+    })
+    .join('');
+  return { text, tokens };
+}
+
+const TOKEN = /^\uE000(\d+)\uE000$/;
+
+/** A dashboard-body string back to the template value it stands for: the token when it is exactly one. */
+function bodyValue(value: unknown, tokens: readonly unknown[]): unknown {
+  if (typeof value !== 'string') return value;
+  const t = TOKEN.exec(value);
+  return t ? tokens[Number(t[1])] : value;
+}
+
+/** `SEARCH('{Namespace,Dim,...} Key="value" ...', ...)` to the metric reference it selects. */
+export function parseSearch(
+  expression: string,
+): { namespace: string; schema: string[]; terms: Map<string, string> } | undefined {
+  const m = /SEARCH\(\s*'\{([^}]*)\}\s*((?:[^'\\]|\\.)*)'/.exec(expression);
+  if (!m) return undefined;
+  const [namespace, ...schema] = m[1]!.split(',').map((s) => s.trim());
+  const terms = new Map<string, string>();
+  for (const t of m[2]!.matchAll(/(\w+)\s*=\s*"((?:[^"\\]|\\.)*)"/g)) terms.set(t[1]!, t[2]!.replace(/\\(.)/g, '$1'));
+  return { namespace: namespace!, schema, terms };
+}
+
+/** The metrics a widget's `metrics` array reads: metric rows, and the namespace and schema of each SEARCH. */
+function widgetMetrics(rows: unknown, tokens: readonly unknown[]): MetricRef[] {
+  const out: MetricRef[] = [];
+  for (const row of Array.isArray(rows) ? rows : []) {
+    if (!Array.isArray(row)) continue;
+    const head = row[0] as { expression?: unknown } | string;
+    if (head && typeof head === 'object') {
+      if (typeof head.expression !== 'string') continue;
+      for (const call of head.expression.matchAll(/SEARCH\(\s*'(?:[^'\\]|\\.)*'/g)) {
+        const search = parseSearch(call[0]);
+        if (!search) continue;
+        const dimensions = search.schema.map((name) => ({
+          Name: name,
+          Value: search.terms.has(name) ? bodyValue(search.terms.get(name), tokens) : undefined,
+        }));
+        // LabelNamespace terms filter on a schema dimension; keep them for the label precondition.
+        out.push({ namespace: search.namespace, metricName: search.terms.get('MetricName') ?? '', dimensions });
+      }
+      continue;
+    }
+    // [namespace, metric, dim, value, ..., { id, stat, ... }]: tokens sit inside the strings.
+    const strings = row.filter((x): x is string => typeof x === 'string');
+    if (typeof strings[0] !== 'string' || typeof strings[1] !== 'string') continue;
+    const dimensions: Array<{ Name: string; Value: unknown }> = [];
+    for (let i = 2; i + 1 < strings.length; i += 2)
+      dimensions.push({ Name: String(bodyValue(strings[i], tokens)), Value: bodyValue(strings[i + 1], tokens) });
+    out.push({
+      namespace: String(bodyValue(strings[0], tokens)),
+      metricName: String(bodyValue(strings[1], tokens)),
+      dimensions,
+    });
+  }
+  return out;
+}
+
+/** Every metric widget of every AWS::CloudWatch::Dashboard, through the same checks as alarms. */
+function verifyDashboards(
+  assembly: CloudAssemblyInput,
+  published: readonly PublishedMetrics[],
+): {
+  dashboards: number;
+  panels: number;
+  dead: DeadPanel[];
+  unchecked: Array<{ stack: string; alarmName: string; metric: string }>;
+} {
+  let dashboards = 0;
+  let panels = 0;
+  const dead: DeadPanel[] = [];
+  const unchecked: Array<{ stack: string; alarmName: string; metric: string }> = [];
+  for (const { template, logicalId, resource } of allResources(assembly)) {
+    if (resource.Type !== 'AWS::CloudWatch::Dashboard') continue;
+    dashboards++;
+    const p = resource.Properties ?? {};
+    const dashboard = literalOf(assembly, template, p.DashboardName) ?? logicalId;
+    const { text, tokens } = joinedText(p.DashboardBody);
+    let body: { widgets?: Array<{ type?: string; properties?: Record<string, unknown> }> };
+    try {
+      body = JSON.parse(text);
+    } catch (e) {
+      dead.push({
+        stack: template.stack,
+        logicalId,
+        dashboard,
+        widget: '(body)',
+        problems: [
+          {
+            metric: '-',
+            reason: `the DashboardBody is not JSON (${(e as Error).message})`,
+            fix: 'render the body with JSON.stringify / stack.toJsonString',
+          },
+        ],
+      });
+      continue;
+    }
+    for (const [i, w] of (body.widgets ?? []).entries()) {
+      if (w.type !== 'metric') continue;
+      panels++;
+      const title = typeof w.properties?.title === 'string' ? w.properties.title : `widget ${i}`;
+      const problems: DeadMetric[] = [];
+      for (const metric of widgetMetrics(w.properties?.metrics, tokens)) {
+        const found = metricProblems(assembly, template, metric, published);
+        if (found === 'unchecked')
+          unchecked.push({ stack: template.stack, alarmName: `${dashboard}: ${title}`, metric: metricLabel(metric) });
+        else problems.push(...found);
+      }
+      const distinct = distinctProblems(problems);
+      if (distinct.length)
+        dead.push({ stack: template.stack, logicalId, dashboard, widget: title, problems: distinct });
+    }
+  }
+  return { dashboards, panels, dead, unchecked };
 }
 
 /** Single-metric alarms and every MetricStat of a metric-math alarm. */
@@ -235,7 +416,7 @@ function awsMetricProblems(assembly: CloudAssemblyInput, where: AssemblyTemplate
   const found = new Map<string, Found>();
   for (const d of metric.dimensions) {
     const r = rules[d.Name];
-    if (!r) continue;
+    if (!r || d.Value === undefined) continue;
     const f = findResource(assembly, where, d.Name, d.Value, r);
     if (isProblem(f)) problems.push(f);
     else found.set(d.Name, f);
@@ -395,6 +576,11 @@ function wafProblems(assembly: CloudAssemblyInput, where: AssemblyTemplate, metr
         fix: match ? "enable the rule's CloudWatch metrics" : 'use Rule "ALL" or the metric name of one of its rules',
       });
   }
+  const labelNamespace = dims.has('LabelNamespace')
+    ? literalOf(assembly, where, dims.get('LabelNamespace'))
+    : undefined;
+  const feature = wafFeatureProblem(webAclFeatures(props.Rules), metric.metricName || undefined, labelNamespace, at);
+  if (feature) problems.push(feature);
   const scope = literalOf(assembly, acl.template, props.Scope);
   if (scope === 'CLOUDFRONT' && dims.has('Region'))
     problems.push({
@@ -430,7 +616,11 @@ function customMetricProblems(metric: MetricRef, published: readonly PublishedMe
     ];
   const entries = contracts.flatMap((c) => c.metrics);
   const byName = entries.filter((m) =>
-    m.name !== undefined ? m.name === metric.metricName : new RegExp(m.pattern!).test(metric.metricName),
+    metric.metricName === ''
+      ? true
+      : m.name !== undefined
+        ? m.name === metric.metricName
+        : new RegExp(m.pattern!).test(metric.metricName),
   );
   if (byName.length === 0) {
     const near = closest(
@@ -463,25 +653,7 @@ function customMetricProblems(metric: MetricRef, published: readonly PublishedMe
 
 /** ALARM("x") / OK("x") / INSUFFICIENT_DATA("x") references of a composite rule, each of which must be an alarm of the assembly. */
 function compositeProblems(assembly: CloudAssemblyInput, where: AssemblyTemplate, rule: unknown): DeadMetric[] {
-  const parts: unknown[] = [];
-  const flatten = (v: unknown): void => {
-    const join = (v as { 'Fn::Join'?: [string, unknown[]] } | null)?.['Fn::Join'];
-    if (join && Array.isArray(join[1])) {
-      join[1].forEach((p, i) => {
-        if (i > 0 && join[0]) parts.push(join[0]);
-        flatten(p);
-      });
-    } else parts.push(v);
-  };
-  flatten(rule);
-  const tokens: unknown[] = [];
-  const text = parts
-    .map((p) => {
-      if (typeof p === 'string') return p;
-      tokens.push(p);
-      return `\uE000${tokens.length - 1}\uE000`;
-    })
-    .join('');
+  const { text, tokens } = joinedText(rule);
   const problems: DeadMetric[] = [];
   const alarmNames = new Set<string>();
   for (const { template, resource } of allResources(assembly))
@@ -491,7 +663,7 @@ function compositeProblems(assembly: CloudAssemblyInput, where: AssemblyTemplate
     }
   for (const m of text.matchAll(/\b(?:ALARM|OK|INSUFFICIENT_DATA)\(\s*"?([^")]*)"?\s*\)/g)) {
     const arg = m[1]!.trim();
-    const token = /^\uE000(\d+)\uE000$/.exec(arg);
+    const token = TOKEN.exec(arg);
     if (token) {
       const r = resolveValue(assembly, where, tokens[Number(token[1])]);
       if (r.kind === 'resource' && r.resource.Type.startsWith('AWS::CloudWatch::')) continue;
