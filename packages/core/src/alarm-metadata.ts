@@ -125,31 +125,31 @@ const DURATION_KEYS = {
   periodSeconds: 'period',
 } as const;
 
+/** The order of the machine line's keys (the parser reads them by kind from the tables above). */
+const WIRE_ORDER = [
+  ...STRING_KEYS.slice(0, STRING_KEYS.indexOf('window') + 1),
+  'burnRate',
+  ...(Object.keys(DURATION_KEYS) as (keyof typeof DURATION_KEYS)[]),
+  'objective',
+  ...STRING_KEYS.slice(STRING_KEYS.indexOf('window') + 1),
+] as const;
+type WireField = (typeof WIRE_ORDER)[number];
+
 /** The machine line for `meta` (no human text): `sre-kit:{...}`. */
 export function formatAlarmMetadataLine(meta: AlarmMetadataInput): string {
   const wire: Record<string, unknown> = { v: ALARM_METADATA_VERSION };
   const put = (key: string, value: unknown) => {
     if (value !== undefined && value !== '') wire[key] = value;
   };
-  for (const key of [
-    'severity',
-    'family',
-    'service',
-    'resource',
-    'catalogueId',
-    'slo',
-    'tier',
-    'role',
-    'window',
-  ] as const)
-    put(key, meta[key]);
-  put('burnRate', meta.burnRate);
-  for (const [field, key] of Object.entries(DURATION_KEYS)) {
-    const seconds = meta[field as keyof typeof DURATION_KEYS];
-    put(key, seconds === undefined ? undefined : formatDuration(seconds));
+  for (const field of WIRE_ORDER) {
+    if (field in DURATION_KEYS) {
+      const seconds = meta[field as keyof typeof DURATION_KEYS];
+      put(
+        DURATION_KEYS[field as keyof typeof DURATION_KEYS],
+        seconds === undefined ? undefined : formatDuration(seconds),
+      );
+    } else put(field, meta[field as Exclude<WireField, keyof typeof DURATION_KEYS>]);
   }
-  put('objective', meta.objective);
-  for (const key of ['sli', 'longAlarm', 'runbook', 'dashboard'] as const) put(key, meta[key]);
   if (meta.labels && Object.keys(meta.labels).length > 0) wire.labels = meta.labels;
   if (meta.drill) wire.drill = true;
   return ALARM_METADATA_PREFIX + JSON.stringify(wire);
