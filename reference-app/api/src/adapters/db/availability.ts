@@ -43,6 +43,36 @@ export function isUnavailable(err: unknown): boolean {
 
 const mapError = (err: unknown): unknown => (isUnavailable(err) ? databaseUnavailable(err) : err);
 
+// InnoDB picks a victim when concurrent writers lock in opposite orders. An INSERT ... SELECT
+// (the message cap in one statement) also takes the table's AUTO-INC lock, and a deadlock found
+// while waiting for that lock is reported as 1467 "Failed to read auto-increment value" rather than
+// 1213. Either way the statement was rolled back whole, so running it again is safe.
+const MYSQL_CONFLICT = new Set(['ER_LOCK_DEADLOCK', 'ER_AUTOINC_READ_FAILED']);
+
+export function isWriteConflict(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && MYSQL_CONFLICT.has(code);
+}
+
+/**
+ * Runs one autocommit statement again when InnoDB chose it as a deadlock victim, with a short
+ * jittered pause so the racers spread out. Only for a single statement outside a transaction: a
+ * deadlock inside a transaction rolls back all of it, which a statement retry cannot repair.
+ * After `attempts` the conflict is reported as the database being unavailable (503 + Retry-After),
+ * which is what it is to the client: busy, try again.
+ */
+export async function retryOnConflict<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (err) {
+      if (!isWriteConflict(err)) throw err;
+      if (attempt >= attempts) throw databaseUnavailable(err);
+      await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+    }
+  }
+}
+
 // A thunk, not a promise: some drivers (better-sqlite3 under Kysely) throw before returning one.
 async function mapped<T>(work: () => Promise<T>): Promise<T> {
   try {

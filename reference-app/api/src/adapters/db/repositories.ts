@@ -15,6 +15,7 @@ import {
   type Visibility,
 } from '../../domain/types';
 import type { CardsTable, DB, DesignsTable } from './schema';
+import { retryOnConflict } from './availability';
 
 // mysql2 may hand back BIGINT as a string when it is large; every instant here fits a double.
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
@@ -166,35 +167,37 @@ export class SqlCardRepository implements CardRepository {
     // delivery or signer.
     let result;
     try {
-      result = await this.db
-        .insertInto('messages')
-        .columns(['card_id', 'name', 'message', 'created_at', 'idempotency_key'])
-        .expression((eb) =>
-          eb
-            .selectFrom('cards')
-            .select((s) => [
-              'id',
-              s.val(name).as('name'),
-              s.val(message).as('message'),
-              s.val(now).as('created_at'),
-              s.val(idempotencyKey ?? null).as('idempotency_key'),
-            ])
-            .where('id', '=', cardId)
-            .where('status', '=', 'scheduled')
-            .where('send_at_utc', '>', now)
-            .$if(maxMessages !== undefined, (q) =>
-              q.where(
-                (w) =>
-                  w
-                    .selectFrom('messages')
-                    .select((c) => c.fn.countAll().as('n'))
-                    .where('card_id', '=', cardId),
-                '<',
-                maxMessages as number,
+      result = await retryOnConflict(() =>
+        this.db
+          .insertInto('messages')
+          .columns(['card_id', 'name', 'message', 'created_at', 'idempotency_key'])
+          .expression((eb) =>
+            eb
+              .selectFrom('cards')
+              .select((s) => [
+                'id',
+                s.val(name).as('name'),
+                s.val(message).as('message'),
+                s.val(now).as('created_at'),
+                s.val(idempotencyKey ?? null).as('idempotency_key'),
+              ])
+              .where('id', '=', cardId)
+              .where('status', '=', 'scheduled')
+              .where('send_at_utc', '>', now)
+              .$if(maxMessages !== undefined, (q) =>
+                q.where(
+                  (w) =>
+                    w
+                      .selectFrom('messages')
+                      .select((c) => c.fn.countAll().as('n'))
+                      .where('card_id', '=', cardId),
+                  '<',
+                  maxMessages as number,
+                ),
               ),
-            ),
-        )
-        .executeTakeFirst();
+          )
+          .executeTakeFirst(),
+      );
     } catch (err) {
       // The unique key refuses a second message with this key: the first one is the answer.
       const first = idempotencyKey === undefined ? undefined : await this.messageByKey(idempotencyKey);
