@@ -1,4 +1,5 @@
 import { readdir } from 'node:fs/promises';
+import { ObjectMissing } from '../src/domain/errors';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { RunningApp } from '../src/server';
@@ -187,7 +188,7 @@ describe.each(DIALECTS)('designs and uploads API on %s', (dialect) => {
       return d.body.status === 'rejected' ? d.body : undefined;
     });
     expect(rejected.reason).toMatch(/truncated or corrupt/);
-    await expect(app.ctx.objects.get(`originals/${res.body.id}`)).rejects.toHaveProperty('code', 'ENOENT');
+    await expect(app.ctx.objects.get(`originals/${res.body.id}`)).rejects.toBeInstanceOf(ObjectMissing);
     expect(
       (await http(base, '/api/v1/cards', { method: 'POST', json: newCard({ designId: res.body.id }) })).status,
     ).toBe(409);

@@ -10,6 +10,7 @@ import {
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SesMailer } from '../src/adapters/mailer/ses';
+import { AppError, ObjectMissing } from '../src/domain/errors';
 import { S3ObjectStore } from '../src/adapters/objects/s3';
 import { EventBridgeScheduler } from '../src/adapters/scheduler/eventbridge';
 import { createDeliveryHandler } from '../src/lambda/delivery';
@@ -129,6 +130,23 @@ describe('S3 object store', () => {
       Key: 'originals/x',
     });
     expect(store.url('thumbs/x.jpg')).toBe('https://cdn.example/thumbs/x.jpg');
+  });
+
+  it('reports a refused put as storage_unavailable (503) and a missing key as ObjectMissing', async () => {
+    mock
+      .on(PutObjectCommand)
+      .rejects(Object.assign(new Error('Please reduce your request rate.'), { name: 'SlowDown' }));
+    mock
+      .on(GetObjectCommand)
+      .rejects(Object.assign(new Error('The specified key does not exist.'), { name: 'NoSuchKey' }));
+    const put = await store.put('originals/y', Buffer.from('raw'), 'application/octet-stream').catch((e: unknown) => e);
+    expect(put).toBeInstanceOf(AppError);
+    expect(put).toMatchObject({ status: 503, code: 'storage_unavailable' });
+    expect((put as Error).message).not.toMatch(/reduce/);
+    await expect(store.get('originals/y')).rejects.toBeInstanceOf(ObjectMissing);
+    // Anything else on a read is not "missing": it stays what it was.
+    mock.on(GetObjectCommand).rejects(Object.assign(new Error('denied'), { name: 'AccessDenied' }));
+    await expect(store.get('originals/y')).rejects.toMatchObject({ name: 'AccessDenied' });
   });
 });
 

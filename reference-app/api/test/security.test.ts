@@ -218,7 +218,7 @@ describe('moderation without a MODERATOR_TOKEN', () => {
 describe('the WAF CAPTCHA adapter', () => {
   it('accepts only the configured proof, never a cookie', async () => {
     const waf = new WafCaptcha(PROOF);
-    expect(await waf.verify(undefined, { wafProof: PROOF })).toEqual({ ok: true });
+    expect(await waf.verify(undefined, { wafProof: PROOF })).toMatchObject({ ok: true });
     expect(await waf.verify(undefined, { wafProof: `${PROOF}x` })).toMatchObject({
       ok: false,
       code: 'captcha_invalid',

@@ -1,4 +1,4 @@
-import { AppError, notFound } from './errors';
+import { AppError, ObjectMissing, notFound } from './errors';
 import type {
   BusinessMetrics,
   Captcha,
@@ -13,6 +13,8 @@ import type { Category, Design, Moderation, Page, Visibility } from './types';
 import { type DesignView, toDesignView } from './cards';
 
 export const PAGE_SIZE = 24;
+/** How old a `processing` design without its original must be before it counts as abandoned. */
+export const ORPHAN_AFTER_MS = 60_000;
 
 export const originalKey = (id: string): string => `originals/${id}`;
 export const displayKey = (id: string): string => `display/${id}.jpg`;
@@ -105,12 +107,24 @@ export class DesignService {
    * later by the thumbnailer (object-created event), which marks the design ready or rejected.
    */
   async upload(input: UploadInput): Promise<{ id: string; status: 'processing' }> {
-    const { captcha, images, objects, designs, metrics, clock } = this.deps;
+    const { captcha, metrics } = this.deps;
     const verdict = await captcha.verify(input.captcha, input.captchaContext);
     if (!verdict.ok) {
       metrics.upload('rejected', verdict.code);
       throw new AppError(verdict.code === 'captcha_missing' ? 400 : 403, verdict.code, verdict.message);
     }
+    // From here on a failure spends nothing: a file the uploader can fix, or a failure of ours,
+    // hands the solution back so the next try needs no new proof of work.
+    try {
+      return await this.store(input);
+    } catch (err) {
+      await verdict.release().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async store(input: UploadInput): Promise<{ id: string; status: 'processing' }> {
+    const { images, objects, designs, metrics, clock } = this.deps;
     try {
       await images.inspect(input.file);
     } catch (err) {
@@ -132,9 +146,16 @@ export class DesignService {
       thumbKey: null,
       createdAt: clock.now(),
     };
-    // Row first: the object-created event may fire before put() returns.
+    // Row first: the object-created event may fire before put() returns. If the object cannot be
+    // stored the row goes again, so no design waits in `processing` for an original that never came.
     await designs.insert(design);
-    await objects.put(originalKey(id), input.file, 'application/octet-stream');
+    try {
+      await objects.put(originalKey(id), input.file, 'application/octet-stream');
+    } catch (err) {
+      // The answer (503) is counted by the HTTP metrics; the upload counter keeps its two outcomes.
+      await designs.delete(id).catch(() => undefined);
+      throw err;
+    }
     metrics.upload('accepted');
     return { id, status: 'processing' };
   }
@@ -147,8 +168,19 @@ export class DesignService {
     // What the uploader waits for (slos/delivery.yaml, thumbnail freshness): upload to outcome,
     // including the time the event spent queued, not just the rendering.
     const seconds = () => (clock.now() - design.createdAt) / 1000;
+    let original: Buffer;
     try {
-      const original = await objects.get(design.originalKey);
+      original = await objects.get(design.originalKey);
+    } catch (err) {
+      // Only a restart finds these (an upload cut off between its row and its object, or a
+      // crash): tell the uploader instead of retrying a file that will never come. A young row
+      // may still be getting its object from another instance, so it is left for the next sweep.
+      if (!(err instanceof ObjectMissing) || clock.now() - design.createdAt < ORPHAN_AFTER_MS) throw err;
+      await designs.markRejected(id, 'the upload did not complete; please upload the image again');
+      metrics.thumbnail('rejected', seconds());
+      return 'rejected';
+    }
+    try {
       const out = await images.render(original);
       await objects.put(displayKey(id), out.display, 'image/jpeg');
       await objects.put(thumbKey(id), out.thumbnail, 'image/jpeg');

@@ -64,17 +64,23 @@ export interface DesignRepository {
   setModeration(id: string, moderation: Moderation): Promise<boolean>;
   markReady(id: string, displayKey: string, thumbKey: string): Promise<void>;
   markRejected(id: string, reason: string): Promise<void>;
+  /** Removes a design that never became an upload (its original could not be stored). */
+  delete(id: string): Promise<void>;
 }
 
 /** One-time use of CAPTCHA solutions. */
 export interface ReplayGuard {
   /** Records the key; false when it was already used (a replay). */
   remember(key: string, expiresAt: number): Promise<boolean>;
+  /** Makes a remembered key usable again: the request it was spent on failed on our side. */
+  forget(key: string): Promise<void>;
   purgeExpired(now: number): Promise<void>;
 }
 
 export interface ObjectStore {
+  /** Stores the whole body or nothing; a failure throws `storageUnavailable` and leaves no partial object. */
   put(key: string, body: Buffer, contentType: string): Promise<void>;
+  /** Throws `ObjectMissing` when there is no object under the key. */
   get(key: string): Promise<Buffer>;
   stream?(key: string): Promise<Readable>;
   delete(key: string): Promise<void>;
@@ -126,8 +132,13 @@ export interface CaptchaContext {
   wafProof?: string;
 }
 
+/**
+ * `release` hands an accepted solution back unspent, for a request that then failed for a reason
+ * that is not the solver's (our storage, or a file they can fix and send again).
+ */
 export type CaptchaResult =
-  { ok: true } | { ok: false; code: 'captcha_missing' | 'captcha_invalid' | 'captcha_replayed'; message: string };
+  | { ok: true; release(): Promise<void> }
+  | { ok: false; code: 'captcha_missing' | 'captcha_invalid' | 'captcha_replayed'; message: string };
 
 export interface Captcha {
   readonly provider: 'altcha' | 'aws-waf';

@@ -62,7 +62,7 @@ export class AltchaCaptcha implements Captcha {
         message: 'this CAPTCHA solution was already used; solve a new one',
       };
     }
-    return { ok: true };
+    return { ok: true, release: () => this.o.replay.forget(key) };
   }
 }
 

@@ -53,6 +53,7 @@ export class WafCaptcha implements Captcha {
     // Digests of equal length, compared in constant time: neither the value nor its length leaks.
     if (!this.expected || !timingSafeEqual(digest(context.wafProof), this.expected))
       return { ok: false, code: 'captcha_invalid', message: 'the AWS WAF CAPTCHA proof is not valid; solve it again' };
-    return { ok: true };
+    // WAF's token lives in the browser for its immunity time; there is nothing of ours to return.
+    return { ok: true, release: async () => undefined };
   }
 }

@@ -259,6 +259,11 @@ export class SqlDesignRepository implements DesignRepository {
     await this.db.insertInto('designs').values(this.row(d)).execute();
   }
 
+  async delete(id: string): Promise<void> {
+    // Only an upload still in flight: a design that reached the gallery may be on cards.
+    await this.db.deleteFrom('designs').where('id', '=', id).where('status', '=', 'processing').execute();
+  }
+
   async insertIfAbsent(d: Design): Promise<boolean> {
     // A portable "insert unless present": the primary key decides, a race loses cleanly.
     if (await this.findById(d.id)) return false;
@@ -379,6 +384,10 @@ export class SqlReplayGuard implements ReplayGuard {
       if (found) return false;
       throw err;
     }
+  }
+
+  async forget(keyHash: string): Promise<void> {
+    await this.db.deleteFrom('captcha_uses').where('key_hash', '=', keyHash).execute();
   }
 
   async purgeExpired(now: number): Promise<void> {

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
+import { ObjectMissing, storageUnavailable } from '../../domain/errors';
 import type { ObjectStore } from '../../domain/ports';
 
 export type ObjectCreatedListener = (key: string) => void;
@@ -28,16 +30,28 @@ export class LocalObjectStore implements ObjectStore {
 
   async put(key: string, body: Buffer): Promise<void> {
     const file = this.path(key);
-    await mkdir(dirname(file), { recursive: true });
-    // Write then rename, so a reader never sees half a file.
-    const tmp = `${file}.${process.pid}.tmp`;
-    await writeFile(tmp, body);
-    await rename(tmp, file);
+    // Write then rename, so a reader never sees half a file; a random name so two writers of
+    // one key never share a temp file.
+    const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(tmp, body);
+      await rename(tmp, file);
+    } catch (err) {
+      // A full or read-only disk leaves a 0-byte temp file behind writeFile: remove it.
+      await rm(tmp, { force: true }).catch(() => undefined);
+      throw storageUnavailable(err);
+    }
     for (const listener of this.listeners) listener(key);
   }
 
-  get(key: string): Promise<Buffer> {
-    return readFile(this.path(key));
+  async get(key: string): Promise<Buffer> {
+    try {
+      return await readFile(this.path(key));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new ObjectMissing(key, err);
+      throw err;
+    }
   }
 
   async stream(key: string): Promise<Readable> {
