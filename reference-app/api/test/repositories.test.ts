@@ -96,11 +96,7 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
 
   it('adds messages only while the card accepts them, in one statement', async () => {
     await cards.insert(card('c2', { sendAtUtc: 5_000 }));
-    expect(await cards.addMessage('c2', 'Ann', 'one', 4_000)).toMatchObject({
-      cardId: 'c2',
-      name: 'Ann',
-      message: 'one',
-    });
+    expect(await cards.addMessage('c2', 'Ann', 'one', 4_000)).toMatchObject({ name: 'Ann', message: 'one' });
     expect(await cards.addMessage('c2', 'Ann', 'late', 5_000)).toBeUndefined();
     expect(await cards.update('c2', 'scheduled', { status: 'sending' })).toBe(true);
     expect(await cards.update('c2', 'scheduled', { status: 'sending' })).toBe(false);
@@ -185,6 +181,24 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
     for (let i = 0; i < 5; i++) await cards.addMessage('full1', `n${i}`, `m${i}`, 10, 5);
     expect(await cards.addMessage('full1', 'late', 'x', 10, 5)).toBeUndefined();
     expect(await cards.addMessage('full1', 'late', 'x', 10, 6)).toBeDefined();
+  });
+
+  it('adds a message found by share token in the same statement, and to no other card', async () => {
+    await cards.insert(card('tok1'));
+    await cards.insert(card('tok2'));
+    const token = (await cards.findById('tok1'))?.shareToken as string;
+    expect(await cards.addMessage({ shareToken: token }, 'Ann', 'by token', 10, 5)).toMatchObject({
+      name: 'Ann',
+      message: 'by token',
+      createdAt: 10,
+    });
+    expect(await cards.addMessage({ shareToken: 'x'.repeat(43) }, 'Ann', 'nowhere', 10, 5)).toBeUndefined();
+    expect((await cards.listMessages('tok1')).map((m) => [m.cardId, m.message])).toEqual([['tok1', 'by token']]);
+    expect(await cards.listMessages('tok2')).toEqual([]);
+    // The cap counts the messages of the card the token found.
+    for (let i = 0; i < 4; i++) await cards.addMessage({ shareToken: token }, 'n', `m${i}`, 10, 5);
+    expect(await cards.addMessage({ shareToken: token }, 'n', 'sixth', 10, 5)).toBeUndefined();
+    expect(await cards.addMessage('tok2', 'n', 'other card', 10, 5)).toBeDefined();
   });
 
   it('concurrent message inserts all land with increasing ids', async () => {

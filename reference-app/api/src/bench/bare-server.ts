@@ -3,7 +3,8 @@ import { createPool } from 'mysql2/promise';
 
 /**
  * The comparison point: Node's http module and a mysql2 pool, no framework, no validation, no
- * metrics, no logging; the same query the gallery runs.
+ * metrics, no logging; the same query the gallery runs, and for a signature one statement that
+ * inserts the same row (found by share token) and nothing else: no cap, no status check.
  */
 async function main() {
   const pool = createPool({ uri: process.env.DATABASE_URL, connectionLimit: 10 });
@@ -23,6 +24,21 @@ async function main() {
       }));
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ items, nextCursor: null }));
+      return;
+    }
+    const sign = /^\/api\/v1\/shared\/([A-Za-z0-9_-]{43})\/messages$/.exec(req.url ?? '');
+    if (sign && req.method === 'POST') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const { name, message } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, string>;
+      const createdAt = Date.now();
+      const [result] = await pool.execute(
+        'insert into messages (card_id, name, message, created_at) select id, ?, ?, ? from cards where share_token = ?',
+        [name, message, createdAt, sign[1]],
+      );
+      res.statusCode = (result as { affectedRows: number }).affectedRows === 1 ? 201 : 404;
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify({ name, message, createdAt: new Date(createdAt).toISOString() }));
       return;
     }
     res.statusCode = 404;

@@ -11,7 +11,7 @@ import type {
 } from './ports';
 import { resolveSendAt } from './time';
 import { hashToken, newId, newToken, tokenMatches } from './tokens';
-import type { Card, DeliveryProblem, Design, Message } from './types';
+import type { Card, DeliveryProblem, Design, SavedMessage } from './types';
 import type { CreateCardInput, MessageInput, PatchCardInput } from './validation';
 
 export interface CardServiceDeps {
@@ -131,13 +131,13 @@ export class CardService {
 
   /** `idempotencyKey`: the request's hashed Idempotency-Key; a message already written with it is the answer. */
   async addMessage(shareToken: string, input: MessageInput, idempotencyKey?: string) {
-    const card = await this.deps.cards.findByShareToken(shareToken);
-    if (!card) throw notFound('card');
     const now = this.deps.clock.now();
     const max = this.deps.maxMessagesPerCard;
-    const saved = await this.deps.cards.addMessage(card.id, input.name, input.message, now, max, idempotencyKey);
+    const saved = await this.deps.cards.addMessage({ shareToken }, input.name, input.message, now, max, idempotencyKey);
     if (!saved) {
-      const current = (await this.deps.cards.findById(card.id)) ?? card;
+      // Refused: only now is the card read, to say why (unknown, full, closed).
+      const current = await this.deps.cards.findByShareToken(shareToken);
+      if (!current) throw notFound('card');
       if (max !== undefined && current.status === 'scheduled' && current.sendAtUtc > now)
         throw conflict('card_full', `this card already holds ${max} messages, the most one card can carry`);
       const status = publicStatus(current);
@@ -295,7 +295,7 @@ function problemView(p: DeliveryProblem | null) {
   return p && { kind: p.kind, detail: p.detail, at: new Date(p.at).toISOString() };
 }
 
-export const messageView = (m: Message) => ({
+export const messageView = (m: SavedMessage) => ({
   name: m.name,
   message: m.message,
   createdAt: new Date(m.createdAt).toISOString(),

@@ -7,6 +7,7 @@ import type {
   DeliveryProblemKind,
   Design,
   Message,
+  SavedMessage,
   Moderation,
 } from './types';
 
@@ -23,7 +24,8 @@ export interface CardRepository {
    * not reached), atomically with that check. Returns undefined when the card refused it.
    */
   addMessage(
-    cardId: string,
+    /** The card's id, or its share token: a signature finds its card in the same statement. */
+    card: string | { shareToken: string },
     name: string,
     message: string,
     now: number,
@@ -31,7 +33,7 @@ export interface CardRepository {
     maxMessages?: number,
     /** With this key already on a message, that message is returned and nothing is written. */
     idempotencyKey?: string,
-  ): Promise<Message | undefined>;
+  ): Promise<SavedMessage | undefined>;
   listMessages(cardId: string): Promise<Message[]>;
   /** Cards created since `since` (epoch ms) for this recipient or from this sender address. */
   countCreatedSince(who: 'recipient' | 'sender', email: string, since: number): Promise<number>;

@@ -87,6 +87,9 @@ export interface Message {
   createdAt: number;
 }
 
+/** What a write returns: the card is the one the caller named (by id or by share token). */
+export type SavedMessage = Omit<Message, 'cardId'>;
+
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;

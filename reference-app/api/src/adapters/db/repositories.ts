@@ -10,6 +10,7 @@ import {
   type Design,
   type DesignStatus,
   type Message,
+  type SavedMessage,
   MODERATIONS,
   type Moderation,
   type Visibility,
@@ -156,15 +157,16 @@ export class SqlCardRepository implements CardRepository {
   }
 
   async addMessage(
-    cardId: string,
+    card: string | { shareToken: string },
     name: string,
     message: string,
     now: number,
     maxMessages?: number,
     idempotencyKey?: string,
-  ): Promise<Message | undefined> {
+  ): Promise<SavedMessage | undefined> {
     // One statement: the status check, the cap and the insert cannot be split by a concurrent
-    // delivery or signer.
+    // delivery or signer; found by share token it is also the only round trip of a signature.
+    const byToken = typeof card !== 'string';
     let result;
     try {
       result = await retryOnConflict(() =>
@@ -181,7 +183,8 @@ export class SqlCardRepository implements CardRepository {
                 s.val(now).as('created_at'),
                 s.val(idempotencyKey ?? null).as('idempotency_key'),
               ])
-              .where('id', '=', cardId)
+              .$if(byToken, (q) => q.where('share_token', '=', (card as { shareToken: string }).shareToken))
+              .$if(!byToken, (q) => q.where('id', '=', card as string))
               .where('status', '=', 'scheduled')
               .where('send_at_utc', '>', now)
               .$if(maxMessages !== undefined, (q) =>
@@ -190,7 +193,7 @@ export class SqlCardRepository implements CardRepository {
                     w
                       .selectFrom('messages')
                       .select((c) => c.fn.countAll().as('n'))
-                      .where('card_id', '=', cardId),
+                      .whereRef('messages.card_id', '=', 'cards.id'),
                   '<',
                   maxMessages as number,
                 ),
@@ -205,7 +208,7 @@ export class SqlCardRepository implements CardRepository {
       throw err;
     }
     if (Number(result.numInsertedOrUpdatedRows ?? 0) !== 1) return undefined;
-    return { id: Number(result.insertId), cardId, name, message, createdAt: now };
+    return { id: Number(result.insertId), name, message, createdAt: now };
   }
 
   async countCreatedSince(who: 'recipient' | 'sender', email: string, since: number): Promise<number> {
@@ -218,9 +221,9 @@ export class SqlCardRepository implements CardRepository {
     return Number(row.n);
   }
 
-  private async messageByKey(key: string): Promise<Message | undefined> {
+  private async messageByKey(key: string): Promise<SavedMessage | undefined> {
     const r = await this.db.selectFrom('messages').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
-    return r && { id: num(r.id), cardId: r.card_id, name: r.name, message: r.message, createdAt: num(r.created_at) };
+    return r && { id: num(r.id), name: r.name, message: r.message, createdAt: num(r.created_at) };
   }
 
   async listMessages(cardId: string): Promise<Message[]> {
