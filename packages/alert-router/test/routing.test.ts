@@ -24,6 +24,13 @@ describe('matchers', () => {
     ['alarmName', '!~.*-drill-.*', { alarmName: 'sre-kit-drill-critical-1' }, false],
     ['team', '', {}, true], // an absent label equals the empty string
     ['team', '!', { team: 'cards' }, true],
+    // Alternation is anchored as a whole: each branch must match all of the value.
+    ['severity', '~crit|warn', { severity: 'crit' }, true],
+    ['severity', '~crit|warn', { severity: 'warn' }, true],
+    ['severity', '~crit|warn', { severity: 'critical-db' }, false],
+    ['severity', '~crit|warn', { severity: 'prewarn' }, false],
+    ['severity', '!~crit|warn', { severity: 'critical-db' }, true],
+    ['severity', '!~crit|warn', { severity: 'warn' }, false],
   ])('%s=%s on %j -> %s', (label, spec, labels, expected) => {
     expect(compileMatcher(label, spec)(labels as Record<string, string>)).toBe(expected);
   });
