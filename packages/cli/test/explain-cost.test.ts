@@ -106,8 +106,9 @@ describe('sre explain', () => {
 
 describe('sre cost', () => {
   it('prints the breakdown by SLO and family, and the total', async () => {
-    const { stdout, code } = await runSre(['cost', SLO, POLICY, '--reviews-per-month', '0']);
+    const { stdout, code } = await runSre(['cost', SLO, POLICY, '--reviews-per-month', '0', '--view-hours', '0']);
     expect(code).toBe(0);
+    expect(stdout).not.toContain('viewing');
     const lines = stdout.split('\n');
     const amount = (label: string) =>
       lines
@@ -134,7 +135,43 @@ describe('sre cost', () => {
     const { stdout, code } = await runSre(['cost', SLO, POLICY, '--dashboards', '0']);
     expect(code).toBe(0);
     expect(stdout).not.toMatch(/^\s+dashboard\s/m);
-    expect(stdout).toMatch(/^not in the CDK kit's costReport\(\): the SLIs' custom metrics and review GetMetricData/m);
+    expect(stdout).toMatch(
+      /^not in the CDK kit's costReport\(\): the SLIs' custom metrics, review and dashboard-viewing GetMetricData/m,
+    );
+  });
+
+  it('prices looking at each dashboard: metrics per refresh x refreshes while open, at the audience default or --refresh', async () => {
+    const viewing = async (...extra: string[]) => {
+      const { stdout, code } = await runSre(['cost', SLO, POLICY, '--json', '--reviews-per-month', '0', ...extra]);
+      expect(code).toBe(0);
+      const doc = JSON.parse(stdout) as {
+        lines: Array<{ item: string; category: string; quantity: number; monthlyUsd: number; note?: string }>;
+      };
+      return doc.lines.filter((l) => l.category === 'dashboardViewing');
+    };
+    const byDefault = await viewing();
+    // Boards that read nothing from CloudWatch (this fixture has no WAF for the security board) cost nothing.
+    expect(byDefault.map((l) => l.item).sort()).toEqual(
+      ['developer', 'management', 'slo'].map((a) => `viewing goodgreets-${a}`).sort(),
+    );
+    const perRefresh = (l: { note?: string }) => Number(/^(\d+) metrics per refresh/.exec(l.note ?? '')?.[1]);
+    for (const line of byDefault) {
+      expect(perRefresh(line)).toBeGreaterThan(0);
+      const refresh = line.item.endsWith('management') ? 900 : line.item.endsWith('slo') ? 600 : 300;
+      expect(line.quantity).toBe(perRefresh(line) * Math.ceil((176 * 3600) / refresh));
+      expect(line.monthlyUsd).toBeCloseTo((line.quantity / 1000) * 0.01, 4);
+    }
+    // Every board refreshed each minute requests 5, 10 or 15 times as much as at its default.
+    const everyMinute = await viewing('--refresh', '1m', '--view-hours', '176');
+    for (const line of everyMinute) {
+      const base = byDefault.find((l) => l.item === line.item)!;
+      expect(perRefresh(line)).toBe(perRefresh(base));
+      expect(line.note).toContain('refresh every 1 min, open 176 h a month');
+      expect([5, 10, 15]).toContain(line.quantity / base.quantity);
+    }
+    expect(await viewing('--view-hours', '0')).toEqual([]);
+    const bad = await runSre(['cost', SLO, '--refresh', '0s']);
+    expect([bad.code, bad.stderr]).toEqual([1, expect.stringContaining('expected a refresh interval')]);
   });
 
   it('--json with --free-tier and dashboards', async () => {
@@ -149,6 +186,17 @@ describe('sre cost', () => {
       doc.lines.reduce((s: number, l: { monthlyUsd: number }) => s + l.monthlyUsd, 0),
       4,
     );
+  });
+
+  it("keeps each of GoodGreets' boards under 3 USD a month of viewing at the default refresh, open 176 h", async () => {
+    const repo = join(__dirname, '..', '..', '..');
+    const { stdout, code } = await runSre(['cost', join(repo, 'slos'), join(repo, 'alarms'), '--json']);
+    expect(code).toBe(0);
+    const views = (JSON.parse(stdout) as { lines: Array<{ item: string; category: string; monthlyUsd: number }> }).lines
+      .filter((l) => l.category === 'dashboardViewing')
+      .map((l) => [l.item, l.monthlyUsd < 3]);
+    expect(views).toHaveLength(4);
+    expect(views.filter(([, cheap]) => !cheap)).toEqual([]);
   });
 
   it('rejects a bad option value', async () => {

@@ -5,7 +5,7 @@
  */
 import * as cloudwatch from '@grafana/grafana-foundation-sdk/cloudwatch';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { layoutDashboard, type Dashboard } from '@sre-kit/core';
+import { DEFAULT_REFRESH_SECONDS, layoutDashboard, type Dashboard } from '@sre-kit/core';
 import { CLOUDWATCH, CLOUDWATCH_VARIABLE, PROMETHEUS_VARIABLE } from './datasources';
 import { buildPanels } from './panels';
 import { querySystem } from './targets';
@@ -62,7 +62,7 @@ export function renderGrafanaDashboard(model: Dashboard, options: GrafanaRenderO
     .tags(['sre-kit', model.audience, ...(options.tags ?? [])])
     .readonly()
     .time({ from: 'now-6h', to: 'now' })
-    .refresh('1m')
+    .refresh(`${DEFAULT_REFRESH_SECONDS[model.audience] / 60}m`)
     .timezone('browser')
     .tooltip(dashboard.DashboardCursorSync.Crosshair)
     // The sibling audiences of the same service, one click away.

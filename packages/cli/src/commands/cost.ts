@@ -12,8 +12,11 @@ composite alarm per tier and the "faster tiers firing" suppressor composites (2 
 per alarm-policy resource, each enabled catalogue alarm, billed per metric; the dashboards built from the specs
 (per service: management, developer, security, SLO - what \`sre render\` and the kit's SreDashboards create),
 or --dashboards of them. Beyond what @sre-kit/cdk's costReport() prices, it also bills the SLIs' custom metrics,
-S3 request metrics (16 per bucket filter) and GetMetricData for --reviews-per-month reviews. The account-wide
-free tier (10 alarm metrics, 3 dashboards) is shown but deducted only with --free-tier.
+S3 request metrics (16 per bucket filter) and GetMetricData for --reviews-per-month reviews. Viewing: each
+dashboard built from the specs, open --view-hours a month in Grafana on CloudWatch, requests every metric of
+every panel at each refresh (the audience's default refresh, or --refresh), billed as GetMetricData metrics
+(a SEARCH counts as 5 metrics; Logs Insights widgets are named, not priced). --view-hours 0 leaves viewing out.
+The account-wide free tier (10 alarm metrics, 3 dashboards) is shown but deducted only with --free-tier.
 
 JSON output (--json), stable, version ${COST_JSON_VERSION}:
   { "version": 1, "currency": "USD", "prices": { "region", "asOf", "source" }, "freeTierApplied",
@@ -21,7 +24,14 @@ JSON output (--json), stable, version ${COST_JSON_VERSION}:
     "bySlo": { name: usd }, "byFamily": { family: usd }, "byCategory": { category: usd },
     "sharedUsd", "totalUsd" }
   category is one of alarmMetrics, highResolutionAlarmMetrics, compositeAlarms, dashboards, customMetrics,
-  getMetricData, freeTier.`;
+  getMetricData, dashboardViewing, freeTier.`;
+
+function refreshSeconds(value: string): number {
+  const m = /^(\d+)(s|m|h)?$/.exec(value);
+  const n = m ? Number(m[1]) * { s: 1, m: 60, h: 3600 }[(m[2] ?? 's') as 's' | 'm' | 'h'] : NaN;
+  if (!(n > 0)) throw new InvalidArgumentError('expected a refresh interval above 0 like 30s, 5m or 1h');
+  return n;
+}
 
 function wholeNumber(value: string): number {
   const n = Number(value);
@@ -37,12 +47,25 @@ export function registerCost(program: Command): void {
     .option('--json', 'print a stable JSON document instead of text')
     .option('--dashboards <count>', 'CloudWatch dashboards deployed (default: those built from the specs)', wholeNumber)
     .option('--reviews-per-month <count>', 'how often `sre review` reads the metrics', wholeNumber, 30)
+    .option('--view-hours <hours>', 'hours a month each dashboard is open in Grafana on CloudWatch', wholeNumber, 176)
+    .option(
+      '--refresh <interval>',
+      "dashboard refresh while open (default: each audience's, 5m or 15m)",
+      refreshSeconds,
+    )
     .option('--free-tier', 'deduct the account-wide free tier (first 10 alarm metrics, 3 dashboards)')
     .addHelpText('after', JSON_HELP)
     .action(
       async (
         paths: string[],
-        opts: { json?: boolean; dashboards?: number; reviewsPerMonth: number; freeTier?: boolean },
+        opts: {
+          json?: boolean;
+          dashboards?: number;
+          reviewsPerMonth: number;
+          viewHours: number;
+          refresh?: number;
+          freeTier?: boolean;
+        },
         cmd: Command,
       ) => {
         const specs = await loadValidSpecs(paths, cmd);
@@ -54,6 +77,14 @@ export function registerCost(program: Command): void {
             alarmPolicies: specs.alarmPolicies,
             dashboards: opts.dashboards ?? buildSpecDashboards(specs),
             reviewsPerMonth: opts.reviewsPerMonth,
+            ...(opts.viewHours > 0
+              ? {
+                  viewing: {
+                    hoursOpenPerMonth: opts.viewHours,
+                    ...(opts.refresh ? { refreshSeconds: opts.refresh } : {}),
+                  },
+                }
+              : {}),
           }),
           { applyFreeTier: Boolean(opts.freeTier) },
         );

@@ -16,7 +16,11 @@ function lineRow(l: CostLine): string[] {
 
 /** Lines `sre cost` bills that @sre-kit/cdk's costReport() leaves out: usage of the app and of `sre review`. */
 function beyondKit(l: CostLine): boolean {
-  return l.category === 'getMetricData' || (l.category === 'customMetrics' && l.slo !== undefined);
+  return (
+    l.category === 'getMetricData' ||
+    l.category === 'dashboardViewing' ||
+    (l.category === 'customMetrics' && l.slo !== undefined)
+  );
 }
 
 /** The text form of `sre cost`: lines grouped by SLO, then family, then shared, and the total. */
@@ -51,7 +55,7 @@ export function renderCost(estimate: CostEstimate): string {
   const beyond = estimate.lines.filter(beyondKit).reduce((sum, l) => sum + l.monthlyUsd, 0);
   const scope = beyond
     ? [
-        `not in the CDK kit's costReport(): the SLIs' custom metrics and review GetMetricData (${usd(beyond)}), ` +
+        `not in the CDK kit's costReport(): the SLIs' custom metrics, review and dashboard-viewing GetMetricData (${usd(beyond)}), ` +
           'which are usage, not resources the kit creates',
       ]
     : [];

@@ -9,6 +9,7 @@ export type CostCategory =
   | 'dashboards'
   | 'customMetrics'
   | 'getMetricData'
+  | 'dashboardViewing'
   | 'freeTier';
 
 export interface CostLine extends CostOwner {
@@ -101,6 +102,11 @@ export function estimateCost(inventory: CostInventory, options: EstimateOptions 
   for (const c of inventory.customMetrics) add(c, 'customMetrics', c.count, 'custom metric', prices.customMetric);
   for (const g of inventory.getMetricData)
     add(g, 'getMetricData', g.count, 'metric read', prices.getMetricDataPer1000Metrics / 1000);
+  for (const v of inventory.dashboardViewing ?? []) {
+    add(v, 'dashboardViewing', v.count, 'metric read', prices.getMetricDataPer1000Metrics / 1000);
+    const key = ownerKey(v, 'dashboardViewing');
+    lines.set(key, { ...(lines.get(key) as CostLine), note: v.note });
+  }
   if (inventory.dashboards.length > 0)
     add({ item: 'dashboard' }, 'dashboards', inventory.dashboards.length, 'dashboard', prices.dashboard);
 

@@ -1,3 +1,4 @@
 export * from './prices';
 export * from './inventory';
 export * from './estimate';
+export * from './viewing';

@@ -11,6 +11,7 @@ import type { AlarmFamilyName, AlarmPolicy } from '../model/alarms';
 import type { Dashboard } from '../model/dashboard';
 import type { CloudWatchMetricStat, Slo } from '../model/slo';
 import { S3_REQUEST_METRICS_PER_FILTER } from './prices';
+import { type ViewingProfile, dashboardViewing } from './viewing';
 
 /** Who a cost belongs to: an SLO, an alarm family, or the spec set as a whole. */
 export interface CostOwner {
@@ -39,6 +40,8 @@ export interface CostInventory {
   readonly customMetrics: readonly CountInventoryItem[];
   /** GetMetricData metrics requested per month (count = metrics per month). */
   readonly getMetricData: readonly CountInventoryItem[];
+  /** GetMetricData metrics open dashboards request per month, with how that was figured. */
+  readonly dashboardViewing?: readonly (CountInventoryItem & { readonly note: string })[];
 }
 
 export interface InventoryInput {
@@ -46,6 +49,11 @@ export interface InventoryInput {
   readonly alarmPolicies: readonly AlarmPolicy[];
   /** Dashboards deployed to CloudWatch (the models, or just how many). */
   readonly dashboards?: readonly Pick<Dashboard, 'name'>[] | number;
+  /**
+   * How the dashboard models are looked at (Grafana on CloudWatch): priced as GetMetricData per
+   * board. Only full models can be priced; a count or names alone cannot.
+   */
+  readonly viewing?: ViewingProfile;
   /**
    * How often `sre review` runs against CloudWatch; each run requests every SLO metric once (a 30 d period at
    * 1-minute resolution is 43,200 datapoints, inside one GetMetricData call's 100,800). @default 30
@@ -148,5 +156,29 @@ export function inventoryForSpecs(input: InventoryInput): CostInventory {
     typeof input.dashboards === 'number'
       ? Array.from({ length: input.dashboards }, (_, i) => ({ name: `dashboard-${i + 1}` }))
       : (input.dashboards ?? []).map((d) => ({ name: d.name }));
-  return { alarms, dashboards, customMetrics, getMetricData };
+  const dashboardViewingLines: (CountInventoryItem & { note: string })[] = [];
+  if (input.viewing && typeof input.dashboards !== 'number')
+    for (const d of input.dashboards ?? []) {
+      if (!('sections' in d)) continue;
+      const v = dashboardViewing(d as Dashboard, input.viewing);
+      if (v.metricsPerMonth === 0) continue;
+      const logs = v.logQueries > 0 ? `; ${v.logQueries} Logs Insights widgets billed per GB scanned, not priced` : '';
+      dashboardViewingLines.push({
+        item: `viewing ${d.name}`,
+        name: d.name,
+        count: v.metricsPerMonth,
+        note: `${v.metricsPerRefresh} metrics per refresh, refresh every ${formatSeconds(v.refreshSeconds)}, open ${v.hoursOpenPerMonth} h a month${logs}`,
+      });
+    }
+  return {
+    alarms,
+    dashboards,
+    customMetrics,
+    getMetricData,
+    ...(input.viewing ? { dashboardViewing: dashboardViewingLines } : {}),
+  };
+}
+
+function formatSeconds(s: number): string {
+  return s % 3600 === 0 ? `${s / 3600} h` : s % 60 === 0 ? `${s / 60} min` : `${s} s`;
 }
