@@ -32,10 +32,13 @@ async function main() {
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const { name, message } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, string>;
       const createdAt = Date.now();
-      const [result] = await pool.execute(
-        'insert into messages (card_id, name, message, created_at) select id, ?, ?, ? from cards where share_token = ?',
-        [name, message, createdAt, sign[1]],
-      );
+      const [result] = await pool
+        .execute(
+          'insert into messages (card_id, name, message, created_at) select id, ?, ?, ? from cards where share_token = ?',
+          [name, message, createdAt, sign[1]],
+        )
+        // A request still in flight when SIGTERM closed the pool.
+        .catch(() => [{ affectedRows: 0 }]);
       res.statusCode = (result as { affectedRows: number }).affectedRows === 1 ? 201 : 404;
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ name, message, createdAt: new Date(createdAt).toISOString() }));

@@ -2,12 +2,14 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { createConnection } from 'mysql2/promise';
-import { MYSQL_ROOT, child } from './common';
+import { MYSQL_ROOT, child, cpuMs } from './common';
 import { photo } from './photos';
 
 interface Case {
   name: string;
   rps: number;
+  /** Server CPU (user + system) per answered request, in microseconds. */
+  cpuUs: number;
   p50: number;
   p99: number;
   non2xx: number;
@@ -16,18 +18,23 @@ interface Case {
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 4);
 
+/** The server process under load now; its CPU time is read around each case. */
+let serverPid = 0;
+
 async function cannon(name: string, opts: autocannon.Options): Promise<Case> {
+  const cpuBefore = cpuMs(serverPid);
   const r = await autocannon({ duration: DURATION, ...opts });
   const c = {
     name,
     rps: Math.round(r.requests.average),
+    cpuUs: Math.round(((cpuMs(serverPid) - cpuBefore) * 1000) / Math.max(1, r.requests.total)),
     p50: r.latency.p50,
     p99: r.latency.p99,
     non2xx: r.non2xx,
     errors: r.errors,
   };
   process.stdout.write(
-    `${name.padEnd(44)} ${String(c.rps).padStart(6)} req/s  p50 ${c.p50} ms  p99 ${c.p99} ms  non-2xx ${c.non2xx}  errors ${c.errors}\n`,
+    `${name.padEnd(44)} ${String(c.rps).padStart(6)} req/s  p50 ${c.p50} ms  p99 ${c.p99} ms  server CPU ${c.cpuUs} us/req  non-2xx ${c.non2xx}  errors ${c.errors}\n`,
   );
   return c;
 }
@@ -63,6 +70,7 @@ async function http() {
       ...env,
       CATALOGUE_CACHE_MS: '0',
     });
+    serverPid = uncached.pid;
     try {
       const url = `${uncached.value.url}/api/v1/designs`;
       await cannon('warm-up', { url, connections: 10, duration: 2 });
@@ -72,6 +80,7 @@ async function http() {
       await uncached.stop();
     }
     const app = await child<{ url: string }>(join(__dirname, 'app-server.js'), env);
+    serverPid = app.pid;
     const base = app.value.url;
     let tokens: string[];
     try {
@@ -90,6 +99,7 @@ async function http() {
       await app.stop();
     }
     const bare = await child<{ url: string }>(join(__dirname, 'bare-server.js'), env);
+    serverPid = bare.pid;
     try {
       await cannon('warm-up', { url: `${bare.value.url}/api/v1/designs`, connections: 10, duration: 2 });
       results.push(
@@ -127,8 +137,13 @@ async function http() {
   process.stdout.write(
     `app / bare POST at c=10: ${ratio.toFixed(2)}; target >= 0.5: ${ratio >= 0.5 ? 'met' : 'NOT met'}\n`,
   );
-  const uncachedRatio = find('app GET /api/v1/designs c=10 (no cache)').rps / bare10.rps;
+  const uncached10 = find('app GET /api/v1/designs c=10 (no cache)');
+  const uncachedRatio = uncached10.rps / bare10.rps;
   process.stdout.write(`uncached GET target >= 0.8 of bare: ${uncachedRatio >= 0.8 ? 'met' : 'NOT met'}\n`);
+  process.stdout.write(
+    `server CPU per request, app / bare at c=10: GET ${(uncached10.cpuUs / bare10.cpuUs).toFixed(2)}x, ` +
+      `POST ${(post10.cpuUs / barePost10.cpuUs).toFixed(2)}x (the load-independent view of the same ratios)\n`,
+  );
   const refused = results.filter((r) => r.non2xx + r.errors > 0).map((r) => r.name);
   // A case that was answered with errors measured the wrong thing (a full card, a rate limit).
   if (refused.length > 0) throw new Error(`non-2xx answers or errors in: ${refused.join(', ')}`);
