@@ -44,7 +44,13 @@ export function fingerprint(...parts: Array<string | Buffer | undefined>): strin
  *
  * Resolves true when it answered (a replay); otherwise the caller runs the request.
  */
-export async function idempotent(i: Idempotency, req: Request, res: Response, requestHash: string): Promise<boolean> {
+export async function idempotent(
+  i: Idempotency,
+  req: Request,
+  res: Response,
+  // A thunk: most requests carry no key, and hashing a 12 MB upload for nothing is not free.
+  requestHash: () => string,
+): Promise<boolean> {
   const key = req.get('idempotency-key');
   if (key === undefined) return false;
   if (!KEY.test(key))
@@ -53,7 +59,7 @@ export async function idempotent(i: Idempotency, req: Request, res: Response, re
     ]);
   // Scoped to the route (and its token): the same key on another card is another request.
   const keyHash = sha256(`${req.method} ${req.baseUrl}${req.path}\n${key}`);
-  const found = await i.store.reserve(keyHash, requestHash, i.clock.now());
+  const found = await i.store.reserve(keyHash, requestHash(), i.clock.now());
   switch (found.kind) {
     case 'replay':
       res.status(found.status).set('Idempotent-Replayed', 'true').set('Cache-Control', 'no-store');
@@ -101,12 +107,15 @@ export async function idempotent(i: Idempotency, req: Request, res: Response, re
  */
 export function idempotentJson(i: Idempotency, ignore: readonly string[] = []): RequestHandler {
   return (req, res, next) => {
-    const b: unknown = req.body;
-    const request =
-      ignore.length > 0 && b !== null && typeof b === 'object' && !Array.isArray(b)
-        ? Object.fromEntries(Object.entries(b).filter(([k]) => !ignore.includes(k)))
-        : b;
-    idempotent(i, req, res, sha256(JSON.stringify(request ?? null))).then((answered) => {
+    const hash = () => {
+      const b: unknown = req.body;
+      const request =
+        ignore.length > 0 && b !== null && typeof b === 'object' && !Array.isArray(b)
+          ? Object.fromEntries(Object.entries(b).filter(([k]) => !ignore.includes(k)))
+          : b;
+      return sha256(JSON.stringify(request ?? null));
+    };
+    idempotent(i, req, res, hash).then((answered) => {
       if (!answered) next();
     }, next);
   };

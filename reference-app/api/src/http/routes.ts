@@ -132,7 +132,8 @@ export function apiRouter(deps: ApiDeps): Router {
       );
     }
     // The file and fields, not the multipart bytes: a browser picks a new boundary for each retry.
-    if (await idempotent(deps.idempotency, req, res, fingerprint(upload.file.buffer, category.data, visibility.data)))
+    const file = upload.file;
+    if (await idempotent(deps.idempotency, req, res, () => fingerprint(file.buffer, category.data, visibility.data)))
       return;
     const result = await designs.upload({
       file: upload.file.buffer,
