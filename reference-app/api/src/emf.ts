@@ -29,8 +29,9 @@ export class EmfMetrics implements BusinessMetrics {
   ) {}
 
   /**
-   * One attempt per call: sent, or failed (the handler threw and EventBridge or Lambda retries).
-   * Both counters go out every time, one of them 0, so the failure ratio never divides by a gap.
+   * One card per call: sent (the email left), or failed (its retries were exhausted; failed
+   * attempts that a retry delivers are not cards that failed). Both counters go out every time,
+   * one of them 0, so the failure ratio never divides by a gap.
    */
   delivery(result: 'sent' | 'failed', lagSeconds?: number): void {
     const values: Partial<Record<EmfMetricName, number>> = {

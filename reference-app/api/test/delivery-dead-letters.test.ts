@@ -62,24 +62,21 @@ function schedulerRecord(messageId: string, cardId: string): SqsRecord {
 }
 
 describe('dead-letter record shapes', () => {
-  it('reads the card, the reason and whether the handler counted the failure', () => {
+  it('reads the card and the reason', () => {
     expect(parseDeadLetter(onFailureRecord('m1', 'card_1'))).toEqual({
       source: 'lambda-on-failure',
       cardId: 'card_1',
       reason: 'lambda RetriesExhausted: Email address is not verified.',
-      counted: true,
     });
     expect(parseDeadLetter(onFailureRecord('m2', 'card_2', false))).toEqual({
       source: 'lambda-on-failure',
       cardId: 'card_2',
       reason: 'lambda EventAgeExceeded',
-      counted: false,
     });
     expect(parseDeadLetter(schedulerRecord('m3', 'card_3'))).toEqual({
       source: 'scheduler-dlq',
       cardId: 'card_3',
       reason: 'scheduler: AWS.Lambda.TooManyRequestsException: Rate Exceeded. (Service: Lambda, Status Code: 429)',
-      counted: false,
     });
   });
 
@@ -138,7 +135,7 @@ describe.each(DIALECTS)('delivery dead-letter consumer on %s', (dialect) => {
     await t?.drop();
   });
 
-  it('marks scheduled and sending cards failed from both shapes, counting only what the handler did not', async () => {
+  it('marks scheduled and sending cards failed from both shapes, counting each card once', async () => {
     await cards.insert(card('lam_ran', 'sending'));
     await cards.insert(card('lam_aged', 'scheduled'));
     await cards.insert(card('sched', 'scheduled'));
@@ -153,8 +150,9 @@ describe.each(DIALECTS)('delivery dead-letter consumer on %s', (dialect) => {
     for (const id of ['lam_ran', 'lam_aged', 'sched']) {
       expect(await cards.findById(id)).toMatchObject({ status: 'failed', updatedAt: 2_000 });
     }
-    // The handler counted lam_ran's attempts when it threw; the other two never reached it.
-    expect(failedCounts()).toEqual([1, 1]);
+    // Cards, not attempts: lam_ran's failed attempts were not counted when they threw, so each of
+    // the three cards counts one failure now.
+    expect(failedCounts()).toEqual([1, 1, 1]);
   });
 
   it('never changes a sent or cancelled card, and a redelivered letter changes and counts nothing', async () => {

@@ -170,7 +170,10 @@ describe('metrics contract with slos/ and alarms/', () => {
       const deliver = createDeliveryHandler(() => app.ctx);
       expect(await deliver({ cardId: ok })).toEqual({ kind: 'sent' });
       failing = true;
+      // A failed attempt is retried, not counted; the card counts once its retries are exhausted.
       await expect(deliver({ cardId: broken })).rejects.toThrow('SES: Throttling');
+      expect(emf).toHaveLength(1);
+      expect(await app.ctx.delivery.giveUp(broken, { reason: 'retries exhausted' })).toBe(true);
 
       const id = 'emfDesign1';
       await seedUploadedOriginal(app, id, await orientedJpeg(), clock.now() - 5_000);

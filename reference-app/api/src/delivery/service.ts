@@ -104,14 +104,14 @@ export class DeliveryService {
    * Only `scheduled` or `sending` cards change, so a sent or cancelled card is never touched and a
    * repeated give-up is a no-op. Returns whether the card changed.
    *
-   * `countFailure: false` is for callers whose failure was already counted: on AWS the delivery
-   * handler counts every failed attempt, so a dead letter of an attempt that ran must not count again.
+   * The delivery SLI counts cards: a card is counted failed here, once, when it changes; failed
+   * attempts that a retry then delivers count nothing (DeliveriesSent counts the card once sent).
    */
-  async giveUp(cardId: string, o: { reason?: string; countFailure?: boolean } = {}): Promise<boolean> {
+  async giveUp(cardId: string, o: { reason?: string } = {}): Promise<boolean> {
     const patch = { status: 'failed' as const, updatedAt: this.d.clock.now() };
     const updated =
       (await this.d.cards.update(cardId, 'sending', patch)) || (await this.d.cards.update(cardId, 'scheduled', patch));
-    if (updated && o.countFailure !== false) this.d.metrics.delivery('failed');
+    if (updated) this.d.metrics.delivery('failed');
     if (updated) this.d.logger.warn({ cardId, reason: o.reason?.slice(0, 500) }, 'delivery given up, card failed');
     return updated;
   }

@@ -22,7 +22,6 @@ export interface DeadLetter {
   source: 'lambda-on-failure' | 'scheduler-dlq';
   cardId: string;
   reason: string;
-  counted: boolean;
 }
 
 const CARD_ID = /^[A-Za-z0-9_-]{1,32}$/;
@@ -51,16 +50,13 @@ export function parseDeadLetter(record: SqsRecord): DeadLetter | Error {
     const condition = typeof body.requestContext.condition === 'string' ? body.requestContext.condition : 'failed';
     const response = isObject(body.responsePayload) ? body.responsePayload : {};
     const error = typeof response.errorMessage === 'string' ? `: ${response.errorMessage}` : '';
-    // functionError is set only when the handler ran and failed: that attempt was counted there.
-    const ran = isObject(body.responseContext) && typeof body.responseContext.functionError === 'string';
-    return { source: 'lambda-on-failure', cardId, reason: `lambda ${condition}${error}`, counted: ran };
+    return { source: 'lambda-on-failure', cardId, reason: `lambda ${condition}${error}` };
   }
   if (typeof body.cardId === 'string') {
     if (!CARD_ID.test(body.cardId)) return new Error('scheduler dead letter with an invalid cardId');
     const attr = (name: string) => record.messageAttributes?.[name]?.stringValue;
     const reason = ['scheduler', attr('ERROR_CODE'), attr('ERROR_MESSAGE')].filter(Boolean).join(': ');
-    // Scheduler never reached the handler, so nothing counted this failure yet.
-    return { source: 'scheduler-dlq', cardId: body.cardId, reason, counted: false };
+    return { source: 'scheduler-dlq', cardId: body.cardId, reason };
   }
   return new Error('neither a Lambda on-failure record nor a scheduler dead letter of {"cardId"}');
 }
@@ -89,10 +85,9 @@ export function createDeadLetterHandler(
         continue;
       }
       try {
-        const changed = await ctx.delivery.giveUp(letter.cardId, {
-          reason: letter.reason,
-          countFailure: !letter.counted,
-        });
+        // The card's one failure is counted here, when it changes: not per attempt (a card sent on
+        // its second try is a delivered card) and not again for a redelivered letter.
+        const changed = await ctx.delivery.giveUp(letter.cardId, { reason: letter.reason });
         ctx.logger.info(
           { messageId: record.messageId, cardId: letter.cardId, source: letter.source, changed },
           changed ? 'dead-lettered delivery: card failed' : 'dead-lettered delivery: card already final, unchanged',

@@ -9,8 +9,9 @@ export interface DeliveryEvent {
 /**
  * Target of the per-card EventBridge Scheduler schedule (Input `{"cardId": "..."}`). Throwing
  * makes the invocation retry and finally dead-letter; duplicates are harmless because delivery
- * is idempotent on the card's status. Each attempt is counted: DeliveriesSent (with
- * DeliveryLagSeconds) by the delivery service, DeliveriesFailed here when it throws.
+ * is idempotent on the card's status. Cards are counted, not attempts: DeliveriesSent (with
+ * DeliveryLagSeconds) by the delivery service once the email left, DeliveriesFailed by the
+ * dead-letter consumer when the retries are exhausted. A failed attempt is logged and retried.
  */
 export function createDeliveryHandler(getContext: () => Context | Promise<Context>) {
   return async (event: DeliveryEvent): Promise<DeliveryOutcome> => {
@@ -24,7 +25,6 @@ export function createDeliveryHandler(getContext: () => Context | Promise<Contex
     try {
       outcome = await ctx.delivery.deliver(event.cardId);
     } catch (err) {
-      ctx.metrics.delivery('failed');
       ctx.logger.error({ cardId: event.cardId, err: (err as Error).message }, 'delivery attempt failed');
       throw err;
     }
