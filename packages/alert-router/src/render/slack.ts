@@ -47,6 +47,31 @@ export function renderSlack(events: readonly AlarmEvent[], options: RenderOption
   };
 }
 
+/** A thread's root message: the Block Kit of every member in its latest state inside one coloured bar. */
+export interface SlackRootMessage {
+  readonly text: string;
+  readonly attachments: readonly [{ readonly color: string; readonly blocks: SlackBlock[] }];
+}
+
+/** Slack's own palette: red while anything fires, green once every member is OK, yellow otherwise. */
+export const THREAD_COLORS = { firing: '#e01e5a', resolved: '#2eb67d', other: '#ecb22e' } as const;
+
+/**
+ * The root of an alert group's thread, re-rendered from the members' latest states on every change
+ * (chat.update replaces the whole message), so a member's line changes in place and the bar turns
+ * green when the whole group has resolved.
+ */
+export function renderThreadRoot(members: readonly AlarmEvent[]): SlackRootMessage {
+  const message = renderSlack(members);
+  const states = latestPerAlarm(members).map((e) => e.state);
+  const color = states.every((s) => s === 'OK')
+    ? THREAD_COLORS.resolved
+    : states.includes('ALARM')
+      ? THREAD_COLORS.firing
+      : THREAD_COLORS.other;
+  return { text: message.text, attachments: [{ color, blocks: message.blocks }] };
+}
+
 export function headline(v: AlarmView, options: RenderOptions = {}): string {
   const drill = v.event.drill ? 'DRILL · ' : '';
   const reminder = options.reminderSince ? 'STILL ' : '';
