@@ -23,7 +23,7 @@ import {
 } from '../src';
 import { DynamoStore } from '../src/state/dynamo-store';
 import { FakeDynamoTable } from './helpers/fake-dynamo';
-import { fixtureMessage, receiver, route, routing, snsBatch } from './helpers/fixtures';
+import { alarmChange, receiver, route, routing, THREAD_SEQUENCE } from './helpers/fixtures';
 
 const TOKEN = 'xoxb-1-test';
 const botRouting = routing(route({ receiver: 'page', groupBy: ['service'] }), [
@@ -36,32 +36,10 @@ beforeEach(async () => {
 });
 afterEach(() => standin.close());
 
-/** One CloudWatch state change of alarm `name` (same service: one alert group), minute `minute`. */
-function change(id: string, name: string, state: 'ALARM' | 'OK', minute: number) {
-  const base = fixtureMessage('sns-metric-alarm.json');
-  return snsBatch([
-    {
-      id,
-      message: {
-        ...base,
-        AlarmName: name,
-        AlarmArn: `arn:aws:cloudwatch:eu-west-1:123456789012:alarm:${name}`,
-        NewStateValue: state,
-        OldStateValue: state === 'OK' ? 'ALARM' : 'OK',
-        NewStateReason: `${name} is ${state} at minute ${minute}`,
-        StateChangeTime: `2026-11-29T22:${String(minute).padStart(2, '0')}:00.000+0000`,
-      },
-    },
-  ]);
-}
-
-const SEQUENCE = [
-  change('m1', 'api-errors', 'ALARM', 1), // fire: the root
-  change('m2', 'api-errors', 'ALARM', 2), // repeat: a reply, the root unchanged
-  change('m3', 'api-latency', 'ALARM', 3), // a new member: a reply, its line added to the root
-  change('m4', 'api-errors', 'OK', 4), // partial resolve: a reply, its line edited, still red
-  change('m5', 'api-latency', 'OK', 5), // full resolve: a reply, the root turns green
-];
+const change = alarmChange;
+// Fire (the root); repeat (a reply, root unchanged); a new member (a reply, its line added); partial
+// resolve (a reply, its line edited, still red); full resolve (a reply, the root turns green).
+const SEQUENCE = THREAD_SEQUENCE;
 
 async function run(store: () => AlertStore, steps: readonly unknown[], restartBetween: boolean): Promise<void> {
   const session = () =>
