@@ -172,6 +172,34 @@ describe('bot-token delivery threads each alert group', () => {
   });
 });
 
+describe('reminders from the tick', () => {
+  it('reply in the group thread, also from a new process that only has the store', async () => {
+    let now = Date.parse('2026-11-29T22:01:00Z');
+    const store = new MemoryStore();
+    const reminding = routing(route({ receiver: 'page', groupBy: ['service'], repeatIntervalSeconds: 3600 }), [
+      receiver('page', { slack: [{ channel: '#sre-page', botTokenSecret: 'sre/slack-bot' }] }),
+    ]);
+    const session = () =>
+      replaySession({
+        routing: reminding,
+        store,
+        slackApiUrl: standin.apiUrl,
+        slackBotToken: TOKEN,
+        paceMs: 0,
+        now: () => now,
+      });
+    await session().invoke(SEQUENCE[0]);
+    now += 3600_000;
+    const summary = await session().invoke({ 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} });
+    expect(summary.counts).toEqual({ reminded: 1 });
+    const [root] = roots();
+    const replies = standin.posts.filter((p) => p.threadTs === root.ts);
+    expect(replies).toHaveLength(1);
+    expect(text(replies[0].payload)).toMatch(/STILL FIRING · CRITICAL · api-errors/);
+    expect(root.edits).toHaveLength(0);
+  });
+});
+
 describe('Slack Web API errors and limits', () => {
   const post = (channel: string, token = TOKEN) =>
     callSlackApi(
