@@ -83,6 +83,8 @@ function expectThreadedSequence(): StandinPost {
   expect(text(versions[1])).toMatch(/FIRING · CRITICAL · api-errors[\s\S]*FIRING · CRITICAL · api-latency/);
   expect(text(versions[2])).toMatch(/RESOLVED · CRITICAL · api-errors[\s\S]*FIRING · CRITICAL · api-latency/);
   expect(text(versions[3])).toMatch(/RESOLVED · CRITICAL · api-errors[\s\S]*RESOLVED · CRITICAL · api-latency/);
+  expect(text(versions[2])).toContain('2 alarms · 1 firing · 1 resolved');
+  expect(text(versions[3])).toContain('2 alarms · 0 firing · 2 resolved');
   expect(versions.map(color)).toEqual([
     THREAD_COLORS.firing,
     THREAD_COLORS.firing,

@@ -129,7 +129,11 @@ function links(v: AlarmView): string[] {
 
 function groupBlocks(views: AlarmView[], options: RenderOptions): SlackBlock[] {
   const firing = views.filter((v) => v.status === 'FIRING').length;
-  const blocks: SlackBlock[] = [header(`${views.length} alarms · ${firing} firing · ${views.length - firing} other`)];
+  const resolved = views.filter((v) => v.event.state === 'OK').length;
+  const other = views.length - firing - resolved;
+  // A thread's root keeps this header while its members resolve: "0 firing · 2 other" would not say it is over.
+  const counts = [`${firing} firing`, `${resolved} resolved`, ...(other > 0 ? [`${other} other`] : [])];
+  const blocks: SlackBlock[] = [header(`${views.length} alarms · ${counts.join(' · ')}`)];
   // Reserve one block for the overflow line so the total never passes the limit.
   const budget = SLACK_LIMITS.blocks - 1;
   let shown = 0;
