@@ -4,10 +4,12 @@
  * stores. A fresh session per step is a restarted process / cold Lambda: it knows the thread only
  * from the store.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
 import {
   callSlackApi,
   DeliveryFailedError,
@@ -21,6 +23,8 @@ import {
   type SlackStandin,
   type StandinPost,
 } from '../src';
+import { createHandler, routerFromEnv } from '../src/handler';
+import { silentLogger } from '../src/log';
 import { DynamoStore } from '../src/state/dynamo-store';
 import { FakeDynamoTable } from './helpers/fake-dynamo';
 import { alarmChange, receiver, route, routing, THREAD_SEQUENCE } from './helpers/fixtures';
@@ -170,6 +174,42 @@ describe('bot-token delivery threads each alert group', () => {
       expect(text(roots()[0].payload)).toContain('api-latency');
     } finally {
       spy.mockRestore();
+    }
+  });
+});
+
+describe('as the Lambda builds itself from its environment', () => {
+  it('reads the token from Secrets Manager and keeps threading across cold starts through TABLE_NAME', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'thread-env-'));
+    const table = new FakeDynamoTable();
+    const sm = mockClient(SecretsManagerClient);
+    sm.on(GetSecretValueCommand, { SecretId: 'sre/slack-bot' }).resolves({ SecretString: `{"token":"${TOKEN}"}` });
+    try {
+      const routingFile = join(dir, 'routing.json');
+      writeFileSync(routingFile, JSON.stringify(botRouting));
+      const env = {
+        ROUTING_FILE: routingFile,
+        TABLE_NAME: 'alerts',
+        SLACK_API_URL: standin.apiUrl,
+        SLACK_PACE_MS: '0',
+        LOOKUP_TAGS: 'false',
+        BUDGET_LOOKUP: 'false',
+        AWS_REGION: 'eu-west-1',
+      };
+      for (const step of SEQUENCE) {
+        // A cold start per notification: a new router, secret cache and DynamoDB client each time.
+        const handler = createHandler(routerFromEnv(env, silentLogger));
+        expect((await handler(step, { getRemainingTimeInMillis: () => 30_000 })).counts).toEqual({ delivered: 1 });
+      }
+      expectThreadedSequence();
+      expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(SEQUENCE.length);
+      expect(() => routerFromEnv({ ...env, SLACK_API_URL: 'slack.com/api' }, silentLogger)).toThrow(
+        'Slack API URL "slack.com/api" is not a URL',
+      );
+    } finally {
+      sm.restore();
+      table.restore();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
