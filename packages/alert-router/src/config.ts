@@ -5,7 +5,7 @@
  * a hand-edited file must fail with a message, not a TypeError at 3 a.m.
  */
 import { readFileSync } from 'node:fs';
-import type { AlertRouting, Receiver, Route } from '@sre-kit/core';
+import type { AlertRouting, Receiver, Route, SlackReceiver } from '@sre-kit/core';
 import { isRecord } from './events/metadata';
 
 export function parseRoutingJson(text: string, file: string): AlertRouting {
@@ -26,10 +26,9 @@ export function parseRoutingJson(text: string, file: string): AlertRouting {
     name: typeof raw.name === 'string' ? raw.name : file,
     receivers: receivers.map((r): Receiver => ({
       name: String(r.name),
-      slack: (Array.isArray(r.slack) ? r.slack.filter(isRecord) : []).map((s) => ({
-        channel: String(s.channel),
-        webhookSecret: String(s.webhookSecret),
-      })),
+      slack: (Array.isArray(r.slack) ? r.slack.filter(isRecord) : []).map((s, i) =>
+        readSlackTarget(s, `${file}: receiver ${String(r.name)} slack[${i}]`),
+      ),
       email: strings(r.email),
       sendResolved: r.sendResolved === true,
     })),
@@ -45,6 +44,17 @@ export function parseRoutingJson(text: string, file: string): AlertRouting {
     })),
     location: { file, line: 1, col: 1, path: '' },
   };
+}
+
+function readSlackTarget(s: Record<string, unknown>, where: string): SlackReceiver {
+  const webhook = typeof s.webhookSecret === 'string' ? s.webhookSecret : undefined;
+  const bot = typeof s.botTokenSecret === 'string' ? s.botTokenSecret : undefined;
+  // Both or neither would silently pick a delivery path nobody chose.
+  if ((webhook === undefined) === (bot === undefined))
+    throw new Error(`${where}: needs exactly one of webhookSecret or botTokenSecret`);
+  return webhook !== undefined
+    ? { channel: String(s.channel), webhookSecret: webhook }
+    : { channel: String(s.channel), botTokenSecret: bot };
 }
 
 function readRoute(r: Record<string, unknown>): Route {

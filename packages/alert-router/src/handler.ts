@@ -9,7 +9,8 @@
  *
  * Environment: ROUTING_FILE (default routing.json beside this file),
  * TABLE_NAME (DynamoDB store; in-memory when unset), EMAIL_TOPIC_ARN,
- * SLACK_PACE_MS (default 1000), LOOKUP_TAGS=false to skip ListTagsForResource,
+ * SLACK_PACE_MS (default 1000), SLACK_API_URL (Web API base for bot-token targets, default
+ * https://slack.com/api), LOOKUP_TAGS=false to skip ListTagsForResource,
  * BUDGET_LOOKUP=false to skip the SLO budget reading, BUDGET_TIMEOUT_MS (default 2000).
  */
 import { join } from 'node:path';
@@ -83,13 +84,13 @@ export function createHandler(deps: HandlerDeps) {
 export function routerFromEnv(env: NodeJS.ProcessEnv = process.env, log: Logger = jsonLogger()): HandlerDeps {
   const routing = loadRoutingFile(env.ROUTING_FILE ?? join(__dirname, 'routing.json'));
   if (!env.TABLE_NAME) log('warn', 'TABLE_NAME unset: idempotency and reminders only last as long as this container');
+  const secrets = new SecretResolver();
   const options: RouterOptions = {
     routing,
     store: env.TABLE_NAME ? new DynamoStore(env.TABLE_NAME) : new MemoryStore(),
-    resolveWebhook: (
-      (resolver) => (ref: string) =>
-        resolver.resolve(ref)
-    )(new SecretResolver()),
+    resolveWebhook: (ref: string) => secrets.resolve(ref),
+    resolveBotToken: (ref: string) => secrets.resolveBotToken(ref),
+    slackApiUrl: env.SLACK_API_URL || undefined,
     sns: new SNSClient({}),
     emailTopicArn: env.EMAIL_TOPIC_ARN || undefined,
     paceMs: env.SLACK_PACE_MS ? Number(env.SLACK_PACE_MS) : undefined,

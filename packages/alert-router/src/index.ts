@@ -33,11 +33,28 @@ export {
 } from './events/tags';
 export { RouteTree, RoutingConfigError, ROUTE_DEFAULTS, type RouteMatch } from './routing/tree';
 export { eventLabels, BUILTIN_LABELS } from './routing/labels';
-export { renderSlack, type SlackMessage, type SlackBlock, type RenderOptions } from './render/slack';
+export {
+  renderSlack,
+  renderThreadRoot,
+  THREAD_COLORS,
+  type SlackMessage,
+  type SlackBlock,
+  type SlackRootMessage,
+  type RenderOptions,
+} from './render/slack';
 export { renderEmail, type EmailMessage } from './render/email';
 export { SLACK_LIMITS } from './render/limits';
 export { sendSlack, SlackDeliveryError, redactWebhook, type SlackSendOptions } from './delivery/slack';
-export { SecretResolver, SecretResolutionError, webhookFromSecret } from './delivery/secrets';
+export { SecretResolver, SecretResolutionError, webhookFromSecret, botTokenFromSecret } from './delivery/secrets';
+export {
+  callSlackApi,
+  slackApiBaseUrl,
+  DEFAULT_SLACK_API_URL,
+  type SlackApi,
+  type SlackApiMethod,
+  type SlackMessageRef,
+} from './delivery/slack-api';
+export { deliverToThread, mergeMembers, type ThreadState } from './engine/thread';
 export { publishEmail, emailTargets } from './delivery/email';
 export type { AlertStore, ClaimResult, StateKind, Versioned } from './state/store';
 export { MemoryStore, FileStore } from './state/memory-store';

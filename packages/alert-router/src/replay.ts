@@ -18,8 +18,12 @@ import { MemoryStore } from './state/memory-store';
 
 export interface ReplayOptions {
   readonly routing: AlertRouting;
-  /** Every Slack receiver posts here instead of its secret's URL. */
+  /** Every Slack webhook receiver posts here instead of its secret's URL. */
   readonly slackUrl?: string;
+  /** Web API base for bot-token receivers (a local stand-in's `/api`). @default https://slack.com/api */
+  readonly slackApiUrl?: string;
+  /** Bot token for every bot-token receiver instead of its secret (local runs: env or file). */
+  readonly slackBotToken?: string;
   readonly store?: AlertStore;
   /** Drop email targets (listed as skipped) for runs without AWS credentials. */
   readonly noEmail?: boolean;
@@ -51,7 +55,10 @@ export function replaySession(options: ReplayOptions): ReplaySession {
     routing,
     store: options.store ?? new MemoryStore(),
     resolveWebhook: (ref) => resolver.resolve(ref),
+    resolveBotToken: (ref) => resolver.resolveBotToken(ref),
     slackUrlOverride: options.slackUrl,
+    slackApiUrl: options.slackApiUrl,
+    slackBotTokenOverride: options.slackBotToken,
     sns: new SNSClient({}),
     emailTopicArn: options.emailTopicArn,
     paceMs: options.paceMs,

@@ -15,7 +15,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AlertRouter } from '../src/engine/router';
-import { SecretResolver, webhookFromSecret } from '../src/delivery/secrets';
+import { botTokenFromSecret, SecretResolver, webhookFromSecret } from '../src/delivery/secrets';
 import { DynamoStore } from '../src/state/dynamo-store';
 import { FileStore, MemoryStore } from '../src/state/memory-store';
 import { fixtureEvent, receiver, route, routing } from './helpers/fixtures';
@@ -175,6 +175,32 @@ describe('webhook secrets', () => {
     sm.on(GetSecretValueCommand).rejects(new Error('AccessDeniedException'));
     const r = new SecretResolver({ secretsManager: new SecretsManagerClient({}) });
     await expect(r.resolve('nope')).rejects.toThrow('webhook secret nope: AccessDeniedException');
+  });
+});
+
+describe('bot token secrets', () => {
+  const sm = mockClient(SecretsManagerClient);
+  beforeEach(() => sm.reset());
+
+  it('reads a bare or JSON token, cached apart from a webhook secret of the same name', async () => {
+    sm.on(GetSecretValueCommand, { SecretId: 'sre/slack-bot' }).resolves({ SecretString: '{"token":"xoxb-1-abc"}' });
+    sm.on(GetSecretValueCommand, { SecretId: 'sre/slack-bot-plain' }).resolves({ SecretString: ' xoxb-2-def\n' });
+    const r = new SecretResolver({ secretsManager: new SecretsManagerClient({}) });
+    expect(await r.resolveBotToken('sre/slack-bot')).toBe('xoxb-1-abc');
+    expect(await r.resolveBotToken('sre/slack-bot')).toBe('xoxb-1-abc');
+    expect(await r.resolveBotToken('sre/slack-bot-plain')).toBe('xoxb-2-def');
+    expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+    // The same secret asked for as a webhook is parsed as one (and refused), not served from the token cache.
+    await expect(r.resolve('sre/slack-bot')).rejects.toThrow(/webhook secret sre\/slack-bot: JSON secret has no "url"/);
+  });
+
+  it('takes bot tokens only and never echoes what the secret held', () => {
+    for (const bad of ['xoxp-user-token', 'https://hooks.slack.com/services/T/B/x', '{"url":"x"}', 'xoxb-has space']) {
+      expect(() => botTokenFromSecret('s', bad)).toThrow(/^bot token secret s: /);
+      expect(() => botTokenFromSecret('s', bad)).not.toThrow(bad);
+    }
+    expect(() => botTokenFromSecret('s', '{"token": 1}')).toThrow(/no "token" or "botToken" key/);
+    expect(botTokenFromSecret('s', '{"botToken":"xoxb-9"}')).toBe('xoxb-9');
   });
 });
 

@@ -23,6 +23,8 @@ spec:
       slack:
         - channel: '#page'
           webhookSecret: shop/slack/page
+        - channel: '#incidents'
+          botTokenSecret: shop/slack/bot
       email: [oncall@example.com]
     - name: team
       slack:
@@ -119,11 +121,13 @@ describe('AlertRouter construct', () => {
     ]);
   });
 
-  it('grants read of exactly the named webhook secrets', () => {
+  it('grants read of exactly the named webhook and bot token secrets', () => {
     const statements = policyStatements(synth().template);
     const sm = statements.find((s) => s.Action === 'secretsmanager:GetSecretValue');
     const ssm = statements.find((s) => s.Action === 'ssm:GetParameter');
+    expect(sm.Resource).toHaveLength(2);
     expect(JSON.stringify(sm.Resource)).toContain('secret:shop/slack/page-??????');
+    expect(JSON.stringify(sm.Resource)).toContain('secret:shop/slack/bot-??????');
     expect(JSON.stringify(ssm.Resource)).toContain('parameter/shop/slack/team');
     // The one action on `*`: GetMetricData has no resource-level permissions.
     expect(statements.filter((s) => s.Resource === '*').map((s) => s.Action)).toEqual(['cloudwatch:GetMetricData']);

@@ -1,9 +1,12 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { parseInbound } from '@sre-kit/alert-router';
+import { parseInbound, startSlackStandin, type SlackStandin } from '@sre-kit/alert-router';
 import { buildProgram } from '../src/program';
 import { FakeSlack } from '../../alert-router/test/helpers/fake-slack';
+import { THREAD_SEQUENCE } from '../../alert-router/test/helpers/fixtures';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const FIXTURES = join(ROOT, 'packages', 'alert-router', 'test', 'fixtures');
@@ -170,5 +173,84 @@ describe('sre alerts drill', () => {
       (await run(['alerts', 'drill', '--topic', 'arn:aws:sns:eu-west-1:123456789012:t', '--severity', 'sev1'])).err,
     ).toContain('expected one of critical, warning, info');
     expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+  });
+});
+
+describe('sre alerts replay with a Slack bot token', () => {
+  let standin: SlackStandin;
+  let dir: string;
+  beforeEach(async () => {
+    standin = await startSlackStandin(0, { token: 'xoxb-cli-test' });
+    dir = mkdtempSync(join(tmpdir(), 'sre-thread-'));
+  });
+  afterEach(async () => {
+    await standin.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('threads a group across separate runs sharing only --state', async () => {
+    const config = join(dir, 'routing.yaml');
+    writeFileSync(
+      config,
+      `apiVersion: sre-kit/v1
+kind: AlertRouting
+metadata:
+  name: bot
+spec:
+  receivers:
+    - name: page
+      slack:
+        - channel: '#sre-page'
+          botTokenSecret: sre/slack-bot
+  route:
+    receiver: page
+    groupBy: [service]
+`,
+    );
+    const tokenFile = join(dir, 'token');
+    writeFileSync(tokenFile, 'xoxb-cli-test\n');
+    for (const [i, event] of THREAD_SEQUENCE.entries()) {
+      const file = join(dir, `step-${i}.json`);
+      writeFileSync(file, JSON.stringify(event));
+      // One process per step in spirit: each run builds its router afresh and knows the thread from --state only.
+      const r = await run([
+        'alerts',
+        'replay',
+        file,
+        '--config',
+        config,
+        '--slack-api-url',
+        standin.apiUrl,
+        '--slack-token-file',
+        tokenFile,
+        '--state',
+        join(dir, 'state.json'),
+        '--no-email',
+      ]);
+      expect(r.out).toContain(`step-${i}.json: delivered 1\n`);
+      expect(r.code).toBe(0);
+    }
+    const roots = standin.posts.filter((p) => !p.threadTs);
+    expect(roots).toHaveLength(1);
+    expect(standin.posts.filter((p) => p.threadTs === roots[0].ts)).toHaveLength(4);
+    expect(roots[0].edits).toHaveLength(3);
+    expect(JSON.stringify(roots[0].payload)).toContain('"color":"#2eb67d"');
+  });
+
+  it('refuses a token file that does not hold a bot token, without printing it', async () => {
+    const tokenFile = join(dir, 'token');
+    writeFileSync(tokenFile, 'xoxp-user-token');
+    const r = await run([
+      'alerts',
+      'replay',
+      fx('sns-metric-alarm.json'),
+      '--config',
+      join(ROOT, 'alarms', 'routing.yaml'),
+      '--slack-token-file',
+      tokenFile,
+      '--no-email',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.err + r.out).not.toContain('xoxp-user-token');
   });
 });

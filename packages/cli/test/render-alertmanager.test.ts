@@ -73,6 +73,18 @@ describe('sre render alertmanager', () => {
     const out = join(dir, 'parity.yml');
     expect((await runSre(['render', 'alertmanager', '--out', out, FIXTURE])).code).toBe(0);
     expect(amtool(['check-config', out])).toContain('SUCCESS');
+    // A bot-token target posts to chat.postMessage with the token file as bearer credentials.
+    const audit = (
+      parse(readFileSync(out, 'utf8')) as { receivers: { name: string; slack_configs?: unknown[] }[] }
+    ).receivers.find((r) => r.name === 'audit');
+    expect(audit?.slack_configs).toEqual([
+      {
+        api_url: 'https://slack.com/api/chat.postMessage',
+        http_config: { authorization: { credentials_file: '/etc/alertmanager/secrets/shop/slack/audit-bot' } },
+        channel: '#audit',
+        send_resolved: true,
+      },
+    ]);
     const tree = new RouteTree(await routingOf(FIXTURE));
     const cases: Record<string, string>[] = [];
     for (const severity of ['critical', 'warning', 'info', 'none'])

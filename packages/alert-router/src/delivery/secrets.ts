@@ -1,6 +1,6 @@
 /**
- * Webhook URLs live in Secrets Manager (`name` or ARN) or SSM Parameter Store
- * (`ssm:/path`, SecureString), never in templates or routing files. Values are
+ * Webhook URLs and bot tokens live in Secrets Manager (`name` or ARN) or SSM Parameter
+ * Store (`ssm:/path`, SecureString), never in templates or routing files. Values are
  * cached for a few minutes so a warm Lambda does not call the API per alert,
  * while a rotated URL is still picked up.
  */
@@ -11,8 +11,10 @@ export class SecretResolutionError extends Error {
   constructor(
     readonly ref: string,
     message: string,
+    /** What the secret should hold, for the message: `webhook secret`, `bot token secret`. */
+    what = 'webhook secret',
   ) {
-    super(`webhook secret ${ref}: ${message}`);
+    super(`${what} ${ref}: ${message}`);
     this.name = 'SecretResolutionError';
   }
 }
@@ -37,18 +39,34 @@ export class SecretResolver {
 
   /** The webhook URL behind `ref`; concurrent callers share one lookup. */
   resolve(ref: string): Promise<string> {
+    return this.lookup(`webhook ${ref}`, ref, 'webhook secret', webhookFromSecret);
+  }
+
+  /** The Slack bot token behind `ref` (same stores, same cache policy as webhook URLs). */
+  resolveBotToken(ref: string): Promise<string> {
+    return this.lookup(`bot ${ref}`, ref, 'bot token secret', botTokenFromSecret);
+  }
+
+  private lookup(
+    cacheKey: string,
+    ref: string,
+    what: string,
+    parse: (ref: string, raw: string) => string,
+  ): Promise<string> {
     const now = (this.options.now ?? Date.now)();
-    const hit = this.cache.get(ref);
+    const hit = this.cache.get(cacheKey);
     if (hit && hit.expires > now) return hit.value;
-    const value = this.fetch(ref).catch((err: unknown) => {
-      this.cache.delete(ref);
-      throw err instanceof SecretResolutionError ? err : new SecretResolutionError(ref, (err as Error).message);
-    });
-    this.cache.set(ref, { value, expires: now + (this.options.ttlMs ?? 300_000) });
+    const value = this.fetch(ref, what)
+      .then((raw) => parse(ref, raw))
+      .catch((err: unknown) => {
+        this.cache.delete(cacheKey);
+        throw err instanceof SecretResolutionError ? err : new SecretResolutionError(ref, (err as Error).message, what);
+      });
+    this.cache.set(cacheKey, { value, expires: now + (this.options.ttlMs ?? 300_000) });
     return value;
   }
 
-  private async fetch(ref: string): Promise<string> {
+  private async fetch(ref: string, what: string): Promise<string> {
     let raw: string | undefined;
     if (ref.startsWith('ssm:')) {
       this.ssm ??= new SSMClient({});
@@ -59,9 +77,33 @@ export class SecretResolver {
       const out = await this.secretsManager.send(new GetSecretValueCommand({ SecretId: ref }));
       raw = out.SecretString;
     }
-    if (!raw) throw new SecretResolutionError(ref, 'is empty');
-    return webhookFromSecret(ref, raw);
+    if (!raw) throw new SecretResolutionError(ref, 'is empty', what);
+    return raw;
   }
+}
+
+/**
+ * A bot token secret holds the bare token or JSON `{"token": ...}` / `{"botToken": ...}`. Only bot
+ * tokens (`xoxb-`) are taken: a user token (`xoxp-`) would post as a person with that person's scopes.
+ */
+export function botTokenFromSecret(ref: string, raw: string): string {
+  let candidate = raw.trim();
+  if (candidate.startsWith('{')) {
+    let parsed: Record<string, unknown>;
+    try {
+      parsed = JSON.parse(candidate) as Record<string, unknown>;
+    } catch {
+      throw new SecretResolutionError(ref, 'starts with { but is not JSON', 'bot token secret');
+    }
+    const token = parsed.token ?? parsed.botToken;
+    if (typeof token !== 'string')
+      throw new SecretResolutionError(ref, 'JSON secret has no "token" or "botToken" key', 'bot token secret');
+    candidate = token.trim();
+  }
+  // Never echo the value: say only what shape was expected.
+  if (!/^xoxb-[A-Za-z0-9-]+$/.test(candidate))
+    throw new SecretResolutionError(ref, 'is not a Slack bot token (xoxb-...)', 'bot token secret');
+  return candidate;
 }
 
 /** A secret holds the bare URL or JSON `{"url": ...}` / `{"webhookUrl": ...}` (what the Slack app setup page gives). */

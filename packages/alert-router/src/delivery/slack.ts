@@ -63,16 +63,73 @@ export function redactWebhook(url: string): string {
   }
 }
 
+/** One attempt's answer, classified for the shared retry policy (webhooks and the Web API alike). */
+export type AttemptResult<T> =
+  | { readonly kind: 'ok'; readonly value: T }
+  | { readonly kind: 'rate-limited'; readonly retryAfterMs?: number }
+  | { readonly kind: 'permanent'; readonly what: string; readonly status?: number; readonly code?: string }
+  | { readonly kind: 'transient'; readonly what: string; readonly status?: number };
+
+/**
+ * The delivery policy of REFERENCE.md section 4 around any Slack call: 429 waits Retry-After while the
+ * deadline allows, transient failures back off with full jitter up to maxAttempts, a permanent one
+ * throws at once. `name` is what errors call the destination (never a secret).
+ */
+export async function withSlackPolicy<T>(
+  name: string,
+  options: SlackSendOptions,
+  attempt: (timeoutMs: number) => Promise<AttemptResult<T>>,
+): Promise<SlackSendResult & { readonly value: T }> {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? realSleep;
+  const maxAttempts = options.maxAttempts ?? 4;
+  let attempts = 0;
+  let failures = 0;
+  let rateLimited = 0;
+  for (;;) {
+    const remaining = options.deadline - now();
+    if (remaining <= 0) throw new SlackDeliveryError(`slack ${name}: no time left to send`, false);
+    attempts++;
+    const result = await attempt(Math.max(1, Math.min(options.attemptTimeoutMs ?? 5000, remaining)));
+    if (result.kind === 'ok') return { value: result.value, attempts, rateLimited };
+    if (result.kind === 'rate-limited') {
+      rateLimited++;
+      const wait = result.retryAfterMs ?? options.defaultRetryAfterMs ?? 1000;
+      if (now() + wait >= options.deadline) {
+        throw new SlackDeliveryError(
+          `slack ${name}: rate limited, Retry-After ${Math.ceil(wait / 1000)} s is past the remaining time`,
+          false,
+          429,
+        );
+      }
+      await sleep(wait);
+      continue;
+    }
+    if (result.kind === 'permanent')
+      throw new SlackDeliveryError(`slack ${name}: ${result.what}`, true, result.status, result.code);
+    failures++;
+    if (failures >= maxAttempts) {
+      throw new SlackDeliveryError(
+        `slack ${name}: ${result.what} (gave up after ${attempts} attempts)`,
+        false,
+        result.status,
+      );
+    }
+    const delay = backoffDelay(failures, options.backoffBaseMs ?? 250, options.backoffCapMs ?? 4000, options.random);
+    if (now() + delay >= options.deadline) {
+      throw new SlackDeliveryError(`slack ${name}: ${result.what} (no time left to retry)`, false, result.status);
+    }
+    await sleep(delay);
+  }
+}
+
 export async function sendSlack(
   url: string,
   message: SlackMessage,
   options: SlackSendOptions,
 ): Promise<SlackSendResult> {
   const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? realSleep;
-  const maxAttempts = options.maxAttempts ?? 4;
   const baseFetch: FetchFunction = options.fetch ?? (globalThis.fetch as unknown as FetchFunction);
-  const hookName = redactWebhook(url);
   let retryAfterHeader: string | null = null;
   let networkError: unknown;
   // The library hides response headers and, when the error comes from another realm, the error's cause
@@ -87,59 +144,35 @@ export async function sendSlack(
       throw err;
     }
   };
-  let attempts = 0;
-  let failures = 0;
-  let rateLimited = 0;
-  for (;;) {
-    const remaining = options.deadline - now();
-    if (remaining <= 0) throw new SlackDeliveryError(`slack ${hookName}: no time left to send`, false);
-    attempts++;
-    retryAfterHeader = null;
-    networkError = undefined;
-    const hook = new IncomingWebhook(url, {
-      fetch: fetchFn,
-      timeout: Math.max(1, Math.min(options.attemptTimeoutMs ?? 5000, remaining)),
-      retryConfig: { retries: 0 },
-    });
-    try {
-      await hook.send({ text: message.text, blocks: message.blocks as never });
-      return { attempts, rateLimited };
-    } catch (err) {
-      if (err instanceof IncomingWebhookHTTPError && err.statusCode === 429) {
-        rateLimited++;
-        const wait = retryAfterMs(retryAfterHeader, now()) ?? options.defaultRetryAfterMs ?? 1000;
-        if (now() + wait >= options.deadline) {
-          throw new SlackDeliveryError(
-            `slack ${hookName}: rate limited, Retry-After ${Math.ceil(wait / 1000)} s is past the remaining time`,
-            false,
-            429,
-          );
+  const { attempts, rateLimited } = await withSlackPolicy(
+    redactWebhook(url),
+    options,
+    async (timeout): Promise<AttemptResult<void>> => {
+      retryAfterHeader = null;
+      networkError = undefined;
+      const hook = new IncomingWebhook(url, { fetch: fetchFn, timeout, retryConfig: { retries: 0 } });
+      try {
+        await hook.send({ text: message.text, blocks: message.blocks as never });
+        return { kind: 'ok', value: undefined };
+      } catch (err) {
+        if (err instanceof IncomingWebhookHTTPError && err.statusCode === 429)
+          return { kind: 'rate-limited', retryAfterMs: retryAfterMs(retryAfterHeader, now()) };
+        if (err instanceof IncomingWebhookHTTPError) {
+          const code = slackErrorCode(err.body);
+          const what = `HTTP ${err.statusCode} ${code}`;
+          return err.statusCode < 500
+            ? { kind: 'permanent', what, status: err.statusCode, code }
+            : { kind: 'transient', what, status: err.statusCode };
         }
-        await sleep(wait);
-        continue;
-      }
-      if (err instanceof IncomingWebhookHTTPError && err.statusCode < 500) {
-        const code = slackErrorCode(err.body);
-        throw new SlackDeliveryError(`slack ${hookName}: HTTP ${err.statusCode} ${code}`, true, err.statusCode, code);
-      }
-      const what =
-        err instanceof IncomingWebhookHTTPError
-          ? `HTTP ${err.statusCode} ${slackErrorCode(err.body)}`
-          : err instanceof IncomingWebhookRequestError
+        const what =
+          err instanceof IncomingWebhookRequestError
             ? `request failed: ${describeNetworkError(networkError ?? err.original)}`
             : `failed: ${(err as Error).message}`;
-      failures++;
-      const status = err instanceof IncomingWebhookHTTPError ? err.statusCode : undefined;
-      if (failures >= maxAttempts) {
-        throw new SlackDeliveryError(`slack ${hookName}: ${what} (gave up after ${attempts} attempts)`, false, status);
+        return { kind: 'transient', what };
       }
-      const delay = backoffDelay(failures, options.backoffBaseMs ?? 250, options.backoffCapMs ?? 4000, options.random);
-      if (now() + delay >= options.deadline) {
-        throw new SlackDeliveryError(`slack ${hookName}: ${what} (no time left to retry)`, false, status);
-      }
-      await sleep(delay);
-    }
-  }
+    },
+  );
+  return { attempts, rateLimited };
 }
 
 /** `fetch failed` alone cannot tell a dead host from a reset; the causes' codes can (`ECONNREFUSED`, ...). */

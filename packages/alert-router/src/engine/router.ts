@@ -250,7 +250,7 @@ export class AlertRouter {
       }
       if (toSend.length === 0) continue;
       try {
-        await this.sender.send(target, toSend, render, deadline);
+        await this.sender.send(target, toSend, render, deadline, groupKey(toSend[0], m));
         for (const e of toSend) {
           await this.store.complete(`${acceptKey(e, m)}#${target.id}`, this.now(), IDEMPOTENCY_TTL_SECONDS);
           report.add({

@@ -9,7 +9,7 @@ import type { RouteMatch } from '../routing/tree';
 import { Report } from './report';
 import { receiverTargets, type Target } from './sender';
 import type { AlertRouter } from './router';
-import { firingKey, markSent, type FiringState, type GroupState } from './state';
+import { firingKey, groupKey, markSent, type FiringState, type GroupState } from './state';
 
 export interface TickOptions {
   /** Flush every pending group now, due or not (the CLI's replay ends with this). */
@@ -90,7 +90,7 @@ async function sendReminders(router: AlertRouter, deadline: number, report: Repo
     }
     for (const target of targets) {
       try {
-        await router.sender.send(target, [f.event], render, deadline);
+        await router.sender.send(target, [f.event], render, deadline, groupKey(f.event, match));
         report.add({ ...base, target: target.id, status: 'reminded' });
       } catch (err) {
         failures.push((err as Error).message);

@@ -47,6 +47,31 @@ export function renderSlack(events: readonly AlarmEvent[], options: RenderOption
   };
 }
 
+/** A thread's root message: the Block Kit of every member in its latest state inside one coloured bar. */
+export interface SlackRootMessage {
+  readonly text: string;
+  readonly attachments: readonly [{ readonly color: string; readonly blocks: SlackBlock[] }];
+}
+
+/** Slack's own palette: red while anything fires, green once every member is OK, yellow otherwise. */
+export const THREAD_COLORS = { firing: '#e01e5a', resolved: '#2eb67d', other: '#ecb22e' } as const;
+
+/**
+ * The root of an alert group's thread, re-rendered from the members' latest states on every change
+ * (chat.update replaces the whole message), so a member's line changes in place and the bar turns
+ * green when the whole group has resolved.
+ */
+export function renderThreadRoot(members: readonly AlarmEvent[]): SlackRootMessage {
+  const message = renderSlack(members);
+  const states = latestPerAlarm(members).map((e) => e.state);
+  const color = states.every((s) => s === 'OK')
+    ? THREAD_COLORS.resolved
+    : states.includes('ALARM')
+      ? THREAD_COLORS.firing
+      : THREAD_COLORS.other;
+  return { text: message.text, attachments: [{ color, blocks: message.blocks }] };
+}
+
 export function headline(v: AlarmView, options: RenderOptions = {}): string {
   const drill = v.event.drill ? 'DRILL · ' : '';
   const reminder = options.reminderSince ? 'STILL ' : '';
@@ -104,7 +129,11 @@ function links(v: AlarmView): string[] {
 
 function groupBlocks(views: AlarmView[], options: RenderOptions): SlackBlock[] {
   const firing = views.filter((v) => v.status === 'FIRING').length;
-  const blocks: SlackBlock[] = [header(`${views.length} alarms · ${firing} firing · ${views.length - firing} other`)];
+  const resolved = views.filter((v) => v.event.state === 'OK').length;
+  const other = views.length - firing - resolved;
+  // A thread's root keeps this header while its members resolve: "0 firing · 2 other" would not say it is over.
+  const counts = [`${firing} firing`, `${resolved} resolved`, ...(other > 0 ? [`${other} other`] : [])];
+  const blocks: SlackBlock[] = [header(`${views.length} alarms · ${counts.join(' · ')}`)];
   // Reserve one block for the overflow line so the total never passes the limit.
   const budget = SLACK_LIMITS.blocks - 1;
   let shown = 0;

@@ -2,12 +2,13 @@
  * Everything the router remembers between invocations, in one store:
  * - idempotency claims (SNS MessageId + state + route + receiver [+ target]);
  * - group state (last send time, pending events) for cross-invocation grouping;
- * - firing state (alarms still in ALARM) for repeat reminders.
+ * - firing state (alarms still in ALARM) for repeat reminders;
+ * - thread state (Slack channel id, root ts, members) for bot-token delivery.
  * Claims use a lease so a crashed invocation does not block a retry forever;
  * state records use optimistic versions so concurrent invocations never lose updates.
  */
 export type ClaimResult = 'claimed' | 'done' | 'busy';
-export type StateKind = 'group' | 'firing';
+export type StateKind = 'group' | 'firing' | 'thread';
 
 export interface Versioned<T> {
   readonly value: T;

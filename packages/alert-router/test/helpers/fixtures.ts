@@ -32,6 +32,33 @@ export function snsBatch(messages: Array<{ id: string; message: object }>): unkn
   };
 }
 
+/** An SNS batch with one state change of alarm `name` (the metric fixture's service), at minute `minute` past 22:00. */
+export function alarmChange(id: string, name: string, state: 'ALARM' | 'OK', minute: number): unknown {
+  return snsBatch([
+    {
+      id,
+      message: {
+        ...fixtureMessage('sns-metric-alarm.json'),
+        AlarmName: name,
+        AlarmArn: `arn:aws:cloudwatch:eu-west-1:123456789012:alarm:${name}`,
+        NewStateValue: state,
+        OldStateValue: state === 'OK' ? 'ALARM' : 'OK',
+        NewStateReason: `${name} is ${state} at minute ${minute}`,
+        StateChangeTime: `2026-11-29T22:${String(minute).padStart(2, '0')}:00.000+0000`,
+      },
+    },
+  ]);
+}
+
+/** Fire, repeat, a new member, partial resolve, full resolve: one alert group (same service) over five minutes. */
+export const THREAD_SEQUENCE: readonly unknown[] = [
+  alarmChange('m1', 'api-errors', 'ALARM', 1),
+  alarmChange('m2', 'api-errors', 'ALARM', 2),
+  alarmChange('m3', 'api-latency', 'ALARM', 3),
+  alarmChange('m4', 'api-errors', 'OK', 4),
+  alarmChange('m5', 'api-latency', 'OK', 5),
+];
+
 /** The CloudWatch message inside a fixture, to derive variants from. */
 export function fixtureMessage(name: string): Record<string, unknown> {
   const f = fixture(name) as { Records: Array<{ Sns: { Message: string } }> };

@@ -4,7 +4,7 @@ import type { AlertRouting } from '@sre-kit/core';
 import type { IConstruct } from 'constructs';
 
 /**
- * Read access to exactly the webhook secrets the routing names: Secrets
+ * Read access to exactly the Slack secrets (webhook URLs, bot tokens) the routing names: Secrets
  * Manager names (`name`, matched with the 6-character suffix AWS appends),
  * full secret ARNs, and SSM parameters (`ssm:/path`).
  */
@@ -14,8 +14,10 @@ export function webhookSecretStatements(scope: IConstruct, routing: AlertRouting
   const parameters = new Set<string>();
   for (const receiver of routing.receivers) {
     for (const slack of receiver.slack) {
-      const ref = slack.webhookSecret;
-      // URLs never get here: the spec parser rejects a webhook URL in webhookSecret.
+      // One secret per target: a webhook URL or a bot token. URLs and tokens never get here: the spec
+      // parser refuses them in place of a secret's name.
+      const ref = slack.webhookSecret ?? slack.botTokenSecret;
+      if (ref === undefined) continue;
       if (ref.startsWith('ssm:')) {
         const name = ref.slice(4);
         parameters.add(

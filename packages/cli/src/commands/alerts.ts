@@ -12,7 +12,9 @@ const REPLAY_HELP = `
 Each event file is one Lambda invocation (an SNS batch, an EventBridge alarm state change, or a
 scheduled tick), delivered exactly as the router Lambda would: same routing, rendering, retries,
 idempotency. Groups still held at the end are flushed so nothing stays pending. Webhook URLs come from
-Secrets Manager / SSM unless --slack-url sends every Slack receiver to one URL.
+Secrets Manager / SSM unless --slack-url sends every Slack webhook receiver to one URL. Bot-token
+receivers (botTokenSecret) post to --slack-api-url (default https://slack.com/api) with the token from
+--slack-token-file or $SLACK_BOT_TOKEN, else from their secret; --state keeps their threads between runs.
 
 Text output: one line per file (counts), then one line per problem:
   file: alarm -> receiver/target: message
@@ -27,7 +29,9 @@ JSON output (--json), stable, version ${ALERTS_JSON_VERSION}:
 
 Example:
   sre alerts replay packages/alert-router/test/fixtures/sns-metric-alarm.json \\
-    --config alarms/routing.yaml --slack-url http://127.0.0.1:8080/hook --no-email`;
+    --config alarms/routing.yaml --slack-url http://127.0.0.1:8080/hook --no-email
+  SLACK_BOT_TOKEN=xoxb-local sre alerts replay fire.json --config routing.yaml \\
+    --slack-api-url http://127.0.0.1:8089/api --state state.json --no-email`;
 
 const PREVIEW_HELP = `
 Prints the Slack payload ({"text", "blocks"}) the router would post for each alarm in the file, as JSON,
@@ -114,7 +118,16 @@ export function registerAlerts(program: Command): void {
     .argument('<event.json...>', 'Lambda event files (SNS batch, EventBridge event, scheduled tick)')
     .requiredOption('--config <routing>', 'AlertRouting spec (YAML) or bundled routing.json')
     .option('--routing <name>', 'which AlertRouting when the config holds several')
-    .option('--slack-url <url>', 'send every Slack receiver to this URL instead of its secret', url)
+    .option('--slack-url <url>', 'send every Slack webhook receiver to this URL instead of its secret', url)
+    .option(
+      '--slack-api-url <url>',
+      'Slack Web API base for bot-token receivers (a stand-in: http://127.0.0.1:PORT/api)',
+      url,
+    )
+    .option(
+      '--slack-token-file <file>',
+      'bot token for bot-token receivers (default: $SLACK_BOT_TOKEN, else their secret)',
+    )
     .option('--state <file>', 'keep idempotency/group/repeat state in this JSON file between runs')
     .option('--email-topic <arn>', 'SNS topic for receivers that list email addresses')
     .option('--no-email', 'skip email targets (no AWS credentials needed)')
@@ -127,6 +140,8 @@ export function registerAlerts(program: Command): void {
           config: string;
           routing?: string;
           slackUrl?: string;
+          slackApiUrl?: string;
+          slackTokenFile?: string;
           state?: string;
           emailTopic?: string;
           email: boolean;
@@ -135,10 +150,28 @@ export function registerAlerts(program: Command): void {
         cmd: Command,
       ) => {
         const routing = await loadRouting(opts.config, opts.routing, cmd);
-        const { FileStore, replayFiles } = await router();
+        const { FileStore, replayFiles, botTokenFromSecret } = await router();
+        const token = opts.slackTokenFile
+          ? await readFile(opts.slackTokenFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
+              throw new CommanderError(
+                2,
+                'sre.badToken',
+                `--slack-token-file ${opts.slackTokenFile}: ${err.code ?? err.message}`,
+              );
+            })
+          : process.env.SLACK_BOT_TOKEN;
+        let slackBotToken: string | undefined;
+        try {
+          // Same shape check as a secret's (bare xoxb- token or JSON {"token"}); the value is never printed.
+          slackBotToken = token ? botTokenFromSecret(opts.slackTokenFile ?? '$SLACK_BOT_TOKEN', token) : undefined;
+        } catch (err) {
+          throw new CommanderError(2, 'sre.badToken', (err as Error).message);
+        }
         const result = await replayFiles(files, {
           routing,
           slackUrl: opts.slackUrl,
+          slackApiUrl: opts.slackApiUrl,
+          slackBotToken,
           store: opts.state ? new FileStore(opts.state) : undefined,
           noEmail: !opts.email,
           emailTopicArn: opts.emailTopic,

@@ -93,6 +93,8 @@ export async function startLoop(options: LoopOptions): Promise<Loop> {
     // Each Slack secret's "URL" is a path on the stand-in named after the secret, so posts show their channel's secret.
     for (const r of routing.receivers)
       for (const s of r.slack) {
+        // The loop's Alertmanager only knows webhooks on the stand-in; bot-token targets are the router's.
+        if (s.webhookSecret === undefined) continue;
         const file = secretFile(dirs.secrets, s.webhookSecret);
         await mkdir(resolve(file, '..'), { recursive: true });
         await writeFile(file, `${standin.url}/${s.webhookSecret}\n`, { mode: 0o600 });

@@ -96,11 +96,22 @@ function renderRoute(route: Route, root: boolean): AmRoute {
 function renderReceiver(receiver: Receiver, secretsDir: string): Record<string, unknown> {
   const out: Record<string, unknown> = { name: receiver.name };
   if (receiver.slack.length > 0) {
-    out.slack_configs = receiver.slack.map((s) => ({
-      api_url_file: secretFile(secretsDir, s.webhookSecret),
-      channel: s.channel,
-      send_resolved: receiver.sendResolved,
-    }));
+    out.slack_configs = receiver.slack.map((s) =>
+      s.webhookSecret !== undefined
+        ? {
+            api_url_file: secretFile(secretsDir, s.webhookSecret),
+            channel: s.channel,
+            send_resolved: receiver.sendResolved,
+          }
+        : {
+            // Alertmanager posts to chat.postMessage with the bot token as bearer credentials; it neither
+            // threads nor edits (that is the router's job), but the channel still hears every alert.
+            api_url: 'https://slack.com/api/chat.postMessage',
+            http_config: { authorization: { credentials_file: secretFile(secretsDir, s.botTokenSecret ?? '') } },
+            channel: s.channel,
+            send_resolved: receiver.sendResolved,
+          },
+    );
   }
   if (receiver.email.length > 0) {
     out.email_configs = receiver.email.map((to) => ({ to, send_resolved: receiver.sendResolved }));

@@ -129,10 +129,17 @@ export interface ResolvedAlarm {
 /** Alertmanager-style matcher: exact value, or `~regex` for a regular expression, `!value` for negation. */
 export type Matchers = Readonly<Record<string, string>>;
 
+/** A Slack target: exactly one of `webhookSecret` (incoming webhook) or `botTokenSecret` (Web API, threaded). */
 export interface SlackReceiver {
+  /** The channel by name (`#sre-page`); a bot token posts there, a webhook is bound to its own channel. */
   readonly channel: string;
   /** Secrets Manager secret name/ARN or SSM parameter (`ssm:/path`) holding the webhook URL. Never the URL itself. */
-  readonly webhookSecret: string;
+  readonly webhookSecret?: string;
+  /**
+   * Secrets Manager secret name/ARN or SSM parameter holding a bot token (`xoxb-...`, scope `chat:write`):
+   * the router posts with chat.postMessage, threads each alert group and edits its root with chat.update.
+   */
+  readonly botTokenSecret?: string;
 }
 
 export interface Receiver {

@@ -4,7 +4,14 @@
  * intervals. Webhook URLs are credentials, so the spec may only name the secret
  * that holds one; a literal URL is refused.
  */
-import { SEVERITIES, type Matchers, type Receiver, type Route, type TimeInterval } from '../model/alarms';
+import {
+  SEVERITIES,
+  type Matchers,
+  type Receiver,
+  type Route,
+  type SlackReceiver,
+  type TimeInterval,
+} from '../model/alarms';
 import { where, type ParseContext, type SpecDoc } from './context';
 import { isTimeZone } from './openslo';
 import type { At } from './reader';
@@ -35,23 +42,40 @@ function parseReceiver(at: At): Receiver | undefined {
   if (!at.expectMap(true, 'a receiver (name, slack, email, sendResolved)')) return undefined;
   at.fields(['name', 'slack', 'email', 'sendResolved']);
   const name = at.get('name').string(true, 'receiver name');
-  const slack: { channel: string; webhookSecret: string }[] = [];
+  const slack: SlackReceiver[] = [];
   const slackAt = at.get('slack');
-  if (slackAt.expectSeq(false, 'a list of {channel, webhookSecret}')) {
+  if (slackAt.expectSeq(false, 'a list of {channel, webhookSecret | botTokenSecret}')) {
     for (const item of slackAt.items()) {
-      if (!item.expectMap(true, 'a Slack target {channel, webhookSecret}')) continue;
-      item.fields(['channel', 'webhookSecret']);
+      if (!item.expectMap(true, 'a Slack target {channel, webhookSecret | botTokenSecret}')) continue;
+      item.fields(['channel', 'webhookSecret', 'botTokenSecret']);
       const channel = item.get('channel').string(true, 'channel');
-      const secretAt = item.get('webhookSecret');
-      const secret = secretAt.string(true, 'webhookSecret');
+      const hasWebhook = item.has('webhookSecret');
+      const hasBot = item.has('botTokenSecret');
+      if (hasWebhook === hasBot) {
+        item.error(
+          hasBot ? 'a Slack target takes webhookSecret or botTokenSecret, not both' : 'a Slack target needs a secret',
+          'webhookSecret names an incoming-webhook URL secret; botTokenSecret a bot token (chat:write) secret',
+        );
+        continue;
+      }
+      const field = hasWebhook ? 'webhookSecret' : 'botTokenSecret';
+      const secretAt = item.get(field);
+      const secret = secretAt.string(true, field);
       if (secret !== undefined && (/^https?:\/\//i.test(secret) || /hooks\.slack\.com/i.test(secret))) {
         secretAt.error(
-          'webhookSecret holds a webhook URL; a spec may only name the secret that stores it',
+          `${field} holds a ${hasWebhook ? 'webhook ' : ''}URL; a spec may only name the secret that stores it`,
           'put the URL in Secrets Manager and write its name or ARN, or ssm:/path for an SSM parameter',
         );
         continue;
       }
-      if (channel !== undefined && secret !== undefined) slack.push({ channel, webhookSecret: secret });
+      if (secret !== undefined && /^xox[a-z]-/i.test(secret)) {
+        secretAt.error(
+          `${field} holds a Slack token; a spec may only name the secret that stores it`,
+          'put the token in Secrets Manager and write its name or ARN, or ssm:/path for an SSM parameter',
+        );
+        continue;
+      }
+      if (channel !== undefined && secret !== undefined) slack.push({ channel, [field]: secret });
     }
   }
   const email: string[] = [];

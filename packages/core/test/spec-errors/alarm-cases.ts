@@ -166,6 +166,28 @@ ${policy('  families: {}\n').replace('  service: goodgreets', '  service: goodgr
     hint: /Secrets Manager/,
   },
   {
+    name: 'Slack bot token written as the secret',
+    yaml: routing(
+      RECEIVERS.replace('webhookSecret: goodgreets/slack/page', 'botTokenSecret: xoxb-1234-5678-abcdef # <-'),
+      '    receiver: page\n',
+    ),
+    path: 'spec.receivers[0].slack[0].botTokenSecret',
+    message: /botTokenSecret holds a Slack token; a spec may only name the secret that stores it/,
+    hint: /Secrets Manager/,
+  },
+  {
+    name: 'Slack target with both a webhook and a bot token',
+    yaml: routing(
+      RECEIVERS.replace(
+        'webhookSecret: goodgreets/slack/page',
+        'webhookSecret: goodgreets/slack/page\n          botTokenSecret: goodgreets/slack/bot',
+      ).replace(/(- channel: [^\n]*)/, '$1 # <-'),
+      '    receiver: page\n',
+    ),
+    path: 'spec.receivers[0].slack[0]',
+    message: /takes webhookSecret or botTokenSecret, not both/,
+  },
+  {
     name: 'bad email address',
     yaml: routing(
       RECEIVERS.replace('email: [oncall@goodgreets.example]', 'email:\n        - oncall@goodgreets # <-'),
