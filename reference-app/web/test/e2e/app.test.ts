@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 // What the ALTCHA widget does, for the cards this suite creates through the API directly.
 import { solveCaptcha } from '../../../api/test/altcha-solver';
+import { qrPath } from '../../src/lib/qrPath';
 import {
   MODERATOR_TOKEN,
   e2eMissing,
@@ -150,7 +151,9 @@ describe('GoodGreets in Chromium', () => {
     const ownerUrl = await page.locator('#owner-link').inputValue();
     expect(shareUrl).toMatch(new RegExp(`^${app.url}/s/[A-Za-z0-9_-]{43}$`));
     expect(ownerUrl).toMatch(new RegExp(`^${app.url}/cards/[A-Za-z0-9_-]+/manage#token=[A-Za-z0-9_-]{43}$`));
-    await see(page.locator('svg.qr path')).toHaveAttribute('d', /^M\d/);
+    // Every link on the page names the origin the browser used (127.0.0.1 here), the QR code included.
+    expect(await page.locator('[data-testid=open-share]').getAttribute('href')).toBe(shareUrl);
+    await see(page.locator('svg.qr path')).toHaveAttribute('d', qrPath(shareUrl).d);
     await owner.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.url });
     await page.locator('[data-copy-for=share-link]').click();
     await see(page.locator('.copy-status').first()).toHaveText('Copied!');
@@ -210,6 +213,7 @@ describe('GoodGreets in Chromium', () => {
     // The owner sees the message, changes the recipient, reschedules and finally cancels.
     await page.goto(ownerUrl);
     await see(page.locator('#msgs-title')).toHaveText('Messages (1)');
+    expect(await page.locator('#owner-share-link').inputValue()).toBe(shareUrl);
     await see(page.locator('.owner-layout .message-name')).toHaveText('— Grace');
     await shot(page, 'owner', 'desktop');
     await page.locator('#owner-recipientName').fill('Ada King');
@@ -397,7 +401,8 @@ describe('GoodGreets in Chromium', () => {
     expect(eml).toContain('Grace');
     expect(eml).toContain('with 12 messages');
     for (let i = 1; i <= 11; i++) expect(eml).toContain(`Note number ${i}: all the best!`);
-    expect(eml).toContain(card.shareUrl);
+    expect(card.shareUrl).toBe(`${app.url}/s/${card.shareToken}`);
+    expect(eml).toContain(`See the card online: ${card.shareUrl}`);
 
     await page.reload();
     await see(page.locator('[data-testid=card-sent]')).toContainText('This card was sent');
