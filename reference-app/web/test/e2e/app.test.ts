@@ -108,6 +108,22 @@ describe('GoodGreets in Chromium', () => {
     }
   });
 
+  it("answers an unknown path with the site's 404 page and status 404, its pages with 200", async () => {
+    const { context, problems } = await newContext(browser, app.url, 'phone');
+    const page = await context.newPage();
+    const missing = await page.goto('/no-such-page');
+    expect(missing?.status()).toBe(404);
+    await see(page.locator('h1')).toHaveText('Page not found');
+    await page.getByRole('link', { name: 'See the designs' }).click();
+    await page.locator('a.design-tile').first().waitFor();
+    for (const path of ['/', '/upload', '/create?design=stock-birthday-1']) {
+      expect([path, (await page.goto(path))?.status()]).toEqual([path, 200]);
+    }
+    // The 404 document still loads the app: a 404 is not a console error the page made itself.
+    expect(problems.filter((p) => !/status of 404/.test(p))).toEqual([]);
+    await context.close();
+  });
+
   it('creates a card, signs it from a second browser, and manages it with the owner link', async () => {
     const owner = await newContext(browser, app.url, 'desktop', 'Europe/Berlin');
     const page = await owner.context.newPage();
