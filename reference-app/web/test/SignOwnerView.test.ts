@@ -81,6 +81,20 @@ describe('sign page', () => {
     expect(w.find('form.message-form').exists()).toBe(false);
   });
 
+  it('says an empty cancelled card was cancelled, never inviting a first signature', async () => {
+    const { w } = await mountAt(`/s/${SHARE}`, () => ({ body: sharedCard('cancelled', []) }));
+    expect(w.find('[data-testid=card-cancelled]').text()).toMatch(/This card was cancelled/);
+    expect(w.find('[data-testid=no-messages]').text()).toBe('No messages were added before the card was cancelled.');
+    expect(w.text()).not.toMatch(/first to sign|Will be sent/);
+    expect(w.find('form.message-form').exists()).toBe(false);
+  });
+
+  it('invites the first signature on an empty card that is still open', async () => {
+    const { w } = await mountAt(`/s/${SHARE}`, () => ({ body: sharedCard('scheduled', []) }));
+    expect(w.find('[data-testid=no-messages]').text()).toBe('No messages yet. Be the first to sign!');
+    expect(w.find('form.message-form').exists()).toBe(true);
+  });
+
   it('explains an unknown link', async () => {
     const { w } = await mountAt(`/s/${SHARE}`, () => apiError(404, 'not_found', 'card not found'));
     expect(w.find('[role=alert]').text()).toMatch(/could not find this card/);
@@ -152,6 +166,10 @@ describe('owner page', () => {
     expect(calls.filter((c) => c.method === 'DELETE')).toHaveLength(1);
     expect(w.find('[data-testid=owner-status]').text()).toBe('Cancelled');
     expect(w.find('.danger-zone').exists()).toBe(false);
+    // The header does not promise a send next to "Cancelled"; the page says what cancelling means.
+    expect(w.find('[data-testid=owner-when]').text()).toMatch(/^· Cancelled; it was to be sent /);
+    expect(w.find('[data-testid=owner-cancelled]').text()).toMatch(/will not be sent/);
+    expect(w.find('#owner-share-link').exists()).toBe(false);
   });
 
   describe('while the email is being delivered', () => {

@@ -92,6 +92,8 @@ export interface OwnerCard extends SharedCard {
   senderEmail?: string;
   shareToken?: string;
   shareUrl?: string;
+  /** When the email left (ISO, UTC); null until then. */
+  sentAt?: string | null;
   deliveryProblem?: DeliveryProblem | null;
 }
 

@@ -196,6 +196,13 @@ describe('GoodGreets in Chromium', () => {
     await sp.waitForFunction(
       () => (document.querySelector('.card-front img') as HTMLImageElement | null)?.naturalWidth === 500,
     );
+    // The send time in the card's zone, named, and the signer's own (Tokyo) time beside it.
+    await see(sp.locator('[data-testid=card-sends] [data-testid=zoned-time]')).toContainText(
+      /at 09:00 America\/New York time$/,
+    );
+    await see(sp.locator('[data-testid=card-sends] [data-testid=local-time]')).toContainText(
+      /your time \(Asia\/Tokyo\)/,
+    );
     await shot(sp, 'sign', 'phone');
     await sp.locator('#signer-name').fill('Grace');
     await sp.locator('#signer-message').fill('Happy birthday!\n<b>this is not bold</b>');
@@ -239,7 +246,9 @@ describe('GoodGreets in Chromium', () => {
     await page.locator('#resched-time').fill('10:30');
     await page.getByRole('button', { name: 'Save new time' }).click();
     await see(page.locator('[data-testid=owner-notice]')).toHaveText(/rescheduled/);
-    await see(page.locator('.owner-header')).toContainText('at 10:30');
+    await see(page.locator('.owner-header')).toContainText('at 10:30 America/New York time');
+    // The owner is in Berlin: their own time is beside the card's.
+    await see(page.locator('.owner-header [data-testid=local-time]')).toContainText('your time (Europe/Berlin)');
     await po.goto(ownerUrl);
     await po.locator('#msgs-title').waitFor();
     await shot(po, 'owner', 'phone');
@@ -247,9 +256,15 @@ describe('GoodGreets in Chromium', () => {
     await page.getByRole('button', { name: 'Cancel card…' }).click();
     await page.getByRole('button', { name: 'Yes, cancel the card' }).click();
     await see(page.locator('[data-testid=owner-status]')).toHaveText('Cancelled');
+    await see(page.locator('[data-testid=owner-when]')).toContainText('Cancelled; it was to be sent');
+    expect(await page.locator('[data-testid=owner-when]').innerText()).not.toMatch(/Sends/);
+    await see(page.locator('[data-testid=owner-cancelled]')).toContainText('will not be sent');
+    expect(await page.locator('#owner-share-link').count()).toBe(0);
     await sp.reload();
     await see(sp.locator('[data-testid=card-cancelled]')).toContainText('This card was cancelled');
     expect(await sp.locator('form.message-form').count()).toBe(0);
+    expect(await sp.locator('[role=timer]').count()).toBe(0);
+    expect(await sp.locator('body').innerText()).not.toMatch(/Will be sent|first to sign/);
 
     await expectNoProblems(owner.problems);
     await expectNoProblems(signer.problems);
@@ -424,6 +439,16 @@ describe('GoodGreets in Chromium', () => {
     await see(page.locator('[data-testid=card-sent]')).toContainText('This card was sent');
     expect(await page.locator('form.message-form').count()).toBe(0);
     await shot(page, 'sign-sent', 'desktop');
+    // Read in Los Angeles, the sent time names its zone (UTC) and gives the reader's own clock.
+    const la = await newContext(browser, app.url, 'phone', 'America/Los_Angeles');
+    const lp = await la.context.newPage();
+    await lp.goto(card.shareUrl);
+    await see(lp.locator('[data-testid=card-sent] [data-testid=zoned-time]')).toContainText(/ UTC time$/);
+    await see(lp.locator('[data-testid=card-sent] [data-testid=local-time]')).toContainText(
+      'your time (America/Los Angeles)',
+    );
+    await expectNoProblems(la.problems);
+    await la.context.close();
     await expectNoProblems(problems);
     await context.close();
   });
