@@ -60,10 +60,21 @@ describe('MessageForm', () => {
     await w.find('#signer-message').setValue('<script>alert(1)</script>');
     await w.find('form').trigger('submit');
     expect(w.find('#signer-message-error').text()).toMatch(/plain text/);
-    await w.find('#signer-message').setValue('Tom &amp; Jerry');
+    await w.find('#signer-message').setValue('Nice <img src=x onerror=alert(1)>');
     await w.find('form').trigger('submit');
     expect(w.find('#signer-message-error').text()).toMatch(/plain text/);
     expect(submit).not.toHaveBeenCalled();
+  });
+
+  it('accepts text that only looks like markup: comparisons and entities are shown as typed', async () => {
+    for (const message of ['a < b and c > d', 'Use &amp; here', '3 < 5']) {
+      const { w } = setup();
+      await w.find('#signer-name').setValue('Zoë');
+      await w.find('#signer-message').setValue(message);
+      await w.find('form').trigger('submit');
+      expect(w.find('#signer-message-error').exists()).toBe(false);
+      expect(w.find('[data-testid=message-preview]').text()).toContain(message);
+    }
   });
 
   it('can go back from the preview to edit', async () => {

@@ -24,6 +24,9 @@ import {
 
 jest.setTimeout(120_000);
 
+/** Plain text that only looks like markup: refused before issue 15, text since. */
+const LOOKS_LIKE_MARKUP = ' a < b and c > d. Use &amp; here, 3 < 5';
+
 /** Decodes quoted-printable soft breaks and escapes so text in the .eml can be searched. */
 function readableEml(raw: string): string {
   return raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
@@ -395,7 +398,11 @@ describe('GoodGreets in Chromium', () => {
       const r = await fetch(`${app.url}/api/v1/shared/${card.shareToken}/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: `Friend ${i}`, message: `Note number ${i}: all the best!` }),
+        // The last one only looks like markup (issue 15): accepted, and shown exactly as typed.
+        body: JSON.stringify({
+          name: `Friend ${i}`,
+          message: `Note number ${i}: all the best!${i === 11 ? LOOKS_LIKE_MARKUP : ''}`,
+        }),
       });
       expect(r.status).toBe(201);
     }
@@ -411,6 +418,13 @@ describe('GoodGreets in Chromium', () => {
     await see(page.locator('.card-back .pager-count')).toHaveText('Page 2 of 2');
     await see(page.locator('.card-back')).toContainText('See you at the party on Friday');
     expect(await page.locator('.card-back li.message').count()).toBe(2);
+    await see(page.locator('.card-back')).toContainText(LOOKS_LIKE_MARKUP.trim());
+    // Real markup never gets that far: refused in the form, before any request.
+    await page.locator('#signer-message').fill('Hi <img src=x onerror="document.title=1">');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await see(page.locator('#signer-message-error')).toHaveText(/plain text/);
+    await page.locator('#signer-message').fill('');
+    expect(await page.locator('.card-back img, .card-back script').count()).toBe(0);
     await page.getByRole('button', { name: '‹ Previous' }).click();
     await see(page.locator('.card-back .pager-count')).toHaveText('Page 1 of 2');
     expect(await page.locator('.card-back li.message').count()).toBe(10);
@@ -432,6 +446,9 @@ describe('GoodGreets in Chromium', () => {
     expect(eml).toContain('Grace');
     expect(eml).toContain('with 12 messages');
     for (let i = 1; i <= 11; i++) expect(eml).toContain(`Note number ${i}: all the best!`);
+    // Escaped in the HTML part (so "&amp;" shows as typed), verbatim in the text part.
+    expect(eml).toContain('a &lt; b and c &gt; d. Use &amp;amp; here');
+    expect(eml).toContain(LOOKS_LIKE_MARKUP.trim());
     expect(card.shareUrl).toBe(`${app.url}/s/${card.shareToken}`);
     expect(eml).toContain(`See the card online: ${card.shareUrl}`);
 
