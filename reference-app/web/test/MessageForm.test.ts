@@ -77,6 +77,17 @@ describe('MessageForm', () => {
     }
   });
 
+  it('says the card has gone and keeps the words to copy when it closes while they are written', async () => {
+    const { w } = setup();
+    await w.find('#signer-message').setValue('Half a thought');
+    expect(w.emitted('dirty')?.at(-1)).toEqual([true]);
+    await w.setProps({ closed: 'its send time came, and it is being sent.' });
+    expect(w.find('[data-testid=message-closed]').attributes('role')).toBe('alert');
+    expect(w.find('[data-testid=message-closed]').text()).toMatch(/The card has gone: its send time came/);
+    expect((w.find('#signer-message-kept').element as HTMLTextAreaElement).value).toBe('Half a thought');
+    expect(w.find('#signer-message').exists()).toBe(false);
+  });
+
   it('can go back from the preview to edit', async () => {
     const { w } = setup();
     await w.find('#signer-name').setValue('Zoë');

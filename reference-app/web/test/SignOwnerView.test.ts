@@ -60,6 +60,30 @@ describe('sign page', () => {
     expect(w.text()).toContain('Your message is on the card');
   });
 
+  it('keeps a message being written when the card turns out cancelled, with the reason and the text to copy', async () => {
+    let cancelled = false;
+    const { w, calls } = await mountAt(`/s/${SHARE}`, (method) => {
+      if (method === 'POST') {
+        cancelled = true;
+        return apiError(409, 'card_cancelled', 'this card was cancelled');
+      }
+      return { body: sharedCard(cancelled ? 'cancelled' : 'scheduled') };
+    });
+    const words = 'Two lines\nI took ages to write';
+    await w.find('#signer-name').setValue('Zoë');
+    await w.find('#signer-message').setValue(words);
+    await w.find('form.message-form').trigger('submit');
+    await w.find('form.message-form').trigger('submit');
+    await flushPromises();
+    await settle();
+    expect(calls.filter((c) => c.method === 'POST')).toHaveLength(1);
+    expect(w.find('[data-testid=card-cancelled]').exists()).toBe(true);
+    expect(w.find('[data-testid=message-closed]').text()).toMatch(/The card has gone: its creator cancelled it\./);
+    expect((w.find('#signer-message-kept').element as HTMLTextAreaElement).value).toBe(words);
+    // Nothing left to press that would send it.
+    expect(w.find('form.message-form button[type=submit]').exists()).toBe(false);
+  });
+
   it('is read-only once the card was sent', async () => {
     const { w } = await mountAt(`/s/${SHARE}`, () => ({ body: sharedCard('sent') }));
     expect(w.find('[data-testid=card-sent]').text()).toMatch(/This card was sent/);

@@ -34,3 +34,17 @@ export function emptyMessagesText(status: CardStatus, forOwner = false): string 
       return 'No messages were added before the send time.';
   }
 }
+
+/** Why a card takes no more messages, as the rest of a sentence after "The card has gone:". */
+export function closedReason(status: CardStatus): string {
+  switch (status) {
+    case 'cancelled':
+      return 'its creator cancelled it.';
+    case 'sent':
+      return 'it was sent.';
+    case 'failed':
+      return 'it could not be delivered and takes no more messages.';
+    default:
+      return 'its send time came, and it is being sent.';
+  }
+}

@@ -423,7 +423,9 @@ describe('GoodGreets in Chromium', () => {
     await page.locator('#signer-message').fill('Hi <img src=x onerror="document.title=1">');
     await page.getByRole('button', { name: 'Preview' }).click();
     await see(page.locator('#signer-message-error')).toHaveText(/plain text/);
-    await page.locator('#signer-message').fill('');
+    // Someone is still writing when the countdown ends (issue 15): their words must not vanish.
+    const late = 'Sorry, I am late!\nHappy birthday anyway';
+    await page.locator('#signer-message').fill(late);
     expect(await page.locator('.card-back img, .card-back script').count()).toBe(0);
     await page.getByRole('button', { name: '‹ Previous' }).click();
     await see(page.locator('.card-back .pager-count')).toHaveText('Page 1 of 2');
@@ -433,6 +435,12 @@ describe('GoodGreets in Chromium', () => {
 
     // When the countdown ends the page stops taking messages, then shows the card as sent.
     await page.locator('[data-testid=card-sending], [data-testid=card-sent]').first().waitFor({ timeout: 45_000 });
+    await see(page.locator('[data-testid=message-closed]')).toContainText('The card has gone');
+    expect(await page.locator('#signer-message-kept').inputValue()).toBe(late);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.url });
+    await page.locator('[data-copy-for=signer-message-kept]').click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(late);
+    await shot(page, 'sign-closed-while-writing', 'desktop');
     const outbox = join(app.dataDir, 'outbox');
     // One file per delivery: card-<id>-<send instant>.eml (a bounced card sent again is a second file).
     const delivered = () =>
