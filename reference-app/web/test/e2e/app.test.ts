@@ -348,20 +348,56 @@ describe('GoodGreets in Chromium', () => {
       .setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
     await see(pp.locator('#upload-file-error')).toContainText('JPEG, PNG, WebP, GIF or AVIF');
     await pp.locator('altcha-widget input[type=checkbox]').waitFor();
+    // Text named .jpg: the name and type pass, the browser cannot decode it. Said before submit.
+    await pp
+      .locator('#upload-file')
+      .setInputFiles({ name: 'photo.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('just some text\n') });
+    await see(pp.locator('#upload-file-error')).toHaveText(
+      'This file is not an image. Choose a JPEG, PNG, WebP, GIF or AVIF picture.',
+    );
+    expect(await pp.locator('[data-testid=upload-preview]').count()).toBe(0);
     await shot(pp, 'upload-form', 'phone');
-    await pp.locator('#upload-file').setInputFiles({ name: 'mine.png', mimeType: 'image/png', buffer: png });
+    // A picture the browser shows but the server refuses (wider than 10 000 px): one error, as a
+    // sentence, and the solved CAPTCHA stays solved for the next try.
+    const wide = await pp.evaluate(() => {
+      const c = document.createElement('canvas');
+      c.width = 10_001;
+      c.height = 8;
+      c.getContext('2d')!.fillRect(0, 0, 10_001, 8);
+      return c.toDataURL('image/png').split(',')[1];
+    });
+    await pp
+      .locator('#upload-file')
+      .setInputFiles({ name: 'wide.png', mimeType: 'image/png', buffer: Buffer.from(wide, 'base64') });
+    await pp.locator('[data-testid=upload-preview]').waitFor();
     await pp.locator('#upload-category').selectOption('Thank you');
     await pp.getByLabel('Only me (private)').check();
     await pp.locator('altcha-widget label').click();
-    await pp.waitForFunction(
-      () => (document.querySelector('altcha-widget') as unknown as { getState(): string }).getState() === 'verified',
-      null,
-      { timeout: 60_000 },
-    );
+    const verified = () =>
+      pp.waitForFunction(
+        () => (document.querySelector('altcha-widget') as unknown as { getState(): string }).getState() === 'verified',
+        null,
+        { timeout: 60_000 },
+      );
+    await verified();
+    await pp.getByRole('button', { name: 'Upload' }).click();
+    await see(pp.locator('#upload-file-error')).toHaveText(/^The image .*\.$/);
+    expect(await pp.locator('[data-testid=upload-error]').count()).toBe(0);
+    const errorText = (await pp.locator('#upload-file-error').innerText()).trim();
+    expect((await pp.locator('main').innerText()).split(errorText).length - 1).toBe(1);
+    expect(
+      await pp.evaluate(() =>
+        (document.querySelector('altcha-widget') as unknown as { getState(): string }).getState(),
+      ),
+    ).toBe('verified');
+    await shot(pp, 'upload-refused', 'phone');
+    // The fixed file goes up with the same solution: no second proof of work.
+    await pp.locator('#upload-file').setInputFiles({ name: 'mine.png', mimeType: 'image/png', buffer: png });
+    await pp.locator('[data-testid=upload-preview]').waitFor();
     await pp.getByRole('button', { name: 'Upload' }).click();
     await pp.locator('[data-testid=upload-thumbnail]').waitFor({ timeout: 60_000 });
     await see(pp.locator('[data-testid=upload-result]')).toContainText('It is private');
-    expect(posts).toEqual([`${app.url}/api/v1/designs`]);
+    expect(posts).toEqual([`${app.url}/api/v1/designs`, `${app.url}/api/v1/designs`]);
     const privateId = /design=([A-Za-z0-9_-]+)/.exec(
       (await pp.getByRole('link', { name: 'Create a card with it' }).getAttribute('href')) ?? '',
     )![1];
