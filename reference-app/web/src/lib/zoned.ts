@@ -161,7 +161,7 @@ export function zonedText(
   const text = `${there.date} at ${there.time} ${zoneName(timeZone)} time`;
   if (here.date === there.date && here.time === there.time) return { text, local: null };
   const local = here.date === there.date ? here.time : `${here.date} at ${here.time}`;
-  return { text, local: `${local} your time (${zoneName(viewerZone)})` };
+  return { text, local: `${local} your time, ${zoneName(viewerZone)}` };
 }
 
 /** Short zone name such as "CET" or "GMT+1" for display next to a time. */
