@@ -48,7 +48,12 @@ export class DeliveryService {
     const design = await this.d.designs.findById(card.designId);
     if (!design?.displayKey) throw new Error(`design ${card.designId} of card ${card.id} has no display image`);
     const [messages, image] = await Promise.all([cards.listMessages(card.id), this.d.objects.get(design.displayKey)]);
-    const email = composeCardEmail({ card, design, messages, image, viewUrl: this.d.shareUrl(card.shareToken, card.publicOrigin ?? undefined),
+    const email = composeCardEmail({
+      card,
+      design,
+      messages,
+      image,
+      viewUrl: this.d.shareUrl(card.shareToken, card.publicOrigin ?? undefined),
     });
     let messageId: string;
     try {
