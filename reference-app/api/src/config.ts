@@ -25,7 +25,10 @@ const schema = z.object({
   DB_ACQUIRE_TIMEOUT_MS: int(1000, 50),
   /** Longest MySQL statement, and SQLite's busy_timeout; past it the request answers 503. */
   DB_QUERY_TIMEOUT_MS: int(1500, 50),
+  /** The site's public origin; when set it is the only origin links use (see publicOrigin in http/origin.ts). */
   PUBLIC_BASE_URL: z.string().url().optional(),
+  /** Without PUBLIC_BASE_URL: extra Host header values (`name` or `name:port`) links may be built from. */
+  ALLOWED_HOSTS: z.string().optional(),
   MEDIA_BASE_URL: z.string().optional(),
   OBJECT_STORE: z.enum(['local', 's3']).default('local'),
   S3_BUCKET: z.string().optional(),
@@ -89,7 +92,12 @@ export interface Config extends Omit<Env, 'HOST'> {
   HOST: string;
   database: DatabaseSettings;
   dataDir: string;
-  publicBaseUrl: string;
+  /** PUBLIC_BASE_URL without its trailing slash; undefined: links follow the request's (allowed) host. */
+  publicBaseUrl: string | undefined;
+  /** The origin of links when neither PUBLIC_BASE_URL nor an allowed request host gives one. */
+  fallbackOrigin: string;
+  /** Lower-cased ALLOWED_HOSTS entries. */
+  allowedHosts: string[];
   mediaBaseUrl: string;
   mailer: 'outbox' | 'smtp' | 'ses';
   webDist: string;
@@ -123,13 +131,18 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const dataDir = resolve(e.DATA_DIR);
   const database = databaseSettings(e, dataDir, problems);
   if (problems.length) throw new ConfigError(problems.join('\n'));
-  const publicBaseUrl = (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  const publicBaseUrl = e.PUBLIC_BASE_URL?.replace(/\/$/, '');
   return {
     ...e,
     HOST: e.HOST ?? (env.NODE_ENV === 'production' ? '0.0.0.0' : '127.0.0.1'),
     database: database as DatabaseSettings,
     dataDir,
     publicBaseUrl,
+    fallbackOrigin: `http://localhost:${e.PORT}`,
+    allowedHosts: (e.ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
     mediaBaseUrl: (e.MEDIA_BASE_URL ?? '/media').replace(/\/$/, ''),
     mailer,
     webDist: resolve(e.WEB_DIST ?? resolve(__dirname, '../../web/dist')),

@@ -55,7 +55,8 @@ export interface Context {
   cards: CardService;
   designs: DesignService;
   delivery: DeliveryService;
-  shareUrl(token: string): string;
+  /** The share link; PUBLIC_BASE_URL wins over `origin`, which wins over the default origin. */
+  shareUrl(token: string, origin?: string): string;
   close(): Promise<void>;
 }
 
@@ -125,7 +126,9 @@ export function createContext(config: Config, o: ContextOverrides = {}): Context
     maxFrames: 50,
     timeoutSeconds: 10,
   });
-  const shareUrl = (token: string) => `${config.publicBaseUrl}/s/${token}`;
+  // fallbackOrigin is read at each call: the server sets the real port once it listens on PORT=0.
+  const shareUrl = (token: string, origin?: string) =>
+    `${config.publicBaseUrl ?? origin ?? config.fallbackOrigin}/s/${token}`;
   const cards = new CardService({
     cards: cardRepo,
     designs: designRepo,

@@ -95,6 +95,7 @@ export async function startApp(config: Config, overrides: ContextOverrides = {})
     designs: ctx.designs,
     captcha: ctx.captcha,
     moderatorToken: config.MODERATOR_TOKEN,
+    origin: { publicBaseUrl: config.publicBaseUrl, listenHost: config.HOST, allowedHosts: config.allowedHosts },
     idempotency: { store: idempotencyStore, clock: ctx.clock, logger },
     logger,
     metrics: ctx.prometheus,
@@ -123,6 +124,8 @@ export async function startApp(config: Config, overrides: ContextOverrides = {})
   const address = server.address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   const url = `http://${host}:${address.port}`;
+  // PORT=0 (tests) listens on a port chosen now: links that fall back to the default origin name it.
+  if (config.PORT === 0) config.fallbackOrigin = `http://localhost:${address.port}`;
 
   let stopped: Promise<void> | undefined;
   const stop = () =>

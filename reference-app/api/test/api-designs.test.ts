@@ -250,6 +250,19 @@ describe.each(DIALECTS)('designs and uploads API on %s', (dialect) => {
       expect(await designCount()).toBe(before);
     });
 
+    it('a refused file does not spend the CAPTCHA solution: the same one uploads the fixed file', async () => {
+      const captcha = await solveCaptcha(base);
+      for (const make of [notAnImage, hugeDimensionsPng]) {
+        const refused = await upload(await make(), { captcha });
+        expect(refused.status).toBe(422);
+      }
+      const before = await designCount();
+      const fixed = await upload(await plainJpeg(), { captcha });
+      expect(fixed.status).toBe(202);
+      expect(await designCount()).toBe(before + 1);
+      // Spent by the accepted upload, as before: 'a replayed CAPTCHA solution' above.
+    });
+
     it('a missing file, an oversized file, and a non-multipart body', async () => {
       const none = await upload(undefined);
       expect([none.status, none.body.error.details?.[0]?.path]).toEqual([400, 'file']);

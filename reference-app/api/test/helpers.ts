@@ -97,6 +97,7 @@ export function cardRecord(id: string, over: Partial<Card> = {}): Card {
     sentAt: null,
     sesMessageId: null,
     deliveryProblem: null,
+    publicOrigin: null,
     createdAt: 1,
     updatedAt: 1,
     ...over,

@@ -25,6 +25,7 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
         '003_idempotency_keys',
         '004_design_moderation',
         '005_card_caps',
+        '006_card_public_origin',
       ],
       ahead: [],
     });
@@ -78,7 +79,11 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
   });
 
   it('stores cards with exact values and finds them by case-sensitive share token', async () => {
-    const c = card('c1', { shareToken: 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcde', recipientName: 'Zoë 😀' });
+    const c = card('c1', {
+      shareToken: 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcde',
+      recipientName: 'Zoë 😀',
+      publicOrigin: 'http://127.0.0.1:8080',
+    });
     await cards.insert(c);
     expect(await cards.findById('c1')).toEqual(c);
     expect(await cards.findByShareToken(c.shareToken)).toEqual(c);

@@ -74,7 +74,8 @@ const cases: Record<keyof typeof api, Array<[string, boolean]>> = {
     ['Ann\nLee', false],
     ['Ann\u202ELee', false],
     ['<b>Ann</b>', false],
-    ['Tom &amp; Jerry', false],
+    ['Tom &amp; Jerry', true], // shown as typed: output is escaped
+    ['<img src=x onerror=alert(1)>', false],
     ['Tom & Jerry', true],
     ['   ', false],
     ['A\uD800B', false], // a lone surrogate: not Unicode text
@@ -94,6 +95,17 @@ const cases: Record<keyof typeof api, Array<[string, boolean]>> = {
     [emoji.repeat(MESSAGE_MAX), true],
     ['x'.repeat(MESSAGE_MAX + 1), false],
     ['<script>alert(1)</script>', false],
+    ['<img src=x onerror=alert(1)>', false],
+    ['ok </p> then', false],
+    ['<!-- hidden -->', false],
+    ['<?xml version="1.0"?>', false],
+    ['<svg/onload=alert(1)>', false],
+    // What a parser reads as text is text (issue 15): refused before, accepted now.
+    ['a < b and c > d', true],
+    ['Use &amp; here', true],
+    ['3 < 5', true],
+    ['I <3 you & <-- look', true],
+    ['javascript: is a word here', true],
     ['a\u0000b', false],
     ['\n\n', false],
     ['\u200B\n\u200B', false],

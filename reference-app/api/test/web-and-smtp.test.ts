@@ -10,7 +10,7 @@ import { createTestDb, http, startTestApp } from './helpers';
 jest.setTimeout(30_000);
 
 describe('serving the web app', () => {
-  it('serves the built SPA with a strict CSP, falls back to index.html for its routes, keeps API errors JSON', async () => {
+  it('serves the built SPA with a strict CSP, index.html for its routes (404 for other paths), keeps API errors JSON', async () => {
     const db = await createTestDb('sqlite');
     const web = join(db.dataDir, 'web');
     mkdirSync(join(web, 'assets'), { recursive: true });
@@ -21,9 +21,25 @@ describe('serving the web app', () => {
     writeFileSync(join(web, 'assets', 'app.js'), 'console.log(1)');
     const app = await startTestApp(db, { WEB_DIST: web });
     try {
-      for (const path of ['/', '/s/abcdef', '/cards/x/manage', '/upload']) {
+      for (const path of [
+        '/',
+        '/create?design=x',
+        '/cards/x/share',
+        '/s/abcdef',
+        '/cards/x/manage',
+        '/upload',
+        '/upload/',
+        '/Create',
+      ]) {
         const res = await http(app.url, path, { headers: { accept: 'text/html' } });
         expect([path, res.status]).toEqual([path, 200]);
+        expect(res.text).toContain('<title>GoodGreets</title>');
+        expect(res.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
+      }
+      // Any other path: the same page (the site shows "Page not found"), with the status that says so.
+      for (const path of ['/no-such-page', '/s/', '/s/a/b', '/cards/x', '/uploads', '/cards//share']) {
+        const res = await http(app.url, path, { headers: { accept: 'text/html' } });
+        expect([path, res.status]).toEqual([path, 404]);
         expect(res.text).toContain('<title>GoodGreets</title>');
         expect(res.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
       }

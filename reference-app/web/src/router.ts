@@ -1,36 +1,38 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { SITE_PATHS } from '../../api/src/http/site-paths';
 import GalleryView from './views/GalleryView.vue';
 
-// The gallery is the landing page and ships in the entry chunk; every other page is a lazy chunk
-// so a signer opening a share link downloads only what the sign page needs.
+// Page paths come from the list the server also uses to answer unknown paths with 404. The gallery
+// is the landing page and ships in the entry chunk; every other page is a lazy chunk so a signer
+// opening a share link downloads only what the sign page needs.
 export const routes: RouteRecordRaw[] = [
-  { path: '/', name: 'gallery', component: GalleryView, meta: { title: 'Choose a design' } },
+  { path: SITE_PATHS.gallery, name: 'gallery', component: GalleryView, meta: { title: 'Choose a design' } },
   {
-    path: '/create',
+    path: SITE_PATHS.create,
     name: 'create',
     component: () => import('./views/CreateCardView.vue'),
     meta: { title: 'Create a card' },
   },
   {
-    path: '/cards/:id/share',
+    path: SITE_PATHS.share,
     name: 'share',
     component: () => import('./views/ShareView.vue'),
     meta: { title: 'Share your card' },
   },
   {
-    path: '/cards/:id/manage',
+    path: SITE_PATHS.owner,
     name: 'owner',
     component: () => import('./views/OwnerView.vue'),
     meta: { title: 'Manage your card' },
   },
   {
-    path: '/s/:token',
+    path: SITE_PATHS.sign,
     name: 'sign',
     component: () => import('./views/SignView.vue'),
     meta: { title: 'Sign the card' },
   },
   {
-    path: '/upload',
+    path: SITE_PATHS.upload,
     name: 'upload',
     component: () => import('./views/UploadView.vue'),
     meta: { title: 'Upload a design' },

@@ -60,10 +60,32 @@ describe('MessageForm', () => {
     await w.find('#signer-message').setValue('<script>alert(1)</script>');
     await w.find('form').trigger('submit');
     expect(w.find('#signer-message-error').text()).toMatch(/plain text/);
-    await w.find('#signer-message').setValue('Tom &amp; Jerry');
+    await w.find('#signer-message').setValue('Nice <img src=x onerror=alert(1)>');
     await w.find('form').trigger('submit');
     expect(w.find('#signer-message-error').text()).toMatch(/plain text/);
     expect(submit).not.toHaveBeenCalled();
+  });
+
+  it('accepts text that only looks like markup: comparisons and entities are shown as typed', async () => {
+    for (const message of ['a < b and c > d', 'Use &amp; here', '3 < 5']) {
+      const { w } = setup();
+      await w.find('#signer-name').setValue('Zoë');
+      await w.find('#signer-message').setValue(message);
+      await w.find('form').trigger('submit');
+      expect(w.find('#signer-message-error').exists()).toBe(false);
+      expect(w.find('[data-testid=message-preview]').text()).toContain(message);
+    }
+  });
+
+  it('says the card has gone and keeps the words to copy when it closes while they are written', async () => {
+    const { w } = setup();
+    await w.find('#signer-message').setValue('Half a thought');
+    expect(w.emitted('dirty')?.at(-1)).toEqual([true]);
+    await w.setProps({ closed: 'its send time came, and it is being sent.' });
+    expect(w.find('[data-testid=message-closed]').attributes('role')).toBe('alert');
+    expect(w.find('[data-testid=message-closed]').text()).toMatch(/The card has gone: its send time came/);
+    expect((w.find('#signer-message-kept').element as HTMLTextAreaElement).value).toBe('Half a thought');
+    expect(w.find('#signer-message').exists()).toBe(false);
   });
 
   it('can go back from the preview to edit', async () => {

@@ -60,6 +60,30 @@ describe('sign page', () => {
     expect(w.text()).toContain('Your message is on the card');
   });
 
+  it('keeps a message being written when the card turns out cancelled, with the reason and the text to copy', async () => {
+    let cancelled = false;
+    const { w, calls } = await mountAt(`/s/${SHARE}`, (method) => {
+      if (method === 'POST') {
+        cancelled = true;
+        return apiError(409, 'card_cancelled', 'this card was cancelled');
+      }
+      return { body: sharedCard(cancelled ? 'cancelled' : 'scheduled') };
+    });
+    const words = 'Two lines\nI took ages to write';
+    await w.find('#signer-name').setValue('Zoë');
+    await w.find('#signer-message').setValue(words);
+    await w.find('form.message-form').trigger('submit');
+    await w.find('form.message-form').trigger('submit');
+    await flushPromises();
+    await settle();
+    expect(calls.filter((c) => c.method === 'POST')).toHaveLength(1);
+    expect(w.find('[data-testid=card-cancelled]').exists()).toBe(true);
+    expect(w.find('[data-testid=message-closed]').text()).toMatch(/The card has gone: its creator cancelled it\./);
+    expect((w.find('#signer-message-kept').element as HTMLTextAreaElement).value).toBe(words);
+    // Nothing left to press that would send it.
+    expect(w.find('form.message-form button[type=submit]').exists()).toBe(false);
+  });
+
   it('is read-only once the card was sent', async () => {
     const { w } = await mountAt(`/s/${SHARE}`, () => ({ body: sharedCard('sent') }));
     expect(w.find('[data-testid=card-sent]').text()).toMatch(/This card was sent/);
@@ -79,6 +103,20 @@ describe('sign page', () => {
     expect(w.find('[data-testid=card-failed]').text()).toMatch(/could not be delivered/);
     expect(w.find('[data-testid=card-sending]').exists()).toBe(false);
     expect(w.find('form.message-form').exists()).toBe(false);
+  });
+
+  it('says an empty cancelled card was cancelled, never inviting a first signature', async () => {
+    const { w } = await mountAt(`/s/${SHARE}`, () => ({ body: sharedCard('cancelled', []) }));
+    expect(w.find('[data-testid=card-cancelled]').text()).toMatch(/This card was cancelled/);
+    expect(w.find('[data-testid=no-messages]').text()).toBe('No messages were added before the card was cancelled.');
+    expect(w.text()).not.toMatch(/first to sign|Will be sent/);
+    expect(w.find('form.message-form').exists()).toBe(false);
+  });
+
+  it('invites the first signature on an empty card that is still open', async () => {
+    const { w } = await mountAt(`/s/${SHARE}`, () => ({ body: sharedCard('scheduled', []) }));
+    expect(w.find('[data-testid=no-messages]').text()).toBe('No messages yet. Be the first to sign!');
+    expect(w.find('form.message-form').exists()).toBe(true);
   });
 
   it('explains an unknown link', async () => {
@@ -152,6 +190,10 @@ describe('owner page', () => {
     expect(calls.filter((c) => c.method === 'DELETE')).toHaveLength(1);
     expect(w.find('[data-testid=owner-status]').text()).toBe('Cancelled');
     expect(w.find('.danger-zone').exists()).toBe(false);
+    // The header does not promise a send next to "Cancelled"; the page says what cancelling means.
+    expect(w.find('[data-testid=owner-when]').text()).toMatch(/^· Cancelled; it was to be sent /);
+    expect(w.find('[data-testid=owner-cancelled]').text()).toMatch(/will not be sent/);
+    expect(w.find('#owner-share-link').exists()).toBe(false);
   });
 
   describe('while the email is being delivered', () => {

@@ -19,11 +19,16 @@ async function pick(w: ReturnType<typeof mount>, f: File) {
   const input = w.find('#upload-file');
   Object.defineProperty(input.element, 'files', { value: [f], configurable: true });
   await input.trigger('change');
+  await flushPromises(); // the preview waits for the browser to decode the picture
 }
 
 beforeAll(() => {
-  URL.createObjectURL = jest.fn(() => 'blob:preview-1');
+  // A file whose name starts with "not-" is one the browser cannot decode (text named .jpg).
+  URL.createObjectURL = jest.fn((f: Blob) => ((f as File).name.startsWith('not-') ? 'blob:broken' : 'blob:preview-1'));
   URL.revokeObjectURL = jest.fn();
+  HTMLImageElement.prototype.decode = function (this: HTMLImageElement) {
+    return this.src === 'blob:broken' ? Promise.reject(new Error('EncodingError')) : Promise.resolve();
+  };
 });
 afterEach(() => jest.useRealTimers());
 
@@ -122,6 +127,39 @@ describe('upload page', () => {
     expect(w.find('[data-testid=upload-rejected]').text()).toBe('The image is larger than 40 megapixels.');
   });
 
+  it('says a file that does not decode is not an image, before any upload, with no preview', async () => {
+    const { w, calls } = await setup(() => ({ status: 500 }));
+    await pick(w, file('not-a-photo.jpg', 'image/jpeg', 100));
+    expect(w.find('#upload-file-error').text()).toBe(
+      'This file is not an image. Choose a JPEG, PNG, WebP, GIF or AVIF picture.',
+    );
+    expect(w.find('[data-testid=upload-preview]').exists()).toBe(false);
+    await w.find('#upload-category').setValue('Birthday');
+    await w.find('.captcha-stub').trigger('click');
+    await w.find('form').trigger('submit');
+    expect(calls).toHaveLength(0);
+    // A real picture next clears it.
+    await pick(w, file('cat.png', 'image/png', 10));
+    expect(w.find('#upload-file-error').exists()).toBe(false);
+    expect(w.find('[data-testid=upload-preview]').exists()).toBe(true);
+  });
+
+  it("shows the server's refusal of a file once, as a sentence, and keeps the CAPTCHA solved", async () => {
+    resets.mockClear();
+    const { w } = await setup(() =>
+      apiError(422, 'dimensions_too_large', 'the image is 10001x10; the largest side may be 10000 pixels'),
+    );
+    await pick(w, file('wide.png', 'image/png', 10));
+    await w.find('#upload-category').setValue('Birthday');
+    await w.find('.captcha-stub').trigger('click');
+    await w.find('form').trigger('submit');
+    await flushPromises();
+    expect(w.find('#upload-file-error').text()).toBe('The image is 10001x10; the largest side may be 10000 pixels.');
+    expect(w.find('[data-testid=upload-error]').exists()).toBe(false);
+    expect(w.text().match(/largest side/gi)).toHaveLength(1);
+    expect(resets).not.toHaveBeenCalled();
+  });
+
   it('shows a refused CAPTCHA next to it and asks for a fresh solution', async () => {
     resets.mockClear();
     const { w } = await setup(() =>
@@ -132,8 +170,9 @@ describe('upload page', () => {
     await w.find('.captcha-stub').trigger('click');
     await w.find('form').trigger('submit');
     await flushPromises();
-    expect(w.find('[data-testid=upload-error]').text()).toMatch(/already used/);
-    expect(w.find('.captcha-stub').text()).toBe('this CAPTCHA solution was already used; solve a new one');
+    // Once, next to the check, as a sentence.
+    expect(w.find('[data-testid=upload-error]').exists()).toBe(false);
+    expect(w.find('.captcha-stub').text()).toBe('This CAPTCHA solution was already used; solve a new one.');
     expect(resets).toHaveBeenCalledTimes(1);
   });
 });

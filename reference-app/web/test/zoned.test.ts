@@ -1,5 +1,13 @@
 import { checkSendAt, validateCard, validateMessage, validateUpload, LIMITS } from '../src/lib/validation';
-import { addMonths, countdownParts, parseWall, sendAtInstant, wallAt, wallToInstant } from '../src/lib/zoned';
+import {
+  addMonths,
+  countdownParts,
+  parseWall,
+  sendAtInstant,
+  wallAt,
+  wallToInstant,
+  zonedText,
+} from '../src/lib/zoned';
 import { fromSendAt, toSendAt } from '../src/lib/when';
 
 describe('wall time in a zone', () => {
@@ -102,5 +110,23 @@ describe('validation mirrors the API', () => {
     expect(validateUpload(file('application/pdf', 1000), 'Birthday').file).toMatch(/JPEG, PNG, WebP, GIF or AVIF/);
     expect(validateUpload(file('image/jpeg', LIMITS.uploadBytes + 1), 'birthday').file).toMatch(/limit/);
     expect(validateUpload(null, '')).toEqual({ file: 'Choose a picture.', category: 'Choose a category.' });
+  });
+});
+
+describe('times as people see them', () => {
+  // The case: sent at 01:06 in Kolkata, read in Los Angeles (11:36 the day before).
+  const ms = Date.parse('2026-12-05T19:36:00Z');
+
+  it("names the card's zone and adds the viewer's own time, with the date when the day differs", () => {
+    const t = zonedText(ms, 'Asia/Kolkata', 'America/Los_Angeles', 'en-US');
+    expect(t.text).toBe('Sunday, December 6, 2026 at 01:06 AM Asia/Kolkata time');
+    expect(t.local).toBe('Saturday, December 5, 2026 at 11:36 AM your time, America/Los Angeles');
+  });
+
+  it("gives only the viewer's time on the same day, and nothing when both clocks agree", () => {
+    expect(zonedText(ms, 'Europe/Berlin', 'Europe/London', 'en-GB').local).toBe('19:36 your time, Europe/London');
+    expect(zonedText(ms, 'Europe/Berlin', 'Europe/Berlin', 'en-GB').local).toBeNull();
+    // Different zones with the same clock at that instant: no second time to read.
+    expect(zonedText(ms, 'Europe/Berlin', 'Europe/Paris', 'en-GB').local).toBeNull();
   });
 });

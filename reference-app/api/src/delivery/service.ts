@@ -18,7 +18,7 @@ export interface DeliveryDeps {
   clock: Clock;
   metrics: BusinessMetrics;
   logger: Logger;
-  shareUrl(shareToken: string): string;
+  shareUrl(shareToken: string, origin?: string): string;
 }
 
 /**
@@ -48,7 +48,13 @@ export class DeliveryService {
     const design = await this.d.designs.findById(card.designId);
     if (!design?.displayKey) throw new Error(`design ${card.designId} of card ${card.id} has no display image`);
     const [messages, image] = await Promise.all([cards.listMessages(card.id), this.d.objects.get(design.displayKey)]);
-    const email = composeCardEmail({ card, design, messages, image, viewUrl: this.d.shareUrl(card.shareToken) });
+    const email = composeCardEmail({
+      card,
+      design,
+      messages,
+      image,
+      viewUrl: this.d.shareUrl(card.shareToken, card.publicOrigin ?? undefined),
+    });
     let messageId: string;
     try {
       ({ messageId } = await this.d.mailer.send(email));

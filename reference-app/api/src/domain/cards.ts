@@ -21,8 +21,11 @@ export interface CardServiceDeps {
   scheduler: DeliveryScheduler;
   clock: Clock;
   metrics: BusinessMetrics;
-  /** Builds the public link a signer opens, from the share token. */
-  shareUrl(shareToken: string): string;
+  /**
+   * Builds the public link a signer opens, from the share token and the origin the person is
+   * using (undefined: the configured or default origin).
+   */
+  shareUrl(shareToken: string, origin?: string): string;
   /**
    * Anti-relay (the site sends email from its own domain on a stranger's behalf): creating a card
    * needs the CAPTCHA unless `captcha` is absent (load tests), and each recipient and sender
@@ -46,9 +49,11 @@ export interface DesignView {
 export class CardService {
   constructor(private readonly deps: CardServiceDeps) {}
 
+  /** `origin`: where the creator reached the site; kept so the email sent later links to the same place. */
   async create(
     input: CreateCardInput,
     captchaContext: CaptchaContext = {},
+    origin?: string,
   ): Promise<{ id: string; shareToken: string; ownerToken: string; shareUrl: string }> {
     const { cards, designs, scheduler, clock, relay } = this.deps;
     const now = clock.now();
@@ -95,6 +100,7 @@ export class CardService {
       sentAt: null,
       sesMessageId: null,
       deliveryProblem: null,
+      publicOrigin: origin ?? null,
       createdAt: now,
       updatedAt: now,
     };
@@ -107,7 +113,7 @@ export class CardService {
       throw new AppError(503, 'scheduler_unavailable', 'could not schedule the delivery, please retry', undefined, err);
     }
     this.deps.metrics.cardCreated();
-    return { id: card.id, shareToken, ownerToken, shareUrl: this.deps.shareUrl(shareToken) };
+    return { id: card.id, shareToken, ownerToken, shareUrl: this.deps.shareUrl(shareToken, origin) };
   }
 
   async sharedView(shareToken: string) {
@@ -148,7 +154,7 @@ export class CardService {
     return messageView(saved);
   }
 
-  async ownerView(id: string, ownerToken: string | undefined) {
+  async ownerView(id: string, ownerToken: string | undefined, origin?: string) {
     const card = await this.authorised(id, ownerToken);
     const [design, messages] = await Promise.all([
       this.designView(card.designId),
@@ -167,14 +173,14 @@ export class CardService {
       status: publicStatus(card),
       sentAt: card.sentAt === null ? null : new Date(card.sentAt).toISOString(),
       deliveryProblem: problemView(card.deliveryProblem),
-      shareUrl: this.deps.shareUrl(card.shareToken),
+      shareUrl: this.deps.shareUrl(card.shareToken, origin),
       messages: messages.map(messageView),
     };
   }
 
-  async patch(id: string, ownerToken: string | undefined, input: PatchCardInput) {
+  async patch(id: string, ownerToken: string | undefined, input: PatchCardInput, origin?: string) {
     const card = await this.authorised(id, ownerToken);
-    if (isBounced(card)) return this.resend(card, ownerToken, input);
+    if (isBounced(card)) return this.resend(card, ownerToken, input, origin);
     this.assertEditable(card);
     const patch: Partial<Card> = { updatedAt: this.deps.clock.now() };
     if (input.recipientName !== undefined) patch.recipientName = input.recipientName;
@@ -188,7 +194,7 @@ export class CardService {
     if (!(await this.deps.cards.update(card.id, 'scheduled', patch))) throw this.notEditable();
     const updated = { ...card, ...patch };
     if (timeChanged) await this.deps.scheduler.reschedule(updated);
-    return this.ownerView(id, ownerToken);
+    return this.ownerView(id, ownerToken, origin);
   }
 
   /**
@@ -196,7 +202,7 @@ export class CardService {
    * time: sent -> scheduled, the bounce and the old message id cleared (a late copy of the old bounce
    * then finds no card). The only way out of `sent`; a complained-about or rejected card stays final.
    */
-  private async resend(card: Card, ownerToken: string | undefined, input: PatchCardInput) {
+  private async resend(card: Card, ownerToken: string | undefined, input: PatchCardInput, origin?: string) {
     if (input.recipientEmail === undefined || input.recipientEmail === card.recipientEmail) {
       throw invalid(`the email to ${card.recipientEmail} bounced: send a corrected recipientEmail and a new sendAt`, [
         { path: 'recipientEmail', message: 'must differ from the address that bounced' },
@@ -231,7 +237,7 @@ export class CardService {
       await this.deps.cards.update(card.id, 'scheduled', previous);
       throw new AppError(503, 'scheduler_unavailable', 'could not schedule the delivery, please retry', undefined, err);
     }
-    return this.ownerView(card.id, ownerToken);
+    return this.ownerView(card.id, ownerToken, origin);
   }
 
   async cancel(id: string, ownerToken: string | undefined): Promise<void> {

@@ -103,18 +103,28 @@ export class DesignService {
   }
 
   /**
-   * Accepts an upload after the CAPTCHA and a header-only image check; the pixels are decoded
+   * Accepts an upload after a header-only image check and the CAPTCHA; the pixels are decoded
    * later by the thumbnailer (object-created event), which marks the design ready or rejected.
+   * The file is checked first: verifying spends the single-use solution, and a person whose file
+   * is refused for a reason they can fix (not an image, too large) retries with the check they
+   * already solved (issue 15). The check reads headers only, and the upload rate limit bounds it.
    */
   async upload(input: UploadInput): Promise<{ id: string; status: 'processing' }> {
-    const { captcha, metrics } = this.deps;
+    const { captcha, images, metrics } = this.deps;
+    try {
+      await images.inspect(input.file);
+    } catch (err) {
+      if (!images.isRejection(err)) throw err;
+      metrics.upload('rejected', err.code);
+      throw new AppError(err.code === 'file_too_large' ? 413 : 422, err.code, err.message);
+    }
     const verdict = await captcha.verify(input.captcha, input.captchaContext);
     if (!verdict.ok) {
       metrics.upload('rejected', verdict.code);
       throw new AppError(verdict.code === 'captcha_missing' ? 400 : 403, verdict.code, verdict.message);
     }
-    // From here on a failure spends nothing: a file the uploader can fix, or a failure of ours,
-    // hands the solution back so the next try needs no new proof of work.
+    // From here on a failure is ours (the database, the object store): the solution is handed
+    // back, so the retry needs no new proof of work.
     try {
       return await this.store(input);
     } catch (err) {
@@ -124,14 +134,7 @@ export class DesignService {
   }
 
   private async store(input: UploadInput): Promise<{ id: string; status: 'processing' }> {
-    const { images, objects, designs, metrics, clock } = this.deps;
-    try {
-      await images.inspect(input.file);
-    } catch (err) {
-      if (!images.isRejection(err)) throw err;
-      metrics.upload('rejected', err.code);
-      throw new AppError(err.code === 'file_too_large' ? 413 : 422, err.code, err.message);
-    }
+    const { objects, designs, metrics, clock } = this.deps;
     const id = newId();
     const design: Design = {
       id,

@@ -3,11 +3,15 @@
  * (reference-app/web/src/lib/validation.ts) imports this very file to check forms before sending.
  * So it imports nothing and runs in a browser.
  *
- * User text is stored as plain text and always rendered escaped. We additionally refuse
- * anything that looks like markup so a stored value can never become HTML somewhere that
- * forgets to escape (the original stored raw rich-text HTML).
+ * User text is stored as plain text and always rendered escaped (the site with {{ }}, the email
+ * with escapeHtml). On top of that, what an HTML parser would read as markup is refused, so a
+ * stored value cannot become HTML somewhere that forgets to escape (the original stored raw
+ * rich-text HTML): a tag or closing tag (`<b`, `</p`), a comment or doctype (`<!`) and a
+ * processing instruction (`<?`). A `<` a parser reads as text is text: "a < b and c > d", "3 < 5",
+ * "I <3 you". Entities ("&amp;") and words ("javascript:") are text too: escaped on output, they
+ * show as typed and never run.
  */
-const TAG_LIKE = /<\s*[a-zA-Z!/?]|&#?[a-zA-Z0-9]+;|javascript:/i;
+const MARKUP = /<(?:[a-zA-Z]|\/[a-zA-Z]|!|\?)/;
 // Control characters other than tab/newline; and bidi overrides used for spoofing.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/;
@@ -37,7 +41,7 @@ export function textProblem(value: string, o: { max: number; singleLine: boolean
   if (!VISIBLE.test(value)) return 'must contain a visible character';
   if (CONTROL.test(value)) return 'must not contain control characters';
   if (o.singleLine && value.includes('\n')) return 'must be a single line';
-  if (TAG_LIKE.test(value)) return 'must be plain text (no HTML, entities or scripts)';
+  if (MARKUP.test(value)) return 'must be plain text (no HTML tags)';
   return null;
 }
 

@@ -51,6 +51,12 @@ export interface Card {
   sesMessageId: string | null;
   /** What the mail provider reported after the send; null while nothing went wrong. */
   deliveryProblem: DeliveryProblem | null;
+  /**
+   * The origin (scheme://host[:port]) the card was created from, when the server trusted it: the
+   * email sent later links there. Null for cards created before it was kept; optional for callers
+   * that build cards by hand.
+   */
+  publicOrigin?: string | null;
   createdAt: number;
   updatedAt: number;
 }

@@ -7,6 +7,7 @@ import { AppError } from '../domain/errors';
 import type { Metrics } from '../metrics';
 import type { DrillFaults } from './drill-faults';
 import { type ApiDeps, apiRouter } from './routes';
+import { isSitePath } from './site-paths';
 import { RETRY_AFTER_SECONDS, apiNotFound, errorHandler } from './errors';
 
 export interface AppDeps extends ApiDeps {
@@ -188,7 +189,9 @@ export function createApp(deps: AppDeps): Express {
     app.get('/{*spa}', (req, res, next) => {
       if (!req.accepts('html')) return next();
       res.setHeader('Cache-Control', 'no-cache');
-      res.sendFile(join(webDist, 'index.html'));
+      // The same page either way: the site's router shows "Page not found" for a path it does not
+      // know, and the status says so too (crawlers, link checkers, monitoring).
+      res.status(isSitePath(req.path) ? 200 : 404).sendFile(join(webDist, 'index.html'));
     });
   }
 

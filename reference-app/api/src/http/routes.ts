@@ -17,6 +17,7 @@ import {
   visibilitySchema,
 } from '../domain/validation';
 import { type Idempotency, fingerprint, idempotent, idempotentJson } from './idempotency';
+import { type OriginPolicy, requestOrigin } from './origin';
 import { readUpload } from './multipart';
 import { rateLimit } from './rate-limit';
 
@@ -28,6 +29,8 @@ export interface ApiDeps {
   moderatorToken?: string;
   /** Idempotency-Key on POST /cards, /shared/{token}/messages and /designs. */
   idempotency: Idempotency;
+  /** Which request hosts links may be built from (absent: never the request's, always the default). */
+  origin?: OriginPolicy;
   limits: { writesPerMinute: number; uploadsPerMinute: number; jsonBodyBytes: number; uploadBytes: number };
 }
 
@@ -97,6 +100,7 @@ export function apiRouter(deps: ApiDeps): Router {
   const writes = rateLimit('write', limits.writesPerMinute);
   const uploads = rateLimit('upload', limits.uploadsPerMinute);
   const once = idempotentJson(deps.idempotency);
+  const origin = (req: Request) => (deps.origin ? requestOrigin(req, deps.origin) : undefined);
 
   router.get('/designs', async (req, res) => {
     const q = req.query as Record<string, unknown>;
@@ -175,12 +179,14 @@ export function apiRouter(deps: ApiDeps): Router {
   // The CAPTCHA answer is a proof, not part of the request: a retry that solved a new one is still the
   // same card, and its replayed answer needs no CAPTCHA (a refused CAPTCHA freed the key).
   router.post('/cards', writes, requireJson, body, idempotentJson(deps.idempotency, ['captcha']), async (req, res) => {
-    const created = await cards.create(parse(createCardSchema, req.body), captchaContext(req));
+    const created = await cards.create(parse(createCardSchema, req.body), captchaContext(req), origin(req));
     res.status(201).location(`/api/v1/cards/${created.id}`).set('Cache-Control', 'no-store').json(created);
   });
 
   router.get('/cards/:id', async (req, res) => {
-    res.set('Cache-Control', 'no-store').json(await cards.ownerView(validId(req, 'id', 'card'), bearer(req)));
+    res
+      .set('Cache-Control', 'no-store')
+      .json(await cards.ownerView(validId(req, 'id', 'card'), bearer(req), origin(req)));
   });
 
   router.patch('/cards/:id', writes, requireJson, body, async (req, res) => {
@@ -189,7 +195,7 @@ export function apiRouter(deps: ApiDeps): Router {
     // Who you are is checked before what you sent.
     if (!token) throw new AppError(401, 'unauthorized', 'send the owner token as "Authorization: Bearer <ownerToken>"');
     const input = parse(patchCardSchema, req.body);
-    res.set('Cache-Control', 'no-store').json(await cards.patch(id, token, input));
+    res.set('Cache-Control', 'no-store').json(await cards.patch(id, token, input, origin(req)));
   });
 
   router.delete('/cards/:id', writes, async (req, res) => {

@@ -92,6 +92,8 @@ export interface OwnerCard extends SharedCard {
   senderEmail?: string;
   shareToken?: string;
   shareUrl?: string;
+  /** When the email left (ISO, UTC); null until then. */
+  sentAt?: string | null;
   deliveryProblem?: DeliveryProblem | null;
 }
 
@@ -278,6 +280,14 @@ export const api = {
 };
 
 /** Human message for any thrown value (ApiError or not). */
+/** An API message ("the file is not an image ...") as a sentence: capital first, full stop last. */
+export function sentence(text: string): string {
+  const t = text.trim();
+  if (!t) return t;
+  const capital = t.charAt(0).toUpperCase() + t.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}
+
 export function errorText(e: unknown): string {
   if (e instanceof ApiError) return e.message;
   return 'Something went wrong. Please try again.';

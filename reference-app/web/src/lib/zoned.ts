@@ -122,8 +122,8 @@ export function sendAtInstant(sendAt: string, timeZone: string): number | null {
   return w && isValidTimeZone(timeZone) ? wallToInstant(w, timeZone) : null;
 }
 
-/** "Tuesday 3 December 2026 at 09:00" for an instant, shown in `timeZone`. */
-export function describeInstant(ms: number, timeZone: string, locale?: string): string {
+/** The date ("Tuesday 3 December 2026") and time ("09:00") of an instant, shown in `timeZone`. */
+function dateAndTime(ms: number, timeZone: string, locale?: string): { date: string; time: string } {
   const date = new Intl.DateTimeFormat(locale, {
     timeZone,
     weekday: 'long',
@@ -132,7 +132,36 @@ export function describeInstant(ms: number, timeZone: string, locale?: string): 
     year: 'numeric',
   }).format(ms);
   const time = new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit' }).format(ms);
+  return { date, time };
+}
+
+/** "Tuesday 3 December 2026 at 09:00" for an instant, shown in `timeZone`. */
+export function describeInstant(ms: number, timeZone: string, locale?: string): string {
+  const { date, time } = dateAndTime(ms, timeZone, locale);
   return `${date} at ${time}`;
+}
+
+/** A zone as people read it: "America/Los Angeles", "UTC". */
+export const zoneName = (timeZone: string): string => timeZone.replace(/_/g, ' ');
+
+/**
+ * An instant as a person should see it (issue 15): in `timeZone` with that zone named, and, when
+ * the viewer's own clock shows something else, the viewer's time too ("11:36 your time", or the
+ * whole date when the day differs). `local` is null when both clocks agree (the same zone, or
+ * zones with the same offset at that instant).
+ */
+export function zonedText(
+  ms: number,
+  timeZone: string,
+  viewerZone: string = browserTimeZone(),
+  locale?: string,
+): { text: string; local: string | null } {
+  const there = dateAndTime(ms, timeZone, locale);
+  const here = dateAndTime(ms, viewerZone, locale);
+  const text = `${there.date} at ${there.time} ${zoneName(timeZone)} time`;
+  if (here.date === there.date && here.time === there.time) return { text, local: null };
+  const local = here.date === there.date ? here.time : `${here.date} at ${here.time}`;
+  return { text, local: `${local} your time, ${zoneName(viewerZone)}` };
 }
 
 /** Short zone name such as "CET" or "GMT+1" for display next to a time. */

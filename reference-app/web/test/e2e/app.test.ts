@@ -8,6 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 // What the ALTCHA widget does, for the cards this suite creates through the API directly.
 import { solveCaptcha } from '../../../api/test/altcha-solver';
+import { qrPath } from '../../src/lib/qrPath';
 import {
   MODERATOR_TOKEN,
   e2eMissing,
@@ -22,6 +23,9 @@ import {
 } from './harness';
 
 jest.setTimeout(120_000);
+
+/** Plain text that only looks like markup: refused before issue 15, text since. */
+const LOOKS_LIKE_MARKUP = ' a < b and c > d. Use &amp; here, 3 < 5';
 
 /** Decodes quoted-printable soft breaks and escapes so text in the .eml can be searched. */
 function readableEml(raw: string): string {
@@ -107,6 +111,22 @@ describe('GoodGreets in Chromium', () => {
     }
   });
 
+  it("answers an unknown path with the site's 404 page and status 404, its pages with 200", async () => {
+    const { context, problems } = await newContext(browser, app.url, 'phone');
+    const page = await context.newPage();
+    const missing = await page.goto('/no-such-page');
+    expect(missing?.status()).toBe(404);
+    await see(page.locator('h1')).toHaveText('Page not found');
+    await page.getByRole('link', { name: 'See the designs' }).click();
+    await page.locator('a.design-tile').first().waitFor();
+    for (const path of ['/', '/upload', '/create?design=stock-birthday-1']) {
+      expect([path, (await page.goto(path))?.status()]).toEqual([path, 200]);
+    }
+    // The 404 document still loads the app: a 404 is not a console error the page made itself.
+    expect(problems.filter((p) => !/status of 404/.test(p))).toEqual([]);
+    await context.close();
+  });
+
   it('creates a card, signs it from a second browser, and manages it with the owner link', async () => {
     const owner = await newContext(browser, app.url, 'desktop', 'Europe/Berlin');
     const page = await owner.context.newPage();
@@ -150,7 +170,9 @@ describe('GoodGreets in Chromium', () => {
     const ownerUrl = await page.locator('#owner-link').inputValue();
     expect(shareUrl).toMatch(new RegExp(`^${app.url}/s/[A-Za-z0-9_-]{43}$`));
     expect(ownerUrl).toMatch(new RegExp(`^${app.url}/cards/[A-Za-z0-9_-]+/manage#token=[A-Za-z0-9_-]{43}$`));
-    await see(page.locator('svg.qr path')).toHaveAttribute('d', /^M\d/);
+    // Every link on the page names the origin the browser used (127.0.0.1 here), the QR code included.
+    expect(await page.locator('[data-testid=open-share]').getAttribute('href')).toBe(shareUrl);
+    await see(page.locator('svg.qr path')).toHaveAttribute('d', qrPath(shareUrl).d);
     await owner.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.url });
     await page.locator('[data-copy-for=share-link]').click();
     await see(page.locator('.copy-status').first()).toHaveText('Copied!');
@@ -177,6 +199,11 @@ describe('GoodGreets in Chromium', () => {
     await sp.waitForFunction(
       () => (document.querySelector('.card-front img') as HTMLImageElement | null)?.naturalWidth === 500,
     );
+    // The send time in the card's zone, named, and the signer's own (Tokyo) time beside it.
+    await see(sp.locator('[data-testid=card-sends] [data-testid=zoned-time]')).toContainText(
+      /at 09:00 America\/New York time$/,
+    );
+    await see(sp.locator('[data-testid=card-sends] [data-testid=local-time]')).toContainText(/your time, Asia\/Tokyo/);
     await shot(sp, 'sign', 'phone');
     await sp.locator('#signer-name').fill('Grace');
     await sp.locator('#signer-message').fill('Happy birthday!\n<b>this is not bold</b>');
@@ -210,6 +237,7 @@ describe('GoodGreets in Chromium', () => {
     // The owner sees the message, changes the recipient, reschedules and finally cancels.
     await page.goto(ownerUrl);
     await see(page.locator('#msgs-title')).toHaveText('Messages (1)');
+    expect(await page.locator('#owner-share-link').inputValue()).toBe(shareUrl);
     await see(page.locator('.owner-layout .message-name')).toHaveText('— Grace');
     await shot(page, 'owner', 'desktop');
     await page.locator('#owner-recipientName').fill('Ada King');
@@ -219,7 +247,9 @@ describe('GoodGreets in Chromium', () => {
     await page.locator('#resched-time').fill('10:30');
     await page.getByRole('button', { name: 'Save new time' }).click();
     await see(page.locator('[data-testid=owner-notice]')).toHaveText(/rescheduled/);
-    await see(page.locator('.owner-header')).toContainText('at 10:30');
+    await see(page.locator('.owner-header')).toContainText('at 10:30 America/New York time');
+    // The owner is in Berlin: their own time is beside the card's.
+    await see(page.locator('.owner-header [data-testid=local-time]')).toContainText('your time, Europe/Berlin');
     await po.goto(ownerUrl);
     await po.locator('#msgs-title').waitFor();
     await shot(po, 'owner', 'phone');
@@ -227,9 +257,15 @@ describe('GoodGreets in Chromium', () => {
     await page.getByRole('button', { name: 'Cancel card…' }).click();
     await page.getByRole('button', { name: 'Yes, cancel the card' }).click();
     await see(page.locator('[data-testid=owner-status]')).toHaveText('Cancelled');
+    await see(page.locator('[data-testid=owner-when]')).toContainText('Cancelled; it was to be sent');
+    expect(await page.locator('[data-testid=owner-when]').innerText()).not.toMatch(/Sends/);
+    await see(page.locator('[data-testid=owner-cancelled]')).toContainText('will not be sent');
+    expect(await page.locator('#owner-share-link').count()).toBe(0);
     await sp.reload();
     await see(sp.locator('[data-testid=card-cancelled]')).toContainText('This card was cancelled');
     expect(await sp.locator('form.message-form').count()).toBe(0);
+    expect(await sp.locator('[role=timer]').count()).toBe(0);
+    expect(await sp.locator('body').innerText()).not.toMatch(/Will be sent|first to sign/);
 
     await expectNoProblems(owner.problems);
     await expectNoProblems(signer.problems);
@@ -310,20 +346,56 @@ describe('GoodGreets in Chromium', () => {
       .setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
     await see(pp.locator('#upload-file-error')).toContainText('JPEG, PNG, WebP, GIF or AVIF');
     await pp.locator('altcha-widget input[type=checkbox]').waitFor();
+    // Text named .jpg: the name and type pass, the browser cannot decode it. Said before submit.
+    await pp
+      .locator('#upload-file')
+      .setInputFiles({ name: 'photo.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('just some text\n') });
+    await see(pp.locator('#upload-file-error')).toHaveText(
+      'This file is not an image. Choose a JPEG, PNG, WebP, GIF or AVIF picture.',
+    );
+    expect(await pp.locator('[data-testid=upload-preview]').count()).toBe(0);
     await shot(pp, 'upload-form', 'phone');
-    await pp.locator('#upload-file').setInputFiles({ name: 'mine.png', mimeType: 'image/png', buffer: png });
+    // A picture the browser shows but the server refuses (wider than 10 000 px): one error, as a
+    // sentence, and the solved CAPTCHA stays solved for the next try.
+    const wide = await pp.evaluate(() => {
+      const c = document.createElement('canvas');
+      c.width = 10_001;
+      c.height = 8;
+      c.getContext('2d')!.fillRect(0, 0, 10_001, 8);
+      return c.toDataURL('image/png').split(',')[1];
+    });
+    await pp
+      .locator('#upload-file')
+      .setInputFiles({ name: 'wide.png', mimeType: 'image/png', buffer: Buffer.from(wide, 'base64') });
+    await pp.locator('[data-testid=upload-preview]').waitFor();
     await pp.locator('#upload-category').selectOption('Thank you');
     await pp.getByLabel('Only me (private)').check();
     await pp.locator('altcha-widget label').click();
-    await pp.waitForFunction(
-      () => (document.querySelector('altcha-widget') as unknown as { getState(): string }).getState() === 'verified',
-      null,
-      { timeout: 60_000 },
-    );
+    const verified = () =>
+      pp.waitForFunction(
+        () => (document.querySelector('altcha-widget') as unknown as { getState(): string }).getState() === 'verified',
+        null,
+        { timeout: 60_000 },
+      );
+    await verified();
+    await pp.getByRole('button', { name: 'Upload' }).click();
+    await see(pp.locator('#upload-file-error')).toHaveText(/^The image .*\.$/);
+    expect(await pp.locator('[data-testid=upload-error]').count()).toBe(0);
+    const errorText = (await pp.locator('#upload-file-error').innerText()).trim();
+    expect((await pp.locator('main').innerText()).split(errorText).length - 1).toBe(1);
+    expect(
+      await pp.evaluate(() =>
+        (document.querySelector('altcha-widget') as unknown as { getState(): string }).getState(),
+      ),
+    ).toBe('verified');
+    await shot(pp, 'upload-refused', 'phone');
+    // The fixed file goes up with the same solution: no second proof of work.
+    await pp.locator('#upload-file').setInputFiles({ name: 'mine.png', mimeType: 'image/png', buffer: png });
+    await pp.locator('[data-testid=upload-preview]').waitFor();
     await pp.getByRole('button', { name: 'Upload' }).click();
     await pp.locator('[data-testid=upload-thumbnail]').waitFor({ timeout: 60_000 });
     await see(pp.locator('[data-testid=upload-result]')).toContainText('It is private');
-    expect(posts).toEqual([`${app.url}/api/v1/designs`]);
+    expect(posts).toEqual([`${app.url}/api/v1/designs`, `${app.url}/api/v1/designs`]);
     const privateId = /design=([A-Za-z0-9_-]+)/.exec(
       (await pp.getByRole('link', { name: 'Create a card with it' }).getAttribute('href')) ?? '',
     )![1];
@@ -333,7 +405,9 @@ describe('GoodGreets in Chromium', () => {
     await pp.goto('/?category=Thank you');
     await pp.locator('a.design-tile').first().waitFor();
     expect(await pp.locator(`a.design-tile[data-design-id="${privateId}"]`).count()).toBe(0);
-    await expectNoProblems(phone.problems);
+    // The one refusal this test provoked (the 10 001 px picture) is the only failed request.
+    expect(phone.problems.filter((p) => /status of 422/.test(p))).toHaveLength(1);
+    await expectNoProblems(phone.problems.filter((p) => !/status of 422/.test(p)));
     await phone.context.close();
   });
 
@@ -360,7 +434,11 @@ describe('GoodGreets in Chromium', () => {
       const r = await fetch(`${app.url}/api/v1/shared/${card.shareToken}/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: `Friend ${i}`, message: `Note number ${i}: all the best!` }),
+        // The last one only looks like markup (issue 15): accepted, and shown exactly as typed.
+        body: JSON.stringify({
+          name: `Friend ${i}`,
+          message: `Note number ${i}: all the best!${i === 11 ? LOOKS_LIKE_MARKUP : ''}`,
+        }),
       });
       expect(r.status).toBe(201);
     }
@@ -376,6 +454,15 @@ describe('GoodGreets in Chromium', () => {
     await see(page.locator('.card-back .pager-count')).toHaveText('Page 2 of 2');
     await see(page.locator('.card-back')).toContainText('See you at the party on Friday');
     expect(await page.locator('.card-back li.message').count()).toBe(2);
+    await see(page.locator('.card-back')).toContainText(LOOKS_LIKE_MARKUP.trim());
+    // Real markup never gets that far: refused in the form, before any request.
+    await page.locator('#signer-message').fill('Hi <img src=x onerror="document.title=1">');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await see(page.locator('#signer-message-error')).toHaveText(/plain text/);
+    // Someone is still writing when the countdown ends (issue 15): their words must not vanish.
+    const late = 'Sorry, I am late!\nHappy birthday anyway';
+    await page.locator('#signer-message').fill(late);
+    expect(await page.locator('.card-back img, .card-back script').count()).toBe(0);
     await page.getByRole('button', { name: '‹ Previous' }).click();
     await see(page.locator('.card-back .pager-count')).toHaveText('Page 1 of 2');
     expect(await page.locator('.card-back li.message').count()).toBe(10);
@@ -384,6 +471,12 @@ describe('GoodGreets in Chromium', () => {
 
     // When the countdown ends the page stops taking messages, then shows the card as sent.
     await page.locator('[data-testid=card-sending], [data-testid=card-sent]').first().waitFor({ timeout: 45_000 });
+    await see(page.locator('[data-testid=message-closed]')).toContainText('The card has gone');
+    expect(await page.locator('#signer-message-kept').inputValue()).toBe(late);
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: app.url });
+    await page.locator('[data-copy-for=signer-message-kept]').click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(late);
+    await shot(page, 'sign-closed-while-writing', 'desktop');
     const outbox = join(app.dataDir, 'outbox');
     // One file per delivery: card-<id>-<send instant>.eml (a bounced card sent again is a second file).
     const delivered = () =>
@@ -397,12 +490,26 @@ describe('GoodGreets in Chromium', () => {
     expect(eml).toContain('Grace');
     expect(eml).toContain('with 12 messages');
     for (let i = 1; i <= 11; i++) expect(eml).toContain(`Note number ${i}: all the best!`);
-    expect(eml).toContain(card.shareUrl);
+    // Escaped in the HTML part (so "&amp;" shows as typed), verbatim in the text part.
+    expect(eml).toContain('a &lt; b and c &gt; d. Use &amp;amp; here');
+    expect(eml).toContain(LOOKS_LIKE_MARKUP.trim());
+    expect(card.shareUrl).toBe(`${app.url}/s/${card.shareToken}`);
+    expect(eml).toContain(`See the card online: ${card.shareUrl}`);
 
     await page.reload();
     await see(page.locator('[data-testid=card-sent]')).toContainText('This card was sent');
     expect(await page.locator('form.message-form').count()).toBe(0);
     await shot(page, 'sign-sent', 'desktop');
+    // Read in Los Angeles, the sent time names its zone (UTC) and gives the reader's own clock.
+    const la = await newContext(browser, app.url, 'phone', 'America/Los_Angeles');
+    const lp = await la.context.newPage();
+    await lp.goto(card.shareUrl);
+    await see(lp.locator('[data-testid=card-sent] [data-testid=zoned-time]')).toContainText(/ UTC time$/);
+    await see(lp.locator('[data-testid=card-sent] [data-testid=local-time]')).toContainText(
+      'your time, America/Los Angeles',
+    );
+    await expectNoProblems(la.problems);
+    await la.context.close();
     await expectNoProblems(problems);
     await context.close();
   });

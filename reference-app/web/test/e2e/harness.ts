@@ -50,7 +50,7 @@ export async function startApp(): Promise<RunningApp> {
       PORT: String(port),
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
-      PUBLIC_BASE_URL: url,
+      // No PUBLIC_BASE_URL: links must follow the origin the browser uses (issue 15).
       WEB_DIST,
       LOG_LEVEL: 'warn',
       SCHEDULER_POLL_MS: '250',

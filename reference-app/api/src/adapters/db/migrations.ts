@@ -230,6 +230,16 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         }
       },
     },
+    // Links in a card's email point where its creator reached the site (issue 15). A nullable
+    // column only: the previous build inserts without it and ignores it.
+    '006_card_public_origin': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('cards').addColumn('public_origin', 'varchar(255)').execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.alterTable('cards').dropColumn('public_origin').execute();
+      },
+    },
   };
 }
 

@@ -39,6 +39,7 @@ function toCard(r: Selectable<CardsTable>): Card {
     sentAt: numOrNull(r.sent_at),
     sesMessageId: r.ses_message_id ?? null,
     deliveryProblem: toProblem(r),
+    publicOrigin: r.public_origin ?? null,
     createdAt: num(r.created_at),
     updatedAt: num(r.updated_at),
   };
@@ -96,6 +97,7 @@ export class SqlCardRepository implements CardRepository {
         sent_at: c.sentAt,
         ses_message_id: c.sesMessageId,
         ...problemColumns(c.deliveryProblem),
+        public_origin: c.publicOrigin ?? null,
         created_at: c.createdAt,
         updated_at: c.updatedAt,
       })

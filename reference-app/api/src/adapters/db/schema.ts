@@ -39,6 +39,8 @@ export interface CardsTable {
   delivery_problem_kind: string | null;
   delivery_problem_detail: string | null;
   delivery_problem_at: number | null;
+  /** 006: the origin the card was created from (nullable: older rows and builds). */
+  public_origin?: string | null;
   created_at: number;
   updated_at: number;
 }
