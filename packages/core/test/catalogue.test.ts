@@ -1,4 +1,11 @@
-import { ALARM_CATALOGUE, catalogueEntry, catalogueFor, catalogueMetrics, resolveAlarms } from '../src/catalogue';
+import {
+  ALARM_CATALOGUE,
+  catalogueEntry,
+  catalogueFor,
+  catalogueMetrics,
+  resolveAlarms,
+  runbookUrlFor,
+} from '../src/catalogue';
 import { cloudWatchPeriodProblem } from '../src/math';
 import { ALARM_FAMILIES } from '../src/model/alarms';
 import { policy, resource } from './fixtures';
@@ -57,6 +64,21 @@ describe('ALARM_CATALOGUE', () => {
     expect(catalogueEntry('natgateway.packets-drop-rate')!.threshold).toEqual({ kind: 'fixed', value: 0.01 });
     expect(catalogueEntry('rds.read-latency')!.threshold).toEqual({ kind: 'fixed', value: 0.02 });
     expect(catalogueEntry('nope')).toBeUndefined();
+  });
+});
+
+describe('runbookUrlFor', () => {
+  it('puts the catalogue id below a folder base, or after a base ending in # as its anchor', () => {
+    expect(runbookUrlFor('https://runbooks.example/alarms//', 'lambda.errors')).toBe(
+      'https://runbooks.example/alarms/lambda.errors',
+    );
+    expect(runbookUrlFor('https://github.com/o/r/blob/main/docs/alarms.md#', 'rds.cpu-utilization')).toBe(
+      'https://github.com/o/r/blob/main/docs/alarms.md#rds.cpu-utilization',
+    );
+    // A fragment that does not end the base is not ours to extend: the id still goes below it.
+    expect(runbookUrlFor('https://runbooks.example/#/alarms', 'ecs.cpu-utilization')).toBe(
+      'https://runbooks.example/#/alarms/ecs.cpu-utilization',
+    );
   });
 });
 

@@ -1,4 +1,4 @@
 export { ALARM_CATALOGUE, catalogueFor, catalogueEntry } from './data';
 export { AWS_RECOMMENDED } from './shared';
-export { resolveAlarms, resolveThreshold, catalogueMetrics, catalogueProperties } from './resolve';
+export { resolveAlarms, resolveThreshold, catalogueMetrics, catalogueProperties, runbookUrlFor } from './resolve';
 export { catalogueMarkdown, CATALOGUE_MARKDOWN_HEADER } from './markdown';

@@ -74,6 +74,15 @@ function dimensionsFor(metrics: readonly CatalogueMetric[], resource: MonitoredR
   return out;
 }
 
+/**
+ * A base URL names a folder of runbooks (`<base>/<catalogue id>`), or one page with an anchor per alarm when it
+ * ends in `#` (`.../alarms.md#` -> `.../alarms.md#lambda.errors`): a single Markdown file on a code host has no
+ * paths below it, only fragments.
+ */
+export function runbookUrlFor(base: string, catalogueId: string): string {
+  return base.endsWith('#') ? `${base}${catalogueId}` : `${base.replace(/\/+$/, '')}/${catalogueId}`;
+}
+
 function resolveOne(
   entry: CatalogueAlarm,
   resource: MonitoredResource,
@@ -83,8 +92,7 @@ function resolveOne(
   const scoped = scopeMetrics(entry, resource);
   const metrics = catalogueMetrics({ metric: scoped.metric, expression: scoped.expression });
   const runbookUrl =
-    override.runbookUrl ??
-    (policy.runbookBaseUrl ? `${policy.runbookBaseUrl.replace(/\/+$/, '')}/${entry.id}` : undefined);
+    override.runbookUrl ?? (policy.runbookBaseUrl ? runbookUrlFor(policy.runbookBaseUrl, entry.id) : undefined);
   return {
     catalogueId: entry.id,
     family: entry.family,
