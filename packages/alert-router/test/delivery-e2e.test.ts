@@ -37,7 +37,10 @@ function setup(overrides: Partial<RouterOptions> = {}, lambdaMs = 10_000) {
     routing: twoChannels,
     store,
     resolveWebhook: async (ref) => `${base}/hooks/${ref}`,
-    slack: { attemptTimeoutMs: 300, backoffBaseMs: 20, backoffCapMs: 100 },
+    // Long enough that a loaded CI machine never times out a request the fake answered (a timed-out
+    // request that did land is delivered twice, which the exactly-once assertions would catch), short
+    // enough that the hung-request cases stay quick.
+    slack: { attemptTimeoutMs: 1500, backoffBaseMs: 20, backoffCapMs: 100 },
     paceMs: 0,
     log,
     ...overrides,
