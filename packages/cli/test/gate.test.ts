@@ -6,6 +6,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
+import { mockClient } from 'aws-sdk-client-mock';
 import { runSre } from './run';
 
 const SLOS = join(__dirname, 'fixtures', 'review', 'slos.yaml');
@@ -186,5 +188,116 @@ describe('sre gate --source file', () => {
     const usage = await runSre(['gate', SLOS, POLICY, '--source', 'file', '--data', healthy]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("required option '--change <kind>' not specified");
+  });
+});
+
+describe('sre gate on the GoodGreets reference specs', () => {
+  const ROOT = join(__dirname, '..', '..', '..');
+  const EXAMPLE = join(__dirname, '..', 'examples', 'review-data.csv');
+  const reference = (change: string) =>
+    runSre([
+      'gate',
+      join(ROOT, 'slos'),
+      '--source',
+      'file',
+      '--data',
+      EXAMPLE,
+      '--at',
+      '2026-11-02T00:00:00Z',
+      '--change',
+      change,
+      '--format',
+      'json',
+    ]);
+
+  it('refuses a feature while api-availability is low and lets a fix through, as sre review advises', async () => {
+    const review = await runSre([
+      'review',
+      join(ROOT, 'slos'),
+      '--source',
+      'file',
+      '--data',
+      EXAMPLE,
+      '--from',
+      '2026-11-01T00:00:00Z',
+      '--to',
+      '2026-11-02T00:00:00Z',
+      '--format',
+      'json',
+    ]);
+    const verdicts = Object.fromEntries(
+      JSON.parse(review.stdout).reviews.map((r: { slo: string; verdict: { level: string } }) => [
+        r.slo,
+        r.verdict.level,
+      ]),
+    );
+    expect(verdicts['api-availability']).toBe('caution');
+    const feature = await reference('feature');
+    expect(feature.code).toBe(1);
+    const decision = JSON.parse(feature.stdout);
+    expect(decision.reason).toMatch(
+      /^feature refused: api-availability has \d+\.\d % of its 30d error budget left, level "low"/,
+    );
+    expect(decision.slos.map((s: { slo: string }) => s.slo).sort()).toEqual([
+      'api-availability',
+      'api-latency',
+      'website-availability',
+    ]);
+    expect(feature.stderr).toContain('not gated (no ErrorBudgetPolicy): ');
+    expect((await reference('fix')).code).toBe(0);
+  });
+});
+
+describe('sre gate --source cloudwatch (mocked GetMetricData)', () => {
+  const cw = mockClient(CloudWatchClient);
+  afterEach(() => cw.reset());
+
+  it('reads the deployed dimension values from --dimension-values and gates on what CloudWatch returns', async () => {
+    // 0.09 % of requests fail everywhere: 90 % of a 99.9 % budget spent, 10 % left, whatever the period read.
+    cw.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => {
+      const start = input.StartTime!.getTime() / 1000;
+      const end = input.EndTime!.getTime() / 1000;
+      const period = input.MetricDataQueries![0].MetricStat?.Period ?? input.MetricDataQueries![0].Period!;
+      const times = Array.from(
+        { length: Math.floor((end - start) / period) },
+        (_, k) => new Date((start + k * period) * 1000),
+      );
+      return {
+        MetricDataResults: input
+          .MetricDataQueries!.filter((q) => q.ReturnData !== false)
+          .map((q) => ({
+            Id: q.Id,
+            Timestamps: times,
+            Values: times.map(() => (q.Id!.endsWith('_bad') ? 0.9 : 1000)),
+            StatusCode: 'Complete' as const,
+          })),
+      };
+    });
+    const names = join(tmp, 'names.yaml');
+    writeFileSync(names, 'app/shop/1: app/shop-prod/50dc6c495c0c9188\n');
+    const { code, stdout, stderr } = await runSre([
+      'gate',
+      SLOS,
+      POLICY,
+      '--source',
+      'cloudwatch',
+      '--region',
+      'us-east-1',
+      '--change',
+      'feature',
+      '--dimension-values',
+      names,
+    ]);
+    expect(stderr).not.toContain('warning: no placeholder');
+    expect(code).toBe(1);
+    expect(stdout).toMatch(
+      /^feature refused: checkout-availability has 10\.0 % of its 30d error budget left, level "low"/,
+    );
+    const dims = cw
+      .commandCalls(GetMetricDataCommand)
+      .flatMap((c) => c.args[0].input.MetricDataQueries ?? [])
+      .flatMap((q) => q.MetricStat?.Metric?.Dimensions ?? []);
+    expect(dims.length).toBeGreaterThan(0);
+    expect(new Set(dims.map((d) => d.Value))).toEqual(new Set(['app/shop-prod/50dc6c495c0c9188']));
   });
 });

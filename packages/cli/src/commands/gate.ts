@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { Command, CommanderError, Option } from 'commander';
 import { formatDuration, gateDecision, policyForSlo, unknownChange, type Slo, type SpecSet } from '@sre-kit/core';
 import { exitWith } from '../review/fail';
+import { withDeployedDimensions } from '../review/deployed-slos';
 import { readReviews } from '../review/read-reviews';
 import { parseTime } from '../review/time';
 import { loadValidSpecs } from '../text/specs';
@@ -20,6 +21,7 @@ interface GateOptions {
   period?: string;
   progress?: boolean;
   slo?: string[];
+  dimensionValues?: string;
   format: 'text' | 'json';
   out?: string;
   allowNoData?: boolean;
@@ -74,6 +76,10 @@ export function registerGate(program: Command): void {
     .option('--region <region>', 'AWS region for --source cloudwatch')
     .option('--period <seconds>', 'CloudWatch period, or Prometheus step, in seconds')
     .option('--progress', 'always draw the progress bar on stderr')
+    .option(
+      '--dimension-values <file>',
+      "deployed dimension values for the specs' placeholders (placeholder: value, as for sre render)",
+    )
     .option('--slo <name...>', 'gate on these SLOs only')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--out <file>', 'also write the decision as JSON to this file (for a pipeline artifact)')
@@ -106,6 +112,7 @@ export function registerGate(program: Command): void {
       if (ungoverned.length > 0)
         process.stderr.write(`sre gate: not gated (no ErrorBudgetPolicy): ${ungoverned.join(', ')}\n`);
 
+      slos = await withDeployedDimensions(slos, opts.dimensionValues, 'sre gate', UNDECIDED);
       const reviews = await readReviews(
         slos,
         { ...opts, filtered: true },

@@ -8,6 +8,7 @@ import {
   type SlackDigestOptions,
   type Slo,
 } from '@sre-kit/core';
+import { withDeployedDimensions } from '../review/deployed-slos';
 import { readReviews } from '../review/read-reviews';
 import { parseTime } from '../review/time';
 import { exitWith } from '../review/fail';
@@ -25,6 +26,7 @@ interface ReviewOptions {
   period?: string;
   progress?: boolean;
   slo?: string[];
+  dimensionValues?: string;
   reportUrl?: string;
   previous?: string;
 }
@@ -102,6 +104,10 @@ export function registerReview(program: Command): void {
       'CloudWatch period, or Prometheus step, in seconds (default: the finest CloudWatch holds; 60 for Prometheus)',
     )
     .option('--progress', 'always draw the progress bar on stderr (default: only on a terminal)')
+    .option(
+      '--dimension-values <file>',
+      "deployed dimension values for the specs' placeholders (placeholder: value, as for sre render)",
+    )
     .option('--slo <name...>', 'review only these SLOs')
     .option('--report-url <url>', 'link to the full report in the Slack digest (--format slack)')
     .option('--previous <file>', 'an earlier `sre review --format json` output: the digest shows the change since')
@@ -126,6 +132,7 @@ export function registerReview(program: Command): void {
         process.stderr.write('sre review: warning: --report-url and --previous apply to --format slack only\n');
       // Checked before the data is read: a bad link should not cost a CloudWatch read.
       const slack = opts.format === 'slack' ? await slackOptions(opts) : {};
+      slos = await withDeployedDimensions(slos, opts.dimensionValues, 'sre review');
       const reviews = await readReviews(
         slos,
         { ...opts, filtered: Boolean(opts.slo) },
