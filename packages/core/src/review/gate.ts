@@ -5,7 +5,7 @@
  */
 import { formatDuration } from '../duration';
 import type { ErrorBudgetLevel, ErrorBudgetPolicySpec } from '../model/error-budget-policy';
-import type { SloReview } from './analyse';
+import { policyRemaining, type SloReview } from './analyse';
 
 export interface GateSloResult {
   readonly slo: string;
@@ -35,7 +35,7 @@ export interface GateDecision {
   readonly ungoverned: readonly string[];
 }
 
-export interface GateOptions {
+export interface GateDecisionOptions {
   /** Let an SLO with no events in its period pass (default: refuse, since nothing proves the budget). */
   readonly allowNoData?: boolean;
 }
@@ -50,9 +50,7 @@ export function policyForSlo(
 
 /** The most severe level holding at `remaining`; exhausted (0) holds at or below zero. */
 export function levelAt(policy: ErrorBudgetPolicySpec, remaining: number): ErrorBudgetLevel | undefined {
-  // 1 - 0.999 is not 0.001 in floating point: a period that spent exactly its budget computes as
-  // 1e-15 left. Rounding to a billionth of the budget decides the boundaries as the policy reads.
-  const r = Math.round(remaining * 1e9) / 1e9;
+  const r = policyRemaining(remaining);
   const holds = (l: ErrorBudgetLevel) => (l.remainingBelow === 0 ? r <= 0 : r < l.remainingBelow);
   // Levels are stored most severe first.
   return policy.levels.find(holds);
@@ -70,7 +68,7 @@ function allowsText(level: ErrorBudgetLevel): string {
   return level.allow.length === 0 ? 'allows nothing' : `allows only ${level.allow.join(', ')}`;
 }
 
-function judge(review: SloReview, policy: ErrorBudgetPolicySpec, change: string, options: GateOptions): GateSloResult {
+function judge(review: SloReview, policy: ErrorBudgetPolicySpec, change: string, options: GateDecisionOptions): GateSloResult {
   const p = review.period;
   const base = {
     slo: review.slo,
@@ -123,7 +121,7 @@ export function gateDecision(
   reviews: readonly SloReview[],
   policies: readonly ErrorBudgetPolicySpec[],
   change: string,
-  options: GateOptions = {},
+  options: GateDecisionOptions = {},
 ): GateDecision {
   const slos: GateSloResult[] = [];
   const ungoverned: string[] = [];

@@ -87,3 +87,17 @@ describe('gateDecision', () => {
     expect(unknownChange('fix', [strict, rest])).toBeUndefined();
   });
 });
+
+describe('the boundaries of the review verdict and the gate agree', () => {
+  it('a period that spent exactly its budget is exhausted for both, 25 % left is not "below 25 %"', () => {
+    const spentAll = review('api', 720);
+    expect(spentAll.period.remaining).not.toBe(0); // floating point: 1 - 0.999 is not 0.001
+    expect(spentAll.verdict.level).toBe('freeze');
+    expect(levelAt(strict, spentAll.period.remaining)?.name).toBe('exhausted');
+    const quarter = review('api', 540);
+    expect(quarter.verdict.level).toBe('ok');
+    expect(
+      levelAt({ ...strict, levels: [{ ...strict.levels[1], remainingBelow: 0.25 }] }, quarter.period.remaining),
+    ).toBeUndefined();
+  });
+});
