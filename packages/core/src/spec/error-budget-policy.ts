@@ -184,15 +184,14 @@ export function parseErrorBudgetPolicy(doc: SpecDoc, ctx: ParseContext): void {
     }
   }
   // Policies split the SLOs between them: an SLO under two policies would have two answers.
-  const mine = slos ?? undefined;
   for (const other of ctx.errorBudgetPolicies) {
-    if (mine === undefined && other.slos === undefined) {
+    if (slos === undefined && other.slos === undefined) {
       doc.nameAt.error(
         `ErrorBudgetPolicy "${doc.name}" and "${other.name}" both govern every SLO`,
         `name the SLOs of one of them with spec.slos (the other is at ${where(other.location)})`,
       );
     }
-    for (const name of mine ?? []) {
+    for (const name of slos ?? []) {
       if (other.slos?.includes(name)) {
         slosAt
           .items()
