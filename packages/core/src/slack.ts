@@ -25,3 +25,8 @@ export function truncate(text: string, max: number): string {
 export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
+
+/** An http(s) URL that fits `<url|text>` link syntax: no spaces, and none of `|`, `<`, `>` that end the link. */
+export function isSlackLinkUrl(url: string): boolean {
+  return /^https?:\/\/[^\s|<>]+$/.test(url);
+}

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import {
   formatReview,
+  isSlackLinkUrl,
   previousReviewsFromJson,
   REVIEW_FORMATS,
   type ReviewFormat,
@@ -63,7 +64,7 @@ function fail(message: string): never {
 }
 
 async function slackOptions(opts: ReviewOptions): Promise<SlackDigestOptions> {
-  if (opts.reportUrl !== undefined && !/^https?:\/\/[^\s|<>]+$/.test(opts.reportUrl))
+  if (opts.reportUrl !== undefined && !isSlackLinkUrl(opts.reportUrl))
     fail(`--report-url "${opts.reportUrl}" is not an http(s) URL (no spaces, "|", "<" or ">")`);
   if (opts.previous === undefined) return opts.reportUrl ? { reportUrl: opts.reportUrl } : {};
   let text: string;

@@ -4,7 +4,7 @@
  * the incident that spent most), worst first, cut to Slack's limits. The full report lives
  * elsewhere (`--report-url`); the digest says what needs attention and links to it.
  */
-import { escapeMrkdwn, SLACK_LIMITS, truncate } from '../../slack';
+import { escapeMrkdwn, isSlackLinkUrl, SLACK_LIMITS, truncate } from '../../slack';
 import type { SloReview } from '../analyse';
 import { countFirings, dur, iso, pct, rangeLine } from './tables';
 
@@ -88,7 +88,7 @@ function counts(reviews: readonly SloReview[]): string {
 }
 
 export function slackDigest(reviews: readonly SloReview[], options: SlackDigestOptions = {}): SlackPayload {
-  if (options.reportUrl !== undefined && !/^https?:\/\/[^\s|<>]+$/.test(options.reportUrl))
+  if (options.reportUrl !== undefined && !isSlackLinkUrl(options.reportUrl))
     throw new RangeError(`report URL "${options.reportUrl}" is not an http(s) URL Slack can link`);
   const range = rangeLine(reviews);
   const blocks: SlackBlock[] = [
