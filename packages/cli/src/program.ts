@@ -10,6 +10,7 @@ import { registerRender } from './commands/render';
 import { registerRenderPrometheus } from './commands/render-prometheus';
 import { registerRenderAlertmanager } from './commands/render-alertmanager';
 import { registerReview } from './commands/review';
+import { registerGate } from './commands/gate';
 import { registerSimulate } from './commands/simulate';
 import { registerAudit } from './commands/audit';
 import { registerLoop } from './commands/loop';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerRenderPrometheus(program);
   registerRenderAlertmanager(program);
   registerReview(program);
+  registerGate(program);
   registerSimulate(program);
   registerAudit(program);
   registerLoop(program);

@@ -113,6 +113,42 @@ describe('sre review --source prometheus', () => {
     expect(review.incidents.map((i) => i.badEvents)).toEqual([6000]);
   });
 
+  it('sre gate reads the same budget from Prometheus and refuses even a fix once it is exhausted', async () => {
+    const policy = join(dir, 'policy.yaml');
+    writeFileSync(
+      policy,
+      'apiVersion: sre-kit/v1\nkind: ErrorBudgetPolicy\nmetadata: { name: drill }\nspec:\n' +
+        '  slos: [api-availability]\n  levels:\n    - { remainingBelow: 25%, allow: [fix] }\n' +
+        '    - { exhausted: true, allow: [] }\n',
+    );
+    const gate = await runSre([
+      'gate',
+      SPEC,
+      policy,
+      '--source',
+      'prometheus',
+      '--url',
+      url,
+      '--at',
+      String(end),
+      '--change',
+      'fix',
+      '--format',
+      'json',
+    ]);
+    expect(gate.code).toBe(1);
+    const decision = JSON.parse(gate.stdout);
+    // 6,000 of 72,000 requests failed: 8.3 % errors against the objective's allowance.
+    const expected = 1 - 6000 / 72_000 / (1 - slo.objective);
+    expect(decision.slos).toEqual([
+      expect.objectContaining({ slo: 'api-availability', level: 'exhausted', complete: false }),
+    ]);
+    expect(decision.slos[0].remaining).toBeCloseTo(expected, 6);
+    expect(decision.reason).toMatch(
+      /^fix refused: api-availability has -\d+\.\d % of its \S+ error budget left \(data covers only/,
+    );
+  });
+
   it('refuses --source prometheus without --url', async () => {
     const run = await runSre(['review', SPEC, '--source', 'prometheus']);
     expect(run.code).toBe(1);

@@ -84,6 +84,7 @@ describe('sre validate (in-process)', () => {
       routings: 0,
       alertWindows: 0,
       services: 0,
+      errorBudgetPolicies: 0,
     });
     expect(doc.diagnostics[0]).toEqual({
       severity: 'error',

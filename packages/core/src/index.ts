@@ -1,6 +1,7 @@
 export * from './model/slo';
 export * from './model/alarms';
 export * from './model/dashboard';
+export * from './model/error-budget-policy';
 export * from './duration';
 export * from './math';
 export * from './catalogue';
@@ -14,4 +15,5 @@ export * from './rds-instances';
 export * from './slo-dimensions';
 export * from './verify';
 export * from './alarm-metadata';
+export * from './slack';
 export * from './alertmanager/config';

@@ -1,23 +1,16 @@
-import { writeFile } from 'node:fs/promises';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { readFile, writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
 import {
-  cloudWatchUnsupportedReason,
-  DataFileError,
-  formatDuration,
   formatReview,
+  isSlackLinkUrl,
+  previousReviewsFromJson,
   REVIEW_FORMATS,
-  reviewDataStart,
-  reviewSlo,
   type ReviewFormat,
-  type SeriesPoint,
+  type SlackDigestOptions,
   type Slo,
-  type SloReview,
 } from '@sre-kit/core';
-import { readCloudWatchSeries } from '../review/cloudwatch-source';
-import { readSeriesFile } from '../review/file-source';
-import { prometheusReviewUnsupportedReason, readPrometheusSeries } from '../review/prometheus-source';
-import { progressBar } from '../review/progress';
+import { withDeployedDimensions } from '../review/deployed-slos';
+import { readReviews } from '../review/read-reviews';
 import { parseTime } from '../review/time';
 import { exitWith } from '../review/fail';
 import { loadValidSpecs } from '../text/specs';
@@ -34,6 +27,9 @@ interface ReviewOptions {
   period?: string;
   progress?: boolean;
   slo?: string[];
+  dimensionValues?: string;
+  reportUrl?: string;
+  previous?: string;
 }
 
 const HELP = `
@@ -53,13 +49,38 @@ budget and the verdict are the period's; what the range spent is shown next to i
 period data is said in a note under the verdict.
 Times: ISO 8601, epoch seconds, now, or now-<duration> (now-30d).
 JSON (--format json): {"version": 1, "reviews": [SloReview]} - see packages/cli/README.md.
+Slack (--format slack): a Block Kit digest ({"text", "blocks"}) printed as JSON, worst SLO first, cut to
+Slack's limits; --report-url links the full report, --previous (an earlier --format json output) adds the
+change of each period budget since then. Posting it is not built yet: pipe it to a webhook with curl.
 
 Examples:
   sre review slos --source file --data examples/review-data.csv --from 2026-11-01T00:00:00Z --to 2026-11-02T00:00:00Z
-  sre review slos --source cloudwatch --region eu-west-1 --from now-30d --to now --format html --out review.html`;
+  sre review slos --source cloudwatch --region eu-west-1 --from now-30d --to now --format html --out review.html
+  sre review slos --source cloudwatch --from now-7d --format slack --previous last-week.json \\
+    --report-url https://reports.example.com/slo/2026-w48.html`;
 
 function fail(message: string): never {
   exitWith(`sre review: ${message}`);
+}
+
+async function slackOptions(opts: ReviewOptions): Promise<SlackDigestOptions> {
+  if (opts.reportUrl !== undefined && !isSlackLinkUrl(opts.reportUrl))
+    fail(`--report-url "${opts.reportUrl}" is not an http(s) URL (no spaces, "|", "<" or ">")`);
+  if (opts.previous === undefined) return opts.reportUrl ? { reportUrl: opts.reportUrl } : {};
+  let text: string;
+  try {
+    text = await readFile(opts.previous, 'utf8');
+  } catch (err) {
+    fail(`cannot read --previous ${opts.previous}: ${(err as Error).message}`);
+  }
+  try {
+    return {
+      ...(opts.reportUrl ? { reportUrl: opts.reportUrl } : {}),
+      previous: previousReviewsFromJson(text),
+    };
+  } catch (err) {
+    fail(`--previous ${opts.previous}: ${(err as Error).message}`);
+  }
 }
 
 export function registerReview(program: Command): void {
@@ -84,7 +105,13 @@ export function registerReview(program: Command): void {
       'CloudWatch period, or Prometheus step, in seconds (default: the finest CloudWatch holds; 60 for Prometheus)',
     )
     .option('--progress', 'always draw the progress bar on stderr (default: only on a terminal)')
+    .option(
+      '--dimension-values <file>',
+      "deployed dimension values for the specs' placeholders (placeholder: value, as for sre render)",
+    )
     .option('--slo <name...>', 'review only these SLOs')
+    .option('--report-url <url>', 'link to the full report in the Slack digest (--format slack)')
+    .option('--previous <file>', 'an earlier `sre review --format json` output: the digest shows the change since')
     .addHelpText('after', HELP)
     .action(async (paths: string[], opts: ReviewOptions, cmd: Command) => {
       const now = Math.floor(Date.now() / 1000);
@@ -102,96 +129,19 @@ export function registerReview(program: Command): void {
       }
       if (slos.length === 0) fail(`no SLOs found in ${paths.join(' ')}`);
 
-      const reviews: SloReview[] = [];
-      if (opts.source === 'file') {
-        if (!opts.data) fail('--source file needs --data FILE');
-        let table;
-        try {
-          table = await readSeriesFile(opts.data);
-        } catch (err) {
-          if (err instanceof DataFileError) fail(`bad data file:\n${err.message}`);
-          fail(`cannot read ${opts.data}: ${(err as Error).message}`);
-        }
-        for (const name of table.sloNames)
-          if (!slos.some((s) => s.name === name) && !opts.slo)
-            process.stderr.write(`sre review: warning: ${opts.data}: no SLO named "${name}" in the specs; ignored\n`);
-        for (const slo of slos) {
-          if (!table.has(slo.name)) {
-            process.stderr.write(`sre review: warning: ${opts.data}: no data for SLO "${slo.name}"; skipped\n`);
-            continue;
-          }
-          // History before --from: the longest alert window, and the SLO period ending at --to.
-          reviews.push(reviewSlo(slo, table.series(slo.name, reviewDataStart(slo, from, to), to), { from, to }));
-          table.drop(slo.name);
-        }
-      } else if (opts.source === 'prometheus') {
-        if (!opts.url) fail('--source prometheus needs --url (the Prometheus base URL)');
-        const step = opts.period === undefined ? 60 : Number(opts.period);
-        if (!Number.isInteger(step) || step < 1) fail(`--period "${opts.period}" is not a whole number of seconds`);
-        const stats = { queries: 0 };
-        for (const slo of slos) {
-          const reason = prometheusReviewUnsupportedReason(slo);
-          if (reason) {
-            process.stderr.write(`sre review: warning: SLO "${slo.name}" skipped: ${reason}\n`);
-            continue;
-          }
-          let series: SeriesPoint[];
-          try {
-            series = await readPrometheusSeries(
-              slo,
-              { url: opts.url, from: reviewDataStart(slo, from, to), to, stepSeconds: step },
-              stats,
-            );
-          } catch (err) {
-            fail(`Prometheus ${opts.url}: ${(err as Error).message}`);
-          }
-          if (series.length === 0) process.stderr.write(`sre review: warning: no data for SLO "${slo.name}"\n`);
-          reviews.push(reviewSlo(slo, series, { from, to, stepSeconds: step }));
-        }
-        process.stderr.write(`sre review: ${stats.queries} Prometheus range queries (step ${formatDuration(step)})\n`);
-      } else {
-        const readable = slos.filter((slo) => {
-          const reason = cloudWatchUnsupportedReason(slo);
-          if (reason) process.stderr.write(`sre review: warning: SLO "${slo.name}" skipped: ${reason}\n`);
-          return !reason;
-        });
-        if (readable.length === 0) fail('no SLO has a CloudWatch SLI to review');
-        const period = opts.period === undefined ? undefined : Number(opts.period);
-        const bar = progressBar(Boolean(opts.progress || process.stderr.isTTY), 'GetMetricData');
-        const client = new CloudWatchClient(opts.region ? { region: opts.region } : {});
-        let data;
-        try {
-          data = await readCloudWatchSeries(client, readable, { from, to, now, period }, { onProgress: bar.update });
-        } catch (err) {
-          bar.done();
-          fail(`CloudWatch: ${(err as Error).message}`);
-        }
-        bar.done();
-        const { stats } = data;
-        process.stderr.write(
-          `sre review: ${stats.calls} GetMetricData call(s), ${stats.metricsRequested} metrics requested ` +
-            `(${formatDuration(data.periodSeconds)} period` +
-            `${data.budgetPeriodSeconds ? `, ${formatDuration(data.budgetPeriodSeconds)} for the budget period` : ''}, ` +
-            `${stats.retries} throttling retries), ` +
-            `cost $${data.costUsd.toFixed(4)}\n`,
-        );
-        for (const m of stats.messages) process.stderr.write(`sre review: CloudWatch: ${m}\n`);
-        for (const slo of readable) {
-          const series: SeriesPoint[] = data.series.get(slo.name) ?? [];
-          if (series.length === 0) process.stderr.write(`sre review: warning: no datapoints for SLO "${slo.name}"\n`);
-          const periodSeries = data.periodSeries?.get(slo.name);
-          reviews.push(
-            reviewSlo(slo, series, {
-              from,
-              to,
-              stepSeconds: data.periodSeconds,
-              ...(periodSeries ? { periodSeries } : {}),
-            }),
-          );
-        }
-      }
+      if (opts.format !== 'slack' && (opts.reportUrl || opts.previous))
+        process.stderr.write('sre review: warning: --report-url and --previous apply to --format slack only\n');
+      // Checked before the data is read: a bad link should not cost a CloudWatch read.
+      const slack = opts.format === 'slack' ? await slackOptions(opts) : {};
+      slos = await withDeployedDimensions(slos, opts.dimensionValues, 'sre review');
+      const reviews = await readReviews(
+        slos,
+        { ...opts, filtered: Boolean(opts.slo) },
+        { from, to, now },
+        'sre review',
+      );
       if (reviews.length === 0) fail('nothing to review');
-      const report = formatReview(reviews, opts.format);
+      const report = formatReview(reviews, opts.format, { slack });
       if (opts.out) {
         await writeFile(opts.out, report);
         process.stderr.write(`sre review: wrote ${opts.out}\n`);

@@ -16,7 +16,8 @@ Exit code: 0 when there is no error (warnings allowed), 1 otherwise.
 
 JSON output (--json), stable, version ${VALIDATE_JSON_VERSION}:
   { "version": 1, "valid": boolean, "files": [string],
-    "counts": { "errors", "warnings", "slos", "alarmPolicies", "routings", "alertWindows", "services" },
+    "counts": { "errors", "warnings", "slos", "alarmPolicies", "routings", "alertWindows", "services",
+                "errorBudgetPolicies" },
     "diagnostics": [ { "severity" (error|warning), "file", "line", "col", "path", "message", "hint"? } ] }
 
 Example:
@@ -60,6 +61,7 @@ export function registerValidate(program: Command): void {
             routings: specs.routings.length,
             alertWindows: Object.keys(specs.alertWindows).length,
             services: specs.services.length,
+            errorBudgetPolicies: specs.errorBudgetPolicies.length,
           },
           diagnostics: specs.diagnostics,
         };

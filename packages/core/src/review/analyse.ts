@@ -175,6 +175,15 @@ function inferStep(series: readonly SeriesPoint[]): number {
   return Number.isFinite(step) && step > 0 ? step : 60;
 }
 
+/**
+ * The remaining fraction as budget policies compare it. 1 - 0.999 is not 0.001 in floating point, so a
+ * period that spent exactly its budget computes as 1e-15 left; rounding to a billionth of the budget
+ * decides the boundaries (exhausted at 0 %, "below 25 %") as a policy reads them.
+ */
+export function policyRemaining(remaining: number): number {
+  return Math.round(remaining * 1e9) / 1e9;
+}
+
 /** The verdict of the budget policy for a remaining fraction (`of`: whose budget, e.g. "the 30d budget"). */
 export function budgetVerdict(
   remaining: number,
@@ -182,12 +191,13 @@ export function budgetVerdict(
   of?: string,
 ): BudgetPolicyVerdict {
   const pct = `${(remaining * 100).toFixed(1)} %${of ? ` of ${of}` : ''}`;
-  if (remaining <= policy.freezeBelow)
+  const left = policyRemaining(remaining);
+  if (left <= policy.freezeBelow)
     return {
       level: 'freeze',
       message: `budget exhausted (${pct} left): freeze risky releases, prioritise reliability work until it recovers`,
     };
-  if (remaining < policy.cautionBelow)
+  if (left < policy.cautionBelow)
     return { level: 'caution', message: `budget low (${pct} left): release with extra review and a rollback plan` };
   return { level: 'ok', message: `budget healthy (${pct} left): release as usual` };
 }

@@ -3,3 +3,4 @@ export * from './analyse';
 export * from './format';
 export * from './cloudwatch-queries';
 export * from './audit';
+export * from './gate';

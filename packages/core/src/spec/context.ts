@@ -4,6 +4,7 @@
  * shared SLI is reported once, not once per SLO using it) and the outputs.
  */
 import type { AlarmPolicy, AlertRouting } from '../model/alarms';
+import type { ErrorBudgetPolicySpec } from '../model/error-budget-policy';
 import type { BurnRatePolicy, Slo, SourceLocation } from '../model/slo';
 import type { PanelGroup } from '../dashboards/panels';
 import type { Diagnostic } from './diagnostics';
@@ -47,6 +48,7 @@ export class ParseContext {
   readonly dataSources: DataSourceSpec[] = [];
   readonly notificationTargets: NotificationTargetSpec[] = [];
   readonly dashboardPanels: PanelGroup[] = [];
+  readonly errorBudgetPolicies: ErrorBudgetPolicySpec[] = [];
 
   private readonly memo = new Map<string, unknown>();
 

@@ -12,6 +12,7 @@ import { parseDashboardSpec } from '../dashboards/spec';
 import { checkDuplicateSloNames } from './checks';
 import { ParseContext } from './context';
 import { sortDiagnostics, type Diagnostic } from './diagnostics';
+import { parseErrorBudgetPolicy } from './error-budget-policy';
 import { checkStandaloneAlerting } from './openslo-alerting';
 import { parseDataSource, parseOpenSloSlo, parseService } from './openslo';
 import { sliByName } from './openslo-sli';
@@ -22,7 +23,7 @@ import type { SpecSet } from './types';
 
 export const KINDS: Readonly<Record<string, readonly string[]>> = {
   'openslo/v1': ['SLO', 'SLI', 'Service', 'DataSource', 'AlertPolicy', 'AlertCondition', 'AlertNotificationTarget'],
-  'sre-kit/v1': ['AlarmPolicy', 'AlertRouting', 'Dashboard'],
+  'sre-kit/v1': ['AlarmPolicy', 'AlertRouting', 'Dashboard', 'ErrorBudgetPolicy'],
   'sloth.slok.dev/v1': ['AlertWindows', 'PrometheusServiceLevel'],
 };
 const SLOTH_VERSION = 'prometheus/v1';
@@ -139,6 +140,8 @@ export function loadSpecTexts(files: readonly SpecText[]): SpecSet {
     if (group) ctx.dashboardPanels.push(group);
   }
   checkDuplicateSloNames(ctx);
+  // After every SLO (OpenSLO and Sloth) is known: a policy names the SLOs it governs.
+  for (const doc of ctx.all('ErrorBudgetPolicy')) parseErrorBudgetPolicy(doc, ctx);
 
   return {
     files: files.map((f) => f.file),
@@ -150,6 +153,7 @@ export function loadSpecTexts(files: readonly SpecText[]): SpecSet {
     dataSources: ctx.dataSources,
     notificationTargets: ctx.notificationTargets,
     dashboardPanels: ctx.dashboardPanels,
+    errorBudgetPolicies: ctx.errorBudgetPolicies,
     diagnostics: sortDiagnostics(dedupe(ctx.diagnostics)),
   };
 }

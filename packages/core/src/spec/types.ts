@@ -1,4 +1,5 @@
 import type { AlarmPolicy, AlertRouting } from '../model/alarms';
+import type { ErrorBudgetPolicySpec } from '../model/error-budget-policy';
 import type { BurnRatePolicy, SourceLocation, Slo } from '../model/slo';
 import type { PanelGroup } from '../dashboards/panels';
 import type { Diagnostic } from './diagnostics';
@@ -40,6 +41,8 @@ export interface SpecSet {
   readonly notificationTargets: readonly NotificationTargetSpec[];
   /** Explicit dashboard panels (`kind: Dashboard`). */
   readonly dashboardPanels: readonly PanelGroup[];
+  /** `kind: ErrorBudgetPolicy`: what may deploy at which remaining budget (`sre gate`). */
+  readonly errorBudgetPolicies: readonly ErrorBudgetPolicySpec[];
   /** Errors and warnings, sorted by file and position. */
   readonly diagnostics: readonly Diagnostic[];
 }

@@ -66,7 +66,8 @@ export function summaryTable(reviews: readonly SloReview[]): Table {
   };
 }
 
-function countFirings(r: SloReview, severity: 'page' | 'ticket'): number {
+/** Firings of one severity's tiers inside the range (pages, tickets). */
+export function countFirings(r: SloReview, severity: 'page' | 'ticket'): number {
   return r.tiers.filter((t) => t.severity === severity).reduce((n, t) => n + t.intervals.length, 0);
 }
 
