@@ -1,7 +1,7 @@
-import { Annotations } from 'aws-cdk-lib';
+import { Annotations, CfnResource } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import {
-  catalogueFor,
+  ALARM_PRECONDITIONS_METADATA,
   catalogueProperties,
   cloudWatchPeriodProblem,
   suggestion,
@@ -17,6 +17,7 @@ import { AlarmRegistry } from '../alarm-registry';
 import { inputError } from '../errors';
 import { disambiguatorOf, parseSeverity } from '../severity';
 import { tagAlarm } from '../alarm-metadata';
+import { AlarmCatalogue } from './catalogue';
 import type { FamilyAlarmsOptions } from './options';
 import { toCoreOverrides } from './options';
 import { alarmFactory, familyAlarmMetadata, neededDimensions, renderAlarm } from './render';
@@ -57,20 +58,21 @@ export interface CreatedFamilyAlarm {
 const ID_SAFE = /[^A-Za-z0-9_.-]+/g;
 
 /**
- * Base of the seven alarm families. A subclass only maps its resource to
+ * Base of every alarm family, built in or registered. A subclass only maps its resource to
  * dimension values and properties (ARCHITECTURE.md: segments never decide
- * thresholds); the catalogue in @sre-kit/core decides which alarms exist and
- * how they are tuned. Each family is also a cdk-monitoring-constructs
+ * thresholds); the app's AlarmCatalogue (core's built-in entries plus the
+ * registered ones) decides which alarms exist and how they are tuned. Each family is also a cdk-monitoring-constructs
  * dashboard segment, so `facade.addSegment(family)` shows its alarms.
  */
 export abstract class FamilyAlarms extends Construct implements IDashboardSegment {
-  /** The catalogue family (`lambda`, `ecs`, `s3`, `alb`, `rds`, `waf`, `natgateway`). */
+  /** The catalogue family (`lambda`, `ecs`, ..., `sqs`, `ses`, or one registered with AlarmCatalogue). */
   public readonly family: string;
   public readonly service: string;
   public readonly resourceId: string;
   private readonly options: FamilyAlarmsOptions;
   private readonly registry: AlarmRegistry;
   private readonly created: CreatedFamilyAlarm[] = [];
+  private readonly catalogue: AlarmCatalogue;
 
   protected constructor(scope: Construct, id: string, family: string, options: FamilyAlarmsOptions) {
     super(scope, id);
@@ -81,6 +83,14 @@ export abstract class FamilyAlarms extends Construct implements IDashboardSegmen
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(this.service))
       inputError(this, 'service must be letters, digits, _ . -', this.service, 'use a short name such as "checkout"');
     this.registry = new AlarmRegistry(this, () => options.allowAlarmsWithoutActions === true);
+    this.catalogue = AlarmCatalogue.of(this);
+    if (!this.catalogue.hasFamily(family))
+      inputError(
+        this,
+        'unknown alarm family',
+        family,
+        `register it first with AlarmCatalogue.of(scope).registerFamily(...) (families: ${this.catalogue.families.join(', ')})`,
+      );
     this.checkOverrideIds();
     this.checkPropertyNames();
   }
@@ -168,7 +178,8 @@ export abstract class FamilyAlarms extends Construct implements IDashboardSegmen
       location,
     };
     const factory = alarmFactory(this, this.service, this.resourceId);
-    for (const resolved of resolveAlarms(policy)) {
+    this.catalogue._markDrawn(this.family);
+    for (const resolved of resolveAlarms(policy, (family) => this.catalogue._entriesOf(family))) {
       const needed = neededDimensions(resolved);
       const matching = targets.filter((t) => sameNames(Object.keys(t.dimensions), needed));
       if (matching.length === 0) {
@@ -222,6 +233,10 @@ export abstract class FamilyAlarms extends Construct implements IDashboardSegmen
           scope: this,
         });
         tagAlarm(alarm, familyAlarmMetadata(resolved));
+        // The entry's preconditions travel with the alarm, where `sre verify` checks them on the assembly.
+        const cfn = alarm.node.defaultChild;
+        if (resolved.preconditions?.length && cfn instanceof CfnResource)
+          cfn.addMetadata(ALARM_PRECONDITIONS_METADATA, resolved.preconditions);
         this.registry.add(alarm);
         this.created.push({ alarm, resolved, alarmName: alarmName.replace(ID_SAFE, '-') });
       }
@@ -264,7 +279,7 @@ export abstract class FamilyAlarms extends Construct implements IDashboardSegmen
 
   /** Property names no threshold reads are typos (timeoutMS): rejected like unknown catalogue ids. */
   private checkPropertyNames(): void {
-    const known = catalogueProperties(this.family as AlarmFamilyName);
+    const known = catalogueProperties(this.family, (family) => this.catalogue._entriesOf(family));
     for (const name of Object.keys(this.options.properties ?? {}))
       if (!known.includes(name))
         inputError(
@@ -276,7 +291,7 @@ export abstract class FamilyAlarms extends Construct implements IDashboardSegmen
   }
 
   private checkOverrideIds(): void {
-    const known = catalogueFor(this.family as AlarmFamilyName).map((e) => e.id);
+    const known = this.catalogue.entryIds(this.family);
     for (const [where, map] of [
       ['overrides', this.options.overrides],
       ['defaults', this.options.defaults],

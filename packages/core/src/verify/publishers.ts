@@ -60,6 +60,9 @@ export interface PublishedMetric {
   readonly unit?: string;
 }
 
+/** The alarm metadata key that carries the `MetricPrecondition[]` of its catalogue entry. */
+export const ALARM_PRECONDITIONS_METADATA = 'SreKit::Preconditions';
+
 /** The resource metadata key that carries `PublishedMetrics[]` in a template. */
 export const PUBLISHED_METRICS_METADATA = 'SreKit::PublishedMetrics';
 
