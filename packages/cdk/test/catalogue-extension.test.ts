@@ -17,7 +17,6 @@ import {
   AlarmSeverity,
   AlarmThreshold,
   AlertTopics,
-  CatalogueRegistrationError,
   DimensionAlarms,
   QueueRole,
   SesReputationAlarms,
@@ -25,6 +24,7 @@ import {
   SreKit,
   type CatalogueEntryProps,
 } from '../src';
+import { CatalogueRegistrationError } from '../src/errors';
 import { alarmsByName, dims, newStack, tagsOf } from './helpers';
 
 /** A DynamoDB family as a user would write it: one plain metric and one metric-math entry. */

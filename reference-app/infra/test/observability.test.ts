@@ -281,7 +281,8 @@ describe('sre-kit applied to GoodGreets', () => {
     );
     expect(wrong.map(({ stack, id }) => `${stack}/${id}`)).toEqual([]);
     const own = routed.filter(({ r }) => ['sqs', 'ses'].includes(tagsOf(r)['sre-kit:family']));
-    expect(own).toHaveLength(6);
+    // Four queue alarms (one per worker queue, by role) and the two levels of each SES reputation rate.
+    expect(own).toHaveLength(8);
   });
 
   it('maps every resource of alarms/goodgreets.yaml (an unmapped one would fail synth)', () => {

@@ -15,7 +15,7 @@ import {
   type TreatMissingData,
 } from '@sre-kit/core';
 import type { IConstruct } from 'constructs';
-import { describe } from '../errors';
+import { CatalogueRegistrationError } from '../errors';
 import type { AlarmSeverity } from '../severity';
 
 /** A CloudWatch metric of a catalogue entry: dimension *names*; each monitored resource gives the values. */
@@ -126,14 +126,6 @@ export interface AlarmFamilyDefinitionProps {
   /** Lower-case letters, digits and `-` (`sqs`, `dynamodb`, `api-gateway`). */
   readonly name: string;
   readonly entries: CatalogueEntryProps[];
-}
-
-/** A registration the catalogue refuses: names the entry, the field and the value. */
-export class CatalogueRegistrationError extends Error {
-  constructor(what: string, field: string, value: unknown, problem: string) {
-    super(`${what}: ${field} ${problem} (got ${describe(value)})`);
-    this.name = 'CatalogueRegistrationError';
-  }
 }
 
 const BY_APP = new WeakMap<IConstruct, AlarmCatalogue>();
