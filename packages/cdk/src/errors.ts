@@ -32,7 +32,7 @@ export function inputError(scope: IConstruct, problem: string, value: unknown, f
  */
 export class CatalogueRegistrationError extends Error {
   constructor(what: string, field: string, value: unknown, problem: string) {
-    super(`${what}: ${field} ${problem} (got ${describe(value)})`);
+    super(`${what}: ${field}: ${problem} (got ${describe(value)})`);
     this.name = 'CatalogueRegistrationError';
   }
 }

@@ -201,47 +201,47 @@ describe('registrations the catalogue refuses', () => {
     [
       'a bad statistic',
       throttles({ metric: { ...throttles().metric!, statistic: 'Median' } }),
-      /dynamodb.read-throttles: metric.statistic unknown CloudWatch statistic "Median"/,
+      /dynamodb.read-throttles: metric.statistic: unknown CloudWatch statistic "Median"/,
     ],
     [
       'a period CloudWatch rejects',
       throttles({ period: Duration.seconds(45) }),
-      /dynamodb.read-throttles: period .*45/,
+      /dynamodb.read-throttles: period: period 45s/,
     ],
     [
       'more datapoints than periods',
       throttles({ datapointsToAlarm: 4 }),
-      /dynamodb.read-throttles: datapointsToAlarm .*\(got 4\)/,
+      /dynamodb.read-throttles: datapointsToAlarm: .*\(got 4\)/,
     ],
     [
       'an id outside the family',
       throttles({ id: 'lambda.read-throttles' }),
-      /entry lambda.read-throttles: id .*"dynamodb.<slug>"/,
+      /entry lambda.read-throttles: id: .*"dynamodb.<slug>"/,
     ],
     [
       'both metric and expression',
       throttles({ expression: 'm1' }),
-      /dynamodb.read-throttles: metric give exactly one of metric or expression/,
+      /dynamodb.read-throttles: metric: give exactly one of metric or expression/,
     ],
     [
       'an anomaly-band comparison',
       throttles({ comparison: cloudwatch.ComparisonOperator.LESS_THAN_LOWER_OR_GREATER_THAN_UPPER_THRESHOLD }),
-      /comparison use one of .*\(got "LessThanLowerOrGreaterThanUpperThreshold"\)/,
+      /comparison: use one of .*\(got "LessThanLowerOrGreaterThanUpperThreshold"\)/,
     ],
     [
       'an expression reading an unknown id',
       { ...errorRate, expression: '100 * errors / total' },
-      /system-error-rate: expression uses "total", which is not one of its metrics/,
+      /system-error-rate: expression: uses "total", which is not one of its metrics/,
     ],
     [
       'a precondition on a dimension the metrics lack',
       { ...errorRate, preconditions: [{ ...errorRate.preconditions![0]!, dimension: 'Table' }] },
-      /preconditions\[0\].dimension not a dimension of the entry's metrics \(TableName\) \(got "Table"\)/,
+      /preconditions\[0\].dimension: not a dimension of the entry's metrics \(TableName\) \(got "Table"\)/,
     ],
     [
       'a threshold that is not an AlarmThreshold',
       throttles({ threshold: 5 as any }),
-      /dynamodb.read-throttles: threshold must be AlarmThreshold/,
+      /dynamodb.read-throttles: threshold: must be AlarmThreshold/,
     ],
   ])('%s', (_what, entry, message) => {
     expect(refuse(entry)).toThrow(CatalogueRegistrationError);
@@ -252,15 +252,15 @@ describe('registrations the catalogue refuses', () => {
     const { app, stack } = newStack('Twice');
     const catalogue = registerDynamo(app);
     expect(() => catalogue.registerFamily({ name: 'sqs', entries: [throttles()] })).toThrow(
-      /family sqs: name is already registered/,
+      /family sqs: name: is already registered/,
     );
     expect(() => catalogue.registerFamily({ name: 'Dynamo DB', entries: [throttles()] })).toThrow(
-      /family: name must be lower-case/,
+      /family: name: must be lower-case/,
     );
     expect(() => catalogue.registerEntry('dynamodb', throttles())).toThrow(
-      /entry dynamodb.read-throttles: id is already registered/,
+      /entry dynamodb.read-throttles: id: is already registered/,
     );
-    expect(() => catalogue.registerEntry('nosuch', throttles())).toThrow(/family is not registered/);
+    expect(() => catalogue.registerEntry('nosuch', throttles())).toThrow(/family: is not registered/);
     new DimensionAlarms(stack, 'orders', {
       service: 'shop',
       allowAlarmsWithoutActions: true,
@@ -269,7 +269,7 @@ describe('registrations the catalogue refuses', () => {
       properties: { errorBudgetPercent: 5 },
     });
     expect(() => catalogue.registerEntry('dynamodb', throttles({ id: 'dynamodb.late' }))).toThrow(
-      /entry dynamodb.late: family already has monitored resources/,
+      /entry dynamodb.late: family: already has monitored resources/,
     );
   });
 
