@@ -164,6 +164,48 @@ describe('a family registered from user code', () => {
     expect(dead[0]!.problems[0]!.reason).toMatch(/TableName="not-a-table" names no AWS::DynamoDB::Table/);
   });
 
+  it('has sre verify check a precondition on a property of the named resource', () => {
+    const { app, stack: s } = newStack('Reputation');
+    AlarmCatalogue.of(app).registerFamily({
+      name: 'mail',
+      entries: [
+        throttles({
+          id: 'mail.bounces',
+          metric: { namespace: 'Mail', metricName: 'Bounces', dimensionNames: ['ConfigurationSet'], statistic: 'Sum' },
+          preconditions: [
+            {
+              dimension: 'ConfigurationSet',
+              resourceType: 'AWS::SES::ConfigurationSet',
+              property: 'ReputationOptions.ReputationMetricsEnabled',
+              oneOf: ['true'],
+              reason: 'reputation metrics are published only for configuration sets with them enabled',
+              fix: 'set reputationMetrics: true on the configuration set',
+            },
+          ],
+        }),
+      ],
+    });
+    const set = new ses.ConfigurationSet(s, 'Set', { reputationMetrics: false });
+    new DimensionAlarms(s, 'mail', {
+      service: 'shop',
+      allowAlarmsWithoutActions: true,
+      familyName: 'mail',
+      dimensions: { ConfigurationSet: set.configurationSetName },
+    });
+    const json = Template.fromStack(s).toJSON();
+    const published = [{ namespace: 'Mail', metrics: [{ name: 'Bounces', dimensions: [['ConfigurationSet']] }] }];
+    const check = (t: any) => verifyAssembly(assemblyFromTemplates({ Reputation: t }), { published }).dead;
+    const dead = check(json);
+    expect(dead.map((d) => d.alarmName)).toEqual(['shop-mail-mail.bounces']);
+    expect(dead[0]!.problems[0]!.reason).toMatch(
+      /only for configuration sets with them enabled \(Reputation\/Set.* has ReputationOptions.ReputationMetricsEnabled "false"\)/,
+    );
+    const fixed = structuredClone(json);
+    const cfnSet = Object.values<any>(fixed.Resources).find((r) => r.Type === 'AWS::SES::ConfigurationSet');
+    cfnSet.Properties.ReputationOptions.ReputationMetricsEnabled = true;
+    expect(check(fixed)).toEqual([]);
+  });
+
   it('adds an entry to a built-in family from code, drawn like the core ones', () => {
     const { app: app2, stack: s2 } = newStack('Extra');
     AlarmCatalogue.of(app2).registerEntry('lambda', {
