@@ -185,25 +185,33 @@ describe('a family registered from user code', () => {
         }),
       ],
     });
-    const set = new ses.ConfigurationSet(s, 'Set', { reputationMetrics: false });
-    new DimensionAlarms(s, 'mail', {
-      service: 'shop',
-      allowAlarmsWithoutActions: true,
-      familyName: 'mail',
-      dimensions: { ConfigurationSet: set.configurationSetName },
-    });
+    const set = new ses.ConfigurationSet(s, 'Set', { reputationMetrics: true });
+    const monitor = (id: string, configurationSet: ses.ConfigurationSet) =>
+      new DimensionAlarms(s, id, {
+        service: 'shop',
+        allowAlarmsWithoutActions: true,
+        familyName: 'mail',
+        dimensions: { ConfigurationSet: configurationSet.configurationSetName },
+      });
+    monitor('mail', set);
+    // At synth, on a resource of the app: the same rule, reported where the mistake is made.
+    const off = new ses.ConfigurationSet(s, 'Off', { reputationMetrics: false });
+    expect(() => monitor('off', off)).toThrow(
+      /Reputation\/off: mail.bounces: reputation metrics are published only for configuration sets with them enabled \(Reputation\/Off\/Resource: ReputationOptions.ReputationMetricsEnabled is "false" \(needs "true"\)\)/,
+    );
     const json = Template.fromStack(s).toJSON();
     const published = [{ namespace: 'Mail', metrics: [{ name: 'Bounces', dimensions: [['ConfigurationSet']] }] }];
     const check = (t: any) => verifyAssembly(assemblyFromTemplates({ Reputation: t }), { published }).dead;
-    const dead = check(json);
+    expect(check(json)).toEqual([]);
+    // After synth, in the assembly (a template edited or written by hand): sre verify reports it.
+    const broken = structuredClone(json);
+    const logicalId = s.getLogicalId(set.node.defaultChild as ses.CfnConfigurationSet);
+    broken.Resources[logicalId].Properties.ReputationOptions.ReputationMetricsEnabled = false;
+    const dead = check(broken);
     expect(dead.map((d) => d.alarmName)).toEqual(['shop-mail-mail.bounces']);
     expect(dead[0]!.problems[0]!.reason).toMatch(
-      /only for configuration sets with them enabled \(Reputation\/Set.* has ReputationOptions.ReputationMetricsEnabled "false"\)/,
+      /only for configuration sets with them enabled \(Reputation\/Set.*: ReputationOptions.ReputationMetricsEnabled is "false" \(needs "true"\)\)/,
     );
-    const fixed = structuredClone(json);
-    const cfnSet = Object.values<any>(fixed.Resources).find((r) => r.Type === 'AWS::SES::ConfigurationSet');
-    cfnSet.Properties.ReputationOptions.ReputationMetricsEnabled = true;
-    expect(check(fixed)).toEqual([]);
   });
 
   it('adds an entry to a built-in family from code, drawn like the core ones', () => {
@@ -312,6 +320,24 @@ describe('registrations the catalogue refuses', () => {
     });
     expect(() => catalogue.registerEntry('dynamodb', throttles({ id: 'dynamodb.late' }))).toThrow(
       /entry dynamodb.late: family: already has monitored resources/,
+    );
+  });
+
+  it('fails at synth when a precondition dimension references a resource of another type', () => {
+    const { app, stack } = newStack('WrongType');
+    registerDynamo(app);
+    const queue = new sqs.Queue(stack, 'Queue');
+    expect(
+      () =>
+        new DimensionAlarms(stack, 'orders', {
+          service: 'shop',
+          allowAlarmsWithoutActions: true,
+          familyName: 'dynamodb',
+          dimensions: { TableName: queue.queueName },
+          properties: { errorBudgetPercent: 5 },
+        }),
+    ).toThrow(
+      /WrongType\/orders: dynamodb.system-error-rate: dimension TableName names WrongType\/Queue\/Resource, a AWS::SQS::Queue, not a AWS::DynamoDB::Table/,
     );
   });
 

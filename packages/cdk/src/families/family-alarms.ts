@@ -1,8 +1,9 @@
-import { Annotations, CfnResource } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Reference, Stack, Tokenization } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import {
   ALARM_PRECONDITIONS_METADATA,
   catalogueProperties,
+  preconditionPropertyProblem,
   cloudWatchPeriodProblem,
   suggestion,
   resolveAlarms,
@@ -219,6 +220,7 @@ export abstract class FamilyAlarms extends Construct implements IDashboardSegmen
         );
       const severity = parseSeverity(resolved.severity)!;
       for (const target of matching) {
+        this.checkPreconditions(resolved, target);
         const alarmName = [this.service, this.resourceId, resolved.catalogueId, target.suffix]
           .filter(Boolean)
           .join('-');
@@ -240,6 +242,30 @@ export abstract class FamilyAlarms extends Construct implements IDashboardSegmen
         this.registry.add(alarm);
         this.created.push({ alarm, resolved, alarmName: alarmName.replace(ID_SAFE, '-') });
       }
+    }
+  }
+
+  /**
+   * An entry's declared preconditions, on a resource of this app the dimension value references: the
+   * rule `sre verify` applies to the assembly (core's preconditionPropertyProblem), applied at synth so
+   * the mistake is reported where it is made. Names, imports and other apps' resources are left to verify.
+   */
+  private checkPreconditions(resolved: ResolvedAlarm, target: FamilyTarget): void {
+    for (const p of resolved.preconditions ?? []) {
+      const value = target.dimensions[p.dimension];
+      const reference = value === undefined ? undefined : Tokenization.reverse(value, { failConcat: false });
+      const cfn = Reference.isReference(reference) ? reference.target : undefined;
+      if (!(cfn instanceof CfnResource)) continue;
+      if (cfn.cfnResourceType !== p.resourceType)
+        inputError(
+          this,
+          `${resolved.catalogueId}: dimension ${p.dimension} names ${cfn.node.path}, a ${cfn.cfnResourceType}, not a ${p.resourceType}`,
+          p.dimension,
+          `pass the ${p.resourceType} the alarm watches`,
+        );
+      const problem = preconditionPropertyProblem(p, l1Properties(cfn, p.property));
+      if (problem)
+        inputError(this, `${resolved.catalogueId}: ${p.reason} (${cfn.node.path}: ${problem})`, p.property, p.fix);
     }
   }
 
@@ -313,4 +339,25 @@ function sameNames(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
   const sorted = [...a].sort();
   return sorted.every((name, i) => name === b[i]);
+}
+
+/**
+ * The top-level property a precondition path starts with, resolved from the L1 (camelCase until the
+ * template is rendered) and re-keyed to CloudFormation's PascalCase, so the path reads as in the template.
+ * Only that property is resolved: rendering the whole resource now would freeze lazy values early.
+ */
+function l1Properties(cfn: CfnResource, path: string | undefined): Record<string, unknown> {
+  if (!path) return {};
+  const top = path.split('.')[0]!;
+  const camel = top.charAt(0).toLowerCase() + top.slice(1);
+  const raw = (cfn as unknown as Record<string, unknown>)[camel];
+  return { [top]: pascalKeys(Stack.of(cfn).resolve(raw)) };
+}
+
+function pascalKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(pascalKeys);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k.charAt(0).toUpperCase() + k.slice(1), pascalKeys(v)]),
+  );
 }

@@ -12,6 +12,7 @@ import {
   ALARM_PRECONDITIONS_METADATA,
   CONTAINER_INSIGHTS_NAMESPACE,
   containerInsightsEnabled,
+  preconditionPropertyProblem,
   PUBLISHED_METRICS_METADATA,
   RDS_REPLICA_ONLY_METRICS,
   S3_STORAGE_METRICS,
@@ -630,19 +631,13 @@ function preconditionProblems(
       out.push({ metric: label, ...found });
       continue;
     }
-    if (p.property === undefined) continue;
-    const raw = p.property
-      .split('.')
-      .reduce<unknown>(
-        (v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined),
-        found.resource.Properties ?? {},
-      );
-    const text = typeof raw === 'boolean' ? String(raw) : literalOf(assembly, found.template, raw);
-    const ok = p.oneOf ? text !== undefined && p.oneOf.includes(text) : raw !== undefined;
-    if (!ok)
+    const problem = preconditionPropertyProblem(p, found.resource.Properties ?? {}, (v) =>
+      literalOf(assembly, found.template, v),
+    );
+    if (problem)
       out.push({
         metric: label,
-        reason: `${p.reason} (${found.template.stack}/${found.logicalId} has ${p.property} ${text === undefined ? 'unset' : `"${text}"`})`,
+        reason: `${p.reason} (${found.template.stack}/${found.logicalId}: ${problem})`,
         fix: p.fix,
       });
   }
