@@ -396,6 +396,10 @@ describe('the sqs family', () => {
       backlog.Metrics.filter((m: any) => m.MetricStat).map((m: any) => [m.Id, m.MetricStat.Metric.MetricName]),
     );
     expect(ids).toEqual({ visible: 'ApproximateNumberOfMessagesVisible', deleted: 'NumberOfMessagesDeleted' });
+    // Minutes of backlog at the deletes per minute, whatever the period.
+    expect(backlog.Metrics.find((m: any) => m.Expression).Expression).toBe(
+      'IF(FILL(deleted, 0) > 0, visible / (FILL(deleted, 0) * 60 / PERIOD(deleted)), visible)',
+    );
     expect(backlog.Threshold).toBe(15);
   });
 

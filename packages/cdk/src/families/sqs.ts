@@ -55,8 +55,9 @@ export const SQS_FAMILY: AlarmFamilyDefinitionProps = {
     {
       id: 'sqs.backlog-minutes',
       title: 'SQS backlog in minutes of the current drain rate',
-      // With nothing deleted in the minute, each waiting message counts as one minute of backlog.
-      expression: 'IF(FILL(deleted, 0) > 0, visible / FILL(deleted, 0), visible)',
+      // Deletes per minute whatever the period (an override may lengthen it); with nothing deleted in the
+      // period, each waiting message counts as one minute of backlog.
+      expression: 'IF(FILL(deleted, 0) > 0, visible / (FILL(deleted, 0) * 60 / PERIOD(deleted)), visible)',
       expressionMetrics: {
         visible: queueMetric('ApproximateNumberOfMessagesVisible', 'Maximum'),
         deleted: queueMetric('NumberOfMessagesDeleted', 'Sum'),
