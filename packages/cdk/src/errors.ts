@@ -25,3 +25,14 @@ export function describe(value: unknown): string {
 export function inputError(scope: IConstruct, problem: string, value: unknown, fix: string): never {
   throw new SreKitInputError(scope, problem, value, fix);
 }
+
+/**
+ * A catalogue registration refused (AlarmCatalogue): names the entry, the field and the value. Not
+ * part of the jsii surface (jsii cannot extend Error); its message is the contract.
+ */
+export class CatalogueRegistrationError extends Error {
+  constructor(what: string, field: string, value: unknown, problem: string) {
+    super(`${what}: ${field}: ${problem} (got ${describe(value)})`);
+    this.name = 'CatalogueRegistrationError';
+  }
+}

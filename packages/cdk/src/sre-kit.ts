@@ -7,6 +7,7 @@ import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { formatDiagnostic, withDimensionValues, type AlarmFamilyName, type SpecSet } from '@sre-kit/core';
 import { Construct, type IConstruct } from 'constructs';
@@ -22,6 +23,8 @@ import { NatGatewayAlarms, vpcNatGatewayIds } from './families/nat';
 import { type AlarmOverrideProps, type FamilyAlarmsOptions } from './families/options';
 import { RdsAlarms } from './families/rds';
 import { S3BucketAlarms } from './families/s3';
+import { SesReputationAlarms } from './families/ses';
+import { SqsQueueAlarms, type QueueRole } from './families/sqs';
 import { WebAclAlarms, type WebAclScope } from './families/waf';
 import { SreDashboards } from './dashboards/construct';
 import { CLOUDFORMATION_MAX_RESOURCES, Placement } from './placement';
@@ -93,6 +96,11 @@ export interface MonitorOptions {
 export interface MonitorLoadBalancerOptions extends MonitorOptions {
   /** @default - none: only load-balancer level alarms */
   readonly targetGroups?: elbv2.ApplicationTargetGroup[];
+}
+
+export interface MonitorQueueOptions extends MonitorOptions {
+  /** @default QueueRole.WORK */
+  readonly role?: QueueRole;
 }
 
 export interface MonitorWebAclOptions extends MonitorOptions {
@@ -281,6 +289,44 @@ export class SreKit extends Construct {
     this.defer((scope) => NatGatewayAlarms.forVpc(scope, resourceId, vpc, familyOptions).map((n) => this.register(n)));
   }
 
+  /** Family `sqs`: a work queue (age, backlog minutes) or a dead-letter queue, by `role`. */
+  public monitorQueue(resourceId: string, queue: sqs.IQueue, options: MonitorQueueOptions = {}): void {
+    this.add(
+      'sqs',
+      resourceId,
+      options,
+      (scope, id, familyOptions) => new SqsQueueAlarms(scope, id, { ...familyOptions, queue, role: options.role }),
+    );
+  }
+
+  /** Family `ses`: the account's bounce and complaint rates in this stack's region (once per account and region). */
+  public monitorSesReputation(resourceId: string, options: MonitorOptions = {}): void {
+    this.add(
+      'ses',
+      resourceId,
+      options,
+      (scope, id, familyOptions) => new SesReputationAlarms(scope, id, familyOptions),
+    );
+  }
+
+  /**
+   * Any registered family (AlarmCatalogue.registerFamily) from dimension values: the families an app
+   * adds get the same actions, spec-style overrides, placement, dashboards and cost lines as the built-in ones.
+   */
+  public monitorFamily(
+    familyName: string,
+    resourceId: string,
+    dimensions: { [name: string]: string },
+    options: MonitorOptions = {},
+  ): void {
+    this.add(
+      familyName,
+      resourceId,
+      options,
+      (scope, id, familyOptions) => new DimensionAlarms(scope, id, { ...familyOptions, familyName, dimensions }),
+    );
+  }
+
   /** Any family from dimension values (resources outside this app; see DimensionAlarms). */
   public monitorByDimensions(
     family: AlarmFamily,
@@ -439,7 +485,7 @@ export class SreKit extends Construct {
   }
 
   private add(
-    family: AlarmFamilyName,
+    family: string,
     resourceId: string,
     options: MonitorOptions,
     create: (scope: Construct, id: string, options: FamilyAlarmsOptions) => FamilyAlarms,
@@ -456,7 +502,7 @@ export class SreKit extends Construct {
   }
 
   /** The spec's settings for this resource (policy defaults, then resource overrides), under the code's. */
-  private familyOptions(family: AlarmFamilyName, resourceId: string, options: MonitorOptions): FamilyAlarmsOptions {
+  private familyOptions(family: string, resourceId: string, options: MonitorOptions): FamilyAlarmsOptions {
     if (this.mapped.has(`${family}/${resourceId}`) && family !== 'natgateway')
       inputError(
         this,
@@ -464,7 +510,7 @@ export class SreKit extends Construct {
         resourceId,
         'use one monitor call per resource id',
       );
-    const found = specResource(this.specs, family, resourceId);
+    const found = specResource(this.specs, family as AlarmFamilyName, resourceId);
     const overrides: { [id: string]: AlarmOverrideProps } = { ...found?.overrides };
     for (const [id, o] of Object.entries(options.overrides ?? {})) overrides[id] = { ...overrides[id], ...o };
     return {
@@ -518,6 +564,6 @@ export { SloAlarmMode };
  * Resource ids are unique per family, not across families (alarms/*.yaml may call both the ECS
  * service and its load balancer `api`), so the family is part of the construct id.
  */
-function familyConstructId(family: AlarmFamilyName, resourceId: string): string {
+function familyConstructId(family: string, resourceId: string): string {
   return `${family}-${resourceId}`;
 }

@@ -1,6 +1,7 @@
 import {
   ALARM_CATALOGUE,
   catalogueEntry,
+  catalogueEntryProblems,
   catalogueFor,
   catalogueMetrics,
   resolveAlarms,
@@ -38,6 +39,30 @@ describe('ALARM_CATALOGUE', () => {
       const words = e.expression.expression.match(/\b[a-z][A-Za-z0-9_]*\b/g) ?? [];
       for (const w of words) expect(ids).toContain(w);
     }
+  });
+
+  it('passes the rules entries registered from code are held to', () => {
+    for (const e of ALARM_CATALOGUE) expect([e.id, catalogueEntryProblems(e)]).toEqual([e.id, []]);
+  });
+
+  it('names the field and value of each problem of an entry', () => {
+    const base = catalogueEntry('lambda.errors')!;
+    const problems = catalogueEntryProblems({
+      ...base,
+      family: 'queue',
+      id: 'queue.Depth',
+      metric: { ...base.metric!, statistic: 'avg' },
+      periodSeconds: 90,
+      datapointsToAlarm: 9,
+      threshold: { kind: 'percentOf', percent: 0, of: 'x' },
+    });
+    expect(problems.map((p) => [p.field, p.value])).toEqual([
+      ['id', 'queue.Depth'],
+      ['metric.statistic', 'avg'],
+      ['threshold', 0],
+      ['period', 90],
+      ['datapointsToAlarm', 9],
+    ]);
   });
 
   it('holds the REFERENCE.md section 2 rows with their numbers', () => {

@@ -263,6 +263,40 @@ describe('sre-kit applied to GoodGreets', () => {
     expect(queues.filter((q) => !alarmed.has(q))).toEqual([]);
   });
 
+  it('alarms the queues by role and the SES reputation through the kit families, with GoodGreets runbooks', () => {
+    const own = metricAlarms
+      .filter(({ r }) => ['sqs', 'ses'].includes(tagsOf(r)['sre-kit:family']))
+      .map(({ r }) => ({
+        resource: tagsOf(r)['sre-kit:resource'],
+        check: tagsOf(r)['sre-kit:catalogue-id'],
+        metric: r.Properties!.MetricName as string,
+        threshold: r.Properties!.Threshold as number,
+        severity: tagsOf(r)['sre-kit:severity'],
+        description: String(r.Properties!.AlarmDescription),
+      }));
+    const row = (resource: string) => own.find((o) => o.resource === resource)!;
+    expect(own.map((o) => o.metric).sort()).toEqual([
+      'ApproximateAgeOfOldestMessage',
+      'ApproximateNumberOfMessagesVisible',
+      'ApproximateNumberOfMessagesVisible',
+      'NumberOfMessagesSent',
+      'Reputation.BounceRate',
+      'Reputation.BounceRate',
+      'Reputation.ComplaintRate',
+      'Reputation.ComplaintRate',
+    ]);
+    // 5 receives x 180 s on the dead-letter consumer, plus 45 minutes to redrive before this reports it again.
+    expect(row('delivery-parking')).toMatchObject({ check: 'sqs.oldest-message-age', threshold: 5 * 180 + 45 * 60 });
+    expect(row('delivery-dead-letters').check).toBe('sqs.dead-letter-messages-sent');
+    expect(row('thumbnail-dead-letters').check).toBe('sqs.dead-letter-messages-visible');
+    expect(row('email-event-dead-letters').check).toBe('sqs.dead-letter-messages-visible');
+    expect(row('delivery-parking').description).toContain('The dead-letter consumer gave up on a failed delivery');
+    const thresholds = own.filter((o) => o.metric.startsWith('Reputation.')).map((o) => o.threshold);
+    expect(thresholds.sort()).toEqual([0.0005, 0.001, 0.025, 0.05]);
+    // GoodGreets keeps every queue and reputation alarm a warning (outages page through the SLOs).
+    expect(new Set(own.map((o) => o.severity))).toEqual(new Set(['warning']));
+  });
+
   it('sends every alarm with a severity to the kit topic of that severity, on ALARM and on OK', () => {
     const severityOfTopic = new Map(
       all.filter(({ r }) => r.Type === 'AWS::SNS::Topic').map(({ id, r }) => [id, tagsOf(r)['sre-kit:severity']]),
@@ -281,7 +315,8 @@ describe('sre-kit applied to GoodGreets', () => {
     );
     expect(wrong.map(({ stack, id }) => `${stack}/${id}`)).toEqual([]);
     const own = routed.filter(({ r }) => ['sqs', 'ses'].includes(tagsOf(r)['sre-kit:family']));
-    expect(own).toHaveLength(6);
+    // Four queue alarms (one per worker queue, by role) and the two levels of each SES reputation rate.
+    expect(own).toHaveLength(8);
   });
 
   it('maps every resource of alarms/goodgreets.yaml (an unmapped one would fail synth)', () => {

@@ -1,7 +1,8 @@
 import { Stack, Token } from 'aws-cdk-lib';
-import { catalogueFor, catalogueMetrics, type AlarmFamilyName } from '@sre-kit/core';
+import { catalogueMetrics } from '@sre-kit/core';
 import type { Construct } from 'constructs';
 import { inputError } from '../errors';
+import { AlarmCatalogue } from './catalogue';
 import { FamilyAlarms, type FamilyTarget } from './family-alarms';
 import type { FamilyAlarmsOptions } from './options';
 
@@ -17,7 +18,10 @@ export enum AlarmFamily {
 }
 
 export interface DimensionAlarmsProps extends FamilyAlarmsOptions {
-  readonly family: AlarmFamily;
+  /** A built-in family. One of `family` or `familyName`. @default - use familyName */
+  readonly family?: AlarmFamily;
+  /** Any registered family by name (`sqs`, `ses`, or one of AlarmCatalogue.registerFamily). @default - use family */
+  readonly familyName?: string;
   /** Dimension values as the catalogue names them (`FunctionName`, `LoadBalancer`, `TargetGroup`, ...). */
   readonly dimensions: { [name: string]: string };
   /** Non-numeric facts, for example WAF `{ scope: 'CLOUDFRONT' }`. @default - none */
@@ -32,7 +36,15 @@ export interface DimensionAlarmsProps extends FamilyAlarmsOptions {
  */
 export class DimensionAlarms extends FamilyAlarms {
   constructor(scope: Construct, id: string, props: DimensionAlarmsProps) {
-    super(scope, id, props.family, props);
+    super(scope, id, (props.familyName ?? props.family) as string, props);
+    if ((props.family === undefined) === (props.familyName === undefined))
+      inputError(
+        this,
+        'exactly one of family or familyName is required',
+        { family: props.family, familyName: props.familyName },
+        'pass AlarmFamily.X for a built-in family, or familyName for a registered one',
+      );
+    const family = this.family;
     const given = props.dimensions;
     for (const [name, value] of Object.entries(given))
       if (typeof value !== 'string' || value === '')
@@ -46,7 +58,7 @@ export class DimensionAlarms extends FamilyAlarms {
         `monitor this resource from a stack deployed to ${given.Region}`,
       );
     const needs = new Set<string>();
-    for (const entry of catalogueFor(props.family as AlarmFamilyName)) {
+    for (const entry of AlarmCatalogue.of(this)._entriesOf(family)) {
       const names = new Set<string>();
       for (const m of catalogueMetrics(entry))
         for (const d of m.dimensionNames) if (!m.fixedDimensions?.[d]) names.add(d);
@@ -55,15 +67,16 @@ export class DimensionAlarms extends FamilyAlarms {
     const targets: FamilyTarget[] = [];
     for (const key of needs) {
       const names = key === '' ? [] : key.split(',');
-      if (names.length === 0 || !names.every((n) => n in given)) continue;
+      // Account-level entries (no dimension) are drawn when the caller names no resource: a registered account-wide family.
+      if (names.length === 0 ? Object.keys(given).length > 0 : !names.every((n) => n in given)) continue;
       targets.push({ dimensions: Object.fromEntries(names.map((n) => [n, given[n]])) });
     }
     if (targets.length === 0)
       inputError(
         this,
-        `no ${props.family} alarm can be drawn from these dimensions`,
+        `no ${family} alarm can be drawn from these dimensions`,
         given,
-        `give the dimensions the catalogue names for ${props.family}`,
+        `give the dimensions the catalogue names for ${family}`,
       );
     this._render(targets, {}, { attributes: props.attributes ?? {} });
   }

@@ -1,8 +1,9 @@
-import { Annotations } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Reference, Stack, Tokenization } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import {
-  catalogueFor,
+  ALARM_PRECONDITIONS_METADATA,
   catalogueProperties,
+  preconditionPropertyProblem,
   cloudWatchPeriodProblem,
   suggestion,
   resolveAlarms,
@@ -17,6 +18,7 @@ import { AlarmRegistry } from '../alarm-registry';
 import { inputError } from '../errors';
 import { disambiguatorOf, parseSeverity } from '../severity';
 import { tagAlarm } from '../alarm-metadata';
+import { AlarmCatalogue } from './catalogue';
 import type { FamilyAlarmsOptions } from './options';
 import { toCoreOverrides } from './options';
 import { alarmFactory, familyAlarmMetadata, neededDimensions, renderAlarm } from './render';
@@ -57,20 +59,21 @@ export interface CreatedFamilyAlarm {
 const ID_SAFE = /[^A-Za-z0-9_.-]+/g;
 
 /**
- * Base of the seven alarm families. A subclass only maps its resource to
+ * Base of every alarm family, built in or registered. A subclass only maps its resource to
  * dimension values and properties (ARCHITECTURE.md: segments never decide
- * thresholds); the catalogue in @sre-kit/core decides which alarms exist and
- * how they are tuned. Each family is also a cdk-monitoring-constructs
+ * thresholds); the app's AlarmCatalogue (core's built-in entries plus the
+ * registered ones) decides which alarms exist and how they are tuned. Each family is also a cdk-monitoring-constructs
  * dashboard segment, so `facade.addSegment(family)` shows its alarms.
  */
 export abstract class FamilyAlarms extends Construct implements IDashboardSegment {
-  /** The catalogue family (`lambda`, `ecs`, `s3`, `alb`, `rds`, `waf`, `natgateway`). */
+  /** The catalogue family (`lambda`, `ecs`, ..., `sqs`, `ses`, or one registered with AlarmCatalogue). */
   public readonly family: string;
   public readonly service: string;
   public readonly resourceId: string;
   private readonly options: FamilyAlarmsOptions;
   private readonly registry: AlarmRegistry;
   private readonly created: CreatedFamilyAlarm[] = [];
+  private readonly catalogue: AlarmCatalogue;
 
   protected constructor(scope: Construct, id: string, family: string, options: FamilyAlarmsOptions) {
     super(scope, id);
@@ -81,6 +84,14 @@ export abstract class FamilyAlarms extends Construct implements IDashboardSegmen
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(this.service))
       inputError(this, 'service must be letters, digits, _ . -', this.service, 'use a short name such as "checkout"');
     this.registry = new AlarmRegistry(this, () => options.allowAlarmsWithoutActions === true);
+    this.catalogue = AlarmCatalogue.of(this);
+    if (!this.catalogue.hasFamily(family))
+      inputError(
+        this,
+        'unknown alarm family',
+        family,
+        `register it first with AlarmCatalogue.of(scope).registerFamily(...) (families: ${this.catalogue.families.join(', ')})`,
+      );
     this.checkOverrideIds();
     this.checkPropertyNames();
   }
@@ -168,7 +179,8 @@ export abstract class FamilyAlarms extends Construct implements IDashboardSegmen
       location,
     };
     const factory = alarmFactory(this, this.service, this.resourceId);
-    for (const resolved of resolveAlarms(policy)) {
+    this.catalogue._markDrawn(this.family);
+    for (const resolved of resolveAlarms(policy, (family) => this.catalogue._entriesOf(family))) {
       const needed = neededDimensions(resolved);
       const matching = targets.filter((t) => sameNames(Object.keys(t.dimensions), needed));
       if (matching.length === 0) {
@@ -208,6 +220,7 @@ export abstract class FamilyAlarms extends Construct implements IDashboardSegmen
         );
       const severity = parseSeverity(resolved.severity)!;
       for (const target of matching) {
+        this.checkPreconditions(resolved, target);
         const alarmName = [this.service, this.resourceId, resolved.catalogueId, target.suffix]
           .filter(Boolean)
           .join('-');
@@ -222,9 +235,37 @@ export abstract class FamilyAlarms extends Construct implements IDashboardSegmen
           scope: this,
         });
         tagAlarm(alarm, familyAlarmMetadata(resolved));
+        // The entry's preconditions travel with the alarm, where `sre verify` checks them on the assembly.
+        const cfn = alarm.node.defaultChild;
+        if (resolved.preconditions?.length && cfn instanceof CfnResource)
+          cfn.addMetadata(ALARM_PRECONDITIONS_METADATA, resolved.preconditions);
         this.registry.add(alarm);
         this.created.push({ alarm, resolved, alarmName: alarmName.replace(ID_SAFE, '-') });
       }
+    }
+  }
+
+  /**
+   * An entry's declared preconditions, on a resource of this app the dimension value references: the
+   * rule `sre verify` applies to the assembly (core's preconditionPropertyProblem), applied at synth so
+   * the mistake is reported where it is made. Names, imports and other apps' resources are left to verify.
+   */
+  private checkPreconditions(resolved: ResolvedAlarm, target: FamilyTarget): void {
+    for (const p of resolved.preconditions ?? []) {
+      const value = target.dimensions[p.dimension];
+      const reference = value === undefined ? undefined : Tokenization.reverse(value, { failConcat: false });
+      const cfn = Reference.isReference(reference) ? reference.target : undefined;
+      if (!(cfn instanceof CfnResource)) continue;
+      if (cfn.cfnResourceType !== p.resourceType)
+        inputError(
+          this,
+          `${resolved.catalogueId}: dimension ${p.dimension} names ${cfn.node.path}, a ${cfn.cfnResourceType}, not a ${p.resourceType}`,
+          p.dimension,
+          `pass the ${p.resourceType} the alarm watches`,
+        );
+      const problem = preconditionPropertyProblem(p, l1Properties(cfn, p.property));
+      if (problem)
+        inputError(this, `${resolved.catalogueId}: ${p.reason} (${cfn.node.path}: ${problem})`, p.property, p.fix);
     }
   }
 
@@ -264,7 +305,7 @@ export abstract class FamilyAlarms extends Construct implements IDashboardSegmen
 
   /** Property names no threshold reads are typos (timeoutMS): rejected like unknown catalogue ids. */
   private checkPropertyNames(): void {
-    const known = catalogueProperties(this.family as AlarmFamilyName);
+    const known = catalogueProperties(this.family, (family) => this.catalogue._entriesOf(family));
     for (const name of Object.keys(this.options.properties ?? {}))
       if (!known.includes(name))
         inputError(
@@ -276,7 +317,7 @@ export abstract class FamilyAlarms extends Construct implements IDashboardSegmen
   }
 
   private checkOverrideIds(): void {
-    const known = catalogueFor(this.family as AlarmFamilyName).map((e) => e.id);
+    const known = this.catalogue.entryIds(this.family);
     for (const [where, map] of [
       ['overrides', this.options.overrides],
       ['defaults', this.options.defaults],
@@ -298,4 +339,25 @@ function sameNames(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
   const sorted = [...a].sort();
   return sorted.every((name, i) => name === b[i]);
+}
+
+/**
+ * The top-level property a precondition path starts with, resolved from the L1 (camelCase until the
+ * template is rendered) and re-keyed to CloudFormation's PascalCase, so the path reads as in the template.
+ * Only that property is resolved: rendering the whole resource now would freeze lazy values early.
+ */
+function l1Properties(cfn: CfnResource, path: string | undefined): Record<string, unknown> {
+  if (!path) return {};
+  const top = path.split('.')[0]!;
+  const camel = top.charAt(0).toLowerCase() + top.slice(1);
+  const raw = (cfn as unknown as Record<string, unknown>)[camel];
+  return { [top]: pascalKeys(Stack.of(cfn).resolve(raw)) };
+}
+
+function pascalKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(pascalKeys);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k.charAt(0).toUpperCase() + k.slice(1), pascalKeys(v)]),
+  );
 }

@@ -22,6 +22,8 @@ export interface AlarmOverrideProps {
   readonly treatMissingData?: cloudwatch.TreatMissingData;
   /** @default - runbookBaseUrl + catalogue id, when a base URL is set */
   readonly runbookUrl?: string;
+  /** What to do for this resource in particular, in place of the entry's generic runbook text. @default - the entry's runbook */
+  readonly runbook?: string;
 }
 
 /** Options every alarm family takes. */
@@ -65,6 +67,7 @@ export function toCoreOverride(props: AlarmOverrideProps): AlarmOverride {
   if (props.treatMissingData !== undefined)
     out.treatMissingData = props.treatMissingData as AlarmOverride['treatMissingData'];
   if (props.runbookUrl !== undefined) out.runbookUrl = props.runbookUrl;
+  if (props.runbook !== undefined) out.runbook = props.runbook;
   return out;
 }
 
@@ -84,5 +87,6 @@ export function fromCoreOverride(o: AlarmOverride, duration: (s: number) => Dura
     severity: o.severity as AlarmSeverity | undefined,
     treatMissingData: o.treatMissingData as cloudwatch.TreatMissingData | undefined,
     runbookUrl: o.runbookUrl,
+    runbook: o.runbook,
   };
 }

@@ -1,4 +1,5 @@
 import type {
+  AlarmFamilyName,
   AlarmOverride,
   AlarmPolicy,
   CatalogueAlarm,
@@ -15,9 +16,14 @@ export function catalogueMetrics(entry: Pick<CatalogueAlarm, 'metric' | 'express
   return entry.expression ? Object.values(entry.expression.metrics) : [];
 }
 
+/** The entries of a family; the built-in catalogue unless a renderer passes its own (registered families). */
+export type CatalogueLookup = (family: string) => readonly CatalogueAlarm[];
+
+const builtIn: CatalogueLookup = (family) => catalogueFor(family as AlarmFamilyName);
+
 /** The resource properties a family's thresholds derive from (`timeoutMs`, `maxConnections`, ...). */
-export function catalogueProperties(family: CatalogueAlarm['family']): string[] {
-  return [...new Set(catalogueFor(family).flatMap((e) => (e.threshold.kind === 'percentOf' ? [e.threshold.of] : [])))];
+export function catalogueProperties(family: string, entriesOf: CatalogueLookup = builtIn): string[] {
+  return [...new Set(entriesOf(family).flatMap((e) => (e.threshold.kind === 'percentOf' ? [e.threshold.of] : [])))];
 }
 
 /**
@@ -111,8 +117,9 @@ function resolveOne(
     datapointsToAlarm: override.datapointsToAlarm ?? entry.datapointsToAlarm,
     treatMissingData: override.treatMissingData ?? entry.treatMissingData,
     severity: override.severity ?? entry.severity,
-    runbook: entry.runbook,
+    runbook: override.runbook ?? entry.runbook,
     ...(runbookUrl ? { runbookUrl } : {}),
+    ...(entry.preconditions?.length ? { preconditions: entry.preconditions } : {}),
   };
 }
 
@@ -124,10 +131,10 @@ function resolveOne(
  * replica-only alarms). Order is stable: policy family order, resource order,
  * catalogue order, so renderers produce stable templates.
  */
-export function resolveAlarms(policy: AlarmPolicy): ResolvedAlarm[] {
+export function resolveAlarms(policy: AlarmPolicy, entriesOf: CatalogueLookup = builtIn): ResolvedAlarm[] {
   const out: ResolvedAlarm[] = [];
   for (const [family, resources] of Object.entries(policy.families)) {
-    const entries = catalogueFor(family as CatalogueAlarm['family']);
+    const entries = entriesOf(family);
     for (const resource of resources ?? []) {
       for (const entry of entries) {
         const override: AlarmOverride = { ...policy.defaults[entry.id], ...resource.overrides[entry.id] };

@@ -7,7 +7,7 @@
  */
 import { catalogueMetrics, resolveAlarms } from '../catalogue';
 import { planSloAlarms } from '../math/slo-alarms';
-import type { AlarmFamilyName, AlarmPolicy } from '../model/alarms';
+import type { AlarmPolicy } from '../model/alarms';
 import type { Dashboard } from '../model/dashboard';
 import type { CloudWatchMetricStat, Slo } from '../model/slo';
 import { S3_REQUEST_METRICS_PER_FILTER } from './prices';
@@ -16,7 +16,8 @@ import { type ViewingProfile, dashboardViewing } from './viewing';
 /** Who a cost belongs to: an SLO, an alarm family, or the spec set as a whole. */
 export interface CostOwner {
   readonly slo?: string;
-  readonly family?: AlarmFamilyName;
+  /** A catalogue family, built in or registered from code (`sqs`). */
+  readonly family?: string;
   /** What it is: a catalogue id, `burn-rate window alarm`, `dashboard`, ... Lines group by owner + item. */
   readonly item: string;
 }

@@ -3,7 +3,7 @@
  * with the thresholds of the alarms that watch the same metric drawn on them; alarms no panel
  * shows (metric math, other statistics) get a panel of their own, so every alarm's line is visible.
  */
-import type { AlarmFamilyName, AlarmPolicy, MonitoredResource, ResolvedAlarm } from '../model/alarms';
+import type { AlarmPolicy, MonitoredResource, ResolvedAlarm } from '../model/alarms';
 import type { DashboardQuery, DashboardSection, Threshold, TimeSeriesWidget, Unit, Widget } from '../model/dashboard';
 import type { CloudWatchMetricStat } from '../model/slo';
 import { formatDuration } from '../duration';
@@ -12,7 +12,7 @@ import { cw, flattenSource, mathQuery, metricQuery } from './queries';
 import { resourceAlarmName } from './names';
 
 export type DimensionResolver = (
-  family: AlarmFamilyName,
+  family: string,
   resource: MonitoredResource,
 ) => Readonly<Record<string, string>> | undefined;
 
@@ -20,7 +20,8 @@ export type DimensionResolver = (
 export type AttributeResolver = DimensionResolver;
 
 export interface ResourceContext {
-  readonly family: AlarmFamilyName;
+  /** A built-in family, or one registered from code (no curated board: alarm panels only). */
+  readonly family: string;
   readonly resource: MonitoredResource;
   readonly dimensions: Readonly<Record<string, string>>;
   /** The resource's attributes, the construct's over the spec's. */
@@ -138,10 +139,15 @@ function familyPanel(
   };
 }
 
+/** A built-in family's board; families registered from code have none (their alarms still get panels). */
+function boardOf(family: string): FamilyBoard | undefined {
+  return (FAMILY_BOARDS as Readonly<Record<string, FamilyBoard | undefined>>)[family];
+}
+
 /** The unit a family board shows the alarm's metric in; percentages for "percent" math; else none. */
 function unitOf(alarm: ResolvedAlarm): Unit {
   const name = alarm.metric?.metricName;
-  const panel = FAMILY_BOARDS[alarm.family].panels.find((p) => !p.math && p.metrics.some((m) => m.metricName === name));
+  const panel = boardOf(alarm.family)?.panels.find((p) => !p.math && p.metrics.some((m) => m.metricName === name));
   if (panel) return panel.unit;
   return /percent|%/i.test(alarm.title) ? 'percent' : 'none';
 }
@@ -149,7 +155,7 @@ function unitOf(alarm: ResolvedAlarm): Unit {
 /** A panel that draws exactly what `alarm` evaluates, with its threshold. */
 export function alarmPanel(alarm: ResolvedAlarm): TimeSeriesWidget | undefined {
   const line = alarmThreshold(alarm);
-  const where = FAMILY_BOARDS[alarm.family].regionWithout;
+  const where = boardOf(alarm.family)?.regionWithout;
   const common = {
     type: 'timeSeries' as const,
     ...(where && alarm.dimensions[where.dimension] === undefined ? { region: where.region } : {}),
@@ -194,7 +200,8 @@ export function alarmPanel(alarm: ResolvedAlarm): TimeSeriesWidget | undefined {
 }
 
 export function resourceSection(ctx: ResourceContext): DashboardSection {
-  const board = FAMILY_BOARDS[ctx.family];
+  // A registered family has no curated panels: its section is the panels of its alarms.
+  const board = boardOf(ctx.family) ?? { title: ctx.family, namespace: '', dimensionNames: [], panels: [] };
   const matched = new Set<ResolvedAlarm>();
   const widgets: Widget[] = [];
   const missing = new Set<string>();
@@ -241,7 +248,7 @@ export function resourceContexts(
 ): ResourceContext[] {
   const out: ResourceContext[] = [];
   for (const policy of policies) {
-    for (const [family, resources] of Object.entries(policy.families) as [AlarmFamilyName, MonitoredResource[]][]) {
+    for (const [family, resources] of Object.entries(policy.families) as [string, MonitoredResource[]][]) {
       for (const resource of resources ?? []) {
         const dimensions = { ...resource.dimensions, ...(resolveDimensions?.(family, resource) ?? {}) };
         const alarms = resolved

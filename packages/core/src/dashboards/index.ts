@@ -50,7 +50,7 @@ export function buildDashboards(input: BuildDashboardsInput): Dashboard[] {
   const { service } = input;
   const slos = input.slos.filter((s) => s.service === service);
   const policies = input.alarmPolicies.filter((p) => p.service === service);
-  const resolved = input.resolvedAlarms ?? policies.flatMap(resolveAlarms);
+  const resolved = input.resolvedAlarms ?? policies.flatMap((p) => resolveAlarms(p));
   const contexts = resourceContexts(policies, resolved, input.resolveDimensions, input.resolveAttributes);
   const panels = (input.panels ?? []).filter((g) => g.service === undefined || g.service === service);
   const hasBusinessFlow = panels.some((g) => g.audience === 'management' && g.position === 'first');

@@ -18,6 +18,37 @@ export type ComparisonOperator =
 
 export type TreatMissingData = 'breaching' | 'notBreaching' | 'ignore' | 'missing';
 
+export const COMPARISON_OPERATORS: readonly ComparisonOperator[] = [
+  'GreaterThanThreshold',
+  'GreaterThanOrEqualToThreshold',
+  'LessThanThreshold',
+  'LessThanOrEqualToThreshold',
+];
+
+export const TREAT_MISSING_DATA: readonly TreatMissingData[] = ['breaching', 'notBreaching', 'ignore', 'missing'];
+
+/**
+ * What must be true of the resource a metric's dimension names for AWS to publish the metric (a
+ * configuration set with reputation metrics on, a queue that exists). Entries carry them; the CDK
+ * families write them on the alarm (`ALARM_PRECONDITIONS_METADATA`) and `sre verify` checks them
+ * against the synthesized assembly, so an extension's entry is checked like the built-in ones.
+ */
+export interface MetricPrecondition {
+  /** The dimension of the alarm's metrics whose value names the resource. */
+  readonly dimension: string;
+  /** CloudFormation type of that resource (`AWS::SES::ConfigurationSet`). */
+  readonly resourceType: string;
+  /** The property holding the resource's name, for a dimension given as a literal name rather than a Ref. */
+  readonly nameProperty?: string;
+  /** Dot path of a property of the resource (`ReputationOptions.ReputationMetricsEnabled`); omitted: existing is enough. */
+  readonly property?: string;
+  /** Values the property must hold (compared as text: `true`, `enabled`); omitted: any value but none. */
+  readonly oneOf?: readonly string[];
+  /** Why the metric gets no data otherwise: `sre verify` prints it. */
+  readonly reason: string;
+  readonly fix: string;
+}
+
 /** A metric of the catalogue: dimension *names*; values come from the resource. */
 export interface CatalogueMetric {
   readonly namespace: string;
@@ -44,7 +75,8 @@ export type ThresholdRule =
 export interface CatalogueAlarm {
   /** Stable id `<family>.<slug>`, used for overrides and opt-outs, for example `lambda.errors`. */
   readonly id: string;
-  readonly family: AlarmFamilyName;
+  /** One of ALARM_FAMILIES, or a family registered from user code (`sqs`, `ses`, `dynamodb`). */
+  readonly family: string;
   readonly title: string;
   /** A single metric, or metric math over named metrics (ids are the expression's variables). */
   readonly metric?: CatalogueMetric;
@@ -63,6 +95,8 @@ export interface CatalogueAlarm {
   /** Where the default comes from (AWS best-practice list, an AWS doc, or this project's choice). */
   readonly source: string;
   readonly enabledByDefault: boolean;
+  /** What the monitored resource must be configured with for the metrics to exist (`sre verify` checks it). */
+  readonly preconditions?: readonly MetricPrecondition[];
 }
 
 /** Per-alarm override in an AlarmPolicy. */
@@ -75,6 +109,8 @@ export interface AlarmOverride {
   readonly severity?: Severity;
   readonly treatMissingData?: TreatMissingData;
   readonly runbookUrl?: string;
+  /** What to do for this resource in particular, in place of the entry's generic runbook (set from code). */
+  readonly runbook?: string;
 }
 
 /** One monitored resource of a family, as named in alarms/*.yaml. */
@@ -104,7 +140,7 @@ export interface AlarmPolicy {
 /** A catalogue alarm applied to one resource with overrides folded in: what a renderer draws. */
 export interface ResolvedAlarm {
   readonly catalogueId: string;
-  readonly family: AlarmFamilyName;
+  readonly family: string;
   readonly resourceId: string;
   readonly service: string;
   readonly title: string;
@@ -124,6 +160,7 @@ export interface ResolvedAlarm {
   readonly severity: Severity;
   readonly runbook: string;
   readonly runbookUrl?: string;
+  readonly preconditions?: readonly MetricPrecondition[];
 }
 
 /** Alertmanager-style matcher: exact value, or `~regex` for a regular expression, `!value` for negation. */

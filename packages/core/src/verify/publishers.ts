@@ -1,4 +1,5 @@
 import { parse as parseYaml } from 'yaml';
+import type { MetricPrecondition } from '../model/alarms';
 
 /**
  * What makes AWS publish a metric, as data both `sre verify` (on a synthesized assembly) and the
@@ -59,6 +60,34 @@ export interface PublishedMetric {
   /** CloudWatch unit, for the record. */
   readonly unit?: string;
 }
+
+/**
+ * Why a resource with these CloudFormation `Properties` breaks a precondition's property rule, or
+ * undefined when it holds. `sre verify` (on the assembly) and the CDK families (at synth, on a resource
+ * of the app) both ask this, so they cannot disagree. `literal` turns a property value into text
+ * (verify resolves Refs to literals; the CDK passes resolved values).
+ */
+export function preconditionPropertyProblem(
+  p: MetricPrecondition,
+  properties: Readonly<Record<string, unknown>>,
+  literal: (value: unknown) => string | undefined = (v) =>
+    typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined,
+): string | undefined {
+  if (p.property === undefined) return undefined;
+  const raw = p.property
+    .split('.')
+    .reduce<unknown>(
+      (v, key) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined),
+      properties,
+    );
+  const text = typeof raw === 'boolean' ? String(raw) : literal(raw);
+  const ok = p.oneOf ? text !== undefined && p.oneOf.includes(text) : raw !== undefined;
+  if (ok) return undefined;
+  return `${p.property} is ${text === undefined ? 'unset' : `"${text}"`}${p.oneOf ? ` (needs ${p.oneOf.map((v) => `"${v}"`).join(' or ')})` : ''}`;
+}
+
+/** The alarm metadata key that carries the `MetricPrecondition[]` of its catalogue entry. */
+export const ALARM_PRECONDITIONS_METADATA = 'SreKit::Preconditions';
 
 /** The resource metadata key that carries `PublishedMetrics[]` in a template. */
 export const PUBLISHED_METRICS_METADATA = 'SreKit::PublishedMetrics';

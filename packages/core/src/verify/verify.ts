@@ -7,9 +7,12 @@ import {
   type CloudAssemblyInput,
   type Resolved,
 } from './assembly';
+import type { MetricPrecondition } from '../model/alarms';
 import {
+  ALARM_PRECONDITIONS_METADATA,
   CONTAINER_INSIGHTS_NAMESPACE,
   containerInsightsEnabled,
+  preconditionPropertyProblem,
   PUBLISHED_METRICS_METADATA,
   RDS_REPLICA_ONLY_METRICS,
   S3_STORAGE_METRICS,
@@ -147,11 +150,15 @@ export function verifyAssembly(assembly: CloudAssemblyInput, options: VerifyOpti
       problems.push(...compositeProblems(assembly, template, p.AlarmRule));
     } else {
       alarms++;
-      for (const metric of metricsOf(p)) {
+      const metrics = metricsOf(p);
+      for (const metric of metrics) {
         const found = metricProblems(assembly, template, metric, published);
         if (found === 'unchecked') unchecked.push({ stack: template.stack, alarmName, metric: metricLabel(metric) });
         else problems.push(...found);
       }
+      problems.push(
+        ...preconditionProblems(assembly, template, metrics, resource.Metadata?.[ALARM_PRECONDITIONS_METADATA]),
+      );
     }
     const distinct = distinctProblems(problems);
     if (distinct.length)
@@ -593,6 +600,48 @@ function wafProblems(assembly: CloudAssemblyInput, where: AssemblyTemplate, metr
       fix: 'add the Region dimension (the region of the web ACL)',
     });
   return problems;
+}
+
+/**
+ * The preconditions an alarm's catalogue entry declared (registered families carry theirs this way):
+ * the resource its dimension names must exist in the assembly and hold the required property value.
+ */
+function preconditionProblems(
+  assembly: CloudAssemblyInput,
+  where: AssemblyTemplate,
+  metrics: readonly MetricRef[],
+  declared: unknown,
+): DeadMetric[] {
+  const out: DeadMetric[] = [];
+  for (const p of (Array.isArray(declared) ? declared : []) as MetricPrecondition[]) {
+    const metric = metrics.find((m) => m.dimensions.some((d) => d.Name === p.dimension));
+    const label = metric ? metricLabel(metric) : `precondition on ${p.dimension}`;
+    const value = metric?.dimensions.find((d) => d.Name === p.dimension)?.Value;
+    if (!metric || value === undefined) {
+      out.push({
+        metric: label,
+        reason: `the alarm declares a precondition on dimension ${p.dimension}, which none of its metrics has`,
+        fix: `give the metric the ${p.dimension} dimension, or drop the precondition from the catalogue entry`,
+      });
+      continue;
+    }
+    const rule: DimensionRule = { types: [p.resourceType], nameProps: p.nameProperty ? [p.nameProperty] : [] };
+    const found = findResource(assembly, where, p.dimension, value, rule);
+    if (isProblem(found)) {
+      out.push({ metric: label, ...found });
+      continue;
+    }
+    const problem = preconditionPropertyProblem(p, found.resource.Properties ?? {}, (v) =>
+      literalOf(assembly, found.template, v),
+    );
+    if (problem)
+      out.push({
+        metric: label,
+        reason: `${p.reason} (${found.template.stack}/${found.logicalId}: ${problem})`,
+        fix: p.fix,
+      });
+  }
+  return out;
 }
 
 /** Contracts the assembly carries as resource metadata. */

@@ -1,8 +1,7 @@
 import * as path from 'node:path';
 import { Duration, Stack, StackProps } from 'aws-cdk-lib';
-import { AlarmSeverity, AlertRouter, SreKit } from '@sre-kit/cdk';
+import { AlarmSeverity, AlertRouter, QueueRole, SreKit } from '@sre-kit/cdk';
 import { Construct } from 'constructs';
-import { AppAlarms } from '../app-alarms';
 import type { GoodGreetsConfig } from '../config';
 import type { ApiStack } from './api';
 import { REPO_ROOT } from './api';
@@ -31,12 +30,11 @@ export const ROUTING_FILE = path.join(REPO_ROOT, 'alarms', 'routing.yaml');
  * construct it names (an unmapped one fails synth), the SLOs of slos/ read the real load balancer
  * and distribution, the three audience dashboards plus the SLO dashboard, and the alert router
  * with alarms/routing.yaml (Slack webhooks from Secrets Manager, critical alerts also by email).
- * The queues and the SES account, which no kit family covers, get AppAlarms routed the same way.
+ * The queues and the SES account get the kit's sqs and ses families (registered through its extension API).
  */
 export class ObservabilityStack extends Stack {
   readonly kit: SreKit;
   readonly router: AlertRouter;
-  readonly appAlarms: AppAlarms;
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
     super(scope, id, props);
@@ -77,64 +75,82 @@ export class ObservabilityStack extends Stack {
     this.kit.monitorNatGateway('nat-a', natA);
     this.kit.monitorNatGateway('nat-b', natB);
 
-    this.appAlarms = new AppAlarms(this, 'AppAlarms', this.kit);
-    this.alarmQueues(workers);
-    this.alarmMailReputation();
+    this.monitorQueues(workers);
+    this.monitorMailReputation();
   }
 
-  private alarmQueues(workers: WorkersStack): void {
-    const alarms = this.appAlarms;
-    alarms.deadLetterDepth('thumbnail-dead-letters', workers.thumbnailDeadLetters, {
+  private monitorQueues(workers: WorkersStack): void {
+    this.kit.monitorQueue('thumbnail-dead-letters', workers.thumbnailDeadLetters, {
+      role: QueueRole.DEAD_LETTER,
       // One design lacks its display and thumbnail versions; a systemic failure pages through the
-      // thumbnail-freshness SLO and the thumbnailer's errors alarm.
-      severity: AlarmSeverity.WARNING,
-      runbook:
-        'A thumbnail failed after the retries of Lambda and EventBridge. Read the record and the thumbnailer logs, fix, then redrive the queue.',
+      // thumbnail-freshness SLO and the thumbnailer's errors alarm (the family's default: warning).
+      overrides: {
+        'sqs.dead-letter-messages-visible': {
+          runbook:
+            'A thumbnail failed after the retries of Lambda and EventBridge. Read the record and the thumbnailer logs, fix, then redrive the queue.',
+        },
+      },
     });
     // The consumer takes each record in flight within seconds and marks its card failed, so the depth
-    // stays 0: arrivals are what say a card was not delivered.
-    alarms.deadLetterArrivals('delivery-dead-letters', workers.deliveryDeadLetters, {
-      // The owner already sees the card failed; many failures page through the delivery SLO and the
-      // delivery function's errors alarm.
-      severity: AlarmSeverity.WARNING,
-      runbook:
-        'A card was not delivered after the retries (Lambda on-failure or Scheduler dead letter); its card is marked failed. Read the delivery logs for the cause.',
+    // stays 0: arrivals are what say a card was not delivered. The owner already sees the card failed;
+    // many failures page through the delivery SLO and the delivery function's errors alarm.
+    this.kit.monitorQueue('delivery-dead-letters', workers.deliveryDeadLetters, {
+      role: QueueRole.CONSUMED_DEAD_LETTER,
+      overrides: {
+        'sqs.dead-letter-messages-sent': {
+          runbook:
+            'A card was not delivered after the retries (Lambda on-failure or Scheduler dead letter); its card is marked failed. Read the delivery logs for the cause.',
+        },
+      },
     });
-    // Nothing drains it: a visible message is a bounce or complaint some owner was not told about.
-    alarms.deadLetterDepth('email-event-dead-letters', workers.emailEventDeadLetters, {
-      // One card shows "sent" though its email bounced; the SES bounce-rate alarm covers a systemic problem.
-      severity: AlarmSeverity.WARNING,
-      runbook:
-        'An SES bounce or complaint was not recorded on its card (unreadable, no card with that SES message id, or the database failed through the retries). Read the record and the email-events logs, fix, then redrive it to the EmailEvents consumer.',
+    // Nothing drains it: a visible message is a bounce or complaint some owner was not told about. One card
+    // shows "sent" though its email bounced; the SES bounce-rate alarms cover a systemic problem.
+    this.kit.monitorQueue('email-event-dead-letters', workers.emailEventDeadLetters, {
+      role: QueueRole.DEAD_LETTER,
+      overrides: {
+        'sqs.dead-letter-messages-visible': {
+          runbook:
+            'An SES bounce or complaint was not recorded on its card (unreadable, no card with that SES message id, or the database failed through the retries). Read the record and the email-events logs, fix, then redrive it to the EmailEvents consumer.',
+        },
+      },
     });
     // SQS keeps a record's first enqueue time when it redrives it, so a parked record is already as old as
     // the consumer's tries (5 x 180 s); the bound adds 45 minutes for whoever the consumer's errors alarm
-    // paged to fix and redrive before this one reports the same incident again.
+    // paged to fix and redrive before this one reports the same incident again. Nothing consumes the
+    // parking queue, so the drain-rate backlog would only repeat the age alarm: it is off.
     const { visibilityTimeout, maxReceiveCount } = DELIVERY_DEAD_LETTER_RETRIES;
     const parkedAfter = visibilityTimeout.toSeconds() * maxReceiveCount;
-    alarms.oldestMessage(
-      'delivery-parking',
-      workers.deliveryParking,
-      Duration.seconds(parkedAfter).plus(Duration.minutes(45)),
-      {
+    this.kit.monitorQueue('delivery-parking', workers.deliveryParking, {
+      role: QueueRole.WORK,
+      overrides: {
         // One card, neither delivered nor marked failed, that nothing will retry: an operator must act
-        // within the queue's 14 days, in working hours.
-        severity: AlarmSeverity.WARNING,
-        runbook:
-          'The dead-letter consumer gave up on a failed delivery: its owner was not told. Read the parked record, fix the cause, then redrive it to DeliveryDeadLetters.',
+        // within the queue's 14 days, in working hours (the family's default: warning).
+        'sqs.oldest-message-age': {
+          threshold: Duration.seconds(parkedAfter).plus(Duration.minutes(45)).toSeconds(),
+          runbook:
+            'The dead-letter consumer gave up on a failed delivery: its owner was not told. Read the parked record, fix the cause, then redrive it to DeliveryDeadLetters.',
+        },
+        'sqs.backlog-minutes': { enabled: false },
       },
-    );
+    });
   }
 
   /**
-   * AWS places a sending account under review at a 5 % bounce or 0.1 % complaint rate and pauses it at
-   * 10 % / 0.5 %. Warning at the review level: mail still goes out, the list or content needs fixing
-   * in working hours; a pause stops deliveries, which the delivery SLO and errors alarm page for.
+   * The ses family warns at half of SES's review levels (2.5 % bounce, 0.05 % complaint) and is critical
+   * at the review levels (5 %, 0.1 %). GoodGreets keeps the review level a warning: mail still goes out,
+   * the list or content needs fixing in working hours; a pause (10 % / 0.5 %) stops deliveries, which the
+   * delivery SLO and errors alarm page for.
    */
-  private alarmMailReputation(): void {
+  private monitorMailReputation(): void {
     const runbook =
       'Find the cause in the GoodGreets bounces and complaints topic (EmailEvents) and the SES reputation page before AWS pauses sending.';
-    this.appAlarms.sesReputation('BounceRate', 0.05, { severity: AlarmSeverity.WARNING, runbook });
-    this.appAlarms.sesReputation('ComplaintRate', 0.001, { severity: AlarmSeverity.WARNING, runbook });
+    this.kit.monitorSesReputation('account', {
+      overrides: {
+        'ses.bounce-rate': { runbook },
+        'ses.complaint-rate': { runbook },
+        'ses.bounce-rate-review': { runbook, severity: AlarmSeverity.WARNING },
+        'ses.complaint-rate-review': { runbook, severity: AlarmSeverity.WARNING },
+      },
+    });
   }
 }
