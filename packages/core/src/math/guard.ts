@@ -137,7 +137,6 @@ export function tierChangeLoss(change: TierChange, after: BurnRatePolicy, object
   const exhaustion = after.periodSeconds / b;
   const period = formatDuration(after.periodSeconds);
   const was = detectionTime(before, objective, ratio, after.periodSeconds).seconds;
-  const action = (sev: string): string => (sev === 'page' ? 'pages' : 'opens a ticket');
   if (change.change !== 'disabled') {
     const verb =
       change.change === 'page' ? 'now pages instead of opening a ticket' : 'now opens a ticket instead of paging';
@@ -162,7 +161,8 @@ export function tierChangeLoss(change: TierChange, after: BurnRatePolicy, object
         : '; no page fires for it'
       : '';
   return (
-    `${head} is first seen by ${first.t.name}, which ${action(first.t.severity)} after ${rough(first.s)} ` +
-    `instead of ${rough(was)}, with ${Number(((first.s / exhaustion) * 100).toPrecision(2))} % of the budget spent${pageNote}`
+    `${head} is first seen by ${first.t.name} (${first.t.severity === 'page' ? 'a page' : 'a ticket'}) after ` +
+    `${rough(first.s)} instead of after ${rough(was)} by ${change.tier}, with ` +
+    `${Number(((first.s / exhaustion) * 100).toPrecision(2))} % of the budget spent by then${pageNote}`
   );
 }
