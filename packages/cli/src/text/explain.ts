@@ -53,7 +53,7 @@ export function renderExplain(explanations: readonly SloExplanation[]): string {
             const g = t.lowTraffic!;
             return (
               `    ${t.name}: at least ${g.minEvents} events per ${t.longWindow}; matters below ` +
-              `${perHour(g.mattersBelowPerHour)} requests/hour, where it takes ${g.errorsToFire} failed requests ` +
+              `${perHour(g.mattersBelowPerHour)} requests/hour, where it takes ${g.errorsToFire} failed request${g.errorsToFire === 1 ? '' : 's'} ` +
               `in ${t.longWindow} to fire${g.errorsToFire > 1 ? ' (a single one never does)' : ''}; ` +
               `below ${perHour(g.neverFiresBelowPerHour)} requests/hour even a full outage cannot fire it`
             );
