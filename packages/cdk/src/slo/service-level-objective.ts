@@ -258,13 +258,13 @@ export class ServiceLevelObjective extends Construct implements IDashboardSegmen
     // The burn-rate rules `sre validate` holds spec tiers to (core policy.ts); the defaults always keep them.
     for (const v of burnRateRuleViolations({ periodSeconds, tiers }))
       Annotations.of(this).addWarningV2(`@sre-kit/cdk:tier-rule:${v.tier}:${v.rule}`, `${v.message} (${v.hint})`);
-    const guarded = this.guardTiers(props, tiers);
+    const guarded = this.guardTiers(props, tiers, periodSeconds);
     // Fastest first, in core's order (the one its suppression plan and the cost model use).
     return [...planTierSuppression(guarded).order];
   }
 
   /** Each tier's low-traffic guard (core's math/guard.ts); none where the mode cannot express it. */
-  private guardTiers(props: ServiceLevelObjectiveProps, tiers: BurnRateTier[]): BurnRateTier[] {
+  private guardTiers(props: ServiceLevelObjectiveProps, tiers: BurnRateTier[], periodSeconds: number): BurnRateTier[] {
     const perTier: Record<string, number> = {};
     (props.tiers ?? []).forEach((t, i) => {
       if (t.minEvents !== undefined) perTier[tiers[i].name] = t.minEvents;
@@ -283,6 +283,6 @@ export class ServiceLevelObjective extends Construct implements IDashboardSegmen
         );
       return tiers.map(({ minEvents: _none, ...t }) => t);
     }
-    return [...withMinEvents({ periodSeconds: 0, tiers }, props.objective, props.minEvents, perTier).tiers];
+    return [...withMinEvents({ periodSeconds, tiers }, props.objective, props.minEvents, perTier).tiers];
   }
 }

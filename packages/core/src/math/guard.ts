@@ -21,7 +21,7 @@
 import { formatDuration } from '../duration';
 import type { BurnRatePolicy, BurnRateTier, TierChange } from '../model/slo';
 import { detectionTime } from './detection';
-import { tierThreshold } from './policy';
+import { formatBurnRate, roughDuration, tierThreshold } from './policy';
 
 const HOUR = 3600;
 
@@ -118,12 +118,7 @@ export function applyTierChanges(policy: BurnRatePolicy, changes: readonly TierC
   };
 }
 
-const rate = (x: number): string => `${Number(x.toPrecision(4))}x`;
-
-function rough(seconds: number): string {
-  const unit = seconds >= HOUR ? (seconds >= 86400 ? HOUR : 60) : 60;
-  return formatDuration(Math.max(60, Math.round(seconds / unit) * unit));
-}
+const rate = formatBurnRate;
 
 /**
  * What a tier change loses, computed on the policy after the change: the changed tier's own burn rate
@@ -141,8 +136,8 @@ export function tierChangeLoss(change: TierChange, after: BurnRatePolicy, object
     const verb =
       change.change === 'page' ? 'now pages instead of opening a ticket' : 'now opens a ticket instead of paging';
     return (
-      `tier ${change.tier} ${verb}: a ${rate(b)} burn exhausts the ${period} budget in ${rough(exhaustion)} ` +
-      `and is seen after ${rough(was)}` +
+      `tier ${change.tier} ${verb}: a ${rate(b)} burn exhausts the ${period} budget in ${roughDuration(exhaustion)} ` +
+      `and is seen after ${roughDuration(was)}` +
       (change.change === 'ticket' ? ', then waits for working hours' : ', waking someone')
     );
   }
@@ -150,19 +145,19 @@ export function tierChangeLoss(change: TierChange, after: BurnRatePolicy, object
     .map((t) => ({ t, s: detectionTime(t, objective, ratio, after.periodSeconds).seconds }))
     .filter((x) => Number.isFinite(x.s))
     .sort((x, y) => x.s - y.s);
-  const head = `disabling ${change.tier} (${before.severity} at ${rate(b)}) means a ${rate(b)} burn, which exhausts the ${period} budget in ${rough(exhaustion)},`;
-  if (others.length === 0) return `${head} fires no tier at all (it did after ${rough(was)})`;
+  const head = `disabling ${change.tier} (${before.severity} at ${rate(b)}) means a ${rate(b)} burn, which exhausts the ${period} budget in ${roughDuration(exhaustion)},`;
+  if (others.length === 0) return `${head} fires no tier at all (it did after ${roughDuration(was)})`;
   const first = others[0];
   const firstPage = others.find((x) => x.t.severity === 'page');
   const pageNote =
     before.severity === 'page' && first.t.severity !== 'page'
       ? firstPage
-        ? `; the first page (${firstPage.t.name}) comes after ${rough(firstPage.s)}`
+        ? `; the first page (${firstPage.t.name}) comes after ${roughDuration(firstPage.s)}`
         : '; no page fires for it'
       : '';
   return (
     `${head} is first seen by ${first.t.name} (${first.t.severity === 'page' ? 'a page' : 'a ticket'}) after ` +
-    `${rough(first.s)} instead of after ${rough(was)} by ${change.tier}, with ` +
+    `${roughDuration(first.s)} instead of after ${roughDuration(was)} by ${change.tier}, with ` +
     `${Number(((first.s / exhaustion) * 100).toPrecision(2))} % of the budget spent by then${pageNote}`
   );
 }

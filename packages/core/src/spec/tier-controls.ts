@@ -102,8 +102,10 @@ export function applyTierControls(
   }
   if (result.tiers.length === 0 && policy.tiers.length > 0)
     annotationsAt.warn('every burn-rate tier is disabled: this SLO alerts on nothing', 'keep at least one tier');
-  if (indicator.kind === 'rawErrorRatio' && result.tiers.some((t) => tierMinEvents(t) > 0)) {
-    if (guardAsked)
+  // A raw error ratio has no event count; a threshold SLI counts time slices, whose number per window is fixed
+  // by the slice length, not by traffic: neither gets the guard.
+  if (indicator.kind !== 'ratio' && result.tiers.some((t) => tierMinEvents(t) > 0)) {
+    if (guardAsked && indicator.kind === 'rawErrorRatio')
       annotationsAt
         .keyAt(Object.keys(annotations).find((k) => k.startsWith(MIN_EVENTS_ANNOTATION))!)
         .warn(
