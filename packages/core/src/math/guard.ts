@@ -21,20 +21,22 @@
 import { formatDuration } from '../duration';
 import type { BurnRatePolicy, BurnRateTier, TierChange } from '../model/slo';
 import { detectionTime } from './detection';
-import { formatBurnRate, roughDuration, tierThreshold } from './policy';
+import { formatBurnRate, roughDuration, tierCanFire, tierThreshold } from './policy';
 
 const HOUR = 3600;
 
 /** Default N = GUARD_MARGIN / lowest page threshold: one error is 1/GUARD_MARGIN of it, two are 2/GUARD_MARGIN. */
 export const GUARD_MARGIN = 1.5;
 
-/** ceil(GUARD_MARGIN / the lowest page threshold) (of any tier when none pages); 0 with no tier. */
+/** ceil(GUARD_MARGIN / the lowest page threshold) (of any tier when none pages); 0 when no tier can fire. */
 export function defaultMinEvents(
   tiers: readonly Pick<BurnRateTier, 'burnRate' | 'severity'>[],
   objective: number,
 ): number {
-  const pages = tiers.filter((t) => t.severity === 'page');
-  const from = pages.length > 0 ? pages : tiers;
+  // Tiers that cannot fire at this objective (threshold >= 1; validate warns on them) set nothing.
+  const live = tiers.filter((t) => tierCanFire(t, objective));
+  const pages = live.filter((t) => t.severity === 'page');
+  const from = pages.length > 0 ? pages : live;
   if (from.length === 0) return 0;
   const lowest = Math.min(...from.map((t) => tierThreshold(t, objective)));
   // toPrecision keeps 1.5/0.006 at 250, not 250.00000000000003 -> 251.
