@@ -2,6 +2,7 @@
  * The sre-kit alerting annotations (spec/tier-controls.ts): per-tier control and the low-traffic guard, from
  * OpenSLO `metadata.annotations` and Sloth `alerting.annotations`.
  */
+import { parse } from 'yaml';
 import { defaultBurnRatePolicy, defaultMinEvents } from '../src/math';
 import { renderPrometheusRules } from '../src/prometheus';
 import { formatDiagnostic, loadSpecTexts } from '../src/spec';
@@ -75,8 +76,19 @@ describe('per-tier control', () => {
     expect(set.diagnostics.map((d) => d.severity)).toEqual(['warning', 'warning']);
     // The Prometheus page alert now ORs page-1h and ticket-1d, each with its own `tier` label.
     const rules = renderPrometheusRules(set.slos).files[0].content;
-    expect(rules).toContain('"tier", "ticket-1d"');
     expect(rules).not.toContain('"tier", "page-6h"');
+    // ticket-1d moved into the page alert: routed as critical, still labelled with its own name.
+    type Rule = { alert?: string; expr: string; labels?: Record<string, string> };
+    const alerts = (parse(rules) as { groups: { rules: Rule[] }[] }).groups
+      .flatMap((g) => g.rules)
+      .filter((r) => r.alert);
+    const page = alerts.find((r) => r.labels?.sloth_severity === 'page')!;
+    const ticket = alerts.find((r) => r.labels?.sloth_severity === 'ticket')!;
+    expect(page.labels?.severity).toBe('critical');
+    expect(page.expr).toContain('"tier", "ticket-1d"');
+    expect(page.expr).toContain('"tier", "page-1h"');
+    expect(ticket.expr).not.toContain('"tier", "ticket-1d"');
+    expect(ticket.expr).toContain('"tier", "ticket-3d"');
   });
 
   it('refuses unknown tiers and settings, and a guard that is not a whole number', () => {
