@@ -60,9 +60,12 @@ describe('sre render prometheus, OpenSLO specs', () => {
       ...['1h', '6h', '1d', '3d'].map((w) => `slo:sli_events:count${w}`),
       'slo:sli_error:ratio_rate30d',
     ]);
-    expect(sli.find((r) => r.record === 'slo:sli_events:count6h')!.expr.replace(/\s+/g, ' ').trim()).toBe(
-      '(sum(rate(http_requests_total{job="checkout"}[6h]))) * 21600',
-    );
+    expect(
+      sli
+        .find((r) => r.record === 'slo:sli_events:count6h')!
+        .expr.replace(/\s+/g, ' ')
+        .trim(),
+    ).toBe('(sum(rate(http_requests_total{job="checkout"}[6h]))) * 21600');
     expect(sli[0].expr.replace(/\s+/g, ' ').trim()).toBe(
       '(sum(rate(http_requests_total{job="checkout",code=~"5.."}[5m]))) / (sum(rate(http_requests_total{job="checkout"}[5m])))',
     );
