@@ -302,6 +302,15 @@ describe('inputs', () => {
     expect(make({ badMetric: sum })).toThrow(/reads 11 metrics; a CloudWatch metric-math alarm may read at most 10/);
   });
 
+  test('a guard that is not a whole number of events is rejected, naming the tier', () => {
+    expect(make({ minEvents: -1 })).toThrow(/minEvents must be a whole number of events \(0: no guard\)/);
+    expect(
+      make({
+        tiers: [{ severity: SloTierSeverity.PAGE, longWindow: Duration.hours(1), burnRate: 14.4, minEvents: 2.5 }],
+      }),
+    ).toThrow(/tier page-1h: minEvents must be a whole number/);
+  });
+
   test('a window CloudWatch cannot express (over 7 days) is rejected', () => {
     expect(make({ tiers: [{ severity: SloTierSeverity.TICKET, longWindow: Duration.days(8), burnRate: 1 }] })).toThrow(
       /long window cannot be a CloudWatch alarm/,

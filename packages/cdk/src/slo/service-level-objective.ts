@@ -269,10 +269,11 @@ export class ServiceLevelObjective extends Construct implements IDashboardSegmen
     (props.tiers ?? []).forEach((t, i) => {
       if (t.minEvents !== undefined) perTier[tiers[i].name] = t.minEvents;
     });
-    for (const [what, n] of [['minEvents', props.minEvents], ...Object.entries(perTier)] as [
-      string,
-      number | undefined,
-    ][])
+    const given: [string, number | undefined][] = [
+      ['minEvents', props.minEvents],
+      ...Object.entries(perTier).map(([name, n]): [string, number] => [`tier ${name}: minEvents`, n]),
+    ];
+    for (const [what, n] of given)
       if (n !== undefined && !(Number.isInteger(n) && n >= 0))
         inputError(this, `${what} must be a whole number of events (0: no guard)`, n, 'for example 250');
     if (this.mode === SloAlarmMode.APPLICATION_SIGNALS) {
