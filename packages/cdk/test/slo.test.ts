@@ -2,8 +2,17 @@
 import { Duration } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { defaultBurnRatePolicy, tierThreshold } from '@sre-kit/core';
+import {
+  defaultBurnRatePolicy,
+  defaultMinEvents,
+  errorsToFire,
+  evaluateMetricMath,
+  loadSpecTexts,
+  parseMetricMath,
+  tierThreshold,
+} from '@sre-kit/core';
 import { AlertTopics, ServiceLevelObjective, SloAlarmMode, SloTierSeverity, SreTagKeys } from '../src';
+import { sloPropsFromSpec } from '../src/slo/from-spec';
 import { alarmsByName, compositesByName, newStack, schemaFindings, tagsOf } from './helpers';
 
 const bad = new cloudwatch.Metric({
@@ -63,8 +72,14 @@ describe('metric-math mode', () => {
         expect(alarm.AlarmActions).toBeUndefined();
         const queries: any[] = alarm.Metrics;
         const expression = queries.find((q) => q.ReturnData !== false);
-        // Core's error-ratio formula (errorRatioQuery), not a copy of it.
-        expect(expression.Expression).toBe('IF(total > 0, FILL(bad, 0) / total, 0)');
+        // Core's error-ratio formula (errorRatioQuery), not a copy of it; the long window carries the low-traffic
+        // guard (the default N, core's defaultMinEvents), the short one does not.
+        const n = defaultMinEvents(policy.tiers, 0.999);
+        expect(expression.Expression).toBe(
+          label === 'long'
+            ? `IF(total > 0, FILL(bad, 0) / IF(total < ${n}, ${n}, total), 0)`
+            : 'IF(total > 0, FILL(bad, 0) / total, 0)',
+        );
         // Every metric's period is the window: the ratio covers exactly the window (3 d = one 259200 s period).
         for (const q of queries.filter((x) => x.MetricStat)) expect(q.MetricStat.Period).toBe(seconds);
         expect(
@@ -74,6 +89,38 @@ describe('metric-math mode', () => {
             .sort(),
         ).toEqual(['HTTPCode_Target_5XX_Count', 'RequestCount']);
       }
+    },
+  );
+
+  test.each(policy.tiers.map((t) => [t.name, t] as const))(
+    'tier %s: the long-window alarm math carries the low-traffic guard, and reads no extra metric',
+    (name, tier) => {
+      const alarm = alarms.get(`shop-availability-${name}-long`)!.props;
+      const queries: any[] = alarm.Metrics;
+      // Still the SLI's two metrics: the guard reuses total (CloudWatch's 10-metric limit is untouched).
+      expect(queries.filter((q) => q.MetricStat)).toHaveLength(2);
+      const math = parseMetricMath(queries.find((q) => q.ReturnData !== false).Expression);
+      const ids = Object.fromEntries(
+        queries.filter((q) => q.MetricStat).map((q) => [q.MetricStat.Metric.MetricName, q.Id]),
+      );
+      // The alarm's own datapoint, as CloudWatch evaluates it, for `errors` failed of `events` requests in the window.
+      const datapoint = (errors: number, events: number) =>
+        evaluateMetricMath(math, {
+          value: (id) => (id === ids.RequestCount ? events : id === ids.HTTPCode_Target_5XX_Count ? errors : undefined),
+          periodOf: () => tier.longWindowSeconds,
+        })!;
+      const breaches = (errors: number, events: number) => datapoint(errors, events) > alarm.Threshold;
+      // 20 requests an hour: the window's events, and the failed requests core says it takes to fire.
+      const quiet = (20 * tier.longWindowSeconds) / 3600;
+      const needed = errorsToFire({ ...tier, minEvents: defaultMinEvents(policy.tiers, 0.999) }, 0.999, quiet);
+      expect(needed).toBeGreaterThan(1);
+      expect(breaches(1, quiet)).toBe(false);
+      expect(breaches(needed - 1, quiet)).toBe(false);
+      expect(breaches(needed, quiet)).toBe(true);
+      // Above N events the guard changes nothing: the plain error ratio.
+      expect(datapoint(7, 100_000)).toBeCloseTo(7 / 100_000, 15);
+      // No traffic is still no burn.
+      expect(datapoint(0, 0)).toBe(0);
     },
   );
 
@@ -255,6 +302,15 @@ describe('inputs', () => {
     expect(make({ badMetric: sum })).toThrow(/reads 11 metrics; a CloudWatch metric-math alarm may read at most 10/);
   });
 
+  test('a guard that is not a whole number of events is rejected, naming the tier', () => {
+    expect(make({ minEvents: -1 })).toThrow(/minEvents must be a whole number of events \(0: no guard\)/);
+    expect(
+      make({
+        tiers: [{ severity: SloTierSeverity.PAGE, longWindow: Duration.hours(1), burnRate: 14.4, minEvents: 2.5 }],
+      }),
+    ).toThrow(/tier page-1h: minEvents must be a whole number/);
+  });
+
   test('a window CloudWatch cannot express (over 7 days) is rejected', () => {
     expect(make({ tiers: [{ severity: SloTierSeverity.TICKET, longWindow: Duration.days(8), burnRate: 1 }] })).toThrow(
       /long window cannot be a CloudWatch alarm/,
@@ -344,4 +400,72 @@ test('tiers sharing a window and burn rate share one window alarm (core planSloA
   const short = alarmsByName(Template.fromStack(s)).get('shop-shared-page-1h-short')!.logicalId;
   for (const tier of ['page-1h', 'page-2h'])
     expect(JSON.stringify(composites.get(`shop-shared-${tier}`)!.props.AlarmRule)).toContain(short);
+});
+
+describe('per-tier control and the guard from a spec', () => {
+  const text = `apiVersion: openslo/v1
+kind: SLO
+metadata:
+  name: checkout
+  annotations:
+    sre-kit/tier.page-6h: ticket
+    sre-kit/tier.ticket-1d: disabled
+    sre-kit/min-events.page-1h: "1000"
+spec:
+  service: shop
+  indicator:
+    metadata: { name: checkout-errors }
+    spec:
+      ratioMetric:
+        counter: true
+        bad:
+          metricSource:
+            type: CloudWatch
+            spec: { namespace: Shop, metricName: CheckoutFailed, stat: Sum }
+        total:
+          metricSource:
+            type: CloudWatch
+            spec: { namespace: Shop, metricName: CheckoutStarted, stat: Sum }
+  timeWindow:
+    - duration: 30d
+      isRolling: true
+  budgetingMethod: Occurrences
+  objectives:
+    - target: 0.999
+`;
+  const set = loadSpecTexts([{ file: 'checkout.yaml', text }]);
+  const spec = set.slos[0];
+  const { stack: s } = newStack('SloFromSpec');
+  const t = new AlertTopics(s, 'Topics');
+  new ServiceLevelObjective(s, 'Checkout', { ...sloPropsFromSpec(spec).props!, actions: t });
+  const tpl = Template.fromStack(s);
+  const byName = alarmsByName(tpl);
+  const byComposite = compositesByName(tpl);
+
+  test('validation warns what each change loses; no error', () => {
+    expect(set.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(set.diagnostics.map((d) => d.message).join('\n')).toMatch(/disabling ticket-1d/);
+  });
+
+  test('a disabled tier has no alarm; a tier made a ticket keeps its name and notifies the warning topic', () => {
+    expect([...byComposite.keys()].filter((n) => n.includes('ticket-1d'))).toEqual([]);
+    expect([...byName.keys()].filter((n) => n.includes('ticket-1d'))).toEqual([]);
+    const moved = byComposite.get('shop-checkout-page-6h')!.props;
+    expect(moved.AlarmActions).toEqual([{ Ref: s.getLogicalId(t.warning.node.defaultChild as any) }]);
+    expect(tagsOf(moved)[SreTagKeys.SEVERITY]).toBe('warning');
+    expect(tagsOf(moved)[SreTagKeys.TIER]).toBe('page-6h');
+    expect(moved.AlarmDescription).toContain('"tier":"page-6h"');
+    expect(moved.AlarmDescription).toContain('"severity":"warning"');
+  });
+
+  test("each long window carries its tier's guard: the spec's own for page-1h, the default for the rest", () => {
+    const expressionOf = (name: string) =>
+      (byName.get(name)!.props.Metrics as any[]).find((q) => q.ReturnData !== false).Expression as string;
+    expect(expressionOf('shop-checkout-page-1h-long')).toContain('IF(total < 1000, 1000, total)');
+    // The default is computed on the tiers as changed: the 1h page is the only page left, 14.4 x 0.1 %.
+    const n = defaultMinEvents(spec.alerting.policy.tiers, 0.999);
+    expect(n).toBe(Math.ceil(1.5 / 0.0144));
+    expect(expressionOf('shop-checkout-page-6h-long')).toContain(`IF(total < ${n}, ${n}, total)`);
+    expect(expressionOf('shop-checkout-page-6h-short')).not.toContain('IF(total <');
+  });
 });

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { LowTrafficGuard } from '@sre-kit/core';
 import { runSre } from './run';
 
 const FIX = join(__dirname, 'fixtures', 'explain-cost');
@@ -21,10 +22,19 @@ describe('sre explain', () => {
         .find((l) => l.trim().startsWith(tier))!
         .trim()
         .split(/\s{2,}/);
-    expect(row('page-1h')).toEqual(['page-1h', '1h/5m', '14.4', '0.0144', '51.8s / 2 %', '4m56s', 'never']);
-    expect(row('page-6h').slice(0, 4)).toEqual(['page-6h', '6h/30m', '6', '0.006']);
-    expect(row('ticket-1d').slice(0, 4)).toEqual(['ticket-1d', '1d/2h', '3', '0.003']);
-    expect(row('ticket-3d')).toEqual(['ticket-3d', '3d/6h', '1', '0.001', '4m19s / 10 %', '6h', '1d12h / 10 %']);
+    expect(row('page-1h')).toEqual(['page-1h', 'page', '1h/5m', '14.4', '0.0144', '51.8s / 2 %', '4m56s', 'never']);
+    expect(row('page-6h').slice(0, 5)).toEqual(['page-6h', 'page', '6h/30m', '6', '0.006']);
+    expect(row('ticket-1d').slice(0, 5)).toEqual(['ticket-1d', 'ticket', '1d/2h', '3', '0.003']);
+    expect(row('ticket-3d')).toEqual([
+      'ticket-3d',
+      'ticket',
+      '3d/6h',
+      '1',
+      '0.001',
+      '4m19s / 10 %',
+      '6h',
+      '1d12h / 10 %',
+    ]);
   });
 
   it('--json is the documented stable document', async () => {
@@ -37,6 +47,37 @@ describe('sre explain', () => {
     expect(slo.tiers.map((t: { burnRate: number }) => t.burnRate)).toEqual([14.4, 6, 3, 1]);
     expect(slo.tiers[0].fullOutage.detectionSeconds).toBeCloseTo(51.84, 6);
     expect(slo.tiers[0].doubleBurn.detectionSeconds).toBeNull();
+  });
+
+  it('says at which traffic the low-traffic guard matters, per tier, in text and JSON', async () => {
+    const json = JSON.parse((await runSre(['explain', SLO, '--json'])).stdout);
+    const [slo] = json.slos;
+    type Tier = {
+      name: string;
+      severity: string;
+      longWindowSeconds: number;
+      threshold: number;
+      lowTraffic: LowTrafficGuard;
+    };
+    for (const t of slo.tiers as Tier[]) {
+      const g = t.lowTraffic;
+      // The default N: 1.5 / the slowest page's threshold (6 x 0.1 %), the same for every tier.
+      expect(g.minEvents).toBe(250);
+      expect(g.mattersBelowPerHour).toBeCloseTo((250 * 3600) / t.longWindowSeconds, 9);
+      // Below that traffic: the smallest count of errors above threshold x N.
+      expect(g.errorsToFire).toBe(Math.floor(t.threshold * 250 + 1e-9) + 1);
+      // One failed request never pages (a quiet day's single error may open a ticket).
+      if (t.severity === 'page') expect(g.errorsToFire).toBeGreaterThan(1);
+      expect(g.neverFiresBelowPerHour).toBeCloseTo((g.errorsToFire * 3600) / t.longWindowSeconds, 9);
+    }
+    const { stdout } = await runSre(['explain', SLO]);
+    expect(stdout).toContain(
+      'page-1h: at least 250 events per 1h; matters below 250 requests/hour, where it takes 4 failed requests in 1h ' +
+        'to fire (a single one never does); below 4 requests/hour even a full outage cannot fire it',
+    );
+    expect(stdout).toMatch(
+      /page-6h: at least 250 events per 6h; matters below 42 requests\/hour, where it takes 2 failed/,
+    );
   });
 
   it('shows tiers within the burn-rate rules for 7d, 1w, 4w, 28d, 30d and 90d SLOs', async () => {
@@ -75,18 +116,19 @@ describe('sre explain', () => {
     expect(block).toContain('api-7d (service goodgreets): objective 99.9 % over 7d rolling');
     const burns = block
       .split('\n')
-      .filter((l) => /^\s+(page|ticket)-/.test(l))
+      // Table rows only (the guard lines below the table start with "<tier>:").
+      .filter((l) => /^\s+(page|ticket)-\S+\s{2,}/.test(l))
       .map((l) =>
         l
           .trim()
           .split(/\s{2,}/)
-          .slice(0, 3),
+          .slice(0, 4),
       );
     expect(burns).toEqual([
-      ['page-1h', '1h/5m', '3.36'],
-      ['page-6h', '6h/30m', '3'],
-      ['ticket-1d', '1d/2h', '1'],
-      ['ticket-3d', '3d/6h', '1'],
+      ['page-1h', 'page', '1h/5m', '3.36'],
+      ['page-6h', 'page', '6h/30m', '3'],
+      ['ticket-1d', 'ticket', '1d/2h', '1'],
+      ['ticket-3d', 'ticket', '3d/6h', '1'],
     ]);
   });
 
@@ -213,7 +255,7 @@ describe('the built bin', () => {
     if (!existsSync(bin)) throw new Error(`${bin} is missing: run npm run build first`);
     const explain = spawnSync(process.execPath, [bin, 'explain', SLO], { encoding: 'utf8' });
     expect(explain.status).toBe(0);
-    expect(explain.stdout).toMatch(/page-1h\s+1h\/5m\s+14\.4\s+0\.0144\s+51\.8s/);
+    expect(explain.stdout).toMatch(/page-1h\s+page\s+1h\/5m\s+14\.4\s+0\.0144\s+51\.8s/);
     const cost = spawnSync(process.execPath, [bin, 'cost', SLO, POLICY], { encoding: 'utf8' });
     expect(cost.status).toBe(0);
     expect(cost.stdout).toMatch(/^Total\s+\d+\.\d\d$/m);

@@ -54,9 +54,18 @@ describe('sre render prometheus, OpenSLO specs', () => {
 
   it('records the error ratio per alert window and over the period, with the Sloth labels and the SLO labels', () => {
     const sli = group('sloth-slo-sli-recordings-shop-checkout-availability');
-    expect(sli.map((r) => r.record)).toEqual(
-      ['5m', '30m', '1h', '2h', '6h', '1d', '3d', '30d'].map((w) => `slo:sli_error:ratio_rate${w}`),
-    );
+    expect(sli.map((r) => r.record)).toEqual([
+      ...['5m', '30m', '1h', '2h', '6h', '1d', '3d'].map((w) => `slo:sli_error:ratio_rate${w}`),
+      // The events of each tier's long window, for the low-traffic guard (core's math/guard.ts).
+      ...['1h', '6h', '1d', '3d'].map((w) => `slo:sli_events:count${w}`),
+      'slo:sli_error:ratio_rate30d',
+    ]);
+    expect(
+      sli
+        .find((r) => r.record === 'slo:sli_events:count6h')!
+        .expr.replace(/\s+/g, ' ')
+        .trim(),
+    ).toBe('(sum(rate(http_requests_total{job="checkout"}[6h]))) * 21600');
     expect(sli[0].expr.replace(/\s+/g, ' ').trim()).toBe(
       '(sum(rate(http_requests_total{job="checkout",code=~"5.."}[5m]))) / (sum(rate(http_requests_total{job="checkout"}[5m])))',
     );
@@ -115,7 +124,8 @@ describe('sre render prometheus, OpenSLO specs', () => {
 
   it('passes promtool check rules, and Prometheus computes the good-event error ratio', () => {
     const rules = join(out, 'shop-openslo.rules.yml');
-    expect(promtool(['check', 'rules', rules])).toContain('SUCCESS: 34 rules found');
+    // 34 rules before the guard, and one events rule per guarded long window (4 tiers x 2 SLOs).
+    expect(promtool(['check', 'rules', rules])).toContain('SUCCESS: 42 rules found');
     // 990 of 1000 requests a minute are fast: a 1 % error ratio.
     const test = join(out, 'latency.test.yml');
     writeFileSync(

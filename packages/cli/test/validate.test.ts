@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { defaultBurnRatePolicy, detectionTime, formatDuration } from '@sre-kit/core';
 import { runSre } from './run';
 
 const ROOT = join(__dirname, '../../..');
@@ -16,6 +17,7 @@ function unclosedParenthesis(): string {
   return `${BAD_PROMQL}:${lines.length}:${lines[lines.length - 1].length + 1}`;
 }
 const TIER_RULES = join(FIX, 'tier-rules.yaml');
+const TIER_CONTROLS = join(FIX, 'tier-controls.yaml');
 
 describe('sre validate (in-process)', () => {
   it('passes the GoodGreets reference specs', async () => {
@@ -68,6 +70,32 @@ describe('sre validate (in-process)', () => {
     expect(lines[2]).toContain('tier ticket-1d fires at 0.7x: burns from 0.7x to 1x alert needlessly');
     expect(lines[3]).toMatch(
       /\(fire at 1x or more; about 0\.9x is tolerated; errorBudgetPercent 42\.86 over 3d is 1x\)$/,
+    );
+  });
+
+  it('says what a disabled tier and a severity change lose, computed from the policy that remains', async () => {
+    const { stdout, code } = await runSre(['validate', TIER_CONTROLS]);
+    expect(code).toBe(0);
+    const lines = stdout.split('\n').filter(Boolean);
+    expect(lines.pop()).toBe('valid: 0 errors, 2 warnings (1 file, 1 SLO, 0 alarm policies, 0 alert routings)');
+    const policy = defaultBurnRatePolicy(30 * 86400);
+    const tier = (name: string) => policy.tiers.find((t) => t.name === name)!;
+    // A 6x burn (the 6h page's own rate): budget gone in period / 6; the slower tiers that still see it.
+    const ratio = 6 * 0.001;
+    const byTicket3d = detectionTime(tier('ticket-3d'), 0.999, ratio, policy.periodSeconds).seconds;
+    const by1d = detectionTime(tier('ticket-1d'), 0.999, ratio, policy.periodSeconds).seconds;
+    const first = Math.min(byTicket3d, by1d);
+    expect(lines[0]).toContain(`${TIER_CONTROLS}:8:27: metadata.annotations["sre-kit/tier.page-6h"]: warning:`);
+    expect(lines[0]).toContain(
+      `disabling page-6h (page at 6x) means a 6x burn, which exhausts the 30d budget in ${formatDuration(policy.periodSeconds / 6)},`,
+    );
+    // ticket-1d now pages, so the first tier to see the burn is a page, after the 1d window's crossing.
+    expect(lines[0]).toContain(
+      `is first seen by ticket-1d (a page) after ${formatDuration(Math.round(by1d / 3600) * 3600)} instead of after 6h`,
+    );
+    expect(first).toBe(by1d);
+    expect(lines[1]).toContain(
+      'tier ticket-1d now pages instead of opening a ticket: a 3x burn exhausts the 30d budget in 10d',
     );
   });
 

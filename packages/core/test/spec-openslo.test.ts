@@ -1,3 +1,4 @@
+import { withMinEvents } from '../src/math';
 import { formatDiagnostic, loadSpecTexts } from '../src/spec';
 
 const SLO = (extra: string, annotations = '') => `apiVersion: openslo/v1
@@ -99,6 +100,8 @@ describe('OpenSLO references and sre-kit extensions', () => {
           shortWindowSeconds: 300,
           burnRate: 10,
           budgetFraction: (10 * 3600) / (7 * 86400),
+          // The default low-traffic guard: one error is 2/3 of the only page's threshold (10 x 0.5 %).
+          minEvents: Math.ceil(1.5 / (10 * (1 - 0.995))),
         },
         {
           name: 'slow-burn',
@@ -107,6 +110,7 @@ describe('OpenSLO references and sre-kit extensions', () => {
           shortWindowSeconds: 7200,
           burnRate: 1,
           budgetFraction: 1 / 7,
+          minEvents: Math.ceil(1.5 / (10 * (1 - 0.995))),
         },
       ],
     });
@@ -132,7 +136,8 @@ spec:
     const set = load(SLO('', annotations), SLI, windows);
     expect(set.diagnostics.map(formatDiagnostic)).toEqual([]);
     const [slo] = set.slos;
-    expect(slo.alerting.policy).toBe(set.alertWindows.weekly);
+    // The named windows, each tier given the SLO's default low-traffic guard.
+    expect(slo.alerting.policy).toEqual(withMinEvents(set.alertWindows.weekly, slo.objective, undefined));
     expect(slo.alerting.policy.tiers.map((t) => t.burnRate)).toEqual([13.44, 3.5, 1.4, 0.98]);
     expect(slo.alerting.runbookUrl).toBe('https://runbooks.example/checkout');
     expect(slo.alerting.annotations).toEqual({ owner: 'payments' });

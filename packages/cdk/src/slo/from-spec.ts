@@ -51,6 +51,8 @@ export function sloPropsFromSpec(slo: Slo): { props?: Omit<ServiceLevelObjective
     longWindow: Duration.seconds(t.longWindowSeconds),
     shortWindow: Duration.seconds(t.shortWindowSeconds),
     burnRate: t.burnRate,
+    // The spec parser already resolved each tier's guard (0: none, as Sloth specs and `min-events: "0"` ask).
+    minEvents: t.minEvents ?? 0,
   }));
   return {
     props: {

@@ -1,5 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
-import { cloudWatchWindow, formatDuration, tierThreshold, type BurnRateTier } from '@sre-kit/core';
+import { cloudWatchWindow, formatDuration, tierMinEvents, tierThreshold, type BurnRateTier } from '@sre-kit/core';
 import type { Construct } from 'constructs';
 import { inputError } from '../errors';
 import { errorRatio } from './metrics';
@@ -31,10 +31,14 @@ export function metricMathWindows(
       );
     }
     const period = Duration.seconds(evaluation.periodSeconds);
+    // The low-traffic guard is on the long window only (core's math/guard.ts): the short one decides the reset.
+    const minEvents = label === 'long' ? tierMinEvents(tier) : 0;
+    const name = `${props.sloName} error ratio ${formatDuration(seconds)}${minEvents > 0 ? ` (min ${minEvents} events)` : ''}`;
     return {
       label,
       windowSeconds: seconds,
-      metric: errorRatio(scope, sli, period, `${props.sloName} error ratio ${formatDuration(seconds)}`),
+      minEvents,
+      metric: errorRatio(scope, sli, period, name, minEvents),
       threshold: tierThreshold(tier, props.objective),
       evaluationPeriods: evaluation.evaluationPeriods,
       datapointsToAlarm: evaluation.datapointsToAlarm,

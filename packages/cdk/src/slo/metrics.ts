@@ -53,6 +53,8 @@ export function errorRatio(
   sli: SliMetrics,
   window: Duration,
   label: string,
+  /** Low-traffic guard: errors / max(total, minEvents), from the same metrics (no extra one). 0: none. */
+  minEvents = 0,
 ): cloudwatch.MathExpression {
   if (!sli.good === !sli.bad)
     inputError(
@@ -66,7 +68,7 @@ export function errorRatio(
     ? { bad: periodic(scope, 'bad', sli.bad).with({ period: window }), total }
     : { good: periodic(scope, 'good', sli.good!).with({ period: window }), total };
   const expression = new cloudwatch.MathExpression({
-    expression: ratioExpression(!!sli.bad),
+    expression: ratioExpression(!!sli.bad, minEvents),
     usingMetrics,
     period: window,
     label,
@@ -87,7 +89,7 @@ export function errorRatio(
  * renderers share), over the ids `bad`/`good` and `total`: core builds it from
  * an indicator, so it is asked with placeholder metrics of those names.
  */
-function ratioExpression(bad: boolean): string {
+function ratioExpression(bad: boolean, minEvents: number): string {
   const placeholder = (metricName: string): CloudWatchMetricStat => ({
     type: 'CloudWatch',
     kind: 'metric',
@@ -96,11 +98,14 @@ function ratioExpression(bad: boolean): string {
     dimensions: {},
     statistic: 'Sum',
   });
-  const query = errorRatioQuery({
-    kind: 'ratio',
-    total: placeholder('total'),
-    ...(bad ? { bad: placeholder('bad') } : { good: placeholder('good') }),
-  });
+  const query = errorRatioQuery(
+    {
+      kind: 'ratio',
+      total: placeholder('total'),
+      ...(bad ? { bad: placeholder('bad') } : { good: placeholder('good') }),
+    },
+    { minEvents },
+  );
   return query!.errorRatio.expression;
 }
 

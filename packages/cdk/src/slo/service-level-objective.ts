@@ -9,6 +9,7 @@ import {
   planTierSuppression,
   tierCanFire,
   tierThreshold,
+  withMinEvents,
   type BurnRateTier,
 } from '@sre-kit/core';
 import type { IDashboardSegment } from 'cdk-monitoring-constructs';
@@ -38,6 +39,11 @@ export interface BurnRateTierProps {
   readonly burnRate: number;
   /** @default `<severity>-<long window>` */
   readonly name?: string;
+  /**
+   * Low-traffic guard of this tier: its long window, when it saw fewer events, is judged as if it had seen this
+   * many, the missing ones good. 0 turns it off. @default - the SLO's `minEvents`
+   */
+  readonly minEvents?: number;
 }
 
 /** An SLO's definition without its service (shared by the construct and `SreKit.addSlo`). */
@@ -56,6 +62,14 @@ export interface SloDefinition {
   readonly totalMetric: cloudwatch.IMetric;
   /** @default - the SRE workbook tiers for the period, from @sre-kit/core (14.4/6/3/1 for 30 days) */
   readonly tiers?: BurnRateTierProps[];
+  /**
+   * Low-traffic guard of every tier (a tier's own `minEvents` wins): a long window with fewer events counts as
+   * this many, the missing ones good, so one failed request at 3 a.m. does not page. 0 turns it off. Metric-math
+   * mode only (Application Signals alarms watch its BurnRate metric, which carries no event count).
+   * @default - 1.5 / the lowest page threshold, rounded up (250 at 99.9 % with the 30 d tiers): one error is 2/3
+   * of the slowest page's threshold, two errors 4/3 of it
+   */
+  readonly minEvents?: number;
   /** Page tiers notify the CRITICAL action, ticket tiers the WARNING one. @default - none (error unless allowed) */
   readonly actions?: ISeverityActions;
   /** @default SloAlarmMode.METRIC_MATH */
@@ -244,7 +258,32 @@ export class ServiceLevelObjective extends Construct implements IDashboardSegmen
     // The burn-rate rules `sre validate` holds spec tiers to (core policy.ts); the defaults always keep them.
     for (const v of burnRateRuleViolations({ periodSeconds, tiers }))
       Annotations.of(this).addWarningV2(`@sre-kit/cdk:tier-rule:${v.tier}:${v.rule}`, `${v.message} (${v.hint})`);
+    const guarded = this.guardTiers(props, tiers, periodSeconds);
     // Fastest first, in core's order (the one its suppression plan and the cost model use).
-    return [...planTierSuppression(tiers).order];
+    return [...planTierSuppression(guarded).order];
+  }
+
+  /** Each tier's low-traffic guard (core's math/guard.ts); none where the mode cannot express it. */
+  private guardTiers(props: ServiceLevelObjectiveProps, tiers: BurnRateTier[], periodSeconds: number): BurnRateTier[] {
+    const perTier: Record<string, number> = {};
+    (props.tiers ?? []).forEach((t, i) => {
+      if (t.minEvents !== undefined) perTier[tiers[i].name] = t.minEvents;
+    });
+    const given: [string, number | undefined][] = [
+      ['minEvents', props.minEvents],
+      ...Object.entries(perTier).map(([name, n]): [string, number] => [`tier ${name}: minEvents`, n]),
+    ];
+    for (const [what, n] of given)
+      if (n !== undefined && !(Number.isInteger(n) && n >= 0))
+        inputError(this, `${what} must be a whole number of events (0: no guard)`, n, 'for example 250');
+    if (this.mode === SloAlarmMode.APPLICATION_SIGNALS) {
+      if ((props.minEvents ?? 0) > 0 || Object.values(perTier).some((n) => n > 0))
+        Annotations.of(this).addWarningV2(
+          '@sre-kit/cdk:guard-unsupported',
+          'minEvents is ignored in APPLICATION_SIGNALS mode: its BurnRate metric carries no event count to guard',
+        );
+      return tiers.map(({ minEvents: _none, ...t }) => t);
+    }
+    return [...withMinEvents({ periodSeconds, tiers }, props.objective, props.minEvents, perTier).tiers];
   }
 }

@@ -15,6 +15,8 @@ export interface WindowAlarmInput {
   readonly threshold: number;
   readonly evaluationPeriods: number;
   readonly datapointsToAlarm: number;
+  /** Low-traffic guard in the metric (long windows): 0 for none. */
+  readonly minEvents?: number;
 }
 
 export interface TierWindows {
@@ -83,7 +85,7 @@ export function renderTiers(
     };
     const children = [long, short].map((w) => {
       // As in core's planSloAlarms: one alarm per distinct (window, threshold), shared by the tiers that use it.
-      const key = `${w.windowSeconds}/${w.threshold}`;
+      const key = `${w.windowSeconds}/${w.threshold}/${w.minEvents ?? 0}`;
       const shared = byWindow.get(key);
       if (shared) return shared;
       const name = `${prefix}-${tier.name}-${w.label}`;
@@ -93,8 +95,9 @@ export function renderTiers(
         alarmDescription: alarmDescriptionFor(
           scope,
           name,
-          `SLO ${props.sloName} (${props.objective}) ${tier.name}: ${w.label} window (${w.windowSeconds}s) burning faster than ${tier.burnRate}x. ` +
-            'Feeds the tier composite; notifies nothing itself.',
+          `SLO ${props.sloName} (${props.objective}) ${tier.name}: ${w.label} window (${w.windowSeconds}s) burning faster than ${tier.burnRate}x` +
+            (w.minEvents ? `, counted over at least ${w.minEvents} events (low-traffic guard)` : '') +
+            '. Feeds the tier composite; notifies nothing itself.',
           meta,
         ),
         metric: w.metric,

@@ -15,11 +15,16 @@ JSON output (--json), stable, version ${EXPLAIN_JSON_VERSION}:
       "tiers": [ { "name", "severity" (page|ticket), "longWindow", "longWindowSeconds", "shortWindow",
                    "shortWindowSeconds", "burnRate", "budgetFraction", "threshold", "canFire",
                    "fullOutage": { "errorRatio", "detectionSeconds", "budgetSpent", "resetSeconds" },
-                   "doubleBurn": { same fields } } ] } ] }
+                   "doubleBurn": { same fields },
+                   "lowTraffic": null (no guard) or { "minEvents", "mattersBelowPerHour", "errorsToFire",
+                                                       "neverFiresBelowPerHour" } } ],
+      "tierChanges": [ { "tier", "change" (disabled|page|ticket) } ] } ] }
   Times are seconds; null means "never fires". The full outage is an error ratio of 1; the 2x burn is an
   error ratio of 2 x (1 - objective), the rate that empties the budget in half the period. Detection assumes
   a step from no errors to that ratio under steady traffic, evaluated continuously (CloudWatch adds up to
-  a minute of evaluation and ingestion delay).`;
+  a minute of evaluation and ingestion delay). lowTraffic: the tier's long window counts as at least minEvents
+  events (the missing ones good); below mattersBelowPerHour requests/hour it needs errorsToFire failed requests
+  in its long window, and below neverFiresBelowPerHour not even a full outage fires it.`;
 
 export function registerExplain(program: Command): void {
   program

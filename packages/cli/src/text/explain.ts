@@ -5,6 +5,11 @@ function outcome(detection: number | null, spent: number | null): string {
   return detection === null ? 'never' : `${humanDuration(detection)} / ${percent(spent, 3)}`;
 }
 
+/** Requests per hour, whole above 10 and to 2 significant digits below. */
+function perHour(x: number): string {
+  return x >= 10 ? String(Math.round(x)) : plain(Number(x.toPrecision(2)));
+}
+
 /** The text form of `sre explain`: one block per SLO. */
 export function renderExplain(explanations: readonly SloExplanation[]): string {
   const blocks = explanations.map((e) => {
@@ -20,6 +25,7 @@ export function renderExplain(explanations: readonly SloExplanation[]): string {
       const rows = [
         [
           'tier',
+          'severity',
           'long/short',
           'burn',
           'threshold',
@@ -29,6 +35,7 @@ export function renderExplain(explanations: readonly SloExplanation[]): string {
         ],
         ...e.tiers.map((t) => [
           t.name,
+          t.severity,
           `${t.longWindow}/${t.shortWindow}`,
           plain(t.burnRate),
           plain(t.threshold) + (t.canFire ? '' : ' (cannot fire)'),
@@ -37,8 +44,24 @@ export function renderExplain(explanations: readonly SloExplanation[]): string {
           outcome(t.doubleBurn.detectionSeconds, t.doubleBurn.budgetSpent),
         ]),
       ];
-      lines.push(...table(rows, [false, false, true, true]).map((l) => `  ${l}`));
+      lines.push(...table(rows, [false, false, false, true, true]).map((l) => `  ${l}`));
+      const guarded = e.tiers.filter((t) => t.lowTraffic);
+      if (guarded.length > 0)
+        lines.push(
+          '  low-traffic guard (a long window with fewer events counts as that many, the missing ones good):',
+          ...guarded.map((t) => {
+            const g = t.lowTraffic!;
+            return (
+              `    ${t.name}: at least ${g.minEvents} events per ${t.longWindow}; matters below ` +
+              `${perHour(g.mattersBelowPerHour)} requests/hour, where it takes ${g.errorsToFire} failed request${g.errorsToFire === 1 ? '' : 's'} ` +
+              `in ${t.longWindow} to fire${g.errorsToFire > 1 ? ' (a single one never does)' : ''}; ` +
+              `below ${perHour(g.neverFiresBelowPerHour)} requests/hour even a full outage cannot fire it`
+            );
+          }),
+        );
     }
+    for (const c of e.tierChanges)
+      lines.push(`  ${c.tier}: ${c.change === 'disabled' ? 'disabled in the spec' : `made a ${c.change} in the spec`}`);
     return lines.join('\n');
   });
   return blocks.join('\n\n') + '\n';

@@ -68,22 +68,29 @@ class QueryBuilder {
  * Missing bad/good datapoints are FILLed with 0 (error counts such as
  * HTTPCode_Target_5XX_Count are absent when there are no errors); when total
  * is 0 or missing there is no ratio, and the alarm treats missing data as
- * notBreaching.
+ * notBreaching. With `minEvents` the ratio is the low-traffic guarded one; a raw error-ratio SLI has no event
+ * count, so the guard cannot apply to it (`sre validate` says so).
  */
-export function errorRatioQuery(indicator: Indicator): ErrorRatioQuery | undefined {
+export function errorRatioQuery(
+  indicator: Indicator,
+  options: { minEvents?: number } = {},
+): ErrorRatioQuery | undefined {
   const q = new QueryBuilder();
   let expression: string;
+  const n = options.minEvents ?? 0;
   if (indicator.kind === 'ratio') {
     const total = q.add('total', indicator.total);
     if (!total) return undefined;
+    // The low-traffic guard (math/guard.ts) pads the denominator to minEvents; it reads no extra metric.
+    const denominator = n > 0 ? `IF(${total} < ${n}, ${n}, ${total})` : total;
     if (indicator.bad) {
       const bad = q.add('bad', indicator.bad);
       if (!bad) return undefined;
-      expression = `IF(${total} > 0, FILL(${bad}, 0) / ${total}, 0)`;
+      expression = `IF(${total} > 0, FILL(${bad}, 0) / ${denominator}, 0)`;
     } else if (indicator.good) {
       const good = q.add('good', indicator.good);
       if (!good) return undefined;
-      expression = `IF(${total} > 0, (${total} - FILL(${good}, 0)) / ${total}, 0)`;
+      expression = `IF(${total} > 0, (${total} - FILL(${good}, 0)) / ${denominator}, 0)`;
     } else return undefined;
   } else if (indicator.kind === 'rawErrorRatio') {
     const ratio = q.add('ratio', indicator.errorRatio);

@@ -6,6 +6,7 @@
  */
 import type { BurnRatePolicy, BurnRateTier } from '../model/slo';
 import type { SeriesPoint } from './budget';
+import { guardedErrorRatio, tierMinEvents } from './guard';
 import { tierThreshold } from './policy';
 
 export interface FiringInterval {
@@ -51,6 +52,8 @@ export function windowErrorRatios(
   series: readonly SeriesPoint[],
   windowSeconds: number,
   stepSeconds: number,
+  /** Low-traffic guard (math/guard.ts): a window with fewer events counts as this many, the rest good. */
+  minEvents = 0,
 ): number[] {
   const n = series.length;
   const badPrefix = new Float64Array(n + 1);
@@ -66,12 +69,15 @@ export function windowErrorRatios(
     while (lo < i && series[lo].t < from) lo++;
     const total = totalPrefix[i + 1] - totalPrefix[lo];
     // No traffic is not an error: CloudWatch treat-missing notBreaching, Prometheus yields no sample.
-    ratios[i] = total > 0 ? (badPrefix[i + 1] - badPrefix[lo]) / total : 0;
+    ratios[i] = guardedErrorRatio(badPrefix[i + 1] - badPrefix[lo], total, minEvents);
   }
   return ratios;
 }
 
-/** Fire/reset intervals per tier; a tier fires while both windows' error ratios are strictly above its threshold. */
+/**
+ * Fire/reset intervals per tier; a tier fires while both windows' error ratios are strictly above its threshold,
+ * the long window's guarded by the tier's minEvents.
+ */
 export function evaluatePolicy(
   series: readonly SeriesPoint[],
   policy: BurnRatePolicy,
@@ -82,15 +88,17 @@ export function evaluatePolicy(
     if (series[i].t <= series[i - 1].t)
       throw new RangeError(`series must be sorted by strictly increasing t (index ${i}: ${series[i].t})`);
   const stepSeconds = options.stepSeconds ?? inferStep(series);
-  const cache = new Map<number, number[]>();
-  const ratiosFor = (w: number): number[] => {
-    let r = cache.get(w);
-    if (!r) cache.set(w, (r = windowErrorRatios(series, w, stepSeconds)));
+  const cache = new Map<string, number[]>();
+  const ratiosFor = (w: number, minEvents = 0): number[] => {
+    const key = `${w}/${minEvents}`;
+    let r = cache.get(key);
+    if (!r) cache.set(key, (r = windowErrorRatios(series, w, stepSeconds, minEvents)));
     return r;
   };
   const tiers = policy.tiers.map((tier): TierEvaluation => {
     const threshold = tierThreshold(tier, objective);
-    const long = ratiosFor(tier.longWindowSeconds);
+    // The guard is on the long window only: the short one decides how fast the tier resets.
+    const long = ratiosFor(tier.longWindowSeconds, tierMinEvents(tier));
     const short = ratiosFor(tier.shortWindowSeconds);
     const intervals: FiringInterval[] = [];
     let start: number | undefined;

@@ -3,9 +3,10 @@
  * JSON-safe: "never" is `null`, not Infinity.
  */
 import { formatDuration } from '../duration';
-import type { Slo } from '../model/slo';
+import type { BurnRateTier, Slo } from '../model/slo';
 import { budgetMinutes, errorBudget, timeToExhaustion } from './budget';
 import { detectionTime, resetTime } from './detection';
+import { errorsToFire, guardTrafficPerHour, tierMinEvents } from './guard';
 import { tierCanFire, tierThreshold } from './policy';
 
 /** The "2x burn" scenario: errors at twice the budget rate (error ratio 2 x (1 - objective)), which empties the budget in half the period. */
@@ -36,6 +37,19 @@ export interface TierExplanation {
   readonly canFire: boolean;
   readonly fullOutage: ScenarioOutcome;
   readonly doubleBurn: ScenarioOutcome;
+  /** The low-traffic guard (math/guard.ts); null when the tier has none. */
+  readonly lowTraffic: LowTrafficGuard | null;
+}
+
+export interface LowTrafficGuard {
+  /** The long window counts as at least this many events. */
+  readonly minEvents: number;
+  /** Requests per hour below which the guard changes the decision (the long window holds fewer than minEvents). */
+  readonly mattersBelowPerHour: number;
+  /** Failed requests the long window needs to fire below that traffic (so fewer never fire it). */
+  readonly errorsToFire: number;
+  /** Requests per hour below which even a full outage cannot fire the tier (that many errors never fit the window). */
+  readonly neverFiresBelowPerHour: number;
 }
 
 export interface SloExplanation {
@@ -56,9 +70,23 @@ export interface SloExplanation {
   };
   readonly alertingEnabled: boolean;
   readonly tiers: readonly TierExplanation[];
+  /** Tiers the spec disabled or moved to another severity (`sre-kit/tier.<name>`). */
+  readonly tierChanges: readonly { readonly tier: string; readonly change: 'disabled' | 'page' | 'ticket' }[];
 }
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+function lowTraffic(tier: BurnRateTier, objective: number): LowTrafficGuard | null {
+  const minEvents = tierMinEvents(tier);
+  if (minEvents === 0) return null;
+  const errors = errorsToFire(tier, objective, 0);
+  return {
+    minEvents,
+    mattersBelowPerHour: guardTrafficPerHour(tier),
+    errorsToFire: errors,
+    neverFiresBelowPerHour: (errors * 3600) / tier.longWindowSeconds,
+  };
+}
 
 export function explainSlo(slo: Slo): SloExplanation {
   const period = slo.period.seconds;
@@ -101,6 +129,8 @@ export function explainSlo(slo: Slo): SloExplanation {
       canFire: tierCanFire(tier, slo.objective),
       fullOutage: scenario(tier, 1),
       doubleBurn: scenario(tier, doubleRatio),
+      lowTraffic: lowTraffic(tier, slo.objective),
     })),
+    tierChanges: (slo.alerting.tierChanges ?? []).map((c) => ({ tier: c.tier, change: c.change })),
   };
 }

@@ -7,3 +7,4 @@ export * from './alarm-metrics';
 export * from './error-ratio-query';
 export * from './slo-alarms';
 export * from './explain';
+export * from './guard';

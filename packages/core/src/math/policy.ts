@@ -143,10 +143,12 @@ export interface BurnRateRuleViolation {
   readonly hint: string;
 }
 
-const rate = (x: number): string => `${Number(x.toPrecision(4))}x`;
+/** A burn rate as the warnings write it: `14.4x`, `0.9333x`. */
+export const formatBurnRate = (x: number): string => `${Number(x.toPrecision(4))}x`;
+const rate = formatBurnRate;
 
-/** Whole hours from a day up, whole minutes below: "2d8h", "30d", "45m". */
-function roughDuration(seconds: number): string {
+/** Whole hours from an hour up, whole minutes below: "2d8h", "30d", "45m". */
+export function roughDuration(seconds: number): string {
   const unit = seconds >= HOUR ? HOUR : 60;
   return formatDuration(Math.max(unit, Math.round(seconds / unit) * unit));
 }

@@ -22,6 +22,7 @@ import type { BurnRateTier, CloudWatchSource, Indicator, MetricSource, Slo, Tier
 import { cloudWatchWindow, type CloudWatchWindow } from './cloudwatch-window';
 import { alarmMetricCount } from './alarm-metrics';
 import { errorRatioQuery, type ErrorRatioQuery } from './error-ratio-query';
+import { tierMinEvents } from './guard';
 import { tierThreshold } from './policy';
 
 export interface WindowAlarmPlan {
@@ -32,6 +33,8 @@ export interface WindowAlarmPlan {
   /** Error ratio the window must exceed. */
   readonly threshold: number;
   readonly evaluation: CloudWatchWindow;
+  /** Low-traffic guard on this window (a tier's long window): errors / max(events, minEvents); 0 for none. */
+  readonly minEvents: number;
   /** Names of the tiers using this alarm. */
   readonly tiers: readonly string[];
 }
@@ -90,8 +93,9 @@ export type SloAlarmPlan =
     }
   | { readonly kind: 'none'; readonly slo: string; readonly reason: string };
 
-function windowKey(windowSeconds: number, rate: number): string {
-  return `${formatDuration(windowSeconds)}-burn${String(Number(rate.toPrecision(6))).replace('.', 'p')}`;
+function windowKey(windowSeconds: number, rate: number, minEvents: number): string {
+  const guard = minEvents > 0 ? `-min${minEvents}` : '';
+  return `${formatDuration(windowSeconds)}-burn${String(Number(rate.toPrecision(6))).replace('.', 'p')}${guard}`;
 }
 
 /** Faster first: shorter long window, then higher burn rate. */
@@ -134,8 +138,8 @@ export function planSloAlarms(slo: Slo): SloAlarmPlan {
           : 'the indicator is not a CloudWatch source (rendered as Prometheus rules instead)',
     };
   const alarms = new Map<string, { plan: Omit<WindowAlarmPlan, 'tiers'>; tiers: string[] }>();
-  const use = (windowSeconds: number, tier: BurnRateTier): string => {
-    const key = windowKey(windowSeconds, tier.burnRate);
+  const use = (windowSeconds: number, tier: BurnRateTier, minEvents: number): string => {
+    const key = windowKey(windowSeconds, tier.burnRate, minEvents);
     let entry = alarms.get(key);
     if (!entry) {
       entry = {
@@ -145,6 +149,7 @@ export function planSloAlarms(slo: Slo): SloAlarmPlan {
           burnRate: tier.burnRate,
           threshold: tierThreshold(tier, slo.objective),
           evaluation: cloudWatchWindow(windowSeconds),
+          minEvents,
         },
         tiers: [],
       };
@@ -159,8 +164,9 @@ export function planSloAlarms(slo: Slo): SloAlarmPlan {
     return {
       tier,
       severity: tier.severity,
-      longAlarmKey: use(tier.longWindowSeconds, tier),
-      shortAlarmKey: use(tier.shortWindowSeconds, tier),
+      // The guard sits on the long window only; the short window decides how fast the tier resets.
+      longAlarmKey: use(tier.longWindowSeconds, tier, tierMinEvents(tier)),
+      shortAlarmKey: use(tier.shortWindowSeconds, tier, 0),
       ...(suppressedBy ? { suppressedBy } : {}),
     };
   });

@@ -102,6 +102,20 @@ export interface BurnRateTier {
   readonly burnRate: number;
   /** Fraction of the period's error budget spent when the long window alone detects at `burnRate`. */
   readonly budgetFraction: number;
+  /**
+   * Low-traffic guard: a long window that saw fewer events is judged as if it had seen this many, the missing
+   * ones good (errors / max(events, minEvents)). Absent or 0: no guard. See math/guard.ts.
+   */
+  readonly minEvents?: number;
+}
+
+/** A spec change to one tier of the policy (`sre-kit/tier.<name>`): what `sre validate` explains. */
+export interface TierChange {
+  readonly tier: string;
+  /** The tier as the policy defined it, before the change. */
+  readonly before: BurnRateTier;
+  /** `disabled`, or the severity it now has. */
+  readonly change: 'disabled' | TierSeverity;
 }
 
 export interface BurnRatePolicy {
@@ -128,6 +142,8 @@ export interface SloAlerting {
   readonly runbookUrl?: string;
   readonly page?: SeverityAlerting;
   readonly ticket?: SeverityAlerting;
+  /** Tiers the spec disabled or gave another severity; `policy` already reflects them. */
+  readonly tierChanges?: readonly TierChange[];
 }
 
 export interface Slo {

@@ -7,6 +7,7 @@
  * alert routes keep working on rules rendered from the same spec.
  */
 import type { BurnRateTier, MetricSource, Slo, TierSeverity } from '../model/slo';
+import { tierMinEvents } from '../math/guard';
 import { goFloat, hasWindowPlaceholder, labelFilter, promDuration, withWindow } from './promql';
 
 export interface PrometheusRule {
@@ -82,6 +83,20 @@ function idLabels(slo: Slo): Record<string, string> {
   return { sloth_id: slothId(slo), sloth_service: slo.service, sloth_slo: slothSloName(slo) };
 }
 
+/**
+ * The events recording rule for a guarded long window: `slo:sli_events:count1h`, the total query (a per-second
+ * rate, as Sloth's SLIs are written) times the window: what the low-traffic guard compares with minEvents.
+ */
+export function sliEventsMetric(windowSeconds: number): string {
+  return `slo:sli_events:count${promDuration(windowSeconds)}`;
+}
+
+/** Long windows some tier guards (math/guard.ts), shortest first. */
+function guardedWindows(slo: Slo): number[] {
+  const set = new Set(slo.alerting.policy.tiers.filter((t) => tierMinEvents(t) > 0).map((t) => t.longWindowSeconds));
+  return [...set].sort((a, b) => a - b);
+}
+
 /** The error-ratio recording rule name for a window: `slo:sli_error:ratio_rate5m`. */
 export function sliErrorMetric(windowSeconds: number): string {
   return `slo:sli_error:ratio_rate${promDuration(windowSeconds)}`;
@@ -135,6 +150,14 @@ function sliRecordingGroup(slo: Slo, q: SliQueries, options: PrometheusRenderOpt
     expr: sliExpr(q, w),
     labels: sortKeys({ ...base, sloth_window: promDuration(w) }),
   }));
+  // Ratio SLIs only: a raw error ratio has no event count (the spec parser leaves its tiers unguarded).
+  if (q.total !== undefined)
+    for (const w of guardedWindows(slo))
+      rules.push({
+        record: sliEventsMetric(w),
+        expr: `(${withWindow(q.total, w)})\n* ${w}\n`,
+        labels: sortKeys({ ...base, sloth_window: promDuration(w) }),
+      });
   const period = slo.period.seconds;
   // A tier window as long as the period (ticket-6h on a 6h SLO) already records the period ratio,
   // under the same name; a second rule would be a duplicate that promtool refuses.
@@ -199,9 +222,18 @@ function metaRecordingGroup(slo: Slo, options: PrometheusRenderOptions): Prometh
 function tierCondition(slo: Slo, tier: BurnRateTier, budget: string): string {
   const filter = labelFilter(idLabels(slo));
   const factor = goFloat(tier.burnRate);
-  const side = (w: number): string =>
-    `max(${sliErrorMetric(w)}${filter} > (${factor} * ${budget})) without (sloth_window)`;
-  return `(\n    ${side(tier.shortWindowSeconds)}\n    and\n    ${side(tier.longWindowSeconds)}\n)`;
+  const side = (ratio: string): string => `max(${ratio} > (${factor} * ${budget})) without (sloth_window)`;
+  const minEvents = tierMinEvents(tier);
+  // The low-traffic guard (math/guard.ts) on the long window: errors / max(events, minEvents).
+  const events = `${sliEventsMetric(tier.longWindowSeconds)}${filter}`;
+  const long =
+    minEvents > 0
+      ? `${sliErrorMetric(tier.longWindowSeconds)}${filter} * ${events} / clamp_min(${events}, ${minEvents})`
+      : `${sliErrorMetric(tier.longWindowSeconds)}${filter}`;
+  const condition = `(\n    ${side(`${sliErrorMetric(tier.shortWindowSeconds)}${filter}`)}\n    and\n    ${side(long)}\n)`;
+  // A stable `tier` label per firing tier for routes and silences (kept out of Sloth specs' exact output).
+  if (slo.origin.format === 'sloth') return condition;
+  return `label_replace(${condition}, "tier", "${tier.name}", "", "")`;
 }
 
 interface AlertMeta {

@@ -12,6 +12,7 @@
  */
 import { budgetRemaining, errorBudget, type SeriesPoint } from '../math/budget';
 import { evaluatePolicy, windowErrorRatios } from '../math/evaluate';
+import { tierMinEvents } from '../math/guard';
 import { formatDuration } from '../duration';
 import type { BurnRatePolicy, Slo } from '../model/slo';
 
@@ -29,6 +30,8 @@ export interface TierFiring {
   readonly severity: 'page' | 'ticket';
   readonly burnRate: number;
   readonly threshold: number;
+  /** The tier's low-traffic guard (math/guard.ts) the replay applied; 0 for none. */
+  readonly minEvents: number;
   /**
    * Firing inside the range. `start` is the first evaluation in the range when the tier was
    * already firing before it (`sinceBefore`); `end` is undefined while still firing at `to`.
@@ -129,6 +132,8 @@ export interface SloReview {
   };
   readonly windows: readonly WindowBurn[];
   readonly tiers: readonly TierFiring[];
+  /** Tiers the spec disabled or moved to another severity: the replay follows the spec, not the default policy. */
+  readonly tierChanges: readonly { readonly tier: string; readonly change: 'disabled' | 'page' | 'ticket' }[];
   readonly incidents: readonly Incident[];
   readonly period: PeriodBudget;
   readonly history: ReplayHistory;
@@ -378,6 +383,7 @@ export function reviewSlo(slo: Slo, series: readonly SeriesPoint[], options: Rev
       severity: e.tier.severity,
       burnRate: e.tier.burnRate,
       threshold: e.threshold,
+      minEvents: tierMinEvents(e.tier),
       intervals,
       firingSeconds: intervals.reduce((s, iv) => s + iv.seconds, 0),
     };
@@ -423,6 +429,7 @@ export function reviewSlo(slo: Slo, series: readonly SeriesPoint[], options: Rev
     history: { neededSeconds, availableSeconds, complete: availableSeconds >= neededSeconds },
     windows,
     tiers,
+    tierChanges: (slo.alerting.tierChanges ?? []).map((c) => ({ tier: c.tier, change: c.change })),
     incidents: incidents.slice(0, options.topIncidents ?? 5),
     verdict: budgetVerdict(period.remaining, options.budgetPolicy, `the ${formatDuration(period.seconds)} budget`),
     emptyBuckets,

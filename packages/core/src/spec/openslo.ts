@@ -8,6 +8,7 @@ import type { BudgetingMethod, BurnRatePolicy, Indicator, Slo, SloPeriod } from 
 import { checkAlarmMetricCount, checkBurnRateRules, checkCloudWatchWindows, checkTiersCanFire } from './checks';
 import { where, type ParseContext, type SpecDoc } from './context';
 import { parseAlertPolicies } from './openslo-alerting';
+import { applyTierControls, isTierControlKey } from './tier-controls';
 import { parseSliSpec, sliByName, type ParsedSli } from './openslo-sli';
 import type { At } from './reader';
 import { suggestion } from './suggest';
@@ -254,7 +255,11 @@ export function parseOpenSloSlo(doc: SpecDoc, ctx: ParseContext): void {
   const annotationsAt = metadata.get('annotations');
   const annotations = annotationsAt.stringMap();
   for (const key of Object.keys(annotations)) {
-    if (key.startsWith('sre-kit/') && !Object.values(SRE_KIT_ANNOTATIONS).includes(key as never)) {
+    if (
+      key.startsWith('sre-kit/') &&
+      !Object.values(SRE_KIT_ANNOTATIONS).includes(key as never) &&
+      !isTierControlKey(key)
+    ) {
       annotationsAt
         .keyAt(key)
         .error(`unknown sre-kit annotation "${key}"`, suggestion(key, Object.values(SRE_KIT_ANNOTATIONS)));
@@ -313,6 +318,8 @@ export function parseOpenSloSlo(doc: SpecDoc, ctx: ParseContext): void {
     )
       return;
     const displayName = objective.get('displayName').string() ?? metadata.get('displayName').string();
+    // Per objective: the default low-traffic guard depends on the target.
+    const controls = applyTierControls(annotationsAt, annotations, policy, target, indicator, true);
     const slo: Slo = {
       name: objectiveName(doc.name, objective, index, objectives.length),
       ...(displayName !== undefined ? { displayName } : {}),
@@ -326,8 +333,9 @@ export function parseOpenSloSlo(doc: SpecDoc, ctx: ParseContext): void {
       ...(timeSliceWindowSeconds !== undefined ? { timeSliceWindowSeconds } : {}),
       indicator,
       alerting: {
-        enabled: policy.tiers.length > 0,
-        policy,
+        enabled: controls.policy.tiers.length > 0,
+        policy: controls.policy,
+        ...(controls.tierChanges.length > 0 ? { tierChanges: controls.tierChanges } : {}),
         labels: {},
         annotations: Object.fromEntries(Object.entries(annotations).filter(([k]) => !k.startsWith('sre-kit/'))),
         ...(runbookUrl !== undefined ? { runbookUrl } : {}),

@@ -8,6 +8,7 @@ import { formatDuration } from '../duration';
 import { defaultBurnRatePolicy, makeTier } from '../math';
 import type { BurnRateTier, Indicator, SeverityAlerting, Slo, TierSeverity } from '../model/slo';
 import { checkBurnRateRules, checkTiersCanFire } from './checks';
+import { applyTierControls, isTierControlKey } from './tier-controls';
 import { where, type ParseContext } from './context';
 import { checkPromql } from './promql-syntax';
 import type { At } from './reader';
@@ -128,6 +129,11 @@ export function parseSlothBody(body: At, ctx: ParseContext, extraFields: readonl
     const page = severityAlerting(alerting.get('page_alert'));
     const ticket = severityAlerting(alerting.get('ticket_alert'));
     if (name === undefined || service === undefined || objective === undefined || !indicator) continue;
+    // sre-kit's own keys ride in alerting.annotations (Sloth passes them through untouched); off by default so
+    // a Sloth spec renders Sloth's exact rules until it asks for the guard.
+    const annotationsAt = alerting.get('annotations');
+    const annotations = annotationsAt.stringMap();
+    const controls = applyTierControls(annotationsAt, annotations, policy, objective, indicator, false);
     const slo: Slo = {
       name: `${service}-${name}`,
       displayName: name,
@@ -139,10 +145,11 @@ export function parseSlothBody(body: At, ctx: ParseContext, extraFields: readonl
       budgetingMethod: 'Occurrences',
       indicator,
       alerting: {
-        enabled: !(page.disabled && ticket.disabled),
-        policy,
+        enabled: !(page.disabled && ticket.disabled) && controls.policy.tiers.length > 0,
+        policy: controls.policy,
+        ...(controls.tierChanges.length > 0 ? { tierChanges: controls.tierChanges } : {}),
         labels: alerting.get('labels').stringMap(),
-        annotations: alerting.get('annotations').stringMap(),
+        annotations: Object.fromEntries(Object.entries(annotations).filter(([k]) => !isTierControlKey(k))),
         ...(alertName !== undefined ? { pageAlertName: alertName, ticketAlertName: alertName } : {}),
         page,
         ticket,

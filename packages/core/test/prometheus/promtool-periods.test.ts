@@ -15,7 +15,7 @@ import { detectionTime, errorBudget, timeToExhaustion } from '../../src/math';
 import { formatDiagnostic, loadSpecTexts } from '../../src/spec';
 import { renderPrometheusRules, type PrometheusRuleGroup } from '../../src/prometheus';
 import type { Slo } from '../../src/model/slo';
-import { promtool } from './promtool';
+import { expectedAlert, promtool } from './promtool';
 
 const MINUTE = 60;
 const DAY = 86400;
@@ -75,21 +75,6 @@ function inputSeries(burn: number, healthyMinutes: number, totalMinutes: number)
     { series: series('200'), values: ok },
     { series: series('500'), values: bad },
   ];
-}
-
-/** The labels and annotations Prometheus gives the alert: the SLO's id labels, templates expanded. */
-function expectedAlert(rules: PrometheusRuleGroup[], severity: 'page' | 'ticket') {
-  const rule = rules.flatMap((g) => g.rules).find((r) => r.alert && r.labels?.sloth_severity === severity)!;
-  const recorded = rules[0].rules[0].labels ?? {};
-  const ids = Object.fromEntries(Object.entries(recorded).filter(([k]) => k !== 'sloth_window'));
-  const exp_labels = { ...ids, ...rule.labels };
-  const exp_annotations = Object.fromEntries(
-    Object.entries(rule.annotations ?? {}).map(([k, v]) => [
-      k,
-      v.replace(/\{\{\$labels\.(\w+)\}\}/g, (_, l: string) => exp_labels[l as keyof typeof exp_labels] ?? ''),
-    ]),
-  );
-  return { alertname: rule.alert!, alert: { exp_labels, exp_annotations } };
 }
 
 describe.each([
@@ -175,10 +160,15 @@ describe.each([
     const evaluation = Math.max(5 * MINUTE, ceilTo(end / 600, 5 * MINUTE));
     // The first evaluation after the closed-form crossing, plus two for rate() extrapolation at the window edges.
     const detectedBy = ceilTo(start + firstTicket, evaluation) + 2 * evaluation;
+    // One alert per firing tier (its `tier` label): the ticket tiers whose detection time has passed.
+    const firing = (at: number) =>
+      tiers
+        .filter((t, i) => t.severity === 'ticket' && start + detections[i] <= at)
+        .map((t) => expectedAlert(groups, 'ticket', { tier: t.name }).alert);
     const checks = [
       { at: start, alerts: [] },
-      { at: detectedBy, alerts: [ticket.alert] },
-      { at: floorTo(end, evaluation), alerts: [ticket.alert] },
+      { at: detectedBy, alerts: firing(detectedBy) },
+      { at: floorTo(end, evaluation), alerts: firing(floorTo(end, evaluation)) },
     ];
     run('steady-2x', {
       evaluation_interval: promDuration(evaluation),

@@ -79,11 +79,13 @@ export function sloSection(r: SloReview): ReviewSection {
   };
   const tiers: Table = {
     title: 'Alert tiers replayed over the data',
-    headers: ['tier', 'severity', 'burn rate', 'fired', 'firing time', 'intervals'],
+    headers: ['tier', 'severity', 'burn rate', 'min events', 'fired', 'firing time', 'intervals'],
     rows: r.tiers.map((t) => [
       t.tier,
       t.severity,
       num(t.burnRate),
+      // The low-traffic guard the replay applied, as the alarms and rules do.
+      t.minEvents > 0 ? String(t.minEvents) : '-',
       String(t.intervals.length),
       dur(t.firingSeconds),
       t.intervals.length === 0
@@ -180,6 +182,12 @@ export function notesOf(r: SloReview): string[] {
       `alert tiers replayed with ${dur(r.history.availableSeconds)} of history before the range where the longest window ` +
         `needs ${dur(r.history.neededSeconds)}: firings early in the range may differ from what the deployed alarms raised`,
     );
+  }
+  if (r.tierChanges.length > 0) {
+    const said = r.tierChanges.map((c) =>
+      c.change === 'disabled' ? `${c.tier} disabled` : `${c.tier} made a ${c.change}`,
+    );
+    notes.push(`tiers replayed as the spec changed them: ${said.join(', ')}`);
   }
   return notes;
 }
