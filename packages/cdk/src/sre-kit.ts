@@ -416,7 +416,15 @@ export class SreKit extends Construct {
       ...this.sloList.flatMap((s) => [...s.windowAlarms, ...s.tierAlarms, ...s.suppressorAlarms]),
     ]);
     for (const p of this.pricedAlarms) if (kitAlarms.has(p.alarm)) this.pricedTwice(p.alarm);
-    const dashboards = this.node.findAll().filter((c) => c instanceof cloudwatch.CfnDashboard).length;
+    // Dashboards exist only once they have data: decide now, as synth would, so the figure matches the template.
+    // (kit.use() may have been given dashboards outside the kit: they are the kit's all the same.)
+    const created = new Set(this.node.findAll().filter((c) => c instanceof cloudwatch.CfnDashboard));
+    for (const e of this.extensions)
+      if (e instanceof SreDashboards) {
+        e._materialize();
+        for (const d of Object.values(e.dashboards)) created.add(d);
+      }
+    const dashboards = created.size;
     const owners = new Map(this.pricedAlarms.map((p) => [p.item, p.owner]));
     return costReportOf(inventoryOf(this.familyList, this.sloList, dashboards, this.pricedAlarms), owners);
   }
