@@ -19,6 +19,7 @@ import {
 } from '@sre-kit/core';
 import { Construct } from 'constructs';
 import { inputError } from '../errors';
+import { stagedName } from '../naming';
 import type { ISreKitExtension, SreKit } from '../sre-kit';
 import { renderCloudWatchDashboardBody, type CloudWatchDashboardBody } from './body';
 
@@ -111,11 +112,16 @@ export class SreDashboards extends Construct implements ISreKitExtension {
 
   /** The deployed name of a dashboard this construct made (model name `goodgreets-slo`), if any. */
   public dashboardNameOf(name: string): string | undefined {
-    return this.dashboards[name] ? `${this.props.dashboardNamePrefix ?? ''}${name}` : undefined;
+    return this.dashboards[name] ? this.deployedName(name) : undefined;
+  }
+
+  /** `<prefix><stage>-<model name>`: the kit's stage, as in its alarm names. */
+  private deployedName(name: string): string {
+    return `${this.props.dashboardNamePrefix ?? ''}${stagedName(this.kit?.stage, name)}`;
   }
 
   private add(name: string, body: () => CloudWatchDashboardBody): void {
-    const dashboardName = `${this.props.dashboardNamePrefix ?? ''}${name}`;
+    const dashboardName = this.deployedName(name);
     if (!DASHBOARD_NAME.test(dashboardName))
       inputError(this, 'dashboard names are 1-255 letters, digits, "-" or "_"', dashboardName, 'rename the service or the prefix');
     if (this.dashboards[name]) inputError(this, 'two dashboards have the same name', name, 'give each dashboard its own name');

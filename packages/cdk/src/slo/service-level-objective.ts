@@ -79,6 +79,8 @@ export interface SloDefinition {
 export interface ServiceLevelObjectiveProps extends SloDefinition {
   /** The service (tag `sre-kit:service`, alarm name prefix). */
   readonly service: string;
+  /** The deployment stage, first part of alarm names (`<stage>-<service>-<sloName>-...`). @default - none */
+  readonly stage?: string;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
