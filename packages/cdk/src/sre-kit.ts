@@ -13,7 +13,7 @@ import { Construct, type IConstruct } from 'constructs';
 import type { ISeverityActions } from './actions';
 import { costReportOf, inventoryOf, type CostReport, type PricedAlarm } from './cost-report';
 import { inputError } from './errors';
-import { alarmNameCollisions, resolveStage } from './naming';
+import { nameCollisions, resolveStage } from './naming';
 import { ApplicationLoadBalancerAlarms } from './families/alb';
 import { AlarmFamily, DimensionAlarms } from './families/by-dimensions';
 import { EcsServiceAlarms } from './families/ecs';
@@ -166,7 +166,7 @@ export class SreKit extends Construct {
       this.applySpecSlos();
     }
     this.node.addValidation({ validate: () => unmappedSpecResources(this.specs, this.mapped) });
-    this.node.addValidation({ validate: () => alarmNameCollisions(this) });
+    this.node.addValidation({ validate: () => nameCollisions(this) });
     if (props.costAnnotation ?? true) this.annotateCostAtSynth();
   }
 

@@ -70,7 +70,7 @@ describe('the stage in names', () => {
   });
 });
 
-describe('alarm name collisions within an app', () => {
+describe('name collisions within an app', () => {
   it('fail synth naming both constructs when two deployments in one account and region share a name', () => {
     const app = new App();
     shop(app, 'Blue');
@@ -80,15 +80,27 @@ describe('alarm name collisions within an app', () => {
     );
   });
 
-  it('pass with a stage each, or in different regions', () => {
+  it('pass with a stage each', () => {
     const staged = new App();
     shop(staged, 'Blue', { stage: 'blue' });
     shop(staged, 'Green', { stage: 'green' });
     expect(() => staged.synth()).not.toThrow();
+  });
+
+  it('in two regions: alarm names may repeat, dashboard names (one set per account) may not', () => {
     const regions = new App();
     shop(regions, 'Us');
     shop(regions, 'Eu', { env: { ...US, region: 'eu-west-1' } });
-    expect(() => regions.synth()).not.toThrow();
+    let message = '';
+    try {
+      regions.synth();
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(
+      /dashboard name "shop-developer" is used by Us\/Sre\/Dashboards\/shop-developer and Eu\/Sre\/Dashboards\/shop-developer in the same account/,
+    );
+    expect(message).not.toMatch(/alarm name/);
   });
 
   it('catch an alarm of the app that takes a name the kit uses', () => {
