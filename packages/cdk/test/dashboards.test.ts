@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { buildDashboards, layoutDashboard, type Dashboard } from '@sre-kit/core';
@@ -331,6 +331,23 @@ describe('dashboards only for what has data', () => {
         .lines.filter((l) => l.category === 'dashboards')
         .reduce((n, l) => n + l.quantity, 0),
     ).toBe(names.length);
+  });
+
+  it('draws an SLO over one level of metric math, and warns about (and skips) one that nests math in math', () => {
+    const { stack, kit } = newKit('MathSlo');
+    const metric = (metricName: string) => new cloudwatch.Metric({ namespace: 'Shop', metricName, statistic: 'Sum' });
+    const sum = (expression: string, usingMetrics: Record<string, cloudwatch.IMetric>) =>
+      new cloudwatch.MathExpression({ expression, usingMetrics });
+    const bad = sum('a + b', { a: metric('Failed'), b: metric('TimedOut') });
+    kit.addSlo({ sloName: 'flat', objective: 0.99, badMetric: bad, totalMetric: metric('Requests') });
+    const nested = sum('x + y', { x: bad, y: metric('Dropped') });
+    kit.addSlo({ sloName: 'nested', objective: 0.99, badMetric: nested, totalMetric: metric('Requests') });
+    const slo = dashboardsOf(stack)['shop-slo'];
+    expect(slo).toContain('flat: SLI vs objective 99 %');
+    expect(slo).toContain('"expression":"wb_a + wb_b"'); // both summed metrics, ids prefixed by the renderer
+    expect(slo).not.toContain('nested:');
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('SLO nested is not drawn'));
+    expect(warnings).toHaveLength(1);
   });
 
   it('an SLO on custom metrics and no family: the SLO and management dashboards only', () => {
