@@ -8,6 +8,7 @@ import { Annotations, Aspects, Aws, Lazy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import {
   buildDashboards,
+  dashboardShowsData,
   resourceAlarmName,
   sloTierAlarmName,
   type AlarmFamilyName,
@@ -54,14 +55,6 @@ export const MAX_WIDGETS_PER_DASHBOARD = 500;
 export const MAX_METRICS_PER_DASHBOARD = 2500;
 const DASHBOARD_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 
-/**
- * A dashboard shows data when one of its widgets reads metrics, alarms or logs: text alone (the
- * management dashboard's "no business-flow panels yet" hint) is not worth a dashboard, nor its bill.
- */
-function hasData(model: Dashboard): boolean {
-  return model.sections.some((s) => s.widgets.some((w) => w.type !== 'text'));
-}
-
 function metricCount(body: CloudWatchDashboardBody): number {
   return body.widgets.reduce((n, w) => n + (Array.isArray(w.properties.metrics) ? w.properties.metrics.length : 0), 0);
 }
@@ -105,7 +98,7 @@ export class SreDashboards extends Construct implements ISreKitExtension {
       return model ?? inputError(this, 'a created dashboard was not built', name, 'report this as a bug');
     };
     for (const model of this.modelsOf(kit)) {
-      if (this.dashboards[model.name] || !hasData(model)) continue;
+      if (this.dashboards[model.name] || !dashboardShowsData(model)) continue;
       this.add(model.name, () => this.body(finalModel(model.name), { ...this.alarmsOf(kit), ...(this.props.alarms ?? {}) }));
     }
   }
