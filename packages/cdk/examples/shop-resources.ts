@@ -1,8 +1,8 @@
 /**
- * The application the quickstart monitors: what a typical CDK app already
+ * The application monitor-shop.ts monitors: what a typical CDK app already
  * has (a VPC with a NAT gateway, a Lambda function, a Fargate service behind
  * an ALB with a WAF, a bucket and a MySQL instance). Not part of the example;
- * the test suite builds it so that the quickstart synthesizes as written.
+ * it ships with it so that the example synthesizes as written.
  */
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';

@@ -14,6 +14,7 @@ import { Construct, type IConstruct } from 'constructs';
 import type { ISeverityActions } from './actions';
 import { costReportOf, inventoryOf, type CostReport, type PricedAlarm } from './cost-report';
 import { inputError } from './errors';
+import { nameCollisions, resolveStage } from './naming';
 import { ApplicationLoadBalancerAlarms } from './families/alb';
 import { AlarmFamily, DimensionAlarms } from './families/by-dimensions';
 import { EcsServiceAlarms } from './families/ecs';
@@ -42,6 +43,13 @@ export interface ISreKitExtension {
 export interface SreKitProps {
   /** Service name: tags, alarm name prefix, and the default for SLOs and resources. */
   readonly service: string;
+  /**
+   * The deployment stage (dev, prod, ...): first part of every alarm and dashboard name the kit
+   * makes (`prod-shop-api-lambda.errors`, `prod-shop-slo`), so two deployments in one account never
+   * collide. 1-32 letters, digits, "-" or "_".
+   * @default - the `sre-kit:stage` context (app, stack or any parent), else no stage in names
+   */
+  readonly stage?: string;
   /** slos/ and alarms/ files or folders (read at synth time, relative to where cdk runs). @default - no specs */
   readonly specPaths?: string[];
   /**
@@ -121,6 +129,8 @@ export interface SreKitSloProps extends SloDefinition {
  */
 export class SreKit extends Construct {
   public readonly service: string;
+  /** The stage in the kit's alarm and dashboard names (prop, else context `sre-kit:stage`), if any. */
+  public readonly stage?: string;
   public readonly topics?: AlertTopics;
   public readonly actions: ISeverityActions;
   private readonly props: SreKitProps;
@@ -137,6 +147,7 @@ export class SreKit extends Construct {
     super(scope, id);
     this.props = props;
     this.service = props.service;
+    this.stage = resolveStage(this, props.stage);
     if (props.topics && props.emails)
       inputError(this, 'emails are ignored when topics are passed', props.emails, 'add the emails to your AlertTopics');
     this.topics = props.actions
@@ -163,6 +174,7 @@ export class SreKit extends Construct {
       this.applySpecSlos();
     }
     this.node.addValidation({ validate: () => unmappedSpecResources(this.specs, this.mapped) });
+    this.node.addValidation({ validate: () => nameCollisions(this) });
     if (props.costAnnotation ?? true) this.annotateCostAtSynth();
   }
 
@@ -378,6 +390,7 @@ export class SreKit extends Construct {
       ...props,
       dashboard: props.dashboard ?? this.sloDashboardName(),
       service,
+      stage: this.stage,
       actions: props.actions ?? this.actions,
       mode: props.mode ?? this.props.sloMode,
       allowAlarmsWithoutActions: props.allowAlarmsWithoutActions ?? this.props.allowAlarmsWithoutActions,
@@ -462,7 +475,15 @@ export class SreKit extends Construct {
       ...this.sloList.flatMap((s) => [...s.windowAlarms, ...s.tierAlarms, ...s.suppressorAlarms]),
     ]);
     for (const p of this.pricedAlarms) if (kitAlarms.has(p.alarm)) this.pricedTwice(p.alarm);
-    const dashboards = this.node.findAll().filter((c) => c instanceof cloudwatch.CfnDashboard).length;
+    // Dashboards exist only once they have data: decide now, as synth would, so the figure matches the template.
+    // (kit.use() may have been given dashboards outside the kit: they are the kit's all the same.)
+    const created = new Set(this.node.findAll().filter((c) => c instanceof cloudwatch.CfnDashboard));
+    for (const e of this.extensions)
+      if (e instanceof SreDashboards) {
+        e._materialize();
+        for (const d of Object.values(e.dashboards)) created.add(d);
+      }
+    const dashboards = created.size;
     const owners = new Map(this.pricedAlarms.map((p) => [p.item, p.owner]));
     return costReportOf(inventoryOf(this.familyList, this.sloList, dashboards, this.pricedAlarms), owners);
   }
@@ -515,6 +536,7 @@ export class SreKit extends Construct {
     for (const [id, o] of Object.entries(options.overrides ?? {})) overrides[id] = { ...overrides[id], ...o };
     return {
       service: options.service ?? found?.policy.service ?? this.service,
+      stage: this.stage,
       resourceId,
       actions: this.actions,
       defaults: found?.defaults ?? {},

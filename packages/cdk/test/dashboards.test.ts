@@ -1,5 +1,5 @@
 import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { buildDashboards, layoutDashboard, type Dashboard } from '@sre-kit/core';
@@ -236,12 +236,127 @@ describe('SreDashboards used with a SreKit', () => {
     kit.use(new SreDashboards(stack, 'Dashboards'));
     const dashboards = Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard');
     const names = Object.values(dashboards).map((d) => d.Properties.DashboardName);
-    expect(names.sort()).toEqual(['shop-developer', 'shop-management', 'shop-security', 'shop-slo']);
+    // A Lambda function alone has no security panels, and there is no SLO: only the developer dashboard has data.
+    expect(names).toEqual(['shop-developer']);
     const dev = Object.values(dashboards).find((d) => d.Properties.DashboardName === 'shop-developer')!;
     const body = JSON.stringify(dev.Properties.DashboardBody);
     const fnRef = Object.keys(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0];
     expect(body).toContain('checkout: Invocations');
     expect(body).toMatch(new RegExp(`FunctionName[^{]*\\{"Ref":"${fnRef}"\\}`)); // filled from the construct
     expect(body).toMatch(/Fn::GetAtt.*Arn/); // alarm status shows the kit's alarms by ARN
+  });
+});
+
+describe('dashboards only for what has data', () => {
+  const fnIn = (stack: Stack) =>
+    new lambda.Function(stack, 'Fn', {
+      runtime: lambda.Runtime.NODEJS_24_X,
+      handler: 'index.handler',
+      code: lambda.Code.fromInline('exports.handler = async () => {}'),
+    });
+  const newKit = (id: string) => {
+    const stack = new Stack(new App(), id, { env: { account: '123456789012', region: 'eu-west-1' } });
+    const kit = new SreKit(stack, 'Kit', {
+      service: 'shop',
+      emails: [{ address: 'ops@example.com' }],
+      dashboards: true,
+    });
+    return { stack, kit };
+  };
+  /** Dashboard name -> body text, CloudFormation references written inline as JSON ({"Ref":...}). */
+  const dashboardsOf = (stack: Stack): Record<string, string> =>
+    Object.fromEntries(
+      Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Dashboard')).map((d) => {
+        const [, parts] = d.Properties.DashboardBody['Fn::Join'] as [string, unknown[]];
+        const text = parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join('');
+        return [d.Properties.DashboardName, text];
+      }),
+    );
+  /** The logical id of the composite alarm of an SLO tier (what alarm status widgets point at). */
+  const compositeId = (stack: Stack, name: string) =>
+    Object.entries(Template.fromStack(stack).findResources('AWS::CloudWatch::CompositeAlarm')).find(
+      ([, r]) => r.Properties.AlarmName === name,
+    )![0];
+
+  it('draws an SLO added in code on the SLO and management dashboards, like a spec SLO', () => {
+    const { stack, kit } = newKit('CodeSlo');
+    const fn = fnIn(stack);
+    kit.monitorLambda('api', fn);
+    kit.addSlo({
+      sloName: 'api-availability',
+      objective: 0.999,
+      badMetric: fn.metricErrors(),
+      totalMetric: fn.metricInvocations(),
+    });
+    const bodies = dashboardsOf(stack);
+    expect(Object.keys(bodies).sort()).toEqual(['shop-developer', 'shop-management', 'shop-slo']);
+    const slo = bodies['shop-slo'];
+    expect(slo).toContain('api-availability: SLI vs objective 99.9 %');
+    // The SLI reads the function's own metrics, dimension from the construct.
+    const fnRef = Object.keys(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0];
+    expect(slo).toContain(`"AWS/Lambda","Errors","FunctionName","{"Ref":"${fnRef}"}"`);
+    // Tier status shows the real composite alarms, by ARN.
+    expect(slo).toContain(compositeId(stack, 'shop-api-availability-page-1h'));
+    expect(bodies['shop-management']).toContain(compositeId(stack, 'shop-api-availability-page-1h'));
+    // The SLO's alerts link the SLO dashboard, which exists.
+    const composite = Template.fromStack(stack).findResources('AWS::CloudWatch::CompositeAlarm')[
+      compositeId(stack, 'shop-api-availability-page-1h')
+    ];
+    expect(composite.Properties.AlarmDescription).toContain('"dashboard":"shop-slo"');
+  });
+
+  it('creates and bills no dashboard without data: nothing monitored, none at all', () => {
+    const { stack, kit } = newKit('Nothing');
+    expect(kit.costReport().dashboards).toBe(0);
+    expect(Object.keys(dashboardsOf(stack))).toEqual([]);
+  });
+
+  it('bills exactly the dashboards the template holds, also when costReport() is read before the last addSlo', () => {
+    const { stack, kit } = newKit('Early');
+    const fn = fnIn(stack);
+    kit.monitorLambda('api', fn);
+    expect(kit.costReport().dashboards).toBe(1); // the developer dashboard only
+    kit.addSlo({
+      sloName: 'api-latency',
+      objective: 0.99,
+      badMetric: fn.metricThrottles(),
+      totalMetric: fn.metricInvocations(),
+    });
+    const names = Object.keys(dashboardsOf(stack)).sort();
+    expect(names).toEqual(['shop-developer', 'shop-management', 'shop-slo']);
+    expect(kit.costReport().dashboards).toBe(names.length);
+    expect(
+      kit
+        .costReport()
+        .lines.filter((l) => l.category === 'dashboards')
+        .reduce((n, l) => n + l.quantity, 0),
+    ).toBe(names.length);
+  });
+
+  it('draws an SLO over one level of metric math, and warns about (and skips) one that nests math in math', () => {
+    const { stack, kit } = newKit('MathSlo');
+    const metric = (metricName: string) => new cloudwatch.Metric({ namespace: 'Shop', metricName, statistic: 'Sum' });
+    const sum = (expression: string, usingMetrics: Record<string, cloudwatch.IMetric>) =>
+      new cloudwatch.MathExpression({ expression, usingMetrics });
+    const bad = sum('a + b', { a: metric('Failed'), b: metric('TimedOut') });
+    kit.addSlo({ sloName: 'flat', objective: 0.99, badMetric: bad, totalMetric: metric('Requests') });
+    const nested = sum('x + y', { x: bad, y: metric('Dropped') });
+    kit.addSlo({ sloName: 'nested', objective: 0.99, badMetric: nested, totalMetric: metric('Requests') });
+    const slo = dashboardsOf(stack)['shop-slo'];
+    expect(slo).toContain('flat: SLI vs objective 99 %');
+    expect(slo).toContain('"expression":"wb_a + wb_b"'); // both summed metrics, ids prefixed by the renderer
+    expect(slo).not.toContain('nested:');
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('SLO nested is not drawn'));
+    expect(warnings).toHaveLength(1);
+  });
+
+  it('an SLO on custom metrics and no family: the SLO and management dashboards only', () => {
+    const { stack, kit } = newKit('SloOnly');
+    const metric = (metricName: string) => new cloudwatch.Metric({ namespace: 'Shop', metricName, statistic: 'Sum' });
+    kit.addSlo({ sloName: 'orders', objective: 0.995, goodMetric: metric('OrdersOk'), totalMetric: metric('Orders') });
+    const bodies = dashboardsOf(stack);
+    expect(Object.keys(bodies).sort()).toEqual(['shop-management', 'shop-slo']);
+    expect(bodies['shop-slo']).toContain('"Shop","OrdersOk"');
+    expect(kit.costReport().dashboards).toBe(2);
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { monitorShop } from '../examples/quickstart';
+import { monitorShop } from '../examples/monitor-shop';
 import { shopResources } from '../examples/shop-resources';
 import { SreTagKeys } from '../src';
 import { alarmsByName, compositesByName, schemaFindings, tagsOf } from './helpers';
@@ -21,8 +21,8 @@ const alarms = alarmsByName(template);
 
 test('the README shows the quickstart verbatim', () => {
   const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
-  const example = readFileSync(join(__dirname, '..', 'examples', 'quickstart.ts'), 'utf8');
-  const block = /<!-- quickstart: examples\/quickstart\.ts -->\s*```ts\n([\s\S]*?)```/.exec(readme);
+  const example = readFileSync(join(__dirname, '..', 'examples', 'monitor-shop.ts'), 'utf8');
+  const block = /<!-- example: examples\/monitor-shop\.ts -->\s*```ts\n([\s\S]*?)```/.exec(readme);
   expect(block?.[1]).toBe(example);
   expect(example.trimEnd().split('\n').length).toBeLessThan(20);
 });

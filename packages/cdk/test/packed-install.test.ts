@@ -1,103 +1,179 @@
 /**
- * The quickstart as a user meets it: the packages as npm publishes them (`npm pack`), installed
- * into an empty CDK app next to the peers a user picks, compiled with `tsc` against the shipped
- * type declarations, then synthesized. Catches what source-mapped tests cannot: a file missing
- * from `files`, a broken `main`/`types`, a dependency only the workspace provides, a Lambda bundle
- * that is not shipped.
+ * @sre-kit/cdk as a user meets it: `npm pack` of this package alone, installed into an empty app with
+ * nothing but the three peers, the README's quickstart compiled with `tsc` against the shipped
+ * declarations and run as a CDK app. Catches what source-mapped tests cannot: a workspace package the
+ * tarball needs but does not carry, a router dependency leaking into the app, a file missing from
+ * `files`, a broken `main`/`types`, a README that no longer runs.
  */
+/* eslint-disable @typescript-eslint/no-explicit-any -- synthesized CloudFormation is untyped JSON */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
-import { monitorShop } from '../examples/quickstart';
-import { shopResources } from '../examples/shop-resources';
 
+// Install, compile and synth take about a minute on an idle 2-core machine; allow for a loaded one.
 jest.setTimeout(600_000);
 
 const ROOT = join(__dirname, '..', '..', '..');
-const PACKAGES = ['@sre-kit/core', '@sre-kit/alert-router', '@sre-kit/cdk'];
 const PEERS = ['aws-cdk-lib', 'constructs', 'cdk-monitoring-constructs'];
+/** What the router Lambda needs at run time, bundled into its asset: none of it may reach the app. */
+const ROUTER_RUNTIME = /(^|\/)node_modules\/(@aws-sdk\/|@smithy\/|@slack\/webhook|@sre-kit\/(core|alert-router))/;
 
 let dir: string;
-let counts: Record<string, number>;
+let app: string;
+let packed: { files: { path: string }[] };
+let installed: string[];
+
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
+  try {
+    return execFileSync(cmd, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    const { stdout, stderr } = err as { stdout?: string; stderr?: string };
+    throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd}:\n${stdout ?? ''}${stderr ?? ''}`);
+  }
+}
+
+/** The fenced block right after `<!-- quickstart: NAME -->` in the README. */
+function readmeBlock(readme: string, name: string): string {
+  const marker = `<!-- quickstart: ${name} -->`;
+  const block = new RegExp(`${marker.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\`\`\`\\w+\\n([\\s\\S]*?)\`\`\``).exec(
+    readme,
+  );
+  if (!block) throw new Error(`the README has no fenced block after ${marker}`);
+  return block[1];
+}
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'sre-kit-fresh-app-'));
   const packs = join(dir, 'packs');
-  const run = (cmd: string, args: string[], cwd: string) => {
-    try {
-      return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    } catch (err) {
-      const { stdout, stderr } = err as { stdout?: string; stderr?: string };
-      throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd}:\n${stdout ?? ''}${stderr ?? ''}`);
-    }
-  };
   mkdirSync(packs);
-  run('npm', ['pack', '--silent', ...PACKAGES.flatMap((p) => ['-w', p]), '--pack-destination', packs], ROOT);
-  const tarballs = readdirSync(packs);
-  const app = join(dir, 'app');
-  const dependencies: Record<string, string> = {};
-  for (const p of PACKAGES) {
-    const file = tarballs.find((t) => t.startsWith(p.replace('@', '').replace('/', '-') + '-'));
-    if (!file) throw new Error(`npm pack made no tarball for ${p}: ${tarballs.join(', ')}`);
-    dependencies[p] = `file:${join(packs, file)}`;
-  }
-  // The peers at the versions this repository is tested with, from the registry like a user's.
+  // What `prepack` runs (tsc -b, then scripts/package.js), so the tarball is what the sources make
+  // now; run first so that its output stays out of `npm pack --json`.
+  run('npm', ['run', 'build', '-w', '@sre-kit/cdk'], ROOT);
+  const pack = ['pack', '--json', '--ignore-scripts', '--loglevel=error', '-w', '@sre-kit/cdk'];
+  const [result] = JSON.parse(run('npm', [...pack, '--pack-destination', packs], ROOT)) as {
+    filename: string;
+    files: { path: string }[];
+  }[];
+  packed = result;
+  app = join(dir, 'app');
+  const dependencies: Record<string, string> = { '@sre-kit/cdk': `file:${join(packs, result.filename)}` };
+  // The peers at the versions this repository is tested with, from the registry like a user's
+  // (--prefer-offline: the npm cache answers when it has them).
   for (const p of PEERS)
     dependencies[p] = (
       JSON.parse(readFileSync(require.resolve(`${p}/package.json`), 'utf8')) as { version: string }
     ).version;
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'fresh-app', private: true, dependencies }));
-  for (const f of ['quickstart.ts', 'shop-resources.ts'])
-    copyFileSync(join(__dirname, '..', 'examples', f), join(app, f));
-  writeFileSync(
-    join(app, 'app.ts'),
-    [
-      "import { App, Stack } from 'aws-cdk-lib';",
-      "import { monitorShop } from './quickstart';",
-      "import { shopResources } from './shop-resources';",
-      "const app = new App({ outdir: 'cdk.out' });",
-      "const stack = new Stack(app, 'Shop', { env: { account: '111111111111', region: 'us-east-1' } });",
-      'monitorShop(stack, shopResources(stack));',
-      "const template = app.synth().getStackByName('Shop').template as { Resources: Record<string, { Type: string }> };",
-      'const counts: Record<string, number> = {};',
-      'for (const r of Object.values(template.Resources)) counts[r.Type] = (counts[r.Type] ?? 0) + 1;',
-      'console.log(JSON.stringify(counts));',
-    ].join('\n'),
-  );
-  // skipLibCheck: aws-cdk-lib's own declarations want newer libs than ES2022; app.ts is still
-  // checked against ours.
+  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], app);
+  installed = run('npm', ['ls', '--all', '--parseable'], app)
+    .split('\n')
+    .filter(Boolean)
+    .map((p) => p.slice(app.length).replace(/\\/g, '/'));
+
+  // The quickstart exactly as the shipped README has it, and the larger example from the shipped files.
+  const shipped = join(app, 'node_modules', '@sre-kit', 'cdk');
+  const readme = readFileSync(join(shipped, 'README.md'), 'utf8');
+  writeFileSync(join(app, 'app.ts'), readmeBlock(readme, 'app.ts'));
+  writeFileSync(join(app, 'routing.yaml'), readmeBlock(readme, 'routing.yaml'));
+  // The larger example ships too: it must compile against the shipped declarations (example.test.ts
+  // synthesizes it from source; running it here as well would double this suite's time).
+  mkdirSync(join(app, 'shop'));
+  for (const f of ['monitor-shop.ts', 'shop-resources.ts'])
+    copyFileSync(join(shipped, 'examples', f), join(app, 'shop', f));
+  // The compiler options of `cdk init app --language typescript` (CommonJS output here, as the app
+  // has no "type": "module"); `types: []` because the app installs no @types/node.
   const compilerOptions = {
     target: 'ES2022',
-    lib: ['ES2022'],
-    module: 'node16',
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    lib: ['es2022'],
     strict: true,
-    outDir: 'out',
+    noImplicitReturns: true,
     skipLibCheck: true,
+    types: [],
+    outDir: 'out',
   };
-  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['*.ts'] }));
-  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], app);
+  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['*.ts', 'shop/*.ts'] }));
   run(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', app], app);
-  counts = JSON.parse(run(process.execPath, [join(app, 'out', 'app.js')], app)) as Record<string, number>;
+  // As `cdk synth` runs it: CDK_OUTDIR set, so the App synthesizes on exit without calling synth().
+  // aws-cdk-lib's CloudFormation schema check (most of the synth time) is off: example.test.ts runs it.
+  const env = { ...process.env, CDK_OUTDIR: join(app, 'cdk.out'), CDK_VALIDATION: 'false' };
+  run(process.execPath, [join(app, 'out', 'app.js')], app, env);
 });
 
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-test('the published packages install into a fresh app and the quickstart synthesizes there as from source', () => {
-  const fromSource = new App();
-  const stack = new Stack(fromSource, 'Shop', { env: { account: '111111111111', region: 'us-east-1' } });
-  monitorShop(stack, shopResources(stack));
-  const expected: Record<string, number> = {};
-  for (const r of Object.values(Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string }>))
-    expected[r.Type] = (expected[r.Type] ?? 0) + 1;
-  expect(counts).toEqual(expected);
-  // And that is the whole kit at work, not an empty stack: families, SLO tiers, dashboards, topics.
-  expect(counts['AWS::CloudWatch::Alarm']).toBeGreaterThanOrEqual(30);
-  expect(counts['AWS::CloudWatch::CompositeAlarm']).toBeGreaterThanOrEqual(4);
-  expect(counts['AWS::CloudWatch::Dashboard']).toBeGreaterThanOrEqual(3);
+test('the tarball carries the bundle, the declarations and the router asset, and depends on nothing', () => {
+  const files = packed.files.map((f) => f.path);
+  expect(files).toEqual(
+    expect.arrayContaining([
+      'dist/bundle.js',
+      'dist/index.d.ts',
+      'dist/core-types/index.d.ts',
+      'dist/lambda/alert-router/index.js',
+      'examples/monitor-shop.ts',
+      'README.md',
+    ]),
+  );
+  // tsc's per-file JavaScript (which requires @sre-kit/core) stays out: only the bundle runs.
+  expect(files.filter((f) => f.endsWith('.js') && !f.endsWith('.d.ts'))).toEqual([
+    'dist/bundle.js',
+    'dist/lambda/alert-router/index.js',
+  ]);
+  const manifest = JSON.parse(readFileSync(join(app, 'node_modules', '@sre-kit', 'cdk', 'package.json'), 'utf8'));
+  expect(manifest.dependencies ?? {}).toEqual({});
+  expect(manifest.bundleDependencies).toBeUndefined();
+});
+
+test('installing it with the peers brings in no router runtime dependency', () => {
+  expect(installed).toContain('/node_modules/@sre-kit/cdk');
+  expect(installed).toContain('/node_modules/aws-cdk-lib');
+  expect(installed.filter((p) => ROUTER_RUNTIME.test(p))).toEqual([]);
+  expect(existsSync(join(app, 'node_modules', '@aws-sdk'))).toBe(false);
+  expect(existsSync(join(app, 'node_modules', '@slack'))).toBe(false);
+});
+
+test('the README quickstart synthesizes: Lambda alarms, SLO burn-rate alarms, dashboards, the router and its asset', () => {
+  const out = join(app, 'cdk.out');
+  const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+  const [stackName] = Object.keys(manifest.artifacts).filter(
+    (k) => manifest.artifacts[k].type === 'aws:cloudformation:stack',
+  );
+  const template = JSON.parse(readFileSync(join(out, manifest.artifacts[stackName].properties.templateFile), 'utf8'));
+  const ofType = (type: string) => Object.values<any>(template.Resources).filter((r) => r.Type === type);
+  const alarmNames = ofType('AWS::CloudWatch::Alarm').map((r) => r.Properties.AlarmName);
+  const compositeNames = ofType('AWS::CloudWatch::CompositeAlarm').map((r) => r.Properties.AlarmName);
+  expect(alarmNames).toEqual(expect.arrayContaining(['shop-api-lambda.errors', 'shop-api-lambda.duration']));
+  expect(compositeNames).toEqual(
+    expect.arrayContaining(['shop-api-availability-page-1h', 'shop-api-availability-ticket-3d']),
+  );
+  // Only dashboards with data: one Lambda has no security panels, the code SLO fills the SLO and
+  // management dashboards.
+  expect(
+    ofType('AWS::CloudWatch::Dashboard')
+      .map((r) => r.Properties.DashboardName)
+      .sort(),
+  ).toEqual(['shop-developer', 'shop-management', 'shop-slo']);
+
+  // The router Lambda's code is a staged asset: the shipped bundle plus the routing as JSON.
+  const router = ofType('AWS::Lambda::Function').find((r) =>
+    String(r.Properties.Description).startsWith('sre-kit alert router'),
+  );
+  expect(router).toBeDefined();
+  const assets = JSON.parse(readFileSync(join(out, `${stackName}.assets.json`), 'utf8')).files as Record<
+    string,
+    { source: { path: string } }
+  >;
+  const hash = String(router.Properties.Code.S3Key).replace(/\.zip$/, '');
+  expect(Object.keys(assets)).toContain(hash);
+  const asset = join(out, assets[hash].source.path);
+  const shippedBundle = join(app, 'node_modules', '@sre-kit', 'cdk', 'dist', 'lambda', 'alert-router', 'index.js');
+  // Buffer.equals: jest's deep equality walks a megabyte byte by byte.
+  expect(readFileSync(join(asset, 'index.js')).equals(readFileSync(shippedBundle))).toBe(true);
+  const routing = JSON.parse(readFileSync(join(asset, 'routing.json'), 'utf8'));
+  expect(routing.name).toBe('shop');
 });

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {
   buildDashboards,
+  dashboardShowsData,
   FAMILY_BOARDS,
   layoutDashboard,
   renameIds,
@@ -323,5 +324,20 @@ describe('regions', () => {
     expect(regionOf('edge-cf: Allowed and blocked')).toBe('us-east-1');
     expect(regionOf('edge: bot signals')).toBeUndefined();
     expect(regionOf('edge: Allowed and blocked')).toBeUndefined();
+  });
+});
+
+describe('dashboardShowsData', () => {
+  it('is false for a dashboard of text alone, true once a widget reads data', () => {
+    // One Lambda function and no SLO: the developer dashboard has its panels, security none, the
+    // management one only the business-flow hint, the SLO one nothing.
+    const lambdaOnly = { ...POLICY, families: { lambda: POLICY.families.lambda } };
+    const shows = buildDashboards({ slos: [], alarmPolicies: [lambdaOnly], service: 'goodgreets' }).map((d) => [
+      d.audience,
+      dashboardShowsData(d),
+    ]);
+    expect(Object.fromEntries(shows)).toEqual({ management: false, developer: true, security: false, slo: false });
+    const all = buildDashboards({ slos: SLOS, alarmPolicies: [POLICY], service: 'goodgreets', panels: PANELS });
+    expect(all.map((d) => dashboardShowsData(d))).toEqual([true, true, true, true]);
   });
 });

@@ -8,12 +8,14 @@ const main = path.join(__dirname, '../dist/main.js');
 
 describe('npm run synth (the built app, a real process)', () => {
   // Always build (tsc -b is incremental, seconds when nothing changed): a stale dist/ would test old code.
+  // The app runs @sre-kit/cdk's published form, dist/bundle.js, which its scripts/package.js writes after tsc.
   beforeAll(() => {
     execFileSync(process.execPath, [
       path.join(ROOT, 'node_modules/typescript/bin/tsc'),
       '-b',
       path.join(__dirname, '..'),
     ]);
+    execFileSync(process.execPath, [path.join(ROOT, 'packages/cdk/scripts/package.js')]);
   }, 180_000);
 
   const synth = (args: string[], out = fs.mkdtempSync(path.join(os.tmpdir(), 'gg-synth-'))) =>

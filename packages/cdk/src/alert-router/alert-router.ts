@@ -56,7 +56,7 @@ export interface AlertRouterProps {
   readonly stateRemovalPolicy?: RemovalPolicy;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
-  /** Path of a pre-built handler bundle. @default - dist/lambda/index.js of @sre-kit/alert-router */
+  /** Path of a pre-built handler bundle. @default - the bundle @sre-kit/cdk ships (dist/lambda/alert-router/index.js) */
   readonly handlerBundle?: string;
 }
 

@@ -4,11 +4,11 @@
  * plug it into a `SreKit` (`kit.use(new SreDashboards(...))`): then the dashboards are built at synth
  * time from the kit's specs and everything it monitors, and alarm status widgets show the real alarms.
  */
-import { Annotations, Aws, Lazy, Stack } from 'aws-cdk-lib';
+import { Annotations, Aspects, Aws, Lazy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import {
-  AUDIENCES,
   buildDashboards,
+  dashboardShowsData,
   resourceAlarmName,
   sloTierAlarmName,
   type AlarmFamilyName,
@@ -16,9 +16,11 @@ import {
   type Dashboard,
   type MonitoredResource,
   type PanelGroup,
+  type Slo,
 } from '@sre-kit/core';
 import { Construct } from 'constructs';
 import { inputError } from '../errors';
+import { stagedName } from '../naming';
 import type { ISreKitExtension, SreKit } from '../sre-kit';
 import { renderCloudWatchDashboardBody, type CloudWatchDashboardBody } from './body';
 
@@ -61,6 +63,7 @@ export class SreDashboards extends Construct implements ISreKitExtension {
   /** The CloudWatch dashboards, by model name (`goodgreets-developer`, ...). */
   public readonly dashboards: { [name: string]: cloudwatch.CfnDashboard } = {};
   private props: SreDashboardsOptions;
+  private kit?: SreKit;
 
   constructor(scope: Construct, id: string, props: SreDashboardsProps = {}) {
     super(scope, id);
@@ -74,27 +77,44 @@ export class SreDashboards extends Construct implements ISreKitExtension {
     for (const model of options.dashboards ?? []) this.add(model.name, () => this.body(model, alarms));
   }
 
-  /** Called by `SreKit.use`: one dashboard per audience plus the SLO dashboard, filled at synth time. */
+  /**
+   * Called by `SreKit.use`. What each dashboard would show is known once the kit's families and SLOs
+   * exist, which is at synth: the dashboards are created then (or when `costReport()` asks earlier),
+   * each only if it has data, and their bodies are rendered from the final set.
+   */
   public extend(kit: SreKit): void {
-    let built: Dashboard[] | undefined;
-    const models = () => (built ??= this.modelsOf(kit));
-    for (const audience of [...AUDIENCES, 'slo'] as const) {
-      const name = `${kit.service}-${audience}`;
-      this.add(name, () => {
-        const model = models().find((d) => d.name === name);
-        if (!model) return inputError(this, `no ${audience} dashboard was built`, name, 'report this as a bug');
-        return this.body(model, { ...this.alarmsOf(kit), ...(this.props.alarms ?? {}) });
-      });
+    this.kit = kit;
+    Aspects.of(this).add({ visit: (node) => (node === this ? this._materialize() : undefined) });
+  }
+
+  /** @internal creates the kit's dashboards that have data and are not created yet */
+  public _materialize(): void {
+    const kit = this.kit;
+    if (!kit) return;
+    // Rendered once, at the first body resolved, when every family and SLO exists.
+    let final: Dashboard[] | undefined;
+    const finalModel = (name: string) => {
+      const model = (final ??= this.modelsOf(kit)).find((d) => d.name === name);
+      return model ?? inputError(this, 'a created dashboard was not built', name, 'report this as a bug');
+    };
+    for (const model of this.modelsOf(kit)) {
+      if (this.dashboards[model.name] || !dashboardShowsData(model)) continue;
+      this.add(model.name, () => this.body(finalModel(model.name), { ...this.alarmsOf(kit), ...(this.props.alarms ?? {}) }));
     }
   }
 
   /** The deployed name of a dashboard this construct made (model name `goodgreets-slo`), if any. */
   public dashboardNameOf(name: string): string | undefined {
-    return this.dashboards[name] ? `${this.props.dashboardNamePrefix ?? ''}${name}` : undefined;
+    return this.dashboards[name] ? this.deployedName(name) : undefined;
+  }
+
+  /** `<prefix><stage>-<model name>`: the kit's stage, as in its alarm names. */
+  private deployedName(name: string): string {
+    return `${this.props.dashboardNamePrefix ?? ''}${stagedName(this.kit?.stage, name)}`;
   }
 
   private add(name: string, body: () => CloudWatchDashboardBody): void {
-    const dashboardName = `${this.props.dashboardNamePrefix ?? ''}${name}`;
+    const dashboardName = this.deployedName(name);
     if (!DASHBOARD_NAME.test(dashboardName))
       inputError(this, 'dashboard names are 1-255 letters, digits, "-" or "_"', dashboardName, 'rename the service or the prefix');
     if (this.dashboards[name]) inputError(this, 'two dashboards have the same name', name, 'give each dashboard its own name');
@@ -143,6 +163,21 @@ export class SreDashboards extends Construct implements ISreKitExtension {
     return out;
   }
 
+  /** SLOs added in code, as core models: drawn like the spec's (whose constructs the spec already describes). */
+  private codeSlos(kit: SreKit, specSlos: readonly Slo[]): Slo[] {
+    const inSpecs = new Set(specSlos.map((s) => `${s.service}/${s.name}`));
+    return kit.slos.flatMap((slo) => {
+      if (inSpecs.has(`${slo.service}/${slo.sloName}`)) return [];
+      const model = slo._model();
+      if (!model)
+        Annotations.of(this).addWarningV2(
+          `@sre-kit/cdk:dashboard-slo:${slo.sloName}`,
+          `SLO ${slo.sloName} is not drawn on the dashboards: its metrics nest metric math in metric math`,
+        );
+      return model ? [model] : [];
+    });
+  }
+
   private modelsOf(kit: SreKit): Dashboard[] {
     const specs = kit._specs;
     const policies: AlarmPolicy[] = [...(specs?.alarmPolicies ?? [])];
@@ -182,7 +217,7 @@ export class SreDashboards extends Construct implements ISreKitExtension {
       }),
     );
     return buildDashboards({
-      slos: specs?.slos ?? [],
+      slos: [...(specs?.slos ?? []), ...this.codeSlos(kit, specs?.slos ?? [])],
       alarmPolicies: policies,
       resolvedAlarms,
       service: kit.service,

@@ -221,7 +221,7 @@ export abstract class FamilyAlarms extends Construct implements IDashboardSegmen
       const severity = parseSeverity(resolved.severity)!;
       for (const target of matching) {
         this.checkPreconditions(resolved, target);
-        const alarmName = [this.service, this.resourceId, resolved.catalogueId, target.suffix]
+        const alarmName = [o.stage, this.service, this.resourceId, resolved.catalogueId, target.suffix]
           .filter(Boolean)
           .join('-');
         const alarm = renderAlarm({

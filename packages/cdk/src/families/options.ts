@@ -31,6 +31,11 @@ export interface FamilyAlarmsOptions {
   /** The service the resource belongs to: a tag (`sre-kit:service`) and the alarm name prefix. */
   readonly service: string;
   /**
+   * The deployment stage (dev, prod, ...), first part of alarm names (`<stage>-<service>-...`) so
+   * that two stages in one account never share a name. @default - none: `<service>-...`
+   */
+  readonly stage?: string;
+  /**
    * The resource's id in alarms/*.yaml; also the middle part of alarm names.
    * @default - the construct id
    */

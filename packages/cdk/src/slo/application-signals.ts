@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { BurnRateTier } from '@sre-kit/core';
 import type { Construct } from 'constructs';
 import { inputError } from '../errors';
+import { stagedName } from '../naming';
 import { toMetricDataQueries } from './metrics';
 import type { ServiceLevelObjectiveProps } from './service-level-objective';
 import type { TierWindows, WindowAlarmInput } from './tiers';
@@ -53,7 +54,7 @@ export function applicationSignalsSlo(
       'use fewer tiers, or SloAlarmMode.METRIC_MATH',
     );
 
-  const sloName = `${props.service}-${props.sloName}`;
+  const sloName = stagedName(props.stage, `${props.service}-${props.sloName}`);
   const monitored = props.badMetric
     ? { badCountMetric: toMetricDataQueries(scope, props.badMetric) }
     : { goodCountMetric: toMetricDataQueries(scope, props.goodMetric!) };

@@ -11,6 +11,7 @@ import {
   tierThreshold,
   withMinEvents,
   type BurnRateTier,
+  type Slo,
 } from '@sre-kit/core';
 import type { IDashboardSegment } from 'cdk-monitoring-constructs';
 import { Construct } from 'constructs';
@@ -20,6 +21,7 @@ import { inputError } from '../errors';
 import { SloTierSeverity } from '../severity';
 import { applicationSignalsSlo } from './application-signals';
 import { metricMathWindows } from './metric-math';
+import { sloModel } from './model';
 import { renderTiers, type TierWindows } from './tiers';
 
 /** How the burn-rate alarms are computed. */
@@ -91,6 +93,8 @@ export interface SloDefinition {
 export interface ServiceLevelObjectiveProps extends SloDefinition {
   /** The service (tag `sre-kit:service`, alarm name prefix). */
   readonly service: string;
+  /** The deployment stage, first part of alarm names (`<stage>-<service>-<sloName>-...`). @default - none */
+  readonly stage?: string;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -119,6 +123,7 @@ export class ServiceLevelObjective extends Construct implements IDashboardSegmen
   public readonly applicationSignalsSloName?: string;
   private readonly registry: AlarmRegistry;
   private readonly resolvedTiers: BurnRateTier[];
+  private readonly model: () => Slo | undefined;
 
   constructor(scope: Construct, id: string, props: ServiceLevelObjectiveProps) {
     super(scope, id);
@@ -140,6 +145,7 @@ export class ServiceLevelObjective extends Construct implements IDashboardSegmen
     this.registry = new AlarmRegistry(this, () => props.allowAlarmsWithoutActions === true);
     const periodSeconds = (props.period ?? Duration.days(30)).toSeconds();
     this.resolvedTiers = this.tiersFrom(props, periodSeconds);
+    this.model = () => sloModel(this, props, periodSeconds, this.resolvedTiers);
 
     let windows: TierWindows[];
     if (this.mode === SloAlarmMode.APPLICATION_SIGNALS) {
@@ -190,6 +196,11 @@ export class ServiceLevelObjective extends Construct implements IDashboardSegmen
   /** @internal the tiers after defaults, for the cost model and dashboards */
   public get _tiers(): readonly BurnRateTier[] {
     return this.resolvedTiers;
+  }
+
+  /** @internal the SLO as core's model, for the dashboards (undefined for nested metric math) */
+  public _model(): Slo | undefined {
+    return this.model();
   }
 
   /** The workbook tiers that can fire at this objective; the others are dropped with a warning (core's edge case). */

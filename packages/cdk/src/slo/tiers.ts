@@ -3,6 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { planTierSuppression, type AlarmMetadataInput, type BurnRateTier, type SloSliKind } from '@sre-kit/core';
 import type { Construct } from 'constructs';
 import type { AlarmRegistry } from '../alarm-registry';
+import { stagedName } from '../naming';
 import { severityOfTier } from '../severity';
 import { alarmDescriptionFor, tagAlarm } from '../alarm-metadata';
 import type { ServiceLevelObjectiveProps } from './service-level-objective';
@@ -48,7 +49,7 @@ export function renderTiers(
   registry: AlarmRegistry,
   sli: { readonly periodSeconds: number; readonly kind: SloSliKind },
 ): RenderedTiers {
-  const prefix = `${props.service}-${props.sloName}`;
+  const prefix = stagedName(props.stage, `${props.service}-${props.sloName}`);
   const windowAlarms: cloudwatch.Alarm[] = [];
   const tierAlarms: cloudwatch.CompositeAlarm[] = [];
   const suppressorAlarms: cloudwatch.CompositeAlarm[] = [];

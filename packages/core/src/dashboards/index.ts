@@ -74,6 +74,15 @@ export function buildDashboards(input: BuildDashboardsInput): Dashboard[] {
   }));
 }
 
+/**
+ * Whether a dashboard shows data: a widget that reads metrics, alarms or logs. Text alone (the
+ * management dashboard's "no business-flow panels yet" hint) is not worth deploying nor billing;
+ * @sre-kit/cdk creates only the dashboards for which this holds.
+ */
+export function dashboardShowsData(dashboard: Dashboard): boolean {
+  return dashboard.sections.some((s) => s.widgets.some((w) => w.type !== 'text'));
+}
+
 export { resourceAlarmName, sloTierAlarmName } from './names';
 export { layoutDashboard, GRID_COLUMNS, type GridPos, type LaidOutSection } from './layout';
 export { FAMILY_BOARDS, type FamilyBoard, type FamilyPanel, type Signal } from './families';
@@ -89,7 +98,8 @@ export function specServices(specs: Pick<BuildDashboardsInput, 'slos' | 'alarmPo
 
 /**
  * The dashboards of a whole spec set: buildDashboards for each service. What `sre render` writes and
- * `sre cost` bills; @sre-kit/cdk's SreDashboards creates the same per service it monitors.
+ * `sre cost` bills; @sre-kit/cdk's SreDashboards creates those of them that show data
+ * (`dashboardShowsData`) per service it monitors.
  */
 export function buildSpecDashboards(specs: {
   readonly slos: readonly Slo[];
