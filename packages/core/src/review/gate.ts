@@ -68,7 +68,12 @@ function allowsText(level: ErrorBudgetLevel): string {
   return level.allow.length === 0 ? 'allows nothing' : `allows only ${level.allow.join(', ')}`;
 }
 
-function judge(review: SloReview, policy: ErrorBudgetPolicySpec, change: string, options: GateDecisionOptions): GateSloResult {
+function judge(
+  review: SloReview,
+  policy: ErrorBudgetPolicySpec,
+  change: string,
+  options: GateDecisionOptions,
+): GateSloResult {
   const p = review.period;
   const base = {
     slo: review.slo,
