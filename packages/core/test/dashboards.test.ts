@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import {
   buildDashboards,
+  buildSpecDashboards,
   dashboardShowsData,
   FAMILY_BOARDS,
   layoutDashboard,
@@ -339,5 +340,13 @@ describe('dashboardShowsData', () => {
     expect(Object.fromEntries(shows)).toEqual({ management: false, developer: true, security: false, slo: false });
     const all = buildDashboards({ slos: SLOS, alarmPolicies: [POLICY], service: 'goodgreets', panels: PANELS });
     expect(all.map((d) => dashboardShowsData(d))).toEqual([true, true, true, true]);
+  });
+
+  it('decides what `sre render` writes and `sre cost` bills, as the CDK kit decides what it creates', () => {
+    const lambdaOnly = { ...POLICY, families: { lambda: POLICY.families.lambda } };
+    expect(buildSpecDashboards({ slos: [], alarmPolicies: [lambdaOnly] }).map((d) => d.audience)).toEqual([
+      'developer',
+    ]);
+    expect(buildSpecDashboards({ slos: SLOS, alarmPolicies: [POLICY], dashboardPanels: PANELS })).toHaveLength(4);
   });
 });

@@ -97,18 +97,20 @@ export function specServices(specs: Pick<BuildDashboardsInput, 'slos' | 'alarmPo
 }
 
 /**
- * The dashboards of a whole spec set: buildDashboards for each service. What `sre render` writes and
- * `sre cost` bills; @sre-kit/cdk's SreDashboards creates those of them that show data
- * (`dashboardShowsData`) per service it monitors.
+ * The dashboards of a whole spec set that show data (`dashboardShowsData`): buildDashboards for each
+ * service, less boards of text only. What `sre render` writes and `sre cost` bills, and the rule
+ * @sre-kit/cdk's SreDashboards applies, so the CLI and the kit never disagree on what exists.
  */
 export function buildSpecDashboards(specs: {
   readonly slos: readonly Slo[];
   readonly alarmPolicies: readonly AlarmPolicy[];
   readonly dashboardPanels?: readonly PanelGroup[];
 }): Dashboard[] {
-  return specServices(specs).flatMap((service) =>
-    buildDashboards({ slos: specs.slos, alarmPolicies: specs.alarmPolicies, service, panels: specs.dashboardPanels }),
-  );
+  return specServices(specs)
+    .flatMap((service) =>
+      buildDashboards({ slos: specs.slos, alarmPolicies: specs.alarmPolicies, service, panels: specs.dashboardPanels }),
+    )
+    .filter(dashboardShowsData);
 }
 export {
   parseDeployedNames,
