@@ -71,7 +71,14 @@ export function estimateCost(inventory: CostInventory, options: EstimateOptions 
   const prices = options.prices ?? CLOUDWATCH_PRICES_US_EAST_1;
   const applyFreeTier = options.applyFreeTier ?? false;
   const lines = new Map<string, CostLine>();
-  const add = (owner: CostOwner, category: CostCategory, quantity: number, unit: string, unitPriceUsd: number) => {
+  const add = (
+    owner: CostOwner,
+    category: CostCategory,
+    quantity: number,
+    unit: string,
+    unitPriceUsd: number,
+    note?: string,
+  ) => {
     const key = ownerKey(owner, category);
     const prev = lines.get(key);
     const q = (prev?.quantity ?? 0) + quantity;
@@ -84,6 +91,7 @@ export function estimateCost(inventory: CostInventory, options: EstimateOptions 
       unit,
       unitPriceUsd,
       monthlyUsd: usd(q * unitPriceUsd),
+      ...(note ? { note } : {}),
     });
   };
 
@@ -102,11 +110,8 @@ export function estimateCost(inventory: CostInventory, options: EstimateOptions 
   for (const c of inventory.customMetrics) add(c, 'customMetrics', c.count, 'custom metric', prices.customMetric);
   for (const g of inventory.getMetricData)
     add(g, 'getMetricData', g.count, 'metric read', prices.getMetricDataPer1000Metrics / 1000);
-  for (const v of inventory.dashboardViewing ?? []) {
-    add(v, 'dashboardViewing', v.count, 'metric read', prices.getMetricDataPer1000Metrics / 1000);
-    const key = ownerKey(v, 'dashboardViewing');
-    lines.set(key, { ...(lines.get(key) as CostLine), note: v.note });
-  }
+  for (const v of inventory.dashboardViewing ?? [])
+    add(v, 'dashboardViewing', v.count, 'metric read', prices.getMetricDataPer1000Metrics / 1000, v.note);
   if (inventory.dashboards.length > 0)
     add({ item: 'dashboard' }, 'dashboards', inventory.dashboards.length, 'dashboard', prices.dashboard);
 
