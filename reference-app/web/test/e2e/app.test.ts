@@ -412,7 +412,10 @@ describe('GoodGreets in Chromium', () => {
   });
 
   it('delivers a card scheduled seconds ahead to the outbox, with every message', async () => {
-    const sendAt = new Date(Date.now() + 20_000).toISOString().slice(0, 19);
+    // Scheduled well ahead while the page is driven, then moved to seconds ahead by its owner: a
+    // fixed countdown raced the steps on a loaded CI machine (the card closed mid-test).
+    const utcSeconds = (ms: number) => new Date(ms).toISOString().slice(0, 19);
+    const sendAt = utcSeconds(Date.now() + 10 * 60_000);
     const res = await fetch(`${app.url}/api/v1/cards`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -428,7 +431,7 @@ describe('GoodGreets in Chromium', () => {
       }),
     });
     expect(res.status).toBe(201);
-    const card = (await res.json()) as { id: string; shareUrl: string; shareToken: string };
+    const card = (await res.json()) as { id: string; shareUrl: string; shareToken: string; ownerToken: string };
     // Eleven friends signed already: with ours that is two pages on the back of the card.
     for (let i = 1; i <= 11; i++) {
       const r = await fetch(`${app.url}/api/v1/shared/${card.shareToken}/messages`, {
@@ -459,15 +462,24 @@ describe('GoodGreets in Chromium', () => {
     await page.locator('#signer-message').fill('Hi <img src=x onerror="document.title=1">');
     await page.getByRole('button', { name: 'Preview' }).click();
     await see(page.locator('#signer-message-error')).toHaveText(/plain text/);
-    // Someone is still writing when the countdown ends (issue 15): their words must not vanish.
-    const late = 'Sorry, I am late!\nHappy birthday anyway';
-    await page.locator('#signer-message').fill(late);
     expect(await page.locator('.card-back img, .card-back script').count()).toBe(0);
     await page.getByRole('button', { name: '‹ Previous' }).click();
     await see(page.locator('.card-back .pager-count')).toHaveText('Page 1 of 2');
     expect(await page.locator('.card-back li.message').count()).toBe(10);
     await page.waitForTimeout(800); // the flip animation, for the screenshot
     await shot(page, 'sign-back', 'desktop');
+
+    // The owner moves the card to a few seconds ahead; the signer's page learns it on reload.
+    const moved = await fetch(`${app.url}/api/v1/cards/${card.id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${card.ownerToken}` },
+      body: JSON.stringify({ sendAt: utcSeconds(Date.now() + 12_000) }),
+    });
+    expect(moved.status).toBe(200);
+    await page.reload();
+    // Someone is still writing when the countdown ends (issue 15): their words must not vanish.
+    const late = 'Sorry, I am late!\nHappy birthday anyway';
+    await page.locator('#signer-message').fill(late);
 
     // When the countdown ends the page stops taking messages, then shows the card as sent.
     await page.locator('[data-testid=card-sending], [data-testid=card-sent]').first().waitFor({ timeout: 45_000 });
