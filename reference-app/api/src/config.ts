@@ -66,6 +66,16 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Value of the Environment dimension of the Lambdas' CloudWatch metrics. */
   METRICS_ENVIRONMENT: z.string().min(1).default('production'),
+  /**
+   * The CloudWatch agent's EMF listener (tcp://127.0.0.1:25888 beside it on AWS): per-route RED goes
+   * there once a minute (route-emf.ts). Unset locally, where Prometheus scrapes /metrics.
+   */
+  METRICS_EMF_ENDPOINT: z
+    .string()
+    .regex(/^tcp:\/\/[^:/]+:\d+$/, 'tcp://host:port')
+    .optional(),
+  /** Log group the agent writes the per-route EMF documents to. */
+  METRICS_EMF_LOG_GROUP: z.string().min(1).default('/goodgreets/api-metrics'),
   /** Local drills only: enables the fault switch (/_drill/fault, loopback clients). Refused with AWS adapters. */
   DRILL_FAULTS: bool.default('false'),
 });

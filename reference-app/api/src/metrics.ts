@@ -1,5 +1,6 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { BusinessMetrics } from './domain/ports';
+import type { RouteObservation } from './route-emf';
 
 /**
  * Prometheus metrics: RED per route (requests by status, duration histogram) and the business
@@ -16,6 +17,8 @@ export class Metrics implements BusinessMetrics {
   private readonly deliveries: Counter<'result'>;
   private readonly deliveryLag: Histogram;
   private readonly thumbnails: Histogram<'result'>;
+  /** Where else each request goes (on AWS: the per-route EMF for CloudWatch, route-emf.ts). */
+  private readonly requestSinks: ((o: RouteObservation) => void)[] = [];
 
   constructor(defaults = true) {
     const registers = [this.registry];
@@ -76,6 +79,18 @@ export class Metrics implements BusinessMetrics {
     for (const reason of ['captcha_missing', 'captcha_invalid', 'captcha_replayed'])
       this.uploads.inc({ result: 'rejected', reason }, 0);
     for (const result of ['sent', 'failed'] as const) this.deliveries.inc({ result }, 0);
+  }
+
+  onRequest(sink: (o: RouteObservation) => void): void {
+    this.requestSinks.push(sink);
+  }
+
+  /** One answered request: the Prometheus RED series, and every sink. */
+  request(o: RouteObservation): void {
+    const labels = { method: o.method, route: o.route, status: String(o.status) };
+    this.httpDuration.observe(labels, o.seconds);
+    this.httpRequests.inc(labels);
+    for (const sink of this.requestSinks) sink(o);
   }
 
   cardCreated(): void {

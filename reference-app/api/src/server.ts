@@ -9,6 +9,7 @@ import { designIdFromOriginalKey } from './domain/designs';
 import { AppError } from './domain/errors';
 import { createApp } from './http/app';
 import { DrillFaults } from './http/drill-faults';
+import { AgentConnection, RouteEmf } from './route-emf';
 import { seedStockDesigns } from './seed/stock';
 import { ThumbnailQueue } from './thumbnailer/worker';
 
@@ -74,6 +75,8 @@ export async function startApp(config: Config, overrides: ContextOverrides = {})
   }, 10 * 60_000);
   purge.unref();
 
+  const routeEmf = startRouteEmf(config, ctx);
+
   let worker: SchedulerWorker | undefined;
   if (ctx.scheduler instanceof LocalScheduler) {
     worker = new SchedulerWorker({
@@ -132,6 +135,7 @@ export async function startApp(config: Config, overrides: ContextOverrides = {})
     (stopped ??= (async () => {
       stopping = true;
       clearInterval(purge);
+      await routeEmf?.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive sockets become idle as their last request finishes: close them as they do.
       const reap = setInterval(() => server.closeIdleConnections(), 50);
@@ -148,6 +152,28 @@ export async function startApp(config: Config, overrides: ContextOverrides = {})
     })());
 
   return { url, server, ctx, thumbnails, worker, stop };
+}
+
+/** Per-route RED to the CloudWatch agent, when one listens beside the API (AWS). */
+function startRouteEmf(config: Config, ctx: Context): { stop(): Promise<void> } | undefined {
+  if (!config.METRICS_EMF_ENDPOINT) return undefined;
+  const agent = new AgentConnection(config.METRICS_EMF_ENDPOINT);
+  const emf = new RouteEmf({
+    environment: config.METRICS_ENVIRONMENT,
+    logGroupName: config.METRICS_EMF_LOG_GROUP,
+    write: agent.write,
+    now: () => ctx.clock.now(),
+  });
+  ctx.prometheus.onRequest((o) => emf.record(o));
+  const timer = setInterval(() => emf.flush(), 60_000);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      emf.flush();
+      await agent.close();
+    },
+  };
 }
 
 const designsRepo = async (ctx: Context) => new SqlDesignRepository(ctx.database.db);

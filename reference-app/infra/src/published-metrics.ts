@@ -30,3 +30,21 @@ export const API_AGENT_METRICS: readonly PublishedMetricProps[] = API_AGENT_SELE
   pattern,
   dimensions: API_AGENT_DIMENSIONS,
 }));
+
+/**
+ * Per-route RED the API sends to the agent's EMF listener (reference-app/api/src/route-emf.ts): bounded
+ * labels only (method, route template, status class), so the custom metrics billed grow with routes.
+ */
+export const API_ROUTE_METRICS: readonly PublishedMetricProps[] = [
+  {
+    name: 'http_requests_total',
+    unit: 'Count',
+    dimensions: [
+      ['Environment', 'method', 'route', 'status_class'],
+      ['Environment', 'method', 'route'],
+    ],
+  },
+  { name: 'http_request_duration_seconds', unit: 'Seconds', dimensions: [['Environment', 'method', 'route']] },
+];
+/** Where the agent listens for EMF (TCP, the task's shared network namespace). */
+export const AGENT_EMF_ENDPOINT = 'tcp://127.0.0.1:25888';

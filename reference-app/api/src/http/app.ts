@@ -124,12 +124,16 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLog(deps.logger));
   app.use(securityHeaders);
   app.use((req, res, next) => {
-    const end = deps.metrics.httpDuration.startTimer();
+    const start = process.hrtime.bigint();
     const template = matchedRouteTemplate(req);
     res.on('finish', () => {
-      const labels = { method: req.method, route: template() ?? unmatchedLabel(req), status: String(res.statusCode) };
-      end(labels);
-      deps.metrics.httpRequests.inc(labels);
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      deps.metrics.request({
+        method: req.method,
+        route: template() ?? unmatchedLabel(req),
+        status: res.statusCode,
+        seconds,
+      });
     });
     next();
   });

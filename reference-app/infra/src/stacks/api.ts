@@ -15,9 +15,11 @@ import { MetricsContract } from '@sre-kit/cdk';
 import type { GoodGreetsConfig } from '../config';
 import { MigrationsOnDeploy } from '../migrations/migrations-on-deploy';
 import {
+  AGENT_EMF_ENDPOINT,
   API_AGENT_DIMENSIONS,
   API_AGENT_METRICS,
   API_AGENT_SELECTORS,
+  API_ROUTE_METRICS,
   contract,
   ENVIRONMENT,
   METRICS_NAMESPACE,
@@ -133,6 +135,10 @@ export class ApiStack extends Stack {
         MEDIA_BASE_URL: `https://${config.siteDomain}`,
         CAPTCHA: 'aws-waf',
         TRUST_PROXY: '2',
+        // Per-route RED to the agent sidecar (api/src/route-emf.ts), in the agent's log group and namespace.
+        METRICS_ENVIRONMENT: ENVIRONMENT,
+        METRICS_EMF_ENDPOINT: AGENT_EMF_ENDPOINT,
+        METRICS_EMF_LOG_GROUP: METRICS_LOG_GROUP,
       },
       secrets: {
         DB_USER: ecs.Secret.fromSecretsManager(props.databaseSecret, 'username'),
@@ -298,6 +304,9 @@ export class ApiStack extends Stack {
               ],
             },
           },
+          // The EMF listener (TCP and UDP 25888): the API's per-route request counts and latencies, whose
+          // histogram the Prometheus scrape above would drop.
+          emf: {},
         },
         force_flush_interval: 60,
       },
@@ -323,7 +332,7 @@ export class ApiStack extends Stack {
       environment: { CW_CONFIG_CONTENT: this.toJsonString(agentConfig), PROMETHEUS_CONFIG_CONTENT: scrapeConfig },
     });
     // The agent publishes in the task's name: sre verify checks GoodGreets alarms against this contract.
-    MetricsContract.declare(taskDefinition, contract(API_AGENT_METRICS));
+    MetricsContract.declare(taskDefinition, contract([...API_AGENT_METRICS, ...API_ROUTE_METRICS]));
     taskDefinition.node.addDependency(metricsLogGroup);
     metricsLogGroup.grantWrite(taskDefinition.taskRole);
     taskDefinition.taskRole.addToPrincipalPolicy(
