@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv from 'ajv';
 import { parseAllDocuments } from 'yaml';
+import { dashboardForSource } from '../src/dashboards';
 import { formatDiagnostic, loadSpecTexts } from '../src/spec';
 
 const doc = (spec: string) =>
@@ -158,5 +159,59 @@ describe('dashboard.schema.json', () => {
       ),
     );
     expect(validate(twoSources)).toBe(false);
+  });
+});
+
+describe('kind: Dashboard prometheusQueries (one panel, the source chosen per render target)', () => {
+  const widget = (alternative: string) =>
+    doc(`  service: shop
+  audience: developer
+  section: Routes
+  widgets:
+    - type: timeSeries
+      title: Requests by route
+      queries:
+        - id: requests
+          expression: SEARCH('{Shop,route} MetricName="requests"', 'Sum', 60)
+      prometheusQueries:
+        - id: requests
+${alternative}
+`);
+
+  it('loads the Prometheus view beside the CloudWatch one, and dashboardForSource draws one of them', () => {
+    const set = load(widget('          prometheus: sum by (route) (rate(requests_total[5m]))'));
+    expect(set.diagnostics).toEqual([]);
+    const [group] = set.dashboardPanels;
+    const model = {
+      name: 'shop-developer',
+      audience: 'developer' as const,
+      title: 't',
+      description: 'd',
+      sections: [{ title: 'Routes', widgets: group!.widgets }],
+    };
+    const queriesOf = (source: 'cloudwatch' | 'prometheus') => {
+      const [w] = dashboardForSource(model, source).sections[0]!.widgets;
+      return w && 'queries' in w ? { queries: w.queries, alternative: 'prometheusQueries' in w } : undefined;
+    };
+    expect(queriesOf('cloudwatch')).toEqual({
+      queries: [{ id: 'requests', expression: `SEARCH('{Shop,route} MetricName="requests"', 'Sum', 60)` }],
+      alternative: false,
+    });
+    expect(queriesOf('prometheus')).toEqual({
+      queries: [{ id: 'requests', source: { type: 'Prometheus', query: 'sum by (route) (rate(requests_total[5m]))' } }],
+      alternative: false,
+    });
+  });
+
+  it('refuses CloudWatch in the Prometheus view', () => {
+    expect(
+      errors(
+        widget('          cloudwatch: { namespace: Shop, metricName: requests, dimensions: { route: a }, stat: Sum }'),
+      ),
+    ).toEqual([
+      expect.stringMatching(
+        /spec\.widgets\[0\]\.prometheusQueries\[0\]: prometheusQueries\[0\] reads CloudWatch \(prometheusQueries are the Prometheus view/,
+      ),
+    ]);
   });
 });

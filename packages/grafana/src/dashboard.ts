@@ -5,7 +5,13 @@
  */
 import * as cloudwatch from '@grafana/grafana-foundation-sdk/cloudwatch';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { DEFAULT_REFRESH_SECONDS, layoutDashboard, type Dashboard } from '@sre-kit/core';
+import {
+  DEFAULT_REFRESH_SECONDS,
+  dashboardForSource,
+  layoutDashboard,
+  type Dashboard,
+  type MetricsSource,
+} from '@sre-kit/core';
 import { CLOUDWATCH, CLOUDWATCH_VARIABLE, PROMETHEUS_VARIABLE } from './datasources';
 import { buildPanels } from './panels';
 import { querySystem } from './targets';
@@ -23,6 +29,11 @@ export interface GrafanaRenderOptions {
    */
   readonly alarmActionPrefix?: string;
   readonly tags?: readonly string[];
+  /**
+   * Where the panels with both views read: CloudWatch for a deployment on AWS, Prometheus for a local
+   * stack (widgets' `prometheusQueries`). @default 'cloudwatch'
+   */
+  readonly source?: MetricsSource;
 }
 
 const DEFAULT_ACTION_PREFIX = 'arn:aws:sns:';
@@ -53,7 +64,8 @@ function usesPrometheus(model: Dashboard): boolean {
   );
 }
 
-export function renderGrafanaDashboard(model: Dashboard, options: GrafanaRenderOptions = {}): dashboard.Dashboard {
+export function renderGrafanaDashboard(specModel: Dashboard, options: GrafanaRenderOptions = {}): dashboard.Dashboard {
+  const model = dashboardForSource(specModel, options.source ?? 'cloudwatch');
   const region = options.region ?? 'us-east-1';
   const description = options.generatedNote ? `${model.description} ${options.generatedNote}` : model.description;
   const builder = new dashboard.DashboardBuilder(model.title)

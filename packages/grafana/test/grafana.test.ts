@@ -285,3 +285,55 @@ describe('timeFrom and provisioning', () => {
     expect(datasources.doc.datasources[0].jsonData.defaultRegion).toBe('eu-west-1');
   });
 });
+
+describe('one panel, the source chosen per render target', () => {
+  const model: Dashboard = {
+    name: 'shop-developer',
+    audience: 'developer',
+    title: 'shop developer',
+    description: 'routes',
+    sections: [
+      {
+        title: 'API routes',
+        widgets: [
+          {
+            type: 'timeSeries',
+            title: 'Requests by route',
+            width: 12,
+            height: 6,
+            periodSeconds: 60,
+            unit: 'count',
+            thresholds: [],
+            queries: [{ id: 'requests', expression: `SEARCH('{Shop,route} MetricName="requests"', 'Sum', 60)` }],
+            prometheusQueries: [
+              { id: 'requests', source: { type: 'Prometheus', query: 'sum by (route) (rate(requests_total[5m]))' } },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+  const routePanel = (d: Json): Json => panelsOf(d).find((p) => p.title === 'Requests by route')!;
+  const variables = (d: Json): string[] => d.templating.list.map((v: Json) => v.name);
+
+  it('draws CloudWatch by default (a deployment on AWS has no Prometheus), and no Prometheus variable', () => {
+    const d = render(model);
+    expect(routePanel(d).targets).toEqual([
+      expect.objectContaining({ expression: `SEARCH('{Shop,route} MetricName="requests"', 'Sum', 60)` }),
+    ]);
+    expect(variables(d)).not.toContain('prometheus');
+    expect(validateGrafanaDashboard(d)).toEqual([]);
+  });
+
+  it('draws the Prometheus view for a Prometheus target, never both', () => {
+    const d = JSON.parse(JSON.stringify(renderGrafanaDashboard(model, { source: 'prometheus' }))) as Json;
+    expect(routePanel(d).targets).toEqual([
+      expect.objectContaining({
+        expr: 'sum by (route) (rate(requests_total[5m]))',
+        datasource: expect.objectContaining({ type: 'prometheus' }),
+      }),
+    ]);
+    expect(variables(d)).toContain('prometheus');
+    expect(validateGrafanaDashboard(d)).toEqual([]);
+  });
+});

@@ -9,6 +9,7 @@ import {
   planSloAlarms,
   type CostCategory,
 } from '@sre-kit/core';
+import { statusClass } from '../../api/src/route-emf';
 import { ALARMS_DOC, renderAlarmsDoc } from '../src/alarms-doc-main';
 import { ENVIRONMENT } from '../src/published-metrics';
 import { SPEC_PATHS } from '../src/stacks/observability';
@@ -55,6 +56,7 @@ const LITERAL_NAMES: Readonly<Record<string, (p: Record<string, any>) => unknown
 const REGION = stacks.observability.region;
 const BOT_CONTROL = 'label namespace of the AWS managed Bot Control rule group on both web ACLs';
 /** Dimension values that are constants rather than resources, each with why it is real. */
+const UPLOADS = 'a goodgreets_uploads_total label value the API starts at 0 (api/src/metrics.ts)';
 const CONSTANTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   Region: {
     Global: 'CloudFront publishes its distribution metrics with Region=Global',
@@ -63,6 +65,12 @@ const CONSTANTS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   Rule: { ALL: 'WAF publishes the totals of a web ACL under Rule=ALL' },
   FilterId: { [IMAGES_METRICS_FILTER_ID]: 'the request-metrics filter of the images bucket (storage.ts)' },
   Environment: { [ENVIRONMENT]: 'the Environment GoodGreets publishes its own metrics with (api.ts)' },
+  // Label values the API's own code publishes (the spec panels read them): api/src/metrics.ts zeroSeries, route-emf.ts.
+  result: { accepted: UPLOADS, rejected: UPLOADS },
+  reason: { captcha_missing: UPLOADS, captcha_invalid: UPLOADS, captcha_replayed: UPLOADS },
+  status_class: Object.fromEntries(
+    [200, 300, 400, 500].map((s) => [statusClass(s), 'the status class of per-route RED (api/src/route-emf.ts)']),
+  ),
   LabelNamespace: {
     'awswaf:managed:aws:bot-control:bot:category': BOT_CONTROL,
     'awswaf:managed:aws:bot-control:signal': BOT_CONTROL,

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readCloudAssembly, verifyAssembly, type DeadAlarm } from '@sre-kit/core';
+import { AGENT_EMF_ENDPOINT, API_ROUTE_METRICS } from '../src/published-metrics';
 import { synthesize } from './synth';
 
 /**
@@ -256,4 +257,57 @@ test('a composite whose child alarm is gone is dead too', () => {
       /^the composite rule references Fn::GetAtt SreSloapiavailabilitypage1hshort\w+, which is not in GoodGreets-Observability/,
     ),
   ]);
+});
+
+describe('per-route RED in production', () => {
+  const ROUTE_PANELS = [
+    'Requests per minute by route',
+    '5xx per minute by route',
+    'p99 latency by route',
+    'API 4xx by route',
+  ];
+
+  test('the API sends it to the agent beside it, whose EMF listener is on and whose log group it names', () => {
+    const t = JSON.parse(fs.readFileSync(path.join(outdir, 'GoodGreets-Api.template.json'), 'utf8')) as Templates['x'];
+    const task = Object.values(t.Resources).find((r: any) => r.Type === 'AWS::ECS::TaskDefinition');
+    const containers = task.Properties.ContainerDefinitions as any[];
+    const env = (name: string) =>
+      Object.fromEntries(
+        containers.find((c) => c.Name === name).Environment.map((e: any) => [e.Name, JSON.stringify(e.Value)]),
+      );
+    const api = env('api');
+    expect(JSON.parse(api.METRICS_EMF_ENDPOINT)).toBe(AGENT_EMF_ENDPOINT);
+    // The agent config is a JSON text with tokens (Fn::Join): its literal parts carry the listener and the log group.
+    const agentConfig = env('metrics-agent').CW_CONFIG_CONTENT;
+    expect(agentConfig).toContain('\\"emf\\":{}');
+    expect(agentConfig).toContain(JSON.parse(api.METRICS_EMF_LOG_GROUP));
+    const [contract] = task.Metadata['SreKit::PublishedMetrics'];
+    expect(contract.metrics).toEqual(expect.arrayContaining(API_ROUTE_METRICS.map((m) => expect.objectContaining(m))));
+  });
+
+  test('the developer and security boards draw it from CloudWatch, and every panel of it gets data', () => {
+    const report = verifyAssembly(readCloudAssembly(outdir));
+    expect(report.deadPanels).toEqual([]);
+    const bodies = Object.entries(
+      JSON.parse(fs.readFileSync(path.join(outdir, 'GoodGreets-Observability.template.json'), 'utf8'))
+        .Resources as Record<string, any>,
+    )
+      .filter(([, r]) => r.Type === 'AWS::CloudWatch::Dashboard')
+      .map(([, r]) => JSON.stringify(r.Properties.DashboardBody));
+    const all = bodies.join('\n');
+    for (const title of ROUTE_PANELS) expect(all).toContain(title);
+    expect(all).toContain('http_request_duration_seconds');
+    // No panel of the deployed boards reads Prometheus: it does not exist on AWS.
+    expect(all).not.toContain('CloudWatch dashboards cannot show');
+  });
+
+  test('the route metrics gone from the task’s contract: exactly the route panels are dead', () => {
+    const dir = brokenCopy((t) => {
+      const task = resourceOf(t, 'GoodGreets-Api', 'AWS::ECS::TaskDefinition', '');
+      const [contract] = task.Metadata['SreKit::PublishedMetrics'];
+      contract.metrics = contract.metrics.filter((m: any) => !m.name?.startsWith('http_'));
+    });
+    const dead = verifyAssembly(readCloudAssembly(dir)).deadPanels;
+    expect(dead.map((p) => p.widget).sort()).toEqual([...ROUTE_PANELS].sort());
+  });
 });

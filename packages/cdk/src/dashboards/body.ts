@@ -5,6 +5,7 @@
  * text widget pointing at Grafana: CloudWatch dashboards cannot query Prometheus.
  */
 import {
+  dashboardForSource,
   layoutDashboard,
   type Dashboard,
   type DashboardQuery,
@@ -168,7 +169,7 @@ export function renderCloudWatchDashboardBody(
   options: CloudWatchRenderOptions = {},
 ): CloudWatchDashboardBody {
   const widgets: CloudWatchWidget[] = [];
-  for (const section of layoutDashboard(dashboard)) {
+  for (const section of layoutDashboard(dashboardForSource(dashboard, 'cloudwatch'))) {
     widgets.push(text(section.header, `## ${section.title}`));
     for (const { widget, pos } of section.widgets) widgets.push(renderWidget(widget, pos, options));
   }

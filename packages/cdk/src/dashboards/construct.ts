@@ -221,7 +221,8 @@ export class SreDashboards extends Construct implements ISreKitExtension {
       alarmPolicies: policies,
       resolvedAlarms,
       service: kit.service,
-      panels: this.props.panels,
+      // The specs' own kind: Dashboard panels unless the construct was given others (as documented on `panels`).
+      panels: this.props.panels ?? specs?.dashboardPanels,
       resolveDimensions: (family, resource: MonitoredResource) => dims.get(`${family}/${resource.id}`),
       resolveAttributes: (family, resource: MonitoredResource) => attributes.get(`${family}/${resource.id}`),
     });

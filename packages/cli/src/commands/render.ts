@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { CommanderError, type Command } from 'commander';
+import { CommanderError, Option, type Command } from 'commander';
 import {
   buildSpecDashboards,
   formatDiagnostic,
@@ -9,6 +9,7 @@ import {
   withDeployedNames,
   type Dashboard,
   type DeployedName,
+  type MetricsSource,
   type SpecSet,
 } from '@sre-kit/core';
 import { loadValidSpecs } from '../text/specs';
@@ -117,6 +118,7 @@ export async function grafanaFiles(
   paths: readonly string[],
   region: string,
   names: { readonly file?: string; readonly values?: readonly DeployedName[] } = {},
+  source: MetricsSource = 'cloudwatch',
 ): Promise<OutputFile[]> {
   const { provisioningFiles, renderGrafanaDashboard } = await import('@sre-kit/grafana');
   const note = generatedNote('grafana', out, paths, region, names.file);
@@ -124,7 +126,7 @@ export async function grafanaFiles(
   return [
     ...dashboardsOf(specs, names.values).map((d) => ({
       path: `${d.name}.json`,
-      content: json(renderGrafanaDashboard(d, { region, generatedNote: note, tags: services })),
+      content: json(renderGrafanaDashboard(d, { region, generatedNote: note, tags: services, source })),
     })),
     ...provisioningFiles({ folder: services.length === 1 ? services[0] : 'sre-kit', region, header: note }),
   ];
@@ -177,6 +179,7 @@ interface RenderOptions {
   region: string;
   accountId?: string;
   dimensionValues?: string;
+  source?: string;
   check?: boolean;
   json?: boolean;
 }
@@ -199,12 +202,21 @@ export function registerRender(program: Command): void {
   common(
     render
       .command('grafana')
-      .description('Grafana dashboards (management, developer, security, SLO) and provisioning files'),
+      .description('Grafana dashboards (management, developer, security, SLO) and provisioning files')
+      .addOption(
+        new Option(
+          '--source <source>',
+          'where panels with a CloudWatch and a Prometheus view read: cloudwatch (AWS) or prometheus (local stack)',
+        )
+          .choices(['cloudwatch', 'prometheus'])
+          .default('cloudwatch'),
+      ),
   ).action(async (paths: string[], opts: RenderOptions, cmd: Command) => {
     const specs = await loadValidSpecs(paths, cmd);
     const values = await loadDeployedNames(opts.dimensionValues, specs, cmd);
     const names = { file: opts.dimensionValues, values };
-    await emit('grafana', opts.out, await grafanaFiles(specs, opts.out, paths, opts.region, names), opts);
+    const source = (opts.source ?? 'cloudwatch') as MetricsSource;
+    await emit('grafana', opts.out, await grafanaFiles(specs, opts.out, paths, opts.region, names, source), opts);
   });
 
   common(

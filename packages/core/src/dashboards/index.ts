@@ -4,7 +4,7 @@
  */
 import { resolveAlarms } from '../catalogue';
 import type { AlarmPolicy, ResolvedAlarm } from '../model/alarms';
-import type { Audience, Dashboard, DashboardSection } from '../model/dashboard';
+import type { Audience, Dashboard, DashboardSection, MetricsSource, Widget } from '../model/dashboard';
 import type { Slo } from '../model/slo';
 import { resourceContexts, resourceSection, type AttributeResolver, type DimensionResolver } from './developer';
 import { businessFlowHint, sloStatusSection } from './management';
@@ -81,6 +81,19 @@ export function buildDashboards(input: BuildDashboardsInput): Dashboard[] {
  */
 export function dashboardShowsData(dashboard: Dashboard): boolean {
   return dashboard.sections.some((s) => s.widgets.some((w) => w.type !== 'text'));
+}
+
+/**
+ * The dashboard as a renderer for `source` draws it: for Prometheus, widgets with `prometheusQueries`
+ * read those instead of their CloudWatch queries; for CloudWatch, the Prometheus alternative goes.
+ */
+export function dashboardForSource(dashboard: Dashboard, source: MetricsSource): Dashboard {
+  const pick = (w: Widget): Widget => {
+    if (!('prometheusQueries' in w) || w.prometheusQueries === undefined) return w;
+    const { prometheusQueries, ...rest } = w;
+    return source === 'prometheus' ? { ...rest, queries: prometheusQueries } : rest;
+  };
+  return { ...dashboard, sections: dashboard.sections.map((s) => ({ ...s, widgets: s.widgets.map(pick) })) };
 }
 
 export { resourceAlarmName, sloTierAlarmName } from './names';

@@ -17,7 +17,7 @@ const WIDGET_TYPES = ['timeSeries', 'singleValue', 'gauge', 'text', 'logQuery', 
 const UNITS: readonly Unit[] = ['none', 'count', 'percent', 'ratio', 'seconds', 'milliseconds', 'bytes', 'requestsPerSecond', 'usd'];
 const VISUALIZATIONS = ['table', 'timeSeries', 'bar'] as const;
 const COMMON = ['type', 'title', 'width', 'height', 'description', 'links'];
-const METRIC_FIELDS = [...COMMON, 'queries', 'period', 'unit', 'thresholds', 'timeRange'];
+const METRIC_FIELDS = [...COMMON, 'queries', 'prometheusQueries', 'period', 'unit', 'thresholds', 'timeRange'];
 const FIELDS: Record<(typeof WIDGET_TYPES)[number], readonly string[]> = {
   timeSeries: [...METRIC_FIELDS, 'stacked'],
   singleValue: METRIC_FIELDS,
@@ -97,6 +97,20 @@ function queries(at: At): DashboardQuery[] {
   return out;
 }
 
+/** The widget drawn from Prometheus where the target is Prometheus: Prometheus queries only. */
+function prometheusQueries(at: At): DashboardQuery[] | undefined {
+  if (!at.present) return undefined;
+  const parsed = queries(at);
+  at.items().forEach((q, i) => {
+    if (q.has('cloudwatch') || q.has('expression'))
+      q.error(
+        `prometheusQueries[${i}] reads CloudWatch`,
+        'prometheusQueries are the Prometheus view of the widget; CloudWatch queries go in queries',
+      );
+  });
+  return parsed;
+}
+
 function thresholds(at: At): Threshold[] {
   if (!at.present) return [];
   if (!at.expectSeq(true, 'thresholds (a list)')) return [];
@@ -152,9 +166,11 @@ function widget(at: At): Widget | undefined {
           : rangeText === 'monthToDate'
             ? ({ kind: 'monthToDate' } as const)
             : ({ kind: 'last', seconds: timeRangeAt.duration(true) ?? 86400 } as const);
+      const alternative = prometheusQueries(at.get('prometheusQueries'));
       const metric = {
         ...base,
         queries: queries(at.get('queries')),
+        ...(alternative ? { prometheusQueries: alternative } : {}),
         periodSeconds: period(at.get('period'), 300),
         unit: oneOf(at.get('unit'), UNITS, 'unit', 'none') ?? 'none',
         thresholds: thresholds(at.get('thresholds')),

@@ -61,7 +61,17 @@ interface WidgetBase {
   readonly region?: string;
 }
 
-export interface TimeSeriesWidget extends WidgetBase {
+/**
+ * One panel, two sources: `queries` read CloudWatch (what a deployment on AWS publishes), and
+ * `prometheusQueries`, when set, are the same panel from Prometheus (the app's /metrics where it runs
+ * locally). A renderer draws one of the two per target (`dashboardForSource`), never both, so the
+ * panel neither doubles its series nor points a deployment at a Prometheus it does not have.
+ */
+interface PerSourceQueries {
+  readonly prometheusQueries?: readonly DashboardQuery[];
+}
+
+export interface TimeSeriesWidget extends WidgetBase, PerSourceQueries {
   readonly type: 'timeSeries';
   readonly queries: readonly DashboardQuery[];
   readonly periodSeconds: number;
@@ -71,7 +81,7 @@ export interface TimeSeriesWidget extends WidgetBase {
   readonly timeRange?: WidgetTimeRange;
 }
 
-export interface SingleValueWidget extends WidgetBase {
+export interface SingleValueWidget extends WidgetBase, PerSourceQueries {
   readonly type: 'singleValue';
   readonly queries: readonly DashboardQuery[];
   readonly periodSeconds: number;
@@ -81,7 +91,7 @@ export interface SingleValueWidget extends WidgetBase {
   readonly timeRange?: WidgetTimeRange;
 }
 
-export interface GaugeWidget extends WidgetBase {
+export interface GaugeWidget extends WidgetBase, PerSourceQueries {
   readonly type: 'gauge';
   readonly queries: readonly DashboardQuery[];
   readonly periodSeconds: number;
@@ -138,6 +148,9 @@ export interface DashboardSection {
   readonly title: string;
   readonly widgets: readonly Widget[];
 }
+
+/** Where a rendered dashboard reads its metrics: CloudWatch on AWS, Prometheus on a local stack. */
+export type MetricsSource = 'cloudwatch' | 'prometheus';
 
 export interface Dashboard {
   /** File and resource name, for example `goodgreets-management`; also the Grafana uid. */
