@@ -89,6 +89,14 @@ describe('dashboards/ (generated from slos/ and alarms/)', () => {
 
   function grafanaSignals(dashboard: Json) {
     const fallbackRegion = defaultRegion();
+    // $region and $environment read as their selected values, which must be what CloudWatch shows.
+    const selected = new Map<string, string>(
+      (dashboard.templating.list as Json[])
+        .filter((v) => v.type === 'query')
+        .map((v) => [`$${v.name}`, v.current.value]),
+    );
+    expect(selected.get('$region')).toBe(fallbackRegion);
+    const resolve = (text: string) => text.replace(/\$[a-z]+/g, (name) => selected.get(name) ?? name);
     const metrics = new Set<string>();
     const expressions = new Set<string>();
     const logs = new Set<string>();
@@ -97,10 +105,10 @@ describe('dashboards/ (generated from slos/ and alarms/)', () => {
       for (const t of panel.targets ?? []) {
         if (t.queryMode === 'Logs')
           logs.add(`${t.logGroupNames.map((g: string) => `SOURCE '${g}'`).join(' | ')} | ${t.expression}`);
-        else if (t.queryMode === 'Metrics' && t.metricEditorMode === 1) expressions.add(t.expression);
+        else if (t.queryMode === 'Metrics' && t.metricEditorMode === 1) expressions.add(resolve(t.expression));
         else if (t.queryMode === 'Metrics') {
-          const dims = Object.entries(t.dimensions as Record<string, string>).map(([k, v]) => `${k}=${v}`);
-          const where = t.region === 'default' ? fallbackRegion : t.region;
+          const dims = Object.entries(t.dimensions as Record<string, string>).map(([k, v]) => `${k}=${resolve(v)}`);
+          const where = resolve(t.region);
           metrics.add(`${t.namespace}|${t.metricName}|${dims.sort().join(',')}|${t.statistic}|${t.period}|${where}`);
         }
       }

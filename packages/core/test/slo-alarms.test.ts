@@ -153,6 +153,31 @@ describe('planSloAlarms', () => {
     expect(alarmMetricCount([{ kind: 'expression', metrics: { a: { kind: 'metric' }, b: total } }])).toBe(3);
   });
 
+  it('counts a metric once when one id names it in two expressions (the alarm has one query per id)', () => {
+    const requests = alb('Requests');
+    const ratio = (expression: string, metrics: Record<string, ReturnType<typeof alb>>) => ({
+      type: 'CloudWatch' as const,
+      kind: 'expression' as const,
+      expression,
+      metrics,
+    });
+    // The page SLO's shape: bad and total both read `requests`; total adds `api`.
+    const bad = ratio('requests - FILL(api5xx, 0)', { requests, api5xx: alb('Api5xx') });
+    const total = ratio('requests - FILL(api, 0)', { requests, api: alb('ApiRequests') });
+    const plan = planSloAlarms(slo({ kind: 'ratio', bad, total }));
+    if (plan.kind !== 'cloudwatch') throw new Error(plan.reason);
+    expect(plan.metricsPerAlarm).toBe(3);
+    // Under one id but not the same metric (another statistic): two queries, two metrics.
+    const other = ratio('requests - FILL(api, 0)', {
+      requests: { ...requests, statistic: 'SampleCount' },
+      api: alb('ApiRequests'),
+    });
+    expect(alarmMetricCount([bad, other])).toBe(4);
+    // Under two ids: two queries, counted twice, as before.
+    const renamed = ratio('all - FILL(api, 0)', { all: requests, api: alb('ApiRequests') });
+    expect(alarmMetricCount([bad, renamed])).toBe(4);
+  });
+
   it('plans nothing, with a reason, when alerting is off or the source is not CloudWatch', () => {
     const off = slo({ kind: 'ratio', bad: alb('a'), total: alb('b') });
     expect(planSloAlarms({ ...off, alerting: { ...off.alerting, enabled: false } })).toMatchObject({ kind: 'none' });

@@ -61,7 +61,16 @@ describe('GoodGreets reference specs (slos/, alarms/)', () => {
   it('website availability reads CloudFront in us-east-1; thumbnails use a 28 d period', () => {
     const web = set.slos.find((s) => s.name === 'website-availability')!;
     expect(web.objective).toBe(0.999);
-    expect((web.indicator as RatioIndicator).total).toMatchObject({ namespace: 'AWS/CloudFront', region: 'us-east-1' });
+    // Pages and assets only: the distribution's requests less the API's (page-slo.test.ts in the infra evaluates it).
+    const total = (web.indicator as RatioIndicator).total;
+    expect(total).toMatchObject({
+      kind: 'expression',
+      expression: 'requests - FILL(api, 0) - FILL(alb5xx, 0)',
+    });
+    expect(total.type === 'CloudWatch' && total.kind === 'expression' && total.metrics.requests).toMatchObject({
+      namespace: 'AWS/CloudFront',
+      region: 'us-east-1',
+    });
     const thumbs = set.slos.find((s) => s.name === 'thumbnail-freshness')!;
     expect(thumbs.alerting.policy.tiers.map((t) => t.burnRate)).toEqual([13.44, 5.6, 2.8, 1]);
   });

@@ -14,7 +14,8 @@ import {
 } from '@sre-kit/core';
 import { CLOUDWATCH, CLOUDWATCH_VARIABLE, PROMETHEUS_VARIABLE } from './datasources';
 import { buildPanels } from './panels';
-import { querySystem } from './targets';
+import { querySystem, REGION_REF } from './targets';
+import { environmentOf, environmentVariable, regionVariable, withEnvironmentVariable } from './variables';
 
 export interface GrafanaRenderOptions {
   /** Region for CloudWatch console links. @default 'us-east-1' */
@@ -65,7 +66,9 @@ function usesPrometheus(model: Dashboard): boolean {
 }
 
 export function renderGrafanaDashboard(specModel: Dashboard, options: GrafanaRenderOptions = {}): dashboard.Dashboard {
-  const model = dashboardForSource(specModel, options.source ?? 'cloudwatch');
+  const picked = dashboardForSource(specModel, options.source ?? 'cloudwatch');
+  const environment = environmentOf(picked);
+  const model = environment ? withEnvironmentVariable(picked, environment.value) : picked;
   const region = options.region ?? 'us-east-1';
   const description = options.generatedNote ? `${model.description} ${options.generatedNote}` : model.description;
   const builder = new dashboard.DashboardBuilder(model.title)
@@ -86,7 +89,9 @@ export function renderGrafanaDashboard(specModel: Dashboard, options: GrafanaRen
         .keepTime(true)
         .includeVars(true),
     )
-    .withVariable(new dashboard.DatasourceVariableBuilder(CLOUDWATCH_VARIABLE).label('CloudWatch').type('cloudwatch'));
+    .withVariable(new dashboard.DatasourceVariableBuilder(CLOUDWATCH_VARIABLE).label('CloudWatch').type('cloudwatch'))
+    .withVariable(regionVariable(region));
+  if (environment) builder.withVariable(environmentVariable(environment));
   if (usesPrometheus(model))
     builder.withVariable(
       new dashboard.DatasourceVariableBuilder(PROMETHEUS_VARIABLE).label('Prometheus').type('prometheus'),
@@ -106,7 +111,7 @@ export function renderGrafanaDashboard(specModel: Dashboard, options: GrafanaRen
           .target(
             new cloudwatch.AnnotationQueryBuilder()
               .queryMode(cloudwatch.QueryMode.Annotations)
-              .region('default')
+              .region(REGION_REF)
               .prefixMatching(true)
               .actionPrefix(options.alarmActionPrefix ?? DEFAULT_ACTION_PREFIX)
               .alarmNamePrefix(prefix)

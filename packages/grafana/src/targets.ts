@@ -9,6 +9,9 @@ import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import type { DashboardQuery, LogQueryWidget } from '@sre-kit/core';
 import { CLOUDWATCH, PROMETHEUS } from './datasources';
 
+/** Queries without a region of their own read the board's region variable (variables.ts). */
+export const REGION_REF = '$region';
+
 export interface TargetOptions {
   /** Period of queries that do not set their own. */
   readonly periodSeconds: number;
@@ -27,7 +30,7 @@ export function target(query: DashboardQuery, opts: TargetOptions): cog.Builder<
     return labelled(
       metricsQuery(query.id, cloudwatch.MetricEditorMode.Code)
         .expression(query.expression)
-        .region(opts.region ?? 'default')
+        .region(opts.region ?? REGION_REF)
         .period(String(opts.periodSeconds)),
       query,
     );
@@ -49,7 +52,7 @@ export function target(query: DashboardQuery, opts: TargetOptions): cog.Builder<
     .matchExact(true)
     .statistic(source.statistic)
     .period(String(('periodSeconds' in query ? query.periodSeconds : undefined) ?? opts.periodSeconds))
-    .region(source.region ?? opts.region ?? 'default');
+    .region(source.region ?? opts.region ?? REGION_REF);
   if (source.accountId !== undefined) b.accountId(source.accountId);
   return labelled(b, query);
 }
@@ -78,7 +81,7 @@ export function logTarget(widget: LogQueryWidget): cog.Builder<cog.Dataquery> {
     .id('logs')
     .queryMode(cloudwatch.QueryMode.Logs)
     .queryLanguage(cloudwatch.LogsQueryLanguage.CWLI)
-    .region(widget.region ?? 'default')
+    .region(widget.region ?? REGION_REF)
     .logGroupNames([...widget.logGroupNames])
     .expression(widget.query);
 }

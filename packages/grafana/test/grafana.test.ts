@@ -52,6 +52,7 @@ describe('renderGrafanaDashboard', () => {
     expect(cards.targets.map((t: Json) => t.datasource.uid)).toEqual(['${cloudwatch}', '${prometheus}']);
     expect(rendered[0].templating.list.map((v: Json) => [v.name, v.query])).toEqual([
       ['cloudwatch', 'cloudwatch'],
+      ['region', { refId: 'regions', queryType: 'regions' }],
       ['prometheus', 'prometheus'],
     ]);
     const budget = panelsOf(rendered[3]).find((p) => p.title === 'card delivery: budget remaining (month to date)')!;
@@ -66,7 +67,7 @@ describe('renderGrafanaDashboard', () => {
   });
 
   it('omits the Prometheus variable when no panel queries Prometheus', () => {
-    expect(rendered[1].templating.list.map((v: Json) => v.name)).toEqual(['cloudwatch']);
+    expect(rendered[1].templating.list.map((v: Json) => v.name)).toEqual(['cloudwatch', 'region']);
   });
 
   it('turns alarm status into console links and annotates alarm state changes by service prefix', () => {
@@ -335,5 +336,95 @@ describe('one panel, the source chosen per render target', () => {
     ]);
     expect(variables(d)).toContain('prometheus');
     expect(validateGrafanaDashboard(d)).toEqual([]);
+  });
+});
+
+describe('environment and region variables', () => {
+  const metric = (id: string, metricName: string, environment: string, region?: string) => ({
+    id,
+    source: {
+      type: 'CloudWatch' as const,
+      kind: 'metric' as const,
+      namespace: 'Shop',
+      metricName,
+      dimensions: { Environment: environment },
+      statistic: 'Sum',
+      ...(region ? { region } : {}),
+    },
+  });
+  const board = (environments: [string, string]): Dashboard => ({
+    name: 'shop-management',
+    audience: 'management',
+    title: 'shop',
+    description: 'orders',
+    sections: [
+      {
+        title: 'Orders',
+        widgets: [
+          {
+            type: 'timeSeries',
+            title: 'Orders',
+            width: 12,
+            height: 6,
+            periodSeconds: 300,
+            unit: 'count',
+            thresholds: [],
+            queries: [
+              metric('orders', 'Orders', environments[0]),
+              {
+                id: 'byRoute',
+                expression: `SEARCH('{Shop,Environment,route} Environment="${environments[1]}"', 'Sum', 300)`,
+              },
+            ],
+          },
+          {
+            type: 'timeSeries',
+            title: 'Edge',
+            width: 12,
+            height: 6,
+            periodSeconds: 300,
+            unit: 'count',
+            thresholds: [],
+            queries: [metric('edge', 'EdgeOrders', environments[1], 'us-east-1')],
+          },
+        ],
+      },
+    ],
+  });
+  const targets = (d: Json) => panelsOf(d).flatMap((p) => p.targets ?? []);
+
+  it('reads the environment and region from variables, the rendered ones selected', () => {
+    const d = JSON.parse(
+      JSON.stringify(renderGrafanaDashboard(board(['prod', 'prod']), { region: 'eu-central-1' })),
+    ) as Json;
+    const vars = Object.fromEntries(d.templating.list.map((v: Json) => [v.name, v]));
+    expect(vars.region).toMatchObject({
+      type: 'query',
+      current: { value: 'eu-central-1' },
+      query: { queryType: 'regions' },
+    });
+    expect(vars.environment).toMatchObject({
+      type: 'query',
+      current: { value: 'prod' },
+      query: {
+        queryType: 'dimensionValues',
+        namespace: 'Shop',
+        metricName: 'Orders',
+        dimensionKey: 'Environment',
+        region: '$region',
+      },
+    });
+    const [orders, byRoute, edge] = targets(d);
+    expect(orders).toMatchObject({ dimensions: { Environment: '$environment' }, region: '$region' });
+    expect(byRoute.expression).toBe(`SEARCH('{Shop,Environment,route} Environment="$environment"', 'Sum', 300)`);
+    // CloudFront-like metrics live in one region whatever the board's: they keep it.
+    expect(edge).toMatchObject({ dimensions: { Environment: '$environment' }, region: 'us-east-1' });
+    expect(validateGrafanaDashboard(d)).toEqual([]);
+  });
+
+  it('keeps literal environments when the board reads more than one', () => {
+    const d = JSON.parse(JSON.stringify(renderGrafanaDashboard(board(['prod', 'staging'])))) as Json;
+    expect(d.templating.list.map((v: Json) => v.name)).toEqual(['cloudwatch', 'region']);
+    expect(targets(d)[0].dimensions).toEqual({ Environment: 'prod' });
   });
 });

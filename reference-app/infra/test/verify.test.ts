@@ -211,8 +211,11 @@ test('a target group nothing forwards to: exactly the alarms on the load balance
       ];
     }),
   );
-  const slo = ['page-1h', 'page-6h', 'ticket-1d', 'ticket-3d'].flatMap((tier) =>
-    ['long', 'short'].map((w) => `goodgreets-api-latency-${tier}-${w}`),
+  // The page SLO too: it subtracts the API's requests, counted on that target group, from the CDN's.
+  const slo = ['api-latency', 'website-availability'].flatMap((name) =>
+    ['page-1h', 'page-6h', 'ticket-1d', 'ticket-3d'].flatMap((tier) =>
+      ['long', 'short'].map((w) => `goodgreets-${name}-${tier}-${w}`),
+    ),
   );
   const alb = ['healthy-host-count', 'target-5xx-rate', 'target-response-time-p99', 'unhealthy-host-count'].map(
     (a) => `goodgreets-api-alb.${a}`,

@@ -2,7 +2,13 @@ import type { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { CfnServiceLevelObjective } from 'aws-cdk-lib/aws-applicationsignals';
 import type { IConstruct } from 'constructs';
-import { alarmMetricCount, errorRatioQuery, type AlarmMetricNode, type CloudWatchMetricStat } from '@sre-kit/core';
+import {
+  alarmMetricCount,
+  errorRatioQuery,
+  metricIdentity,
+  type AlarmMetricNode,
+  type CloudWatchMetricStat,
+} from '@sre-kit/core';
 import { inputError } from '../errors';
 
 /** CloudWatch rejects a metric-math alarm that references more than 10 metrics. */
@@ -28,7 +34,13 @@ function periodic(scope: IConstruct, name: string, metric: cloudwatch.IMetric): 
 
 /** A CDK metric as the tree core's alarmMetricCount counts. */
 function metricNode(metric: cloudwatch.IMetric): AlarmMetricNode {
-  if (!(metric instanceof cloudwatch.MathExpression)) return { kind: 'metric' };
+  if (!(metric instanceof cloudwatch.MathExpression)) {
+    const stat = metric.toMetricConfig().metricStat;
+    if (!stat) return { kind: 'metric' };
+    const dimensions = Object.fromEntries((stat.dimensions ?? []).map((d) => [d.name, String(d.value)]));
+    const identity = metricIdentity({ ...stat, dimensions, accountId: stat.account });
+    return { kind: 'metric', identity };
+  }
   const metrics: Record<string, AlarmMetricNode> = {};
   for (const [id, m] of Object.entries(metric.usingMetrics)) metrics[id] = metricNode(m);
   return { kind: 'expression', metrics };
