@@ -227,9 +227,9 @@ describe('dashboards/ (generated from slos/ and alarms/)', () => {
     const rows = (file: string) =>
       (read(join(GRAFANA, file)).panels as Json[]).filter((p) => p.type === 'row').map((p) => p.title as string);
 
-    it('management: business flow (cards created, signed, delivered, uploads, delivery lag) and SLO status', async () => {
+    it('management: SLO summary, business flow (cards created, signed, delivered, uploads, delivery lag) and SLO status', async () => {
       const t = titles('goodgreets-management.json');
-      expect(rows('goodgreets-management.json').slice(0, 2)).toEqual(['Business flow', 'SLO status']);
+      expect(rows('goodgreets-management.json').slice(0, 3)).toEqual(['SLO summary', 'Business flow', 'SLO status']);
       for (const name of [
         'Cards created',
         'Messages added (cards signed)',
@@ -241,7 +241,8 @@ describe('dashboards/ (generated from slos/ and alarms/)', () => {
       const { slos } = await loadSpecFiles([join(ROOT, 'slos')]);
       expect(slos.length).toBeGreaterThanOrEqual(5);
       for (const slo of slos)
-        expect(t).toContain(`${slo.displayName ?? slo.name}: budget remaining (${formatDuration(slo.period.seconds)})`);
+        for (const what of ['attainment', 'budget remaining', 'time in breach'])
+          expect(t).toContain(`${slo.displayName ?? slo.name}: ${what} (${formatDuration(slo.period.seconds)})`);
     });
 
     it('developer: rate, errors, duration and saturation of every component in the alarm policy', async () => {

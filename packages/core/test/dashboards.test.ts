@@ -161,17 +161,44 @@ describe('buildDashboards', () => {
   });
 
   describe('management and security', () => {
-    it('puts explicit business-flow panels first, then SLO status for every SLO', () => {
+    it('leads with one attainment per SLO, then the business-flow panels, then SLO status for every SLO', () => {
       const mgmt = byAudience(dashboards, 'management');
-      expect(mgmt.sections.map((s) => s.title)).toEqual(['Business flow', 'SLO status']);
-      const status = mgmt.sections[1].widgets;
-      for (const s of SLOS)
+      expect(mgmt.sections.map((s) => s.title)).toEqual(['SLO summary', 'Business flow', 'SLO status']);
+      const summary = mgmt.sections[0].widgets;
+      expect(summary.map((w) => w.title)).toEqual(SLOS.map((s) => `${s.displayName}: attainment (30d)`));
+      // One row: the widths add up to the grid at most.
+      expect(summary.reduce((sum, w) => sum + w.width, 0)).toBeLessThanOrEqual(24);
+      for (const [i, w] of summary.entries()) {
+        expect(w).toMatchObject({
+          type: 'singleValue',
+          unit: 'ratio',
+          timeRange: { kind: 'last', seconds: SLOS[i].period.seconds },
+        });
+        // Red below the objective: attainment is what the SLO is judged on.
+        expect('thresholds' in w && w.thresholds).toEqual([
+          expect.objectContaining({ value: SLOS[i].objective, comparison: 'below', severity: 'critical' }),
+        ]);
+      }
+      const status = mgmt.sections[2].widgets;
+      for (const s of SLOS) {
         expect(status.filter((w) => w.title.startsWith(`${s.displayName}: budget remaining`))).toHaveLength(2);
+        const breach = status.find((w) => w.title === `${s.displayName}: time in breach (30d)`);
+        // Hours whose own error ratio exceeded the budget, added over the period, in seconds.
+        const shown = breach && 'queries' in breach ? breach.queries.filter((q) => !q.hidden) : [];
+        expect(shown).toHaveLength(1);
+        const q = shown[0]!;
+        const text = 'expression' in q ? q.expression : q.source.type === 'Prometheus' ? q.source.query : '';
+        expect(text).toMatch(
+          'expression' in q
+            ? /^3600 \* RUNNING_SUM\(IF\(FILL\(\w+, 0\) > 0\.\d+ \* FILL\(\w+, 0\), 1, 0\)\)$/
+            : /^3600 \* sum_over_time\(\(.+ > bool 0\.\d+\)\[\$__range:1h\]\)$/,
+        );
+      }
     });
 
     it('shows a visible hint when no business-flow panels are given', () => {
       const mgmt = byAudience(build([]), 'management');
-      expect(mgmt.sections[0]).toMatchObject({ title: 'Business flow', widgets: [{ type: 'text' }] });
+      expect(mgmt.sections[1]).toMatchObject({ title: 'Business flow', widgets: [{ type: 'text' }] });
     });
 
     it('shows WAF traffic by action and by rule, CAPTCHA failures, bot signals and 4xx spikes', () => {

@@ -7,7 +7,7 @@ import type { AlarmPolicy, ResolvedAlarm } from '../model/alarms';
 import type { Audience, Dashboard, DashboardSection, MetricsSource, Widget } from '../model/dashboard';
 import type { Slo } from '../model/slo';
 import { resourceContexts, resourceSection, type AttributeResolver, type DimensionResolver } from './developer';
-import { businessFlowHint, sloStatusSection } from './management';
+import { businessFlowHint, sloStatusSection, sloSummarySection } from './management';
 import { mergePanels, type PanelGroup } from './panels';
 import { securitySections } from './security';
 import { sloTitle, sloWidgets } from './slo';
@@ -70,7 +70,11 @@ export function buildDashboards(input: BuildDashboardsInput): Dashboard[] {
     audience,
     title: `${service} ${TITLES[audience]}`,
     description: DESCRIPTIONS[audience],
-    sections: mergePanels(audience, generated[audience], panels).filter((s) => s.widgets.length > 0),
+    // The SLO summary row leads management, before the spec's business flow (which asks to be first).
+    sections: [
+      ...(audience === 'management' ? [sloSummarySection(slos)].filter((s): s is DashboardSection => s !== undefined) : []),
+      ...mergePanels(audience, generated[audience], panels),
+    ].filter((s) => s.widgets.length > 0),
   }));
 }
 

@@ -195,6 +195,89 @@ export function budgetWidget(
     : { type: 'singleValue', ...base, queries };
 }
 
+/**
+ * One number over the SLO period from the SLI's hourly event counts: CloudWatch math over the bad and total
+ * ids (`math`), or a PromQL query (`promql`); undefined when the SLI has neither.
+ */
+function periodStat(
+  slo: Slo,
+  widget: Omit<SingleValueWidget, 'type' | 'queries' | 'periodSeconds' | 'timeRange' | 'height'>,
+  id: string,
+  label: string,
+  math: (bad: string, total: string) => string,
+  promql: () => string | undefined,
+): SingleValueWidget | undefined {
+  const base = {
+    ...widget,
+    type: 'singleValue' as const,
+    height: 4,
+    periodSeconds: 3600,
+    timeRange: { kind: 'last' as const, seconds: slo.period.seconds },
+  };
+  const system = sloSystem(slo);
+  if (system === 'cloudwatch') {
+    const r = cloudWatchErrorRatio(slo, id.charAt(0), 3600);
+    if (!r?.counts) return undefined;
+    const queries = [...r.queries.filter((q) => q.id !== r.ratio), mathQuery(id, math(r.counts.bad, r.counts.total), { label })];
+    return { ...base, queries };
+  }
+  const query = system === 'prometheus' ? promql() : undefined;
+  return query === undefined ? undefined : { ...base, queries: [prom(id, query, label)] };
+}
+
+/**
+ * Attainment over the SLO period: good events / all events since the start of the period (what the SLO is
+ * judged on), red below the objective. One value per SLO makes the management summary row.
+ */
+export function attainmentWidget(slo: Slo, width: number): SingleValueWidget | undefined {
+  const period = formatDuration(slo.period.seconds);
+  return periodStat(
+    slo,
+    {
+      title: `${sloTitle(slo)}: attainment (${period})`,
+      description: `Share of good events over the last ${period} (the SLO period), against the objective ${num(slo.objective)}.`,
+      width,
+      unit: 'ratio',
+      thresholds: [{ value: slo.objective, label: 'objective', severity: 'critical', comparison: 'below' }],
+    },
+    'attained',
+    'attainment',
+    (bad, total) => `1 - RUNNING_SUM(FILL(${bad}, 0)) / RUNNING_SUM(FILL(${total}, 0))`,
+    () => {
+      const ratio = prometheusErrorRatio(slo, '$__range');
+      return ratio === undefined ? undefined : `1 - (${ratio})`;
+    },
+  );
+}
+
+/**
+ * Time in breach over the SLO period: the hours whose own error ratio was above the budget (1 - objective),
+ * added up. Not the SLO's verdict (attainment is) but how often customers saw it missed, hour by hour.
+ */
+export function timeInBreachWidget(slo: Slo, width: number): SingleValueWidget | undefined {
+  const budget = num(errorBudget(slo.objective));
+  const period = formatDuration(slo.period.seconds);
+  return periodStat(
+    slo,
+    {
+      title: `${sloTitle(slo)}: time in breach (${period})`,
+      description:
+        `Hours of the last ${period} whose error ratio was above the budget ${budget} ` +
+        '(hour by hour; hours without events count as met).',
+      width,
+      unit: 'seconds',
+      thresholds: [],
+    },
+    'breach',
+    'time in breach',
+    (bad, total) => `3600 * RUNNING_SUM(IF(FILL(${bad}, 0) > ${budget} * FILL(${total}, 0), 1, 0))`,
+    () => {
+      const ratio = prometheusErrorRatio(slo, '1h');
+      return ratio === undefined ? undefined : `3600 * sum_over_time(((${ratio}) > bool ${budget})[$__range:1h])`;
+    },
+  );
+}
+
 /** Burn rate of the tier's long and short windows, with the tier's burn rate drawn. */
 export function burnRateWidget(slo: Slo, tier: BurnRateTier, width = 6): TimeSeriesWidget | undefined {
   const budget = num(errorBudget(slo.objective));
