@@ -9,7 +9,13 @@ import type * as rds from 'aws-cdk-lib/aws-rds';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
-import { formatDiagnostic, withDimensionValues, type AlarmFamilyName, type SpecSet } from '@sre-kit/core';
+import {
+  formatDiagnostic,
+  withDimensionValues,
+  withPanelDimensionValues,
+  type AlarmFamilyName,
+  type SpecSet,
+} from '@sre-kit/core';
 import { Construct, type IConstruct } from 'constructs';
 import type { ISeverityActions } from './actions';
 import { costReportOf, inventoryOf, type CostReport, type PricedAlarm } from './cost-report';
@@ -166,9 +172,14 @@ export class SreKit extends Construct {
     if (props.dashboards) this.use(new SreDashboards(this, 'Dashboards'));
     if (props.specPaths?.length) {
       const specs = readSpecs(this, props.specPaths);
-      // Alarms and dashboards both read these SLOs: substitute the real dimension values once, here.
+      // Alarms and dashboards both read these SLOs (and dashboards the spec panels): substitute the real
+      // dimension values once, here.
       const values = props.dimensionValues ?? {};
-      this.specs = { ...specs, slos: specs.slos.map((slo) => withDimensionValues(slo, values)) };
+      this.specs = {
+        ...specs,
+        slos: specs.slos.map((slo) => withDimensionValues(slo, values)),
+        dashboardPanels: specs.dashboardPanels.map((group) => withPanelDimensionValues(group, values)),
+      };
       for (const d of this.specs.diagnostics)
         Annotations.of(this).addWarningV2('@sre-kit/cdk:spec', formatDiagnostic(d));
       this.applySpecSlos();

@@ -1,3 +1,5 @@
+import type { PanelGroup } from './dashboards/panels';
+import type { DashboardQuery, Widget } from './model/dashboard';
 import type { CloudWatchMetricStat, Indicator, MetricSource, Slo } from './model/slo';
 
 /**
@@ -40,4 +42,18 @@ function substituteStat(m: CloudWatchMetricStat, values: Readonly<Record<string,
   const dimensions: Record<string, string> = {};
   for (const [name, value] of Object.entries(m.dimensions)) dimensions[name] = values[name] ?? value;
   return { ...m, dimensions };
+}
+
+/**
+ * The same substitution for explicit `kind: Dashboard` panels: their metric dimensions carry the specs'
+ * placeholders too, and a panel must read the resource the SLOs and alarms read.
+ */
+export function withPanelDimensionValues(group: PanelGroup, values: Readonly<Record<string, string>>): PanelGroup {
+  if (Object.keys(values).length === 0) return group;
+  const query = (q: DashboardQuery): DashboardQuery =>
+    'source' in q && q.source.type === 'CloudWatch' && q.source.kind === 'metric'
+      ? { ...q, source: substituteStat(q.source, values) }
+      : q;
+  const widget = (w: Widget): Widget => ('queries' in w ? { ...w, queries: w.queries.map(query) } : w);
+  return { ...group, widgets: group.widgets.map(widget) };
 }

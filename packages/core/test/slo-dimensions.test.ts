@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { loadSpecFilesSync, withDimensionValues } from '../src';
+import { loadSpecFilesSync, withDimensionValues, withPanelDimensionValues } from '../src';
 
 const ROOT = join(__dirname, '../../..');
 const slos = loadSpecFilesSync([join(ROOT, 'slos')]).slos;
@@ -28,5 +28,20 @@ describe('withDimensionValues', () => {
       expect(out.objective).toBe(slo.objective);
       expect(out.indicator.kind).toBe(slo.indicator.kind);
     }
+  });
+});
+
+describe('withPanelDimensionValues', () => {
+  const panels = loadSpecFilesSync([join(ROOT, 'alarms')]).dashboardPanels;
+  const edge = panels.find((g) => g.section.startsWith('CloudFront'))!;
+
+  it('points the spec panels at the deployed resource, as the SLOs are', () => {
+    const real = withPanelDimensionValues(edge, { DistributionId: 'E2REAL', Unrelated: 'x' });
+    const text = JSON.stringify(real.widgets);
+    expect(text).toContain('"DistributionId":"E2REAL"');
+    expect(text).not.toContain('E0000000000000');
+    // Dimensions not named (Region=Global) stay; the spec's group is not mutated.
+    expect(text).toContain('"Region":"Global"');
+    expect(JSON.stringify(edge.widgets)).toContain('E0000000000000');
   });
 });
