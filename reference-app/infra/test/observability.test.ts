@@ -41,6 +41,7 @@ const DIMENSION_RESOURCES: Readonly<Record<string, string>> = {
   LoadBalancer: 'AWS::ElasticLoadBalancingV2::LoadBalancer',
   TargetGroup: 'AWS::ElasticLoadBalancingV2::TargetGroup',
   DBInstanceIdentifier: 'AWS::RDS::DBInstance',
+  ProxyName: 'AWS::RDS::DBProxy',
   NatGatewayId: 'AWS::EC2::NatGateway',
   DistributionId: 'AWS::CloudFront::Distribution',
   WebACL: 'AWS::WAFv2::WebACL',

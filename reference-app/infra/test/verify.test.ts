@@ -314,3 +314,16 @@ describe('per-route RED in production', () => {
     expect(dead.map((p) => p.widget).sort()).toEqual([...ROUTE_PANELS].sort());
   });
 });
+
+test('the database proxy gone from the assembly: exactly the proxy panels are dead', () => {
+  const dir = brokenCopy((t) => {
+    const data = t['GoodGreets-Data']!.Resources;
+    const id = Object.keys(data).find((k) => data[k].Type === 'AWS::RDS::DBProxy')!;
+    delete data[id];
+  });
+  const report = verifyAssembly(readCloudAssembly(dir));
+  expect(report.deadPanels.map((p) => p.widget).sort()).toEqual([
+    'Database response time through the proxy',
+    'Proxy connections (clients and database)',
+  ]);
+});

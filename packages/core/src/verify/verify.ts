@@ -113,6 +113,7 @@ const AWS_NAMESPACES: Readonly<Record<string, Readonly<Record<string, DimensionR
   'AWS/RDS': {
     DBInstanceIdentifier: rule('AWS::RDS::DBInstance', ['DBInstanceIdentifier']),
     DBClusterIdentifier: rule('AWS::RDS::DBCluster', ['DBClusterIdentifier']),
+    ProxyName: rule('AWS::RDS::DBProxy', ['DBProxyName']),
   },
   'AWS/NATGateway': { NatGatewayId: rule('AWS::EC2::NatGateway') },
   'AWS/SQS': { QueueName: rule('AWS::SQS::Queue', ['QueueName']) },

@@ -50,6 +50,7 @@ export class ObservabilityStack extends Stack {
         LoadBalancer: api.loadBalancer.loadBalancerFullName,
         TargetGroup: api.targetGroup.targetGroupFullName,
         DistributionId: edge.distribution.distributionId,
+        ProxyName: data.proxy.dbProxyName,
       },
     });
     this.router = new AlertRouter(this, 'AlertRouter', {
