@@ -200,7 +200,12 @@ describe('sre cost', () => {
     const perRefresh = (l: { note?: string }) => Number(/^(\d+) metrics per refresh/.exec(l.note ?? '')?.[1]);
     for (const line of byDefault) {
       expect(perRefresh(line)).toBeGreaterThan(0);
-      const refresh = line.item.endsWith('management') || line.item.endsWith('slo') ? 900 : 300;
+      const refresh =
+        line.item.endsWith('management') || line.item.endsWith('slo')
+          ? 900
+          : line.item.endsWith('developer')
+            ? 600
+            : 300;
       expect(line.quantity).toBe(perRefresh(line) * Math.ceil((176 * 3600) / refresh));
       expect(line.monthlyUsd).toBeCloseTo((line.quantity / 1000) * 0.01, 4);
     }

@@ -42,6 +42,7 @@ const DIMENSION_RESOURCES: Readonly<Record<string, string>> = {
   TargetGroup: 'AWS::ElasticLoadBalancingV2::TargetGroup',
   DBInstanceIdentifier: 'AWS::RDS::DBInstance',
   ProxyName: 'AWS::RDS::DBProxy',
+  ScheduleGroup: 'AWS::Scheduler::ScheduleGroup',
   NatGatewayId: 'AWS::EC2::NatGateway',
   DistributionId: 'AWS::CloudFront::Distribution',
   WebACL: 'AWS::WAFv2::WebACL',

@@ -327,3 +327,13 @@ test('the database proxy gone from the assembly: exactly the proxy panels are de
     'Proxy connections (clients and database)',
   ]);
 });
+
+test('the deliveries schedule group gone: exactly the Scheduler panel is dead', () => {
+  const dir = brokenCopy((t) => {
+    const workers = t['GoodGreets-Workers']!.Resources;
+    const id = Object.keys(workers).find((k) => workers[k].Type === 'AWS::Scheduler::ScheduleGroup')!;
+    delete workers[id];
+  });
+  const report = verifyAssembly(readCloudAssembly(dir));
+  expect(report.deadPanels.map((p) => p.widget)).toEqual(['Scheduled deliveries fired, failed and dead-lettered']);
+});

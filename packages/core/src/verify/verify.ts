@@ -122,6 +122,7 @@ const AWS_NAMESPACES: Readonly<Record<string, Readonly<Record<string, DimensionR
   'AWS/DynamoDB': { TableName: rule('AWS::DynamoDB::Table', ['TableName']) },
   'AWS/States': { StateMachineArn: rule('AWS::StepFunctions::StateMachine') },
   'AWS/Events': { RuleName: rule('AWS::Events::Rule', ['Name']) },
+  'AWS/Scheduler': { ScheduleGroup: rule('AWS::Scheduler::ScheduleGroup', ['Name']) },
   // Account-level metrics (bounce and complaint rate) have no dimension naming a resource.
   'AWS/SES': {},
   // Web ACLs are named by their VisibilityConfig.MetricName: checked by wafProblems.

@@ -51,6 +51,8 @@ export class ObservabilityStack extends Stack {
         TargetGroup: api.targetGroup.targetGroupFullName,
         DistributionId: edge.distribution.distributionId,
         ProxyName: data.proxy.dbProxyName,
+        // Ref of a schedule group is its name.
+        ScheduleGroup: workers.scheduleGroup.ref,
       },
     });
     this.router = new AlertRouter(this, 'AlertRouter', {
