@@ -86,10 +86,14 @@ export const FAMILY_BOARDS: Readonly<Record<AlarmFamilyName, FamilyBoard>> = {
         metrics: [m('CPUUtilization', 'Average', 'CPU'), m('MemoryUtilization', 'Average', 'memory')],
       },
       {
-        title: 'Running tasks',
+        // DeploymentCount above 1 is a rollout in progress: the deploy marker next to the task count it moves.
+        title: 'Running tasks and deployments',
         signal: 'saturation',
         unit: 'count',
-        metrics: [m('RunningTaskCount', 'Average', 'running tasks', { namespace: 'ECS/ContainerInsights' })],
+        metrics: [
+          m('RunningTaskCount', 'Average', 'running tasks', { namespace: 'ECS/ContainerInsights' }),
+          m('DeploymentCount', 'Maximum', 'deployments (over 1: rolling out)', { namespace: 'ECS/ContainerInsights' }),
+        ],
       },
     ],
   },
