@@ -315,25 +315,30 @@ describe('per-route RED in production', () => {
   });
 });
 
-test('the database proxy gone from the assembly: exactly the proxy panels are dead', () => {
+/** The titles of the dead panels once the one `type` resource of `stack` is removed from the assembly. */
+function deadPanelsWithout(stack: string, type: string): string[] {
   const dir = brokenCopy((t) => {
-    const data = t['GoodGreets-Data']!.Resources;
-    const id = Object.keys(data).find((k) => data[k].Type === 'AWS::RDS::DBProxy')!;
-    delete data[id];
+    const resources = t[stack]!.Resources;
+    delete resources[Object.keys(resources).find((k) => resources[k].Type === type)!];
   });
-  const report = verifyAssembly(readCloudAssembly(dir));
-  expect(report.deadPanels.map((p) => p.widget).sort()).toEqual([
-    'Database response time through the proxy',
-    'Proxy connections (clients and database)',
-  ]);
-});
+  return verifyAssembly(readCloudAssembly(dir))
+    .deadPanels.map((p) => p.widget)
+    .sort();
+}
 
-test('the deliveries schedule group gone: exactly the Scheduler panel is dead', () => {
-  const dir = brokenCopy((t) => {
-    const workers = t['GoodGreets-Workers']!.Resources;
-    const id = Object.keys(workers).find((k) => workers[k].Type === 'AWS::Scheduler::ScheduleGroup')!;
-    delete workers[id];
-  });
-  const report = verifyAssembly(readCloudAssembly(dir));
-  expect(report.deadPanels.map((p) => p.widget)).toEqual(['Scheduled deliveries fired, failed and dead-lettered']);
+test.each([
+  [
+    'the database proxy',
+    'GoodGreets-Data',
+    'AWS::RDS::DBProxy',
+    ['Database response time through the proxy', 'Proxy connections (clients and database)'],
+  ],
+  [
+    'the deliveries schedule group',
+    'GoodGreets-Workers',
+    'AWS::Scheduler::ScheduleGroup',
+    ['Scheduled deliveries fired, failed and dead-lettered'],
+  ],
+])('%s gone from the assembly: exactly its panels are dead', (_what, stack, type, panels) => {
+  expect(deadPanelsWithout(stack, type)).toEqual(panels);
 });
