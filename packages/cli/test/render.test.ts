@@ -283,6 +283,31 @@ describe('dashboards/ (generated from slos/ and alarms/)', () => {
 });
 
 describe('sre render', () => {
+  it('--source prometheus draws the per-route panels from Prometheus, and says so in the regenerate command', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'sre-render-local-'));
+    const args = [
+      'render',
+      'grafana',
+      '--source',
+      'prometheus',
+      '--out',
+      out,
+      join(ROOT, 'slos'),
+      join(ROOT, 'alarms'),
+    ];
+    expect((await runSre(args)).code).toBe(0);
+    const local = read(join(out, 'goodgreets-developer.json'));
+    const routes = (d: Json) => (d.panels as Json[]).find((p) => p.title === 'p99 latency by route')!;
+    expect(routes(local).targets.map((t: Json) => t.datasource.type)).toEqual(['prometheus']);
+    expect(
+      routes(read(join(GRAFANA, 'goodgreets-developer.json'))).targets.map((t: Json) => t.datasource.type),
+    ).toEqual(['cloudwatch']);
+    expect(local.description).toContain('--source prometheus');
+    expect(
+      (await runSre(['render', 'grafana', '--source', 'nowhere', '--out', out, join(ROOT, 'slos')])).code,
+    ).not.toBe(0);
+  });
+
   it('writes into a fresh folder, reports each file, and --check then finds nothing to change', async () => {
     const out = mkdtempSync(join(tmpdir(), 'sre-render-'));
     const first = await runSre([
