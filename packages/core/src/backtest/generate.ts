@@ -7,7 +7,8 @@
  * - incident 1: a full outage for 20 minutes (a sharp burst, near a fifth of the way in);
  * - incident 2: 25x for 4 hours (about half way);
  * - a slow leak: 2.5x more for 5 days (about three quarters of the way): under the pages, over the budget;
- * - three blips: 60x for 10 minutes, burns too small to threaten the budget (about 1.4 % of a 30 d budget).
+ * - three blips: 100x for 5 minutes, burns too small to threaten the budget (about 1.2 % of a 30 d budget,
+ *   under 2 % even at the day's peak traffic).
  *
  * Traffic follows a day curve (half the rate at night, one and a half at the afternoon peak) so quiet hours
  * exercise the low-traffic guard. Where each episode falls within its band comes from the seed.
@@ -68,12 +69,12 @@ interface Band {
 }
 
 const STORY: readonly Band[] = [
-  { name: 'blip 1', kind: 'blip', from: 0.08, to: 0.12, seconds: 10 * MINUTE, burnRate: 60 },
+  { name: 'blip 1', kind: 'blip', from: 0.08, to: 0.12, seconds: 5 * MINUTE, burnRate: 100 },
   { name: 'incident 1', kind: 'incident', from: 0.2, to: 0.26, seconds: 20 * MINUTE, burnRate: Infinity },
-  { name: 'blip 2', kind: 'blip', from: 0.36, to: 0.4, seconds: 10 * MINUTE, burnRate: 60 },
+  { name: 'blip 2', kind: 'blip', from: 0.36, to: 0.4, seconds: 5 * MINUTE, burnRate: 100 },
   { name: 'incident 2', kind: 'incident', from: 0.49, to: 0.55, seconds: 4 * HOUR, burnRate: 25 },
   { name: 'slow leak', kind: 'leak', from: 0.71, to: 0.75, seconds: 5 * DAY, burnRate: 2.5 },
-  { name: 'blip 3', kind: 'blip', from: 0.9, to: 0.94, seconds: 10 * MINUTE, burnRate: 60 },
+  { name: 'blip 3', kind: 'blip', from: 0.9, to: 0.94, seconds: 5 * MINUTE, burnRate: 100 },
 ];
 
 /** The story's episodes for a range; the same for every SLO generated with this seed. */

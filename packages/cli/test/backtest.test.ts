@@ -1,0 +1,100 @@
+/**
+ * `sre backtest` end to end in-process: generate a seeded history file, backtest it against the example
+ * proposal, read the same file back with --source file, and refuse bad input with located errors.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SloBacktest } from '@sre-kit/core';
+import { runSre } from './run';
+
+const ROOT = join(__dirname, '../../..');
+const SLOS = join(ROOT, 'slos');
+const PROPOSED = join(ROOT, 'packages/cli/examples/backtest-proposed.yaml');
+const tmp = mkdtempSync(join(tmpdir(), 'sre-backtest-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const DATA = join(tmp, 'history.csv');
+const base = ['backtest', SLOS, '--slo', 'api-availability', '--compare', PROPOSED];
+
+describe('sre backtest', () => {
+  let generated: SloBacktest;
+
+  beforeAll(async () => {
+    const r = await runSre([...base, '--generate', DATA, '--seed', '4', '--format', 'json']);
+    expect(r.stderr).toContain(`wrote ${DATA}`);
+    expect(r.code).toBe(0);
+    generated = (JSON.parse(r.stdout) as { backtests: SloBacktest[] }).backtests[0];
+  });
+
+  it('generates the file it says it holds, and tells what it put in', async () => {
+    const lines = readFileSync(DATA, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('slo,timestamp,good,total');
+    expect(lines).toHaveLength(1 + (90 * 86400) / 300);
+    const again = await runSre([...base, '--generate', join(tmp, 'again.csv'), '--seed', '4', '--format', 'json']);
+    expect(readFileSync(join(tmp, 'again.csv'), 'utf8')).toBe(readFileSync(DATA, 'utf8'));
+    for (const name of ['incident 1', 'incident 2', 'slow leak']) expect(again.stderr).toContain(name);
+  });
+
+  it('reads the generated file back with --source file to the same backtest', async () => {
+    const r = await runSre([...base, '--source', 'file', '--data', DATA, '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { backtests: SloBacktest[] }).backtests[0]).toEqual(generated);
+  });
+
+  it('compares the specs policy with the proposal on the same burns', () => {
+    expect(generated.variants.map((v) => v.name)).toEqual(['current', 'proposed']);
+    expect(generated.variants[1].source).toContain('backtest-proposed.yaml');
+    const threatening = generated.burns.filter((b) => b.significant).map((b) => b.id);
+    expect(threatening).toHaveLength(3);
+    for (const v of generated.variants) expect(v.detections.map((d) => d.burn)).toEqual(threatening);
+    // The proposal's ErrorBudgetPolicy restricts below 50 %, the specs' below 25 %: more days, never fewer.
+    expect(generated.variants[1].budgetPolicy).toBe('strict-deploys');
+    expect(generated.variants[1].restrictedDays).toBeGreaterThanOrEqual(generated.variants[0].restrictedDays);
+  });
+
+  it('writes Markdown and a self-contained HTML file', async () => {
+    const md = await runSre([...base, '--source', 'file', '--data', DATA]);
+    expect(md.stdout).toContain('### Policies compared');
+    const out = join(tmp, 'report.html');
+    const html = await runSre([...base, '--source', 'file', '--data', DATA, '--format', 'html', '--out', out]);
+    expect(html.code).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    expect(text).toMatch(/^<!doctype html>/);
+    expect(text).toContain('<svg');
+    expect(text).not.toMatch(/<script|<link/);
+  });
+
+  it('points at the bad row of a data file', async () => {
+    const bad = join(tmp, 'bad.csv');
+    writeFileSync(bad, 'slo,timestamp,good,total\napi-availability,1785542400,10,5\n');
+    const r = await runSre([...base, '--source', 'file', '--data', bad]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${bad}:2:`);
+    expect(r.stderr).toContain('good (10) exceeds total (5)');
+  });
+
+  it('points at the error in a --compare file', async () => {
+    const bad = join(tmp, 'proposed.yaml');
+    writeFileSync(
+      bad,
+      'apiVersion: sloth.slok.dev/v1\nkind: AlertWindows\nmetadata:\n  name: x\nspec:\n  sloPeriod: 30x\n',
+    );
+    const r = await runSre([...base.slice(0, 4), '--compare', bad, '--source', 'file', '--data', DATA]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`${bad.replace(/[.]/g, '\\.')}:6:\\d+: spec\\.sloPeriod`));
+  });
+
+  it.each([
+    [['--generate', join(tmp, 'x.csv'), '--days', '5'], /cannot generate: days 5 is too short/],
+    [['--generate', join(tmp, 'x.csv'), '--seed', 'abc'], /--seed "abc" is not a whole number/],
+    [['--source', 'file', '--data', DATA, '--significant', '200%'], /--significant "200%"/],
+    [['--source', 'file'], /give --source file --data FILE, or --generate FILE/],
+    [['--generate', join(tmp, 'x.csv'), '--data', DATA], /--generate writes its own data/],
+    [['--source', 'file', '--data', DATA, '--from', 'yesterday'], /--from "yesterday" is not a time/],
+  ])('refuses %j', async (args, message) => {
+    const r = await runSre([...base, ...args]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(message);
+  });
+});
