@@ -65,6 +65,19 @@ describe('sre backtest', () => {
     expect(text).not.toMatch(/<script|<link/);
   });
 
+  it('keeps the committed example reports (docs/backtest-example.*) in step with the documented commands', async () => {
+    // The README's commands generate seed 4 (as beforeAll did) and read the file back; the report is the same.
+    for (const [format, file] of [
+      ['markdown', 'backtest-example.md'],
+      ['html', 'backtest-example.html'],
+    ]) {
+      const r = await runSre([...base, '--source', 'file', '--data', DATA, '--format', format]);
+      const committed = readFileSync(join(ROOT, 'docs', file), 'utf8');
+      // On a change, rerun the two commands in packages/cli/README.md ("sre backtest").
+      expect(r.stdout).toBe(committed);
+    }
+  });
+
   it('points at the bad row of a data file', async () => {
     const bad = join(tmp, 'bad.csv');
     writeFileSync(bad, 'slo,timestamp,good,total\napi-availability,1785542400,10,5\n');

@@ -106,16 +106,14 @@ function weeksTable(b: SloBacktest): Table {
   };
 }
 
-function alertsTable(v: VariantResult, b: SloBacktest): Table {
-  const minor = (start: number, end: number | undefined) =>
-    b.burns.find((x) => !x.significant && x.start < (end ?? Infinity) && x.end >= start - 3600)?.id;
+function alertsTable(v: VariantResult): Table {
   const rows = v.alerts.map((a) => [
     a.tier,
     a.severity,
     iso(a.start),
     a.end === undefined ? 'still firing' : dur(a.end - a.start),
     a.notified ? 'sent' : 'held back',
-    a.burn ?? `false alert${minor(a.start, a.end) ? ` (on ${minor(a.start, a.end)}, under the threshold)` : ''}`,
+    a.burn ?? `false alert${a.minorBurn ? ` (on ${a.minorBurn}, under the threshold)` : ''}`,
   ]);
   return {
     title: `Alerts under ${v.name}`,
@@ -158,13 +156,14 @@ function sections(b: SloBacktest): { heading: string; summary: string; notes: st
     summary:
       `objective ${pct(b.objective)} over ${dur(b.periodSeconds)}; ${b.total} events in ${dur(b.stepSeconds)} buckets; ` +
       `${b.burns.length} burn(s), ${significant} threatening the budget; lowest budget left ` +
-      `${pct(b.budget.lowest.remaining, 1)} at ${iso(b.budget.lowest.t)}`,
+      `${pct(b.budget.lowest.remaining, 1)} at ${iso(b.budget.lowest.t)}` +
+      (b.budget.completeFrom === undefined ? '' : ' (over whole periods of data)'),
     notes: notes(b),
     tables: [
       comparisonTable(b),
       burnsTable(b),
       weeksTable(b),
-      ...b.variants.map((v) => alertsTable(v, b)),
+      ...b.variants.map(alertsTable),
       ...b.variants.map(gateTable),
     ],
   };

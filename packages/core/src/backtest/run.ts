@@ -87,6 +87,8 @@ export interface BacktestAlert {
   readonly notified: boolean;
   /** The significant burn it fired for; undefined: a false alert. */
   readonly burn?: string;
+  /** For a false alert: the burn under the threshold it fired on, if any. */
+  readonly minorBurn?: string;
 }
 
 export interface BurnDetection {
@@ -160,6 +162,7 @@ export interface SloBacktest {
     readonly remaining: readonly number[];
     /** First sample whose whole period is covered by data; undefined: none is. */
     readonly completeFrom?: number;
+    /** The lowest sample from `completeFrom` on (over every sample when no period is complete). */
     readonly lowest: { readonly t: number; readonly remaining: number };
   };
   readonly variants: readonly VariantResult[];
@@ -313,7 +316,9 @@ function replayVariant(
       e.intervals
         .filter((iv) => iv.start > o.from && iv.start <= o.to)
         .map((iv): BacktestAlert => {
-          const burn = significant.find((b) => alertCoversIncident(b, iv, e.tier.longWindowSeconds));
+          const covers = (b: BacktestBurn) => alertCoversIncident(b, iv, e.tier.longWindowSeconds);
+          const burn = significant.find(covers);
+          const minor = burn ? undefined : burns.find((b) => !b.significant && covers(b));
           return {
             tier: e.tier.name,
             severity: e.tier.severity,
@@ -321,6 +326,7 @@ function replayVariant(
             ...(iv.end !== undefined ? { end: iv.end } : {}),
             notified: notified(e.tier.name, iv.start),
             ...(burn ? { burn: burn.id } : {}),
+            ...(minor ? { minorBurn: minor.id } : {}),
           };
         }),
     )
@@ -451,9 +457,11 @@ export function backtestSlo(
   }
   const dataFrom = inData[0]?.t;
   const completeFrom = dataFrom === undefined ? undefined : t.find((s) => s - period >= dataFrom - step / 2);
-  let lowest = { t: t[0] ?? options.to, remaining: remaining[0] ?? 1 };
-  t.forEach((s, i) => {
-    if (remaining[i] < lowest.remaining) lowest = { t: s, remaining: remaining[i] };
+  // The lowest point is taken where a whole period of data backs it, when there is such a point.
+  const judged = t.map((s, i) => ({ t: s, remaining: remaining[i] })).filter((x) => x.t >= (completeFrom ?? -Infinity));
+  const lowest = judged.reduce((a, x) => (x.remaining < a.remaining ? x : a), {
+    t: judged[0]?.t ?? options.to,
+    remaining: judged[0]?.remaining ?? 1,
   });
 
   const range = counts.between(options.from, options.to);
