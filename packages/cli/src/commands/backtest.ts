@@ -9,6 +9,7 @@ import {
   formatBacktest,
   formatDuration,
   generateHistory,
+  inferStepSeconds,
   policyForSlo,
   SeriesTable,
   withMinEvents,
@@ -24,7 +25,7 @@ import { exitWith } from '../review/fail';
 import { readSeriesFile } from '../review/file-source';
 import { parseTime } from '../review/time';
 import { comparedAlerting, loadCompareFile } from '../text/compare-policy';
-import { loadValidSpecs } from '../text/specs';
+import { loadValidSpecs, selectSlos } from '../text/specs';
 
 interface BacktestOptions {
   source?: 'file';
@@ -197,9 +198,7 @@ export function registerBacktest(program: Command): void {
     .option('--compare <file...>', 'proposed policies: AlertWindows, an SLO spec and/or an ErrorBudgetPolicy')
     .option('--slo <name...>', 'backtest only these SLOs')
     .option('--significant <pct>', 'share of the period budget a burn must spend to threaten it', '2%')
-    .addOption(
-      new Option('--format <format>', 'output format').choices([...BACKTEST_FORMATS]).default('markdown'),
-    )
+    .addOption(new Option('--format <format>', 'output format').choices([...BACKTEST_FORMATS]).default('markdown'))
     .option('--out <file>', 'write the report to a file instead of stdout')
     .addHelpText('after', HELP)
     .action(async (paths: string[], opts: BacktestOptions, cmd: Command) => {
@@ -208,13 +207,7 @@ export function registerBacktest(program: Command): void {
       if (!opts.generate && opts.source !== 'file') fail('give --source file --data FILE, or --generate FILE');
       const significant = fraction(opts.significant);
       const specs = await loadValidSpecs(paths, cmd);
-      let slos: readonly Slo[] = specs.slos;
-      if (opts.slo) {
-        const unknown = opts.slo.filter((n) => !slos.some((s) => s.name === n));
-        if (unknown.length > 0) fail(`no SLO named ${unknown.join(', ')} in the specs`);
-        slos = slos.filter((s) => opts.slo?.includes(s.name));
-      }
-      if (slos.length === 0) fail(`no SLOs found in ${paths.join(' ')}`);
+      const slos = selectSlos(specs, opts.slo, paths, fail);
       const compared = [];
       for (const file of opts.compare ?? []) compared.push({ file, set: await loadCompareFile(file, 'sre backtest') });
 
@@ -227,7 +220,7 @@ export function registerBacktest(program: Command): void {
           process.stderr.write(`sre backtest: warning: no data for SLO "${slo.name}"; skipped\n`);
           continue;
         }
-        const step = series.length > 1 ? series[1].t - series[0].t : 60;
+        const step = inferStepSeconds(series);
         const from = opts.from && !opts.generate ? parseTime(opts.from, now) : series[0].t;
         const to = opts.to ? parseTime(opts.to, now) : series[series.length - 1].t + step;
         if (from === undefined) fail(`--from "${opts.from}" is not a time (ISO 8601, epoch seconds or now-90d)`);

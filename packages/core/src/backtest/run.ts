@@ -11,7 +11,7 @@
  * which it missed, and which alerts fired on burns that never threatened the budget (false alerts).
  */
 import { errorBudget, type SeriesPoint } from '../math/budget';
-import { evaluatePolicy, windowErrorRatios } from '../math/evaluate';
+import { evaluatePolicy, inferStepSeconds, windowErrorRatios } from '../math/evaluate';
 import { planTierSuppression } from '../math/slo-alarms';
 import type { ErrorBudgetPolicySpec } from '../model/error-budget-policy';
 import type { BurnRatePolicy, Slo, TierSeverity } from '../model/slo';
@@ -131,7 +131,11 @@ export interface VariantResult {
   readonly weeks: readonly { readonly start: number; readonly pages: number; readonly tickets: number }[];
   readonly budgetPolicy: string;
   /** The budget policy's levels, most severe first. */
-  readonly levels: readonly { readonly level: string; readonly remainingBelow: number; readonly allow: readonly string[] }[];
+  readonly levels: readonly {
+    readonly level: string;
+    readonly remainingBelow: number;
+    readonly allow: readonly string[];
+  }[];
   /** UTC days on which each level held at some sample (a day counts under its most severe level). */
   readonly daysAtLevel: Readonly<Record<string, number>>;
   /** Days at a level that allows no change at all. */
@@ -200,12 +204,6 @@ class Counts {
     const b = this.index(to);
     return { bad: this.bad[b] - this.bad[a], total: this.total[b] - this.total[a] };
   }
-}
-
-function inferStep(series: readonly SeriesPoint[]): number {
-  let step = Infinity;
-  for (let i = 1; i < series.length; i++) step = Math.min(step, series[i].t - series[i - 1].t);
-  return Number.isFinite(step) && step > 0 ? step : 60;
 }
 
 /** The budget of the SLO period ending at t: events (1 - objective) x the period's traffic, and what is spent. */
@@ -431,7 +429,7 @@ export function backtestSlo(
 ): SloBacktest {
   if (!(options.to > options.from)) throw new RangeError(`the range must end after it starts`);
   if (variants.length === 0) throw new RangeError('a backtest needs at least one policy');
-  const step = options.stepSeconds ?? inferStep(series);
+  const step = options.stepSeconds ?? inferStepSeconds(series);
   const inData = series.filter((p) => p.t < options.to);
   const counts = new Counts(inData);
   const period = slo.period.seconds;
