@@ -102,6 +102,7 @@ describe('sre backtest', () => {
     [['--generate', join(tmp, 'x.csv'), '--days', '5'], /cannot generate: days 5 is too short/],
     [['--generate', join(tmp, 'x.csv'), '--seed', 'abc'], /--seed "abc" is not a whole number/],
     [['--source', 'file', '--data', DATA, '--significant', '200%'], /--significant "200%"/],
+    [['--source', 'file', '--data', DATA, '--burn-window', '10s'], /--burn-window "10s" is not a duration of a minute/],
     [['--source', 'file'], /give --source file --data FILE, or --generate FILE/],
     [['--generate', join(tmp, 'x.csv'), '--data', DATA], /--generate writes its own data/],
     [['--source', 'file', '--data', DATA, '--from', 'yesterday'], /--from "yesterday" is not a time/],

@@ -226,6 +226,18 @@ describe('backtestSlo on generated history', () => {
     expect(b.variants[1].falseAlerts).toBe(h.episodes.filter((e) => e.kind === 'blip').length);
   });
 
+  it('says at low traffic what one failed request spends, from the events of the last period', () => {
+    const quiet = generateHistory({ seed: 2, start: START, objective: slo.objective, requestsPerMinute: 1 });
+    const [current] = variants();
+    const to = START + 90 * DAY;
+    const b = backtestSlo(slo, quiet.series, [current], { from: START, to });
+    const events = quiet.series.filter((p) => p.t >= to - slo.period.seconds).reduce((n, p) => n + p.total, 0);
+    expect(b.oneEventBudget).toBeCloseTo(1 / (errorBudget(slo.objective) * events), 12);
+    expect(backtestToMarkdown([b])).toContain(`one failed request spends ${(b.oneEventBudget * 100).toFixed(2)} %`);
+    // At 1,000 requests a minute one failure is far under the threshold: no such note.
+    expect(backtestToMarkdown([result])).not.toContain('one failed request spends');
+  });
+
   it('uses the default budget policy levels when none governs the SLO', () => {
     const [current] = variants();
     const b = backtestSlo(slo, history.series, [{ ...current, budgetPolicy: defaultErrorBudgetPolicy() }], {

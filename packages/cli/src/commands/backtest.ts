@@ -10,6 +10,7 @@ import {
   formatDuration,
   generateHistory,
   inferStepSeconds,
+  parseDuration,
   policyForSlo,
   SeriesTable,
   withMinEvents,
@@ -40,6 +41,7 @@ interface BacktestOptions {
   compare?: string[];
   slo?: string[];
   significant: string;
+  burnWindow: string;
   format: BacktestFormat;
   out?: string;
 }
@@ -51,10 +53,12 @@ const HELP = `
 Replays months of good/total buckets through the SLO's alert tiers as the alarms implement them (low-traffic
 guard included; a slower tier's notification held back while a faster one fires) and through its
 ErrorBudgetPolicy (the deploy gate, sampled hourly), then through each --compare file's policy on the same
-data. Burns are found in the data: runs where the 1h burn rate exceeds 1x; a burn threatens the budget when
-it spent at least --significant of the SLO period's budget. Reported per policy: pages and tickets (in all
-and per week), time to detect each threatening burn, missed burns, false alerts (on no threatening burn),
-days the gate restricted or froze changes; and a comparison table.
+data. Burns are found in the data: runs where the burn rate over --burn-window (1h) exceeds 1x; a burn
+threatens the budget when it spent at least --significant of the SLO period's budget. Reported per policy:
+pages and tickets (in all and per week), time to detect each threatening burn, missed burns, false alerts
+(on no threatening burn), days the gate restricted or froze changes; and a comparison table. At low traffic
+(the report says when one failed request is a sizable share of the budget) raise --significant or lengthen
+--burn-window.
 
 --compare FILE: an AlertWindows (Sloth) of the SLO's period or a spec whose first SLO's tiers are used,
 and/or an ErrorBudgetPolicy; what the file does not hold is taken from the specs. Repeat for more policies.
@@ -198,6 +202,7 @@ export function registerBacktest(program: Command): void {
     .option('--compare <file...>', 'proposed policies: AlertWindows, an SLO spec and/or an ErrorBudgetPolicy')
     .option('--slo <name...>', 'backtest only these SLOs')
     .option('--significant <pct>', 'share of the period budget a burn must spend to threaten it', '2%')
+    .option('--burn-window <duration>', 'window over which burns are found in the data (longer at low traffic)', '1h')
     .addOption(new Option('--format <format>', 'output format').choices([...BACKTEST_FORMATS]).default('markdown'))
     .option('--out <file>', 'write the report to a file instead of stdout')
     .addHelpText('after', HELP)
@@ -206,6 +211,9 @@ export function registerBacktest(program: Command): void {
         fail('--generate writes its own data: leave out --source and --data');
       if (!opts.generate && opts.source !== 'file') fail('give --source file --data FILE, or --generate FILE');
       const significant = fraction(opts.significant);
+      const burnWindow = parseDuration(opts.burnWindow);
+      if (burnWindow === undefined || burnWindow < 60)
+        fail(`--burn-window "${opts.burnWindow}" is not a duration of a minute or more, for example 1h or 6h`);
       const specs = await loadValidSpecs(paths, cmd);
       const slos = selectSlos(specs, opts.slo, paths, fail);
       const compared = [];
@@ -227,7 +235,12 @@ export function registerBacktest(program: Command): void {
         if (to === undefined) fail(`--to "${opts.to}" is not a time (ISO 8601, epoch seconds or now)`);
         if (to <= from) fail(`--to must be after --from`);
         backtests.push(
-          backtestSlo(slo, series, variantsFor(slo, specs, compared), { from, to, significantBudget: significant }),
+          backtestSlo(slo, series, variantsFor(slo, specs, compared), {
+            from,
+            to,
+            significantBudget: significant,
+            burnWindowSeconds: burnWindow,
+          }),
         );
       }
       if (backtests.length === 0) fail('nothing to backtest');

@@ -141,6 +141,13 @@ function notes(b: SloBacktest): string[] {
     out.push(
       `budget figures before ${iso(b.budget.completeFrom)} count less than a whole ${dur(b.periodSeconds)} period of data`,
     );
+  // At low traffic a handful of failed requests is a sizable share of the budget: burns of noise then threaten it.
+  if (b.oneEventBudget * 3 >= b.significantBudget)
+    out.push(
+      `one failed request spends ${pct(b.oneEventBudget, 2)} of the budget at this traffic: a few failures in an hour ` +
+        `count as a threatening burn (--significant ${pct(b.significantBudget, 0)}); raise --significant, or lengthen ` +
+        '--burn-window so that quiet hours are judged on more requests',
+    );
   if (b.history.availableSeconds < b.history.neededSeconds)
     out.push(
       `the tier replay had ${dur(b.history.availableSeconds)} of history before the range where the longest window needs ` +

@@ -156,6 +156,8 @@ export interface SloBacktest {
   readonly good: number;
   readonly total: number;
   readonly significantBudget: number;
+  /** Share of the period budget (at the data's traffic, ending at `to`) one failed request spends. */
+  readonly oneEventBudget: number;
   readonly burnWindowSeconds: number;
   /** History before `from` the tier replay had, against its longest window. */
   readonly history: { readonly neededSeconds: number; readonly availableSeconds: number };
@@ -475,6 +477,7 @@ export function backtestSlo(
     good: range.total - range.bad,
     total: range.total,
     significantBudget: significant,
+    oneEventBudget: 1 / fullPeriodBudget(counts, inData, options.to, period, budget),
     burnWindowSeconds: window,
     history: { neededSeconds, availableSeconds: dataFrom === undefined ? 0 : Math.max(0, options.from - dataFrom) },
     burns,
