@@ -5,7 +5,9 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SloBacktest } from '@sre-kit/core';
+import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
+import { generateHistory, type SeriesPoint, type SloBacktest } from '@sre-kit/core';
+import { mockClient } from 'aws-sdk-client-mock';
 import { runSre } from './run';
 
 const ROOT = join(__dirname, '../../..');
@@ -110,5 +112,90 @@ describe('sre backtest', () => {
     const r = await runSre([...base, ...args]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(message);
+  });
+});
+
+describe('sre backtest --source cloudwatch (mocked GetMetricData)', () => {
+  const cw = mockClient(CloudWatchClient);
+  afterEach(() => cw.reset());
+  const DAY = 86400;
+  // 90 days of generated history ending at the last whole hour: the mock answers from it as CloudWatch would.
+  const to = Math.floor(Date.now() / 1000 / 3600) * 3600;
+  const from = to - 90 * DAY;
+  const history = generateHistory({ seed: 5, start: from, objective: 0.999 });
+
+  /** Sums of the generated buckets per requested period: the `_bad` and `_total` queries of the SLO. */
+  function answer(series: readonly SeriesPoint[]) {
+    cw.on(GetMetricDataCommand).callsFake((input: GetMetricDataCommandInput) => {
+      const start = input.StartTime!.getTime() / 1000;
+      const end = input.EndTime!.getTime() / 1000;
+      const returned = input.MetricDataQueries!.filter((q) => q.ReturnData !== false);
+      const period = returned[0].Period ?? returned[0].MetricStat!.Period!;
+      const sums = new Map<number, { bad: number; total: number }>();
+      for (const p of series) {
+        if (p.t < start || p.t >= end) continue;
+        const t = start + Math.floor((p.t - start) / period) * period;
+        const s = sums.get(t) ?? { bad: 0, total: 0 };
+        sums.set(t, { bad: s.bad + p.total - p.good, total: s.total + p.total });
+      }
+      const times = [...sums.keys()].sort((a, b) => a - b);
+      return {
+        MetricDataResults: returned.map((q) => ({
+          Id: q.Id,
+          Timestamps: times.map((t) => new Date(t * 1000)),
+          Values: times.map((t) => (q.Id!.endsWith('_bad') ? sums.get(t)!.bad : sums.get(t)!.total)),
+          StatusCode: 'Complete' as const,
+        })),
+      };
+    });
+  }
+
+  const cwArgs = (...extra: string[]) => [
+    ...base,
+    '--source',
+    'cloudwatch',
+    '--region',
+    'us-east-1',
+    '--from',
+    String(from),
+    '--to',
+    String(to),
+    '--format',
+    'json',
+    ...extra,
+  ];
+
+  it('at 5-minute buckets backtests exactly what the file source does on the same buckets', async () => {
+    answer(history.series);
+    const r = await runSre(cwArgs('--period', '300'));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/in 5m buckets/);
+    const file = join(tmp, 'cw.csv');
+    writeFileSync(
+      file,
+      ['slo,timestamp,good,total', ...history.series.map((p) => `api-availability,${p.t},${p.good},${p.total}`)].join(
+        '\n',
+      ),
+    );
+    const f = await runSre([...base, '--source', 'file', '--data', file, '--format', 'json']);
+    expect(JSON.parse(r.stdout)).toEqual(JSON.parse(f.stdout));
+    // It asked from the longest period or window before --from: 30 days for this SLO.
+    const first = cw.commandCalls(GetMetricDataCommand)[0].args[0].input;
+    expect(first.StartTime!.getTime() / 1000).toBe(from - 30 * DAY);
+  });
+
+  it('reads 90 days back at CloudWatch 1-hour resolution, says so, and still finds the story', async () => {
+    answer(history.series);
+    const r = await runSre(cwArgs());
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/in 1h buckets \(the finest CloudWatch keeps that far back\)/);
+    const b = (JSON.parse(r.stdout) as { backtests: SloBacktest[] }).backtests[0];
+    expect(b.stepSeconds).toBe(3600);
+    const md = await runSre([...cwArgs().slice(0, -2)]);
+    expect(md.stdout).toContain('the data comes in 1h buckets, longer than the shortest alert window (5m)');
+    const leak = history.episodes.find((e) => e.kind === 'leak')!;
+    const leakBurn = b.burns.find((x) => x.start < leak.end && leak.start < x.end && x.significant);
+    expect(leakBurn).toBeDefined();
+    expect(b.variants[0].missed).not.toContain(leakBurn!.id);
   });
 });

@@ -1,7 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { Command, Option } from 'commander';
 import {
+  cloudWatchUnsupportedReason,
   BACKTEST_FORMATS,
   backtestSlo,
   DataFileError,
@@ -18,19 +20,27 @@ import {
   type BacktestVariant,
   type BurnRatePolicy,
   type GeneratedEpisode,
+  type SeriesPoint,
   type SloBacktest,
   type Slo,
   type SpecSet,
 } from '@sre-kit/core';
+import { readCloudWatchSpan } from '../review/cloudwatch-source';
+import { withDeployedDimensions } from '../review/deployed-slos';
 import { exitWith } from '../review/fail';
+import { progressBar } from '../review/progress';
 import { readSeriesFile } from '../review/file-source';
 import { parseTime } from '../review/time';
 import { comparedAlerting, loadCompareFile } from '../text/compare-policy';
 import { loadValidSpecs, selectSlos } from '../text/specs';
 
 interface BacktestOptions {
-  source?: 'file';
+  source?: 'file' | 'cloudwatch';
   data?: string;
+  region?: string;
+  period?: string;
+  progress?: boolean;
+  dimensionValues?: string;
   generate?: string;
   seed: string;
   days: string;
@@ -66,8 +76,10 @@ and/or an ErrorBudgetPolicy; what the file does not hold is taken from the specs
 --generate FILE writes --days of --step buckets for every selected SLO (a 0.25x baseline with noise, a day
 curve of traffic, two incidents, a 5-day slow leak at 2.5x and three small blips; --seed makes it
 reproducible), prints what it put in on stderr and backtests it. Without it, --source file --data FILE reads
-the formats of sre review (CSV slo,timestamp,good,total or JSON). CloudWatch and Prometheus sources are not
-built yet: export their counts to a file first.
+the formats of sre review (CSV slo,timestamp,good,total or JSON). --source cloudwatch reads one span from
+--from (default now-90d) less the longest SLO period or alert window, at the finest period CloudWatch keeps
+that far back (1-minute data 15 days, 5-minute 63 days, 1-hour 455 days; said on stderr and in the report).
+Prometheus is not built yet: export its counts to a file first.
 
 Formats: markdown (GitHub-readable), html (one self-contained file, inline CSS and SVG), json
 ({"version": 1, "backtests": [SloBacktest]}).
@@ -75,7 +87,8 @@ Formats: markdown (GitHub-readable), html (one self-contained file, inline CSS a
 Examples:
   sre backtest slos --slo api-availability --generate history.csv --seed 7 \\
     --compare packages/cli/examples/backtest-proposed.yaml --format html --out backtest.html
-  sre backtest slos --source file --data history.csv --compare proposed.yaml --from 2026-08-01T00:00:00Z`;
+  sre backtest slos --source file --data history.csv --compare proposed.yaml --from 2026-08-01T00:00:00Z
+  sre backtest slos --source cloudwatch --region eu-west-1 --from now-30d --compare proposed.yaml`;
 
 function fail(message: string): never {
   exitWith(`sre backtest: ${message}`);
@@ -149,6 +162,66 @@ async function readTable(opts: BacktestOptions): Promise<SeriesTable> {
   }
 }
 
+/** What a source read: each SLO's buckets, and the range and bucket length when the source fixed them. */
+interface SourceData {
+  readonly series: ReadonlyMap<string, SeriesPoint[]>;
+  readonly range?: { readonly from: number; readonly to: number };
+}
+
+function warn(message: string): void {
+  process.stderr.write(`sre backtest: ${message}\n`);
+}
+
+/**
+ * One GetMetricData span per run: from the longest of each SLO's period and its variants' alert windows before
+ * --from (default 90 days ago), at the finest period CloudWatch still keeps for that start.
+ */
+async function readCloudWatch(
+  slos: readonly Slo[],
+  variants: ReadonlyMap<string, readonly BacktestVariant[]>,
+  opts: BacktestOptions,
+  now: number,
+): Promise<SourceData> {
+  const from = parseTime(opts.from ?? 'now-90d', now);
+  const to = parseTime(opts.to ?? 'now', now);
+  if (from === undefined) fail(`--from "${opts.from}" is not a time (ISO 8601, epoch seconds or now-90d)`);
+  if (to === undefined) fail(`--to "${opts.to}" is not a time (ISO 8601, epoch seconds or now)`);
+  if (to <= from) fail(`--to must be after --from`);
+  const readable = slos.filter((slo) => {
+    const reason = cloudWatchUnsupportedReason(slo);
+    if (reason) warn(`warning: SLO "${slo.name}" skipped: ${reason}`);
+    return !reason;
+  });
+  if (readable.length === 0) fail('no SLO has a CloudWatch SLI to backtest');
+  const history = Math.max(
+    ...readable.flatMap((s) => [
+      s.period.seconds,
+      ...(variants.get(s.name) ?? []).flatMap((v) => v.policy.tiers.map((t) => t.longWindowSeconds)),
+    ]),
+  );
+  const bar = progressBar(Boolean(opts.progress || process.stderr.isTTY), 'GetMetricData');
+  const client = new CloudWatchClient(opts.region ? { region: opts.region } : {});
+  const start = from - history;
+  let read: Awaited<ReturnType<typeof readCloudWatchSpan>>;
+  try {
+    const period = opts.period === undefined ? undefined : Number(opts.period);
+    read = await readCloudWatchSpan(client, readable, start, { from, to, now, period }, { onProgress: bar.update });
+  } catch (err) {
+    bar.done();
+    fail(`CloudWatch: ${(err as Error).message}`);
+  }
+  bar.done();
+  const { stats } = read;
+  // CloudWatch keeps 1-minute data for 15 days, 5-minute for 63, 1-hour for 455: the span's oldest point decides.
+  warn(
+    `read ${formatDuration(to - start)} from ${new Date(start * 1000).toISOString()} in ` +
+      `${formatDuration(read.periodSeconds)} buckets (the finest CloudWatch keeps that far back): ` +
+      `${stats.calls} GetMetricData call(s), ${stats.metricsRequested} metrics, ${stats.retries} throttling retries`,
+  );
+  for (const m of stats.messages) warn(`CloudWatch: ${m}`);
+  return { series: read.series, range: { from, to } };
+}
+
 /** The compared policy gets the low-traffic guard when the SLO's own tiers carry it, as its alarms would. */
 function guarded(policy: BurnRatePolicy, slo: Slo): BurnRatePolicy {
   const sloGuarded = slo.alerting.policy.tiers.some((t) => (t.minEvents ?? 0) > 0);
@@ -190,15 +263,22 @@ export function registerBacktest(program: Command): void {
     .command('backtest')
     .description('Replay months of SLO data through the current policy and proposed ones; compare what they raise')
     .argument('<path...>', 'spec files or folders (SLOs, and their ErrorBudgetPolicy)')
-    .addOption(new Option('--source <source>', 'where the good/total counts come from').choices(['file']))
+    .addOption(new Option('--source <source>', 'where the good/total counts come from').choices(['file', 'cloudwatch']))
     .option('--data <file>', 'data file for --source file (.csv or .json, as for sre review)')
+    .option('--region <region>', 'AWS region for --source cloudwatch (default: the SDK configuration)')
+    .option('--period <seconds>', 'CloudWatch period in seconds (default: the finest CloudWatch keeps from the start)')
+    .option('--progress', 'always draw the progress bar on stderr (default: only on a terminal)')
+    .option(
+      '--dimension-values <file>',
+      "deployed dimension values for the specs' placeholders (placeholder: value, as for sre render)",
+    )
     .option('--generate <file>', 'write generated history to this CSV file and backtest it')
     .option('--seed <n>', 'with --generate: the seed', '1')
     .option('--days <n>', 'with --generate: days of history', '90')
     .option('--step <seconds>', 'with --generate: bucket length', '300')
     .option('--rpm <n>', 'with --generate: mean requests per minute', '1000')
-    .option('--from <time>', 'start of the backtest (with --generate: of the data); default the data start')
-    .option('--to <time>', 'end of the backtest; default the data end')
+    .option('--from <time>', 'start of the backtest (with --generate: of the data); default the data start, now-90d')
+    .option('--to <time>', 'end of the backtest; default the data end, now')
     .option('--compare <file...>', 'proposed policies: AlertWindows, an SLO spec and/or an ErrorBudgetPolicy')
     .option('--slo <name...>', 'backtest only these SLOs')
     .option('--significant <pct>', 'share of the period budget a burn must spend to threaten it', '2%')
@@ -209,35 +289,44 @@ export function registerBacktest(program: Command): void {
     .action(async (paths: string[], opts: BacktestOptions, cmd: Command) => {
       if (opts.generate && (opts.data || opts.source))
         fail('--generate writes its own data: leave out --source and --data');
-      if (!opts.generate && opts.source !== 'file') fail('give --source file --data FILE, or --generate FILE');
+      if (!opts.generate && !opts.source) fail('give --source file --data FILE, or --generate FILE');
       const significant = fraction(opts.significant);
       const burnWindow = parseDuration(opts.burnWindow);
       if (burnWindow === undefined || burnWindow < 60)
         fail(`--burn-window "${opts.burnWindow}" is not a duration of a minute or more, for example 1h or 6h`);
       const specs = await loadValidSpecs(paths, cmd);
-      const slos = selectSlos(specs, opts.slo, paths, fail);
-      const compared = [];
+      let slos = selectSlos(specs, opts.slo, paths, fail);
+      const compared: { file: string; set: SpecSet }[] = [];
       for (const file of opts.compare ?? []) compared.push({ file, set: await loadCompareFile(file, 'sre backtest') });
+      const variants = new Map(slos.map((slo) => [slo.name, variantsFor(slo, specs, compared)]));
 
-      const table = opts.generate ? await generate(slos, opts.generate, opts) : await readTable(opts);
       const now = Math.floor(Date.now() / 1000);
+      let data: SourceData;
+      if (opts.source === 'cloudwatch') {
+        slos = await withDeployedDimensions(slos, opts.dimensionValues, 'sre backtest');
+        data = await readCloudWatch(slos, variants, opts, now);
+      } else {
+        const table = opts.generate ? await generate(slos, opts.generate, opts) : await readTable(opts);
+        data = { series: new Map(slos.map((slo) => [slo.name, table.series(slo.name)])) };
+      }
       const backtests: SloBacktest[] = [];
       for (const slo of slos) {
-        const series = table.series(slo.name);
+        const series = data.series.get(slo.name) ?? [];
         if (series.length === 0) {
-          process.stderr.write(`sre backtest: warning: no data for SLO "${slo.name}"; skipped\n`);
+          warn(`warning: no data for SLO "${slo.name}"; skipped`);
           continue;
         }
         const step = inferStepSeconds(series);
-        const from = opts.from && !opts.generate ? parseTime(opts.from, now) : series[0].t;
-        const to = opts.to ? parseTime(opts.to, now) : series[series.length - 1].t + step;
+        const from = data.range?.from ?? (opts.from && !opts.generate ? parseTime(opts.from, now) : series[0].t);
+        const to = data.range?.to ?? (opts.to ? parseTime(opts.to, now) : series[series.length - 1].t + step);
         if (from === undefined) fail(`--from "${opts.from}" is not a time (ISO 8601, epoch seconds or now-90d)`);
         if (to === undefined) fail(`--to "${opts.to}" is not a time (ISO 8601, epoch seconds or now)`);
         if (to <= from) fail(`--to must be after --from`);
         backtests.push(
-          backtestSlo(slo, series, variantsFor(slo, specs, compared), {
+          backtestSlo(slo, series, variants.get(slo.name) ?? [], {
             from,
             to,
+            stepSeconds: step,
             significantBudget: significant,
             burnWindowSeconds: burnWindow,
           }),

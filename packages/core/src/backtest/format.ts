@@ -141,6 +141,13 @@ function notes(b: SloBacktest): string[] {
     out.push(
       `budget figures before ${iso(b.budget.completeFrom)} count less than a whole ${dur(b.periodSeconds)} period of data`,
     );
+  const shortest = Math.min(...b.variants.flatMap((v) => v.tiers.map((t) => t.shortWindowSeconds)));
+  if (b.stepSeconds > shortest)
+    out.push(
+      `the data comes in ${dur(b.stepSeconds)} buckets, longer than the shortest alert window (${dur(shortest)}): ` +
+        'shorter windows are judged on whole buckets, so detection times come in whole buckets and short bursts read ' +
+        'diluted (CloudWatch keeps 1-minute data for 15 days and 5-minute data for 63: back-test recent ranges for finer buckets)',
+    );
   // At low traffic a handful of failed requests is a sizable share of the budget: burns of noise then threaten it.
   if (b.oneEventBudget * 3 >= b.significantBudget)
     out.push(

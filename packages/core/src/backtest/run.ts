@@ -115,6 +115,7 @@ export interface VariantResult {
     readonly severity: TierSeverity;
     readonly burnRate: number;
     readonly longWindowSeconds: number;
+    readonly shortWindowSeconds: number;
     readonly minEvents: number;
   }[];
   /** Alerts that started inside the range. */
@@ -371,6 +372,7 @@ function replayVariant(
       severity: t.severity,
       burnRate: t.burnRate,
       longWindowSeconds: t.longWindowSeconds,
+      shortWindowSeconds: t.shortWindowSeconds,
       minEvents: t.minEvents ?? 0,
     })),
     alerts,
