@@ -55,6 +55,42 @@ describe('sre backtest', () => {
     expect(generated.variants[1].restrictedDays).toBeGreaterThanOrEqual(generated.variants[0].restrictedDays);
   });
 
+  it('compares two ErrorBudgetPolicy levels alone: same alerts, the gate days differ by the levels', async () => {
+    const file = join(tmp, 'budget-only.yaml');
+    writeFileSync(
+      file,
+      `apiVersion: sre-kit/v1
+kind: ErrorBudgetPolicy
+metadata:
+  name: freeze-at-10
+spec:
+  levels:
+    - name: nearly-out
+      remainingBelow: 10%
+      allow: []
+`,
+    );
+    const r = await runSre([
+      ...base.slice(0, 4),
+      '--compare',
+      file,
+      '--source',
+      'file',
+      '--data',
+      DATA,
+      '--format',
+      'json',
+    ]);
+    expect(r.code).toBe(0);
+    const [current, proposed] = (JSON.parse(r.stdout) as { backtests: SloBacktest[] }).backtests[0].variants;
+    expect(proposed.source).toBe('budget-only.yaml (budget policy freeze-at-10)');
+    expect(proposed.alerts).toEqual(current.alerts);
+    // Freezing below 10 % freezes at least every day the specs' policy found the budget exhausted.
+    expect(proposed.freezeDays).toBeGreaterThanOrEqual(current.freezeDays);
+    expect(proposed.freezeDays).toBe(proposed.restrictedDays);
+    expect(proposed.daysAtLevel).toEqual({ 'nearly-out': proposed.freezeDays });
+  });
+
   it('writes Markdown and a self-contained HTML file', async () => {
     const md = await runSre([...base, '--source', 'file', '--data', DATA]);
     expect(md.stdout).toContain('### Policies compared');
