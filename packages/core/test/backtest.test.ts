@@ -267,6 +267,8 @@ describe('backtest reports', () => {
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(html).not.toMatch(/<script|<link|src="http/);
     expect(html).toContain('<svg');
+    // One shaded band per threatening burn on the budget chart.
+    expect(html.match(/<rect /g)).toHaveLength(result.burns.filter((b) => b.significant).length);
     expect(html).toContain('<style>');
   });
 });

@@ -210,10 +210,14 @@ function budgetChart(b: SloBacktest): string {
     })),
   );
   return lineChart({
-    title: `Error budget of the ${dur(b.periodSeconds)} period left (dashed: budget policy levels)`,
+    title: `${dur(b.periodSeconds)} budget left (dashed: policy levels; shaded: threatening burns)`,
     t: b.budget.t,
     lines: [{ name: 'budget left', values: b.budget.remaining, color: PALETTE[0] }],
     thresholds,
+    // Threatening burns shaded: the drops in the line are where they spent the budget.
+    bands: b.burns
+      .filter((x) => x.significant)
+      .map((x) => ({ from: x.start, to: x.end, label: x.id, color: '#d62728' })),
     yMax: 1,
     yMin: Math.min(0, ...b.budget.remaining),
     yFormat: (x) => `${(x * 100).toFixed(0)}%`,
