@@ -17,3 +17,4 @@ export * from './verify';
 export * from './alarm-metadata';
 export * from './slack';
 export * from './alertmanager/config';
+export * from './backtest';

@@ -7,13 +7,12 @@ import {
   REVIEW_FORMATS,
   type ReviewFormat,
   type SlackDigestOptions,
-  type Slo,
 } from '@sre-kit/core';
 import { withDeployedDimensions } from '../review/deployed-slos';
 import { readReviews } from '../review/read-reviews';
 import { parseTime } from '../review/time';
 import { exitWith } from '../review/fail';
-import { loadValidSpecs } from '../text/specs';
+import { loadValidSpecs, selectSlos } from '../text/specs';
 
 interface ReviewOptions {
   source: 'cloudwatch' | 'file' | 'prometheus';
@@ -121,13 +120,7 @@ export function registerReview(program: Command): void {
       if (to === undefined) fail(`--to "${opts.to}" is not a time (ISO 8601, epoch seconds or now)`);
       if (to <= from) fail(`--to must be after --from`);
       const specs = await loadValidSpecs(paths, cmd);
-      let slos: readonly Slo[] = specs.slos;
-      if (opts.slo) {
-        const unknown = opts.slo.filter((n) => !slos.some((s) => s.name === n));
-        if (unknown.length > 0) fail(`no SLO named ${unknown.join(', ')} in the specs`);
-        slos = slos.filter((s) => opts.slo?.includes(s.name));
-      }
-      if (slos.length === 0) fail(`no SLOs found in ${paths.join(' ')}`);
+      let slos = selectSlos(specs, opts.slo, paths, fail);
 
       if (opts.format !== 'slack' && (opts.reportUrl || opts.previous))
         process.stderr.write('sre review: warning: --report-url and --previous apply to --format slack only\n');

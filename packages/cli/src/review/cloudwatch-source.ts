@@ -30,7 +30,8 @@ export interface CloudWatchReviewData {
 type Range = { from: number; to: number; now: number; period?: number };
 type Options = RetryOptions & { onProgress?: (done: number, total: number) => void };
 
-async function read(
+/** One read of every SLO's buckets over [start, to), at the finest period CloudWatch keeps from `start` on. */
+export async function readCloudWatchSpan(
   client: Pick<CloudWatchClient, 'send'>,
   slos: readonly Slo[],
   start: number,
@@ -55,13 +56,13 @@ export async function readCloudWatchSeries(
   options: Options = {},
 ): Promise<CloudWatchReviewData> {
   const replayStart = range.from - Math.max(...slos.map(replayHistorySeconds));
-  const replay = await read(client, slos, replayStart, range, options);
+  const replay = await readCloudWatchSpan(client, slos, replayStart, range, options);
   const periodStart = range.to - Math.max(...slos.map((s) => s.period.seconds));
   const stats = replay.stats;
-  let budget: Awaited<ReturnType<typeof read>> | undefined;
+  let budget: Awaited<ReturnType<typeof readCloudWatchSpan>> | undefined;
   if (periodStart < replayStart) {
     // Only sums are needed here: the finest period CloudWatch keeps for the whole span, no --period.
-    budget = await read(client, slos, periodStart, { ...range, period: undefined }, options);
+    budget = await readCloudWatchSpan(client, slos, periodStart, { ...range, period: undefined }, options);
     stats.calls += budget.stats.calls;
     stats.metricsRequested += budget.stats.metricsRequested;
     stats.retries += budget.stats.retries;
