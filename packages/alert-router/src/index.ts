@@ -82,3 +82,11 @@ export {
   type ReplaySession,
 } from './replay';
 export { startSlackStandin, postLines, type SlackStandin, type StandinPost } from './local/slack-standin';
+export {
+  readCloudWatchSeries,
+  reviewFromCloudWatch,
+  type CloudWatchReviewData,
+  type CloudWatchReviews,
+} from './review/cloudwatch-source';
+export { fetchMetricData, getMetricDataCost, type FetchStats, type FetchOptions } from './review/get-metric-data';
+export { withBackoff, isThrottling, type RetryOptions } from './review/retry';
