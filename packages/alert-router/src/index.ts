@@ -90,3 +90,4 @@ export {
 } from './review/cloudwatch-source';
 export { fetchMetricData, getMetricDataCost, type FetchStats, type FetchOptions } from './review/get-metric-data';
 export { withBackoff, isThrottling, type RetryOptions } from './review/retry';
+export { postDigest, webhookProblem, type PostDigestOptions, type PostDigestResult } from './review/post-digest';
