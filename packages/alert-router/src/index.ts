@@ -91,3 +91,10 @@ export {
 export { fetchMetricData, getMetricDataCost, type FetchStats, type FetchOptions } from './review/get-metric-data';
 export { withBackoff, isThrottling, type RetryOptions } from './review/retry';
 export { postDigest, webhookProblem, type PostDigestOptions, type PostDigestResult } from './review/post-digest';
+export {
+  createReviewHandler,
+  reviewDepsFromEnv,
+  type ReviewHandlerDeps,
+  type ReviewSlosFile,
+  type ReviewSummary,
+} from './review/handler';
