@@ -3,7 +3,7 @@
  * values, the webhook URL from (mocked) Secrets Manager or SSM, the digest posted to a real HTTP
  * server on 127.0.0.1 standing in for Slack; failures throw so the invocation counts as an error.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -37,29 +37,9 @@ afterEach(() => {
   slack.received.length = 0;
 });
 
-const SPEC = `apiVersion: openslo/v1
-kind: SLO
-metadata: { name: checkout-availability }
-spec:
-  service: shop
-  budgetingMethod: Occurrences
-  objectives: [{ target: 0.99 }]
-  timeWindow: [{ duration: 30d, isRolling: true }]
-  indicator:
-    metadata: { name: checkout-ok }
-    spec:
-      ratioMetric:
-        counter: true
-        good:
-          metricSource:
-            type: CloudWatch
-            spec: { namespace: Shop, metricName: CheckoutOk, dimensions: { LoadBalancer: app/shop/placeholder }, stat: Sum }
-        total:
-          metricSource:
-            type: CloudWatch
-            spec: { namespace: Shop, metricName: Checkout, dimensions: { LoadBalancer: app/shop/placeholder }, stat: Sum }
-`;
-const slos: Slo[] = loadSpecTexts([{ file: 'slos.yaml', text: SPEC }]).slos;
+// The first SLO of the fixture SloReviewSchedule's tests synthesize: checkout-availability, 99 %, 30 days.
+const FIXTURE = join(__dirname, '..', '..', 'cdk', 'test', 'fixtures', 'review-slos.yaml');
+const slos: Slo[] = loadSpecTexts([{ file: FIXTURE, text: readFileSync(FIXTURE, 'utf8') }]).slos.slice(0, 1);
 const NOW = Date.UTC(2026, 11, 7, 9, 0, 0);
 const WEEK = 7 * 86_400;
 /** A two-hour outage two days before the review: 30 % of checkouts fail. */
@@ -77,7 +57,7 @@ function answerMetrics() {
     for (const q of input.MetricDataQueries ?? []) {
       const stat = q.MetricStat!;
       const period = stat.Period!;
-      const role = stat.Metric!.MetricName === 'CheckoutOk' ? 'good' : 'total';
+      const role = stat.Metric!.MetricName!.endsWith('Ok') ? 'good' : 'total';
       const start = Math.ceil(input.StartTime!.getTime() / 1000 / period) * period;
       const timestamps: Date[] = [];
       const values: number[] = [];
@@ -129,7 +109,9 @@ describe('scheduled SLO review handler', () => {
     const calls = cw.commandCalls(GetMetricDataCommand).map((c) => c.args[0].input);
     expect(calls.length).toBeGreaterThan(0);
     for (const q of calls.flatMap((c) => c.MetricDataQueries ?? []))
-      expect(q.MetricStat?.Metric?.Dimensions).toEqual([{ Name: 'LoadBalancer', Value: 'app/shop-prod/50dc6c495c0c9188' }]);
+      expect(q.MetricStat?.Metric?.Dimensions).toEqual([
+        { Name: 'LoadBalancer', Value: 'app/shop-prod/50dc6c495c0c9188' },
+      ]);
     expect(summary.metricsRequested).toBe(calls.length * 2);
 
     expect(slack.received.map((r) => r.path)).toEqual(['/services/T0/B0/weekly']);
@@ -155,7 +137,11 @@ describe('scheduled SLO review handler', () => {
 
   it('fails before reading metrics when the secret cannot be read, and fails on a refused post', async () => {
     answerMetrics();
-    sm.on(GetSecretValueCommand).rejects(Object.assign(new Error('Secrets Manager can’t find the specified secret.'), { name: 'ResourceNotFoundException' }));
+    sm.on(GetSecretValueCommand).rejects(
+      Object.assign(new Error('Secrets Manager can’t find the specified secret.'), {
+        name: 'ResourceNotFoundException',
+      }),
+    );
     await expect(handlerWith('shop/slack/missing')({}, context)).rejects.toThrow(
       /webhook secret shop\/slack\/missing: .*can’t find the specified secret/,
     );

@@ -1,6 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- synthesized CloudFormation is untyped JSON */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CfnParameter, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -15,39 +14,9 @@ const BUNDLE = join(ROOT, 'packages', 'alert-router', 'dist', 'lambda', 'slo-rev
 // The bundle comes from `npm run build` (which `npm test` runs first); a stand-in keeps this suite independent.
 const handlerBundle = existsSync(BUNDLE) ? BUNDLE : join(__dirname, 'helpers.ts');
 
-const dir = mkdtempSync(join(tmpdir(), 'slo-review-'));
-const sloFile = join(dir, 'slos.yaml');
-writeFileSync(
-  sloFile,
-  ['checkout', 'search']
-    .map(
-      (name) => `apiVersion: openslo/v1
-kind: SLO
-metadata: { name: ${name}-availability }
-spec:
-  service: shop
-  budgetingMethod: Occurrences
-  objectives: [{ target: 0.995 }]
-  timeWindow: [{ duration: 30d, isRolling: true }]
-  indicator:
-    metadata: { name: ${name}-ok }
-    spec:
-      ratioMetric:
-        counter: true
-        good:
-          metricSource:
-            type: CloudWatch
-            spec: { namespace: Shop, metricName: ${name}Ok, dimensions: { LoadBalancer: app/shop/placeholder }, stat: Sum }
-        total:
-          metricSource:
-            type: CloudWatch
-            spec: { namespace: Shop, metricName: ${name}, dimensions: { LoadBalancer: app/shop/placeholder }, stat: Sum }
-`,
-    )
-    .join('---\n'),
-);
-const promFile = join(dir, 'prom.yaml');
-writeFileSync(promFile, readFileSync(join(ROOT, 'reference-app', 'loop', 'drill-slos.yaml'), 'utf8'));
+const sloFile = join(__dirname, 'fixtures', 'review-slos.yaml');
+// Prometheus SLIs only: nothing CloudWatch could give the review.
+const promFile = join(ROOT, 'reference-app', 'loop', 'drill-slos.yaml');
 
 function synth(extra: Partial<SloReviewScheduleProps> = {}) {
   const { app, stack } = newStack();
@@ -174,7 +143,7 @@ describe('SloReviewSchedule', () => {
     expect(doc.version).toBe(1);
     expect(doc.slos.map((s: any) => s.name)).toEqual(['search-availability']);
     expect(JSON.stringify(doc)).toContain('app/shop/placeholder');
-    expect(JSON.stringify(doc)).not.toContain(dir);
+    expect(JSON.stringify(doc)).not.toContain(__dirname);
     expect(readFileSync(join(staged, 'index.js'))).toEqual(readFileSync(handlerBundle));
   });
 

@@ -146,7 +146,9 @@ export function registerReview(program: Command): void {
 
       const digest = opts.format === 'slack' || opts.post !== undefined;
       if (!digest && (opts.reportUrl || opts.previous))
-        process.stderr.write('sre review: warning: --report-url and --previous apply to --format slack and --post only\n');
+        process.stderr.write(
+          'sre review: warning: --report-url and --previous apply to --format slack and --post only\n',
+        );
       // Checked before the data is read: a bad link or webhook should not cost a CloudWatch read.
       const slack = digest ? await slackOptions(opts) : {};
       const post = opts.post === undefined ? undefined : postTarget(opts);
