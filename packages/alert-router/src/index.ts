@@ -82,3 +82,19 @@ export {
   type ReplaySession,
 } from './replay';
 export { startSlackStandin, postLines, type SlackStandin, type StandinPost } from './local/slack-standin';
+export {
+  readCloudWatchSeries,
+  reviewFromCloudWatch,
+  type CloudWatchReviewData,
+  type CloudWatchReviews,
+} from './review/cloudwatch-source';
+export { fetchMetricData, getMetricDataCost, type FetchStats, type FetchOptions } from './review/get-metric-data';
+export { withBackoff, isThrottling, type RetryOptions } from './review/retry';
+export { postDigest, webhookProblem, type PostDigestOptions, type PostDigestResult } from './review/post-digest';
+export {
+  createReviewHandler,
+  reviewDepsFromEnv,
+  type ReviewHandlerDeps,
+  type ReviewSlosFile,
+  type ReviewSummary,
+} from './review/handler';

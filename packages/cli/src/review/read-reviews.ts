@@ -4,8 +4,8 @@
  * both see the same data, the same history rules and the same budget arithmetic.
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { reviewFromCloudWatch, type CloudWatchReviews } from '@sre-kit/alert-router';
 import {
-  cloudWatchUnsupportedReason,
   DataFileError,
   formatDuration,
   reviewDataStart,
@@ -14,7 +14,6 @@ import {
   type Slo,
   type SloReview,
 } from '@sre-kit/core';
-import { readCloudWatchSeries } from './cloudwatch-source';
 import { exitWith } from './fail';
 import { readSeriesFile } from './file-source';
 import { prometheusReviewUnsupportedReason, readPrometheusSeries } from './prometheus-source';
@@ -105,46 +104,31 @@ export async function readReviews(
     }
     warn(`${stats.queries} Prometheus range queries (step ${formatDuration(step)})`);
   } else {
-    const readable = slos.filter((slo) => {
-      const reason = cloudWatchUnsupportedReason(slo);
-      if (reason) warn(`warning: SLO "${slo.name}" skipped: ${reason}`);
-      return !reason;
-    });
-    if (readable.length === 0) fail('no SLO has a CloudWatch SLI to review');
     const period = opts.period === undefined ? undefined : Number(opts.period);
     const bar = progressBar(Boolean(opts.progress || process.stderr.isTTY), 'GetMetricData');
     const client = new CloudWatchClient(opts.region ? { region: opts.region } : {});
-    let data: Awaited<ReturnType<typeof readCloudWatchSeries>> | undefined;
+    let read: CloudWatchReviews | undefined;
     try {
-      data = await readCloudWatchSeries(client, readable, { from, to, now, period }, { onProgress: bar.update });
+      read = await reviewFromCloudWatch(client, slos, { from, to, now, period }, { onProgress: bar.update });
     } catch (err) {
       bar.done();
       fail(`CloudWatch: ${(err as Error).message}`);
     }
     bar.done();
-    const read = data as Awaited<ReturnType<typeof readCloudWatchSeries>>;
-    const { stats } = read;
+    const { skipped, empty, data } = read as CloudWatchReviews;
+    for (const s of skipped) warn(`warning: SLO "${s.slo}" skipped: ${s.reason}`);
+    if (!data) fail('no SLO has a CloudWatch SLI to review');
+    const { stats } = data;
     warn(
       `${stats.calls} GetMetricData call(s), ${stats.metricsRequested} metrics requested ` +
-        `(${formatDuration(read.periodSeconds)} period` +
-        `${read.budgetPeriodSeconds ? `, ${formatDuration(read.budgetPeriodSeconds)} for the budget period` : ''}, ` +
+        `(${formatDuration(data.periodSeconds)} period` +
+        `${data.budgetPeriodSeconds ? `, ${formatDuration(data.budgetPeriodSeconds)} for the budget period` : ''}, ` +
         `${stats.retries} throttling retries), ` +
-        `cost $${read.costUsd.toFixed(4)}`,
+        `cost $${data.costUsd.toFixed(4)}`,
     );
     for (const m of stats.messages) warn(`CloudWatch: ${m}`);
-    for (const slo of readable) {
-      const series: SeriesPoint[] = read.series.get(slo.name) ?? [];
-      if (series.length === 0) warn(`warning: no datapoints for SLO "${slo.name}"`);
-      const periodSeries = read.periodSeries?.get(slo.name);
-      reviews.push(
-        reviewSlo(slo, series, {
-          from,
-          to,
-          stepSeconds: read.periodSeconds,
-          ...(periodSeries ? { periodSeries } : {}),
-        }),
-      );
-    }
+    for (const name of empty) warn(`warning: no datapoints for SLO "${name}"`);
+    reviews.push(...(read as CloudWatchReviews).reviews);
   }
   return reviews;
 }

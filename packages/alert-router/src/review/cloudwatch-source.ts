@@ -1,5 +1,5 @@
 /**
- * The CloudWatch source of `sre review`: plan, fetch (batched, paged, backed off) and rebuild the buckets.
+ * The CloudWatch source of `sre review`, `sre gate` and the scheduled review Lambda: plan, fetch (batched, paged, backed off) and rebuild the buckets.
  * Two reads: the replay read starts the longest alert window before `from`, at the finest period
  * CloudWatch holds, so the tiers see what the deployed alarms saw; when an SLO period reaches back
  * further, a second read covers the period ending at `to` at its own (coarser) period, for the budget.
@@ -7,14 +7,17 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
   choosePeriod,
+  cloudWatchUnsupportedReason,
   planSloQueries,
   replayHistorySeconds,
+  reviewSlo,
   seriesFromResults,
   type SeriesPoint,
   type Slo,
+  type SloReview,
 } from '@sre-kit/core';
-import { fetchMetricData, getMetricDataCost, type FetchStats } from '../aws/get-metric-data';
-import type { RetryOptions } from '../aws/retry';
+import { fetchMetricData, getMetricDataCost, type FetchStats } from './get-metric-data';
+import type { RetryOptions } from './retry';
 
 export interface CloudWatchReviewData {
   /** From the longest alert window before `from` to `to`, at `periodSeconds`. */
@@ -75,4 +78,47 @@ export async function readCloudWatchSeries(
     stats,
     costUsd: getMetricDataCost(stats.metricsRequested),
   };
+}
+
+export interface CloudWatchReviews {
+  readonly reviews: SloReview[];
+  /** SLOs whose SLI CloudWatch cannot give (Prometheus, opaque sources), with the reason. */
+  readonly skipped: { readonly slo: string; readonly reason: string }[];
+  /** SLOs CloudWatch answered with no datapoint at all. */
+  readonly empty: string[];
+  /** Absent when no SLO had a CloudWatch SLI (nothing was read). */
+  readonly data?: CloudWatchReviewData;
+}
+
+/**
+ * Reads and reviews the SLOs from CloudWatch: the path `sre review --source cloudwatch`, `sre gate` and
+ * the scheduled review Lambda share, so the digest posted on a schedule and the one a person runs agree.
+ */
+export async function reviewFromCloudWatch(
+  client: Pick<CloudWatchClient, 'send'>,
+  slos: readonly Slo[],
+  range: Range,
+  options: Options = {},
+): Promise<CloudWatchReviews> {
+  const skipped: CloudWatchReviews['skipped'] = [];
+  const readable = slos.filter((slo) => {
+    const reason = cloudWatchUnsupportedReason(slo);
+    if (reason) skipped.push({ slo: slo.name, reason });
+    return !reason;
+  });
+  if (readable.length === 0) return { reviews: [], skipped, empty: [] };
+  const data = await readCloudWatchSeries(client, readable, range, options);
+  const empty: string[] = [];
+  const reviews = readable.map((slo) => {
+    const series = data.series.get(slo.name) ?? [];
+    if (series.length === 0) empty.push(slo.name);
+    const periodSeries = data.periodSeries?.get(slo.name);
+    return reviewSlo(slo, series, {
+      from: range.from,
+      to: range.to,
+      stepSeconds: data.periodSeconds,
+      ...(periodSeries ? { periodSeries } : {}),
+    });
+  });
+  return { reviews, skipped, empty, data };
 }
