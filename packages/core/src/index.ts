@@ -17,3 +17,5 @@ export * from './verify';
 export * from './alarm-metadata';
 export * from './slack';
 export * from './alertmanager/config';
+export * from './matchers';
+export * from './maintenance';

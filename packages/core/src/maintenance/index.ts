@@ -1,0 +1,2 @@
+export * from './windows';
+export { instantOf, wallClockAt, type WallClock } from './zone';
