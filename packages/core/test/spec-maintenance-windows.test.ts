@@ -177,6 +177,16 @@ recurring: { start: '03:00', duration: 1h }`),
     severity: 'warning',
   },
   {
+    name: 'excluded from reviews but scoped to a family no SLO has',
+    yaml: win(`matchers:
+  family: rds # <-
+recurring: { start: '03:00', duration: 1h }`),
+    path: 'spec.maintenanceWindows[0].matchers.family',
+    message: /family "rds" never matches an SLO/,
+    hint: /excludeFromReview: false/,
+    severity: 'warning',
+  },
+  {
     name: 'bad matcher regular expression',
     yaml: win(`matchers:
   service: ~api-( # <-

@@ -10,6 +10,8 @@ import {
   formatDuration,
   reviewDataStart,
   reviewSlo,
+  reviewWindowsFor,
+  type MaintenanceWindow,
   type SeriesPoint,
   type Slo,
   type SloReview,
@@ -37,6 +39,8 @@ export interface ReviewRange {
   readonly from: number;
   readonly to: number;
   readonly now: number;
+  /** Maintenance windows of the routing specs: those marked excludeFromReview leave the SLOs they match. */
+  readonly windows?: readonly MaintenanceWindow[];
 }
 
 /**
@@ -56,6 +60,10 @@ export async function readReviews(
   };
   const { from, to, now } = range;
   const reviews: SloReview[] = [];
+  // Over all the data a review reads (history and period), so the period budget leaves them too.
+  const windowsOf = (slo: Slo) => ({
+    windows: reviewWindowsFor(range.windows ?? [], slo, reviewDataStart(slo, from, to), to),
+  });
   if (opts.source === 'file') {
     if (!opts.data) fail('--source file needs --data FILE');
     const data = opts.data as string;
@@ -75,7 +83,9 @@ export async function readReviews(
         continue;
       }
       // History before --from: the longest alert window, and the SLO period ending at --to.
-      reviews.push(reviewSlo(slo, table.series(slo.name, reviewDataStart(slo, from, to), to), { from, to }));
+      reviews.push(
+        reviewSlo(slo, table.series(slo.name, reviewDataStart(slo, from, to), to), { from, to, ...windowsOf(slo) }),
+      );
       table.drop(slo.name);
     }
   } else if (opts.source === 'prometheus') {
@@ -101,7 +111,7 @@ export async function readReviews(
         fail(`Prometheus ${url}: ${(err as Error).message}`);
       }
       if (series.length === 0) warn(`warning: no data for SLO "${slo.name}"`);
-      reviews.push(reviewSlo(slo, series, { from, to, stepSeconds: step }));
+      reviews.push(reviewSlo(slo, series, { from, to, stepSeconds: step, ...windowsOf(slo) }));
     }
     warn(`${stats.queries} Prometheus range queries (step ${formatDuration(step)})`);
   } else {
@@ -142,6 +152,7 @@ export async function readReviews(
           to,
           stepSeconds: read.periodSeconds,
           ...(periodSeries ? { periodSeries } : {}),
+          ...windowsOf(slo),
         }),
       );
     }

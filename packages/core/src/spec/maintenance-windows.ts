@@ -16,6 +16,7 @@
  *     once: { start: '2026-12-12T22:00', end: '2026-12-13T01:30', location: Europe/Berlin }
  */
 import { WINDOW_CATEGORIES, type MaintenanceWindow, type Matchers, type WindowSchedule } from '../model/alarms';
+import { compileMatcher } from '../matchers';
 import { SLO_WIDE_LABELS } from '../maintenance/windows';
 import { instantOf } from '../maintenance/zone';
 import { formatDuration } from '../duration';
@@ -137,6 +138,14 @@ function checkScope(at: At, matchers: Matchers, excludeFromReview: boolean, ctx:
         );
     }
   }
+  const family = matchers.family;
+  if (excludeFromReview && family !== undefined && !compileMatcher('family', family)({ family: 'slo' }))
+    at.get('matchers')
+      .get('family')
+      .warn(
+        `family "${family}" never matches an SLO (their family is slo): excludeFromReview has nothing to leave out`,
+        'set excludeFromReview: false to say the window only mutes alarms',
+      );
   // Only when the set has SLOs: `sre validate alarms/routing.yaml` alone cannot know them.
   if (ctx.slos.length === 0) return;
   for (const [label, field] of [
