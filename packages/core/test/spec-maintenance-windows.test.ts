@@ -2,8 +2,8 @@
  * `spec.maintenanceWindows` of an AlertRouting: what a good window becomes in the model, and every
  * bad one reported at its line and path (the line is marked `# <-`, as in spec-errors.test.ts).
  */
-import { formatDiagnostic, loadSpecTexts, type Diagnostic } from '../src/spec';
-import { FILE, markedLine, RECEIVERS, routing, slo, type Case } from './spec-errors/builders';
+import { formatDiagnostic, loadSpecTexts } from '../src/spec';
+import { expectReported, FILE, RECEIVERS, routing, slo, type Case } from './spec-errors/builders';
 
 /** A routing whose spec ends with `maintenanceWindows:` followed by `items`. */
 const withWindows = (items: string): string =>
@@ -275,18 +275,7 @@ describe('maintenance windows in the routing spec', () => {
     expect(routings[0].maintenanceWindows).toBeUndefined();
   });
 
-  it.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
-    const { diagnostics } = loadSpecTexts([{ file: FILE, text: c.yaml }]);
-    const line = markedLine(c.yaml);
-    const match = diagnostics.find(
-      (d: Diagnostic) => d.file === FILE && d.line === line && d.path === c.path && c.message.test(d.message),
-    );
-    expect({ found: !!match, all: diagnostics.map(formatDiagnostic) }).toEqual(
-      expect.objectContaining({ found: true }),
-    );
-    expect(match!.severity).toBe(c.severity ?? 'error');
-    if (c.hint) expect(match!.hint).toMatch(c.hint);
-  });
+  it.each(CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => expectReported(c));
 
   it('formats a window problem as file:line:col: path: message (hint)', () => {
     const text = win(`matchers: { service: goodgreets }
