@@ -4,11 +4,10 @@
  * database window is muted and a tick after it delivers the alarm still firing; `sre render alertmanager`
  * says the windows stay with the router.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeSlack } from '../../alert-router/test/helpers/fake-slack';
-import { fixtureMessage, snsBatch } from '../../alert-router/test/helpers/fixtures';
 import { runSre } from './run';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -16,27 +15,6 @@ const EXAMPLE = join(__dirname, '..', 'examples', 'review-data.csv');
 const DAY = ['--from', '2026-11-01T00:00:00Z', '--to', '2026-11-02T00:00:00Z'];
 const tmp = mkdtempSync(join(tmpdir(), 'sre-windows-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-/** A routing whose only window is `window` (YAML lines of one list item). */
-function routingFile(name: string, window: string): string {
-  const file = join(tmp, name);
-  writeFileSync(
-    file,
-    `apiVersion: sre-kit/v1
-kind: AlertRouting
-metadata:
-  name: windows
-spec:
-  receivers:
-    - name: page
-      slack: [{ channel: '#page', webhookSecret: page }]
-  route:
-    receiver: page
-  maintenanceWindows:
-${window}`,
-  );
-  return file;
-}
 
 interface Review {
   slo: string;
@@ -47,16 +25,8 @@ interface Review {
 }
 
 describe('sre review with a maintenance window', () => {
-  // The committed example has a 25-minute 8 % error incident on api-availability at 14:00; here it was planned.
-  const planned = routingFile(
-    'planned.yaml',
-    `    - name: lb-migration
-      category: deployment
-      reason: Move to the new load balancer (CHG-2041)
-      matchers: { service: goodgreets, slo: api-availability }
-      once: { start: '2026-11-01T15:00', end: '2026-11-01T15:30', location: Europe/Berlin }
-`,
-  );
+  // The committed example has a 25-minute 8 % error incident on api-availability at 14:00; this window says it was planned.
+  const planned = join(__dirname, '..', 'examples', 'maintenance-window.yaml');
   const review = async (paths: string[], format: string) =>
     runSre(['review', ...paths, '--source', 'file', '--data', EXAMPLE, ...DAY, '--format', format]);
 
@@ -106,27 +76,10 @@ describe('sre alerts replay --at through the GoodGreets routing', () => {
   });
   afterEach(() => slack.stop());
 
-  const file = (name: string, payload: unknown) => {
-    const path = join(tmp, name);
-    writeFileSync(path, JSON.stringify(payload));
-    return path;
-  };
-  const dbAlarm = file(
-    'db-alarm.json',
-    snsBatch([
-      {
-        id: 'db-1',
-        message: {
-          ...fixtureMessage('sns-metric-alarm.json'),
-          AlarmName: 'goodgreets-rds-database-cpu',
-          AlarmArn: 'arn:aws:cloudwatch:eu-west-1:123456789012:alarm:goodgreets-rds-database-cpu',
-          AlarmDescription: 'Database CPU high.\nsre-kit:{"severity":"warning","family":"rds","service":"goodgreets"}',
-          NewStateValue: 'ALARM',
-        },
-      },
-    ]),
-  );
-  const tick = file('tick.json', { source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} });
+  // The README's example files: an RDS CPU alarm of GoodGreets (family rds) and the scheduled tick.
+  const FIXTURES = join(ROOT, 'packages', 'alert-router', 'test', 'fixtures');
+  const dbAlarm = join(FIXTURES, 'sns-rds-alarm.json');
+  const tick = join(FIXTURES, 'scheduled-tick.json');
   const replay = (files: string[], at: string, state: string) =>
     runSre([
       'alerts',
