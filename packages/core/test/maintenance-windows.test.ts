@@ -1,5 +1,6 @@
 /** When windows open (time zones, daylight saving, weekday ranges) and whom they cover. */
 import {
+  applicationSignalsExclusions,
   compileWindows,
   instantOf,
   openWindows,
@@ -120,6 +121,46 @@ describe('whom a window covers', () => {
     expect(found.map((w) => [w.window.name, w.occurrences.length])).toEqual([
       ['db-patching', 2],
       ['by-slo', 2],
+    ]);
+  });
+});
+
+describe('as Application Signals exclusion windows', () => {
+  const slo = makeSlo();
+
+  it('writes a recurring window as a UTC cron at the zone standard offset, and says what daylight saving shifts', () => {
+    const [berlin] = applicationSignalsExclusions([weekly()], slo);
+    expect(berlin).toEqual({
+      reason: 'db-patching (maintenance): RDS patching',
+      durationMinutes: 60,
+      recurrence: 'cron(0 2 ? * SUN *)',
+      note: expect.stringContaining('opens 60 minutes early during daylight saving'),
+    });
+    // Monday 00:30 in Tokyo (UTC+9, no daylight saving) is Sunday 15:30 UTC; a daily window has no weekday.
+    const tokyo = weekly({ weekdays: ['monday:tuesday'], start: '00:30', location: 'Asia/Tokyo' });
+    const daily = weekly({ weekdays: [], start: '23:15', location: 'UTC' });
+    expect(applicationSignalsExclusions([tokyo, daily], slo).map((w) => [w.recurrence, w.note])).toEqual([
+      ['cron(30 15 ? * SUN,MON *)', undefined],
+      ['cron(15 23 * * ? *)', undefined],
+    ]);
+  });
+
+  it('writes a one-off window with its start, and leaves out windows that do not exclude this SLO', () => {
+    const once = {
+      ...weekly(),
+      name: 'dns',
+      schedule: { kind: 'once', start: '2026-12-12T21:00:00.000Z', end: '2026-12-13T00:30:00.000Z' },
+    } as MaintenanceWindow;
+    const got = applicationSignalsExclusions(
+      [once, weekly({}, { name: 'mute-only', excludeFromReview: false }), weekly({}, { matchers: { slo: 'other' } })],
+      slo,
+    );
+    expect(got).toEqual([
+      {
+        reason: 'dns (maintenance): RDS patching',
+        durationMinutes: 210,
+        startTime: '2026-12-12T21:00:00.000Z',
+      },
     ]);
   });
 });

@@ -11,7 +11,7 @@ import type { Slo } from '../model/slo';
 import { instantOf, wallClockAt } from './zone';
 
 /** Weekday names in JavaScript's getUTCDay order. */
-const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+export const WEEKDAYS_FROM_SUNDAY = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 const DAY_MS = 86_400_000;
 
 /** One opening of a window, epoch seconds, [start, end). */
@@ -24,13 +24,13 @@ export interface WindowOccurrence {
 /** `monday`, `saturday:sunday` (wrapping, as in timeIntervals) -> the day names; unknown names throw. */
 export function expandWeekdays(spec: string): string[] {
   const [from, to, extra] = spec.toLowerCase().split(':');
-  const a = WEEKDAYS.indexOf(from);
-  const b = to === undefined ? a : WEEKDAYS.indexOf(to);
+  const a = WEEKDAYS_FROM_SUNDAY.indexOf(from);
+  const b = to === undefined ? a : WEEKDAYS_FROM_SUNDAY.indexOf(to);
   if (a < 0 || b < 0 || extra !== undefined)
     throw new Error(`unknown weekday "${spec}" (use monday..sunday or a range like monday:friday)`);
   const out: string[] = [];
   for (let i = a; ; i = (i + 1) % 7) {
-    out.push(WEEKDAYS[i]);
+    out.push(WEEKDAYS_FROM_SUNDAY[i]);
     if (i === b) break;
   }
   return out;
@@ -46,7 +46,7 @@ function recurringOccurrences(name: string, s: RecurringSchedule, fromMs: number
   for (let day = Date.UTC(first.year, first.month - 1, first.day); ; day += DAY_MS) {
     const date = new Date(day);
     if (day - 2 * DAY_MS > toMs) break;
-    if (days.size > 0 && !days.has(WEEKDAYS[date.getUTCDay()])) continue;
+    if (days.size > 0 && !days.has(WEEKDAYS_FROM_SUNDAY[date.getUTCDay()])) continue;
     const { at } = instantOf(
       { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour, minute },
       s.location,
@@ -117,6 +117,14 @@ export function sloLabels(slo: Slo): Labels {
 /** Labels a window may match on and still say which SLOs a review excludes it from. */
 export const SLO_WIDE_LABELS = ['family', 'service', 'slo'] as const;
 
+/** Windows marked `excludeFromReview` whose matchers cover `slo` (reviews, Application Signals). */
+export function excludedWindowsOf(windows: readonly MaintenanceWindow[], slo: Slo): MaintenanceWindow[] {
+  const labels = sloLabels(slo);
+  return compileWindows(windows.filter((w) => w.excludeFromReview))
+    .filter((w) => w.matches(labels))
+    .map((w) => w.window);
+}
+
 /** Windows marked `excludeFromReview` that cover `slo`, and their openings overlapping [from, to). */
 export function reviewWindowsFor(
   windows: readonly MaintenanceWindow[],
@@ -124,9 +132,7 @@ export function reviewWindowsFor(
   from: number,
   to: number,
 ): { window: MaintenanceWindow; occurrences: WindowOccurrence[] }[] {
-  const labels = sloLabels(slo);
-  return compileWindows(windows.filter((w) => w.excludeFromReview))
-    .filter((w) => w.matches(labels))
-    .map((w) => ({ window: w.window, occurrences: windowOccurrences(w.window, from, to) }))
+  return excludedWindowsOf(windows, slo)
+    .map((window) => ({ window, occurrences: windowOccurrences(window, from, to) }))
     .filter((w) => w.occurrences.length > 0);
 }
