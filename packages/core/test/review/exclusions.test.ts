@@ -88,6 +88,8 @@ describe('a review with a maintenance window', () => {
       /Maintenance windows left out of the figures\n.*\n.*\ndb-patching\s+maintenance\s+2026-12-06T03:00:00Z\s+1h\s+RDS minor-version patching \(CHG-1234\)/,
     );
     expect(formatReview([excluded], 'md')).toContain('### Maintenance windows left out of the figures');
+    expect(formatReview([excluded], 'slack')).toContain('*Left out (maintenance)*\\n1h: db-patching');
+    expect(formatReview([plain], 'slack')).not.toContain('Left out');
   });
 
   it('a window over the history before the range still leaves the period budget, not the range', () => {
