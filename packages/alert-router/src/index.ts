@@ -31,7 +31,15 @@ export {
   type TagLookup,
   type TagEnricherOptions,
 } from './events/tags';
-export { RouteTree, RoutingConfigError, ROUTE_DEFAULTS, type RouteMatch } from './routing/tree';
+export {
+  RouteTree,
+  RoutingConfigError,
+  ROUTE_DEFAULTS,
+  isMuted,
+  muteDetail,
+  type RouteMatch,
+  type OpenWindow,
+} from './routing/tree';
 export { eventLabels, BUILTIN_LABELS } from './routing/labels';
 export {
   renderSlack,
@@ -84,6 +92,7 @@ export {
 export { startSlackStandin, postLines, type SlackStandin, type StandinPost } from './local/slack-standin';
 export {
   readCloudWatchSeries,
+  readCloudWatchSpan,
   reviewFromCloudWatch,
   type CloudWatchReviewData,
   type CloudWatchReviews,

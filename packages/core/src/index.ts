@@ -18,3 +18,5 @@ export * from './alarm-metadata';
 export * from './slack';
 export * from './alertmanager/config';
 export * from './backtest';
+export * from './matchers';
+export * from './maintenance';

@@ -11,6 +11,7 @@ import {
   planSloQueries,
   replayHistorySeconds,
   reviewSlo,
+  reviewWindowsFor,
   seriesFromResults,
   type SeriesPoint,
   type Slo,
@@ -31,7 +32,11 @@ export interface CloudWatchReviewData {
 }
 
 type Range = { from: number; to: number; now: number; period?: number };
-type Options = RetryOptions & { onProgress?: (done: number, total: number) => void };
+type Options = RetryOptions & {
+  onProgress?: (done: number, total: number) => void;
+  /** Maintenance windows to leave out of one SLO's review (`reviewWindowsFor` over the data read). */
+  windowsOf?: (slo: Slo) => ReturnType<typeof reviewWindowsFor>;
+};
 
 /** One read of every SLO's buckets over [start, to), at the finest period CloudWatch keeps from `start` on. */
 export async function readCloudWatchSpan(
@@ -118,6 +123,7 @@ export async function reviewFromCloudWatch(
       to: range.to,
       stepSeconds: data.periodSeconds,
       ...(periodSeries ? { periodSeries } : {}),
+      ...(options.windowsOf ? { windows: options.windowsOf(slo) } : {}),
     });
   });
   return { reviews, skipped, empty, data };

@@ -25,7 +25,7 @@ import {
   type Slo,
   type SpecSet,
 } from '@sre-kit/core';
-import { readCloudWatchSpan } from '../review/cloudwatch-source';
+import { readCloudWatchSpan } from '@sre-kit/alert-router';
 import { withDeployedDimensions } from '../review/deployed-slos';
 import { exitWith } from '../review/fail';
 import { progressBar } from '../review/progress';

@@ -149,7 +149,7 @@ export function registerReview(program: Command): void {
       const reviews = await readReviews(
         slos,
         { ...opts, filtered: Boolean(opts.slo) },
-        { from, to, now },
+        { from, to, now, windows: specs.routings.flatMap((r) => r.maintenanceWindows ?? []) },
         'sre review',
       );
       if (reviews.length === 0) fail('nothing to review');

@@ -10,6 +10,8 @@ import {
   formatDuration,
   reviewDataStart,
   reviewSlo,
+  reviewWindowsFor,
+  type MaintenanceWindow,
   type SeriesPoint,
   type Slo,
   type SloReview,
@@ -36,6 +38,8 @@ export interface ReviewRange {
   readonly from: number;
   readonly to: number;
   readonly now: number;
+  /** Maintenance windows of the routing specs: those marked excludeFromReview leave the SLOs they match. */
+  readonly windows?: readonly MaintenanceWindow[];
 }
 
 /**
@@ -55,6 +59,10 @@ export async function readReviews(
   };
   const { from, to, now } = range;
   const reviews: SloReview[] = [];
+  // Over all the data a review reads (history and period), so the period budget leaves them too.
+  const windowsOf = (slo: Slo) => ({
+    windows: reviewWindowsFor(range.windows ?? [], slo, reviewDataStart(slo, from, to), to),
+  });
   if (opts.source === 'file') {
     if (!opts.data) fail('--source file needs --data FILE');
     const data = opts.data as string;
@@ -74,7 +82,9 @@ export async function readReviews(
         continue;
       }
       // History before --from: the longest alert window, and the SLO period ending at --to.
-      reviews.push(reviewSlo(slo, table.series(slo.name, reviewDataStart(slo, from, to), to), { from, to }));
+      reviews.push(
+        reviewSlo(slo, table.series(slo.name, reviewDataStart(slo, from, to), to), { from, to, ...windowsOf(slo) }),
+      );
       table.drop(slo.name);
     }
   } else if (opts.source === 'prometheus') {
@@ -100,7 +110,7 @@ export async function readReviews(
         fail(`Prometheus ${url}: ${(err as Error).message}`);
       }
       if (series.length === 0) warn(`warning: no data for SLO "${slo.name}"`);
-      reviews.push(reviewSlo(slo, series, { from, to, stepSeconds: step }));
+      reviews.push(reviewSlo(slo, series, { from, to, stepSeconds: step, ...windowsOf(slo) }));
     }
     warn(`${stats.queries} Prometheus range queries (step ${formatDuration(step)})`);
   } else {
@@ -109,7 +119,12 @@ export async function readReviews(
     const client = new CloudWatchClient(opts.region ? { region: opts.region } : {});
     let read: CloudWatchReviews | undefined;
     try {
-      read = await reviewFromCloudWatch(client, slos, { from, to, now, period }, { onProgress: bar.update });
+      read = await reviewFromCloudWatch(
+        client,
+        slos,
+        { from, to, now, period },
+        { onProgress: bar.update, windowsOf: (slo) => windowsOf(slo).windows },
+      );
     } catch (err) {
       bar.done();
       fail(`CloudWatch: ${(err as Error).message}`);
