@@ -307,7 +307,10 @@ export const messageView = (m: SavedMessage) => ({
   createdAt: new Date(m.createdAt).toISOString(),
 });
 
-export function toDesignView(d: Design, objects: ObjectStore): DesignView {
+export function toDesignView(
+  d: Pick<Design, 'id' | 'category' | 'title' | 'thumbKey' | 'displayKey'>,
+  objects: ObjectStore,
+): DesignView {
   return {
     id: d.id,
     category: d.category,

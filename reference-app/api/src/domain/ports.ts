@@ -46,6 +46,9 @@ export interface CardRepository {
   recordDeliveryProblem(messageId: string, problem: DeliveryProblem): Promise<boolean>;
 }
 
+/** What a gallery tile shows, and the keyset its page continues from. */
+export type GalleryDesign = Pick<Design, 'id' | 'category' | 'title' | 'thumbKey' | 'displayKey' | 'createdAt'>;
+
 export interface DesignListQuery {
   category?: Category;
   cursor?: { createdAt: number; id: string };
@@ -58,7 +61,7 @@ export interface DesignRepository {
   insertIfAbsent(design: Design): Promise<boolean>;
   findById(id: string): Promise<Design | undefined>;
   /** Public, ready, approved designs only, newest first. */
-  listPublic(query: DesignListQuery): Promise<Design[]>;
+  listPublic(query: DesignListQuery): Promise<GalleryDesign[]>;
   listByStatus(status: Design['status'], limit: number): Promise<Design[]>;
   /** Ready public designs waiting for a moderator, oldest first. */
   listForReview(limit: number): Promise<Design[]>;

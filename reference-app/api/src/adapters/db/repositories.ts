@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { CardRepository, DesignListQuery, DesignRepository, ReplayGuard } from '../../domain/ports';
+import type { CardRepository, DesignListQuery, DesignRepository, GalleryDesign, ReplayGuard } from '../../domain/ports';
 import {
   type Card,
   type CardStatus,
@@ -316,10 +316,12 @@ export class SqlDesignRepository implements DesignRepository {
     return row && toDesign(row);
   }
 
-  async listPublic(q: DesignListQuery): Promise<Design[]> {
+  async listPublic(q: DesignListQuery): Promise<GalleryDesign[]> {
+    // Only the columns a tile shows: the gallery is the busiest read, and every column more is
+    // one more column definition and value the driver parses per row.
     let query = this.db
       .selectFrom('designs')
-      .selectAll()
+      .select(['id', 'category', 'title', 'thumb_key', 'display_key', 'created_at'])
       .where('visibility', '=', 'public')
       .where('status', '=', 'ready')
       .where('moderation', '=', 'approved');
@@ -334,7 +336,14 @@ export class SqlDesignRepository implements DesignRepository {
       );
     }
     const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
-    return rows.map(toDesign);
+    return rows.map((r) => ({
+      id: r.id,
+      category: r.category as Category,
+      title: r.title,
+      thumbKey: r.thumb_key,
+      displayKey: r.display_key,
+      createdAt: num(r.created_at),
+    }));
   }
 
   async listByStatus(status: DesignStatus, limit: number): Promise<Design[]> {
