@@ -26,7 +26,8 @@ const button = (href: string, label: string) =>
  * One layout for every email: a single fluid column at most 560 px wide (a phone gets its full
  * width instead of a fixed table that overflows it), images never wider than the column. Mail
  * clients drop <style> blocks and media queries unevenly, so everything is inline and fluid
- * by itself (`width:100%` with `max-width`), no breakpoint needed.
+ * by itself (`width:100%` with `max-width`), no breakpoint needed; long links and words wrap
+ * (`overflow-wrap`) instead of widening the column.
  */
 function layout(title: string, rows: string[]): string {
   return `<!doctype html>
@@ -34,7 +35,7 @@ function layout(title: string, rows: string[]): string {
 <body style="margin:0;padding:0;background:${C.bg};font-family:Helvetica,Arial,sans-serif;color:${C.ink};font-size:16px;line-height:1.5">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="width:100%;background:${C.bg}"><tr><td align="center" style="padding:16px 8px">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="width:100%;max-width:560px;background:#ffffff;border:1px solid ${C.line};border-radius:12px">
-${rows.map((r) => `<tr><td style="padding:12px 20px">${r}</td></tr>`).join('\n')}
+${rows.map((r) => `<tr><td style="padding:12px 20px;overflow-wrap:anywhere;word-break:break-word">${r}</td></tr>`).join('\n')}
 <tr><td style="padding:12px 20px 20px;color:${C.muted};font-size:13px">GoodGreets</td></tr>
 </table></td></tr></table></body></html>`;
 }
@@ -103,7 +104,7 @@ function ownerNotice(
     ...(o.link
       ? [
           `<p style="text-align:center;margin:8px 0">${button(o.link.url, o.link.label)}</p>
-<p style="margin:0;color:${C.muted};font-size:13px;word-break:break-all">${e(o.link.url)}</p>`,
+<p style="margin:0;color:${C.muted};font-size:13px">${e(o.link.url)}</p>`,
         ]
       : []),
   ]);

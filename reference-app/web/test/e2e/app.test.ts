@@ -9,6 +9,7 @@ import { join } from 'node:path';
 // What the ALTCHA widget does, for the cards this suite creates through the API directly.
 import { solveCaptcha } from '../../../api/test/altcha-solver';
 import { qrPath } from '../../src/lib/qrPath';
+import { readEml, renderEmail } from './email';
 import {
   MODERATOR_TOKEN,
   e2eMissing,
@@ -112,11 +113,18 @@ describe('GoodGreets in Chromium', () => {
   });
 
   it("answers an unknown path with the site's 404 page and status 404, its pages with 200", async () => {
+    const desktop = await newContext(browser, app.url, 'desktop');
+    const dp = await desktop.context.newPage();
+    expect((await dp.goto('/no-such-page'))?.status()).toBe(404);
+    await see(dp.locator('h1')).toHaveText('Page not found');
+    await shot(dp, 'not-found', 'desktop');
+    await desktop.context.close();
     const { context, problems } = await newContext(browser, app.url, 'phone');
     const page = await context.newPage();
     const missing = await page.goto('/no-such-page');
     expect(missing?.status()).toBe(404);
     await see(page.locator('h1')).toHaveText('Page not found');
+    await shot(page, 'not-found', 'phone');
     await page.getByRole('link', { name: 'See the designs' }).click();
     await page.locator('a.design-tile').first().waitFor();
     for (const path of ['/', '/upload', '/create?design=stock-birthday-1']) {
@@ -170,6 +178,10 @@ describe('GoodGreets in Chromium', () => {
     const ownerUrl = await page.locator('#owner-link').inputValue();
     expect(shareUrl).toMatch(new RegExp(`^${app.url}/s/[A-Za-z0-9_-]{43}$`));
     expect(ownerUrl).toMatch(new RegExp(`^${app.url}/cards/[A-Za-z0-9_-]+/manage#token=[A-Za-z0-9_-]{43}$`));
+    // The manage link is not only on this page: the creator has it by email (issue 15, item 9).
+    await see(page.locator('[data-testid=owner-link-emailed]')).toContainText('We sent this link to your email');
+    const createdId = ownerUrl.split('/cards/')[1]!.split('/')[0];
+    expect(readEml(join(app.dataDir, 'outbox'), `owner-${createdId}.eml`).text).toContain(`Manage your card: ${ownerUrl}`);
     // Every link on the page names the origin the browser used (127.0.0.1 here), the QR code included.
     expect(await page.locator('[data-testid=open-share]').getAttribute('href')).toBe(shareUrl);
     await see(page.locator('svg.qr path')).toHaveAttribute('d', qrPath(shareUrl).d);
@@ -507,6 +519,17 @@ describe('GoodGreets in Chromium', () => {
     expect(eml).toContain(LOOKS_LIKE_MARKUP.trim());
     expect(card.shareUrl).toBe(`${app.url}/s/${card.shareToken}`);
     expect(eml).toContain(`See the card online: ${card.shareUrl}`);
+    // The email as a phone and a desktop mail app show it (issue 15, item 8): one column, the
+    // picture scaled to it, nothing wider than the screen, people's words in their own direction.
+    const parsed = readEml(outbox, delivered()[0] as string);
+    for (const kind of ['phone', 'desktop'] as const) {
+      const layout = await renderEmail(browser, parsed, 'card', kind);
+      expect(layout.overflow).toBeLessThanOrEqual(0);
+      expect(layout.imageWidth).toBeGreaterThan(0);
+      expect(layout.imageWidth).toBeLessThanOrEqual(kind === 'phone' ? layout.columnWidth : 500);
+      expect(layout.userTextWithDir).toBeGreaterThanOrEqual(12);
+      expect(layout.buttonColour).toBe('rgb(124, 58, 237)');
+    }
 
     await page.reload();
     await see(page.locator('[data-testid=card-sent]')).toContainText('This card was sent');
