@@ -127,7 +127,8 @@ export function createContext(config: Config, o: ContextOverrides = {}): Context
     timeoutSeconds: 10,
   });
   // fallbackOrigin is read at each call: the server sets the real port once it listens on PORT=0.
-  const siteUrl = (path: string, origin?: string) => `${config.publicBaseUrl ?? origin ?? config.fallbackOrigin}${path}`;
+  const siteUrl = (path: string, origin?: string) =>
+    `${config.publicBaseUrl ?? origin ?? config.fallbackOrigin}${path}`;
   const shareUrl = (token: string, origin?: string) => siteUrl(`/s/${token}`, origin);
   const cards = new CardService({
     cards: cardRepo,

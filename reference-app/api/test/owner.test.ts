@@ -114,7 +114,10 @@ describe.each(DIALECTS)('owners on %s', (dialect) => {
     expect((await remove('abc', card.ownerToken)).status).toBe(404);
     expect((await remove('0', card.ownerToken)).status).toBe(404);
     expect((await ownerView(card)).messages.map((m) => m.name)).toEqual(['Ann']);
-    const shared = await http<{ messages: Array<Record<string, unknown>> }>(app.url, `/api/v1/shared/${card.shareToken}`);
+    const shared = await http<{ messages: Array<Record<string, unknown>> }>(
+      app.url,
+      `/api/v1/shared/${card.shareToken}`,
+    );
     expect(shared.body.messages.map((m) => m.name)).toEqual(['Ann']);
     // Signers never see message ids.
     expect(shared.body.messages[0]).not.toHaveProperty('id');
@@ -122,8 +125,12 @@ describe.each(DIALECTS)('owners on %s', (dialect) => {
     const other = await create();
     const ann = (await ownerView(card)).messages[0]!;
     expect(
-      (await http(app.url, `/api/v1/cards/${other.id}/messages/${ann.id}`, { method: 'DELETE', token: other.ownerToken }))
-        .status,
+      (
+        await http(app.url, `/api/v1/cards/${other.id}/messages/${ann.id}`, {
+          method: 'DELETE',
+          token: other.ownerToken,
+        })
+      ).status,
     ).toBe(404);
     // A cancelled card is final: its messages are what the owner saw.
     expect((await http(app.url, `/api/v1/cards/${card.id}`, { method: 'DELETE', token: card.ownerToken })).status).toBe(
@@ -185,6 +192,9 @@ describe.each(DIALECTS)('owners on %s', (dialect) => {
     // The first card, signed during its extra day, goes out with its message.
     expect(await app.ctx.delivery.deliver(card.id)).toEqual({ kind: 'sent' });
     const delivered = mailer.sent.at(-1) as OutgoingEmail;
-    expect([delivered.to.address, delivered.text.includes('Sorry, happy birthday!')]).toEqual(['ann@example.com', true]);
+    expect([delivered.to.address, delivered.text.includes('Sorry, happy birthday!')]).toEqual([
+      'ann@example.com',
+      true,
+    ]);
   });
 });

@@ -17,8 +17,7 @@ export const SEND_FAILED_DETAIL = 'the email could not be handed to the mail ser
 
 /** postponed: the card was empty and now sends a day later; emptied: empty again, so cancelled. */
 export type DeliveryOutcome =
-  | { kind: 'sent' | 'skipped' | 'emptied' }
-  | { kind: 'not_due' | 'postponed'; runAt: number };
+  { kind: 'sent' | 'skipped' | 'emptied' } | { kind: 'not_due' | 'postponed'; runAt: number };
 
 /** recorded: the card now shows the problem; unchanged: one was already recorded; unknown: no card sent that email. */
 export type ProblemOutcome = 'recorded' | 'unchanged' | 'unknown';
@@ -121,7 +120,8 @@ export class DeliveryService {
       outcome = { kind: 'postponed', runAt: when.utc };
       notice = composeEmptyCardEmail(card, { shareUrl, postponedTo: next });
     } else {
-      if (!(await cards.update(card.id, 'scheduled', { status: 'cancelled', updatedAt: now }))) return { kind: 'skipped' };
+      if (!(await cards.update(card.id, 'scheduled', { status: 'cancelled', updatedAt: now })))
+        return { kind: 'skipped' };
       outcome = { kind: 'emptied' };
       notice = composeEmptyCardEmail(card, { shareUrl });
     }
@@ -129,7 +129,10 @@ export class DeliveryService {
     try {
       await this.d.mailer.send(notice);
     } catch (err) {
-      this.d.logger.warn({ cardId: card.id, err: (err as Error).message }, 'could not email the owner about the empty card');
+      this.d.logger.warn(
+        { cardId: card.id, err: (err as Error).message },
+        'could not email the owner about the empty card',
+      );
     }
     return outcome;
   }

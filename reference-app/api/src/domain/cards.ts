@@ -134,7 +134,9 @@ export class CardService {
     const o = this.deps.ownerLink;
     if (!o) return false;
     try {
-      await o.mailer.send(composeOwnerLinkEmail(card, { manageUrl: o.manageUrl(card.id, ownerToken, origin), shareUrl }));
+      await o.mailer.send(
+        composeOwnerLinkEmail(card, { manageUrl: o.manageUrl(card.id, ownerToken, origin), shareUrl }),
+      );
       return true;
     } catch (err) {
       o.onError(card.id, err as Error);

@@ -181,7 +181,9 @@ describe('GoodGreets in Chromium', () => {
     // The manage link is not only on this page: the creator has it by email (issue 15, item 9).
     await see(page.locator('[data-testid=owner-link-emailed]')).toContainText('We sent this link to your email');
     const createdId = ownerUrl.split('/cards/')[1]!.split('/')[0];
-    expect(readEml(join(app.dataDir, 'outbox'), `owner-${createdId}.eml`).text).toContain(`Manage your card: ${ownerUrl}`);
+    expect(readEml(join(app.dataDir, 'outbox'), `owner-${createdId}.eml`).text).toContain(
+      `Manage your card: ${ownerUrl}`,
+    );
     // Every link on the page names the origin the browser used (127.0.0.1 here), the QR code included.
     expect(await page.locator('[data-testid=open-share]').getAttribute('href')).toBe(shareUrl);
     await see(page.locator('svg.qr path')).toHaveAttribute('d', qrPath(shareUrl).d);

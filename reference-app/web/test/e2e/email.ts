@@ -93,7 +93,9 @@ export async function renderEmail(
   const layout = await page.evaluate(() => {
     const img = document.querySelector('img');
     const column = img?.closest('td') ?? document.body;
-    const button = [...document.querySelectorAll('a')].find((a) => getComputedStyle(a).backgroundColor !== 'rgba(0, 0, 0, 0)');
+    const button = [...document.querySelectorAll('a')].find(
+      (a) => getComputedStyle(a).backgroundColor !== 'rgba(0, 0, 0, 0)',
+    );
     return {
       overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
       imageWidth: img?.getBoundingClientRect().width ?? 0,
