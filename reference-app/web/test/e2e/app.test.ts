@@ -156,7 +156,16 @@ describe('GoodGreets in Chromium', () => {
 
     // The zone defaults to the browser's; picking the recipient's zone explains both clocks.
     expect(await page.locator('#send-zone').inputValue()).toBe('Europe/Berlin');
-    await page.locator('#send-zone').selectOption('America/New_York');
+    // Current IANA names with UTC first (issue 15, item 11); a few letters find the zone.
+    const offered = await page.locator('#send-zone option').allInnerTexts();
+    expect(offered[0]).toBe('UTC');
+    expect(offered).toEqual(expect.arrayContaining(['Asia/Kolkata', 'Europe/Kyiv', 'Asia/Ho Chi Minh']));
+    expect(offered).not.toEqual(expect.arrayContaining(['Asia/Calcutta']));
+    await page.locator('#send-zone-search').fill('new york');
+    await see(page.locator('#send-zone option')).toHaveText('America/New York');
+    await page.waitForFunction(
+      () => (document.getElementById('send-zone') as HTMLSelectElement).value === 'America/New_York',
+    );
     await page.locator('#send-time').fill('09:00');
     await see(page.locator('[data-testid=arrival]')).toContainText('at 09:00');
     await see(page.locator('[data-testid=arrival]')).toContainText('where you are (Europe/Berlin)');
