@@ -326,7 +326,7 @@ describe('GoodGreets in Chromium', () => {
     const thumb = page.locator('[data-testid=upload-thumbnail]');
     await thumb.waitFor({ timeout: 60_000 });
     await page.waitForFunction(
-      () => (document.querySelector('[data-testid=upload-thumbnail]') as HTMLImageElement).naturalWidth === 180,
+      () => (document.querySelector('[data-testid=upload-thumbnail]') as HTMLImageElement).naturalWidth === 200,
     );
     await shot(page, 'upload-ready', 'desktop');
     const href = await page.getByRole('link', { name: 'Create a card with it' }).getAttribute('href');
