@@ -115,7 +115,7 @@ export const STOCK: Stock[] = [
     slug: 'birthday-5',
     category: 'Birthday',
     title: 'Starry sky',
-    greeting: 'Another trip round the sun',
+    greeting: 'Many happy returns',
     colors: ['#141e30', '#243b55'],
     accent: '#fde68a',
   },

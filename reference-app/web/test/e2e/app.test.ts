@@ -503,6 +503,11 @@ describe('GoodGreets in Chromium', () => {
     // Someone is still writing when the countdown ends (issue 15): their words must not vanish.
     const late = 'Sorry, I am late!\nHappy birthday anyway';
     await page.locator('#signer-message').fill(late);
+    // And someone on a phone, at the same moment.
+    const phoneSigner = await newContext(browser, app.url, 'phone', 'UTC');
+    const pp = await phoneSigner.context.newPage();
+    await pp.goto(card.shareUrl);
+    await pp.locator('#signer-message').fill('Typed on my phone');
 
     // When the countdown ends the page stops taking messages, then shows the card as sent.
     await page.locator('[data-testid=card-sending], [data-testid=card-sent]').first().waitFor({ timeout: 45_000 });
@@ -512,6 +517,11 @@ describe('GoodGreets in Chromium', () => {
     await page.locator('[data-copy-for=signer-message-kept]').click();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(late);
     await shot(page, 'sign-closed-while-writing', 'desktop');
+    await see(pp.locator('[data-testid=message-closed]')).toContainText('The card has gone');
+    expect(await pp.locator('#signer-message-kept').inputValue()).toBe('Typed on my phone');
+    await shot(pp, 'sign-closed-while-writing', 'phone');
+    await expectNoProblems(phoneSigner.problems);
+    await phoneSigner.context.close();
     const outbox = join(app.dataDir, 'outbox');
     // One file per delivery: card-<id>-<send instant>.eml (a bounced card sent again is a second file).
     const delivered = () =>
