@@ -12,12 +12,10 @@ import { qrPath } from '../../src/lib/qrPath';
 import { readEml, renderEmail } from './email';
 import {
   MODERATOR_TOKEN,
-  e2eMissing,
-  launchBrowser,
+  appForSuite,
   newContext,
   see,
   shot,
-  startApp,
   type Browser,
   type Page,
   type RunningApp,
@@ -59,20 +57,11 @@ async function pngBytes(page: Page): Promise<Buffer> {
 }
 
 describe('GoodGreets in Chromium', () => {
+  const suite = appForSuite();
   let app: RunningApp;
   let browser: Browser;
-
-  beforeAll(async () => {
-    // An unbuilt checkout fails here rather than skipping: a skipped suite would pass having checked nothing.
-    const missing = e2eMissing();
-    if (missing) throw new Error(missing);
-    app = await startApp();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
+  beforeAll(() => {
+    ({ app, browser } = suite);
   });
 
   it('shows the gallery by category and is usable with the keyboard alone', async () => {

@@ -9,7 +9,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { solveCaptcha } from '../../../api/test/altcha-solver';
 import { readEml, renderEmail } from './email';
-import { e2eMissing, launchBrowser, newContext, see, shot, startApp, type Browser, type RunningApp } from './harness';
+import { appForSuite, newContext, see, shot, type Browser, type RunningApp } from './harness';
 
 jest.setTimeout(120_000);
 
@@ -25,21 +25,14 @@ const BRAND = 'rgb(124, 58, 237)';
 const utcSeconds = (ms: number) => new Date(ms).toISOString().slice(0, 19);
 
 describe('GoodGreets owners and phones in Chromium', () => {
+  const suite = appForSuite();
   let app: RunningApp;
   let browser: Browser;
+  beforeAll(() => {
+    ({ app, browser } = suite);
+  });
   const outbox = () => join(app.dataDir, 'outbox');
   const outboxFiles = (re: RegExp) => (existsSync(outbox()) ? readdirSync(outbox()).filter((f) => re.test(f)) : []);
-
-  beforeAll(async () => {
-    const missing = e2eMissing();
-    if (missing) throw new Error(missing);
-    app = await startApp();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-  });
 
   async function createCard(recipientName: string): Promise<Card> {
     const res = await fetch(`${app.url}/api/v1/cards`, {
