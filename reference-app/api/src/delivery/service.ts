@@ -116,7 +116,7 @@ export class DeliveryService {
       const next = { ...card, sendAtUtc: when.utc, sendAtLocal: when.local, emptyPostponements: 1 };
       const patch = { sendAtUtc: next.sendAtUtc, sendAtLocal: next.sendAtLocal, emptyPostponements: 1, updatedAt: now };
       if (!(await cards.update(card.id, 'scheduled', patch))) return { kind: 'skipped' };
-      await scheduler.reschedule(next);
+      await (scheduler.postpone ? scheduler.postpone(next) : scheduler.reschedule(next));
       outcome = { kind: 'postponed', runAt: when.utc };
       notice = composeEmptyCardEmail(card, { shareUrl, postponedTo: next });
     } else {

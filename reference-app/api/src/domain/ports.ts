@@ -107,6 +107,13 @@ export interface DeliveryScheduler {
   schedule(card: ScheduledCard): Promise<void>;
   reschedule(card: ScheduledCard): Promise<void>;
   cancel(cardId: string): Promise<void>;
+  /**
+   * Delivery's own move of an empty card a day later, from inside the run its schedule started.
+   * Absent: `reschedule`. A scheduler that removes a schedule once it fired (EventBridge) uses a
+   * schedule of its own, so the removal cannot race the move; the card's schedule stays the
+   * owner's, and a run for a time the card no longer has does nothing (delivery checks the card).
+   */
+  postpone?(card: ScheduledCard): Promise<void>;
 }
 
 export interface Attachment {
