@@ -83,7 +83,10 @@ export async function startApp(config: Config, overrides: ContextOverrides = {})
       pollMs: config.SCHEDULER_POLL_MS,
       run: async (cardId) => {
         const outcome = await ctx.delivery.deliver(cardId);
-        return outcome.kind === 'not_due' ? { kind: 'later', runAt: outcome.runAt } : { kind: 'done' };
+        // A postponed card's job was already moved by the scheduler; `later` says the same.
+        return outcome.kind === 'not_due' || outcome.kind === 'postponed'
+          ? { kind: 'later', runAt: outcome.runAt }
+          : { kind: 'done' };
       },
       giveUp: (cardId, error) => ctx.delivery.giveUp(cardId, { reason: error.message }).then(() => undefined),
     });

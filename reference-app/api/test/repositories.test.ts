@@ -26,6 +26,7 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
         '004_design_moderation',
         '005_card_caps',
         '006_card_public_origin',
+        '007_card_empty_postponements',
       ],
       ahead: [],
     });
@@ -113,6 +114,27 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
     );
   });
 
+  it("removes an owner's chosen message of that card only, and only while the card takes messages", async () => {
+    await cards.insert(card('rm1', { sendAtUtc: 5_000 }));
+    await cards.insert(card('rm2', { sendAtUtc: 5_000 }));
+    const a = (await cards.addMessage('rm1', 'Ann', 'keep', 1_000))!;
+    const b = (await cards.addMessage('rm1', 'Spam', 'buy now', 1_000))!;
+    const other = (await cards.addMessage('rm2', 'Cy', 'other card', 1_000))!;
+    // Another card's message id never removes anything through this card.
+    expect(await cards.deleteMessage('rm1', other.id, 2_000)).toBe(false);
+    expect(await cards.deleteMessage('rm1', b.id, 2_000)).toBe(true);
+    expect(await cards.deleteMessage('rm1', b.id, 2_000)).toBe(false);
+    expect((await cards.listMessages('rm1')).map((m) => m.message)).toEqual(['keep']);
+    // At the send time, or once delivery claimed the card, the message is part of the email.
+    expect(await cards.deleteMessage('rm1', a.id, 5_000)).toBe(false);
+    expect(await cards.update('rm2', 'scheduled', { status: 'sending' })).toBe(true);
+    expect(await cards.deleteMessage('rm2', other.id, 2_000)).toBe(false);
+    expect((await cards.listMessages('rm2')).map((m) => m.message)).toEqual(['other card']);
+    // The empty-card count round-trips and updates like any card field.
+    expect(await cards.update('rm1', 'scheduled', { emptyPostponements: 1 })).toBe(true);
+    expect(await cards.findById('rm1')).toMatchObject({ emptyPostponements: 1 });
+  });
+
   it('keeps the message id of a sent email and records the first problem reported for it only', async () => {
     await cards.insert(card('c5', { status: 'sending' }));
     expect(await cards.update('c5', 'sending', { status: 'sent', sentAt: 7, sesMessageId: 'ses-1' })).toBe(true);
@@ -147,7 +169,12 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
       send_at_local, time_zone, send_at_utc, share_token, owner_token_hash, status, sent_at, created_at, updated_at)
       values ('old1', 'd1', 'Ann', 'ann@example.com', 'Bob', 'bob@example.com', '2030-01-01T10:00:00', 'UTC',
       1900000000000, ${'old1'.padEnd(43, 'S')}, ${'a'.repeat(64)}, 'sent', 5, 1, 1)`.execute(database.db);
-    expect(await cards.findById('old1')).toMatchObject({ status: 'sent', sesMessageId: null, deliveryProblem: null });
+    expect(await cards.findById('old1')).toMatchObject({
+      status: 'sent',
+      sesMessageId: null,
+      deliveryProblem: null,
+      emptyPostponements: 0,
+    });
     await sql`update cards set ses_message_id = 'm-new', delivery_problem_kind = 'deferred' where id = 'old1'`.execute(
       database.db,
     );

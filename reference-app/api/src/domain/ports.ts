@@ -35,6 +35,11 @@ export interface CardRepository {
     idempotencyKey?: string,
   ): Promise<SavedMessage | undefined>;
   listMessages(cardId: string): Promise<Message[]>;
+  /**
+   * Removes one message of the card while the card still accepts messages (scheduled, send time
+   * not reached), atomically with that check; false when there was no such message or it was too late.
+   */
+  deleteMessage(cardId: string, messageId: number, now: number): Promise<boolean>;
   /** Cards created since `since` (epoch ms) for this recipient or from this sender address. */
   countCreatedSince(who: 'recipient' | 'sender', email: string, since: number): Promise<number>;
   /** The card whose last email had this provider message id. */
@@ -105,6 +110,13 @@ export interface DeliveryScheduler {
   schedule(card: ScheduledCard): Promise<void>;
   reschedule(card: ScheduledCard): Promise<void>;
   cancel(cardId: string): Promise<void>;
+  /**
+   * Delivery's own move of an empty card a day later, from inside the run its schedule started.
+   * Absent: `reschedule`. A scheduler that removes a schedule once it fired (EventBridge) uses a
+   * schedule of its own, so the removal cannot race the move; the card's schedule stays the
+   * owner's, and a run for a time the card no longer has does nothing (delivery checks the card).
+   */
+  postpone?(card: ScheduledCard): Promise<void>;
 }
 
 export interface Attachment {
@@ -116,7 +128,8 @@ export interface Attachment {
 
 export interface OutgoingEmail {
   to: { name: string; address: string };
-  replyTo: { name: string; address: string };
+  /** Absent on the site's own notices to a card's creator: a reply has nobody to go to. */
+  replyTo?: { name: string; address: string };
   subject: string;
   text: string;
   html: string;

@@ -60,6 +60,7 @@ function toCard(r: Selectable<CardsTable>): Card {
     sesMessageId: r.ses_message_id ?? null,
     deliveryProblem: toProblem(r),
     publicOrigin: r.public_origin ?? null,
+    emptyPostponements: num(r.empty_postponements ?? 0),
     createdAt: num(r.created_at),
     updatedAt: num(r.updated_at),
   };
@@ -92,6 +93,7 @@ const cardColumns: Partial<Record<keyof Card, keyof CardsTable>> = {
   status: 'status',
   sentAt: 'sent_at',
   sesMessageId: 'ses_message_id',
+  emptyPostponements: 'empty_postponements',
   updatedAt: 'updated_at',
 };
 
@@ -121,6 +123,7 @@ export class SqlCardRepository implements CardRepository {
         ses_message_id: c.sesMessageId,
         ...problemColumns(c.deliveryProblem),
         public_origin: c.publicOrigin ?? null,
+        empty_postponements: c.emptyPostponements ?? 0,
         created_at: c.createdAt,
         updated_at: c.updatedAt,
       })
@@ -256,6 +259,25 @@ export class SqlCardRepository implements CardRepository {
   private async messageByKey(key: string): Promise<SavedMessage | undefined> {
     const r = await this.db.selectFrom('messages').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
     return r && { id: num(r.id), name: r.name, message: r.message, createdAt: num(r.created_at) };
+  }
+
+  async deleteMessage(cardId: string, messageId: number, now: number): Promise<boolean> {
+    // The card's state is checked in the statement itself: a message already in the email being
+    // sent (the card is `sending` or past its time) is never removed from under it.
+    const result = await this.db
+      .deleteFrom('messages')
+      .where('id', '=', messageId)
+      .where('card_id', '=', cardId)
+      .where('card_id', 'in', (eb) =>
+        eb
+          .selectFrom('cards')
+          .select('cards.id')
+          .where('cards.id', '=', cardId)
+          .where('cards.status', '=', 'scheduled')
+          .where('cards.send_at_utc', '>', now),
+      )
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
   }
 
   async listMessages(cardId: string): Promise<Message[]> {
