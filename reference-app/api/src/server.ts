@@ -7,7 +7,7 @@ import { type Config, ConfigError } from './config';
 import { type Context, type ContextOverrides, createContext, migrate } from './context';
 import { designIdFromOriginalKey } from './domain/designs';
 import { AppError } from './domain/errors';
-import { createApp } from './http/app';
+import { createApp, createHttpServer } from './http/app';
 import { DrillFaults } from './http/drill-faults';
 import { seedStockDesigns } from './seed/stock';
 import { ThumbnailQueue } from './thumbnailer/worker';
@@ -116,7 +116,7 @@ export async function startApp(config: Config, overrides: ContextOverrides = {})
   });
 
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+    const s = createHttpServer(app).listen(config.PORT, config.HOST, () => resolve(s));
     s.once('error', reject);
   });
   server.keepAliveTimeout = 65_000;
