@@ -1,5 +1,6 @@
-// Bundles the Lambda handler into dist/lambda/index.js (run by `npm run build`). The AlertRouter
-// construct in @sre-kit/cdk ships this file plus a routing.json as its asset: no Docker, no
+// Bundles the Lambda handlers (run by `npm run build`): the router into dist/lambda/index.js, the
+// scheduled SLO review into dist/lambda/slo-review/index.js. The AlertRouter and SloReviewSchedule
+// constructs in @sre-kit/cdk ship these files plus a routing.json / slos.json as their assets: no Docker, no
 // esbuild at deploy time. @sre-kit/core is bundled from its TypeScript sources so unused parts
 // (the YAML spec loader) are tree-shaken away; the AWS SDK v3 is bundled too, pinning the
 // versions the tests ran against instead of whatever the Lambda runtime ships.
@@ -8,10 +9,16 @@ const { join } = require('node:path');
 
 const root = join(__dirname, '..');
 
-/** esbuild options shared with the benchmark so the figure it prints is the shipped file. */
-function lambdaBuildOptions(overrides = {}) {
+/** Each Lambda's entry point, and where this package's build writes it. */
+const LAMBDAS = {
+  router: { entry: join('src', 'handler.ts'), out: join('dist', 'lambda', 'index.js') },
+  'slo-review': { entry: join('src', 'review', 'handler.ts'), out: join('dist', 'lambda', 'slo-review', 'index.js') },
+};
+
+/** esbuild options shared with the benchmark and @sre-kit/cdk's packaging, so what they measure is what ships. */
+function lambdaBuildOptions(overrides = {}, lambda = 'router') {
   return {
-    entryPoints: [join(root, 'src', 'handler.ts')],
+    entryPoints: [join(root, LAMBDAS[lambda].entry)],
     bundle: true,
     minify: true,
     platform: 'node',
@@ -35,16 +42,18 @@ function lambdaBuildOptions(overrides = {}) {
   };
 }
 
-module.exports = { lambdaBuildOptions };
+module.exports = { lambdaBuildOptions, LAMBDAS };
 
 if (require.main === module) {
-  build(lambdaBuildOptions({ outfile: join(root, 'dist', 'lambda', 'index.js'), metafile: true })).then(
-    (result) => {
-      const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
-      console.log(`alert-router: dist/lambda/index.js ${(bytes / 1024).toFixed(1)} KiB`);
-    },
-    () => {
-      process.exitCode = 1;
-    },
-  );
+  for (const [name, { out }] of Object.entries(LAMBDAS)) {
+    build(lambdaBuildOptions({ outfile: join(root, out), metafile: true }, name)).then(
+      (result) => {
+        const bytes = Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
+        console.log(`alert-router: ${out} ${(bytes / 1024).toFixed(1)} KiB`);
+      },
+      () => {
+        process.exitCode = 1;
+      },
+    );
+  }
 }

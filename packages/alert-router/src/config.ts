@@ -5,7 +5,15 @@
  * a hand-edited file must fail with a message, not a TypeError at 3 a.m.
  */
 import { readFileSync } from 'node:fs';
-import type { AlertRouting, Receiver, Route, SlackReceiver } from '@sre-kit/core';
+import {
+  WINDOW_CATEGORIES,
+  type AlertRouting,
+  type MaintenanceWindow,
+  type Receiver,
+  type Route,
+  type SlackReceiver,
+  type WindowSchedule,
+} from '@sre-kit/core';
 import { isRecord } from './events/metadata';
 
 export function parseRoutingJson(text: string, file: string): AlertRouting {
@@ -42,7 +50,58 @@ export function parseRoutingJson(text: string, file: string): AlertRouting {
       })),
       location: typeof t.location === 'string' ? t.location : 'UTC',
     })),
+    ...(Array.isArray(raw.maintenanceWindows)
+      ? {
+          maintenanceWindows: raw.maintenanceWindows.map((w, i) => readWindow(w, `${file}: maintenanceWindows[${i}]`)),
+        }
+      : {}),
     location: { file, line: 1, col: 1, path: '' },
+  };
+}
+
+/**
+ * A window as the construct wrote it (core's model, times already instants). A wrong one throws:
+ * a window that silently never opens would page through planned work.
+ */
+function readWindow(w: unknown, where: string): MaintenanceWindow {
+  const fail = (what: string): never => {
+    throw new Error(`${where}: ${what}`);
+  };
+  if (!isRecord(w)) return fail('expected an object');
+  const text = (key: string): string =>
+    typeof w[key] === 'string' && w[key] !== '' ? (w[key] as string) : fail(`${key}: expected a string`);
+  const category = text('category');
+  if (!(WINDOW_CATEGORIES as readonly string[]).includes(category))
+    fail(`category: expected one of ${WINDOW_CATEGORIES.join(', ')}`);
+  const matchers: Record<string, string> = {};
+  if (w.matchers !== undefined && !isRecord(w.matchers)) fail('matchers: expected an object');
+  for (const [k, v] of Object.entries(isRecord(w.matchers) ? w.matchers : {})) matchers[k] = String(v);
+  const s = isRecord(w.schedule) ? w.schedule : fail('schedule: expected an object');
+  let schedule: WindowSchedule;
+  if (s.kind === 'once') {
+    const [start, end] = [s.start, s.end].map((x) =>
+      typeof x === 'string' && !Number.isNaN(Date.parse(x)) ? x : fail('schedule: start and end must be ISO times'),
+    );
+    schedule = { kind: 'once', start, end };
+  } else if (s.kind === 'recurring') {
+    if (typeof s.start !== 'string' || !/^\d{2}:\d{2}$/.test(s.start)) fail('schedule.start: expected HH:MM');
+    if (typeof s.durationSeconds !== 'number' || !(s.durationSeconds > 0))
+      fail('schedule.durationSeconds: expected a positive number');
+    schedule = {
+      kind: 'recurring',
+      weekdays: Array.isArray(s.weekdays) ? s.weekdays.map(String) : [],
+      start: s.start as string,
+      durationSeconds: s.durationSeconds as number,
+      location: typeof s.location === 'string' ? s.location : 'UTC',
+    };
+  } else return fail('schedule.kind: expected once or recurring');
+  return {
+    name: text('name'),
+    category: category as MaintenanceWindow['category'],
+    reason: text('reason'),
+    matchers,
+    schedule,
+    excludeFromReview: w.excludeFromReview !== false,
   };
 }
 

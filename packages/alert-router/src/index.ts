@@ -31,7 +31,15 @@ export {
   type TagLookup,
   type TagEnricherOptions,
 } from './events/tags';
-export { RouteTree, RoutingConfigError, ROUTE_DEFAULTS, type RouteMatch } from './routing/tree';
+export {
+  RouteTree,
+  RoutingConfigError,
+  ROUTE_DEFAULTS,
+  isMuted,
+  muteDetail,
+  type RouteMatch,
+  type OpenWindow,
+} from './routing/tree';
 export { eventLabels, BUILTIN_LABELS } from './routing/labels';
 export {
   renderSlack,
@@ -82,3 +90,20 @@ export {
   type ReplaySession,
 } from './replay';
 export { startSlackStandin, postLines, type SlackStandin, type StandinPost } from './local/slack-standin';
+export {
+  readCloudWatchSeries,
+  readCloudWatchSpan,
+  reviewFromCloudWatch,
+  type CloudWatchReviewData,
+  type CloudWatchReviews,
+} from './review/cloudwatch-source';
+export { fetchMetricData, getMetricDataCost, type FetchStats, type FetchOptions } from './review/get-metric-data';
+export { withBackoff, isThrottling, type RetryOptions } from './review/retry';
+export { postDigest, webhookProblem, type PostDigestOptions, type PostDigestResult } from './review/post-digest';
+export {
+  createReviewHandler,
+  reviewDepsFromEnv,
+  type ReviewHandlerDeps,
+  type ReviewSlosFile,
+  type ReviewSummary,
+} from './review/handler';

@@ -7,6 +7,7 @@
 //   dist/core-types/**/*.d.ts         core's own declarations, shipped beside them
 //   dist/lambda/alert-router/index.js the router Lambda (esbuild, AWS SDK inside) the AlertRouter
 //                                     construct stages as its asset: a file, never a dependency
+//   dist/lambda/slo-review/index.js   the scheduled review Lambda SloReviewSchedule stages, the same way
 // Each step checks what it wrote, so a new import cannot quietly ship a dependency again.
 const { build } = require('esbuild');
 const { builtinModules } = require('node:module');
@@ -60,10 +61,11 @@ async function bundleConstructs() {
   return output.bytes;
 }
 
-async function bundleRouter() {
+/** One of the router package's Lambdas into dist/lambda/<folder>/index.js; its size in bytes. */
+async function bundleLambda(lambda, folder) {
   const { lambdaBuildOptions } = require(join(packages, 'alert-router', 'scripts', 'bundle-lambda.js'));
-  const outfile = join(dist, 'lambda', 'alert-router', 'index.js');
-  const result = await build(lambdaBuildOptions({ outfile, metafile: true }));
+  const outfile = join(dist, 'lambda', folder, 'index.js');
+  const result = await build(lambdaBuildOptions({ outfile, metafile: true }, lambda));
   return Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
 }
 
@@ -97,11 +99,13 @@ function shipDeclarations() {
 
 async function main() {
   const constructs = await bundleConstructs();
-  const router = await bundleRouter();
+  const router = await bundleLambda('router', 'alert-router');
+  const review = await bundleLambda('slo-review', 'slo-review');
   shipDeclarations();
   console.log(
     `@sre-kit/cdk: dist/bundle.js ${(constructs / 1024).toFixed(1)} KiB, ` +
-      `dist/lambda/alert-router/index.js ${(router / 1024).toFixed(1)} KiB, declarations with core's`,
+      `dist/lambda/alert-router/index.js ${(router / 1024).toFixed(1)} KiB, ` +
+      `dist/lambda/slo-review/index.js ${(review / 1024).toFixed(1)} KiB, declarations with core's`,
   );
 }
 

@@ -23,3 +23,4 @@ export * from './alert-router/alert-router';
 export * from './metrics-contract';
 // TypeScript-only (jsii skips free functions): the writer side of core's alarm-metadata contract, for app alarms.
 export { alarmDescriptionFor, tagAlarm, CDK_TOKENS } from './alarm-metadata';
+export * from './slo-review/schedule';

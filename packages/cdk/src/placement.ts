@@ -1,8 +1,32 @@
-import { Aspects, CfnResource, NestedStack, Stack } from 'aws-cdk-lib';
+import {
+  Aspects,
+  CfnOutput,
+  CfnParameter,
+  CfnResource,
+  DefaultTokenResolver,
+  NestedStack,
+  Reference,
+  Stack,
+  StringConcat,
+  Tokenization,
+  type IPostProcessor,
+  type IResolvable,
+  type IResolveContext,
+} from 'aws-cdk-lib';
 import { Construct, type IConstruct } from 'constructs';
 
 /** CloudFormation's hard limit of resources per stack. */
 export const CLOUDFORMATION_MAX_RESOURCES = 500;
+/** CloudFormation's hard limits of parameters and of outputs (exports included) per template. */
+export const CLOUDFORMATION_MAX_PARAMETERS = 200;
+export const CLOUDFORMATION_MAX_OUTPUTS = 200;
+
+/**
+ * Parameters kept free in a nested stack for the next family or SLO, which is placed whole: one
+ * alarm references its resource (a queue's name, a function's name) and the severity topics; an ALB
+ * family with many target groups or an SLO over several resources references more.
+ */
+const PARAMETER_HEADROOM = 30;
 
 /**
  * The parent stack is the user's, written indented: a kit alarm there takes up to ~2.3 KB (measured
@@ -12,21 +36,83 @@ export const CLOUDFORMATION_MAX_RESOURCES = 500;
 const PARENT_RESOURCES_BY_BYTES = 390;
 
 export function countResources(scope: IConstruct): number {
-  let n = 0;
-  const visit = (c: IConstruct): void => {
-    if (c instanceof CfnResource) n++;
-    // A nested stack is one resource in its parent; its content counts in its own template.
-    for (const child of c.node.children) if (!(child instanceof NestedStack)) visit(child);
-  };
-  visit(scope);
-  return n;
+  return cfnResourcesOf([scope]).length;
 }
 
 /** Creates a family or SLO (or a VPC's NAT gateways' families) in `scope`. */
 export type Create = (scope: Construct) => IConstruct | IConstruct[];
 
-function resourcesOf(made: IConstruct | IConstruct[]): number {
-  return (Array.isArray(made) ? made : [made]).reduce((n, c) => n + countResources(c), 0);
+function cfnResourcesOf(made: IConstruct[]): CfnResource[] {
+  const found: CfnResource[] = [];
+  const visit = (c: IConstruct): void => {
+    if (c instanceof CfnResource) found.push(c);
+    // A nested stack is one resource in its parent; its content counts in its own template.
+    for (const child of c.node.children) if (!(child instanceof NestedStack)) visit(child);
+  };
+  made.forEach(visit);
+  return found;
+}
+
+/** Records every reference a template makes to a resource of another stack. */
+class ForeignReferences extends DefaultTokenResolver {
+  constructor(
+    private readonly home: Stack,
+    private readonly found: Set<string>,
+  ) {
+    super(new StringConcat());
+  }
+
+  public override resolveToken(t: IResolvable, context: IResolveContext, postProcessor: IPostProcessor): unknown {
+    if (t instanceof Reference && Stack.of(t.target) !== this.home) {
+      this.found.add(`${t.target.node.path}#${t.displayName}`);
+    }
+    return super.resolveToken(t, context, postProcessor);
+  }
+}
+
+/**
+ * Adds to `found` what `made`'s resources reference in other stacks: in a nested stack CDK turns
+ * each into one parameter (the same attribute referenced twice is one), so the set's size is the
+ * template's parameter count. The references are only rewritten into parameters after the aspects
+ * have run, too late to place by, hence resolving the resources here (`_toCloudFormation` is what
+ * synth resolves; a CDK that renames it fails the placement tests, which read the written files).
+ */
+function addForeignReferences(made: IConstruct[], home: Stack, found: Set<string>): void {
+  const resolver = new ForeignReferences(home, found);
+  for (const resource of cfnResourcesOf(made)) {
+    const template = (resource as unknown as { _toCloudFormation(): object })._toCloudFormation();
+    Tokenization.resolve(template, { scope: resource, resolver, preparing: true });
+  }
+}
+
+/**
+ * Fails synth, naming the nested stack, when references made after placement (an app pointing its own
+ * constructs at the kit's alarms) push a nested stack past CloudFormation's parameter or output limit:
+ * CloudFormation would only refuse it at deploy. Runs after CDK has turned references into parameters
+ * and outputs.
+ */
+function validateTemplateLimits(scope: NestedStack): void {
+  scope.node.addValidation({
+    validate: () => {
+      const count = (type: typeof CfnParameter | typeof CfnOutput) =>
+        scope.node.findAll().filter((c) => c instanceof type && Stack.of(c) === scope).length;
+      const problems: string[] = [];
+      const parameters = count(CfnParameter);
+      if (parameters > CLOUDFORMATION_MAX_PARAMETERS)
+        problems.push(
+          `${scope.node.path}: ${parameters} parameters, over CloudFormation's ${CLOUDFORMATION_MAX_PARAMETERS} ` +
+            '(one per resource of another stack its alarms reference). Fix: lower maxResourcesPerStack',
+        );
+      const outputs = count(CfnOutput);
+      if (outputs > CLOUDFORMATION_MAX_OUTPUTS)
+        problems.push(
+          `${scope.node.path}: ${outputs} outputs, over CloudFormation's ${CLOUDFORMATION_MAX_OUTPUTS} ` +
+            "(one per attribute of the kit's alarms another stack references). Fix: reference the alarms by " +
+            'name (alarmName is a plain string) or lower maxResourcesPerStack',
+        );
+      return problems;
+    },
+  });
 }
 
 /**
@@ -38,11 +124,13 @@ function resourcesOf(made: IConstruct | IConstruct[]): number {
  * cross a stack boundary): in the kit while the stack has room for it, then in nested stacks of at
  * most `maxResources` resources each, written minified so that a full one stays far below
  * CloudFormation's 1 MB template limit (CDK writes indented JSON otherwise: 500 alarms made
- * 1.1 MB files).
+ * 1.1 MB files) and keeps at most 200 - PARAMETER_HEADROOM parameters: 450 dead-letter queues of the
+ * parent, one alarm each, made a nested stack of 342 parameters, over CloudFormation's 200. Nested
+ * stacks make no outputs for the kit (dashboards name the alarms, see SreDashboards).
  */
 export class Placement {
   private readonly pending: Array<Create> = [];
-  private shard?: { scope: NestedStack; resources: number };
+  private shard?: { scope: NestedStack; resources: number; references: Set<string> };
   private shards = 0;
   private parentResources?: number;
   private done = false;
@@ -80,11 +168,17 @@ export class Placement {
   private place(create: Create): void {
     const parentMax = Math.min(this.maxResources, PARENT_RESOURCES_BY_BYTES);
     if (!this.shard && this.parentResources! + this.headroom <= parentMax) {
-      this.parentResources! += resourcesOf(create(this.owner));
+      this.parentResources! += cfnResourcesOf([create(this.owner)].flat()).length;
       return;
     }
-    if (!this.shard || this.shard.resources + this.headroom > this.maxResources) this.open();
-    this.shard!.resources += resourcesOf(create(this.shard!.scope));
+    const full = (shard: NonNullable<Placement['shard']>) =>
+      shard.resources + this.headroom > this.maxResources ||
+      shard.references.size + PARAMETER_HEADROOM > CLOUDFORMATION_MAX_PARAMETERS;
+    if (!this.shard || full(this.shard)) this.open();
+    const shard = this.shard!;
+    const made = [create(shard.scope)].flat();
+    shard.resources += cfnResourcesOf(made).length;
+    addForeignReferences(made, shard.scope, shard.references);
   }
 
   private open(): void {
@@ -94,6 +188,7 @@ export class Placement {
     // stack is built, under a kit that already has children: set what both would set. The
     // placement tests read the written files, so a CDK that renames this field fails them.
     (scope as unknown as { _suppressTemplateIndentation: boolean })._suppressTemplateIndentation = true;
-    this.shard = { scope, resources: 0 };
+    validateTemplateLimits(scope);
+    this.shard = { scope, resources: 0, references: new Set() };
   }
 }

@@ -1,4 +1,4 @@
-import { Annotations, Lazy, type NestedStack, Stack } from 'aws-cdk-lib';
+import { Annotations, Duration, Lazy, type NestedStack, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type { MonitoringFacade } from 'cdk-monitoring-constructs';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -10,6 +10,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import {
+  applicationSignalsExclusions,
   formatDiagnostic,
   withDimensionValues,
   withPanelDimensionValues,
@@ -559,13 +560,26 @@ export class SreKit extends Construct {
   }
 
   private applySpecSlos(): void {
+    // Maintenance windows marked excludeFromReview become the SLO's Application Signals exclusion windows.
+    const windows = this.specs!.routings.flatMap((r) => r.maintenanceWindows ?? []);
+    const native = this.props.sloMode === SloAlarmMode.APPLICATION_SIGNALS;
     for (const slo of this.specs!.slos) {
       const { props, reason } = sloPropsFromSpec(slo);
       if (!props) {
         Annotations.of(this).addInfo(`SLO ${slo.name} (${slo.origin.location.file}): no CloudWatch alarms: ${reason}`);
         continue;
       }
-      this.addSlo(props);
+      const exclusions = applicationSignalsExclusions(windows, slo);
+      for (const x of exclusions)
+        if (native && x.note)
+          Annotations.of(this).addWarningV2(`@sre-kit/cdk:exclusion-window-utc:${slo.name}`, x.note);
+      const exclusionWindows = exclusions.map((x) => ({
+        reason: x.reason,
+        duration: Duration.minutes(x.durationMinutes),
+        ...(x.startTime ? { startTime: x.startTime } : {}),
+        ...(x.recurrence ? { recurrence: x.recurrence } : {}),
+      }));
+      this.addSlo(exclusionWindows.length > 0 ? { ...props, exclusionWindows } : props);
     }
   }
 

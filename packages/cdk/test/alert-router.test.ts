@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { parseRoutingJson } from '@sre-kit/alert-router';
+import { loadSpecTexts } from '@sre-kit/core';
 import { AlertRouter, type AlertRouterProps } from '../src/alert-router/alert-router';
 import { AlertTopics } from '../src/topics/alert-topics';
 import { newStack } from './helpers';
@@ -221,6 +223,27 @@ describe('AlertRouter construct', () => {
     const shipped = JSON.parse(readFileSync(join(assembly.directory, `asset.${hash}`, 'routing.json'), 'utf8'));
     expect(shipped.receivers.map((r: any) => r.name)).toEqual(['page', 'team']);
     expect(shipped.location).toBeUndefined();
+  });
+
+  it('ships maintenance windows in routing.json, as the router Lambda reads them', () => {
+    const withWindow = writeRouting(`${ROUTING_YAML}  maintenanceWindows:
+    - name: db-patching
+      reason: RDS patching (CHG-1234)
+      matchers: { family: rds }
+      excludeFromReview: false
+      recurring: { weekdays: [sunday], start: '03:00', duration: 1h, location: Europe/Berlin }
+`);
+    const { app, template } = synth({ routingFile: withWindow });
+    const assembly = app.synth();
+    const fn = Object.values(template.findResources('AWS::Lambda::Function')).find(
+      (f: any) => f.Properties.Handler === 'index.handler',
+    ) as any;
+    const hash = String(fn.Properties.Code.S3Key).replace('.zip', '');
+    const text = readFileSync(join(assembly.directory, `asset.${hash}`, 'routing.json'), 'utf8');
+    // The Lambda's own reader (config.ts) gets exactly what the spec parser made of the YAML.
+    const parsed = loadSpecTexts([{ file: withWindow, text: readFileSync(withWindow, 'utf8') }]).routings[0];
+    expect(parsed.maintenanceWindows).toHaveLength(1);
+    expect(parseRoutingJson(text, 'routing.json').maintenanceWindows).toEqual(parsed.maintenanceWindows);
   });
 
   it.each([

@@ -77,6 +77,7 @@ beforeAll(() => {
   const readme = readFileSync(join(shipped, 'README.md'), 'utf8');
   writeFileSync(join(app, 'app.ts'), readmeBlock(readme, 'app.ts'));
   writeFileSync(join(app, 'routing.yaml'), readmeBlock(readme, 'routing.yaml'));
+  writeFileSync(join(app, 'slos.yaml'), readmeBlock(readme, 'slos.yaml'));
   // The larger example ships too: it must compile against the shipped declarations (example.test.ts
   // synthesizes it from source; running it here as well would double this suite's time).
   mkdirSync(join(app, 'shop'));
@@ -107,7 +108,7 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-test('the tarball carries the bundle, the declarations and the router asset, and depends on nothing', () => {
+test('the tarball carries the bundle, the declarations and the Lambda assets, and depends on nothing', () => {
   const files = packed.files.map((f) => f.path);
   expect(files).toEqual(
     expect.arrayContaining([
@@ -115,6 +116,7 @@ test('the tarball carries the bundle, the declarations and the router asset, and
       'dist/index.d.ts',
       'dist/core-types/index.d.ts',
       'dist/lambda/alert-router/index.js',
+      'dist/lambda/slo-review/index.js',
       'examples/monitor-shop.ts',
       'README.md',
     ]),
@@ -123,6 +125,7 @@ test('the tarball carries the bundle, the declarations and the router asset, and
   expect(files.filter((f) => f.endsWith('.js') && !f.endsWith('.d.ts'))).toEqual([
     'dist/bundle.js',
     'dist/lambda/alert-router/index.js',
+    'dist/lambda/slo-review/index.js',
   ]);
   const manifest = JSON.parse(readFileSync(join(app, 'node_modules', '@sre-kit', 'cdk', 'package.json'), 'utf8'));
   expect(manifest.dependencies ?? {}).toEqual({});
@@ -168,12 +171,27 @@ test('the README quickstart synthesizes: Lambda alarms, SLO burn-rate alarms, da
     string,
     { source: { path: string } }
   >;
-  const hash = String(router.Properties.Code.S3Key).replace(/\.zip$/, '');
-  expect(Object.keys(assets)).toContain(hash);
-  const asset = join(out, assets[hash].source.path);
-  const shippedBundle = join(app, 'node_modules', '@sre-kit', 'cdk', 'dist', 'lambda', 'alert-router', 'index.js');
-  // Buffer.equals: jest's deep equality walks a megabyte byte by byte.
-  expect(readFileSync(join(asset, 'index.js')).equals(readFileSync(shippedBundle))).toBe(true);
-  const routing = JSON.parse(readFileSync(join(asset, 'routing.json'), 'utf8'));
+  /** The staged asset folder of a function, checked to hold the shipped bundle as its index.js. */
+  const stagedFrom = (fn: any, lambda: string): string => {
+    const hash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
+    expect(Object.keys(assets)).toContain(hash);
+    const asset = join(out, assets[hash].source.path);
+    const shippedBundle = join(app, 'node_modules', '@sre-kit', 'cdk', 'dist', 'lambda', lambda, 'index.js');
+    // Buffer.equals: jest's deep equality walks a megabyte byte by byte.
+    expect(readFileSync(join(asset, 'index.js')).equals(readFileSync(shippedBundle))).toBe(true);
+    return asset;
+  };
+  const routing = JSON.parse(readFileSync(join(stagedFrom(router, 'alert-router'), 'routing.json'), 'utf8'));
   expect(routing.name).toBe('shop');
+
+  // The weekly review: its Lambda staged the same way, with the SLOs of slos.yaml beside it, on its schedule.
+  const review = ofType('AWS::Lambda::Function').find((r) =>
+    String(r.Properties.Description).startsWith('sre-kit SLO review'),
+  );
+  expect(review).toBeDefined();
+  const slos = JSON.parse(readFileSync(join(stagedFrom(review, 'slo-review'), 'slos.json'), 'utf8'));
+  expect(slos.slos.map((s: { name: string }) => s.name)).toEqual(['api-errors']);
+  expect(ofType('AWS::Scheduler::Schedule').map((r) => r.Properties.ScheduleExpression)).toEqual([
+    'cron(0 9 ? * MON *)',
+  ]);
 });

@@ -1,20 +1,28 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, CfnOutput, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { AlarmFamily, SreKit } from '../src';
+import { AlarmFamily, QueueRole, SreKit } from '../src';
 
 // CDK refuses to deploy, and warns at synth, past this many bytes of template file.
 const MAX_TEMPLATE_BYTES = 1_000_000;
+
+// CloudFormation's limits per template besides resources and bytes.
+const MAX_PARAMETERS = 200;
+const MAX_OUTPUTS = 200;
 
 interface Written {
   file: string;
   bytes: number;
   resources: number;
+  parameters: number;
+  outputs: number;
+  /** The template as written, for assertions on what references what. */
+  template: { Resources?: Record<string, { Type: string; DependsOn?: string[]; Properties?: unknown }> };
 }
 
 /** Synthesizes into a fresh cdk.out and reads every template file as CloudFormation receives it. */
@@ -27,11 +35,18 @@ function synthFiles(build: (app: App) => void): Written[] {
     app.synth();
     return readdirSync(outdir)
       .filter((f) => f.endsWith('.template.json'))
-      .map((file) => ({
-        file,
-        bytes: statSync(join(outdir, file)).size,
-        resources: Object.keys(JSON.parse(readFileSync(join(outdir, file), 'utf8')).Resources ?? {}).length,
-      }));
+      .map((file) => {
+        const template = JSON.parse(readFileSync(join(outdir, file), 'utf8'));
+        const count = (section: unknown) => Object.keys(section ?? {}).length;
+        return {
+          file,
+          bytes: statSync(join(outdir, file)).size,
+          resources: count(template.Resources),
+          parameters: count(template.Parameters),
+          outputs: count(template.Outputs),
+          template,
+        };
+      });
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
@@ -167,5 +182,63 @@ describe('placement is decided at synth', () => {
       expect(f.bytes).toBeLessThanOrEqual(MAX_TEMPLATE_BYTES);
     }
     for (const f of nested) expect(f.resources).toBeLessThanOrEqual(100 - 60 + 8);
+  });
+});
+
+describe("placement keeps parameters and outputs within CloudFormation's limits", () => {
+  /** `queues` dead-letter queues of the stack's own, one alarm each: every alarm references its queue. */
+  function deadLetterQueues(app: App, queues: number, options: { dashboards?: boolean; filler?: number } = {}) {
+    const stack = new Stack(app, 'Queues', { env });
+    const kit = new SreKit(stack, 'Sre', { service: 'q', dashboards: options.dashboards, costAnnotation: false });
+    // Resources of the app's that keep the kit's alarms out of the parent stack.
+    for (let i = 0; i < (options.filler ?? 0); i++) new sqs.Queue(stack, `Filler${i}`);
+    for (let i = 0; i < queues; i++)
+      kit.monitorQueue(`dlq${i}`, new sqs.Queue(stack, `Dlq${i}`), { role: QueueRole.DEAD_LETTER });
+    return { stack, kit };
+  }
+
+  test("450 one-alarm families of the parent's queues: no nested stack over 200 parameters", () => {
+    // By resources alone (400 a stack, 60 of headroom) a nested stack took 340 of these alarms and
+    // made 342 parameters, one per queue referenced plus the topic: CloudFormation refuses over 200.
+    const files = synthFiles((app) => deadLetterQueues(app, 450));
+    const nested = files.filter((f) => f.file.includes('nested'));
+    expect(nested.length).toBeGreaterThanOrEqual(3);
+    for (const f of files) {
+      expect(f.parameters).toBeLessThanOrEqual(MAX_PARAMETERS);
+      expect(f.outputs).toBeLessThanOrEqual(MAX_OUTPUTS);
+      expect(f.resources).toBeLessThanOrEqual(500);
+    }
+    // Every alarm is there, each once.
+    expect(nested.reduce((n, f) => n + f.resources, 0)).toBe(450);
+  });
+
+  test('dashboards show nested alarms by name: no outputs, and they wait for the nested stacks', () => {
+    const files = synthFiles((app) => deadLetterQueues(app, 160, { dashboards: true, filler: 250 }));
+    const nested = files.filter((f) => f.file.includes('nested'));
+    expect(nested.length).toBeGreaterThanOrEqual(1);
+    // Through alarmArn each alarm shown was an output of its nested stack: 160 here.
+    for (const f of files) expect(f.outputs).toBe(0);
+    const parent = files.find((f) => f.file === 'Queues.template.json')!;
+    const resources = Object.entries(parent.template.Resources ?? {});
+    const nestedIds = resources.filter(([, r]) => r.Type === 'AWS::CloudFormation::Stack').map(([id]) => id);
+    const dashboards = resources.filter(([, r]) => r.Type === 'AWS::CloudWatch::Dashboard').map(([, r]) => r);
+    expect(dashboards.length).toBeGreaterThan(0);
+    for (const d of dashboards) expect(d.DependsOn).toEqual(expect.arrayContaining(nestedIds));
+    const bodies = JSON.stringify(dashboards.map((d) => d.Properties));
+    expect(bodies).toContain(':cloudwatch:eu-west-1:123456789012:alarm:q-dlq159-sqs.dead-letter-messages-visible');
+  });
+
+  test("an app's own references to nested alarms past 200 outputs fail synth, naming the nested stack", () => {
+    expect(() =>
+      synthFiles((app) => {
+        const { stack, kit } = deadLetterQueues(app, 210, { filler: 250 });
+        // An app outputting each alarm's ARN and name from its own stack: two outputs of the nested stack
+        // per alarm (its 170 alarms, placed by parameters, make 340).
+        kit.families.forEach((f, i) => {
+          new CfnOutput(stack, `AlarmArn${i}`, { value: f.alarms[0].alarmArn });
+          new CfnOutput(stack, `AlarmName${i}`, { value: f.alarms[0].alarmName });
+        });
+      }),
+    ).toThrow(/Queues\/Sre\/Alarms1: \d{3} outputs, over CloudFormation's 200 .*Fix: reference the alarms by name/);
   });
 });

@@ -1,13 +1,15 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- synthesized CloudFormation is untyped JSON */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Duration, type Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DefaultDashboardFactory, MonitoringFacade } from 'cdk-monitoring-constructs';
 import { defaultBurnRatePolicy } from '@sre-kit/core';
-import { AlarmFamily, SreKit, SreTagKeys } from '../src';
+import { AlarmFamily, SloAlarmMode, SreKit, SreTagKeys } from '../src';
 import { alarmsByName, compositesByName, dims, newStack, tagsOf } from './helpers';
 
 const specs = join(__dirname, 'fixtures', 'specs');
@@ -230,5 +232,66 @@ describe('cdk-monitoring-constructs interop and guards', () => {
     expect(
       alarmsByName(Template.fromStack(stack)).get('shop-web-ecs.ephemeral-storage-utilized')!.props.Threshold,
     ).toBe(40);
+  });
+});
+
+describe('maintenance windows of the routing spec in APPLICATION_SIGNALS mode', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kit-windows-'));
+  writeFileSync(
+    join(dir, 'routing.yaml'),
+    `apiVersion: sre-kit/v1
+kind: AlertRouting
+metadata: { name: shop }
+spec:
+  receivers: [{ name: team, email: [team@example.com] }]
+  route: { receiver: team }
+  maintenanceWindows:
+    - name: db-patching
+      reason: RDS patching (CHG-1234)
+      matchers: { service: shop, slo: checkout }
+      recurring: { weekdays: [sunday], start: '03:00', duration: 1h, location: Europe/Berlin }
+    - name: mute-only
+      reason: noisy alarms
+      matchers: { service: shop }
+      excludeFromReview: false
+      recurring: { start: '01:00', duration: 30m }
+    - name: migration
+      category: deployment
+      reason: Load balancer move
+      matchers: { slo: checkout }
+      once: { start: '2026-12-12T22:00:00Z', end: '2026-12-12T23:30:00Z' }
+`,
+  );
+  const { stack } = newStack('Windows');
+  const kit = new SreKit(stack, 'Sre', {
+    service: 'shop',
+    specPaths: [join(specs, 'slos'), join(specs, 'alarms'), dir],
+    dimensionValues: { LoadBalancer: 'app/shop/real' },
+    sloMode: SloAlarmMode.APPLICATION_SIGNALS,
+  });
+  kit.monitorSpecResources();
+  const template = Template.fromStack(stack);
+
+  test('the windows excluded from reviews become exclusion windows of the native SLO, in UTC', () => {
+    const [slo] = Object.values(template.findResources('AWS::ApplicationSignals::ServiceLevelObjective')) as any[];
+    expect(slo.Properties.ExclusionWindows).toEqual([
+      {
+        Window: { Duration: 60, DurationUnit: 'MINUTE' },
+        Reason: 'db-patching (maintenance): RDS patching (CHG-1234)',
+        RecurrenceRule: { Expression: 'cron(0 2 ? * SUN *)' },
+      },
+      {
+        Window: { Duration: 90, DurationUnit: 'MINUTE' },
+        Reason: 'migration (deployment): Load balancer move',
+        StartTime: '2026-12-12T22:00:00.000Z',
+      },
+    ]);
+  });
+
+  test('a synth warning says the Berlin window shifts by an hour in summer', () => {
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('db-patching'));
+    expect(warnings.map((w) => String(w.entry.data))).toEqual([
+      expect.stringContaining('opens 60 minutes early during daylight saving'),
+    ]);
   });
 });

@@ -88,7 +88,7 @@ async function reviewFromCloudWatch(periodSeconds) {
   const { CloudWatchClient, GetMetricDataCommand } = require('@aws-sdk/client-cloudwatch');
   const { mockClient } = require('aws-sdk-client-mock');
   const { loadSpecTexts } = require('@sre-kit/core');
-  const { readCloudWatchSeries } = require('../dist/review/cloudwatch-source');
+  const { readCloudWatchSeries } = require('@sre-kit/alert-router');
   const cw = mockClient(CloudWatchClient);
   // CloudWatch returns at most 100,800 datapoints per call and pages the rest behind NextToken.
   cw.on(GetMetricDataCommand).callsFake((input) => {

@@ -11,6 +11,7 @@ import { registerRenderPrometheus } from './commands/render-prometheus';
 import { registerRenderAlertmanager } from './commands/render-alertmanager';
 import { registerReview } from './commands/review';
 import { registerGate } from './commands/gate';
+import { registerBacktest } from './commands/backtest';
 import { registerSimulate } from './commands/simulate';
 import { registerAudit } from './commands/audit';
 import { registerLoop } from './commands/loop';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerRenderAlertmanager(program);
   registerReview(program);
   registerGate(program);
+  registerBacktest(program);
   registerSimulate(program);
   registerAudit(program);
   registerLoop(program);

@@ -88,15 +88,30 @@ describe('the local SRE loop', () => {
       expect(result.engines.prometheus).toMatch(/^\d+\.\d+/);
       expect(result.engines.alertmanager).toMatch(/^\d+\.\d+/);
       // The review from Prometheus over the drill: the outage spent budget and the page tier fired.
-      const summary = /goodgreets\/api-availability +99\.900 % +[\d.]+ % +([\d.]+) % .* (\d+) +\d+ +\w+\n/.exec(
+      const summary = /goodgreets\/api-availability +99\.900 % +([\d.]+) % +([\d.]+) % .* (\d+) +\d+ +\w+\n/.exec(
         run.stdout,
       );
       expect(summary).not.toBeNull();
-      expect(Number(summary![1])).toBeGreaterThan(0);
-      expect(Number(summary![2])).toBeGreaterThanOrEqual(1);
+      expect(Number(summary![2])).toBeGreaterThan(0);
+      expect(Number(summary![3])).toBeGreaterThanOrEqual(1);
       // What reached the stand-in is Alertmanager's own Slack payload, kept for the screenshot.
-      const posts = JSON.parse(readFileSync(join(data, 'drill', 'slack-posts.json'), 'utf8')) as { payload: unknown }[];
+      const posts = JSON.parse(readFileSync(join(data, 'drill', 'slack-posts.json'), 'utf8')) as {
+        path: string;
+        payload: { text?: string; blocks?: { type: string; text?: { text: string }; fields?: { text: string }[] }[] };
+      }[];
       expect(JSON.stringify(posts)).toContain('[FIRING:1] GoodgreetsApiAvailabilityBurnRate');
+      // Then the SLO review digest from the drill's Prometheus data, on the team channel's webhook: it names
+      // the SLO and carries the review's own figures (the attainment of the text review above, pages fired).
+      const digests = posts.filter((p) => p.payload.blocks?.[0]?.text?.text.startsWith('SLO review '));
+      expect(digests.map((p) => p.path)).toEqual(['/goodgreets/slack/team']);
+      const section = digests[0].payload.blocks!.find((b) => b.text?.text.includes('*goodgreets/api-availability*'));
+      expect(section).toBeDefined();
+      const fields = section!.fields!.map((f) => f.text);
+      expect(fields).toContain(`*Attainment*\n${summary![1]} % (objective 99.900 %)`);
+      expect(fields.find((f) => f.startsWith('*Budget left (6h)*'))).toMatch(/^\*Budget left \(6h\)\*\n-?[\d.]+ %/);
+      const pages = /^\*Pages \/ tickets\*\n(\d+) \/ \d+$/.exec(fields.find((f) => f.startsWith('*Pages'))!);
+      expect(Number(pages![1])).toBe(Number(summary![3]));
+      expect(fields.find((f) => f.startsWith('*Top incident*'))).toMatch(/: [\d.]+ % of the budget$/);
     },
     20 * 60_000,
   );

@@ -23,7 +23,9 @@ describe('sre validate (in-process)', () => {
   it('passes the GoodGreets reference specs', async () => {
     const { stdout, code } = await runSre(['validate', join(ROOT, 'slos'), join(ROOT, 'alarms')]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^valid: 0 errors, 0 warnings \(\d+ files, 6 SLOs, 1 alarm policy, 1 alert routing\)\n$/);
+    expect(stdout).toMatch(
+      /^valid: 0 errors, 0 warnings \(\d+ files, 6 SLOs, 1 alarm policy, 1 alert routing, 1 maintenance window\)\n$/,
+    );
   });
 
   it('prints every problem with file:line:col and exits 1', async () => {

@@ -17,3 +17,6 @@ export * from './verify';
 export * from './alarm-metadata';
 export * from './slack';
 export * from './alertmanager/config';
+export * from './backtest';
+export * from './matchers';
+export * from './maintenance';

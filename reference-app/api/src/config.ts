@@ -57,6 +57,10 @@ const schema = z.object({
   CARD_CAPTCHA: bool.default('true'),
   /** Messages one card holds at most (409 card_full beyond). */
   MESSAGES_PER_CARD: int(200, 1),
+  /** Email the creator their private manage link when a card is created. */
+  OWNER_EMAILS: bool.default('true'),
+  /** A card nobody signed: postponed a day once, then cancelled (owner emailed each time), or sent anyway. */
+  EMPTY_CARDS: z.enum(['postpone', 'send']).default('postpone'),
   RATE_LIMIT_UPLOADS_PER_MINUTE: int(10),
   UPLOAD_MAX_BYTES: int(12 * 1024 * 1024, 1024),
   THUMBNAIL_CONCURRENCY: int(2, 1),

@@ -127,8 +127,9 @@ export function createContext(config: Config, o: ContextOverrides = {}): Context
     timeoutSeconds: 10,
   });
   // fallbackOrigin is read at each call: the server sets the real port once it listens on PORT=0.
-  const shareUrl = (token: string, origin?: string) =>
-    `${config.publicBaseUrl ?? origin ?? config.fallbackOrigin}/s/${token}`;
+  const siteUrl = (path: string, origin?: string) =>
+    `${config.publicBaseUrl ?? origin ?? config.fallbackOrigin}${path}`;
+  const shareUrl = (token: string, origin?: string) => siteUrl(`/s/${token}`, origin);
   const cards = new CardService({
     cards: cardRepo,
     designs: designRepo,
@@ -138,6 +139,14 @@ export function createContext(config: Config, o: ContextOverrides = {}): Context
     metrics,
     shareUrl,
     maxMessagesPerCard: config.MESSAGES_PER_CARD,
+    ownerLink: config.OWNER_EMAILS
+      ? {
+          mailer,
+          // The token rides in the fragment, as on the share page: never sent to the server or in Referer.
+          manageUrl: (id, token, origin) => siteUrl(`/cards/${id}/manage#token=${token}`, origin),
+          onError: (cardId, err) => logger.warn({ cardId, err: err.message }, 'could not email the owner link'),
+        }
+      : undefined,
     relay: {
       captcha: config.CARD_CAPTCHA ? captcha : undefined,
       perRecipientPerDay: config.CARDS_PER_RECIPIENT_PER_DAY,
@@ -162,6 +171,7 @@ export function createContext(config: Config, o: ContextOverrides = {}): Context
     metrics,
     logger,
     shareUrl,
+    emptyCards: config.EMPTY_CARDS === 'postpone' ? { scheduler } : undefined,
   });
 
   return {

@@ -7,7 +7,7 @@ import { type Config, ConfigError } from './config';
 import { type Context, type ContextOverrides, createContext, migrate } from './context';
 import { designIdFromOriginalKey } from './domain/designs';
 import { AppError } from './domain/errors';
-import { createApp } from './http/app';
+import { createApp, createHttpServer } from './http/app';
 import { DrillFaults } from './http/drill-faults';
 import { AgentConnection, RouteEmf } from './route-emf';
 import { seedStockDesigns } from './seed/stock';
@@ -86,7 +86,10 @@ export async function startApp(config: Config, overrides: ContextOverrides = {})
       pollMs: config.SCHEDULER_POLL_MS,
       run: async (cardId) => {
         const outcome = await ctx.delivery.deliver(cardId);
-        return outcome.kind === 'not_due' ? { kind: 'later', runAt: outcome.runAt } : { kind: 'done' };
+        // A postponed card's job was already moved by the scheduler; `later` says the same.
+        return outcome.kind === 'not_due' || outcome.kind === 'postponed'
+          ? { kind: 'later', runAt: outcome.runAt }
+          : { kind: 'done' };
       },
       giveUp: (cardId, error) => ctx.delivery.giveUp(cardId, { reason: error.message }).then(() => undefined),
     });
@@ -119,7 +122,7 @@ export async function startApp(config: Config, overrides: ContextOverrides = {})
   });
 
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+    const s = createHttpServer(app).listen(config.PORT, config.HOST, () => resolve(s));
     s.once('error', reject);
   });
   server.keepAliveTimeout = 65_000;

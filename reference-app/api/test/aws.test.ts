@@ -17,7 +17,16 @@ import { createDeliveryHandler } from '../src/lambda/delivery';
 import { createThumbnailHandler, objectKeys } from '../src/lambda/thumbnailer';
 import type { RunningApp } from '../src/server';
 import { orientedJpeg } from './fixtures';
-import { type TestDb, createTestDb, http, localIn, newCard, startTestApp, seedUploadedOriginal } from './helpers';
+import {
+  type TestDb,
+  TestClock,
+  createTestDb,
+  http,
+  localIn,
+  newCard,
+  startTestApp,
+  seedUploadedOriginal,
+} from './helpers';
 
 jest.setTimeout(30_000);
 
@@ -62,6 +71,26 @@ describe('EventBridge Scheduler adapter', () => {
         DeadLetterConfig: { Arn: options.deadLetterArn },
       },
     });
+  });
+
+  it("postpones an empty card with a schedule of its own, so EventBridge's deletion of the fired one cannot undo it", async () => {
+    mock.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn' });
+    await scheduler.postpone({ ...scheduled, sendAtLocal: '2026-12-25T18:00:00' });
+    expect(mock.commandCalls(CreateScheduleCommand)[0]?.args[0].input).toMatchObject({
+      Name: 'card-card123-empty',
+      ClientToken: 'card-card123-empty',
+      ScheduleExpression: 'at(2026-12-25T18:00:00)',
+      ScheduleExpressionTimezone: 'Europe/Berlin',
+      ActionAfterCompletion: 'DELETE',
+      Target: expect.objectContaining({ Input: '{"cardId":"card123"}' }),
+    });
+    expect(mock.commandCalls(UpdateScheduleCommand)).toHaveLength(0);
+    // A repeated run (at-least-once invocation) converges on the same schedule.
+    mock.reset();
+    mock.on(CreateScheduleCommand).rejects(new ConflictException({ message: 'exists', $metadata: {} }));
+    mock.on(UpdateScheduleCommand).resolves({ ScheduleArn: 'arn' });
+    await scheduler.postpone({ ...scheduled, sendAtLocal: '2026-12-25T18:00:00' });
+    expect(mock.commandCalls(UpdateScheduleCommand)[0]?.args[0].input).toMatchObject({ Name: 'card-card123-empty' });
   });
 
   it('is idempotent by name: a create that finds the schedule updates it', async () => {
@@ -252,6 +281,47 @@ describe('schedule creation failure', () => {
       expect([res.status, res.body.error.code]).toEqual([503, 'scheduler_unavailable']);
       expect(await app.ctx.database.db.selectFrom('cards').selectAll().execute()).toEqual([]);
       expect(res.text).not.toContain('ThrottlingException');
+    } finally {
+      mock.restore();
+      await app.stop();
+      await db.drop();
+    }
+  });
+});
+
+describe('an empty card on EventBridge', () => {
+  it('is moved with a schedule of its own through the delivery handler, the card schedule left alone', async () => {
+    const mock = mockClient(SchedulerClient);
+    mock.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn' });
+    mock.on(UpdateScheduleCommand).resolves({ ScheduleArn: 'arn' });
+    const db = await createTestDb('sqlite');
+    const clock = new TestClock();
+    const app = await startTestApp(
+      db,
+      { EMPTY_CARDS: 'postpone' },
+      { clock, scheduler: new EventBridgeScheduler(new SchedulerClient({ region: 'eu-west-1' }), options) },
+    );
+    try {
+      const card = (
+        await http<{ id: string }>(app.url, '/api/v1/cards', {
+          method: 'POST',
+          json: newCard({ sendAt: localIn('Asia/Tokyo', Date.now() + 3_600_000), timeZone: 'Asia/Tokyo' }),
+        })
+      ).body;
+      mock.resetHistory();
+      clock.offset = 3_600_000 + 1_000;
+      expect(await createDeliveryHandler(() => app.ctx)({ cardId: card.id })).toMatchObject({ kind: 'postponed' });
+      const created = mock.commandCalls(CreateScheduleCommand).map((c) => c.args[0].input);
+      expect(created.map((i) => [i.Name, i.ScheduleExpressionTimezone])).toEqual([
+        [`card-${card.id}-empty`, 'Asia/Tokyo'],
+      ]);
+      const row = await app.ctx.database.db
+        .selectFrom('cards')
+        .select('send_at_local')
+        .where('id', '=', card.id)
+        .executeTakeFirstOrThrow();
+      expect(created[0]?.ScheduleExpression).toBe(`at(${row.send_at_local})`);
+      expect(mock.commandCalls(UpdateScheduleCommand)).toHaveLength(0);
     } finally {
       mock.restore();
       await app.stop();

@@ -185,6 +185,33 @@ describe('MySQL from parts against the real MariaDB', () => {
       expect(sm.commandCalls(GetSecretValueCommand)).toHaveLength(2);
     });
 
+    it('lets the delivery Lambda target its own schedules, its ARN taken from the invocation', async () => {
+      sm.on(GetSecretValueCommand).resolves({
+        SecretString: JSON.stringify({ engine: 'mysql', username: user, password: NASTY_PASSWORD, port: 3306 }),
+      });
+      Object.assign(process.env, {
+        SCHEDULER: 'eventbridge',
+        SCHEDULER_GROUP: 'goodgreets-deliveries',
+        SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler',
+        SCHEDULER_DLQ_ARN: 'arn:aws:sqs:us-east-1:123456789012:dead',
+      });
+      delete process.env.SCHEDULER_TARGET_ARN;
+      const { handler } = await import('../src/lambda/delivery');
+      // Without the invocation's ARN the settings are incomplete: the context refuses to start.
+      await expect(handler({ cardId: 'nope' })).rejects.toThrow(/SCHEDULER=eventbridge needs SCHEDULER_TARGET_ARN/);
+      const invoked = 'arn:aws:lambda:us-east-1:123456789012:function:goodgreets-delivery:live';
+      expect(await handler({ cardId: 'nope' }, { invokedFunctionArn: invoked })).toEqual({ kind: 'skipped' });
+      expect(process.env.SCHEDULER_TARGET_ARN).toBe(
+        'arn:aws:lambda:us-east-1:123456789012:function:goodgreets-delivery',
+      );
+      const ctx = await lambdaContext(client);
+      try {
+        expect(ctx.scheduler.constructor.name).toBe('EventBridgeScheduler');
+      } finally {
+        await ctx.database.close();
+      }
+    });
+
     it('says what is wrong with a secret that is not JSON, without echoing it', async () => {
       sm.on(GetSecretValueCommand).resolves({ SecretString: `password=${NASTY_PASSWORD}` });
       const err = (await lambdaContext(client).catch((e: unknown) => e)) as Error;

@@ -26,6 +26,7 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
         '004_design_moderation',
         '005_card_caps',
         '006_card_public_origin',
+        '007_card_empty_postponements',
       ],
       ahead: [],
     });
@@ -113,6 +114,27 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
     );
   });
 
+  it("removes an owner's chosen message of that card only, and only while the card takes messages", async () => {
+    await cards.insert(card('rm1', { sendAtUtc: 5_000 }));
+    await cards.insert(card('rm2', { sendAtUtc: 5_000 }));
+    const a = (await cards.addMessage('rm1', 'Ann', 'keep', 1_000))!;
+    const b = (await cards.addMessage('rm1', 'Spam', 'buy now', 1_000))!;
+    const other = (await cards.addMessage('rm2', 'Cy', 'other card', 1_000))!;
+    // Another card's message id never removes anything through this card.
+    expect(await cards.deleteMessage('rm1', other.id, 2_000)).toBe(false);
+    expect(await cards.deleteMessage('rm1', b.id, 2_000)).toBe(true);
+    expect(await cards.deleteMessage('rm1', b.id, 2_000)).toBe(false);
+    expect((await cards.listMessages('rm1')).map((m) => m.message)).toEqual(['keep']);
+    // At the send time, or once delivery claimed the card, the message is part of the email.
+    expect(await cards.deleteMessage('rm1', a.id, 5_000)).toBe(false);
+    expect(await cards.update('rm2', 'scheduled', { status: 'sending' })).toBe(true);
+    expect(await cards.deleteMessage('rm2', other.id, 2_000)).toBe(false);
+    expect((await cards.listMessages('rm2')).map((m) => m.message)).toEqual(['other card']);
+    // The empty-card count round-trips and updates like any card field.
+    expect(await cards.update('rm1', 'scheduled', { emptyPostponements: 1 })).toBe(true);
+    expect(await cards.findById('rm1')).toMatchObject({ emptyPostponements: 1 });
+  });
+
   it('keeps the message id of a sent email and records the first problem reported for it only', async () => {
     await cards.insert(card('c5', { status: 'sending' }));
     expect(await cards.update('c5', 'sending', { status: 'sent', sentAt: 7, sesMessageId: 'ses-1' })).toBe(true);
@@ -147,7 +169,12 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
       send_at_local, time_zone, send_at_utc, share_token, owner_token_hash, status, sent_at, created_at, updated_at)
       values ('old1', 'd1', 'Ann', 'ann@example.com', 'Bob', 'bob@example.com', '2030-01-01T10:00:00', 'UTC',
       1900000000000, ${'old1'.padEnd(43, 'S')}, ${'a'.repeat(64)}, 'sent', 5, 1, 1)`.execute(database.db);
-    expect(await cards.findById('old1')).toMatchObject({ status: 'sent', sesMessageId: null, deliveryProblem: null });
+    expect(await cards.findById('old1')).toMatchObject({
+      status: 'sent',
+      sesMessageId: null,
+      deliveryProblem: null,
+      emptyPostponements: 0,
+    });
     await sql`update cards set ses_message_id = 'm-new', delivery_problem_kind = 'deferred' where id = 'old1'`.execute(
       database.db,
     );
@@ -171,8 +198,8 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
   });
 
   it('stops adding messages at the cap, in the same statement, even when signers race', async () => {
-    // Several rounds of 12 racers: on InnoDB the INSERT ... SELECT racers deadlock on the AUTO-INC
-    // lock now and then (error 1467), which must be retried, never answered as a failure.
+    // Several rounds of 12 racers: on InnoDB racers to one card can still deadlock on the card's
+    // index range now and then, which must be retried, never answered as a failure.
     for (let round = 0; round < 4; round++) {
       const id = `race${round}`;
       await cards.insert(card(id));
@@ -204,6 +231,46 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
     for (let i = 0; i < 4; i++) await cards.addMessage({ shareToken: token }, 'n', `m${i}`, 10, 5);
     expect(await cards.addMessage({ shareToken: token }, 'n', 'sixth', 10, 5)).toBeUndefined();
     expect(await cards.addMessage('tok2', 'n', 'other card', 10, 5)).toBeDefined();
+  });
+
+  it('makes message ids itself, in write order, and an older build inserting without one still can', async () => {
+    await cards.insert(card('ids1'));
+    const before = (Date.now() - Date.UTC(2020, 0, 1)) * 4096;
+    const saved = [];
+    for (let i = 0; i < 5; i++) saved.push(await cards.addMessage('ids1', 'n', `m${i}`, 10));
+    const after = (Date.now() + 1 - Date.UTC(2020, 0, 1)) * 4096 + 4096;
+    const ids = saved.map((m) => m?.id as number);
+    // Time-based ids (no AUTO_INCREMENT, so InnoDB takes no table AUTO-INC lock for the capped
+    // INSERT ... SELECT), increasing, and what the table holds.
+    for (const id of ids) expect(id >= before && id <= after).toBe(true);
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect((await cards.listMessages('ids1')).map((m) => [m.id, m.message])).toEqual(ids.map((id, i) => [id, `m${i}`]));
+    // The column keeps AUTO_INCREMENT: a build rolled back to, which inserts without an id, still
+    // can, and its message sorts after the ones made here.
+    await database.db
+      .insertInto('messages')
+      .values({ card_id: 'ids1', name: 'old', message: 'from the previous build', created_at: 11 })
+      .execute();
+    const list = await cards.listMessages('ids1');
+    expect(list.map((m) => m.message).at(-1)).toBe('from the previous build');
+    expect((list.at(-1)?.id as number) > (ids.at(-1) as number)).toBe(true);
+  });
+
+  it('makes a message id again when the one it made is taken (two processes in one millisecond)', async () => {
+    await cards.insert(card('ids2'));
+    const taken = (await cards.addMessage('ids2', 'first', 'one', 10))?.id as number;
+    const made = [taken, taken, taken + 7];
+    const colliding = new SqlCardRepository(database.db, () => made.shift() as number);
+    expect(await colliding.addMessage('ids2', 'second', 'two', 10)).toMatchObject({ id: taken + 7, message: 'two' });
+    expect(made).toEqual([]);
+    expect((await cards.listMessages('ids2')).map((m) => m.message)).toEqual(['one', 'two']);
+    // An id that stays taken is not a loop: the attempts end in a 503 and nothing is stored.
+    const stuck = new SqlCardRepository(database.db, () => taken);
+    await expect(stuck.addMessage('ids2', 'third', 'three', 10)).rejects.toMatchObject({
+      status: 503,
+      code: 'database_unavailable',
+    });
+    expect(await cards.listMessages('ids2')).toHaveLength(2);
   });
 
   it('concurrent message inserts all land with increasing ids', async () => {

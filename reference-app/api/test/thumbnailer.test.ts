@@ -25,11 +25,11 @@ const rejection = async (p: Promise<unknown>): Promise<string> => {
 };
 
 describe('thumbnailer', () => {
-  it('makes a 500x700 display image and a 180x252 thumbnail, oriented, cropped, without metadata', async () => {
+  it('makes a 500x700 display image and a 200x280 thumbnail, oriented, cropped, without metadata', async () => {
     const out = await renderDesign(await orientedJpeg());
     const [d, t] = await Promise.all([sharp(out.display).metadata(), sharp(out.thumbnail).metadata()]);
     expect([d.format, d.width, d.height]).toEqual(['jpeg', 500, 700]);
-    expect([t.format, t.width, t.height]).toEqual(['jpeg', 180, 252]);
+    expect([t.format, t.width, t.height]).toEqual(['jpeg', 200, 280]);
     expect(d.exif).toBeUndefined();
     expect(d.orientation).toBeUndefined();
     expect(out.display.includes(Buffer.from('secret-owner'))).toBe(false);

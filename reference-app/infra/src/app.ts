@@ -51,6 +51,7 @@ export function buildGoodGreets(app: App): GoodGreetsStacks {
       targetFunctionArn: workers.deliveryFunction.functionArn,
       schedulerRoleArn: workers.schedulerRole.roleArn,
       deadLetterQueueArn: workers.deliveryDeadLetters.queueArn,
+      mail: workers.mail,
     },
   });
   const edge = new EdgeStack(app, name('Edge'), {

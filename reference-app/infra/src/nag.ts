@@ -62,8 +62,9 @@ const ACKNOWLEDGED: Readonly<Record<string, readonly Acknowledgement[]>> = {
         'AwsSolutions-IAM5[Action::s3:GetObject*]',
         'AwsSolutions-IAM5[Action::s3:List*]',
         'AwsSolutions-IAM5[Resource::<Images2D38C313.Arn>/*]',
+        'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:us-east-1:<AWS::AccountId>:schedule/goodgreets-deliveries/*]',
       ],
-      reason: `${S3_GRANT}: delivery reads the card's display image to attach it`,
+      reason: `${S3_GRANT}: delivery reads the card's display image to attach it. It moves the schedule of an empty card a day (create or update only), and schedules are per card, so the ARN is a wildcard inside the GoodGreets schedule group only`,
     },
     {
       path: 'Thumbnailer/ServiceRole/DefaultPolicy/Resource',

@@ -112,6 +112,48 @@ describe('GoodGreets reference architecture', () => {
     });
   });
 
+  it('lets the API email a card creator their manage link through SES, as the site', () => {
+    const api = templates['GoodGreets-Api'];
+    api.hasResourceProperties('AWS::ECS::TaskDefinition', {
+      ContainerDefinitions: Match.arrayWith([
+        Match.objectLike({
+          Environment: Match.arrayWith([
+            { Name: 'MAILER', Value: 'ses' },
+            { Name: 'MAIL_FROM', Value: 'cards@goodgreets.example.com' },
+          ]),
+        }),
+      ]),
+    });
+    api.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Action: 'ses:SendEmail', Resource: Match.anyValue() })]),
+      },
+    });
+  });
+
+  it('lets delivery move an empty card a day: its own schedule settings, create/update in the group only', () => {
+    const workers = templates['GoodGreets-Workers'];
+    const [delivery] = Object.values(
+      workers.findResources('AWS::Lambda::Function', {
+        Properties: { Environment: { Variables: Match.objectLike({ SCHEDULER: 'eventbridge' }) } },
+      }),
+    );
+    expect(delivery).toBeDefined();
+    const env = delivery!.Properties.Environment.Variables as Record<string, unknown>;
+    // The target is the function itself: learned from the invocation, never a self-reference here.
+    expect(Object.keys(env)).toEqual(
+      expect.arrayContaining(['SCHEDULER_GROUP', 'SCHEDULER_ROLE_ARN', 'SCHEDULER_DLQ_ARN']),
+    );
+    expect(env).not.toHaveProperty('SCHEDULER_TARGET_ARN');
+    const { statements, actions } = rolePolicy(workers, delivery!.Properties);
+    expect(actions).toEqual(
+      expect.arrayContaining(['scheduler:CreateSchedule', 'scheduler:UpdateSchedule', 'iam:PassRole']),
+    );
+    expect(actions).not.toContain('scheduler:DeleteSchedule');
+    const scheduling = statements.find((st) => [st.Action].flat().includes('scheduler:UpdateSchedule'));
+    expect(JSON.stringify(scheduling?.Resource)).toContain(':schedule/goodgreets-deliveries/*');
+  });
+
   it('delivers through a Scheduler group, a role only Scheduler assumes, a Lambda with SES and dead letters', () => {
     const workers = templates['GoodGreets-Workers'];
     workers.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'goodgreets-deliveries' });

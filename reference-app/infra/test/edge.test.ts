@@ -4,6 +4,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { WAF_PROOF_HEADER } from '../../api/src/adapters/captcha/waf';
 import { EXAMPLE_CONTEXT } from '../src/config';
 import { CONTENT_SECURITY_POLICY } from '../../api/src/http/app';
+import { isSitePath, SITE_PATHS } from '../../api/src/http/site-paths';
 import { CAPTCHA_RULE, SITE_CSP, SPA_REWRITE_FILE } from '../src/stacks/edge';
 import { synthesize } from './synth';
 
@@ -96,6 +97,45 @@ describe('SPA rewrite function', () => {
     });
   });
 
+  // The viewer-response event: the same index.html, with 404 for a path that is none of the pages.
+  const viewerResponse = (uri: string, statusCode = 200) => {
+    const request = { uri, method: 'GET', querystring: {}, headers: {} };
+    const event = { version: '1.0', context: { eventType: 'viewer-response' }, request, response: { statusCode } };
+    return (loadHandler() as unknown as (e: typeof event) => { statusCode: number; statusDescription?: string })(event);
+  };
+
+  it('lists exactly the pages the server and the web router know', () => {
+    const listed = vm.runInNewContext(`${functionCode}\n;SITE_PAGES`, {}) as string[];
+    expect([...listed]).toEqual(Object.values(SITE_PATHS));
+  });
+
+  it.each([
+    '/',
+    '/upload',
+    '/upload/',
+    '/CREATE',
+    '/cards/5/share',
+    '/cards/5/manage',
+    `/s/${'aB3_-'.repeat(8)}xyz`,
+    '/no-such-page',
+    '/no/such/page',
+    '/cards/5',
+    '/s/',
+    '/uploads',
+    '/assets/app.123.js',
+    '/api/v1/nope',
+    '/display/x',
+  ])('answers %s with the status the local server gives it', (uri) => {
+    const local = isSitePath(uri) || /\.[^/]*$/.test(uri) || /^\/(api|display|thumbnails)(\/|$)/.test(uri) ? 200 : 404;
+    const answer = viewerResponse(uri);
+    expect([uri, answer.statusCode]).toEqual([uri, local]);
+    if (local === 404) expect(answer.statusDescription).toBe('Not Found');
+  });
+
+  it('leaves an error from the origin as it is', () => {
+    expect(viewerResponse('/no-such-page', 403).statusCode).toBe(403);
+  });
+
   it('is deployed from this file, on the cloudfront-js-2.0 runtime, published', () => {
     edge.hasResourceProperties('AWS::CloudFront::Function', {
       FunctionCode: functionCode,
@@ -112,12 +152,15 @@ describe('GoodGreets distribution', () => {
     expect(distribution()).not.toHaveProperty('CustomErrorResponses');
   });
 
-  it('runs the rewrite on viewer requests of the default (site) behaviour only', () => {
+  it('runs the function on both viewer events of the default (site) behaviour only', () => {
     const [functionId] = only(edge, 'AWS::CloudFront::Function');
     const config = distribution();
-    expect(config.DefaultCacheBehavior.FunctionAssociations).toEqual([
-      { EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [functionId, 'FunctionARN'] } },
-    ]);
+    expect(config.DefaultCacheBehavior.FunctionAssociations).toEqual(
+      ['viewer-request', 'viewer-response'].map((EventType) => ({
+        EventType,
+        FunctionARN: { 'Fn::GetAtt': [functionId, 'FunctionARN'] },
+      })),
+    );
     expect(config.CacheBehaviors.filter((b) => 'FunctionAssociations' in b).map((b) => b.PathPattern)).toEqual([]);
   });
 

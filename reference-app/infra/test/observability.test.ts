@@ -12,7 +12,7 @@ import {
 import { statusClass } from '../../api/src/route-emf';
 import { ALARMS_DOC, renderAlarmsDoc } from '../src/alarms-doc-main';
 import { ENVIRONMENT } from '../src/published-metrics';
-import { SPEC_PATHS } from '../src/stacks/observability';
+import { SPEC_PATHS, WEEKLY_REVIEW } from '../src/stacks/observability';
 import { IMAGES_METRICS_FILTER_ID } from '../src/stacks/storage';
 import { synthesize } from './synth';
 
@@ -388,6 +388,43 @@ describe('sre-kit applied to GoodGreets', () => {
     const policies = JSON.stringify(all.filter(({ r }) => r.Type === 'AWS::IAM::Policy').map(({ r }) => r.Properties));
     for (const secret of ['goodgreets/slack/page', 'goodgreets/slack/team'])
       expect(policies).toContain(`secret:${secret}`);
+  });
+
+  it('reviews its SLOs every Monday 09:00 Berlin time and posts the digest to the team channel', () => {
+    expect(WEEKLY_REVIEW).toEqual({ schedule: 'cron(0 9 ? * MON *)', timeZone: 'Europe/Berlin' });
+    const schedules = all.filter(({ r }) => r.Type === 'AWS::Scheduler::Schedule');
+    expect(
+      schedules.map(({ r }) => [r.Properties?.ScheduleExpression, r.Properties?.ScheduleExpressionTimezone]),
+    ).toEqual([['cron(0 9 ? * MON *)', 'Europe/Berlin']]);
+    const review = stacks.observability.weeklyReview;
+    const [fn] = all.filter(
+      ({ r }) =>
+        r.Type === 'AWS::Lambda::Function' && String(r.Properties?.Description).startsWith('sre-kit SLO review'),
+    );
+    // Every SLO of slos/ (all CloudWatch), named in the function's description.
+    const names = loadSpecFilesSync([SPEC_PATHS[0]]).slos.map((s) => s.name);
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) expect(fn.r.Properties?.Description).toContain(name);
+    const env = fn.r.Properties?.Environment.Variables;
+    expect(env.WEBHOOK_SECRET).toBe('goodgreets/slack/team');
+    // The deployed load balancer, target group and distribution, resolved by CloudFormation: no placeholder.
+    const values = JSON.stringify(env.DIMENSION_VALUES);
+    for (const key of ['LoadBalancer', 'TargetGroup', 'DistributionId']) expect(values).toContain(key);
+    expect(values).not.toContain('0123456789abcdef');
+    // Its role reads the team webhook secret and GetMetricData, nothing else.
+    const roleId = stacks.observability.getLogicalId(review.reviewFunction.role!.node.defaultChild as any);
+    const statements = all
+      .filter(({ r }) => r.Type === 'AWS::IAM::Policy' && r.Properties?.Roles.some((x: any) => x.Ref === roleId))
+      .flatMap(({ r }) => r.Properties?.PolicyDocument.Statement);
+    expect(statements.map((st: any) => st.Action)).toEqual([
+      'secretsmanager:GetSecretValue',
+      'cloudwatch:GetMetricData',
+    ]);
+    expect(JSON.stringify(statements[0].Resource)).toContain('secret:goodgreets/slack/team-??????');
+    // Its failure is an alarm on the warning topic, priced like the others.
+    const failures = metricAlarms.filter(({ r }) => tagsOf(r)['sre-kit:family'] === 'slo-review');
+    expect(failures).toHaveLength(1);
+    expect(stacks.observability.kit.costReport().lines.map((l) => l.owner)).toContain('slo-review');
   });
 
   it('shows on its dashboards only metrics of the app’s own resources', () => {

@@ -196,6 +196,48 @@ describe('owner page', () => {
     expect(w.find('#owner-share-link').exists()).toBe(false);
   });
 
+  it('removes a message after a second click, and says the empty-card rule on an empty card', async () => {
+    let messages = [
+      { id: 7, name: 'Ann', message: 'Hi!', createdAt: '2026-11-30T10:00:00Z' },
+      { id: 9, name: 'Spam', message: 'buy', createdAt: '2026-11-30T10:01:00Z' },
+    ];
+    const { w, calls } = await mountAt(`/cards/c1/manage#token=${OWNER}`, (method, url) => {
+      if (method === 'DELETE') {
+        messages = messages.filter((m) => !url.endsWith(`/messages/${m.id}`));
+        return { status: 204 };
+      }
+      return { body: { ...ownerCard(), messages } };
+    });
+    expect(w.find('[data-testid=empty-policy]').exists()).toBe(false);
+    const removeSpam = () => w.findAll('.message-actions button').find((b) => b.text().includes('from Spam'))!;
+    await removeSpam().trigger('click');
+    // The first click only asks: nothing is removed yet, and "Keep" backs out.
+    expect(calls.some((c) => c.method === 'DELETE')).toBe(false);
+    await w
+      .findAll('.message-actions button')
+      .find((b) => b.text() === 'Yes, remove it')!
+      .trigger('click');
+    await flushPromises();
+    await settle();
+    const removal = calls.filter((c) => c.method === 'DELETE');
+    expect(removal.map((c) => c.url)).toEqual(['/api/v1/cards/c1/messages/9']);
+    expect((removal[0]!.init.headers as Record<string, string>).authorization).toBe(`Bearer ${OWNER}`);
+    expect(w.find('[data-testid=owner-notice]').text()).toBe('The message from Spam was removed.');
+    expect(w.find('#msgs-title').text()).toBe('Messages (1)');
+
+    messages = [];
+    const empty = await mountAt(`/cards/c1/manage#token=${OWNER}`, () => ({ body: { ...ownerCard(), messages } }));
+    expect(empty.w.find('[data-testid=empty-policy]').text()).toMatch(/not sent empty.*one day later/);
+  });
+
+  it('offers no removal once the card is closed', async () => {
+    const { w } = await mountAt(`/cards/c1/manage#token=${OWNER}`, () => ({
+      body: { ...ownerCard('sent'), messages: [{ id: 7, name: 'Ann', message: 'Hi!', createdAt: '' }] },
+    }));
+    expect(w.find('.message-actions').exists()).toBe(false);
+    expect(w.find('[data-testid=empty-policy]').exists()).toBe(false);
+  });
+
   describe('while the email is being delivered', () => {
     const delivering = (deliveryProblem: object | null, status = 'delivering') => ({
       ...ownerCard(status),

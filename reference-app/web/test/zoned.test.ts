@@ -2,8 +2,10 @@ import { checkSendAt, validateCard, validateMessage, validateUpload, LIMITS } fr
 import {
   addMonths,
   countdownParts,
+  currentZoneName,
   parseWall,
   sendAtInstant,
+  timeZoneList,
   wallAt,
   wallToInstant,
   zonedText,
@@ -128,5 +130,29 @@ describe('times as people see them', () => {
     expect(zonedText(ms, 'Europe/Berlin', 'Europe/Berlin', 'en-GB').local).toBeNull();
     // Different zones with the same clock at that instant: no second time to read.
     expect(zonedText(ms, 'Europe/Berlin', 'Europe/Paris', 'en-GB').local).toBeNull();
+  });
+});
+
+describe('the time-zone list', () => {
+  const all = timeZoneList('Europe/Berlin');
+
+  it('offers UTC first and every zone under its current IANA name, once', () => {
+    expect(all[0]).toBe('UTC');
+    expect(all).toEqual(expect.arrayContaining(['Asia/Kolkata', 'Asia/Ho_Chi_Minh', 'Europe/Kyiv', 'America/Nuuk']));
+    for (const old of ['Asia/Calcutta', 'Asia/Saigon', 'Europe/Kiev', 'America/Godthab'])
+      expect(all).not.toContain(old);
+    expect(new Set(all).size).toBe(all.length);
+    expect(all.slice(1)).toEqual([...all.slice(1)].sort());
+    // The old names still resolve; the API accepts both, the site shows the new one.
+    expect(currentZoneName('Asia/Calcutta')).toBe('Asia/Kolkata');
+    expect(currentZoneName('Europe/Berlin')).toBe('Europe/Berlin');
+  });
+
+  it('narrows by the words typed, spaces matching underscores, keeping the chosen zone', () => {
+    expect(timeZoneList('', 'new york')).toEqual(['America/New_York']);
+    expect(timeZoneList('', 'KOLKATA')).toEqual(['Asia/Kolkata']);
+    expect(timeZoneList('', 'utc')).toEqual(['UTC']);
+    expect(timeZoneList('Europe/Berlin', 'kolkata')).toEqual(['Asia/Kolkata', 'Europe/Berlin']);
+    expect(timeZoneList('', 'no such place')).toEqual([]);
   });
 });

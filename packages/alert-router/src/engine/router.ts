@@ -9,11 +9,11 @@ import type { AlarmEvent, RejectedPayload } from '../events/types';
 import { silentLogger, type Logger } from '../log';
 import type { RenderOptions } from '../render/slack';
 import { eventLabels } from '../routing/labels';
-import { RouteTree, type RouteMatch } from '../routing/tree';
+import { isMuted, muteDetail, RouteTree, type RouteMatch } from '../routing/tree';
 import { IDEMPOTENCY_TTL_SECONDS, type AlertStore } from '../state/store';
 import { Report } from './report';
 import { receiverTargets, Sender, type SenderOptions } from './sender';
-import { groupExpiry, groupKey, markSent, trackFiring, type GroupState } from './state';
+import { firingKey, groupExpiry, groupKey, markSent, trackFiring, type FiringState, type GroupState } from './state';
 
 export interface RouterOptions extends SenderOptions {
   readonly routing: AlertRouting;
@@ -77,11 +77,20 @@ export class AlertRouter {
       });
       for (const m of matches) {
         const base = { eventId: event.id, alarmName: event.alarmName, state: event.state, receiver: m.receiver.name };
+        // Read before trackFiring: an OK ends the firing record that says whether the page went out.
+        const resolvesPage = m.windows.length > 0 && (await this.resolvesDeliveredPage(event, m));
         if (!event.drill) await trackFiring(this, event, m);
-        if (m.mutedBy.length > 0) {
-          report.add({ ...base, status: 'muted', detail: `muted by ${m.mutedBy.join(', ')}` });
+        if (isMuted(m) && !(resolvesPage && m.mutedBy.length === 0)) {
+          const detail = muteDetail(m);
+          this.log('info', 'muted', { ...base, windows: m.windows, mutedBy: m.mutedBy });
+          report.add({ ...base, status: 'muted', detail });
           continue;
         }
+        if (resolvesPage)
+          this.log('info', 'resolve delivered inside a maintenance window: its page went out before', {
+            ...base,
+            windows: m.windows.map((w) => w.name),
+          });
         if (event.state === 'OK' && !m.receiver.sendResolved) {
           report.add({ ...base, status: 'not-sent', detail: 'receiver does not send resolved notifications' });
           continue;
@@ -94,6 +103,17 @@ export class AlertRouter {
     }
     await Promise.all([...groups.values()].map((g) => this.dispatch(g, deadline, report)));
     return report;
+  }
+
+  /**
+   * A window mutes new trouble, not the end of a page someone is working on: an OK that ends an
+   * ALARM whose page was delivered (or that this router never saw muted) still goes out. An OK
+   * whose ALARM was muted, or that follows INSUFFICIENT_DATA, stays muted: nobody was paged.
+   */
+  private async resolvesDeliveredPage(event: AlarmEvent, m: RouteMatch): Promise<boolean> {
+    if (event.state !== 'OK' || event.previousState !== 'ALARM') return false;
+    const firing = await this.store.get<FiringState>('firing', firingKey(event, m));
+    return firing === undefined || firing.value.lastNotifiedAt !== undefined;
   }
 
   /** Sends now, or holds in the group's pending set for the tick when the group waits. */

@@ -1,7 +1,7 @@
 /** Group and firing records kept in the store between invocations. */
 import type { AlarmEvent } from '../events/types';
 import { eventLabels } from '../routing/labels';
-import type { RouteMatch } from '../routing/tree';
+import { isMuted, type RouteMatch } from '../routing/tree';
 import type { AlertStore } from '../state/store';
 
 export interface GroupState {
@@ -45,7 +45,8 @@ export async function trackFiring(
   event: AlarmEvent,
   m: RouteMatch,
 ): Promise<void> {
-  if (m.repeatIntervalSeconds <= 0 && event.state === 'ALARM') return;
+  // Without reminders a delivered alarm needs no record; a muted one does, so the tick sends it when the mute ends.
+  if (m.repeatIntervalSeconds <= 0 && event.state === 'ALARM' && !isMuted(m)) return;
   const key = firingKey(event, m);
   for (let i = 0; i < CAS_ATTEMPTS; i++) {
     const current = await ctx.store.get<FiringState>('firing', key);
@@ -59,7 +60,7 @@ export async function trackFiring(
       receiver: m.receiver.name,
       event,
       firingSince: current?.value.firingSince ?? (event.stateChangeTime || new Date(ctx.now()).toISOString()),
-      lastNotifiedAt: m.mutedBy.length > 0 ? current?.value.lastNotifiedAt : ctx.now(),
+      lastNotifiedAt: isMuted(m) ? current?.value.lastNotifiedAt : ctx.now(),
     };
     if (await ctx.store.put('firing', key, next, current?.version ?? 0)) return;
   }

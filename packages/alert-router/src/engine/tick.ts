@@ -5,7 +5,7 @@
  * CloudWatch only notifies on state changes, so reminders must come from here.
  */
 import type { AlarmEvent } from '../events/types';
-import type { RouteMatch } from '../routing/tree';
+import { isMuted, type RouteMatch } from '../routing/tree';
 import { Report } from './report';
 import { receiverTargets, type Target } from './sender';
 import type { AlertRouter } from './router';
@@ -70,7 +70,7 @@ async function sendReminders(router: AlertRouter, deadline: number, report: Repo
       });
       continue;
     }
-    if (match.mutedBy.length > 0) continue;
+    if (isMuted(match)) continue;
     const now = router.now();
     const due =
       f.lastNotifiedAt === undefined ||

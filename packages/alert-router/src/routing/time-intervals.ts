@@ -1,7 +1,5 @@
 /** Mute time intervals: weekdays and HH:MM ranges evaluated in the interval's IANA zone. */
-import type { TimeInterval } from '@sre-kit/core';
-
-const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+import { expandWeekdays, type TimeInterval } from '@sre-kit/core';
 
 export type IntervalTest = (at: Date) => boolean;
 
@@ -18,7 +16,12 @@ export function compileTimeInterval(interval: TimeInterval): IntervalTest {
   } catch {
     throw new Error(`time interval ${interval.name}: unknown time zone ${interval.location}`);
   }
-  const days = new Set(interval.weekdays.flatMap((w) => expandWeekdays(interval.name, w)));
+  let days: Set<string>;
+  try {
+    days = new Set(interval.weekdays.flatMap(expandWeekdays));
+  } catch (err) {
+    throw new Error(`time interval ${interval.name}: ${(err as Error).message}`);
+  }
   const ranges = interval.times.map((t) => {
     const start = minutes(interval.name, t.start);
     const end = minutes(interval.name, t.end);
@@ -32,20 +35,6 @@ export function compileTimeInterval(interval: TimeInterval): IntervalTest {
     if (days.size > 0 && !days.has(day)) return false;
     return ranges.length === 0 || ranges.some((r) => minute >= r.start && minute < r.end);
   };
-}
-
-function expandWeekdays(name: string, spec: string): string[] {
-  const [from, to] = spec.toLowerCase().split(':');
-  const a = WEEKDAYS.indexOf(from);
-  const b = to === undefined ? a : WEEKDAYS.indexOf(to);
-  if (a < 0 || b < 0)
-    throw new Error(`time interval ${name}: unknown weekday "${spec}" (use monday..sunday or monday:friday)`);
-  const out: string[] = [];
-  for (let i = a; ; i = (i + 1) % 7) {
-    out.push(WEEKDAYS[i]);
-    if (i === b) break;
-  }
-  return out;
 }
 
 function minutes(name: string, hhmm: string): number {

@@ -5,7 +5,14 @@
  * unless it sets `continue`. receiver, groupBy and the three timings are
  * inherited from the parent; muteTimeIntervals are not (as in Alertmanager).
  */
-import type { AlertRouting, Receiver, Route } from '@sre-kit/core';
+import {
+  compileWindows,
+  openWindows,
+  type AlertRouting,
+  type CompiledWindow,
+  type Receiver,
+  type Route,
+} from '@sre-kit/core';
 import type { AlarmEvent } from '../events/types';
 import { eventLabels, type Labels } from './labels';
 import { compileMatchers, type CompiledMatcher } from './matchers';
@@ -29,6 +36,31 @@ export interface RouteMatch {
   readonly repeatIntervalSeconds: number;
   /** Names of the mute intervals active now; the event is muted for this match when non-empty. */
   readonly mutedBy: readonly string[];
+  /** Maintenance windows open now that match the alarm (every route alike): muted while non-empty. */
+  readonly windows: readonly OpenWindow[];
+}
+
+/** A maintenance window as the router reports it: who muted, why, until when. */
+export interface OpenWindow {
+  readonly name: string;
+  readonly category: string;
+  readonly reason: string;
+  /** ISO time the opening ends (an alarm still firing then is delivered by the next tick). */
+  readonly until: string;
+}
+
+/** Muted by a time interval of the route or by a maintenance window. */
+export function isMuted(m: Pick<RouteMatch, 'mutedBy' | 'windows'>): boolean {
+  return m.mutedBy.length > 0 || m.windows.length > 0;
+}
+
+/** `muted by nights` / `muted by maintenance window db-patching (maintenance: RDS patching) until ...`. */
+export function muteDetail(m: Pick<RouteMatch, 'mutedBy' | 'windows'>): string {
+  const reasons = [
+    ...m.mutedBy,
+    ...m.windows.map((w) => `maintenance window ${w.name} (${w.category}: ${w.reason}) until ${w.until}`),
+  ];
+  return `muted by ${reasons.join(', ')}`;
 }
 
 interface Node {
@@ -56,6 +88,7 @@ export class RoutingConfigError extends Error {
 export class RouteTree {
   private readonly root: Node;
   private readonly intervals = new Map<string, IntervalTest>();
+  private readonly windows: readonly CompiledWindow[] = [];
   readonly receivers: ReadonlyMap<string, Receiver>;
 
   constructor(readonly routing: AlertRouting) {
@@ -73,6 +106,11 @@ export class RouteTree {
         problems.push(`timeIntervals: ${(err as Error).message}`);
       }
     }
+    try {
+      this.windows = compileWindows(routing.maintenanceWindows ?? []);
+    } catch (err) {
+      problems.push(`maintenanceWindows: ${(err as Error).message}`);
+    }
     if (!routing.route.receiver) problems.push('route: the root route needs a receiver (the fallback for everything)');
     const root = this.compile(routing.route, 'root', undefined, problems);
     if (problems.length > 0 || !root) throw new RoutingConfigError(routing.name, problems);
@@ -88,6 +126,13 @@ export class RouteTree {
   matchLabels(labels: Labels, now: Date): RouteMatch[] {
     const found: Node[] = [];
     this.walk(this.root, labels, found, true);
+    // Windows pause the alarm itself, whichever receivers its routes reach.
+    const windows = openWindows(this.windows, labels, now.getTime()).map(({ window, occurrence }) => ({
+      name: window.name,
+      category: window.category,
+      reason: window.reason,
+      until: new Date(occurrence.end * 1000).toISOString(),
+    }));
     return found.map((n) => ({
       routeId: n.id,
       receiver: n.receiver,
@@ -96,6 +141,7 @@ export class RouteTree {
       groupIntervalSeconds: n.groupIntervalSeconds,
       repeatIntervalSeconds: n.repeatIntervalSeconds,
       mutedBy: n.mute.filter((name) => this.intervals.get(name)?.(now) === true),
+      windows,
     }));
   }
 

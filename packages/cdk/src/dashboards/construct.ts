@@ -4,7 +4,7 @@
  * plug it into a `SreKit` (`kit.use(new SreDashboards(...))`): then the dashboards are built at synth
  * time from the kit's specs and everything it monitors, and alarm status widgets show the real alarms.
  */
-import { Annotations, Aspects, Aws, Lazy, Stack } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aspects, Aws, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import {
   buildDashboards,
@@ -99,7 +99,15 @@ export class SreDashboards extends Construct implements ISreKitExtension {
     };
     for (const model of this.modelsOf(kit)) {
       if (this.dashboards[model.name] || !dashboardShowsData(model)) continue;
-      this.add(model.name, () => this.body(finalModel(model.name), { ...this.alarmsOf(kit), ...(this.props.alarms ?? {}) }));
+      const dashboard = this.add(model.name, () =>
+        this.body(finalModel(model.name), { ...this.alarmsOf(kit), ...(this.props.alarms ?? {}) }),
+      );
+      // The alarms in the kit's nested stacks are shown by ARNs built from their names (see
+      // alarmArnOf); the dashboard still waits for them.
+      for (const nested of kit.nestedStacks) {
+        const resource = nested.nestedStackResource;
+        if (resource && Stack.of(resource) === Stack.of(dashboard)) dashboard.node.addDependency(resource);
+      }
     }
   }
 
@@ -113,15 +121,37 @@ export class SreDashboards extends Construct implements ISreKitExtension {
     return `${this.props.dashboardNamePrefix ?? ''}${stagedName(this.kit?.stage, name)}`;
   }
 
-  private add(name: string, body: () => CloudWatchDashboardBody): void {
+  private add(name: string, body: () => CloudWatchDashboardBody): cloudwatch.CfnDashboard {
     const dashboardName = this.deployedName(name);
     if (!DASHBOARD_NAME.test(dashboardName))
       inputError(this, 'dashboard names are 1-255 letters, digits, "-" or "_"', dashboardName, 'rename the service or the prefix');
     if (this.dashboards[name]) inputError(this, 'two dashboards have the same name', name, 'give each dashboard its own name');
     const stack = Stack.of(this);
-    this.dashboards[name] = new cloudwatch.CfnDashboard(this, name, {
+    return (this.dashboards[name] = new cloudwatch.CfnDashboard(this, name, {
       dashboardName,
       dashboardBody: Lazy.string({ produce: () => stack.toJsonString(body()) }),
+    }));
+  }
+
+  /**
+   * An alarm of a nested stack below this one, with a name known at synth, is shown by an ARN built
+   * from that name: its `alarmArn` would make the nested stack export it, one output per alarm shown,
+   * and a nested stack of 160 dead-letter-queue alarms on a dashboard already had 160 of CloudFormation's 200.
+   */
+  private alarmArnOf(alarm: cloudwatch.IAlarm): string {
+    const here = Stack.of(this);
+    let parent = Stack.of(alarm).nestedStackParent;
+    while (parent && parent !== here) parent = parent.nestedStackParent;
+    // An L2 alarm's alarmName is a token even when named; the name it was given is its L1's.
+    const cfn = alarm.node.defaultChild;
+    const name =
+      cfn instanceof cloudwatch.CfnAlarm || cfn instanceof cloudwatch.CfnCompositeAlarm ? cfn.alarmName : undefined;
+    if (!parent || name === undefined || Token.isUnresolved(name)) return alarm.alarmArn;
+    return here.formatArn({
+      service: 'cloudwatch',
+      resource: 'alarm',
+      resourceName: name,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
   }
 
@@ -134,7 +164,7 @@ export class SreDashboards extends Construct implements ISreKitExtension {
       alarmArn: (name) => {
         const alarm = alarms[name];
         if (!alarm) missing.add(name);
-        return alarm?.alarmArn;
+        return alarm && this.alarmArnOf(alarm);
       },
     });
     if (body.widgets.length > MAX_WIDGETS_PER_DASHBOARD)

@@ -6,8 +6,45 @@ import type { Construct } from 'constructs';
 import { inputError } from '../errors';
 import { stagedName } from '../naming';
 import { toMetricDataQueries } from './metrics';
-import type { ServiceLevelObjectiveProps } from './service-level-objective';
+import type { ServiceLevelObjectiveProps, SloExclusionWindow } from './service-level-objective';
 import type { TierWindows, WindowAlarmInput } from './tiers';
+
+/** `ExclusionWindow`s: whole minutes, a reason of at most 1,024 characters, a cron or rate recurrence. */
+function exclusionWindows(
+  scope: Construct,
+  windows: readonly SloExclusionWindow[],
+): applicationsignals.CfnServiceLevelObjective.ExclusionWindowProperty[] {
+  return windows.map((w, i) => {
+    const minutes = w.duration.toMinutes({ integral: false });
+    if (!Number.isInteger(minutes) || minutes < 1)
+      inputError(
+        scope,
+        `exclusionWindows[${i}]: duration must be whole minutes`,
+        minutes,
+        'for example Duration.hours(1)',
+      );
+    if (w.recurrence !== undefined && !/^(cron|rate)\(.+\)$/.test(w.recurrence))
+      inputError(
+        scope,
+        `exclusionWindows[${i}]: recurrence must be a cron(...) or rate(...) expression`,
+        w.recurrence,
+        'for example cron(0 2 ? * SUN *)',
+      );
+    if (w.startTime !== undefined && Number.isNaN(Date.parse(w.startTime)))
+      inputError(
+        scope,
+        `exclusionWindows[${i}]: startTime is not an ISO 8601 time`,
+        w.startTime,
+        '2026-12-12T21:00:00Z',
+      );
+    return {
+      window: { duration: minutes, durationUnit: 'MINUTE' },
+      reason: w.reason.slice(0, 1024),
+      ...(w.startTime !== undefined ? { startTime: w.startTime } : {}),
+      ...(w.recurrence !== undefined ? { recurrenceRule: { expression: w.recurrence } } : {}),
+    };
+  });
+}
 
 /** Application Signals accepts at most 10 burn-rate configurations of 1..10080 minutes. */
 const MAX_BURN_RATE_CONFIGURATIONS = 10;
@@ -73,6 +110,7 @@ export function applicationSignalsSlo(
       interval: { rollingInterval: { duration: periodSeconds / 86400, durationUnit: 'DAY' } },
     },
     burnRateConfigurations: [...minutes].sort((a, b) => a - b).map((m) => ({ lookBackWindowMinutes: m })),
+    ...(props.exclusionWindows?.length ? { exclusionWindows: exclusionWindows(scope, props.exclusionWindows) } : {}),
   });
 
   const window = (tier: BurnRateTier, label: 'long' | 'short', seconds: number): WindowAlarmInput => ({

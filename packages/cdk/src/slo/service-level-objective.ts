@@ -88,6 +88,25 @@ export interface SloDefinition {
   readonly description?: string;
   /** Allow tiers without any action (dashboards only). @default false */
   readonly allowAlarmsWithoutActions?: boolean;
+  /**
+   * Planned time left out of the SLO (Application Signals exclusion windows). APPLICATION_SIGNALS mode only:
+   * metric-math alarms cannot exclude time (the alert router's maintenance windows mute their pages, and
+   * `sre review` leaves the windows out). `SreKit` fills it from the routing spec's maintenance windows.
+   * @default - none
+   */
+  readonly exclusionWindows?: SloExclusionWindow[];
+}
+
+/** A stretch of time an Application Signals SLO leaves out (`ExclusionWindow`). */
+export interface SloExclusionWindow {
+  /** Why: the change or ticket. */
+  readonly reason: string;
+  /** How long each opening lasts (whole minutes). */
+  readonly duration: Duration;
+  /** ISO 8601 instant of the (first) opening. @default - when the SLO is created (Application Signals' default) */
+  readonly startTime?: string;
+  /** `cron(minutes hours day-of-month month day-of-week year)` or `rate(n hour|day|month)`, in UTC. @default - once */
+  readonly recurrence?: string;
 }
 
 export interface ServiceLevelObjectiveProps extends SloDefinition {
@@ -154,6 +173,11 @@ export class ServiceLevelObjective extends Construct implements IDashboardSegmen
       windows = native.windows;
     } else {
       windows = metricMathWindows(this, props, this.resolvedTiers);
+      if (props.exclusionWindows?.length)
+        Annotations.of(this).addInfo(
+          `${props.exclusionWindows.length} exclusion window(s) not written: METRIC_MATH alarms cannot leave time out ` +
+            '(the alert router mutes their pages during maintenance windows; sre review excludes them)',
+        );
     }
     const rendered = renderTiers(this, props, windows, this.registry, {
       periodSeconds,

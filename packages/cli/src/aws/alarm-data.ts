@@ -6,8 +6,8 @@
  */
 import type { CloudWatchClient, MetricAlarm } from '@aws-sdk/client-cloudwatch';
 import type { PlannedQuery, SloQueryGroup } from '@sre-kit/core';
-import { fetchMetricData, type FetchStats } from './get-metric-data';
-import type { RetryOptions } from './retry';
+import { fetchMetricData, type FetchStats } from '@sre-kit/alert-router';
+import type { RetryOptions } from '@sre-kit/alert-router';
 
 function metricsOf(alarm: MetricAlarm): PlannedQuery['MetricStat'][] {
   if (alarm.MetricName && alarm.Namespace)

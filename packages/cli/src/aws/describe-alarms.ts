@@ -6,7 +6,7 @@ import {
   type DescribeAlarmsCommandOutput,
   type MetricAlarm,
 } from '@aws-sdk/client-cloudwatch';
-import { withBackoff, type RetryOptions } from './retry';
+import { withBackoff, type RetryOptions } from '@sre-kit/alert-router';
 
 export interface DescribedAlarms {
   readonly metricAlarms: MetricAlarm[];

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { SEVERITIES, type AlertRouting, type Severity } from '@sre-kit/core';
 import type { Outcome } from '@sre-kit/alert-router';
+import { parseTime } from '../review/time';
 import { loadValidSpecs } from '../text/specs';
 
 /** Version of the `--json` documents of `alerts replay` and `alerts preview`. */
@@ -18,6 +19,10 @@ receivers (botTokenSecret) post to --slack-api-url (default https://slack.com/ap
 
 Text output: one line per file (counts), then one line per problem:
   file: alarm -> receiver/target: message
+--at runs the router's clock from that time instead of now (it then advances as real time does): which
+maintenance windows and mute intervals are open, when reminders and muted alarms fall due. With --state,
+one replay per step shows a window at work: the firing at --at inside the window is muted, a tick file
+replayed with --at after the window delivers the alarm if it is still firing.
 Exit code: 0 when every event was delivered (or was a duplicate, muted, or not sent by configuration), 1 otherwise.
 
 JSON output (--json), stable, version ${ALERTS_JSON_VERSION}:
@@ -30,6 +35,8 @@ JSON output (--json), stable, version ${ALERTS_JSON_VERSION}:
 Example:
   sre alerts replay packages/alert-router/test/fixtures/sns-metric-alarm.json \\
     --config alarms/routing.yaml --slack-url http://127.0.0.1:8080/hook --no-email
+  sre alerts replay fire.json --config alarms/routing.yaml --at 2026-12-06T02:10:00Z --state s.json --slack-url ...
+  sre alerts replay tick.json --config alarms/routing.yaml --at 2026-12-06T03:01:00Z --state s.json --slack-url ...
   SLACK_BOT_TOKEN=xoxb-local sre alerts replay fire.json --config routing.yaml \\
     --slack-api-url http://127.0.0.1:8089/api --state state.json --no-email`;
 
@@ -52,6 +59,12 @@ function severity(value: string): Severity {
     throw new InvalidArgumentError(`expected one of ${SEVERITIES.join(', ')}`);
   }
   return value as Severity;
+}
+
+function clockStart(value: string): number {
+  const t = parseTime(value, Math.floor(Date.now() / 1000));
+  if (t === undefined) throw new InvalidArgumentError('expected ISO 8601, epoch seconds, now or now-<duration>');
+  return t;
 }
 
 function topicArn(value: string): string {
@@ -129,6 +142,7 @@ export function registerAlerts(program: Command): void {
       'bot token for bot-token receivers (default: $SLACK_BOT_TOKEN, else their secret)',
     )
     .option('--state <file>', 'keep idempotency/group/repeat state in this JSON file between runs')
+    .option('--at <time>', "start the router's clock here (ISO 8601, epoch seconds, now-1h): default now", clockStart)
     .option('--email-topic <arn>', 'SNS topic for receivers that list email addresses')
     .option('--no-email', 'skip email targets (no AWS credentials needed)')
     .option('--json', 'print a stable JSON document instead of text')
@@ -146,10 +160,13 @@ export function registerAlerts(program: Command): void {
           emailTopic?: string;
           email: boolean;
           json?: boolean;
+          at?: number;
         },
         cmd: Command,
       ) => {
         const routing = await loadRouting(opts.config, opts.routing, cmd);
+        const startedAt = Date.now();
+        const at = opts.at;
         const { FileStore, replayFiles, botTokenFromSecret } = await router();
         const token = opts.slackTokenFile
           ? await readFile(opts.slackTokenFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
@@ -175,6 +192,7 @@ export function registerAlerts(program: Command): void {
           store: opts.state ? new FileStore(opts.state) : undefined,
           noEmail: !opts.email,
           emailTopicArn: opts.emailTopic,
+          ...(at !== undefined ? { now: () => at * 1000 + (Date.now() - startedAt) } : {}),
         });
         if (opts.json) {
           process.stdout.write(`${JSON.stringify({ version: ALERTS_JSON_VERSION, ...result }, null, 2)}\n`);

@@ -3,7 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { auditAlarms, auditPrefixes, expectedAlarms, type AuditFinding, type DeployedAlarm } from '@sre-kit/core';
 import { alarmsWithoutData } from '../aws/alarm-data';
 import { describeAlarms } from '../aws/describe-alarms';
-import { getMetricDataCost } from '../aws/get-metric-data';
+import { getMetricDataCost } from '@sre-kit/alert-router';
 import { exitWith } from '../review/fail';
 import { loadValidSpecs } from '../text/specs';
 

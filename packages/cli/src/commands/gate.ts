@@ -116,7 +116,12 @@ export function registerGate(program: Command): void {
       const reviews = await readReviews(
         slos,
         { ...opts, filtered: true },
-        { from: at - RANGE_SECONDS, to: at, now },
+        {
+          from: at - RANGE_SECONDS,
+          to: at,
+          now,
+          windows: specs.routings.flatMap((r) => r.maintenanceWindows ?? []),
+        },
         'sre gate',
         UNDECIDED,
       );

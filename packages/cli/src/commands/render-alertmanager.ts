@@ -39,6 +39,14 @@ export function registerRenderAlertmanager(program: Command): void {
               'Alertmanager takes one route tree (pass the folder or file holding exactly one)',
           );
         }
+        const windows = specs.routings[0].maintenanceWindows ?? [];
+        // Alertmanager has no scoped, dated windows; muting them there would take a silence per opening.
+        if (windows.length > 0)
+          process.stderr.write(
+            `sre render alertmanager: warning: maintenance windows (${windows.map((w) => w.name).join(', ')}) ` +
+              'are applied by the sre-kit alert router only, not written to the Alertmanager config ' +
+              '(add an amtool silence for an opening if Alertmanager must mute it)\n',
+          );
         const text = renderAlertmanagerConfig(specs.routings[0], {
           secretsDir: opts.secretsDir,
           smtpSmarthost: opts.smtpSmarthost,

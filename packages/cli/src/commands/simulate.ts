@@ -1,14 +1,11 @@
 import { Command } from 'commander';
 import {
-  loadSpecFiles,
   parseDuration,
   parseScenario,
   ScenarioError,
   simulate,
   simulationToJson,
   simulationToText,
-  formatDiagnostic,
-  type BurnRatePolicy,
   type NamedPolicy,
   type SimulationResult,
   type Slo,
@@ -17,6 +14,7 @@ import { exitWith } from '../review/fail';
 import { url } from './alerts';
 import { simulateAssembly, type AssemblyOptions } from './simulate-assembly';
 import { loadValidSpecs } from '../text/specs';
+import { comparedAlerting, loadCompareFile } from '../text/compare-policy';
 
 interface SimulateOptions extends Omit<AssemblyOptions, 'assembly' | 'duration'> {
   assembly?: string;
@@ -56,17 +54,9 @@ Examples:
     --deliver --config alarms/routing.yaml --slack-url http://127.0.0.1:8080/hook`;
 
 async function comparePolicy(file: string, slo: Slo): Promise<NamedPolicy> {
-  const set = await loadSpecFiles([file]);
-  const errors = set.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length > 0) {
-    for (const d of errors) process.stderr.write(`${formatDiagnostic(d)}\n`);
-    exitWith(`sre simulate: ${errors.length} error(s) in ${file}`);
-  }
-  const windows = Object.entries(set.alertWindows).find(([, p]) => p.periodSeconds === slo.period.seconds);
-  let policy: BurnRatePolicy | undefined = windows?.[1];
-  if (!policy && set.slos.length > 0) policy = set.slos[0].alerting.policy;
-  if (!policy) exitWith(`sre simulate: ${file} has no AlertWindows for the period of ${slo.name} and no SLO`);
-  return { name: windows ? windows[0] : `${set.slos[0].name} policy`, policy };
+  const compared = comparedAlerting(await loadCompareFile(file, 'sre simulate'), slo);
+  if (!compared) exitWith(`sre simulate: ${file} has no AlertWindows for the period of ${slo.name} and no SLO`);
+  return compared;
 }
 
 function percent(text: string | undefined): number | undefined {

@@ -34,8 +34,11 @@ export function summarize(specs: SpecSet): string {
     plural(specs.slos.length, 'SLO'),
     plural(specs.alarmPolicies.length, 'alarm policy').replace('policys', 'policies'),
     plural(specs.routings.length, 'alert routing'),
-  ].join(', ');
-  return `${errors === 0 ? 'valid' : 'invalid'}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')} (${found})`;
+  ];
+  const windows = specs.routings.reduce((n, r) => n + (r.maintenanceWindows?.length ?? 0), 0);
+  // Said only when there are some: a window that parsed is a window the router will apply.
+  if (windows > 0) found.push(plural(windows, 'maintenance window'));
+  return `${errors === 0 ? 'valid' : 'invalid'}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')} (${found.join(', ')})`;
 }
 
 export function registerValidate(program: Command): void {

@@ -3,8 +3,17 @@
  * and the times from the fault to Prometheus's page alert, to Alertmanager's Slack post at the
  * stand-in, and to the alert resolving after the fault ends, against what `sre explain` promises.
  */
-import { explainSlo, formatReview, reviewDataStart, reviewSlo, type Slo } from '@sre-kit/core';
-import { readPrometheusSeries } from '../review/prometheus-source';
+import { postDigest } from '@sre-kit/alert-router';
+import {
+  explainSlo,
+  formatReview,
+  reviewDataStart,
+  reviewSlo,
+  slackDigest,
+  type Slo,
+  type SloReview,
+} from '@sre-kit/core';
+import { prometheusReviewUnsupportedReason, readPrometheusSeries } from '../review/prometheus-source';
 import type { Loop } from './up';
 
 export interface DrillResult {
@@ -19,7 +28,15 @@ export interface DrillOutcome {
   readonly result: DrillResult;
   /** `sre review --source prometheus` over the drill, as text. */
   readonly review: string;
+  /** The webhook path on the stand-in the review's Slack digest was posted to. */
+  readonly digestPath: string;
 }
+
+/**
+ * Where the drill posts the SLO review digest: the team channel's webhook, the secret GoodGreets'
+ * weekly SloReviewSchedule reads on AWS (the loop names each stand-in path after its secret).
+ */
+export const DIGEST_WEBHOOK_SECRET = 'goodgreets/slack/team';
 
 export interface DrillOptions {
   /** Requests per second of background traffic. */
@@ -69,17 +86,25 @@ export function expectedDetection(slo: Slo, loop: Loop): { page: number; slack: 
   return { page, slack: page + groupWait };
 }
 
-/** The review of the drill's range from the loop's Prometheus: what the outage spent of the budget. */
-export async function reviewDrill(loop: Loop, slo: Slo, from: number, to: number): Promise<string> {
+/**
+ * The review of the drill's range from the loop's Prometheus: what the outage spent of the budget, for
+ * every loop SLO that saw traffic (the drill sends API requests only: no cards, no uploads).
+ */
+export async function reviewDrill(loop: Loop, from: number, to: number): Promise<SloReview[]> {
   // rate() over one step needs two scrapes inside it: three scrape intervals leave a margin.
   const step = loop.intervalSeconds * 3;
-  const series = await readPrometheusSeries(slo, {
-    url: loop.urls.prometheus,
-    from: reviewDataStart(slo, from, to),
-    to,
-    stepSeconds: step,
-  });
-  return formatReview([reviewSlo(slo, series, { from, to, stepSeconds: step })], 'text');
+  const reviews: SloReview[] = [];
+  for (const slo of loop.specs.slos) {
+    if (prometheusReviewUnsupportedReason(slo)) continue;
+    const series = await readPrometheusSeries(slo, {
+      url: loop.urls.prometheus,
+      from: reviewDataStart(slo, from, to),
+      to,
+      stepSeconds: step,
+    });
+    if (series.some((p) => p.total > 0)) reviews.push(reviewSlo(slo, series, { from, to, stepSeconds: step }));
+  }
+  return reviews;
 }
 
 export async function runDrill(loop: Loop, options: DrillOptions = {}): Promise<DrillOutcome> {
@@ -160,7 +185,13 @@ export async function runDrill(loop: Loop, options: DrillOptions = {}): Promise<
     log(`requests sent: ${sent}`);
     // One more scrape and evaluation so the last buckets hold the recovery.
     await sleep(loop.intervalSeconds * 2000);
-    const review = await reviewDrill(loop, slo, drillStart, Math.floor(Date.now() / 1000));
+    const reviews = await reviewDrill(loop, drillStart, Math.floor(Date.now() / 1000));
+    // The digest the weekly review posts on AWS, here from the drill's Prometheus data, through the same delivery code.
+    const digestPath = `/${DIGEST_WEBHOOK_SECRET}`;
+    await postDigest(`${loop.standin.url}${digestPath}`, slackDigest(reviews), { timeoutMs: 10_000 });
+    log(
+      `digest: the SLO review of ${reviews.map((r) => r.slo).join(', ')} posted to the Slack stand-in (${digestPath})`,
+    );
     const result = {
       pageFiredAfterSeconds: page === null ? null : round(page),
       slackPostAfterSeconds: slack === null ? null : round(slack),
@@ -168,7 +199,7 @@ export async function runDrill(loop: Loop, options: DrillOptions = {}): Promise<
       expectedDetectionSeconds: round(expected.page),
       engines: loop.engines,
     };
-    return { result, review };
+    return { result, review: formatReview(reviews, 'text'), digestPath };
   } finally {
     stopped = true;
     await traffic;

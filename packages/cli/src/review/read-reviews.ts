@@ -4,17 +4,18 @@
  * both see the same data, the same history rules and the same budget arithmetic.
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { reviewFromCloudWatch, type CloudWatchReviews } from '@sre-kit/alert-router';
 import {
-  cloudWatchUnsupportedReason,
   DataFileError,
   formatDuration,
   reviewDataStart,
   reviewSlo,
+  reviewWindowsFor,
+  type MaintenanceWindow,
   type SeriesPoint,
   type Slo,
   type SloReview,
 } from '@sre-kit/core';
-import { readCloudWatchSeries } from './cloudwatch-source';
 import { exitWith } from './fail';
 import { readSeriesFile } from './file-source';
 import { prometheusReviewUnsupportedReason, readPrometheusSeries } from './prometheus-source';
@@ -37,6 +38,8 @@ export interface ReviewRange {
   readonly from: number;
   readonly to: number;
   readonly now: number;
+  /** Maintenance windows of the routing specs: those marked excludeFromReview leave the SLOs they match. */
+  readonly windows?: readonly MaintenanceWindow[];
 }
 
 /**
@@ -56,6 +59,10 @@ export async function readReviews(
   };
   const { from, to, now } = range;
   const reviews: SloReview[] = [];
+  // Over all the data a review reads (history and period), so the period budget leaves them too.
+  const windowsOf = (slo: Slo) => ({
+    windows: reviewWindowsFor(range.windows ?? [], slo, reviewDataStart(slo, from, to), to),
+  });
   if (opts.source === 'file') {
     if (!opts.data) fail('--source file needs --data FILE');
     const data = opts.data as string;
@@ -75,7 +82,9 @@ export async function readReviews(
         continue;
       }
       // History before --from: the longest alert window, and the SLO period ending at --to.
-      reviews.push(reviewSlo(slo, table.series(slo.name, reviewDataStart(slo, from, to), to), { from, to }));
+      reviews.push(
+        reviewSlo(slo, table.series(slo.name, reviewDataStart(slo, from, to), to), { from, to, ...windowsOf(slo) }),
+      );
       table.drop(slo.name);
     }
   } else if (opts.source === 'prometheus') {
@@ -101,50 +110,40 @@ export async function readReviews(
         fail(`Prometheus ${url}: ${(err as Error).message}`);
       }
       if (series.length === 0) warn(`warning: no data for SLO "${slo.name}"`);
-      reviews.push(reviewSlo(slo, series, { from, to, stepSeconds: step }));
+      reviews.push(reviewSlo(slo, series, { from, to, stepSeconds: step, ...windowsOf(slo) }));
     }
     warn(`${stats.queries} Prometheus range queries (step ${formatDuration(step)})`);
   } else {
-    const readable = slos.filter((slo) => {
-      const reason = cloudWatchUnsupportedReason(slo);
-      if (reason) warn(`warning: SLO "${slo.name}" skipped: ${reason}`);
-      return !reason;
-    });
-    if (readable.length === 0) fail('no SLO has a CloudWatch SLI to review');
     const period = opts.period === undefined ? undefined : Number(opts.period);
     const bar = progressBar(Boolean(opts.progress || process.stderr.isTTY), 'GetMetricData');
     const client = new CloudWatchClient(opts.region ? { region: opts.region } : {});
-    let data: Awaited<ReturnType<typeof readCloudWatchSeries>> | undefined;
+    let read: CloudWatchReviews | undefined;
     try {
-      data = await readCloudWatchSeries(client, readable, { from, to, now, period }, { onProgress: bar.update });
+      read = await reviewFromCloudWatch(
+        client,
+        slos,
+        { from, to, now, period },
+        { onProgress: bar.update, windowsOf: (slo) => windowsOf(slo).windows },
+      );
     } catch (err) {
       bar.done();
       fail(`CloudWatch: ${(err as Error).message}`);
     }
     bar.done();
-    const read = data as Awaited<ReturnType<typeof readCloudWatchSeries>>;
-    const { stats } = read;
+    const { skipped, empty, data } = read as CloudWatchReviews;
+    for (const s of skipped) warn(`warning: SLO "${s.slo}" skipped: ${s.reason}`);
+    if (!data) fail('no SLO has a CloudWatch SLI to review');
+    const { stats } = data;
     warn(
       `${stats.calls} GetMetricData call(s), ${stats.metricsRequested} metrics requested ` +
-        `(${formatDuration(read.periodSeconds)} period` +
-        `${read.budgetPeriodSeconds ? `, ${formatDuration(read.budgetPeriodSeconds)} for the budget period` : ''}, ` +
+        `(${formatDuration(data.periodSeconds)} period` +
+        `${data.budgetPeriodSeconds ? `, ${formatDuration(data.budgetPeriodSeconds)} for the budget period` : ''}, ` +
         `${stats.retries} throttling retries), ` +
-        `cost $${read.costUsd.toFixed(4)}`,
+        `cost $${data.costUsd.toFixed(4)}`,
     );
     for (const m of stats.messages) warn(`CloudWatch: ${m}`);
-    for (const slo of readable) {
-      const series: SeriesPoint[] = read.series.get(slo.name) ?? [];
-      if (series.length === 0) warn(`warning: no datapoints for SLO "${slo.name}"`);
-      const periodSeries = read.periodSeries?.get(slo.name);
-      reviews.push(
-        reviewSlo(slo, series, {
-          from,
-          to,
-          stepSeconds: read.periodSeconds,
-          ...(periodSeries ? { periodSeries } : {}),
-        }),
-      );
-    }
+    for (const name of empty) warn(`warning: no datapoints for SLO "${name}"`);
+    reviews.push(...(read as CloudWatchReviews).reviews);
   }
   return reviews;
 }

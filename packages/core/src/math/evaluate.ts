@@ -32,8 +32,8 @@ export interface EvaluateOptions {
   readonly stepSeconds?: number;
 }
 
-/** Smallest positive gap between consecutive timestamps. */
-function inferStep(series: readonly SeriesPoint[]): number {
+/** Smallest positive gap between consecutive timestamps (60 for fewer than two): the bucket length of a series. */
+export function inferStepSeconds(series: readonly SeriesPoint[]): number {
   let step = Infinity;
   for (let i = 1; i < series.length; i++) {
     const gap = series[i].t - series[i - 1].t;
@@ -87,7 +87,7 @@ export function evaluatePolicy(
   for (let i = 1; i < series.length; i++)
     if (series[i].t <= series[i - 1].t)
       throw new RangeError(`series must be sorted by strictly increasing t (index ${i}: ${series[i].t})`);
-  const stepSeconds = options.stepSeconds ?? inferStep(series);
+  const stepSeconds = options.stepSeconds ?? inferStepSeconds(series);
   const cache = new Map<string, number[]>();
   const ratiosFor = (w: number, minEvents = 0): number[] => {
     const key = `${w}/${minEvents}`;

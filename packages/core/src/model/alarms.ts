@@ -207,10 +207,56 @@ export interface TimeInterval {
   readonly location: string;
 }
 
+/** What a maintenance window is for: shown in the router's log and the review. */
+export const WINDOW_CATEGORIES = ['maintenance', 'deployment', 'dependency'] as const;
+export type WindowCategory = (typeof WINDOW_CATEGORIES)[number];
+
+/** One planned stretch of time: absolute instants, already resolved from the spec's time zone. */
+export interface OnceSchedule {
+  readonly kind: 'once';
+  /** ISO 8601 in UTC (`2026-12-12T21:00:00.000Z`). */
+  readonly start: string;
+  readonly end: string;
+}
+
+/**
+ * A window that comes back: on each listed weekday (every day when none) at `start` wall-clock time in
+ * `location`, for `durationSeconds`. Weekdays and `location` are spelled as in `timeIntervals`.
+ */
+export interface RecurringSchedule {
+  readonly kind: 'recurring';
+  readonly weekdays: readonly string[];
+  /** HH:MM, 24-hour, local to `location`. */
+  readonly start: string;
+  readonly durationSeconds: number;
+  /** IANA time zone. */
+  readonly location: string;
+}
+
+export type WindowSchedule = OnceSchedule | RecurringSchedule;
+
+/**
+ * A maintenance window (`spec.maintenanceWindows` of an AlertRouting): alarms whose labels match
+ * `matchers` (the route matchers' semantics) are muted while it is open, and, with
+ * `excludeFromReview`, its time leaves the SLI and error budget of the SLOs it matches in reviews.
+ */
+export interface MaintenanceWindow {
+  readonly name: string;
+  readonly category: WindowCategory;
+  /** Why the window exists (a ticket, a change number): logged with each muted alarm, listed by the review. */
+  readonly reason: string;
+  /** Empty: every alarm and every SLO. */
+  readonly matchers: Matchers;
+  readonly schedule: WindowSchedule;
+  readonly excludeFromReview: boolean;
+}
+
 export interface AlertRouting {
   readonly name: string;
   readonly receivers: readonly Receiver[];
   readonly route: Route;
   readonly timeIntervals: readonly TimeInterval[];
+  /** Planned work: mutes matching alarms while open (absent: none). */
+  readonly maintenanceWindows?: readonly MaintenanceWindow[];
   readonly location: SourceLocation;
 }

@@ -15,6 +15,7 @@ import { evaluatePolicy, windowErrorRatios } from '../math/evaluate';
 import { tierMinEvents } from '../math/guard';
 import { formatDuration } from '../duration';
 import type { BurnRatePolicy, Slo } from '../model/slo';
+import { summariseExclusions, withoutWindows, type ReviewExclusions, type ReviewWindow } from './exclusions';
 
 export interface WindowBurn {
   readonly windowSeconds: number;
@@ -139,8 +140,10 @@ export interface SloReview {
   readonly history: ReplayHistory;
   /** The budget policy applied to the period's budget. */
   readonly verdict: BudgetPolicyVerdict;
-  /** Buckets without any traffic (gaps in the data). */
+  /** Buckets without any traffic (gaps in the data; buckets left out for maintenance windows are not counted). */
   readonly emptyBuckets: number;
+  /** Maintenance windows whose time the review left out (present when one overlaps the data). */
+  readonly excluded?: ReviewExclusions;
   readonly chart: ChartSeries;
 }
 
@@ -156,6 +159,8 @@ export interface ReviewOptions {
   readonly maxChartPoints?: number;
   /** The SLO period's buckets when read apart from `series`; default `series`. */
   readonly periodSeries?: readonly SeriesPoint[];
+  /** Maintenance windows (`excludeFromReview`) covering this SLO: their buckets leave every figure. */
+  readonly windows?: readonly ReviewWindow[];
 }
 
 /** How far before `from` the data must reach for the tier replay to see what the deployed alarms saw. */
@@ -332,8 +337,15 @@ function periodBudget(
  * the tier replay and the period budget. `periodSeries` is the period's data when it was read
  * separately (coarser buckets, say); by default the period budget is taken from `series`.
  */
-export function reviewSlo(slo: Slo, series: readonly SeriesPoint[], options: ReviewOptions): SloReview {
-  const stepSeconds = options.stepSeconds ?? inferStep(series);
+export function reviewSlo(slo: Slo, data: readonly SeriesPoint[], options: ReviewOptions): SloReview {
+  const stepSeconds = options.stepSeconds ?? inferStep(data);
+  const maintenance = options.windows ?? [];
+  // Planned work leaves the data before any figure is computed, so every figure agrees on it.
+  const { series, cut } = withoutWindows(data, maintenance, stepSeconds);
+  const periodSeries =
+    options.periodSeries && maintenance.length > 0
+      ? withoutWindows(options.periodSeries, maintenance, inferStep(options.periodSeries)).series
+      : options.periodSeries;
   const budget = errorBudget(slo.objective);
   const end = firstAtOrAfter(series, options.to);
   // No copies when the series already is the range (a review without history): months of buckets per SLO.
@@ -393,7 +405,7 @@ export function reviewSlo(slo: Slo, series: readonly SeriesPoint[], options: Rev
   const availableSeconds = known.length > 0 ? Math.max(0, options.from - known[0].t) : 0;
   const period = periodBudget(
     slo,
-    options.periodSeries ?? known,
+    periodSeries ?? known,
     Math.max(0, status.total - status.good),
     options,
     stepSeconds,
@@ -407,7 +419,15 @@ export function reviewSlo(slo: Slo, series: readonly SeriesPoint[], options: Rev
     periodBudgetEvents,
     options.mergeGapSeconds ?? 900,
   );
-  const emptyBuckets = Math.max(0, Math.round(rangeSeconds / stepSeconds) - range.filter((p) => p.total > 0).length);
+  const excluded =
+    maintenance.length > 0
+      ? summariseExclusions(maintenance, cut, { from: options.from, to: options.to, periodFrom: period.from })
+      : undefined;
+  const cutInRange = cut.filter((p) => p.t >= options.from && p.t < options.to).length;
+  const emptyBuckets = Math.max(
+    0,
+    Math.round(rangeSeconds / stepSeconds) - range.filter((p) => p.total > 0).length - cutInRange,
+  );
   return {
     slo: slo.name,
     service: slo.service,
@@ -433,6 +453,7 @@ export function reviewSlo(slo: Slo, series: readonly SeriesPoint[], options: Rev
     incidents: incidents.slice(0, options.topIncidents ?? 5),
     verdict: budgetVerdict(period.remaining, options.budgetPolicy, `the ${formatDuration(period.seconds)} budget`),
     emptyBuckets,
+    ...(excluded && (excluded.openings.length > 0 || excluded.periodSeconds > 0) ? { excluded } : {}),
     chart: chartOf(range, ratios, {
       budgetEvents: periodBudgetEvents,
       startRemaining: period.remaining + period.spentInRange,

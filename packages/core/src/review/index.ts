@@ -4,3 +4,4 @@ export * from './format';
 export * from './cloudwatch-queries';
 export * from './audit';
 export * from './gate';
+export * from './exclusions';

@@ -71,6 +71,19 @@ export interface SimulationResult {
   readonly plain: PolicyOutcome;
 }
 
+/**
+ * An alert belongs to an incident when it is firing at any time between the incident's start and its end plus
+ * `graceSeconds` (the tier's long window: the time the window needs to forget it). `sre simulate` and
+ * `sre backtest` count detections, false alerts and misses by this one rule.
+ */
+export function alertCoversIncident(
+  incident: { readonly start: number; readonly end: number },
+  alert: { readonly start: number; readonly end?: number },
+  graceSeconds: number,
+): boolean {
+  return alert.start <= incident.end + graceSeconds && (alert.end ?? Infinity) > incident.start;
+}
+
 function allTiers(policies: readonly NamedPolicy[]): BurnRateTier[] {
   return policies.flatMap((p) => [...p.policy.tiers]);
 }
@@ -127,11 +140,8 @@ export function simulate(
     const detectedBy = new Set<number>();
     let falseTotal = 0;
     const tierOutcomes = evaluation.tiers.map((ev): TierOutcome => {
-      const grace = ev.tier.longWindowSeconds;
-      // An alert belongs to an incident when it is firing at any time between its start and its end plus the
-      // long window (the time the window needs to forget it).
       const covers = (inc: Episode, iv: { start: number; end?: number }): boolean =>
-        iv.start <= inc.end + grace && (iv.end ?? Infinity) > inc.start;
+        alertCoversIncident(inc, iv, ev.tier.longWindowSeconds);
       const falseAlerts = ev.intervals.filter((iv) => !significant.some((inc) => covers(inc, iv))).length;
       falseTotal += falseAlerts;
       let missed = 0;

@@ -33,8 +33,8 @@ export interface ScenarioTraffic {
   readonly baseline: number;
 }
 
-/** Small, fast, seedable PRNG (mulberry32) so noisy simulations are repeatable. */
-function prng(seed: number): () => number {
+/** Small, fast, seedable PRNG (mulberry32) so noisy simulations and generated histories are repeatable. */
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -45,7 +45,8 @@ function prng(seed: number): () => number {
   };
 }
 
-function binomial(n: number, p: number, rand: () => number): number {
+/** Failed requests out of n at ratio p, drawn with `rand`. */
+export function binomial(n: number, p: number, rand: () => number): number {
   if (n <= 200) {
     let k = 0;
     for (let i = 0; i < n; i++) if (rand() < p) k++;

@@ -4,17 +4,12 @@
  * intervals. Webhook URLs are credentials, so the spec may only name the secret
  * that holds one; a literal URL is refused.
  */
-import {
-  SEVERITIES,
-  type Matchers,
-  type Receiver,
-  type Route,
-  type SlackReceiver,
-  type TimeInterval,
-} from '../model/alarms';
+import { type Receiver, type Route, type SlackReceiver, type TimeInterval } from '../model/alarms';
 import { where, type ParseContext, type SpecDoc } from './context';
+import { parseMaintenanceWindow } from './maintenance-windows';
 import { isTimeZone } from './openslo';
 import type { At } from './reader';
+import { parseMatchers, parseWeekdays, TIME } from './routing-vocabulary';
 import { suggestion } from './suggest';
 
 const ROUTE_FIELDS = [
@@ -28,11 +23,8 @@ const ROUTE_FIELDS = [
   'muteTimeIntervals',
   'routes',
 ];
-const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 const EMAIL =
   /^[^\s@<>()[\],;:"]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/;
-const LABEL = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const TIME = /^(?:([01]\d|2[0-3]):([0-5]\d)|24:00)$/;
 
 export function isEmail(text: string): boolean {
   return EMAIL.test(text);
@@ -92,28 +84,6 @@ function parseReceiver(at: At): Receiver | undefined {
   if (name === undefined) return undefined;
   if (!slackAt.present && !emailAt.present) at.warn(`receiver "${name}" sends nowhere`, 'add slack or email targets');
   return { name, slack, email, sendResolved };
-}
-
-function parseMatchers(at: At): Matchers {
-  const out: Record<string, string> = {};
-  if (!at.expectMap(false, 'a mapping of label to value')) return out;
-  for (const [label, valueAt] of at.entries()) {
-    if (!LABEL.test(label))
-      at.keyAt(label).error(`"${label}" is not a valid label name`, 'letters, digits and _, not starting with a digit');
-    const value = valueAt.text(true);
-    if (value === undefined) continue;
-    out[label] = value;
-    if (value.startsWith('~')) {
-      try {
-        new RegExp(`^(?:${value.slice(1)})$`);
-      } catch (err) {
-        valueAt.error(`bad regular expression: ${(err as Error).message}`);
-      }
-    } else if (label === 'severity' && !SEVERITIES.includes(value.replace(/^!/, '') as never)) {
-      valueAt.error(`unknown severity "${value}"`, suggestion(value.replace(/^!/, ''), SEVERITIES));
-    }
-  }
-  return out;
 }
 
 interface RouteRefs {
@@ -183,21 +153,8 @@ function parseTimeInterval(at: At): TimeInterval | undefined {
   if (!at.expectMap(true, 'a time interval (name, weekdays, times, location)')) return undefined;
   at.fields(['name', 'weekdays', 'times', 'location']);
   const name = at.get('name').string(true, 'name');
-  const weekdays: string[] = [];
   const weekdaysAt = at.get('weekdays');
-  if (weekdaysAt.expectSeq(false, 'a list of weekdays or ranges like saturday:sunday')) {
-    for (const item of weekdaysAt.items()) {
-      const text = item.string(true, 'a weekday');
-      if (text === undefined) continue;
-      const bad = text
-        .toLowerCase()
-        .split(':')
-        .find((day) => !WEEKDAYS.includes(day));
-      if (bad !== undefined || text.split(':').length > 2)
-        item.error(`bad weekday "${text}"`, suggestion(bad ?? text, WEEKDAYS));
-      else weekdays.push(text.toLowerCase());
-    }
-  }
+  const weekdays = parseWeekdays(weekdaysAt);
   const times: { start: string; end: string }[] = [];
   const timesAt = at.get('times');
   if (timesAt.expectSeq(false, 'a list of {start, end}')) {
@@ -225,7 +182,7 @@ function parseTimeInterval(at: At): TimeInterval | undefined {
 }
 
 /** Names declared in a list, with duplicates reported at the second one. */
-function uniqueByName<T extends { name: string }>(
+export function uniqueByName<T extends { name: string }>(
   items: readonly At[],
   parse: (at: At) => T | undefined,
   what: string,
@@ -251,7 +208,7 @@ function uniqueByName<T extends { name: string }>(
 export function parseAlertRouting(doc: SpecDoc, ctx: ParseContext): void {
   const spec = doc.root.get('spec');
   if (!spec.expectMap(true, 'spec')) return;
-  spec.fields(['receivers', 'route', 'timeIntervals']);
+  spec.fields(['receivers', 'route', 'timeIntervals', 'maintenanceWindows']);
   const receiversAt = spec.get('receivers');
   const receivers = receiversAt.expectSeq(true, 'receivers')
     ? uniqueByName(receiversAt.items(), parseReceiver, 'receiver')
@@ -266,11 +223,22 @@ export function parseAlertRouting(doc: SpecDoc, ctx: ParseContext): void {
     used: new Set(),
   };
   const route = parseRoute(spec.get('route'), refs, true);
+  const windowsAt = spec.get('maintenanceWindows');
+  const maintenanceWindows = windowsAt.expectSeq(false, 'a list of maintenance windows')
+    ? uniqueByName(windowsAt.items(), (item) => parseMaintenanceWindow(item, ctx), 'maintenance window')
+    : [];
   for (const item of receiversAt.items()) {
     const name = item.get('name').peek();
     if (typeof name === 'string' && refs.receivers.has(name) && !refs.used.has(name)) {
       item.get('name').warn(`receiver "${name}" is not used by any route`);
     }
   }
-  ctx.routings.push({ name: doc.name, receivers, route, timeIntervals, location: doc.nameAt.location() });
+  ctx.routings.push({
+    name: doc.name,
+    receivers,
+    route,
+    timeIntervals,
+    ...(windowsAt.present ? { maintenanceWindows } : {}),
+    location: doc.nameAt.location(),
+  });
 }

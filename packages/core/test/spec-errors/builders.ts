@@ -1,4 +1,6 @@
 /** Builders for bad-spec cases: valid documents that each case breaks in one place. */
+import { formatDiagnostic, loadSpecTexts, type Diagnostic } from '../../src/spec';
+
 export const FILE = 'bad.yaml';
 
 export interface Case {
@@ -8,6 +10,20 @@ export interface Case {
   readonly message: RegExp;
   readonly hint?: RegExp;
   readonly severity?: 'error' | 'warning';
+}
+
+/** Loads the case alone and expects its diagnostic at the marked line, with its path, message, severity and hint. */
+export function expectReported(c: Case): void {
+  const { diagnostics } = loadSpecTexts([{ file: FILE, text: c.yaml }]);
+  const line = markedLine(c.yaml);
+  const match = diagnostics.find(
+    (d: Diagnostic) => d.file === FILE && d.line === line && d.path === c.path && c.message.test(d.message),
+  );
+  // On failure, show everything that was reported.
+  expect({ found: !!match, all: diagnostics.map(formatDiagnostic) }).toEqual(expect.objectContaining({ found: true }));
+  expect(match!.severity).toBe(c.severity ?? 'error');
+  expect(match!.col).toBeGreaterThanOrEqual(1);
+  if (c.hint) expect(match!.hint).toMatch(c.hint);
 }
 
 export function markedLine(yaml: string): number {

@@ -1,10 +1,12 @@
 import { createServer } from 'node:http';
 import { createPool } from 'mysql2/promise';
+import { newMessageId } from '../adapters/db/repositories';
 
 /**
  * The comparison point: Node's http module and a mysql2 pool, no framework, no validation, no
  * metrics, no logging; the same query the gallery runs, and for a signature one statement that
- * inserts the same row (found by share token) and nothing else: no cap, no status check.
+ * inserts the same row (found by share token, its id made as the app makes it) and nothing else:
+ * no cap, no status check.
  */
 async function main() {
   const pool = createPool({ uri: process.env.DATABASE_URL, connectionLimit: 10 });
@@ -34,8 +36,8 @@ async function main() {
       const createdAt = Date.now();
       const [result] = await pool
         .execute(
-          'insert into messages (card_id, name, message, created_at) select id, ?, ?, ? from cards where share_token = ?',
-          [name, message, createdAt, sign[1]],
+          'insert into messages (id, card_id, name, message, created_at) select ?, id, ?, ?, ? from cards where share_token = ?',
+          [newMessageId(), name, message, createdAt, sign[1]],
         )
         // A request still in flight when SIGTERM closed the pool.
         .catch(() => [{ affectedRows: 0 }]);

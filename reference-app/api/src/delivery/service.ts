@@ -1,12 +1,24 @@
 import type { Logger } from 'pino';
-import type { BusinessMetrics, CardRepository, Clock, DesignRepository, Mailer, ObjectStore } from '../domain/ports';
+import type {
+  BusinessMetrics,
+  CardRepository,
+  Clock,
+  DeliveryScheduler,
+  DesignRepository,
+  Mailer,
+  ObjectStore,
+} from '../domain/ports';
+import { sameTimeNextDay } from '../domain/time';
 import { plainSummary } from '../domain/text';
-import { DELIVERY_PROBLEM_DETAIL_MAX, type DeliveryProblem } from '../domain/types';
-import { composeCardEmail } from './compose';
+import { type Card, DELIVERY_PROBLEM_DETAIL_MAX, type DeliveryProblem } from '../domain/types';
+import { composeCardEmail, composeEmptyCardEmail } from './compose';
 
 export const SEND_FAILED_DETAIL = 'the email could not be handed to the mail service yet; delivery is retried';
 
-export type DeliveryOutcome = { kind: 'sent' | 'skipped' } | { kind: 'not_due'; runAt: number };
+/** postponed: the card was empty and now sends a day later; emptied: empty again, so cancelled. */
+export type DeliveryOutcome =
+  { kind: 'sent' | 'skipped' | 'emptied' } | { kind: 'not_due' | 'postponed'; runAt: number };
+
 /** recorded: the card now shows the problem; unchanged: one was already recorded; unknown: no card sent that email. */
 export type ProblemOutcome = 'recorded' | 'unchanged' | 'unknown';
 
@@ -19,6 +31,11 @@ export interface DeliveryDeps {
   metrics: BusinessMetrics;
   logger: Logger;
   shareUrl(shareToken: string, origin?: string): string;
+  /**
+   * With a scheduler, a card nobody signed is not sent: it moves a day later once (the owner is
+   * emailed), then is cancelled (the owner is emailed again). Without one, empty cards are sent.
+   */
+  emptyCards?: { scheduler: DeliveryScheduler };
 }
 
 /**
@@ -39,6 +56,11 @@ export class DeliveryService {
     // EventBridge fires with 60 s precision and may fire slightly early; never send early by more than that.
     if (card.status === 'scheduled' && card.sendAtUtc > clock.now() + 60_000)
       return { kind: 'not_due', runAt: card.sendAtUtc };
+    if (card.status === 'scheduled' && this.d.emptyCards && (await cards.listMessages(card.id)).length === 0) {
+      // Until the send time has really passed someone may still sign; after it nobody can.
+      if (card.sendAtUtc > clock.now()) return { kind: 'not_due', runAt: card.sendAtUtc };
+      return this.handleEmpty(card, this.d.emptyCards.scheduler);
+    }
     if (
       card.status === 'scheduled' &&
       !(await cards.update(card.id, 'scheduled', { status: 'sending', updatedAt: clock.now() }))
@@ -74,6 +96,45 @@ export class DeliveryService {
     this.d.metrics.delivery('sent', (now - card.sendAtUtc) / 1000);
     this.d.logger.info({ cardId: card.id, messageId, messages: messages.length }, 'card delivered');
     return { kind: 'sent' };
+  }
+
+  /**
+   * An empty card at its send time: moved a day later the first time, cancelled the second; the
+   * owner is told each time. The conditional update decides (a concurrent run or an owner's edit
+   * wins), so the owner gets one email per decision. Emailing is best effort: the decision stands.
+   */
+  private async handleEmpty(card: Card, scheduler: DeliveryScheduler): Promise<DeliveryOutcome> {
+    const { cards, clock } = this.d;
+    const now = clock.now();
+    const shareUrl = this.d.shareUrl(card.shareToken, card.publicOrigin ?? undefined);
+    let outcome: DeliveryOutcome;
+    let notice;
+    if ((card.emptyPostponements ?? 0) === 0) {
+      // A day after the time the owner chose (not after now: a late run must not drift the time).
+      let when = sameTimeNextDay(card.sendAtUtc, card.timeZone);
+      if (when.utc <= now) when = sameTimeNextDay(now, card.timeZone);
+      const next = { ...card, sendAtUtc: when.utc, sendAtLocal: when.local, emptyPostponements: 1 };
+      const patch = { sendAtUtc: next.sendAtUtc, sendAtLocal: next.sendAtLocal, emptyPostponements: 1, updatedAt: now };
+      if (!(await cards.update(card.id, 'scheduled', patch))) return { kind: 'skipped' };
+      await (scheduler.postpone ? scheduler.postpone(next) : scheduler.reschedule(next));
+      outcome = { kind: 'postponed', runAt: when.utc };
+      notice = composeEmptyCardEmail(card, { shareUrl, postponedTo: next });
+    } else {
+      if (!(await cards.update(card.id, 'scheduled', { status: 'cancelled', updatedAt: now })))
+        return { kind: 'skipped' };
+      outcome = { kind: 'emptied' };
+      notice = composeEmptyCardEmail(card, { shareUrl });
+    }
+    this.d.logger.info({ cardId: card.id, outcome: outcome.kind }, 'empty card not sent');
+    try {
+      await this.d.mailer.send(notice);
+    } catch (err) {
+      this.d.logger.warn(
+        { cardId: card.id, err: (err as Error).message },
+        'could not email the owner about the empty card',
+      );
+    }
+    return outcome;
   }
 
   /**

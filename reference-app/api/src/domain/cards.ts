@@ -7,8 +7,10 @@ import type {
   Clock,
   DeliveryScheduler,
   DesignRepository,
+  Mailer,
   ObjectStore,
 } from './ports';
+import { composeOwnerLinkEmail } from '../delivery/compose';
 import { resolveSendAt } from './time';
 import { hashToken, newId, newToken, tokenMatches } from './tokens';
 import type { Card, DeliveryProblem, Design, SavedMessage } from './types';
@@ -34,6 +36,16 @@ export interface CardServiceDeps {
   relay?: { captcha?: Captcha; perRecipientPerDay: number; perSenderPerDay: number };
   /** Messages one card holds at most: a share-link holder cannot bloat it until delivery fails. */
   maxMessagesPerCard?: number;
+  /**
+   * Emails the creator their private manage link when the card is created, so a closed tab does
+   * not lose the card. Absent: the link is only in the create answer.
+   */
+  ownerLink?: {
+    mailer: Mailer;
+    manageUrl(cardId: string, ownerToken: string, origin?: string): string;
+    /** The card exists either way: a mail failure is reported here, and the answer says it was not emailed. */
+    onError(cardId: string, err: Error): void;
+  };
 }
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -54,7 +66,7 @@ export class CardService {
     input: CreateCardInput,
     captchaContext: CaptchaContext = {},
     origin?: string,
-  ): Promise<{ id: string; shareToken: string; ownerToken: string; shareUrl: string }> {
+  ): Promise<{ id: string; shareToken: string; ownerToken: string; shareUrl: string; ownerLinkEmailed: boolean }> {
     const { cards, designs, scheduler, clock, relay } = this.deps;
     const now = clock.now();
     if (relay?.captcha) {
@@ -113,7 +125,23 @@ export class CardService {
       throw new AppError(503, 'scheduler_unavailable', 'could not schedule the delivery, please retry', undefined, err);
     }
     this.deps.metrics.cardCreated();
-    return { id: card.id, shareToken, ownerToken, shareUrl: this.deps.shareUrl(shareToken, origin) };
+    const shareUrl = this.deps.shareUrl(shareToken, origin);
+    const ownerLinkEmailed = await this.emailOwnerLink(card, ownerToken, shareUrl, origin);
+    return { id: card.id, shareToken, ownerToken, shareUrl, ownerLinkEmailed };
+  }
+
+  private async emailOwnerLink(card: Card, ownerToken: string, shareUrl: string, origin?: string): Promise<boolean> {
+    const o = this.deps.ownerLink;
+    if (!o) return false;
+    try {
+      await o.mailer.send(
+        composeOwnerLinkEmail(card, { manageUrl: o.manageUrl(card.id, ownerToken, origin), shareUrl }),
+      );
+      return true;
+    } catch (err) {
+      o.onError(card.id, err as Error);
+      return false;
+    }
   }
 
   async sharedView(shareToken: string) {
@@ -174,8 +202,17 @@ export class CardService {
       sentAt: card.sentAt === null ? null : new Date(card.sentAt).toISOString(),
       deliveryProblem: problemView(card.deliveryProblem),
       shareUrl: this.deps.shareUrl(card.shareToken, origin),
-      messages: messages.map(messageView),
+      // The owner addresses a message by its id (to remove it); signers never see ids.
+      messages: messages.map((m) => ({ id: m.id, ...messageView(m) })),
     };
+  }
+
+  /** The owner removes one message while the card still takes messages (a signer's mistake, spam). */
+  async removeMessage(id: string, ownerToken: string | undefined, messageId: number): Promise<void> {
+    const card = await this.authorised(id, ownerToken);
+    if (await this.deps.cards.deleteMessage(card.id, messageId, this.deps.clock.now())) return;
+    this.assertEditable(card);
+    throw notFound('message');
   }
 
   async patch(id: string, ownerToken: string | undefined, input: PatchCardInput, origin?: string) {
@@ -307,7 +344,10 @@ export const messageView = (m: SavedMessage) => ({
   createdAt: new Date(m.createdAt).toISOString(),
 });
 
-export function toDesignView(d: Design, objects: ObjectStore): DesignView {
+export function toDesignView(
+  d: Pick<Design, 'id' | 'category' | 'title' | 'thumbKey' | 'displayKey'>,
+  objects: ObjectStore,
+): DesignView {
   return {
     id: d.id,
     category: d.category,

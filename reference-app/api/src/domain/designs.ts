@@ -202,7 +202,7 @@ export class DesignService {
   }
 }
 
-function encodeCursor(d: Design): string {
+function encodeCursor(d: Pick<Design, 'createdAt' | 'id'>): string {
   return Buffer.from(JSON.stringify([d.createdAt, d.id])).toString('base64url');
 }
 

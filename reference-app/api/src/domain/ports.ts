@@ -35,6 +35,11 @@ export interface CardRepository {
     idempotencyKey?: string,
   ): Promise<SavedMessage | undefined>;
   listMessages(cardId: string): Promise<Message[]>;
+  /**
+   * Removes one message of the card while the card still accepts messages (scheduled, send time
+   * not reached), atomically with that check; false when there was no such message or it was too late.
+   */
+  deleteMessage(cardId: string, messageId: number, now: number): Promise<boolean>;
   /** Cards created since `since` (epoch ms) for this recipient or from this sender address. */
   countCreatedSince(who: 'recipient' | 'sender', email: string, since: number): Promise<number>;
   /** The card whose last email had this provider message id. */
@@ -45,6 +50,9 @@ export interface CardRepository {
    */
   recordDeliveryProblem(messageId: string, problem: DeliveryProblem): Promise<boolean>;
 }
+
+/** What a gallery tile shows, and the keyset its page continues from. */
+export type GalleryDesign = Pick<Design, 'id' | 'category' | 'title' | 'thumbKey' | 'displayKey' | 'createdAt'>;
 
 export interface DesignListQuery {
   category?: Category;
@@ -58,7 +66,7 @@ export interface DesignRepository {
   insertIfAbsent(design: Design): Promise<boolean>;
   findById(id: string): Promise<Design | undefined>;
   /** Public, ready, approved designs only, newest first. */
-  listPublic(query: DesignListQuery): Promise<Design[]>;
+  listPublic(query: DesignListQuery): Promise<GalleryDesign[]>;
   listByStatus(status: Design['status'], limit: number): Promise<Design[]>;
   /** Ready public designs waiting for a moderator, oldest first. */
   listForReview(limit: number): Promise<Design[]>;
@@ -102,6 +110,13 @@ export interface DeliveryScheduler {
   schedule(card: ScheduledCard): Promise<void>;
   reschedule(card: ScheduledCard): Promise<void>;
   cancel(cardId: string): Promise<void>;
+  /**
+   * Delivery's own move of an empty card a day later, from inside the run its schedule started.
+   * Absent: `reschedule`. A scheduler that removes a schedule once it fired (EventBridge) uses a
+   * schedule of its own, so the removal cannot race the move; the card's schedule stays the
+   * owner's, and a run for a time the card no longer has does nothing (delivery checks the card).
+   */
+  postpone?(card: ScheduledCard): Promise<void>;
 }
 
 export interface Attachment {
@@ -113,7 +128,8 @@ export interface Attachment {
 
 export interface OutgoingEmail {
   to: { name: string; address: string };
-  replyTo: { name: string; address: string };
+  /** Absent on the site's own notices to a card's creator: a reply has nobody to go to. */
+  replyTo?: { name: string; address: string };
   subject: string;
   text: string;
   html: string;

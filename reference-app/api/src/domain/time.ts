@@ -77,3 +77,12 @@ export function resolveSendAt(input: string, zone: string, now: number): Resolve
 function timeError(code: string, message: string, path: 'sendAt' | 'timeZone' = 'sendAt'): AppError {
   return new AppError(400, 'validation_failed', message, [{ path, code, message }]);
 }
+
+/**
+ * The same wall-clock time one day later in the zone (luxon moves a time that falls in a
+ * spring-forward gap forward), as the card stores it.
+ */
+export function sameTimeNextDay(utc: number, zone: string): ResolvedTime {
+  const next = DateTime.fromMillis(utc, { zone }).plus({ days: 1 });
+  return { local: next.toFormat("yyyy-MM-dd'T'HH:mm:ss"), utc: next.toMillis() };
+}

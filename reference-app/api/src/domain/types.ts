@@ -57,6 +57,11 @@ export interface Card {
    * that build cards by hand.
    */
   publicOrigin?: string | null;
+  /**
+   * How many times delivery found the card empty and moved it a day later (0 or 1): the second
+   * time it is cancelled instead. Optional for callers that build cards by hand (0).
+   */
+  emptyPostponements?: number;
   createdAt: number;
   updatedAt: number;
 }

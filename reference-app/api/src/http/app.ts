@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { IncomingMessage, type Server, ServerResponse, createServer } from 'node:http';
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
@@ -88,26 +90,78 @@ function unmatchedLabel(req: express.Request): string {
   return req.originalUrl.startsWith('/api/') ? 'unmatched_api' : 'static';
 }
 
+const ROUTE = Symbol('route');
+const TEMPLATE = Symbol('routeTemplate');
+type Tracked = express.Request & { [ROUTE]?: unknown; [TEMPLATE]?: string };
+
 /**
- * Watches the router assign `req.route` and keeps the full template it matched. Read when the
- * response finishes, `req.baseUrl + req.route.path` loses the mount path of every answer that
- * left a nested router by an error (the router restores `req.baseUrl` on the way out), so errors
- * were labelled `/shared/:shareToken` while successes were `/api/v1/shared/:shareToken`. At the
- * moment of the match `req.baseUrl` is still the mount path of the router that holds the route.
+ * Keeps the full route template a request matched. Read when the response finishes,
+ * `req.baseUrl + req.route.path` loses the mount path of every answer that left a nested router by
+ * an error (the router restores `req.baseUrl` on the way out), so errors were labelled
+ * `/shared/:shareToken` while successes were `/api/v1/shared/:shareToken`. At the moment the router
+ * assigns `req.route`, `req.baseUrl` is still the mount path of the router that holds the route.
+ *
+ * The accessor is defined once on the app's request prototype, not on each request: a getter and
+ * setter defined per request gave every request object a map of its own, which turned Express's
+ * property reads megamorphic and cost more CPU than the rest of the metrics middleware (issue 14).
  */
-function matchedRouteTemplate(req: express.Request): () => string | undefined {
-  let route: unknown;
-  let template: string | undefined;
-  Object.defineProperty(req, 'route', {
+function trackRouteTemplates(app: Express): void {
+  Object.defineProperty(app.request, 'route', {
     configurable: true,
     enumerable: true,
-    get: () => route,
-    set: (value: { path?: unknown } | undefined) => {
-      route = value;
-      if (value && typeof value.path === 'string') template = `${req.baseUrl}${value.path}`;
+    get(this: Tracked) {
+      return this[ROUTE];
+    },
+    set(this: Tracked, value: { path?: unknown } | undefined) {
+      this[ROUTE] = value;
+      if (value && typeof value.path === 'string') this[TEMPLATE] = `${this.baseUrl}${value.path}`;
     },
   });
-  return () => template;
+}
+
+/**
+ * The HTTP server for an Express app, its requests and responses made with Express's prototypes
+ * from the start. Express otherwise swaps the prototype of each request and response it takes
+ * (`Object.setPrototypeOf` in `app.handle`); V8 then migrates both objects to new maps on every
+ * request and every property read on them goes through megamorphic lookups: a fifth of the CPU
+ * of an uncached `GET /designs` was spent in those slow paths (issue 14). With the prototypes
+ * already in place, Express's swap changes nothing.
+ */
+/**
+ * `res.json` without what this API never uses: no spacing or escaping settings, no ETag (off), no
+ * charset negotiation; the body goes out as a string, so Node writes head and body in one write.
+ * Express's own version costs a MIME lookup, a Content-Type parse and a Buffer copy per answer, a
+ * visible share of a gallery request (issue 14). Status and headers set before still apply, a HEAD
+ * answer still carries no body (Node drops it), the `json replacer` setting still applies, and an
+ * answer a middleware watches through `res.send` (the Idempotency-Key record) still goes through it.
+ */
+export function leanJson(app: Express): void {
+  app.response.json = function json(this: express.Response, value: unknown) {
+    const body = JSON.stringify(value, this.app.get('json replacer') as undefined);
+    this.setHeader('Content-Type', 'application/json; charset=utf-8');
+    if (Object.prototype.hasOwnProperty.call(this, 'send')) return this.send(body);
+    this.setHeader('Content-Length', Buffer.byteLength(body));
+    this.end(body);
+    return this;
+  };
+}
+
+export function createHttpServer(app: Express): Server {
+  function ExpressRequest(this: IncomingMessage, socket: Socket) {
+    IncomingMessage.call(this, socket);
+  }
+  ExpressRequest.prototype = app.request;
+  function ExpressResponse(this: ServerResponse, req: IncomingMessage, options?: unknown) {
+    Reflect.apply(ServerResponse, this, [req, options]);
+  }
+  ExpressResponse.prototype = app.response;
+  return createServer(
+    {
+      IncomingMessage: ExpressRequest as unknown as typeof IncomingMessage,
+      ServerResponse: ExpressResponse as unknown as typeof ServerResponse,
+    },
+    app,
+  );
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -120,20 +174,17 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('trust proxy', deps.trustProxy);
   app.set('etag', false);
+  trackRouteTemplates(app);
+  leanJson(app);
 
   app.use(requestLog(deps.logger));
   app.use(securityHeaders);
   app.use((req, res, next) => {
     const start = process.hrtime.bigint();
-    const template = matchedRouteTemplate(req);
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      deps.metrics.request({
-        method: req.method,
-        route: template() ?? unmatchedLabel(req),
-        status: res.statusCode,
-        seconds,
-      });
+      const route = (req as Tracked)[TEMPLATE] ?? unmatchedLabel(req);
+      deps.metrics.request({ method: req.method, route, status: res.statusCode, seconds });
     });
     next();
   });

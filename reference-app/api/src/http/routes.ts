@@ -203,6 +203,15 @@ export function apiRouter(deps: ApiDeps): Router {
     res.status(204).end();
   });
 
+  router.delete('/cards/:id/messages/:messageId', writes, async (req, res) => {
+    const id = validId(req, 'id', 'card');
+    const messageId = param(req, 'messageId');
+    // Message ids are positive integers; anything else names no message (and never reaches a query).
+    if (!/^[1-9]\d{0,15}$/.test(messageId)) throw notFound('message');
+    await cards.removeMessage(id, bearer(req), Number(messageId));
+    res.status(204).end();
+  });
+
   router.get('/shared/:shareToken', async (req, res) => {
     res.set('Cache-Control', 'no-store').json(await cards.sharedView(validToken(req)));
   });

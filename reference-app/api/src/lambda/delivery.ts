@@ -33,4 +33,18 @@ export function createDeliveryHandler(getContext: () => Context | Promise<Contex
   };
 }
 
-export const handler = createDeliveryHandler(() => lambdaContext());
+const deliver = createDeliveryHandler(() => lambdaContext());
+
+/**
+ * This function is the target of the schedules it moves (an empty card postponed a day). Its own
+ * ARN cannot be in its environment (a CloudFormation self-reference), so it is taken from the
+ * invocation, without a version or alias qualifier, before the context reads the settings.
+ */
+export const handler = (event: DeliveryEvent, invocation?: { invokedFunctionArn?: string }) => {
+  const arn = invocation?.invokedFunctionArn;
+  if (arn && process.env.SCHEDULER === 'eventbridge') process.env.SCHEDULER_TARGET_ARN ??= functionArn(arn);
+  return deliver(event);
+};
+
+/** arn:aws:lambda:region:account:function:name[:qualifier] without the qualifier. */
+export const functionArn = (invoked: string): string => invoked.split(':').slice(0, 7).join(':');

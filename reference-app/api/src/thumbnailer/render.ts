@@ -36,7 +36,7 @@ export const DEFAULT_LIMITS: ImageLimits = {
 };
 
 export const DISPLAY = { width: 500, height: 700 } as const;
-export const THUMB = { width: 180, height: 252 } as const;
+export const THUMB = { width: 200, height: 280 } as const;
 export const ACCEPTED_FORMATS = ['jpeg', 'png', 'webp', 'gif', 'avif'] as const;
 
 /** An image we refuse, with a stable code and a reason a person can act on. */

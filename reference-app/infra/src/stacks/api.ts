@@ -50,6 +50,8 @@ export interface ApiStackProps extends StackProps {
     targetFunctionArn: string;
     schedulerRoleArn: string;
     deadLetterQueueArn: string;
+    /** The site's sender (WorkersStack.mail): the API emails a card's creator their manage link. */
+    mail: { from: string; configurationSetName: string; sendResources: string[] };
   };
 }
 
@@ -135,6 +137,9 @@ export class ApiStack extends Stack {
         MEDIA_BASE_URL: `https://${config.siteDomain}`,
         CAPTCHA: 'aws-waf',
         TRUST_PROXY: '2',
+        MAILER: 'ses',
+        MAIL_FROM: props.delivery.mail.from,
+        SES_CONFIGURATION_SET: props.delivery.mail.configurationSetName,
         // Per-route RED to the agent sidecar (api/src/route-emf.ts), in the agent's log group and namespace.
         METRICS_ENVIRONMENT: ENVIRONMENT,
         METRICS_EMF_ENDPOINT: AGENT_EMF_ENDPOINT,
@@ -182,6 +187,10 @@ export class ApiStack extends Stack {
     );
     taskDefinition.taskRole.addToPrincipalPolicy(
       new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [props.delivery.schedulerRoleArn] }),
+    );
+    // The creator's copy of the manage link, sent when a card is created.
+    taskDefinition.taskRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['ses:SendEmail'], resources: props.delivery.mail.sendResources }),
     );
 
     const serviceSecurityGroup = new ec2.SecurityGroup(this, 'ServiceSecurityGroup', {

@@ -197,6 +197,11 @@ export class EdgeStack extends Stack {
       cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
       responseHeadersPolicy: securityHeaders,
     };
+    const spaRewrite = new cloudfront.Function(this, 'SpaRewrite', {
+      comment: 'GoodGreets: client-side routes of the site -> /index.html; 404 for other paths',
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      code: cloudfront.FunctionCode.fromFile({ filePath: SPA_REWRITE_FILE }),
+    });
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'GoodGreets: site, images and API',
       ...(props.tls
@@ -217,16 +222,11 @@ export class EdgeStack extends Stack {
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: securityHeaders,
+        // One function for both events: routes -> /index.html, and 404 for a path that is no page.
         functionAssociations: [
-          {
-            eventType: cloudfront.FunctionEventType.VIEWER_REQUEST,
-            function: new cloudfront.Function(this, 'SpaRewrite', {
-              comment: 'GoodGreets: client-side routes of the site -> /index.html',
-              runtime: cloudfront.FunctionRuntime.JS_2_0,
-              code: cloudfront.FunctionCode.fromFile({ filePath: SPA_REWRITE_FILE }),
-            }),
-          },
-        ],
+          cloudfront.FunctionEventType.VIEWER_REQUEST,
+          cloudfront.FunctionEventType.VIEWER_RESPONSE,
+        ].map((eventType) => ({ eventType, function: spaRewrite })),
       },
       // No errorResponses: they apply to every behaviour, so they would turn the API's JSON 404s
       // into index.html; the SPA's routes are rewritten by the function above instead.

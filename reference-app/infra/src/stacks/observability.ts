@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { Duration, Stack, StackProps } from 'aws-cdk-lib';
-import { AlarmSeverity, AlertRouter, QueueRole, SreKit } from '@sre-kit/cdk';
+import { AlarmSeverity, AlertRouter, QueueRole, SloReviewSchedule, SreKit } from '@sre-kit/cdk';
 import { Construct } from 'constructs';
 import type { GoodGreetsConfig } from '../config';
 import type { ApiStack } from './api';
@@ -24,6 +24,8 @@ export interface ObservabilityStackProps extends StackProps {
 /** The specs GoodGreets is monitored by: the same files `sre validate` / `sre cost` read. */
 export const SPEC_PATHS = [path.join(REPO_ROOT, 'slos'), path.join(REPO_ROOT, 'alarms')];
 export const ROUTING_FILE = path.join(REPO_ROOT, 'alarms', 'routing.yaml');
+/** When GoodGreets reviews its SLOs: Monday 09:00 in the team's zone (the routing's quiet hours are Berlin's too). */
+export const WEEKLY_REVIEW = { schedule: 'cron(0 9 ? * MON *)', timeZone: 'Europe/Berlin' } as const;
 
 /**
  * sre-kit applied to GoodGreets: every resource id of alarms/goodgreets.yaml is mapped onto the
@@ -31,29 +33,32 @@ export const ROUTING_FILE = path.join(REPO_ROOT, 'alarms', 'routing.yaml');
  * and distribution, the three audience dashboards plus the SLO dashboard, and the alert router
  * with alarms/routing.yaml (Slack webhooks from Secrets Manager, critical alerts also by email).
  * The queues and the SES account get the kit's sqs and ses families (registered through its extension API).
+ * Every Monday morning the SLOs of slos/ are reviewed from CloudWatch and the digest goes to the team channel.
  */
 export class ObservabilityStack extends Stack {
   readonly kit: SreKit;
   readonly router: AlertRouter;
+  readonly weeklyReview: SloReviewSchedule;
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps) {
     super(scope, id, props);
     const { api, data, edge, network, storage, workers, config } = props;
 
+    // Spec dimension values are placeholders; the SLO metrics (alarms and reviews) must read the deployed resources.
+    const dimensionValues = {
+      LoadBalancer: api.loadBalancer.loadBalancerFullName,
+      TargetGroup: api.targetGroup.targetGroupFullName,
+      DistributionId: edge.distribution.distributionId,
+      ProxyName: data.proxy.dbProxyName,
+      // Ref of a schedule group is its name.
+      ScheduleGroup: workers.scheduleGroup.ref,
+    };
     this.kit = new SreKit(this, 'Sre', {
       service: 'goodgreets',
       specPaths: SPEC_PATHS,
       emails: [{ address: config.alertEmail }],
       dashboards: true,
-      // Spec dimension values are placeholders; the SLO metrics must read the deployed resources.
-      dimensionValues: {
-        LoadBalancer: api.loadBalancer.loadBalancerFullName,
-        TargetGroup: api.targetGroup.targetGroupFullName,
-        DistributionId: edge.distribution.distributionId,
-        ProxyName: data.proxy.dbProxyName,
-        // Ref of a schedule group is its name.
-        ScheduleGroup: workers.scheduleGroup.ref,
-      },
+      dimensionValues,
     });
     this.router = new AlertRouter(this, 'AlertRouter', {
       routingFile: ROUTING_FILE,
@@ -62,6 +67,15 @@ export class ObservabilityStack extends Stack {
     });
     // The router's health alarms bypass the router (they email the operators) but are billed all the same.
     this.kit.priceAlarms('alert-router', 'router health alarm', this.router.alarms);
+    this.weeklyReview = new SloReviewSchedule(this, 'WeeklyReview', {
+      specPaths: [path.join(REPO_ROOT, 'slos')],
+      dimensionValues,
+      // The team channel's webhook, the secret alarms/routing.yaml already names for it.
+      webhookSecret: 'goodgreets/slack/team',
+      ...WEEKLY_REVIEW,
+      topics: this.kit.topics,
+    });
+    this.kit.priceAlarms('slo-review', 'SLO review failure alarm', this.weeklyReview.alarms);
 
     this.kit.monitorLambda('delivery', workers.deliveryFunction);
     this.kit.monitorLambda('delivery-dead-letters', workers.deadLetterFunction);

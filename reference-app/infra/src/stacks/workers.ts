@@ -50,6 +50,11 @@ export class WorkersStack extends Stack {
   readonly thumbnailFunction: lambda.Function;
   readonly scheduleGroup: scheduler.CfnScheduleGroup;
   readonly schedulerRole: iam.Role;
+  /**
+   * How to send as the site: the address, the configuration set (bounces reach the topic) and the
+   * ARNs `ses:SendEmail` is granted on. The delivery Lambda and the API (the owner's manage link) use it.
+   */
+  readonly mail: { from: string; configurationSetName: string; sendResources: string[] };
   readonly deliveryDeadLetters: sqs.Queue;
   /** Dead letters the consumer could not handle after maxReceiveCount tries: inspected by an operator. */
   readonly deliveryParking: sqs.Queue;
@@ -115,6 +120,18 @@ export class WorkersStack extends Stack {
       events: [ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT, ses.EmailSendingEvent.REJECT],
     });
 
+    this.mail = {
+      from: `cards@${config.mailDomain}`,
+      configurationSetName: configurationSet.configurationSetName,
+      sendResources: [
+        this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity.emailIdentityName }),
+        this.formatArn({
+          service: 'ses',
+          resource: 'configuration-set',
+          resourceName: configurationSet.configurationSetName,
+        }),
+      ],
+    };
     this.deliveryFunction = new lambda.Function(this, 'Delivery', {
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.X86_64,
@@ -128,8 +145,8 @@ export class WorkersStack extends Stack {
       logGroup: new logs.LogGroup(this, 'DeliveryLogs', { retention: logs.RetentionDays.ONE_MONTH }),
       environment: {
         ...databaseEnv,
-        MAIL_FROM: `cards@${config.mailDomain}`,
-        SES_CONFIGURATION_SET: configurationSet.configurationSetName,
+        MAIL_FROM: this.mail.from,
+        SES_CONFIGURATION_SET: this.mail.configurationSetName,
       },
       ...inVpc,
     });
@@ -139,14 +156,7 @@ export class WorkersStack extends Stack {
     this.deliveryFunction.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['ses:SendEmail'],
-        resources: [
-          this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity.emailIdentityName }),
-          this.formatArn({
-            service: 'ses',
-            resource: 'configuration-set',
-            resourceName: configurationSet.configurationSetName,
-          }),
-        ],
+        resources: this.mail.sendResources,
       }),
     );
 
@@ -161,6 +171,23 @@ export class WorkersStack extends Stack {
     });
     this.deliveryFunction.grantInvoke(this.schedulerRole);
     this.deliveryDeadLetters.grantSendMessages(this.schedulerRole);
+    // An empty card is not sent but moved a day (the owner emailed): delivery moves its own
+    // schedule. The target is this function, whose ARN the handler learns from the invocation.
+    this.deliveryFunction.addEnvironment('SCHEDULER', 'eventbridge');
+    this.deliveryFunction.addEnvironment('SCHEDULER_GROUP', this.scheduleGroup.name!);
+    this.deliveryFunction.addEnvironment('SCHEDULER_ROLE_ARN', this.schedulerRole.roleArn);
+    this.deliveryFunction.addEnvironment('SCHEDULER_DLQ_ARN', this.deliveryDeadLetters.queueArn);
+    this.deliveryFunction.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['scheduler:CreateSchedule', 'scheduler:UpdateSchedule'],
+        resources: [
+          this.formatArn({ service: 'scheduler', resource: 'schedule', resourceName: `${this.scheduleGroup.name}/*` }),
+        ],
+      }),
+    );
+    this.deliveryFunction.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['iam:PassRole'], resources: [this.schedulerRole.roleArn] }),
+    );
 
     // A delivery that exhausted its retries (Lambda's or Scheduler's) marks its card failed, so the
     // owner sees it; records it cannot handle stay in the queue and finally park (never lost).

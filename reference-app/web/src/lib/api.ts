@@ -54,9 +54,13 @@ export interface CreatedCard {
   shareToken: string;
   ownerToken: string;
   shareUrl: string;
+  /** Whether the manage link also went to the sender's email address. */
+  ownerLinkEmailed?: boolean;
 }
 
 export interface Message {
+  /** Only in the owner's view: what the owner removes a message by. */
+  id?: number;
   name: string;
   message: string;
   createdAt: string;
@@ -277,6 +281,8 @@ export const api = {
   updateCard: (id: string, token: string, patch: CardPatch) =>
     request<OwnerCard>(`/api/v1/cards/${enc(id)}`, { method: 'PATCH', body: patch, token }),
   cancelCard: (id: string, token: string) => request<unknown>(`/api/v1/cards/${enc(id)}`, { method: 'DELETE', token }),
+  removeMessage: (id: string, token: string, messageId: number) =>
+    request<unknown>(`/api/v1/cards/${enc(id)}/messages/${messageId}`, { method: 'DELETE', token }),
 };
 
 /** Human message for any thrown value (ApiError or not). */

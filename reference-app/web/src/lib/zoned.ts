@@ -42,10 +42,41 @@ export function isValidTimeZone(timeZone: string): boolean {
 
 export function browserTimeZone(): string {
   try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+    return currentZoneName(Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC');
   } catch {
     return 'UTC';
   }
+}
+
+/**
+ * Zones the IANA database renamed that browsers still list (and Chromium reports as the
+ * browser's own zone) under the old name, because ICU keeps CLDR's original ids.
+ */
+const RENAMED: Record<string, string> = {
+  'America/Buenos_Aires': 'America/Argentina/Buenos_Aires',
+  'America/Catamarca': 'America/Argentina/Catamarca',
+  'America/Coral_Harbour': 'America/Atikokan',
+  'America/Cordoba': 'America/Argentina/Cordoba',
+  'America/Godthab': 'America/Nuuk',
+  'America/Indianapolis': 'America/Indiana/Indianapolis',
+  'America/Jujuy': 'America/Argentina/Jujuy',
+  'America/Louisville': 'America/Kentucky/Louisville',
+  'America/Mendoza': 'America/Argentina/Mendoza',
+  'Asia/Calcutta': 'Asia/Kolkata',
+  'Asia/Katmandu': 'Asia/Kathmandu',
+  'Asia/Rangoon': 'Asia/Yangon',
+  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+  'Atlantic/Faeroe': 'Atlantic/Faroe',
+  'Europe/Kiev': 'Europe/Kyiv',
+  'Pacific/Enderbury': 'Pacific/Kanton',
+  'Pacific/Ponape': 'Pacific/Pohnpei',
+  'Pacific/Truk': 'Pacific/Chuuk',
+};
+
+/** The current IANA name of a zone (the old one where this browser does not know the new). */
+export function currentZoneName(zone: string): string {
+  const renamed = RENAMED[zone];
+  return renamed && isValidTimeZone(renamed) ? renamed : zone;
 }
 
 /** The wall clock in `timeZone` at instant `ms`. */
@@ -179,17 +210,25 @@ export function addMonths(w: Wall, months: number): Wall {
   return { ...w, year: first.getUTCFullYear(), month: first.getUTCMonth() + 1, day: Math.min(w.day, last) };
 }
 
-/** All IANA zones the browser knows, with the given zone guaranteed present. */
-export function timeZoneList(include: string): string[] {
+/**
+ * The IANA zones the browser knows under their current names, UTC first, then by name; the given
+ * zone is always present. With `search`, only zones whose name contains every word of it (spaces
+ * match underscores: "new york", "kolkata", "utc"), still keeping `include`.
+ */
+export function timeZoneList(include: string, search = ''): string[] {
   let zones: string[] = [];
   try {
     zones = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
   } catch {
     zones = [];
   }
-  const set = new Set(zones.length ? zones : ['UTC']);
-  if (include) set.add(include);
-  return [...set].sort();
+  const set = new Set(zones.map(currentZoneName));
+  set.delete('UTC');
+  const words = search.toLowerCase().replace(/_/g, ' ').split(/\s+/).filter(Boolean);
+  const matches = (z: string) => words.every((w) => z.toLowerCase().replace(/_/g, ' ').includes(w));
+  const list = ['UTC', ...[...set].sort()].filter((z) => z === include || matches(z));
+  if (include && !list.includes(include)) list.unshift(include);
+  return list;
 }
 
 /** Days/hours/minutes/seconds until `target` from `now` (never negative). */

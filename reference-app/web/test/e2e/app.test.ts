@@ -9,14 +9,13 @@ import { join } from 'node:path';
 // What the ALTCHA widget does, for the cards this suite creates through the API directly.
 import { solveCaptcha } from '../../../api/test/altcha-solver';
 import { qrPath } from '../../src/lib/qrPath';
+import { readEml, renderEmail } from './email';
 import {
   MODERATOR_TOKEN,
-  e2eMissing,
-  launchBrowser,
+  appForSuite,
   newContext,
   see,
   shot,
-  startApp,
   type Browser,
   type Page,
   type RunningApp,
@@ -58,20 +57,11 @@ async function pngBytes(page: Page): Promise<Buffer> {
 }
 
 describe('GoodGreets in Chromium', () => {
+  const suite = appForSuite();
   let app: RunningApp;
   let browser: Browser;
-
-  beforeAll(async () => {
-    // An unbuilt checkout fails here rather than skipping: a skipped suite would pass having checked nothing.
-    const missing = e2eMissing();
-    if (missing) throw new Error(missing);
-    app = await startApp();
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
+  beforeAll(() => {
+    ({ app, browser } = suite);
   });
 
   it('shows the gallery by category and is usable with the keyboard alone', async () => {
@@ -112,11 +102,18 @@ describe('GoodGreets in Chromium', () => {
   });
 
   it("answers an unknown path with the site's 404 page and status 404, its pages with 200", async () => {
+    const desktop = await newContext(browser, app.url, 'desktop');
+    const dp = await desktop.context.newPage();
+    expect((await dp.goto('/no-such-page'))?.status()).toBe(404);
+    await see(dp.locator('h1')).toHaveText('Page not found');
+    await shot(dp, 'not-found', 'desktop');
+    await desktop.context.close();
     const { context, problems } = await newContext(browser, app.url, 'phone');
     const page = await context.newPage();
     const missing = await page.goto('/no-such-page');
     expect(missing?.status()).toBe(404);
     await see(page.locator('h1')).toHaveText('Page not found');
+    await shot(page, 'not-found', 'phone');
     await page.getByRole('link', { name: 'See the designs' }).click();
     await page.locator('a.design-tile').first().waitFor();
     for (const path of ['/', '/upload', '/create?design=stock-birthday-1']) {
@@ -148,7 +145,16 @@ describe('GoodGreets in Chromium', () => {
 
     // The zone defaults to the browser's; picking the recipient's zone explains both clocks.
     expect(await page.locator('#send-zone').inputValue()).toBe('Europe/Berlin');
-    await page.locator('#send-zone').selectOption('America/New_York');
+    // Current IANA names with UTC first (issue 15, item 11); a few letters find the zone.
+    const offered = await page.locator('#send-zone option').allInnerTexts();
+    expect(offered[0]).toBe('UTC');
+    expect(offered).toEqual(expect.arrayContaining(['Asia/Kolkata', 'Europe/Kyiv', 'Asia/Ho Chi Minh']));
+    expect(offered).not.toEqual(expect.arrayContaining(['Asia/Calcutta']));
+    await page.locator('#send-zone-search').fill('new york');
+    await see(page.locator('#send-zone option')).toHaveText('America/New York');
+    await page.waitForFunction(
+      () => (document.getElementById('send-zone') as HTMLSelectElement).value === 'America/New_York',
+    );
     await page.locator('#send-time').fill('09:00');
     await see(page.locator('[data-testid=arrival]')).toContainText('at 09:00');
     await see(page.locator('[data-testid=arrival]')).toContainText('where you are (Europe/Berlin)');
@@ -170,6 +176,12 @@ describe('GoodGreets in Chromium', () => {
     const ownerUrl = await page.locator('#owner-link').inputValue();
     expect(shareUrl).toMatch(new RegExp(`^${app.url}/s/[A-Za-z0-9_-]{43}$`));
     expect(ownerUrl).toMatch(new RegExp(`^${app.url}/cards/[A-Za-z0-9_-]+/manage#token=[A-Za-z0-9_-]{43}$`));
+    // The manage link is not only on this page: the creator has it by email (issue 15, item 9).
+    await see(page.locator('[data-testid=owner-link-emailed]')).toContainText('We sent this link to your email');
+    const createdId = ownerUrl.split('/cards/')[1]!.split('/')[0];
+    expect(readEml(join(app.dataDir, 'outbox'), `owner-${createdId}.eml`).text).toContain(
+      `Manage your card: ${ownerUrl}`,
+    );
     // Every link on the page names the origin the browser used (127.0.0.1 here), the QR code included.
     expect(await page.locator('[data-testid=open-share]').getAttribute('href')).toBe(shareUrl);
     await see(page.locator('svg.qr path')).toHaveAttribute('d', qrPath(shareUrl).d);
@@ -303,7 +315,7 @@ describe('GoodGreets in Chromium', () => {
     const thumb = page.locator('[data-testid=upload-thumbnail]');
     await thumb.waitFor({ timeout: 60_000 });
     await page.waitForFunction(
-      () => (document.querySelector('[data-testid=upload-thumbnail]') as HTMLImageElement).naturalWidth === 180,
+      () => (document.querySelector('[data-testid=upload-thumbnail]') as HTMLImageElement).naturalWidth === 200,
     );
     await shot(page, 'upload-ready', 'desktop');
     const href = await page.getByRole('link', { name: 'Create a card with it' }).getAttribute('href');
@@ -480,6 +492,11 @@ describe('GoodGreets in Chromium', () => {
     // Someone is still writing when the countdown ends (issue 15): their words must not vanish.
     const late = 'Sorry, I am late!\nHappy birthday anyway';
     await page.locator('#signer-message').fill(late);
+    // And someone on a phone, at the same moment.
+    const phoneSigner = await newContext(browser, app.url, 'phone', 'UTC');
+    const pp = await phoneSigner.context.newPage();
+    await pp.goto(card.shareUrl);
+    await pp.locator('#signer-message').fill('Typed on my phone');
 
     // When the countdown ends the page stops taking messages, then shows the card as sent.
     await page.locator('[data-testid=card-sending], [data-testid=card-sent]').first().waitFor({ timeout: 45_000 });
@@ -489,6 +506,11 @@ describe('GoodGreets in Chromium', () => {
     await page.locator('[data-copy-for=signer-message-kept]').click();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(late);
     await shot(page, 'sign-closed-while-writing', 'desktop');
+    await see(pp.locator('[data-testid=message-closed]')).toContainText('The card has gone');
+    expect(await pp.locator('#signer-message-kept').inputValue()).toBe('Typed on my phone');
+    await shot(pp, 'sign-closed-while-writing', 'phone');
+    await expectNoProblems(phoneSigner.problems);
+    await phoneSigner.context.close();
     const outbox = join(app.dataDir, 'outbox');
     // One file per delivery: card-<id>-<send instant>.eml (a bounced card sent again is a second file).
     const delivered = () =>
@@ -507,6 +529,17 @@ describe('GoodGreets in Chromium', () => {
     expect(eml).toContain(LOOKS_LIKE_MARKUP.trim());
     expect(card.shareUrl).toBe(`${app.url}/s/${card.shareToken}`);
     expect(eml).toContain(`See the card online: ${card.shareUrl}`);
+    // The email as a phone and a desktop mail app show it (issue 15, item 8): one column, the
+    // picture scaled to it, nothing wider than the screen, people's words in their own direction.
+    const parsed = readEml(outbox, delivered()[0] as string);
+    for (const kind of ['phone', 'desktop'] as const) {
+      const layout = await renderEmail(browser, parsed, 'card', kind);
+      expect(layout.overflow).toBeLessThanOrEqual(0);
+      expect(layout.imageWidth).toBeGreaterThan(0);
+      expect(layout.imageWidth).toBeLessThanOrEqual(kind === 'phone' ? layout.columnWidth : 500);
+      expect(layout.userTextWithDir).toBeGreaterThanOrEqual(12);
+      expect(layout.buttonColour).toBe('rgb(124, 58, 237)');
+    }
 
     await page.reload();
     await see(page.locator('[data-testid=card-sent]')).toContainText('This card was sent');

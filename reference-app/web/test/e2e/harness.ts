@@ -167,6 +167,26 @@ export function e2eMissing(): string | undefined {
 export type { Browser, BrowserContext, Page };
 
 /**
+ * One app and one Chromium for a describe block, started before its tests and stopped after.
+ * An unbuilt checkout fails here rather than skipping: a skipped suite would pass having checked
+ * nothing. Read `app` and `browser` inside tests (they are set once beforeAll ran).
+ */
+export function appForSuite(): { app: RunningApp; browser: Browser } {
+  const suite = {} as { app: RunningApp; browser: Browser };
+  beforeAll(async () => {
+    const missing = e2eMissing();
+    if (missing) throw new Error(missing);
+    suite.app = await startApp();
+    suite.browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.app?.stop();
+  });
+  return suite;
+}
+
+/**
  * Retrying assertions on a locator (jest's `expect` does not wait for the page). Each polls until
  * the condition holds or the timeout passes, then fails with what the page last showed.
  */

@@ -9,7 +9,7 @@ import { dur, rangeLine, sloSection, summaryTable, type Table } from './tables';
 const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#7f7f7f'];
 const LEVEL_COLOR = { ok: '#2ca02c', caution: '#e6a100', freeze: '#d62728' } as const;
 
-function htmlTable(t: Table): string {
+export function htmlTable(t: Table): string {
   const head = t.headers.map((h) => `<th>${escapeXml(h)}</th>`).join('');
   const rows =
     t.rows.length === 0
@@ -71,18 +71,25 @@ export function reviewToHtml(reviews: readonly SloReview[]): string {
       `</section>`
     );
   });
+  return htmlPage(`SLO review ${rangeLine(reviews)}`, [
+    `<h1>SLO review</h1><p>${escapeXml(rangeLine(reviews))}</p>`,
+    htmlTable(summaryTable(reviews)),
+    ...sections,
+  ]);
+}
+
+/** A whole self-contained page: the reports' one stylesheet inline, `title` escaped, `body` already HTML. */
+export function htmlPage(title: string, body: readonly string[]): string {
   return [
     '<!doctype html>',
     '<html lang="en"><head><meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>SLO review ${escapeXml(rangeLine(reviews))}</title>`,
+    `<title>${escapeXml(title)}</title>`,
     '<style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse;margin:.5em 0 1em}' +
       'th,td{border:1px solid #ccc;padding:3px 8px;text-align:left}th{background:#f4f4f4}' +
       '.verdict{border-left:6px solid;padding:4px 10px;background:#fafafa}.charts svg{display:block;margin:8px 0}.note{color:#8a5a00}</style>',
     '</head><body>',
-    `<h1>SLO review</h1><p>${escapeXml(rangeLine(reviews))}</p>`,
-    htmlTable(summaryTable(reviews)),
-    ...sections,
+    ...body,
     '</body></html>',
     '',
   ].join('\n');

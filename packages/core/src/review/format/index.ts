@@ -41,3 +41,6 @@ export {
   type PreviousReview,
 } from './slack';
 export { lineChart, escapeXml } from './svg';
+export { htmlPage, htmlTable } from './html';
+export { mdCell, mdTable, textTable } from './text';
+export { dur, iso, pct, type Table } from './tables';

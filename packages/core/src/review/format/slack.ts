@@ -70,6 +70,11 @@ function sloSection(r: SloReview, options: SlackDigestOptions): SlackBlock {
         : 'none in the range',
     ),
   ];
+  // Planned work the figures leave out is part of reading them: say it where the numbers are.
+  if (r.excluded && r.excluded.seconds > 0) {
+    const names = [...new Set(r.excluded.openings.map((o) => o.window))].join(', ');
+    fields.push(field('Left out (maintenance)', escapeMrkdwn(`${dur(r.excluded.seconds)}: ${names}`)));
+  }
   const heading = `${ICON[r.verdict.level]} *${escapeMrkdwn(`${r.service}/${r.slo}`)}*: ${escapeMrkdwn(r.verdict.message)}`;
   return { type: 'section', text: mrkdwn(heading, SLACK_LIMITS.sectionText), fields };
 }

@@ -14,11 +14,20 @@ export interface ChartThreshold {
   readonly color: string;
 }
 
+/** A span of time shaded behind the lines (a burn, an incident), labelled at its top. */
+export interface ChartBand {
+  readonly from: number;
+  readonly to: number;
+  readonly label: string;
+  readonly color: string;
+}
+
 export interface LineChartSpec {
   readonly title: string;
   readonly t: readonly number[];
   readonly lines: readonly ChartLine[];
   readonly thresholds?: readonly ChartThreshold[];
+  readonly bands?: readonly ChartBand[];
   readonly yMin?: number;
   readonly yMax?: number;
   readonly yFormat: (v: number) => string;
@@ -69,6 +78,15 @@ export function lineChart(spec: LineChartSpec): string {
     parts.push(
       `<text x="${f(x(t))}" y="${H - 8}" font-size="10" text-anchor="${anchor}">${escapeXml(new Date(t * 1000).toISOString().slice(0, 16).replace('T', ' '))}</text>`,
     );
+  for (const band of spec.bands ?? []) {
+    const x0 = x(Math.max(t0, band.from));
+    // At least a pixel wide: a 5-minute burn on a 90-day axis is still visible.
+    const width = Math.max(1, x(Math.min(t1, band.to)) - x0);
+    parts.push(
+      `<rect x="${f(x0)}" y="${PAD.top}" width="${f(width)}" height="${H - PAD.top - PAD.bottom}" fill="${band.color}" fill-opacity="0.18"/>`,
+      `<text x="${f(x0)}" y="${PAD.top - 2}" font-size="9" fill="${band.color}">${escapeXml(band.label)}</text>`,
+    );
+  }
   thresholds.forEach((th, i) => {
     parts.push(
       `<line x1="${PAD.left}" y1="${f(y(th.value))}" x2="${W - PAD.right}" y2="${f(y(th.value))}" stroke="${th.color}" stroke-dasharray="4 3"/>`,

@@ -157,11 +157,20 @@ export function sloSection(r: SloReview): ReviewSection {
       ],
     ],
   };
+  const excluded: Table[] = r.excluded
+    ? [
+        {
+          title: 'Maintenance windows left out of the figures',
+          headers: ['window', 'category', 'start', 'left out', 'reason'],
+          rows: r.excluded.openings.map((o) => [o.window, o.category, iso(o.start), dur(o.seconds), o.reason]),
+        },
+      ]
+    : [];
   return {
     heading: `${r.service}/${r.slo}`,
     verdict: r.verdict,
     notes: notesOf(r),
-    tables: [period, facts, windows, tiers, incidents],
+    tables: [period, facts, ...excluded, windows, tiers, incidents],
   };
 }
 
@@ -181,6 +190,15 @@ export function notesOf(r: SloReview): string[] {
     notes.push(
       `alert tiers replayed with ${dur(r.history.availableSeconds)} of history before the range where the longest window ` +
         `needs ${dur(r.history.neededSeconds)}: firings early in the range may differ from what the deployed alarms raised`,
+    );
+  }
+  if (r.excluded) {
+    const x = r.excluded;
+    const names = [...new Set(x.openings.map((o) => o.window))];
+    notes.push(
+      `maintenance windows left out ${dur(x.seconds)} of the range (${Math.round(x.events)} events, ${Math.round(x.badEvents)} bad) ` +
+        `and ${dur(x.periodSeconds)} of the ${dur(r.period.seconds)} period` +
+        `${names.length > 0 ? ` (${names.join(', ')})` : ''}: the SLI, the budget and the tier replay count the rest`,
     );
   }
   if (r.tierChanges.length > 0) {

@@ -2,7 +2,7 @@
 import type { SloReview } from '../analyse';
 import { rangeLine, sloSection, summaryTable, type Table } from './tables';
 
-function textTable(t: Table): string {
+export function textTable(t: Table): string {
   const widths = t.headers.map((h, i) => Math.max(h.length, ...t.rows.map((r) => r[i].length)));
   const line = (cells: readonly string[]): string =>
     cells
@@ -24,11 +24,11 @@ export function reviewToText(reviews: readonly SloReview[]): string {
 }
 
 /** Pipes and backslashes would break a Markdown table cell. */
-function mdCell(text: string): string {
+export function mdCell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-function mdTable(t: Table, level = '###'): string {
+export function mdTable(t: Table, level = '###'): string {
   const rows = t.rows.length === 0 ? [t.headers.map((_, i) => (i === 0 ? '(none)' : ''))] : t.rows;
   return [
     `${level} ${t.title}`,

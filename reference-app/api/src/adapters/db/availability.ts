@@ -49,6 +49,13 @@ const mapError = (err: unknown): unknown => (isUnavailable(err) ? databaseUnavai
 // 1213. Either way the statement was rolled back whole, so running it again is safe.
 const MYSQL_CONFLICT = new Set(['ER_LOCK_DEADLOCK', 'ER_AUTOINC_READ_FAILED']);
 
+/** A row refused because its primary key is taken (MySQL names the key; SQLite has its own code). */
+export function isPrimaryKeyTaken(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  if (e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return true;
+  return e?.code === 'ER_DUP_ENTRY' && typeof e.message === 'string' && /for key '(\w+\.)?PRIMARY'/.test(e.message);
+}
+
 export function isWriteConflict(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' && MYSQL_CONFLICT.has(code);
@@ -61,12 +68,17 @@ export function isWriteConflict(err: unknown): boolean {
  * After `attempts` the conflict is reported as the database being unavailable (503 + Retry-After),
  * which is what it is to the client: busy, try again.
  */
-export async function retryOnConflict<T>(work: () => Promise<T>, attempts = 5): Promise<T> {
+export async function retryOnConflict<T>(
+  work: () => Promise<T>,
+  attempts = 5,
+  /** Another error that running the work again can cure (a made id that was already taken). */
+  alsoRetry: (err: unknown) => boolean = () => false,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await work();
     } catch (err) {
-      if (!isWriteConflict(err)) throw err;
+      if (!isWriteConflict(err) && !alsoRetry(err)) throw err;
       if (attempt >= attempts) throw databaseUnavailable(err);
       await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
     }

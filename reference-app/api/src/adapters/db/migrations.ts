@@ -240,6 +240,19 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('cards').dropColumn('public_origin').execute();
       },
     },
+    // An empty card is moved a day once, then cancelled (issue 15): the count lives on the card.
+    // Not null with a default, so the previous build's inserts (which omit it) stay valid.
+    '007_card_empty_postponements': {
+      async up(db: Kysely<unknown>) {
+        await db.schema
+          .alterTable('cards')
+          .addColumn('empty_postponements', 'integer', (c) => c.notNull().defaultTo(0))
+          .execute();
+      },
+      async down(db: Kysely<unknown>) {
+        await db.schema.alterTable('cards').dropColumn('empty_postponements').execute();
+      },
+    },
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { CardRepository, DesignListQuery, DesignRepository, ReplayGuard } from '../../domain/ports';
+import type { CardRepository, DesignListQuery, DesignRepository, GalleryDesign, ReplayGuard } from '../../domain/ports';
 import {
   type Card,
   type CardStatus,
@@ -16,7 +16,27 @@ import {
   type Visibility,
 } from '../../domain/types';
 import type { CardsTable, DB, DesignsTable } from './schema';
-import { retryOnConflict } from './availability';
+import { randomInt } from 'node:crypto';
+import { isPrimaryKeyTaken, retryOnConflict } from './availability';
+
+/**
+ * Message ids are made here, not by AUTO_INCREMENT (the column keeps it, so a build rolled back to
+ * still inserts). InnoDB treats an INSERT ... SELECT, the capped signature, as a bulk insert, and
+ * under MariaDB's default innodb_autoinc_lock_mode=1 it held the table's AUTO-INC lock for the
+ * whole statement: signatures to all cards queued behind one another, and racing ones deadlocked
+ * on that lock (issue 14). Given an id, InnoDB takes no AUTO-INC lock.
+ *
+ * Milliseconds since 2020 times 4096, plus a random start and a counter: increasing within a
+ * process (a card's messages read back in the order they were written, after any older
+ * AUTO_INCREMENT ones), and within JavaScript's safe integers until 2089. Two processes can make
+ * the same id in the same millisecond: the primary key refuses the second, which is made again.
+ */
+const MESSAGE_ID_EPOCH_MS = Date.UTC(2020, 0, 1);
+let lastMessageId = 0;
+export function newMessageId(nowMs = Date.now()): number {
+  lastMessageId = Math.max(lastMessageId + 1, (nowMs - MESSAGE_ID_EPOCH_MS) * 4096 + randomInt(2048));
+  return lastMessageId;
+}
 
 // mysql2 may hand back BIGINT as a string when it is large; every instant here fits a double.
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
@@ -40,6 +60,7 @@ function toCard(r: Selectable<CardsTable>): Card {
     sesMessageId: r.ses_message_id ?? null,
     deliveryProblem: toProblem(r),
     publicOrigin: r.public_origin ?? null,
+    emptyPostponements: num(r.empty_postponements ?? 0),
     createdAt: num(r.created_at),
     updatedAt: num(r.updated_at),
   };
@@ -72,11 +93,15 @@ const cardColumns: Partial<Record<keyof Card, keyof CardsTable>> = {
   status: 'status',
   sentAt: 'sent_at',
   sesMessageId: 'ses_message_id',
+  emptyPostponements: 'empty_postponements',
   updatedAt: 'updated_at',
 };
 
 export class SqlCardRepository implements CardRepository {
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(
+    private readonly db: Kysely<DB>,
+    private readonly makeMessageId: () => number = newMessageId,
+  ) {}
 
   async insert(c: Card): Promise<void> {
     await this.db
@@ -98,6 +123,7 @@ export class SqlCardRepository implements CardRepository {
         ses_message_id: c.sesMessageId,
         ...problemColumns(c.deliveryProblem),
         public_origin: c.publicOrigin ?? null,
+        empty_postponements: c.emptyPostponements ?? 0,
         created_at: c.createdAt,
         updated_at: c.updatedAt,
       })
@@ -169,39 +195,46 @@ export class SqlCardRepository implements CardRepository {
     // One statement: the status check, the cap and the insert cannot be split by a concurrent
     // delivery or signer; found by share token it is also the only round trip of a signature.
     const byToken = typeof card !== 'string';
+    let id = 0;
     let result;
     try {
-      result = await retryOnConflict(() =>
-        this.db
-          .insertInto('messages')
-          .columns(['card_id', 'name', 'message', 'created_at', 'idempotency_key'])
-          .expression((eb) =>
-            eb
-              .selectFrom('cards')
-              .select((s) => [
-                'id',
-                s.val(name).as('name'),
-                s.val(message).as('message'),
-                s.val(now).as('created_at'),
-                s.val(idempotencyKey ?? null).as('idempotency_key'),
-              ])
-              .$if(byToken, (q) => q.where('share_token', '=', (card as { shareToken: string }).shareToken))
-              .$if(!byToken, (q) => q.where('id', '=', card as string))
-              .where('status', '=', 'scheduled')
-              .where('send_at_utc', '>', now)
-              .$if(maxMessages !== undefined, (q) =>
-                q.where(
-                  (w) =>
-                    w
-                      .selectFrom('messages')
-                      .select((c) => c.fn.countAll().as('n'))
-                      .whereRef('messages.card_id', '=', 'cards.id'),
-                  '<',
-                  maxMessages as number,
+      result = await retryOnConflict(
+        () => {
+          id = this.makeMessageId();
+          return this.db
+            .insertInto('messages')
+            .columns(['id', 'card_id', 'name', 'message', 'created_at', 'idempotency_key'])
+            .expression((eb) =>
+              eb
+                .selectFrom('cards')
+                .select((s) => [
+                  s.val(id).as('message_id'),
+                  'id',
+                  s.val(name).as('name'),
+                  s.val(message).as('message'),
+                  s.val(now).as('created_at'),
+                  s.val(idempotencyKey ?? null).as('idempotency_key'),
+                ])
+                .$if(byToken, (q) => q.where('share_token', '=', (card as { shareToken: string }).shareToken))
+                .$if(!byToken, (q) => q.where('id', '=', card as string))
+                .where('status', '=', 'scheduled')
+                .where('send_at_utc', '>', now)
+                .$if(maxMessages !== undefined, (q) =>
+                  q.where(
+                    (w) =>
+                      w
+                        .selectFrom('messages')
+                        .select((c) => c.fn.countAll().as('n'))
+                        .whereRef('messages.card_id', '=', 'cards.id'),
+                    '<',
+                    maxMessages as number,
+                  ),
                 ),
-              ),
-          )
-          .executeTakeFirst(),
+            )
+            .executeTakeFirst();
+        },
+        5,
+        isPrimaryKeyTaken,
       );
     } catch (err) {
       // The unique key refuses a second message with this key: the first one is the answer.
@@ -210,7 +243,7 @@ export class SqlCardRepository implements CardRepository {
       throw err;
     }
     if (Number(result.numInsertedOrUpdatedRows ?? 0) !== 1) return undefined;
-    return { id: Number(result.insertId), name, message, createdAt: now };
+    return { id, name, message, createdAt: now };
   }
 
   async countCreatedSince(who: 'recipient' | 'sender', email: string, since: number): Promise<number> {
@@ -226,6 +259,25 @@ export class SqlCardRepository implements CardRepository {
   private async messageByKey(key: string): Promise<SavedMessage | undefined> {
     const r = await this.db.selectFrom('messages').selectAll().where('idempotency_key', '=', key).executeTakeFirst();
     return r && { id: num(r.id), name: r.name, message: r.message, createdAt: num(r.created_at) };
+  }
+
+  async deleteMessage(cardId: string, messageId: number, now: number): Promise<boolean> {
+    // The card's state is checked in the statement itself: a message already in the email being
+    // sent (the card is `sending` or past its time) is never removed from under it.
+    const result = await this.db
+      .deleteFrom('messages')
+      .where('id', '=', messageId)
+      .where('card_id', '=', cardId)
+      .where('card_id', 'in', (eb) =>
+        eb
+          .selectFrom('cards')
+          .select('cards.id')
+          .where('cards.id', '=', cardId)
+          .where('cards.status', '=', 'scheduled')
+          .where('cards.send_at_utc', '>', now),
+      )
+      .executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
   }
 
   async listMessages(cardId: string): Promise<Message[]> {
@@ -286,10 +338,12 @@ export class SqlDesignRepository implements DesignRepository {
     return row && toDesign(row);
   }
 
-  async listPublic(q: DesignListQuery): Promise<Design[]> {
+  async listPublic(q: DesignListQuery): Promise<GalleryDesign[]> {
+    // Only the columns a tile shows: the gallery is the busiest read, and every column more is
+    // one more column definition and value the driver parses per row.
     let query = this.db
       .selectFrom('designs')
-      .selectAll()
+      .select(['id', 'category', 'title', 'thumb_key', 'display_key', 'created_at'])
       .where('visibility', '=', 'public')
       .where('status', '=', 'ready')
       .where('moderation', '=', 'approved');
@@ -304,7 +358,14 @@ export class SqlDesignRepository implements DesignRepository {
       );
     }
     const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
-    return rows.map(toDesign);
+    return rows.map((r) => ({
+      id: r.id,
+      category: r.category as Category,
+      title: r.title,
+      thumbKey: r.thumb_key,
+      displayKey: r.display_key,
+      createdAt: num(r.created_at),
+    }));
   }
 
   async listByStatus(status: DesignStatus, limit: number): Promise<Design[]> {

@@ -41,6 +41,8 @@ export interface CardsTable {
   delivery_problem_at: number | null;
   /** 006: the origin the card was created from (nullable: older rows and builds). */
   public_origin?: string | null;
+  /** 007: times delivery found the card empty and moved it a day (defaults to 0: older builds never write it). */
+  empty_postponements?: number;
   created_at: number;
   updated_at: number;
 }

@@ -7,7 +7,7 @@ export function toNodemailer(email: OutgoingEmail, from: string): Mail.Options {
   return {
     from,
     to: { name: email.to.name, address: email.to.address },
-    replyTo: { name: email.replyTo.name, address: email.replyTo.address },
+    replyTo: email.replyTo && { name: email.replyTo.name, address: email.replyTo.address },
     subject: email.subject,
     text: email.text,
     html: email.html,

@@ -19,7 +19,7 @@ export class SesMailer implements Mailer {
       new SendEmailCommand({
         FromEmailAddress: this.from,
         Destination: { ToAddresses: [email.to.address] },
-        ReplyToAddresses: [email.replyTo.address],
+        ReplyToAddresses: email.replyTo ? [email.replyTo.address] : undefined,
         Content: { Raw: { Data: await buildMime(email, this.from) } },
         ConfigurationSetName: this.configurationSet,
         EmailTags: [{ Name: 'delivery', Value: email.idempotencyKey.replace(/[^A-Za-z0-9_-]/g, '_') }],

@@ -23,6 +23,8 @@ export interface EventBridgeSchedulerOptions {
 
 /** The schedule name is the idempotency key: unique per group, one per card. */
 export const scheduleName = (cardId: string): string => `card-${cardId}`;
+/** The one postponement of an empty card (at most one per card: the second empty run cancels it). */
+export const postponedScheduleName = (cardId: string): string => `card-${cardId}-empty`;
 
 /**
  * One one-time EventBridge Scheduler schedule per card: `at()` with the card's wall-clock time
@@ -35,9 +37,9 @@ export class EventBridgeScheduler implements DeliveryScheduler {
     private readonly o: EventBridgeSchedulerOptions,
   ) {}
 
-  definition(card: ScheduledCard): CreateScheduleCommandInput {
+  definition(card: ScheduledCard, name = scheduleName(card.id)): CreateScheduleCommandInput {
     return {
-      Name: scheduleName(card.id),
+      Name: name,
       GroupName: this.o.groupName,
       ScheduleExpression: `at(${card.sendAtLocal})`,
       ScheduleExpressionTimezone: card.timeZone,
@@ -81,6 +83,20 @@ export class EventBridgeScheduler implements DeliveryScheduler {
           ClientToken: `${scheduleName(card.id)}-${card.sendAtUtc}`,
         }),
       );
+    }
+  }
+
+  /**
+   * Its own schedule, not the card's: EventBridge deletes `card-<id>` once it has invoked the
+   * delivery, possibly after this update would have landed, and the move would be lost.
+   */
+  async postpone(card: ScheduledCard): Promise<void> {
+    const name = postponedScheduleName(card.id);
+    try {
+      await this.client.send(new CreateScheduleCommand({ ...this.definition(card, name), ClientToken: name }));
+    } catch (err) {
+      if (!(err instanceof ConflictException)) throw err;
+      await this.client.send(new UpdateScheduleCommand(this.definition(card, name)));
     }
   }
 

@@ -1,8 +1,8 @@
 import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandInput } from '@aws-sdk/client-cloudwatch';
 import { mockClient } from 'aws-sdk-client-mock';
 import { planSloQueries, seriesFromResults, choosePeriod, type Slo } from '@sre-kit/core';
-import { fetchMetricData, getMetricDataCost } from '../src/aws/get-metric-data';
-import { isThrottling, withBackoff } from '../src/aws/retry';
+import { fetchMetricData, getMetricDataCost } from '../src/review/get-metric-data';
+import { isThrottling, withBackoff } from '../src/review/retry';
 
 const cw = mockClient(CloudWatchClient);
 afterEach(() => cw.reset());

@@ -1,0 +1,3 @@
+export * from './windows';
+export { instantOf, wallClockAt, type WallClock } from './zone';
+export * from './application-signals';
