@@ -172,6 +172,26 @@ describe('route labels of /metrics', () => {
         },
         errors: [() => http(base, '/api/v1/cards/no-such-card', { method: 'DELETE', token: 'x' })],
       },
+      'DELETE /api/v1/cards/:id/messages/:messageId': {
+        ok: async () => {
+          const c = await card();
+          await http(base, `/api/v1/shared/${c.shareToken}/messages`, {
+            method: 'POST',
+            json: { name: 'Dee', message: 'Happy birthday' },
+          });
+          const owner = await http<{ messages: { id: number }[] }>(base, `/api/v1/cards/${c.id}`, {
+            token: c.ownerToken,
+          });
+          const id = owner.body.messages[0]?.id;
+          return http(base, `/api/v1/cards/${c.id}/messages/${id}`, { method: 'DELETE', token: c.ownerToken });
+        },
+        errors: [
+          async () => {
+            const c = await card();
+            return http(base, `/api/v1/cards/${c.id}/messages/123`, { method: 'DELETE', token: c.ownerToken });
+          },
+        ],
+      },
       'GET /api/v1/shared/:shareToken': {
         ok: async () => http(base, `/api/v1/shared/${(await card()).shareToken}`),
         errors: [
