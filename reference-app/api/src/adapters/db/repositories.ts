@@ -18,6 +18,12 @@ import {
 import type { CardsTable, DB, DesignsTable } from './schema';
 import { randomInt } from 'node:crypto';
 import { isPrimaryKeyTaken, retryOnConflict } from './availability';
+import { prepare } from './prepared';
+
+const SIGN_VALUES = ['id', 'by', 'name', 'message', 'now', 'key', 'max'] as const;
+type SignValue = (typeof SIGN_VALUES)[number];
+const GALLERY_VALUES = ['category', 'createdAt', 'id', 'limit'] as const;
+type GalleryValue = (typeof GALLERY_VALUES)[number];
 
 /**
  * Message ids are made here, not by AUTO_INCREMENT (the column keeps it, so a build rolled back to
@@ -184,6 +190,49 @@ export class SqlCardRepository implements CardRepository {
     return Number(result.numUpdatedRows) > 0;
   }
 
+  private readonly signStatements = new Map<string, ReturnType<typeof prepare<SignValue>>>();
+
+  /** The signing statement, one per shape (card found by id or share token; capped or not). */
+  private signStatement(byToken: boolean, capped: boolean) {
+    const shape = `${byToken}|${capped}`;
+    let run = this.signStatements.get(shape);
+    if (!run) {
+      run = prepare(this.db, SIGN_VALUES, (v) =>
+        this.db
+          .insertInto('messages')
+          .columns(['id', 'card_id', 'name', 'message', 'created_at', 'idempotency_key'])
+          .expression((eb) =>
+            eb
+              .selectFrom('cards')
+              .select((s) => [
+                s.val(v.id).as('message_id'),
+                'id',
+                s.val(v.name).as('name'),
+                s.val(v.message).as('message'),
+                s.val(v.now).as('created_at'),
+                s.val(v.key).as('idempotency_key'),
+              ])
+              .where(byToken ? 'share_token' : 'id', '=', v.by)
+              .where('status', '=', 'scheduled')
+              .where('send_at_utc', '>', v.now)
+              .$if(capped, (q) =>
+                q.where(
+                  (w) =>
+                    w
+                      .selectFrom('messages')
+                      .select((c) => c.fn.countAll().as('n'))
+                      .whereRef('messages.card_id', '=', 'cards.id'),
+                  '<',
+                  v.max,
+                ),
+              ),
+          ),
+      );
+      this.signStatements.set(shape, run);
+    }
+    return run;
+  }
+
   async addMessage(
     card: string | { shareToken: string },
     name: string,
@@ -201,37 +250,9 @@ export class SqlCardRepository implements CardRepository {
       result = await retryOnConflict(
         () => {
           id = this.makeMessageId();
-          return this.db
-            .insertInto('messages')
-            .columns(['id', 'card_id', 'name', 'message', 'created_at', 'idempotency_key'])
-            .expression((eb) =>
-              eb
-                .selectFrom('cards')
-                .select((s) => [
-                  s.val(id).as('message_id'),
-                  'id',
-                  s.val(name).as('name'),
-                  s.val(message).as('message'),
-                  s.val(now).as('created_at'),
-                  s.val(idempotencyKey ?? null).as('idempotency_key'),
-                ])
-                .$if(byToken, (q) => q.where('share_token', '=', (card as { shareToken: string }).shareToken))
-                .$if(!byToken, (q) => q.where('id', '=', card as string))
-                .where('status', '=', 'scheduled')
-                .where('send_at_utc', '>', now)
-                .$if(maxMessages !== undefined, (q) =>
-                  q.where(
-                    (w) =>
-                      w
-                        .selectFrom('messages')
-                        .select((c) => c.fn.countAll().as('n'))
-                        .whereRef('messages.card_id', '=', 'cards.id'),
-                    '<',
-                    maxMessages as number,
-                  ),
-                ),
-            )
-            .executeTakeFirst();
+          const by = typeof card === 'string' ? card : card.shareToken;
+          const values = { id, by, name, message, now, key: idempotencyKey ?? null, max: maxMessages ?? 0 };
+          return this.signStatement(byToken, maxMessages !== undefined)(values);
         },
         5,
         isPrimaryKeyTaken,
@@ -242,7 +263,7 @@ export class SqlCardRepository implements CardRepository {
       if (first) return first;
       throw err;
     }
-    if (Number(result.numInsertedOrUpdatedRows ?? 0) !== 1) return undefined;
+    if (Number(result.numAffectedRows ?? 0) !== 1) return undefined;
     return { id, name, message, createdAt: now };
   }
 
@@ -338,26 +359,55 @@ export class SqlDesignRepository implements DesignRepository {
     return row && toDesign(row);
   }
 
-  async listPublic(q: DesignListQuery): Promise<GalleryDesign[]> {
-    // Only the columns a tile shows: the gallery is the busiest read, and every column more is
-    // one more column definition and value the driver parses per row.
-    let query = this.db
-      .selectFrom('designs')
-      .select(['id', 'category', 'title', 'thumb_key', 'display_key', 'created_at'])
-      .where('visibility', '=', 'public')
-      .where('status', '=', 'ready')
-      .where('moderation', '=', 'approved');
-    if (q.category) query = query.where('category', '=', q.category);
-    const cursor = q.cursor;
-    if (cursor) {
-      query = query.where((eb) =>
-        eb.or([
-          eb('created_at', '<', cursor.createdAt),
-          eb.and([eb('created_at', '=', cursor.createdAt), eb('id', '<', cursor.id)]),
-        ]),
+  private readonly galleryStatements = new Map<string, ReturnType<typeof prepare<GalleryValue>>>();
+
+  /** The gallery page query, one per shape (category or not, first page or continued). */
+  private galleryStatement(byCategory: boolean, continued: boolean) {
+    const shape = `${byCategory}|${continued}`;
+    let run = this.galleryStatements.get(shape);
+    if (!run) {
+      // Only the columns a tile shows: the gallery is the busiest read, and every column more is
+      // one more column definition and value the driver parses per row.
+      run = prepare(this.db, GALLERY_VALUES, (v) =>
+        this.db
+          .selectFrom('designs')
+          .select(['id', 'category', 'title', 'thumb_key', 'display_key', 'created_at'])
+          .where('visibility', '=', 'public')
+          .where('status', '=', 'ready')
+          .where('moderation', '=', 'approved')
+          .$if(byCategory, (q) => q.where('category', '=', v.category))
+          .$if(continued, (q) =>
+            q.where((eb) =>
+              eb.or([
+                eb('created_at', '<', v.createdAt),
+                eb.and([eb('created_at', '=', v.createdAt), eb('id', '<', v.id)]),
+              ]),
+            ),
+          )
+          .orderBy('created_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(v.limit),
       );
+      this.galleryStatements.set(shape, run);
     }
-    const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
+    return run;
+  }
+
+  async listPublic(q: DesignListQuery): Promise<GalleryDesign[]> {
+    const { category, cursor, limit } = q;
+    const result = await this.galleryStatement(
+      Boolean(category),
+      Boolean(cursor),
+    )({
+      category: category ?? null,
+      createdAt: cursor?.createdAt ?? null,
+      id: cursor?.id ?? null,
+      limit,
+    });
+    const rows = result.rows as Pick<
+      Selectable<DesignsTable>,
+      'id' | 'category' | 'title' | 'thumb_key' | 'display_key' | 'created_at'
+    >[];
     return rows.map((r) => ({
       id: r.id,
       category: r.category as Category,
