@@ -14,7 +14,8 @@ import {
   PAGE_MIN_BURN_RATE,
 } from '../src/math';
 
-const DAY = 86400;
+const HOUR = 3600;
+const DAY = 24 * HOUR;
 
 describe('error budget and burn rate', () => {
   it('budget is 1 - objective and a burn rate of 1 spends it exactly', () => {
@@ -109,6 +110,22 @@ describe('defaultBurnRatePolicy: the published tiers', () => {
     ]);
     expect(defaultBurnRatePolicy(3 * DAY).tiers.map((t) => t.name)).toContain('ticket-3d');
     expect(defaultBurnRatePolicy(3 * DAY - 60).tiers.map((t) => t.name)).not.toContain('ticket-3d');
+  });
+
+  it.each([
+    ['1h', HOUR],
+    ['6h', 6 * HOUR],
+    ['1d', DAY],
+    ['3d', 3 * DAY],
+  ])('a period of exactly %s keeps that window as its slowest tier, a 1x ticket; a second less drops it', (w, p) => {
+    const slowest = defaultBurnRatePolicy(p).tiers.at(-1)!;
+    expect([slowest.name, slowest.longWindowSeconds, slowest.burnRate, slowest.budgetFraction]).toEqual([
+      `ticket-${w}`,
+      p,
+      1,
+      1,
+    ]);
+    expect(defaultBurnRatePolicy(p - 1).tiers.map((t) => t.longWindowSeconds)).not.toContain(p);
   });
 
   it('under a day the slowest kept tier becomes the 1x ticket', () => {

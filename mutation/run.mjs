@@ -1,0 +1,110 @@
+// `npm run mutation [-- --area NAME ...] [--summary] [--survivors]`: runs StrykerJS on each area of the
+// critical paths (all of them by default), then prints one score line per area and the total from
+// Stryker's JSON reports. --summary only prints the scores of the last reports; --survivors also lists
+// every mutant the tests let through, as file:line and the replacement.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { areaNamed, areas } from './areas.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+function parseArgs(argv) {
+  const options = { areas: [], summary: false, survivors: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--area') {
+      const value = argv[++i];
+      if (!value) throw new Error('mutation: --area needs a name, e.g. --area core-math');
+      options.areas.push(...value.split(',').map((name) => areaNamed(name.trim())));
+    } else if (arg === '--summary') options.summary = true;
+    else if (arg === '--survivors') options.survivors = true;
+    else throw new Error(`mutation: unknown option ${arg}; use --area NAME, --summary or --survivors`);
+  }
+  if (options.areas.length === 0) options.areas = areas;
+  return options;
+}
+
+// Core tests read ../shared/corpus beside the repository folder. In Stryker's sandbox
+// (.stryker-tmp/sandbox-*/) that relative path lands in .stryker-tmp/, so a link there keeps it valid.
+function linkSharedCorpus() {
+  const shared = resolve(root, '..', 'shared');
+  const tmp = join(root, '.stryker-tmp');
+  const link = join(tmp, 'shared');
+  if (!existsSync(shared) || existsSync(link)) return;
+  mkdirSync(tmp, { recursive: true });
+  symlinkSync(shared, link);
+}
+
+function runArea(area) {
+  console.log(`\n== mutation: ${area.name} (${area.mutate.join(' ')})`);
+  const started = Date.now();
+  const stryker = join(root, 'node_modules', '.bin', 'stryker');
+  const result = spawnSync(stryker, ['run', 'stryker.config.mjs'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, MUTATION_AREA: area.name },
+  });
+  const minutes = ((Date.now() - started) / 60_000).toFixed(1);
+  console.log(`== ${area.name}: ${result.status === 0 ? 'done' : 'FAILED'} in ${minutes} min`);
+  return result.status === 0;
+}
+
+/** Stryker's score: detected (killed or timed out) over every valid mutant; ones that do not compile are left out. */
+function tally(report) {
+  const counts = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, CompileError: 0, RuntimeError: 0, Ignored: 0 };
+  const survivors = [];
+  for (const [file, { mutants }] of Object.entries(report.files)) {
+    for (const m of mutants) {
+      counts[m.status] = (counts[m.status] ?? 0) + 1;
+      if (m.status === 'Survived' || m.status === 'NoCoverage') {
+        const where = `${file}:${m.location.start.line}:${m.location.start.column}`;
+        survivors.push(`${where} ${m.status} ${m.mutatorName}: ${JSON.stringify(m.replacement ?? '')}`);
+      }
+    }
+  }
+  const killed = counts.Killed + counts.Timeout;
+  const valid = killed + counts.Survived + counts.NoCoverage;
+  return { killed, valid, counts, survivors };
+}
+
+const percent = (killed, valid) => (valid === 0 ? 100 : (100 * killed) / valid).toFixed(1);
+
+function summarise(selected, showSurvivors) {
+  let killed = 0;
+  let valid = 0;
+  const missing = [];
+  console.log(
+    '\nmutation scores (killed = killed or timed out; mutants that do not compile, and static ones, are left out)',
+  );
+  for (const area of selected) {
+    const file = join(root, 'reports', 'mutation', `${area.name}.json`);
+    if (!existsSync(file)) {
+      missing.push(area.name);
+      console.log(`  ${area.name.padEnd(16)} not run (no ${file})`);
+      continue;
+    }
+    const t = tally(JSON.parse(readFileSync(file, 'utf8')));
+    killed += t.killed;
+    valid += t.valid;
+    const { Survived, NoCoverage, Timeout, CompileError, Ignored } = t.counts;
+    console.log(
+      `  ${area.name.padEnd(16)} ${percent(t.killed, t.valid).padStart(5)}% (killed ${t.killed} of ${t.valid};` +
+        ` survived ${Survived}, no coverage ${NoCoverage}, timeout ${Timeout}, not compiling ${CompileError}, static ${Ignored})`,
+    );
+    if (showSurvivors) for (const s of t.survivors) console.log(`      ${s}`);
+  }
+  const partial = missing.length ? ` over ${selected.length - missing.length} of ${selected.length} areas` : '';
+  console.log(`mutation score: ${percent(killed, valid)}% (killed ${killed} of ${valid})${partial}`);
+  return missing.length === 0;
+}
+
+const options = parseArgs(process.argv.slice(2));
+let ok = true;
+if (!options.summary) {
+  linkSharedCorpus();
+  for (const area of options.areas) ok = runArea(area) && ok;
+}
+ok = summarise(options.areas, options.survivors) && ok;
+process.exitCode = ok ? 0 : 1;

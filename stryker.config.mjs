@@ -1,0 +1,38 @@
+// StrykerJS configuration for one area of the critical paths (mutation/areas.mjs). `npm run mutation` runs
+// it once per area with MUTATION_AREA set, then prints the scores (mutation/run.mjs).
+import { areaNamed } from './mutation/areas.mjs';
+
+const area = areaNamed(process.env.MUTATION_AREA ?? 'core-math');
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  mutate: area.mutate,
+  testRunner: 'jest',
+  jest: {
+    projectType: 'custom',
+    configFile: `${area.pkg}/jest.config.js`,
+    config: { testPathIgnorePatterns: ['/node_modules/', ...(area.skipTests ?? [])] },
+  },
+  // Each mutant runs only the tests that executed its code in the dry run.
+  coverageAnalysis: 'perTest',
+  // A mutant in code that runs when a module loads (a constant table) can only be judged by running every
+  // test of the package, which costs minutes per mutant here; they are reported as Ignored and counted apart.
+  ignoreStatic: true,
+  // Mutants that do not type-check are not bugs anyone could ship: tsc drops them before a test runs.
+  checkers: ['typescript'],
+  tsconfigFile: `${area.pkg}/tsconfig.json`,
+  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
+  // Kept in the repository, so a run only tests the mutants of code or tests changed since the last one.
+  incremental: true,
+  incrementalFile: `mutation/incremental/${area.name}.json`,
+  reporters: ['json', 'progress'],
+  jsonReporter: { fileName: `reports/mutation/${area.name}.json` },
+  // Two cores: one test runner or checker per core.
+  concurrency: 2,
+  // The machine is shared; a slow run under load must not pass for a mutant that loops forever.
+  timeoutMS: 15_000,
+  dryRunTimeoutMinutes: 20,
+  // Generated folders stay out of the sandbox copy; the sources, specs and dist/ folders the tests read go in.
+  ignorePatterns: ['**/cdk.out', '**/coverage', 'test-artifacts', 'reports', 'mutation/incremental'],
+  cleanTempDir: 'always',
+};
