@@ -2,7 +2,8 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { createHttpServer, leanJson } from '../src/http/app';
 
-// The app's res.json (a lean replacement for Express's): what a client sees must not change.
+// The app's HTTP server and its res.json (a lean replacement for Express's): what a client sees
+// must not change.
 describe('res.json of the app', () => {
   const app = express();
   leanJson(app);
@@ -28,6 +29,12 @@ describe('res.json of the app', () => {
     }
   });
   const server = createHttpServer(app);
+  // Seen before Express takes the request (it swaps prototypes in app.handle): made with Express's
+  // prototypes from the start, so that swap changes nothing.
+  const prototypes: boolean[] = [];
+  server.prependListener('request', (req, res) => {
+    prototypes.push(Object.getPrototypeOf(req) === app.request, Object.getPrototypeOf(res) === app.response);
+  });
   let base = '';
   beforeAll(async () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -44,6 +51,11 @@ describe('res.json of the app', () => {
     expect(Number(res.headers.get('content-length'))).toBe(raw.length);
     expect(raw.length).toBeGreaterThan(JSON.stringify({ text: 'Grüße ✉ from Zoë', n: 1 }).length);
     expect(JSON.parse(raw.toString('utf8'))).toEqual({ text: 'Grüße ✉ from Zoë', n: 1 });
+  });
+
+  it("makes requests and responses with the app's own prototypes", async () => {
+    expect((await fetch(`${base}/greeting`)).status).toBe(201);
+    expect(prototypes.slice(-2)).toEqual([true, true]);
   });
 
   it('answers HEAD with the same head and no body', async () => {

@@ -7,7 +7,7 @@ import {
   MysqlQueryCompiler,
   sql,
 } from 'kysely';
-import { prepare } from '../src/adapters/db/prepared';
+import { prepare, prepareByShape } from '../src/adapters/db/prepared';
 
 interface T {
   t: { a: string; b: number; c: string };
@@ -58,6 +58,25 @@ describe('prepare (a statement compiled once, run with new values)', () => {
         .where('b', '<', 0)
         .compile().sql,
     );
+  });
+
+  it('compiles one statement per shape, on first use, and reuses it', async () => {
+    sent.length = 0;
+    let builds = 0;
+    const run = prepareByShape(runner, ['a'] as const, (v, filtered: boolean) => {
+      builds++;
+      return db
+        .selectFrom('t')
+        .selectAll()
+        .$if(filtered, (q) => q.where('a', '=', v.a));
+    });
+    await run([true], { a: 'x' });
+    await run([false], { a: 'unused' });
+    await run([true], { a: 'y' });
+    expect(builds).toBe(2);
+    expect(sent.map((q) => q.parameters)).toEqual([['x'], [], ['y']]);
+    expect(sent[0]?.sql).toBe(sent[2]?.sql);
+    expect(sent[1]?.sql).not.toBe(sent[0]?.sql);
   });
 
   it('refuses a builder that writes a value into the SQL text, where it would be baked in', () => {

@@ -30,3 +30,21 @@ export function prepare<Name extends string>(
       ),
     );
 }
+
+/**
+ * `prepare` for a statement whose SQL depends on a few switches (a card found by id or by share
+ * token, capped or not): one compiled statement per combination, made on first use.
+ */
+export function prepareByShape<Name extends string, Shape extends readonly boolean[]>(
+  db: Pick<Kysely<unknown>, 'executeQuery'>,
+  names: readonly Name[],
+  build: (values: Record<Name, never>, ...shape: Shape) => Compilable,
+): (shape: Shape, values: Record<Name, unknown>) => Promise<QueryResult<unknown>> {
+  const compiled = new Map<string, ReturnType<typeof prepare<Name>>>();
+  return (shape, values) => {
+    const key = shape.join('|');
+    let run = compiled.get(key);
+    if (!run) compiled.set(key, (run = prepare(db, names, (v) => build(v, ...shape))));
+    return run(values);
+  };
+}

@@ -18,12 +18,10 @@ import {
 import type { CardsTable, DB, DesignsTable } from './schema';
 import { randomInt } from 'node:crypto';
 import { isPrimaryKeyTaken, retryOnConflict } from './availability';
-import { prepare } from './prepared';
+import { prepareByShape } from './prepared';
 
 const SIGN_VALUES = ['id', 'by', 'name', 'message', 'now', 'key', 'max'] as const;
-type SignValue = (typeof SIGN_VALUES)[number];
 const GALLERY_VALUES = ['category', 'createdAt', 'id', 'limit'] as const;
-type GalleryValue = (typeof GALLERY_VALUES)[number];
 
 /**
  * Message ids are made here, not by AUTO_INCREMENT (the column keeps it, so a build rolled back to
@@ -103,11 +101,76 @@ const cardColumns: Partial<Record<keyof Card, keyof CardsTable>> = {
   updatedAt: 'updated_at',
 };
 
+/** The signing statement, one per shape (card found by id or share token; capped or not). */
+const signingStatement = (db: Kysely<DB>) =>
+  prepareByShape(db, SIGN_VALUES, (v, byToken: boolean, capped: boolean) =>
+    db
+      .insertInto('messages')
+      .columns(['id', 'card_id', 'name', 'message', 'created_at', 'idempotency_key'])
+      .expression((eb) =>
+        eb
+          .selectFrom('cards')
+          .select((s) => [
+            s.val(v.id).as('message_id'),
+            'id',
+            s.val(v.name).as('name'),
+            s.val(v.message).as('message'),
+            s.val(v.now).as('created_at'),
+            s.val(v.key).as('idempotency_key'),
+          ])
+          .where(byToken ? 'share_token' : 'id', '=', v.by)
+          .where('status', '=', 'scheduled')
+          .where('send_at_utc', '>', v.now)
+          .$if(capped, (q) =>
+            q.where(
+              (w) =>
+                w
+                  .selectFrom('messages')
+                  .select((c) => c.fn.countAll().as('n'))
+                  .whereRef('messages.card_id', '=', 'cards.id'),
+              '<',
+              v.max,
+            ),
+          ),
+      ),
+  );
+
+/**
+ * The gallery page query, one per shape (category or not, first page or continued). Only the
+ * columns a tile shows: the gallery is the busiest read, and every column more is one more
+ * column definition and value the driver parses per row.
+ */
+const galleryPage = (db: Kysely<DB>) =>
+  prepareByShape(db, GALLERY_VALUES, (v, byCategory: boolean, continued: boolean) =>
+    db
+      .selectFrom('designs')
+      .select(['id', 'category', 'title', 'thumb_key', 'display_key', 'created_at'])
+      .where('visibility', '=', 'public')
+      .where('status', '=', 'ready')
+      .where('moderation', '=', 'approved')
+      .$if(byCategory, (q) => q.where('category', '=', v.category))
+      .$if(continued, (q) =>
+        q.where((eb) =>
+          eb.or([
+            eb('created_at', '<', v.createdAt),
+            eb.and([eb('created_at', '=', v.createdAt), eb('id', '<', v.id)]),
+          ]),
+        ),
+      )
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(v.limit),
+  );
+
 export class SqlCardRepository implements CardRepository {
+  private readonly signStatement: ReturnType<typeof signingStatement>;
+
   constructor(
     private readonly db: Kysely<DB>,
     private readonly makeMessageId: () => number = newMessageId,
-  ) {}
+  ) {
+    this.signStatement = signingStatement(db);
+  }
 
   async insert(c: Card): Promise<void> {
     await this.db
@@ -190,49 +253,6 @@ export class SqlCardRepository implements CardRepository {
     return Number(result.numUpdatedRows) > 0;
   }
 
-  private readonly signStatements = new Map<string, ReturnType<typeof prepare<SignValue>>>();
-
-  /** The signing statement, one per shape (card found by id or share token; capped or not). */
-  private signStatement(byToken: boolean, capped: boolean) {
-    const shape = `${byToken}|${capped}`;
-    let run = this.signStatements.get(shape);
-    if (!run) {
-      run = prepare(this.db, SIGN_VALUES, (v) =>
-        this.db
-          .insertInto('messages')
-          .columns(['id', 'card_id', 'name', 'message', 'created_at', 'idempotency_key'])
-          .expression((eb) =>
-            eb
-              .selectFrom('cards')
-              .select((s) => [
-                s.val(v.id).as('message_id'),
-                'id',
-                s.val(v.name).as('name'),
-                s.val(v.message).as('message'),
-                s.val(v.now).as('created_at'),
-                s.val(v.key).as('idempotency_key'),
-              ])
-              .where(byToken ? 'share_token' : 'id', '=', v.by)
-              .where('status', '=', 'scheduled')
-              .where('send_at_utc', '>', v.now)
-              .$if(capped, (q) =>
-                q.where(
-                  (w) =>
-                    w
-                      .selectFrom('messages')
-                      .select((c) => c.fn.countAll().as('n'))
-                      .whereRef('messages.card_id', '=', 'cards.id'),
-                  '<',
-                  v.max,
-                ),
-              ),
-          ),
-      );
-      this.signStatements.set(shape, run);
-    }
-    return run;
-  }
-
   async addMessage(
     card: string | { shareToken: string },
     name: string,
@@ -252,7 +272,7 @@ export class SqlCardRepository implements CardRepository {
           id = this.makeMessageId();
           const by = typeof card === 'string' ? card : card.shareToken;
           const values = { id, by, name, message, now, key: idempotencyKey ?? null, max: maxMessages ?? 0 };
-          return this.signStatement(byToken, maxMessages !== undefined)(values);
+          return this.signStatement([byToken, maxMessages !== undefined], values);
         },
         5,
         isPrimaryKeyTaken,
@@ -331,7 +351,11 @@ function toDesign(r: Selectable<DesignsTable>): Design {
 }
 
 export class SqlDesignRepository implements DesignRepository {
-  constructor(private readonly db: Kysely<DB>) {}
+  private readonly galleryStatement: ReturnType<typeof galleryPage>;
+
+  constructor(private readonly db: Kysely<DB>) {
+    this.galleryStatement = galleryPage(db);
+  }
 
   async insert(d: Design): Promise<void> {
     await this.db.insertInto('designs').values(this.row(d)).execute();
@@ -359,46 +383,9 @@ export class SqlDesignRepository implements DesignRepository {
     return row && toDesign(row);
   }
 
-  private readonly galleryStatements = new Map<string, ReturnType<typeof prepare<GalleryValue>>>();
-
-  /** The gallery page query, one per shape (category or not, first page or continued). */
-  private galleryStatement(byCategory: boolean, continued: boolean) {
-    const shape = `${byCategory}|${continued}`;
-    let run = this.galleryStatements.get(shape);
-    if (!run) {
-      // Only the columns a tile shows: the gallery is the busiest read, and every column more is
-      // one more column definition and value the driver parses per row.
-      run = prepare(this.db, GALLERY_VALUES, (v) =>
-        this.db
-          .selectFrom('designs')
-          .select(['id', 'category', 'title', 'thumb_key', 'display_key', 'created_at'])
-          .where('visibility', '=', 'public')
-          .where('status', '=', 'ready')
-          .where('moderation', '=', 'approved')
-          .$if(byCategory, (q) => q.where('category', '=', v.category))
-          .$if(continued, (q) =>
-            q.where((eb) =>
-              eb.or([
-                eb('created_at', '<', v.createdAt),
-                eb.and([eb('created_at', '=', v.createdAt), eb('id', '<', v.id)]),
-              ]),
-            ),
-          )
-          .orderBy('created_at', 'desc')
-          .orderBy('id', 'desc')
-          .limit(v.limit),
-      );
-      this.galleryStatements.set(shape, run);
-    }
-    return run;
-  }
-
   async listPublic(q: DesignListQuery): Promise<GalleryDesign[]> {
     const { category, cursor, limit } = q;
-    const result = await this.galleryStatement(
-      Boolean(category),
-      Boolean(cursor),
-    )({
+    const result = await this.galleryStatement([Boolean(category), Boolean(cursor)], {
       category: category ?? null,
       createdAt: cursor?.createdAt ?? null,
       id: cursor?.id ?? null,
