@@ -1,6 +1,7 @@
 import type { Database } from '../src/adapters/db/database';
 import { sql } from 'kysely';
-import { migrateToLatest } from '../src/adapters/db/migrations';
+import { isKeyTaken, isPrimaryKeyTaken } from '../src/adapters/db/availability';
+import { MESSAGE_SLOT_INDEX, migrateToLatest } from '../src/adapters/db/migrations';
 import { SqlCardRepository, SqlDesignRepository, SqlReplayGuard } from '../src/adapters/db/repositories';
 import type { Card, Design } from '../src/domain/types';
 import { DIALECTS, type TestDb, createTestDb, openTestDatabase, cardRecord, designRecord } from './helpers';
@@ -27,6 +28,7 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
         '005_card_caps',
         '006_card_public_origin',
         '007_card_empty_postponements',
+        '008_message_slots',
       ],
       ahead: [],
     });
@@ -215,6 +217,79 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
     expect(await cards.addMessage('full1', 'late', 'x', 10, 6)).toBeDefined();
   });
 
+  /** The card's slots in message order: what the cap reads (the highest one) must be the count. */
+  const slotsOf = async (cardId: string) =>
+    (
+      await database.db
+        .selectFrom('messages')
+        .select(['message', 'slot'])
+        .where('card_id', '=', cardId)
+        .orderBy('id')
+        .execute()
+    ).map((r) => [r.message, r.slot === null ? null : Number(r.slot)]);
+
+  it('gives back the place of a removed message: a full card takes one more signature after a removal', async () => {
+    await cards.insert(card('slots1', { sendAtUtc: 5_000 }));
+    const saved = [];
+    for (let i = 0; i < 4; i++) saved.push((await cards.addMessage('slots1', 'n', `m${i}`, 10, 4))!);
+    expect(await cards.addMessage('slots1', 'n', 'refused', 10, 4)).toBeUndefined();
+    // A message from the middle: the last one takes its place, so the places stay 1..n.
+    expect(await cards.deleteMessage('slots1', saved[1]!.id, 20)).toBe(true);
+    expect(await slotsOf('slots1')).toEqual([
+      ['m0', 1],
+      ['m2', 3],
+      ['m3', 2],
+    ]);
+    expect(await cards.addMessage('slots1', 'n', 'after removal', 30, 4)).toBeDefined();
+    expect(await cards.addMessage('slots1', 'n', 'refused again', 30, 4)).toBeUndefined();
+    // The one in the last place: nothing moves. Then the first: the one in the last place (m2) moves.
+    expect(await cards.deleteMessage('slots1', (await cards.listMessages('slots1')).at(-1)!.id, 40)).toBe(true);
+    expect(await cards.deleteMessage('slots1', saved[0]!.id, 40)).toBe(true);
+    expect(await slotsOf('slots1')).toEqual([
+      ['m2', 1],
+      ['m3', 2],
+    ]);
+    expect(await cards.addMessage('slots1', 'n', 'x', 50, 4)).toBeDefined();
+    expect(await cards.addMessage('slots1', 'n', 'y', 50, 4)).toBeDefined();
+    expect(await cards.addMessage('slots1', 'n', 'z', 50, 4)).toBeUndefined();
+    expect((await slotsOf('slots1')).map(([, slot]) => slot).sort()).toEqual([1, 2, 3, 4]);
+  });
+
+  it('tells a slot another signer took, and a taken message id, from other refusals: both are tried again', async () => {
+    await cards.insert(card('slots3'));
+    const m = (await cards.addMessage('slots3', 'n', 'first', 10))!;
+    const refusal = (values: string) =>
+      sql`insert into messages (id, card_id, name, message, created_at, slot) values ${sql.raw(values)}`
+        .execute(database.db)
+        .then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+    const slotTaken = await refusal(`(${m.id + 1}, 'slots3', 'n', 'x', 10, 1)`);
+    const idTaken = await refusal(`(${m.id}, 'slots3', 'n', 'x', 10, 2)`);
+    // SQLite names neither key by name: its racers are serialised, so only MySQL needs the slot test.
+    expect(isKeyTaken(slotTaken, MESSAGE_SLOT_INDEX)).toBe(dialect === 'mysql');
+    expect(isPrimaryKeyTaken(slotTaken)).toBe(false);
+    expect(isKeyTaken(idTaken, MESSAGE_SLOT_INDEX)).toBe(false);
+    expect(isPrimaryKeyTaken(idTaken)).toBe(true);
+  });
+
+  it('keeps the cap exact while removals and signatures race on one card', async () => {
+    await cards.insert(card('slots2', { sendAtUtc: 5_000 }));
+    const first = [];
+    for (let i = 0; i < 6; i++) first.push((await cards.addMessage('slots2', 'n', `old${i}`, 10, 6))!);
+    const outcomes = await Promise.all([
+      ...first.slice(0, 3).map((m) => cards.deleteMessage('slots2', m.id, 20)),
+      ...Array.from({ length: 10 }, (_, i) => cards.addMessage('slots2', 'n', `new${i}`, 20, 6)),
+    ]);
+    expect(outcomes.slice(0, 3)).toEqual([true, true, true]);
+    const list = await cards.listMessages('slots2');
+    // Three places freed, whatever the interleaving: exactly six messages, in places 1..6.
+    expect(list).toHaveLength(6);
+    expect(outcomes.slice(3).filter((r) => r !== undefined)).toHaveLength(3);
+    expect((await slotsOf('slots2')).map(([, slot]) => slot).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
   it('adds a message found by share token in the same statement, and to no other card', async () => {
     await cards.insert(card('tok1'));
     await cards.insert(card('tok2'));
@@ -247,10 +322,8 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
     expect((await cards.listMessages('ids1')).map((m) => [m.id, m.message])).toEqual(ids.map((id, i) => [id, `m${i}`]));
     // The column keeps AUTO_INCREMENT: a build rolled back to, which inserts without an id, still
     // can, and its message sorts after the ones made here.
-    await database.db
-      .insertInto('messages')
-      .values({ card_id: 'ids1', name: 'old', message: 'from the previous build', created_at: 11 })
-      .execute();
+    await sql`insert into messages (card_id, name, message, created_at)
+              values ('ids1', 'old', 'from the previous build', 11)`.execute(database.db);
     const list = await cards.listMessages('ids1');
     expect(list.map((m) => m.message).at(-1)).toBe('from the previous build');
     expect((list.at(-1)?.id as number) > (ids.at(-1) as number)).toBe(true);

@@ -51,9 +51,18 @@ const MYSQL_CONFLICT = new Set(['ER_LOCK_DEADLOCK', 'ER_AUTOINC_READ_FAILED']);
 
 /** A row refused because its primary key is taken (MySQL names the key; SQLite has its own code). */
 export function isPrimaryKeyTaken(err: unknown): boolean {
+  const e = err as { code?: unknown } | null;
+  return e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || isKeyTaken(err, 'PRIMARY');
+}
+
+/** A row refused by the unique key `name` on MySQL/MariaDB, which name the key in the message. */
+export function isKeyTaken(err: unknown, name: string): boolean {
   const e = err as { code?: unknown; message?: unknown } | null;
-  if (e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return true;
-  return e?.code === 'ER_DUP_ENTRY' && typeof e.message === 'string' && /for key '(\w+\.)?PRIMARY'/.test(e.message);
+  return (
+    e?.code === 'ER_DUP_ENTRY' &&
+    typeof e.message === 'string' &&
+    new RegExp(`for key '(\\w+\\.)?${name}'`).test(e.message)
+  );
 }
 
 export function isWriteConflict(err: unknown): boolean {

@@ -253,8 +253,34 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         await db.schema.alterTable('cards').dropColumn('empty_postponements').execute();
       },
     },
+    // The message cap reads one index entry, not the card's messages (issue 14). Each message holds
+    // a slot, 1..n per card, unique per card: the cap is "the highest slot is below the limit", an
+    // index dive, where counting the card's messages took a locking read of every one of them inside
+    // the signing statement and halved signing throughput on MariaDB. A nullable column, so the
+    // previous build's inserts (which omit it) stay valid; its rows are numbered here.
+    '008_message_slots': {
+      async up(db: Kysely<unknown>) {
+        await db.schema.alterTable('messages').addColumn('slot', 'integer').execute();
+        await (
+          mysql
+            ? sql`update messages m join (select id, row_number() over (partition by card_id order by id) as n
+                  from messages) r on r.id = m.id set m.slot = r.n`
+            : sql`update messages set slot = (select count(*) from messages m2
+                  where m2.card_id = messages.card_id and m2.id <= messages.id)`
+        ).execute(db);
+        await db.schema.createIndex(MESSAGE_SLOT_INDEX).on('messages').columns(['card_id', 'slot']).unique().execute();
+      },
+      async down(db: Kysely<unknown>) {
+        const drop = db.schema.dropIndex(MESSAGE_SLOT_INDEX);
+        await (mysql ? drop.on('messages') : drop).execute();
+        await db.schema.alterTable('messages').dropColumn('slot').execute();
+      },
+    },
   };
 }
+
+/** The unique (card_id, slot) index: a signer that lost the race for a slot is refused by it. */
+export const MESSAGE_SLOT_INDEX = 'messages_card_slot_idx';
 
 /** What migrateToLatest found besides what it applied. */
 export interface MigrationOutcome {
@@ -295,6 +321,16 @@ export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Pr
     );
   }
   return { applied: (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName), ahead: [] };
+}
+
+/**
+ * Runs the migrations up to and including `name` only: the schema an older release left, for tests
+ * of what a migration does to rows written before it.
+ */
+export async function migrateTo(db: Kysely<unknown>, dialect: Dialect, name: string): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations(dialect) } });
+  const { error } = await migrator.migrateTo(name);
+  if (error) throw error;
 }
 
 /** Names in Kysely's bookkeeping table; none before the first migration created it. */

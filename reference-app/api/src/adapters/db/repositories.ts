@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type ExpressionBuilder, type Kysely, type Selectable, sql } from 'kysely';
 import type { CardRepository, DesignListQuery, DesignRepository, GalleryDesign, ReplayGuard } from '../../domain/ports';
 import {
   type Card,
@@ -17,7 +17,8 @@ import {
 } from '../../domain/types';
 import type { CardsTable, DB, DesignsTable } from './schema';
 import { randomInt } from 'node:crypto';
-import { isPrimaryKeyTaken, retryOnConflict } from './availability';
+import { isKeyTaken, isPrimaryKeyTaken, retryOnConflict } from './availability';
+import { MESSAGE_SLOT_INDEX } from './migrations';
 import { prepareByShape } from './prepared';
 
 const SIGN_VALUES = ['id', 'by', 'name', 'message', 'now', 'key', 'max'] as const;
@@ -103,10 +104,16 @@ const cardColumns: Partial<Record<keyof Card, keyof CardsTable>> = {
 
 /** The signing statement, one per shape (card found by id or share token; capped or not). */
 const signingStatement = (db: Kysely<DB>) =>
-  prepareByShape(db, SIGN_VALUES, (v, byToken: boolean, capped: boolean) =>
-    db
+  prepareByShape(db, SIGN_VALUES, (v, byToken: boolean, capped: boolean) => {
+    // The card's highest slot: one entry of the (card_id, slot) index, however full the card is.
+    const lastSlot = (eb: ExpressionBuilder<DB, 'cards'>) =>
+      eb
+        .selectFrom('messages')
+        .select(sql<number>`coalesce(max(messages.slot), 0)`.as('n'))
+        .whereRef('messages.card_id', '=', 'cards.id');
+    return db
       .insertInto('messages')
-      .columns(['id', 'card_id', 'name', 'message', 'created_at', 'idempotency_key'])
+      .columns(['id', 'card_id', 'name', 'message', 'created_at', 'idempotency_key', 'slot'])
       .expression((eb) =>
         eb
           .selectFrom('cards')
@@ -117,23 +124,14 @@ const signingStatement = (db: Kysely<DB>) =>
             s.val(v.message).as('message'),
             s.val(v.now).as('created_at'),
             s.val(v.key).as('idempotency_key'),
+            sql<number>`(${lastSlot(s)}) + 1`.as('slot'),
           ])
           .where(byToken ? 'share_token' : 'id', '=', v.by)
           .where('status', '=', 'scheduled')
           .where('send_at_utc', '>', v.now)
-          .$if(capped, (q) =>
-            q.where(
-              (w) =>
-                w
-                  .selectFrom('messages')
-                  .select((c) => c.fn.countAll().as('n'))
-                  .whereRef('messages.card_id', '=', 'cards.id'),
-              '<',
-              v.max,
-            ),
-          ),
-      ),
-  );
+          .$if(capped, (q) => q.where(lastSlot, '<', v.max)),
+      );
+  });
 
 /**
  * The gallery page query, one per shape (category or not, first page or continued). Only the
@@ -161,6 +159,9 @@ const galleryPage = (db: Kysely<DB>) =>
       .orderBy('id', 'desc')
       .limit(v.limit),
   );
+
+/** Rolls back a message removal that found no such message on the card. */
+class NotThisCard extends Error {}
 
 export class SqlCardRepository implements CardRepository {
   private readonly signStatement: ReturnType<typeof signingStatement>;
@@ -275,7 +276,9 @@ export class SqlCardRepository implements CardRepository {
           return this.signStatement([byToken, maxMessages !== undefined], values);
         },
         5,
-        isPrimaryKeyTaken,
+        // Two signers of one card can read the same highest slot; the unique slot index refuses
+        // the second, which reads it again (as does one whose made id was taken).
+        (err) => isPrimaryKeyTaken(err) || isKeyTaken(err, MESSAGE_SLOT_INDEX),
       );
     } catch (err) {
       // The unique key refuses a second message with this key: the first one is the answer.
@@ -303,22 +306,51 @@ export class SqlCardRepository implements CardRepository {
   }
 
   async deleteMessage(cardId: string, messageId: number, now: number): Promise<boolean> {
-    // The card's state is checked in the statement itself: a message already in the email being
-    // sent (the card is `sending` or past its time) is never removed from under it.
-    const result = await this.db
-      .deleteFrom('messages')
-      .where('id', '=', messageId)
-      .where('card_id', '=', cardId)
-      .where('card_id', 'in', (eb) =>
-        eb
-          .selectFrom('cards')
-          .select('cards.id')
-          .where('cards.id', '=', cardId)
-          .where('cards.status', '=', 'scheduled')
-          .where('cards.send_at_utc', '>', now),
-      )
-      .executeTakeFirst();
-    return Number(result.numDeletedRows) === 1;
+    // Slots stay 1..n so the highest one is the count the cap reads: the card's last message takes
+    // the slot of the one removed. The card row is written first (removing a message updates the
+    // card), which locks it on both dialects: a signer (its statement reads the card) and a delivery
+    // wait, and a message already in the email being sent (the card is `sending` or past its time)
+    // is never removed from under it.
+    return this.db
+      .transaction()
+      .execute(async (trx) => {
+        const card = await trx
+          .updateTable('cards')
+          .set({ updated_at: now })
+          .where('id', '=', cardId)
+          .where('status', '=', 'scheduled')
+          .where('send_at_utc', '>', now)
+          .executeTakeFirst();
+        if (Number(card.numUpdatedRows) !== 1) return false;
+        const gone = await trx
+          .selectFrom('messages')
+          .select('slot')
+          .where('id', '=', messageId)
+          .where('card_id', '=', cardId)
+          .executeTakeFirst();
+        // Not this card's message: nothing changes, the card's touch included.
+        if (!gone) throw new NotThisCard();
+        await trx.deleteFrom('messages').where('id', '=', messageId).execute();
+        if (gone.slot === null) return true;
+        const last = await trx
+          .selectFrom('messages')
+          .select(sql<number | null>`max(slot)`.as('slot'))
+          .where('card_id', '=', cardId)
+          .executeTakeFirst();
+        const lastSlot = numOrNull(last?.slot);
+        if (lastSlot !== null && lastSlot > num(gone.slot))
+          await trx
+            .updateTable('messages')
+            .set({ slot: num(gone.slot) })
+            .where('card_id', '=', cardId)
+            .where('slot', '=', lastSlot)
+            .execute();
+        return true;
+      })
+      .catch((err: unknown) => {
+        if (err instanceof NotThisCard) return false;
+        throw err;
+      });
   }
 
   async listMessages(cardId: string): Promise<Message[]> {

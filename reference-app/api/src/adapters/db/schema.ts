@@ -55,6 +55,11 @@ export interface MessagesTable {
   created_at: number;
   /** The Idempotency-Key (hashed, scoped to the card) the message was sent with, if any. */
   idempotency_key: string | null;
+  /**
+   * 1..n within the card, unique with card_id (migration 008): the highest slot is the message
+   * count the cap checks. Null only on rows a build older than 008 wrote.
+   */
+  slot: number | null;
 }
 
 export interface JobsTable {
