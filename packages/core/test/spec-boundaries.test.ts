@@ -186,6 +186,12 @@ describe('the first value past the limit is reported where it is written, with t
       'bad.yaml:36:24: spec.objectives[0].timeSliceTarget: timeSliceTarget 0 is out of range (a ratio above 0 and at most 1)',
     ],
     [
+      'an OpenSLO lookback window of 8d for a CloudWatch SLI, a day past what one alarm period spans',
+      withCondition('threshold: 1, lookbackWindow: 8d'),
+      'bad.yaml:36:3: spec.alertPolicies: tier slow-burn: the 8d window cannot be a CloudWatch alarm period: ' +
+        'period x evaluation periods is 691200s; CloudWatch allows at most 604800s (7 d) (CloudWatch SLIs need windows of whole minutes up to 7d)',
+    ],
+    [
       'an OpenSLO burn-rate threshold of 0',
       withCondition('threshold: 0, lookbackWindow: 1h'),
       'bad.yaml:45:63: spec.alertPolicies[0].spec.conditions[0].spec.condition.threshold: burn-rate threshold must be above 0, got 0',
