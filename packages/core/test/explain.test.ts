@@ -1,4 +1,4 @@
-import { defaultBurnRatePolicy, explainSlo } from '../src/math';
+import { defaultBurnRatePolicy, explainSlo, withMinEvents } from '../src/math';
 import { availabilitySlo } from './fixtures';
 
 describe('explainSlo', () => {
@@ -66,4 +66,25 @@ describe('explainSlo', () => {
       if (days >= 7) expect(Math.min(...seen.map((t) => t.doubleBurn.budgetSpent ?? 1))).toBeLessThan(0.9);
     },
   );
+
+  it('states the low-traffic guard of each tier in requests per hour, and nothing for an unguarded tier', () => {
+    const base = availabilitySlo();
+    expect(explainSlo(base).tiers.map((t) => t.lowTraffic)).toEqual([null, null, null, null]);
+    const policy = withMinEvents(base.alerting.policy, 0.999, undefined);
+    const e = explainSlo({ ...base, alerting: { ...base.alerting, policy } });
+    // N = 250 events per long window; a tier needs floor(threshold x 250) + 1 failed requests in it below that.
+    const rows = e.tiers.map((t) => [
+      t.name,
+      t.lowTraffic?.minEvents,
+      t.lowTraffic?.mattersBelowPerHour,
+      t.lowTraffic?.errorsToFire,
+      t.lowTraffic?.neverFiresBelowPerHour,
+    ]);
+    expect(rows).toEqual([
+      ['page-1h', 250, 250, 4, 4],
+      ['page-6h', 250, expect.closeTo(250 / 6, 9), 2, expect.closeTo(2 / 6, 9)],
+      ['ticket-1d', 250, expect.closeTo(250 / 24, 9), 1, expect.closeTo(1 / 24, 9)],
+      ['ticket-3d', 250, expect.closeTo(250 / 72, 9), 1, expect.closeTo(1 / 72, 9)],
+    ]);
+  });
 });

@@ -32,6 +32,12 @@ describe('detectionTime', () => {
     expect(detectionTime(page1h, 0.999, 0, P30).seconds).toBe(Infinity);
   });
 
+  it('no errors never fire a tier, even one whose threshold is 0', () => {
+    const zero = { ...page1h, burnRate: 0 };
+    expect(detectionTime(zero, 0.999, 0, P30)).toMatchObject({ seconds: Infinity, budgetSpent: 0 });
+    expect(detectionTime(zero, 0.999, 0.001, P30).seconds).toBe(0);
+  });
+
   const objective = fc.double({ min: 0.9, max: 0.9999, noNaN: true });
   const tier = fc.constantFrom(page1h, page6h, ticket1d, ticket3d);
 
@@ -93,6 +99,32 @@ describe('resetTime', () => {
     const r = resetTime(page1h, 0.999, 1, 120);
     expect(r.longWindowSeconds).toBeCloseTo(3600 - 51.84, 6);
     expect(r.shortWindowSeconds).toBeCloseTo(300 - 4.32, 6);
+  });
+
+  it('has nothing to reset below the threshold: the tier never fired', () => {
+    expect(resetTime(page1h, 0.999, 0.01)).toEqual({ longWindowSeconds: 0, shortWindowSeconds: 0, seconds: 0 });
+  });
+
+  it('after an incident too short to fire, only the windows it pushed above the threshold have anything to clear', () => {
+    // 50 s of full outage: the 1 h window holds 50/3600 = 1.39 % < 1.44 %, the 5 m one 16.7 %.
+    expect(resetTime(page1h, 0.999, 1, 50)).toEqual({
+      longWindowSeconds: 0,
+      shortWindowSeconds: expect.closeTo(300 * (1 - 0.0144), 9),
+      seconds: 0,
+    });
+  });
+
+  it('at twice the threshold each window clears after half its length', () => {
+    const r = resetTime(page1h, 0.999, 2 * 0.0144);
+    expect(r.longWindowSeconds).toBeCloseTo(1800, 6);
+    expect(r.shortWindowSeconds).toBeCloseTo(150, 6);
+    expect(r.seconds).toBeCloseTo(150, 6);
+  });
+
+  it('a window that the incident filled exactly to the threshold, not above it, is already clear', () => {
+    // Threshold 50 %: 30 minutes of full outage is exactly half of the 1 h window.
+    const half = { burnRate: 1, longWindowSeconds: 3600, shortWindowSeconds: 300 };
+    expect(resetTime(half, 0.5, 1, 1800)).toEqual({ longWindowSeconds: 0, shortWindowSeconds: 150, seconds: 0 });
   });
 
   it('budgetSpentAfter: 43.2 minutes of full outage spend the whole 99.9 %/30 d budget', () => {

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import type { BurnRatePolicy } from '../src/model/slo';
-import { defaultBurnRatePolicy, detectionTime, evaluatePolicy, tierThreshold, type SeriesPoint } from '../src/math';
+import {
+  defaultBurnRatePolicy,
+  detectionTime,
+  evaluatePolicy,
+  inferStepSeconds,
+  tierThreshold,
+  type SeriesPoint,
+} from '../src/math';
 
 const DAY = 86400;
 const POLICY = defaultBurnRatePolicy(30 * DAY);
@@ -125,6 +132,54 @@ describe('evaluatePolicy', () => {
     );
   });
 
+  it('rejects a series that repeats a timestamp, naming where', () => {
+    expect(() =>
+      evaluatePolicy(
+        [
+          { t: 0, good: 1, total: 1 },
+          { t: 0, good: 1, total: 1 },
+        ],
+        POLICY,
+        0.999,
+      ),
+    ).toThrow(new RangeError('series must be sorted by strictly increasing t (index 1: 0)'));
+  });
+
+  it('hourly buckets: a window shorter than a bucket reads the bucket it ends in, so a full-outage hour pages', () => {
+    const HOUR = 3600;
+    const series = Array.from({ length: 24 }, (_, h) => ({ t: h * HOUR, total: 100, good: h === 10 ? 0 : 100 }));
+    const [page1h] = evaluatePolicy(series, POLICY, 0.999).tiers;
+    expect(page1h.intervals).toEqual([{ start: 11 * HOUR, end: 12 * HOUR }]);
+  });
+
+  describe('a window exactly at the threshold does not fire (strictly above, as GreaterThanThreshold)', () => {
+    // Threshold 1 x (1 - 0.5) = 50 %, exact in binary; one-minute buckets of 10 events.
+    const policy: BurnRatePolicy = {
+      periodSeconds: DAY,
+      tiers: [
+        {
+          name: 'half',
+          severity: 'page',
+          longWindowSeconds: 600,
+          shortWindowSeconds: 60,
+          burnRate: 1,
+          budgetFraction: 0,
+        },
+      ],
+    };
+    const minutes = (bad: number[]) => bad.map((b, i) => ({ t: i * 60, total: 10, good: 10 - b }));
+
+    it('the long window at 50 % keeps the tier quiet while the short one reads 100 %', () => {
+      const [half] = evaluatePolicy(minutes([5, 5, 5, 5, 5, 5, 5, 5, 0, 10]), policy, 0.5).tiers;
+      expect(half.intervals).toEqual([]);
+    });
+
+    it('the short window back at 50 % resets the tier while the long one is still above', () => {
+      const [half] = evaluatePolicy(minutes([10, 5]), policy, 0.5).tiers;
+      expect(half.intervals).toEqual([{ start: 60, end: 120 }]);
+    });
+  });
+
   it('rejects an unsorted series', () => {
     expect(() =>
       evaluatePolicy(
@@ -136,5 +191,28 @@ describe('evaluatePolicy', () => {
         0.999,
       ),
     ).toThrow(/sorted/);
+  });
+});
+
+describe('inferStepSeconds: the bucket length of a series', () => {
+  const at = (...ts: number[]): SeriesPoint[] => ts.map((t) => ({ t, good: 1, total: 1 }));
+
+  it('is the smallest gap between consecutive buckets, wherever the series starts', () => {
+    expect(inferStepSeconds(at(1000, 1300, 1600))).toBe(300);
+    expect(inferStepSeconds(at(0, 300, 1200))).toBe(300);
+    expect(inferStepSeconds(at(0, 900, 1200, 1500))).toBe(300);
+  });
+
+  it('skips repeated timestamps', () => {
+    expect(inferStepSeconds(at(0, 0, 300, 300, 600))).toBe(300);
+  });
+
+  it('is a minute for fewer than two buckets', () => {
+    expect(inferStepSeconds(at())).toBe(60);
+    expect(inferStepSeconds(at(3600))).toBe(60);
+  });
+
+  it('is what evaluatePolicy steps by when not told', () => {
+    expect(evaluatePolicy(at(0, 300, 600), POLICY, 0.999).stepSeconds).toBe(300);
   });
 });

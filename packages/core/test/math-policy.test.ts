@@ -12,6 +12,7 @@ import {
   cloudWatchPeriodProblem,
   makeTier,
   PAGE_MIN_BURN_RATE,
+  roughDuration,
 } from '../src/math';
 
 const HOUR = 3600;
@@ -26,7 +27,23 @@ describe('error budget and burn rate', () => {
   });
 
   it.each([1, 1.5, -0.1, NaN])('rejects objective %p', (objective) => {
-    expect(() => errorBudget(objective)).toThrow(RangeError);
+    expect(() => errorBudget(objective)).toThrow(new RangeError(`objective must be in [0, 1), got ${objective}`));
+  });
+
+  it('takes an objective of 0: every event may fail', () => {
+    expect(errorBudget(0)).toBe(1);
+  });
+
+  it('a burn rate is 0 without errors and refuses a negative error ratio', () => {
+    expect(burnRate(0, 0.99)).toBe(0);
+    expect(() => burnRate(-0.1, 0.99)).toThrow(new RangeError('error ratio must be in [0, 1], got -0.1'));
+  });
+
+  it('time to exhaustion refuses a negative or unknown burn rate, and is 0 once nothing remains, burning or not', () => {
+    expect(() => timeToExhaustion(-1, 30 * DAY)).toThrow(new RangeError('burn rate must be >= 0, got -1'));
+    expect(() => timeToExhaustion(NaN, 30 * DAY)).toThrow(RangeError);
+    expect(timeToExhaustion(0, 30 * DAY, 0)).toBe(0);
+    expect(timeToExhaustion(2, 30 * DAY, 0)).toBe(0);
   });
 
   it('rejects an error ratio outside [0, 1]', () => {
@@ -136,14 +153,23 @@ describe('defaultBurnRatePolicy: the published tiers', () => {
   });
 
   it('rejects a non-positive or fractional period', () => {
-    expect(() => defaultBurnRatePolicy(0)).toThrow(RangeError);
-    expect(() => defaultBurnRatePolicy(1.5)).toThrow(RangeError);
+    expect(() => defaultBurnRatePolicy(0)).toThrow(
+      new RangeError('period must be a positive whole number of seconds, got 0'),
+    );
+    expect(() => defaultBurnRatePolicy(1.5)).toThrow(
+      new RangeError('period must be a positive whole number of seconds, got 1.5'),
+    );
   });
 
   it('at 90 % the 14.4x tier can never fire; at 99.9 % every tier can', () => {
     const tiers = defaultBurnRatePolicy(30 * DAY).tiers;
     expect(tiers.map((t) => tierCanFire(t, 0.9))).toEqual([false, true, true, true]);
     expect(tiers.every((t) => tierCanFire(t, 0.999))).toBe(true);
+  });
+
+  it('a tier whose threshold is exactly 1 cannot fire: the error ratio must exceed it', () => {
+    expect(tierCanFire({ burnRate: 2 }, 0.5)).toBe(false);
+    expect(tierCanFire({ burnRate: 1.9 }, 0.5)).toBe(true);
   });
 });
 
@@ -211,6 +237,19 @@ describe('policy invariants (property-based)', () => {
   });
 });
 
+describe('roughDuration: the durations the warnings write', () => {
+  it.each([
+    [10, '1m'],
+    [2700, '45m'],
+    [3599, '1h'],
+    [3600, '1h'],
+    [5400, '2h'],
+    [201600, '2d8h'],
+  ])('%p s reads %p', (seconds, text) => {
+    expect(roughDuration(seconds)).toBe(text);
+  });
+});
+
 describe('burnRateRuleViolations: custom tiers', () => {
   const tier = (severity: 'page' | 'ticket', long: number, burnRate: number, p = 30 * DAY) => ({
     ...makeTier(severity, long, (burnRate * long) / p, p),
@@ -257,5 +296,52 @@ describe('burnRateRuleViolations: custom tiers', () => {
     // The boundary: 1.5x is allowed, just above is not.
     expect(burnRateRuleViolations({ periodSeconds: p, tiers: [tier('ticket', DAY, 1.5, p)] })).toEqual([]);
     expect(burnRateRuleViolations({ periodSeconds: p, tiers: [tier('ticket', DAY, 1.51, p)] })).toHaveLength(1);
+  });
+});
+
+describe('burnRateRuleViolations: boundaries and what each warning says', () => {
+  const p = 30 * DAY;
+  const tier = (severity: 'page' | 'ticket', long: number, burnRate: number) => ({
+    ...makeTier(severity, long, (burnRate * long) / p, p),
+    burnRate,
+  });
+
+  it('tolerates a tier at exactly 0.9x', () => {
+    expect(
+      burnRateRuleViolations({ periodSeconds: p, tiers: [tier('page', 3600, 14.4), tier('ticket', 3 * DAY, 0.9)] }),
+    ).toEqual([]);
+  });
+
+  it('a page under 0.9x is told to page at 3x, a ticket to fire at 1x', () => {
+    const v = burnRateRuleViolations({
+      periodSeconds: p,
+      tiers: [tier('page', 3600, 0.5), tier('ticket', 3 * DAY, 0.5)],
+    });
+    expect(v.map((x) => [x.tier, x.rule, x.suggestedBurnRate, x.hint])).toEqual([
+      ['page-1h', 'tier-below-0.9x', 3, 'page at 3x or more; about 0.9x is tolerated'],
+      ['ticket-3d', 'tier-below-0.9x', 1, 'fire at 1x or more; about 0.9x is tolerated'],
+    ]);
+    expect(v[0].message).toBe(
+      'tier page-1h pages at 0.5x: burns from 0.5x to 1x alert needlessly, they never exhaust the 30d budget ' +
+        '(a steady 0.5x burn leaves 50 % of it)',
+    );
+    expect(v[1].message).toMatch(/^tier ticket-3d fires at 0\.5x: /);
+  });
+
+  it('a policy without tiers breaks no rule', () => {
+    expect(burnRateRuleViolations({ periodSeconds: p, tiers: [] })).toEqual([]);
+  });
+
+  it('points at the slowest tier wherever it is written, the first of two equally slow ones', () => {
+    const slowFirst = burnRateRuleViolations({
+      periodSeconds: p,
+      tiers: [tier('ticket', 3 * DAY, 3), tier('page', 3600, 14.4)],
+    });
+    expect(slowFirst.map((x) => [x.tierIndex, x.tier, x.rule])).toEqual([[0, 'ticket-3d', 'slowest-above-1.5x']]);
+    const tie = burnRateRuleViolations({
+      periodSeconds: p,
+      tiers: [tier('ticket', DAY, 2), tier('ticket', 3 * DAY, 2)],
+    });
+    expect(tie.map((x) => [x.tierIndex, x.tier])).toEqual([[0, 'ticket-1d']]);
   });
 });

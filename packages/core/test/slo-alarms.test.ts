@@ -1,12 +1,41 @@
+import type { BurnRateTier, Slo } from '../src/model/slo';
 import {
   alarmMetricCount,
   cloudWatchPeriodProblem,
   cloudWatchWindow,
+  defaultBurnRatePolicy,
   errorRatioQuery,
   planSloAlarms,
   planTierSuppression,
+  windowAlarmSources,
+  withMinEvents,
 } from '../src/math';
 import { albMetric as alb, slo } from './fixtures';
+
+const prometheus = (query: string) => ({ type: 'Prometheus' as const, query });
+
+/** The CloudWatch plan of an SLO; fails the test, with the reason, when there is none. */
+function cloudWatchPlan(s: Slo) {
+  const plan = planSloAlarms(s);
+  if (plan.kind !== 'cloudwatch') throw new Error(plan.reason);
+  return plan;
+}
+
+/** A custom tier, named as the spec names it. */
+const tier = (name: string, long: number, short: number, burnRate: number, minEvents?: number): BurnRateTier => ({
+  name,
+  severity: name.startsWith('page') ? 'page' : 'ticket',
+  longWindowSeconds: long,
+  shortWindowSeconds: short,
+  burnRate,
+  budgetFraction: 0.05,
+  ...(minEvents === undefined ? {} : { minEvents }),
+});
+
+const withTiers = (tiers: BurnRateTier[]): Slo => {
+  const base = slo({ kind: 'ratio', bad: alb('HTTPCode_ELB_5XX_Count'), total: alb('RequestCount') });
+  return { ...base, alerting: { ...base.alerting, policy: { periodSeconds: 30 * 86400, tiers } } };
+};
 
 describe('cloudWatchWindow', () => {
   it.each([300, 1800, 3600, 7200, 21600, 86400, 259200])('window %d s is one period of itself', (w) => {
@@ -30,6 +59,24 @@ describe('cloudWatchWindow', () => {
     expect(cloudWatchPeriodProblem(3600, 169)).toMatch(/604800/);
     expect(cloudWatchPeriodProblem(10, 3)).toBeUndefined();
     expect(cloudWatchPeriodProblem(60, 0)).toMatch(/evaluation periods/);
+  });
+
+  it('refuses a fractional, zero or negative period', () => {
+    expect(cloudWatchPeriodProblem(1.5)).toBe('period 1.5 is not a whole number of seconds');
+    expect(cloudWatchPeriodProblem(0)).toBeDefined();
+    expect(cloudWatchPeriodProblem(-60)).toBeDefined();
+  });
+
+  it('windows under a minute make high-resolution alarms, a minute and more do not', () => {
+    expect(cloudWatchWindow(10).highResolution).toBe(true);
+    expect(cloudWatchWindow(30).highResolution).toBe(true);
+    expect(cloudWatchWindow(60).highResolution).toBe(false);
+  });
+
+  it('says how the alarm reads the window', () => {
+    expect(cloudWatchWindow(3600).note).toMatch(
+      /^one period equal to the window, 1 of 1 datapoints.*bad\/total over the last window$/,
+    );
   });
 });
 
@@ -72,6 +119,43 @@ describe('errorRatioQuery', () => {
     expect(same.errorRatio.expression).toContain('FILL(total, 0)');
   });
 
+  it('renames ids of any length, not only two-letter ones', () => {
+    const q = errorRatioQuery({
+      kind: 'ratio',
+      bad: {
+        type: 'CloudWatch',
+        kind: 'expression',
+        expression: 'errors + timeouts',
+        metrics: { errors: alb('HTTPCode_ELB_5XX_Count'), timeouts: alb('HTTPCode_Target_5XX_Count') },
+      },
+      total: alb('RequestCount'),
+    })!;
+    expect(q.steps).toEqual([{ id: 'bad', expression: 'bad_errors + bad_timeouts' }]);
+  });
+
+  it('fetches a metric once whatever order its dimensions are written in', () => {
+    const metric = (dimensions: Record<string, string>) => ({ ...alb('RequestCount'), dimensions });
+    const q = errorRatioQuery({
+      kind: 'ratio',
+      good: metric({ LoadBalancer: 'app/gg/1', TargetGroup: 'tg/api' }),
+      total: metric({ TargetGroup: 'tg/api', LoadBalancer: 'app/gg/1' }),
+    })!;
+    expect(Object.keys(q.metrics)).toEqual(['total']);
+  });
+
+  it('pads the denominator to the low-traffic guard when asked, for bad and good SLIs alike', () => {
+    const bad = errorRatioQuery({ kind: 'ratio', bad: alb('a'), total: alb('b') }, { minEvents: 250 })!;
+    expect(bad.errorRatio.expression).toBe('IF(total > 0, FILL(bad, 0) / IF(total < 250, 250, total), 0)');
+    const good = errorRatioQuery({ kind: 'ratio', good: alb('a'), total: alb('b') }, { minEvents: 250 })!;
+    expect(good.errorRatio.expression).toBe('IF(total > 0, (total - FILL(good, 0)) / IF(total < 250, 250, total), 0)');
+  });
+
+  it('has no query when any part of a ratio is not CloudWatch', () => {
+    expect(errorRatioQuery({ kind: 'ratio', bad: alb('a'), total: prometheus('t') })).toBeUndefined();
+    expect(errorRatioQuery({ kind: 'ratio', bad: prometheus('b'), total: alb('t') })).toBeUndefined();
+    expect(errorRatioQuery({ kind: 'ratio', good: prometheus('g'), total: alb('t') })).toBeUndefined();
+  });
+
   it('has no CloudWatch query for Prometheus or threshold indicators', () => {
     expect(
       errorRatioQuery({
@@ -88,8 +172,7 @@ describe('errorRatioQuery', () => {
 
 describe('planSloAlarms', () => {
   it('plans 8 window alarms (6 h twice, at x6 and x1) and 4 composites for the default 30 d policy', () => {
-    const plan = planSloAlarms(slo({ kind: 'ratio', bad: alb('HTTPCode_ELB_5XX_Count'), total: alb('RequestCount') }));
-    if (plan.kind !== 'cloudwatch') throw new Error(plan.reason);
+    const plan = cloudWatchPlan(slo({ kind: 'ratio', bad: alb('HTTPCode_ELB_5XX_Count'), total: alb('RequestCount') }));
     expect(plan.windowAlarms.map((a) => a.key)).toEqual([
       '5m-burn14p4',
       '30m-burn6',
@@ -145,8 +228,7 @@ describe('planSloAlarms', () => {
       expression: 'FILL(sent, 0) + FILL(failed, 0)',
       metrics: { sent: alb('DeliveriesSent'), failed },
     };
-    const plan = planSloAlarms(slo({ kind: 'ratio', bad: failed, total }));
-    if (plan.kind !== 'cloudwatch') throw new Error(plan.reason);
+    const plan = cloudWatchPlan(slo({ kind: 'ratio', bad: failed, total }));
     expect(plan.metricsPerAlarm).toBe(3);
     // The query a review runs still reads the shared metric once.
     expect(Object.keys(plan.query.metrics)).toHaveLength(2);
@@ -164,8 +246,7 @@ describe('planSloAlarms', () => {
     // The page SLO's shape: bad and total both read `requests`; total adds `api`.
     const bad = ratio('requests - FILL(api5xx, 0)', { requests, api5xx: alb('Api5xx') });
     const total = ratio('requests - FILL(api, 0)', { requests, api: alb('ApiRequests') });
-    const plan = planSloAlarms(slo({ kind: 'ratio', bad, total }));
-    if (plan.kind !== 'cloudwatch') throw new Error(plan.reason);
+    const plan = cloudWatchPlan(slo({ kind: 'ratio', bad, total }));
     expect(plan.metricsPerAlarm).toBe(3);
     // Under one id but not the same metric (another statistic): two queries, two metrics.
     const other = ratio('requests - FILL(api, 0)', {
@@ -180,12 +261,80 @@ describe('planSloAlarms', () => {
 
   it('plans nothing, with a reason, when alerting is off or the source is not CloudWatch', () => {
     const off = slo({ kind: 'ratio', bad: alb('a'), total: alb('b') });
-    expect(planSloAlarms({ ...off, alerting: { ...off.alerting, enabled: false } })).toMatchObject({ kind: 'none' });
+    expect(planSloAlarms({ ...off, alerting: { ...off.alerting, enabled: false } })).toEqual({
+      kind: 'none',
+      slo: 'api-availability',
+      reason: 'alerting is disabled',
+    });
+    expect(
+      planSloAlarms(slo({ kind: 'threshold', metric: alb('TargetResponseTime', 'p99'), operator: 'lt', threshold: 1 })),
+    ).toMatchObject({ kind: 'none', reason: expect.stringMatching(/threshold indicators need time slices/) });
     expect(planSloAlarms(slo({ kind: 'rawErrorRatio', errorRatio: { type: 'Prometheus', query: 'q' } }))).toMatchObject(
       {
         kind: 'none',
         reason: expect.stringMatching(/Prometheus/),
       },
     );
+  });
+});
+
+describe('planSloAlarms: which window alarms the tiers share', () => {
+  it('guards the long window alarms only, naming the guard in their keys', () => {
+    const base = slo({ kind: 'ratio', bad: alb('a'), total: alb('b') });
+    const policy = withMinEvents(defaultBurnRatePolicy(30 * 86400), 0.999, undefined);
+    const plan = cloudWatchPlan({ ...base, alerting: { ...base.alerting, policy } });
+    expect(plan.windowAlarms.map((a) => [a.key, a.minEvents])).toEqual([
+      ['5m-burn14p4', 0],
+      ['30m-burn6', 0],
+      ['1h-burn14p4-min250', 250],
+      ['2h-burn3', 0],
+      ['6h-burn6-min250', 250],
+      ['6h-burn1', 0],
+      ['1d-burn3-min250', 250],
+      ['3d-burn1-min250', 250],
+    ]);
+  });
+
+  it('one alarm serves every tier that needs the same window at the same rate', () => {
+    const plan = cloudWatchPlan(withTiers([tier('page-1h', 3600, 300, 6), tier('page-6h', 21600, 3600, 6)]));
+    expect(plan.windowAlarms.map((a) => [a.key, a.tiers])).toEqual([
+      ['5m-burn6', ['page-1h']],
+      ['1h-burn6', ['page-1h', 'page-6h']],
+      ['6h-burn6', ['page-6h']],
+    ]);
+  });
+
+  it('a guarded long window and an unguarded short window of the same length and rate are two alarms', () => {
+    const plan = cloudWatchPlan(withTiers([tier('page-1h', 3600, 300, 6, 100), tier('page-6h', 21600, 3600, 6, 100)]));
+    expect(plan.windowAlarms.map((a) => [a.key, a.minEvents, a.tiers])).toEqual([
+      ['5m-burn6', 0, ['page-1h']],
+      ['1h-burn6-min100', 100, ['page-1h']],
+      ['1h-burn6', 0, ['page-6h']],
+      ['6h-burn6-min100', 100, ['page-6h']],
+    ]);
+  });
+
+  it('lists alarms of one window at several rates highest rate first, whichever tier needed one first', () => {
+    const plan = cloudWatchPlan(withTiers([tier('ticket-1h', 3600, 300, 6), tier('page-6h', 21600, 3600, 14.4)]));
+    expect(plan.windowAlarms.map((a) => a.key)).toEqual(['5m-burn6', '1h-burn14p4', '1h-burn6', '6h-burn14p4']);
+  });
+
+  it('orders tiers over the same long window by burn rate, fastest first, whatever order they are listed in', () => {
+    const fast = tier('page-1h', 3600, 300, 14.4);
+    const slow = tier('ticket-1h', 3600, 300, 6);
+    for (const listed of [
+      [slow, fast],
+      [fast, slow],
+    ]) {
+      const plan = planTierSuppression(listed);
+      expect(plan.order.map((t) => t.name)).toEqual(['page-1h', 'ticket-1h']);
+      expect(plan.suppressedBy.get('ticket-1h')).toEqual({ kind: 'tier', tier: 'page-1h' });
+    }
+  });
+
+  it('a CloudWatch raw error-ratio SLI retrieves its one metric', () => {
+    const indicator = { kind: 'rawErrorRatio' as const, errorRatio: alb('ErrorRatio', 'Average') };
+    expect(windowAlarmSources(indicator)).toEqual([{ role: 'errorRatio', source: alb('ErrorRatio', 'Average') }]);
+    expect(cloudWatchPlan(slo(indicator)).metricsPerAlarm).toBe(1);
   });
 });

@@ -152,3 +152,60 @@ describe('the low-traffic guard in the spec', () => {
     expect(rules).not.toContain('sre-kit/');
   });
 });
+
+describe('annotation values at their edges', () => {
+  const guards = (set: ReturnType<typeof load>) => set.slos[0].alerting.policy.tiers.map((t) => t.minEvents);
+
+  it.each(['1e3', '99999999999999999999'])('refuses min-events "%s": not a whole number it can count to', (text) => {
+    const set = load('c.yaml', openslo(`    sre-kit/min-events: "${text}"`));
+    expect(messages(set)).toEqual([
+      `c.yaml:6:25: metadata.annotations["sre-kit/min-events"]: min-events must be a whole number of events, got "${text}" (for example "200"; "0" turns the guard off)`,
+    ]);
+  });
+
+  it('refuses a per-tier guard for a tier the policy does not have, keeping the others', () => {
+    const set = load('c.yaml', openslo('    sre-kit/min-events.page-6x: "40"'));
+    expect(messages(set)).toEqual([
+      `c.yaml:6:5: metadata.annotations["sre-kit/min-events.page-6x"]: no tier "page-6x" in this SLO's policy (did you mean "page-6h"?)`,
+    ]);
+    expect(guards(set)).not.toContain(40);
+  });
+
+  it('reads a tier setting written with spaces around it', () => {
+    const set = load('c.yaml', openslo('    sre-kit/tier.page-6h: " disabled "'));
+    expect(set.slos[0].alerting.policy.tiers.map((t) => t.name)).toEqual(['page-1h', 'ticket-1d', 'ticket-3d']);
+  });
+
+  it('says a setting that changes nothing can go, and records no change', () => {
+    const set = load('c.yaml', openslo('    sre-kit/tier.page-1h: page'));
+    expect(messages(set)).toEqual([
+      'c.yaml:6:27: metadata.annotations["sre-kit/tier.page-1h"]: warning: tier page-1h already is a page tier (remove this annotation)',
+    ]);
+    expect(set.slos[0].alerting.tierChanges).toBeUndefined();
+  });
+
+  it('tells how to keep what a change loses', () => {
+    const set = load('c.yaml', openslo('    sre-kit/tier.ticket-3d: disabled'));
+    expect(set.diagnostics.map((d) => d.hint)).toEqual(['keep the tier, or accept the later detection']);
+  });
+
+  it('says every tier is disabled on the annotations, with what to do', () => {
+    const all = defaultBurnRatePolicy(30 * 86400).tiers.map((t) => `    sre-kit/tier.${t.name}: disabled`);
+    expect(messages(load('c.yaml', openslo(all.join('\n'))))[0]).toBe(
+      'c.yaml:5:3: metadata.annotations: warning: every burn-rate tier is disabled: this SLO alerts on nothing (keep at least one tier)',
+    );
+  });
+
+  it('names the fix when a raw error-ratio SLI asks for the guard', () => {
+    expect(messages(load('c.yaml', openslo('    sre-kit/min-events: "100"', 'raw')))).toEqual([
+      'c.yaml:6:5: metadata.annotations["sre-kit/min-events"]: warning: a raw error-ratio SLI has no event count, so the low-traffic guard cannot apply (use a ratio SLI (good or bad, and total))',
+    ]);
+  });
+
+  it('guards only the tier a Sloth spec names, and keeps that key out of the alert too', () => {
+    const set = load('s.yaml', sloth('        sre-kit/min-events.page-1h: "100"'));
+    expect(messages(set)).toEqual([]);
+    expect(guards(set)).toEqual([100, undefined, undefined, undefined]);
+    expect(set.slos[0].alerting.annotations).toEqual({ summary: 'checkout is burning' });
+  });
+});
