@@ -241,8 +241,8 @@ export class Placement {
 
   /**
    * Places what comes after the families and SLOs (the kit's dashboards, `owner` being their
-   * construct), in `items`' order: all in the parent while it stays within the byte budget and
-   * `maxResources` with all of them; else each in the latest nested stack of `owner`'s
+   * construct), in `items`' order: all in the parent while it stays within the byte budget and 500
+   * resources with all of them; else each in the latest nested stack of `owner`'s
    * (`<owner>/Stack1`, ...) with room for its bytes, a resource and its references. Decided once
    * per owner: what a later call adds goes where the first call put the rest.
    */
@@ -251,8 +251,11 @@ export class Placement {
     const parent = Stack.of(this.owner);
     if (!this.sized) {
       const bytes = items.reduce((n, item) => n + item.measure(parent, new Set()), 0);
+      // CloudFormation's limit, not maxResourcesPerStack (the families' and SLOs'): in a nested stack each
+      // resource of the parent a dashboard draws (a queue's name) becomes a parameter, so they stay while they fit.
       const fits =
-        this.parentBytes + bytes <= TEMPLATE_BYTE_BUDGET && this.parentResources! + items.length <= this.maxResources;
+        this.parentBytes + bytes <= TEMPLATE_BYTE_BUDGET &&
+        this.parentResources! + items.length <= CLOUDFORMATION_MAX_RESOURCES;
       this.sized = { owner, shards: 0 };
       if (!fits) this.sized.shard = this.openSized(this.sized);
     }
@@ -278,6 +281,14 @@ export class Placement {
             `(CloudFormation allows ${CLOUDFORMATION_MAX_TEMPLATE_BYTES})`,
           item.name,
           'split the monitored resources over several services',
+        );
+      if (found.size > CLOUDFORMATION_MAX_PARAMETERS)
+        inputError(
+          owner,
+          `${item.name} draws ${found.size} resources of other stacks: in a nested stack of its own each is a ` +
+            `parameter, over CloudFormation's ${CLOUDFORMATION_MAX_PARAMETERS}`,
+          item.name,
+          'give each service its own SreKit and dashboards, or keep the stack small enough for the dashboards to stay in it',
         );
       item.create(sized.shard.scope);
       sized.shard.resources += 1;
