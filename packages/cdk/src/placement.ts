@@ -47,10 +47,6 @@ const BYTE_HEADROOM = 120_000;
  */
 const PARAMETER_HEADROOM = 30;
 
-export function countResources(scope: IConstruct): number {
-  return cfnResourcesOf([scope]).length;
-}
-
 /** Creates a family or SLO (or a VPC's NAT gateways' families) in `scope`. */
 export type Create = (scope: Construct) => IConstruct | IConstruct[];
 
