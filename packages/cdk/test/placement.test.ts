@@ -411,6 +411,34 @@ describe('dashboards are placed by bytes like the alarms', () => {
   );
 
   test(
+    "dashboards drawing 200 of the app's functions: nested stacks split by parameters, each within 200",
+    () => {
+      const files = synthFiles((app) => {
+        const stack = new Stack(app, 'Fns', { env });
+        addBlobs(stack, 3);
+        const kit = new SreKit(stack, 'Sre', { service: 'shop', dashboards: true, costAnnotation: false });
+        for (let i = 0; i < 200; i++)
+          kit.monitorLambda(
+            `fn${i}`,
+            new lambda.Function(stack, `Fn${i}`, {
+              runtime: lambda.Runtime.NODEJS_20_X,
+              handler: 'index.handler',
+              code: lambda.Code.fromInline('exports.handler = async () => {}'),
+            }),
+            { properties: { timeoutMs: 3000 } },
+          );
+      });
+      expectWithinLimits(files);
+      const holders = files.filter((f) => dashboardsIn(f).length > 0);
+      // Each function drawn is a parameter of the stack its dashboard sits in: 200 do not fit one.
+      expect(holders.length).toBeGreaterThanOrEqual(2);
+      for (const f of holders) expect(f.file).toMatch(/^FnsSreDashboardsStack\d/);
+      expect(holders.reduce((n, f) => n + f.parameters, 0)).toBeGreaterThanOrEqual(200);
+    },
+    SCALE_TIMEOUT,
+  );
+
+  test(
     "sre verify reads dashboards in a nested stack: their tokens resolve through the nested stack's parameters",
     () => {
       let report: ReturnType<typeof verifyAssembly> | undefined;
