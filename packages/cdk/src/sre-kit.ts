@@ -91,7 +91,9 @@ export interface SreKitProps {
   readonly allowAlarmsWithoutActions?: boolean;
   /**
    * Move families and SLOs into nested stacks once the stack holds this many
-   * resources (CloudFormation allows 500 per stack and 1 MB per template).
+   * resources (CloudFormation allows 500 per stack and 1 MB per template). Every
+   * template is also filled by its bytes as written, and the dashboards move to
+   * nested stacks of their own when the stack has no room left for them.
    * Set to 0 to never split.
    * @default 400
    */
