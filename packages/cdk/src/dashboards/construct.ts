@@ -65,6 +65,15 @@ const DASHBOARD_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 
 const DASHBOARD_LIMITS = { maxWidgets: MAX_WIDGETS_PER_DASHBOARD, maxMetrics: MAX_METRICS_PER_DASHBOARD };
 
+/** `make` called once per stack. */
+function perStack<T>(make: (stack: Stack) => T): (stack: Stack) => T {
+  const made = new Map<Stack, T>();
+  return (stack) => {
+    if (!made.has(stack)) made.set(stack, make(stack));
+    return made.get(stack)!;
+  };
+}
+
 /** The n-th (from 0) of the dashboards a model too large for one is cut into: the first keeps the model's name. */
 function partName(name: string, index: number): string {
   return index === 0 ? name : `${name}-${index + 1}`;
@@ -85,7 +94,7 @@ export class SreDashboards extends Construct implements ISreKitExtension {
   public _configure(options: SreDashboardsOptions): void {
     this.props = options;
     const alarms = options.alarms ?? {};
-    for (const model of options.dashboards ?? []) this.add(model.name, (here) => this.body(model, alarms, here));
+    for (const model of options.dashboards ?? []) this.add(model.name, (here) => this.bodies(model, alarms, here)[0]!);
   }
 
   /**
@@ -113,18 +122,17 @@ export class SreDashboards extends Construct implements ISreKitExtension {
     for (const model of this.modelsOf(kit)) {
       if (this.dashboards[model.name] || !dashboardShowsData(model)) continue;
       // A model larger than CloudWatch allows one dashboard becomes several: `<name>`, `<name>-2`, ...
-      const count = this.parts(model, alarms(), Stack.of(this)).length;
+      // Each is drawn once per stack (measured where it may go, rendered where it went), not once per part.
+      const measured = perStack((home) => this.parts(model, alarms(), home));
+      const count = measured(Stack.of(this)).length;
+      const final = perStack((here) => this.bodies(finalModel(model.name), alarms(), here, count));
       for (let index = 0; index < count; index++) {
-        const part = { index, count };
+        const name = partName(model.name, index);
         items.push({
-          name: this.deployedName(partName(model.name, index)),
-          measure: (home, found) => this.measure(model, part, alarms(), home, found, kit),
+          name: this.deployedName(name),
+          measure: (home, found) => this.measure(measured(home)[index]!, name, home, found, kit),
           create: (scope) => {
-            const dashboard = this.add(
-              partName(model.name, index),
-              (here) => this.body(finalModel(model.name), alarms(), here, part),
-              scope,
-            );
+            const dashboard = this.add(name, (here) => final(here)[index]!, scope);
             // The alarms in the kit's nested stacks are shown by ARNs built from their names (see
             // alarmArnOf); the dashboard still waits for them (CDK lifts the dependency to the nested
             // stack holding the dashboard when it is not the parent).
@@ -142,25 +150,18 @@ export class SreDashboards extends Construct implements ISreKitExtension {
   }
 
   /**
-   * The bytes the dashboard of `model` takes in `home`'s template, its body rendered there (alarm
-   * ARNs by name or attribute, as `alarmArnOf` picks for that stack) and resolved as written: an
-   * Fn::Join when the body holds tokens.
+   * The bytes dashboard `name` takes in `home`'s template, its `body` rendered there (alarm ARNs by
+   * name or attribute, as `alarmArnOf` picks for that stack) and resolved as written: an Fn::Join
+   * when the body holds tokens.
    */
-  private measure(
-    model: Dashboard,
-    part: { index: number },
-    alarms: { [name: string]: cloudwatch.IAlarm },
-    home: Stack,
-    found: Set<string>,
-    kit: SreKit,
-  ): number {
-    const body = resolveIn(home.toJsonString(this.parts(model, alarms, home)[part.index]), home, found);
+  private measure(body: CloudWatchDashboardBody, name: string, home: Stack, found: Set<string>, kit: SreKit): number {
+    const value = resolveIn(home.toJsonString(body), home, found);
     // Stand-ins as long as the logical id, construct path and DependsOn entries synth writes.
     const id = 'x'.repeat(64);
     const dependsOn = home === Stack.of(kit) ? kit.nestedStacks.map(() => id) : undefined;
     const resource = {
       Type: 'AWS::CloudWatch::Dashboard',
-      Properties: { DashboardBody: body, DashboardName: this.deployedName(partName(model.name, part.index)) },
+      Properties: { DashboardBody: value, DashboardName: this.deployedName(name) },
       ...(dependsOn?.length ? { DependsOn: dependsOn } : {}),
       Metadata: { 'aws:cdk:path': `${this.node.path}/${id}` },
     };
@@ -241,34 +242,37 @@ export class SreDashboards extends Construct implements ISreKitExtension {
     return splitDashboardBody(this.render(model, alarms, here).body, DASHBOARD_LIMITS);
   }
 
-  /** The body of `model`'s dashboard in stack `here`, or of one of the `part.count` it was cut into. */
-  private body(
+  /**
+   * The body of `model`'s dashboard in stack `here`, checked against CloudWatch's limits; or, given
+   * the `count` of dashboards the kit cut it into, the bodies of those.
+   */
+  private bodies(
     model: Dashboard,
     alarms: { [name: string]: cloudwatch.IAlarm },
     here: Stack,
-    part?: { index: number; count: number },
-  ): CloudWatchDashboardBody {
-    const rendered = this.render(model, alarms, here);
-    const missing = part && part.index > 0 ? new Set<string>() : rendered.missing;
-    const parts = part ? splitDashboardBody(rendered.body, DASHBOARD_LIMITS) : [rendered.body];
-    if (part && parts.length !== part.count)
+    count?: number,
+  ): CloudWatchDashboardBody[] {
+    const { body: whole, missing } = this.render(model, alarms, here);
+    const parts = count === undefined ? [whole] : splitDashboardBody(whole, DASHBOARD_LIMITS);
+    if (count !== undefined && parts.length !== count)
       inputError(
         this,
-        `dashboard ${model.name} needs ${parts.length} CloudWatch dashboards at synth, but ${part.count} were created when the kit placed them`,
+        `dashboard ${model.name} needs ${parts.length} CloudWatch dashboards at synth, but ${count} were created when the kit placed them`,
         parts.length,
         'call every monitor* and addSlo before reading costReport(), families or slos',
       );
-    const body = parts[part?.index ?? 0]!;
-    if (body.widgets.length > MAX_WIDGETS_PER_DASHBOARD)
-      inputError(this, `dashboard ${model.name} has more widgets than CloudWatch allows (${MAX_WIDGETS_PER_DASHBOARD})`, body.widgets.length, 'split the monitored resources over several services or dashboards');
-    if (metricCount(body) > MAX_METRICS_PER_DASHBOARD)
-      inputError(this, `dashboard ${model.name} has more metrics than CloudWatch allows (${MAX_METRICS_PER_DASHBOARD})`, metricCount(body), 'split the monitored resources over several services or dashboards');
+    for (const body of parts) {
+      if (body.widgets.length > MAX_WIDGETS_PER_DASHBOARD)
+        inputError(this, `dashboard ${model.name} has more widgets than CloudWatch allows (${MAX_WIDGETS_PER_DASHBOARD})`, body.widgets.length, 'split the monitored resources over several services or dashboards');
+      if (metricCount(body) > MAX_METRICS_PER_DASHBOARD)
+        inputError(this, `dashboard ${model.name} has more metrics than CloudWatch allows (${MAX_METRICS_PER_DASHBOARD})`, metricCount(body), 'split the monitored resources over several services or dashboards');
+    }
     if (missing.size > 0 && (this.props.alarms || Object.keys(alarms).length > 0))
       Annotations.of(this).addWarningV2(
         '@sre-kit/cdk:dashboard-alarm',
         `${model.name}: alarm status shows alarms this app does not define, by name: ${[...missing].join(', ')}`,
       );
-    return body;
+    return parts;
   }
 
   /** Logical alarm name -> alarm, for everything the kit created. */
