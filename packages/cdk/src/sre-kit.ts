@@ -91,7 +91,9 @@ export interface SreKitProps {
   readonly allowAlarmsWithoutActions?: boolean;
   /**
    * Move families and SLOs into nested stacks once the stack holds this many
-   * resources (CloudFormation allows 500 per stack and 1 MB per template).
+   * resources (CloudFormation allows 500 per stack and 1 MB per template). Every
+   * template is also filled by its bytes as written, and the dashboards move to
+   * nested stacks of their own when the stack has no room left for them.
    * Set to 0 to never split.
    * @default 400
    */
@@ -420,7 +422,8 @@ export class SreKit extends Construct {
    * after the SLOs, and an alert links nothing when the kit has none.
    */
   private sloDashboardName(): string {
-    return Lazy.string({
+    // Uncached: placement resolves the SLO alarms to measure them before the dashboards exist.
+    return Lazy.uncachedString({
       produce: () => {
         const dashboards = this.extensions.find((e): e is SreDashboards => e instanceof SreDashboards);
         return dashboards?.dashboardNameOf(`${this.service}-slo`) ?? '';
@@ -503,6 +506,11 @@ export class SreKit extends Construct {
   /** @internal the parsed specs, for extensions in this package (dashboards) */
   public get _specs(): SpecSet | undefined {
     return this.specs;
+  }
+
+  /** @internal where the kit places what it creates at synth, for extensions in this package (dashboards) */
+  public get _placement(): Placement | undefined {
+    return this.placement;
   }
 
   /** The nested stacks the kit split its alarms into (empty while everything fits in the stack). */

@@ -4,6 +4,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { buildDashboards, layoutDashboard, type Dashboard } from '@sre-kit/core';
 import { renderCloudWatchDashboardBody, SreDashboards, sreDashboards } from '../src/dashboards';
+import { splitDashboardBody, type CloudWatchWidget } from '../src/dashboards/body';
 import { AlarmSeverity } from '../src/severity';
 import { SreKit } from '../src/sre-kit';
 import { PANELS, POLICY, SLOS } from '../../core/test/fixtures/goodgreets';
@@ -217,6 +218,57 @@ describe('SreDashboards', () => {
     };
     sreDashboards(stack, 'Dashboards', { dashboards: [many] });
     expect(() => Template.fromStack(stack)).toThrow(/more widgets than CloudWatch allows \(500\)/);
+  });
+});
+
+describe('splitDashboardBody', () => {
+  const header = (y: number, title: string): CloudWatchWidget => ({
+    type: 'text',
+    x: 0,
+    y,
+    width: 24,
+    height: 1,
+    properties: { markdown: `## ${title}` },
+  });
+  const panel = (y: number, metrics: number): CloudWatchWidget => ({
+    type: 'metric',
+    x: 0,
+    y,
+    width: 6,
+    height: 6,
+    properties: {
+      metrics: Array.from({ length: metrics }, (_, i) => ['AWS/Lambda', 'Errors', 'FunctionName', `f${i}`]),
+    },
+  });
+  /** Sections of a header and `panels` panels of `metrics` metrics each, stacked down the page. */
+  const body = (sections: number, panels: number, metrics = 1) => {
+    const widgets: CloudWatchWidget[] = [];
+    for (let s = 0; s < sections; s++) {
+      widgets.push(header(widgets.length * 6, `s${s}`));
+      for (let p = 0; p < panels; p++) widgets.push(panel(widgets.length * 6, metrics));
+    }
+    return { start: '-PT6H', periodOverride: 'inherit' as const, widgets };
+  };
+  const titles = (b: { widgets: readonly CloudWatchWidget[] }) =>
+    b.widgets.filter((w) => w.type === 'text').map((w) => w.properties.markdown);
+
+  it('keeps a body within the limits whole', () => {
+    const whole = body(3, 4);
+    expect(splitDashboardBody(whole, { maxWidgets: 15, maxMetrics: 100 })).toEqual([whole]);
+  });
+
+  it('cuts between sections, each part starting at the top, and a section larger than a part at the limit', () => {
+    const parts = splitDashboardBody(body(3, 4), { maxWidgets: 11, maxMetrics: 100 });
+    // 5 widgets a section: two sections fit in 11, the third starts a part of its own.
+    expect(parts.map(titles)).toEqual([['## s0', '## s1'], ['## s2']]);
+    for (const p of parts) expect(Math.min(...p.widgets.map((w) => w.y))).toBe(0);
+    const cut = splitDashboardBody(body(1, 9), { maxWidgets: 4, maxMetrics: 100 });
+    expect(cut.map((p) => p.widgets.length)).toEqual([4, 4, 2]);
+  });
+
+  it("counts metrics against CloudWatch's metrics-per-dashboard limit too", () => {
+    const parts = splitDashboardBody(body(2, 2, 30), { maxWidgets: 500, maxMetrics: 100 });
+    expect(parts.map(titles)).toEqual([['## s0'], ['## s1']]);
   });
 });
 

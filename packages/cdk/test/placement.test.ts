@@ -1,19 +1,22 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, CfnOutput, Stack } from 'aws-cdk-lib';
+import { App, CfnOutput, CfnResource, Lazy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { AlarmFamily, QueueRole, SreKit } from '../src';
+import { readCloudAssembly, verifyAssembly } from '@sre-kit/core';
+import { AlarmFamily, QueueRole, SreDashboards, SreKit, type SreKitProps } from '../src';
+import {
+  CLOUDFORMATION_MAX_OUTPUTS as MAX_OUTPUTS,
+  CLOUDFORMATION_MAX_PARAMETERS as MAX_PARAMETERS,
+  CLOUDFORMATION_MAX_RESOURCES as MAX_RESOURCES,
+  CLOUDFORMATION_MAX_TEMPLATE_BYTES as MAX_TEMPLATE_BYTES,
+} from '../src/placement';
 
-// CDK refuses to deploy, and warns at synth, past this many bytes of template file.
-const MAX_TEMPLATE_BYTES = 1_000_000;
-
-// CloudFormation's limits per template besides resources and bytes.
-const MAX_PARAMETERS = 200;
-const MAX_OUTPUTS = 200;
+// The scale tests synthesize hundreds to thousands of alarms: seconds each on a busy machine.
+const SCALE_TIMEOUT = 180_000;
 
 interface Written {
   file: string;
@@ -22,17 +25,23 @@ interface Written {
   parameters: number;
   outputs: number;
   /** The template as written, for assertions on what references what. */
-  template: { Resources?: Record<string, { Type: string; DependsOn?: string[]; Properties?: unknown }> };
+  template: {
+    Resources?: Record<string, { Type: string; DependsOn?: string[]; Properties?: Record<string, unknown> }>;
+  };
 }
 
-/** Synthesizes into a fresh cdk.out and reads every template file as CloudFormation receives it. */
-function synthFiles(build: (app: App) => void): Written[] {
+/**
+ * Synthesizes into a fresh cdk.out and reads every template file as CloudFormation receives it;
+ * `inspect` sees the assembly directory before it is removed.
+ */
+function synthFiles(build: (app: App) => void, inspect?: (outdir: string) => void): Written[] {
   const outdir = mkdtempSync(join(tmpdir(), 'sre-kit-placement-'));
   try {
     // Schema validation is not what is measured here and triples synth time.
     const app = new App({ outdir, builtinCloudFormationValidation: false });
     build(app);
     app.synth();
+    inspect?.(outdir);
     return readdirSync(outdir)
       .filter((f) => f.endsWith('.template.json'))
       .map((file) => {
@@ -53,6 +62,105 @@ function synthFiles(build: (app: App) => void): Written[] {
 }
 
 const env = { account: '123456789012', region: 'eu-west-1' };
+
+/** Every template file (parent and nested) within CloudFormation's limits, the bytes as written on disk. */
+function expectWithinLimits(files: readonly Written[]): void {
+  for (const f of files) {
+    expect({ file: f.file, bytes: f.bytes <= MAX_TEMPLATE_BYTES }).toEqual({ file: f.file, bytes: true });
+    expect(f.resources).toBeLessThanOrEqual(MAX_RESOURCES);
+    expect(f.parameters).toBeLessThanOrEqual(MAX_PARAMETERS);
+    expect(f.outputs).toBeLessThanOrEqual(MAX_OUTPUTS);
+  }
+}
+
+/** A DashboardBody as written (a string, or an Fn::Join of strings and tokens) parsed, tokens as "T". */
+function dashboardBodyOf(resource: { Properties?: Record<string, unknown> }): { widgets: unknown[] } {
+  const body = resource.Properties!.DashboardBody as string | { 'Fn::Join': [string, unknown[]] };
+  const text =
+    typeof body === 'string' ? body : body['Fn::Join'][1].map((p) => (typeof p === 'string' ? p : 'T')).join('');
+  return JSON.parse(text);
+}
+
+/** `count` resources of `bytes` each (200 KB unless told) in the app's own stack (SSM parameters), to fill its template. */
+function addBlobs(stack: Stack, count: number, bytes = 200_000): void {
+  for (let i = 0; i < count; i++)
+    new CfnResource(stack, `Blob${i}`, {
+      type: 'AWS::SSM::Parameter',
+      properties: { Type: 'String', Value: 'x'.repeat(bytes) },
+    });
+}
+
+const resourcesOfType = (f: Written, type: string) =>
+  Object.entries(f.template.Resources ?? {}).filter(([, r]) => r.Type === type);
+
+/**
+ * The bench's fleet (bench/bench.ts): `services` services of a Lambda function, an ECS service, a
+ * bucket, an ALB with a target group, an RDS instance and two SLOs each, by dimension values.
+ */
+function fleet(app: App, services: number, props: Partial<SreKitProps> = {}): SreKit {
+  const stack = new Stack(app, 'Fleet', { env });
+  const kit = new SreKit(stack, 'Sre', { service: 'fleet', costAnnotation: false, ...props });
+  for (let i = 1; i <= services; i++) {
+    const svc = `svc${i}`;
+    const lb = `app/${svc}/0123456789abcdef`;
+    const opts = { service: svc };
+    kit.monitorByDimensions(
+      AlarmFamily.LAMBDA,
+      `${svc}-fn`,
+      { FunctionName: svc },
+      { ...opts, properties: { timeoutMs: 30000 } },
+    );
+    kit.monitorByDimensions(
+      AlarmFamily.ECS,
+      `${svc}-web`,
+      { ClusterName: 'fleet', ServiceName: svc },
+      { ...opts, properties: { ephemeralStorageGiB: 20 } },
+    );
+    kit.monitorByDimensions(
+      AlarmFamily.S3,
+      `${svc}-bucket`,
+      { BucketName: `${svc}-data`, FilterId: 'EntireBucket' },
+      opts,
+    );
+    kit.monitorByDimensions(
+      AlarmFamily.ALB,
+      `${svc}-alb`,
+      { LoadBalancer: lb, TargetGroup: `targetgroup/${svc}/0123` },
+      opts,
+    );
+    kit.monitorByDimensions(
+      AlarmFamily.RDS,
+      `${svc}-db`,
+      { DBInstanceIdentifier: `${svc}-db` },
+      {
+        ...opts,
+        properties: { maxConnections: 400, memoryBytes: 4 * 1024 ** 3, allocatedStorageBytes: 100 * 1024 ** 3 },
+      },
+    );
+    const metric = (metricName: string, statistic = 'Sum') =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/ApplicationELB',
+        metricName,
+        statistic,
+        dimensionsMap: { LoadBalancer: lb },
+      });
+    kit.addSlo({
+      service: svc,
+      sloName: 'availability',
+      objective: 0.999,
+      badMetric: metric('HTTPCode_Target_5XX_Count'),
+      totalMetric: metric('RequestCount'),
+    });
+    kit.addSlo({
+      service: svc,
+      sloName: 'latency',
+      objective: 0.99,
+      goodMetric: metric('TargetResponseTime', 'TC(:0.5)'),
+      totalMetric: metric('TargetResponseTime', 'SampleCount'),
+    });
+  }
+  return kit;
+}
 
 /** A service of its own resources (function, role, queue, topic ...) monitored right after it is created. */
 function service(stack: Stack, kit: SreKit, i: number): void {
@@ -85,6 +193,27 @@ describe('placement is decided at synth', () => {
     for (const f of files) expect(f.resources).toBeLessThanOrEqual(500);
   });
 
+  test("measuring the app's template by bytes does not fix its cached lazy values early", () => {
+    let value = 'at placement';
+    const files = synthFiles((app) => {
+      const stack = new Stack(app, 'Base', { env });
+      new CfnResource(stack, 'Late', {
+        type: 'AWS::SSM::Parameter',
+        properties: { Type: 'String', Value: Lazy.string({ produce: () => value }) },
+      });
+      const kit = new SreKit(stack, 'Sre', { service: 'shop', costAnnotation: false });
+      kit.monitorQueue('q', new sqs.Queue(stack, 'Q'));
+      // Placement runs here (and measures every resource of the stack); the app sets its value after.
+      expect(kit.families).toHaveLength(1);
+      value = 'set later';
+    });
+    const late = resourcesOfType(
+      files.find((f) => f.file === 'Base.template.json')!,
+      'AWS::SSM::Parameter',
+    );
+    expect(late[0]![1].Properties!.Value).toBe('set later');
+  });
+
   test('call order does not matter: monitored as created or afterwards, the same templates', () => {
     const build = (interleaved: boolean) =>
       synthFiles((app) => {
@@ -113,53 +242,25 @@ describe('placement is decided at synth', () => {
     expect(build(true)).toEqual(build(false));
   });
 
-  test('100 services at maxResourcesPerStack 500: no written template over 1 MB or 500 resources', () => {
-    const files = synthFiles((app) => {
-      const stack = new Stack(app, 'Fleet', { env });
-      const kit = new SreKit(stack, 'Sre', { service: 'fleet', maxResourcesPerStack: 500, costAnnotation: false });
-      for (let i = 1; i <= 100; i++) {
-        const svc = `svc${i}`;
-        const lb = `app/${svc}/0123456789abcdef`;
-        kit.monitorByDimensions(
-          AlarmFamily.LAMBDA,
-          `${svc}-fn`,
-          { FunctionName: svc },
-          { service: svc, properties: { timeoutMs: 30000 } },
-        );
-        kit.monitorByDimensions(
-          AlarmFamily.ECS,
-          `${svc}-web`,
-          { ClusterName: 'fleet', ServiceName: svc },
-          { service: svc, properties: { ephemeralStorageGiB: 20 } },
-        );
-        kit.monitorByDimensions(
-          AlarmFamily.ALB,
-          `${svc}-alb`,
-          { LoadBalancer: lb, TargetGroup: `targetgroup/${svc}/0123` },
-          { service: svc },
-        );
-        const metric = (metricName: string) =>
-          new cloudwatch.Metric({
-            namespace: 'AWS/ApplicationELB',
-            metricName,
-            statistic: 'Sum',
-            dimensionsMap: { LoadBalancer: lb },
-          });
-        kit.addSlo({
-          service: svc,
-          sloName: 'availability',
-          objective: 0.999,
-          badMetric: metric('HTTPCode_Target_5XX_Count'),
-          totalMetric: metric('RequestCount'),
-        });
-      }
-    });
-    expect(files.length).toBeGreaterThan(2);
-    for (const f of files) {
-      expect(f.resources).toBeLessThanOrEqual(500);
-      expect(f.bytes).toBeLessThanOrEqual(MAX_TEMPLATE_BYTES);
-    }
-  });
+  test(
+    '100 services with dashboards at maxResourcesPerStack 500: every written template within the limits, no outputs',
+    () => {
+      const files = synthFiles((app) => fleet(app, 100, { maxResourcesPerStack: 500, dashboards: true }));
+      expect(files.length).toBeGreaterThan(2);
+      expectWithinLimits(files);
+      // The kit makes no cross-stack outputs: nested alarms are named, not exported, on the dashboards.
+      for (const f of files) expect(f.outputs).toBe(0);
+      // 2,500 widgets on the developer dashboard: cut into dashboards CloudWatch accepts (500 widgets each).
+      const names = files.flatMap((f) =>
+        resourcesOfType(f, 'AWS::CloudWatch::Dashboard').map(([, r]) => r.Properties!.DashboardName),
+      );
+      expect(names).toEqual(expect.arrayContaining(['fleet-developer', 'fleet-developer-2', 'fleet-developer-5']));
+      for (const f of files)
+        for (const [, r] of resourcesOfType(f, 'AWS::CloudWatch::Dashboard'))
+          expect(dashboardBodyOf(r).widgets.length).toBeLessThanOrEqual(500);
+    },
+    SCALE_TIMEOUT,
+  );
 
   test('a split over several nested stacks keeps every template within the limit and the headroom', () => {
     // 40 families of 8 alarms at max 100: each nested stack takes families while it has 60
@@ -212,21 +313,41 @@ describe("placement keeps parameters and outputs within CloudFormation's limits"
     expect(nested.reduce((n, f) => n + f.resources, 0)).toBe(450);
   });
 
-  test('dashboards show nested alarms by name: no outputs, and they wait for the nested stacks', () => {
-    const files = synthFiles((app) => deadLetterQueues(app, 160, { dashboards: true, filler: 250 }));
-    const nested = files.filter((f) => f.file.includes('nested'));
-    expect(nested.length).toBeGreaterThanOrEqual(1);
-    // Through alarmArn each alarm shown was an output of its nested stack: 160 here.
-    for (const f of files) expect(f.outputs).toBe(0);
-    const parent = files.find((f) => f.file === 'Queues.template.json')!;
-    const resources = Object.entries(parent.template.Resources ?? {});
-    const nestedIds = resources.filter(([, r]) => r.Type === 'AWS::CloudFormation::Stack').map(([id]) => id);
-    const dashboards = resources.filter(([, r]) => r.Type === 'AWS::CloudWatch::Dashboard').map(([, r]) => r);
-    expect(dashboards.length).toBeGreaterThan(0);
-    for (const d of dashboards) expect(d.DependsOn).toEqual(expect.arrayContaining(nestedIds));
-    const bodies = JSON.stringify(dashboards.map((d) => d.Properties));
-    expect(bodies).toContain(':cloudwatch:eu-west-1:123456789012:alarm:q-dlq159-sqs.dead-letter-messages-visible');
-  });
+  test.each([
+    // The parent keeps the dashboards (410 resources: past maxResourcesPerStack, within CloudFormation's 500).
+    { blobs: 0, dashboardsNested: false },
+    // The app's own template is large (four 200 KB parameters): the dashboards go to a nested stack.
+    { blobs: 4, dashboardsNested: true },
+  ])(
+    'dashboards show nested alarms by name: no outputs or parameters for them, and they wait for the nested stacks ($blobs blobs)',
+    ({ blobs, dashboardsNested }) => {
+      const files = synthFiles((app) => {
+        const { stack } = deadLetterQueues(app, 160, { dashboards: true, filler: 250 });
+        addBlobs(stack, blobs);
+      });
+      // Through alarmArn each alarm shown was an output of its nested stack (160 here) and, from a
+      // nested dashboards stack, a parameter of that stack too.
+      for (const f of files) expect(f.outputs).toBe(0);
+      const parent = files.find((f) => f.file === 'Queues.template.json')!;
+      const stacks = resourcesOfType(parent, 'AWS::CloudFormation::Stack');
+      const alarmStacks = stacks.filter(([id]) => id.startsWith('SreAlarms')).map(([id]) => id);
+      expect(alarmStacks.length).toBeGreaterThanOrEqual(1);
+      const holder = files.find((f) => resourcesOfType(f, 'AWS::CloudWatch::Dashboard').length > 0)!;
+      const dashboards = resourcesOfType(holder, 'AWS::CloudWatch::Dashboard').map(([, r]) => r);
+      if (dashboardsNested) {
+        expect(holder.file).toMatch(/^QueuesSreDashboardsStack1/);
+        // One parameter per queue of the app's the dashboards draw (placement counts them), none for the alarms.
+        expect(holder.parameters).toBe(160);
+        const [, own] = stacks.find(([id]) => id.startsWith('SreDashboardsStack1'))!;
+        expect(own.DependsOn).toEqual(expect.arrayContaining(alarmStacks));
+      } else {
+        expect(holder).toBe(parent);
+        for (const d of dashboards) expect(d.DependsOn).toEqual(expect.arrayContaining(alarmStacks));
+      }
+      const bodies = JSON.stringify(dashboards.map((d) => d.Properties));
+      expect(bodies).toContain(':cloudwatch:eu-west-1:123456789012:alarm:q-dlq159-sqs.dead-letter-messages-visible');
+    },
+  );
 
   test("an app's own references to nested alarms past 200 outputs fail synth, naming the nested stack", () => {
     expect(() =>
@@ -241,4 +362,112 @@ describe("placement keeps parameters and outputs within CloudFormation's limits"
       }),
     ).toThrow(/Queues\/Sre\/Alarms1: \d{3} outputs, over CloudFormation's 200 .*Fix: reference the alarms by name/);
   });
+});
+
+describe('dashboards are placed by bytes like the alarms', () => {
+  const dashboardsIn = (f: Written) => resourcesOfType(f, 'AWS::CloudWatch::Dashboard');
+  const dashboardNames = (files: readonly Written[]) =>
+    files.flatMap((f) => dashboardsIn(f).map(([, r]) => r.Properties!.DashboardName as string)).sort();
+
+  test(
+    '20 services with dashboards: the parent stays within 1 MB, the dashboards move to a nested stack, names kept',
+    () => {
+      // Dashboards in the parent, uncounted, made a 1,036,905-byte parent here.
+      const files = synthFiles((app) => fleet(app, 20, { dashboards: true }));
+      expectWithinLimits(files);
+      const parent = files.find((f) => f.file === 'Fleet.template.json')!;
+      expect(dashboardsIn(parent)).toEqual([]);
+      const holders = files.filter((f) => dashboardsIn(f).length > 0);
+      expect(holders.map((f) => f.file)).toEqual([
+        expect.stringMatching(/^FleetSreDashboardsStack1.*\.nested\.template\.json$/),
+      ]);
+      // The same names as a fleet small enough to keep them in the parent: moving renames nothing.
+      const small = synthFiles((app) => fleet(app, 1, { dashboards: true }));
+      expect(dashboardsIn(small.find((f) => f.file === 'Fleet.template.json')!).length).toBeGreaterThan(0);
+      expect(dashboardNames(files)).toEqual(dashboardNames(small));
+      // They still wait for every nested alarm stack (the dependency lifted to their own stack).
+      const nested = resourcesOfType(parent, 'AWS::CloudFormation::Stack');
+      const holder = nested.find(([id]) => id.startsWith('SreDashboardsStack1'))!;
+      const alarmStacks = nested.filter(([id]) => id.startsWith('SreAlarms')).map(([id]) => id);
+      expect(alarmStacks.length).toBeGreaterThan(0);
+      expect(holder[1].DependsOn).toEqual(expect.arrayContaining(alarmStacks));
+    },
+    SCALE_TIMEOUT,
+  );
+
+  test(
+    'decided once at synth: dashboards given with use() after the monitor calls land where dashboards: true puts them',
+    () => {
+      const shape = (files: readonly Written[]) =>
+        files.map((f) => `${f.file} ${f.resources} ${dashboardsIn(f).length}`).sort();
+      const first = synthFiles((app) => fleet(app, 20, { dashboards: true }));
+      const last = synthFiles((app) => {
+        const kit = fleet(app, 20);
+        kit.use(new SreDashboards(kit, 'Dashboards'));
+      });
+      expect(shape(last)).toEqual(shape(first));
+    },
+    SCALE_TIMEOUT,
+  );
+
+  test(
+    "dashboards drawing 200 of the app's functions: nested stacks split by parameters, each within 200",
+    () => {
+      const files = synthFiles((app) => {
+        const stack = new Stack(app, 'Fns', { env });
+        addBlobs(stack, 3);
+        const kit = new SreKit(stack, 'Sre', { service: 'shop', dashboards: true, costAnnotation: false });
+        for (let i = 0; i < 200; i++)
+          kit.monitorLambda(
+            `fn${i}`,
+            new lambda.Function(stack, `Fn${i}`, {
+              runtime: lambda.Runtime.NODEJS_20_X,
+              handler: 'index.handler',
+              code: lambda.Code.fromInline('exports.handler = async () => {}'),
+            }),
+            { properties: { timeoutMs: 3000 } },
+          );
+      });
+      expectWithinLimits(files);
+      const holders = files.filter((f) => dashboardsIn(f).length > 0);
+      // Each function drawn is a parameter of the stack its dashboard sits in: 200 do not fit one.
+      expect(holders.length).toBeGreaterThanOrEqual(2);
+      for (const f of holders) expect(f.file).toMatch(/^FnsSreDashboardsStack\d/);
+      expect(holders.reduce((n, f) => n + f.parameters, 0)).toBeGreaterThanOrEqual(200);
+    },
+    SCALE_TIMEOUT,
+  );
+
+  test(
+    "sre verify reads dashboards in a nested stack: their tokens resolve through the nested stack's parameters",
+    () => {
+      let report: ReturnType<typeof verifyAssembly> | undefined;
+      const files = synthFiles(
+        (app) => {
+          const stack = new Stack(app, 'Big', { env });
+          // The app's own template is large (940 KB of blobs and 5 services): no room left for the dashboards.
+          addBlobs(stack, 4, 235_000);
+          const kit = new SreKit(stack, 'Sre', { service: 'shop', dashboards: true, costAnnotation: false });
+          for (let i = 0; i < 5; i++) service(stack, kit, i);
+        },
+        (outdir) => (report = verifyAssembly(readCloudAssembly(outdir))),
+      );
+      expectWithinLimits(files);
+      const holder = files.find((f) => dashboardsIn(f).length > 0)!;
+      expect(holder.file).toMatch(/^BigSreDashboardsStack1.*\.nested\.template\.json$/);
+      // The functions are the parent's: each one a parameter of the dashboards' stack, none an output anywhere.
+      expect(holder.parameters).toBeGreaterThanOrEqual(5);
+      for (const f of files) expect(f.outputs).toBe(0);
+      expect(report!.dashboards).toBe(dashboardsIn(holder).length);
+      expect(report!.panels).toBeGreaterThan(5);
+      expect(report!.deadPanels).toEqual([]);
+      expect(report!.dead).toEqual([]);
+      // The SLO alarms, nested, still link the SLO dashboard (its name is read at synth, after placement).
+      const sloAlarm = files
+        .flatMap((f) => resourcesOfType(f, 'AWS::CloudWatch::CompositeAlarm'))
+        .find(([, r]) => String(r.Properties!.AlarmName).includes('errors0'));
+      expect(JSON.stringify(sloAlarm![1].Properties!.AlarmDescription)).toContain('shop-slo');
+    },
+    SCALE_TIMEOUT,
+  );
 });

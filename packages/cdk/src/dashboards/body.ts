@@ -175,3 +175,42 @@ export function renderCloudWatchDashboardBody(
   }
   return { start: '-PT6H', periodOverride: 'inherit', widgets };
 }
+
+/** How many metric rows `body`'s widgets hold (what CloudWatch's metrics-per-dashboard limit counts). */
+export function metricCount(body: CloudWatchDashboardBody): number {
+  return body.widgets.reduce((n, w) => n + (Array.isArray(w.properties.metrics) ? w.properties.metrics.length : 0), 0);
+}
+
+/**
+ * `body` cut into dashboards CloudWatch accepts, of at most `maxWidgets` widgets and `maxMetrics`
+ * metrics each: whole sections (a `## ` header and its panels) while they fit, a section larger than a
+ * dashboard cut at the limit. Each part's widgets move up so that it starts at the top. One part when
+ * the body fits: a kit of 100 services drew 2,500 widgets on its developer dashboard, 5 times
+ * CloudWatch's limit.
+ */
+export function splitDashboardBody(
+  body: CloudWatchDashboardBody,
+  limits: { readonly maxWidgets: number; readonly maxMetrics: number },
+): CloudWatchDashboardBody[] {
+  const sections: CloudWatchWidget[][] = [];
+  for (const w of body.widgets) {
+    const header = w.type === 'text' && String(w.properties.markdown).startsWith('## ');
+    if (header || sections.length === 0) sections.push([]);
+    sections.at(-1)!.push(w);
+  }
+  const metrics = (ws: readonly CloudWatchWidget[]) => metricCount({ ...body, widgets: ws });
+  const fits = (ws: readonly CloudWatchWidget[]) => ws.length <= limits.maxWidgets && metrics(ws) <= limits.maxMetrics;
+  const parts: CloudWatchWidget[][] = [[]];
+  const add = (w: CloudWatchWidget) => {
+    if (!fits([...parts.at(-1)!, w])) parts.push([]);
+    parts.at(-1)!.push(w);
+  };
+  for (const section of sections) {
+    if (parts.at(-1)!.length > 0 && !fits([...parts.at(-1)!, ...section])) parts.push([]);
+    section.forEach(add);
+  }
+  return parts.map((widgets) => {
+    const top = Math.min(...widgets.map((w) => w.y));
+    return { ...body, widgets: widgets.map((w) => ({ ...w, y: w.y - top })) };
+  });
+}

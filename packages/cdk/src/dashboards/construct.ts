@@ -22,7 +22,15 @@ import { Construct } from 'constructs';
 import { inputError } from '../errors';
 import { stagedName } from '../naming';
 import type { ISreKitExtension, SreKit } from '../sre-kit';
-import { renderCloudWatchDashboardBody, type CloudWatchDashboardBody } from './body';
+import { metricCount, renderCloudWatchDashboardBody, splitDashboardBody, type CloudWatchDashboardBody } from './body';
+import { resolveIn, writtenBytes, type SizedResource } from '../placement';
+
+/** The top-level stack a (nested) stack deploys with: same account and region. */
+function rootOf(stack: Stack): Stack {
+  let root = stack;
+  while (root.nestedStackParent) root = root.nestedStackParent;
+  return root;
+}
 
 /** jsii-compatible props; model-level options (dashboards, panels) go through `sreDashboards()`. */
 export interface SreDashboardsProps {
@@ -55,8 +63,20 @@ export const MAX_WIDGETS_PER_DASHBOARD = 500;
 export const MAX_METRICS_PER_DASHBOARD = 2500;
 const DASHBOARD_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 
-function metricCount(body: CloudWatchDashboardBody): number {
-  return body.widgets.reduce((n, w) => n + (Array.isArray(w.properties.metrics) ? w.properties.metrics.length : 0), 0);
+const DASHBOARD_LIMITS = { maxWidgets: MAX_WIDGETS_PER_DASHBOARD, maxMetrics: MAX_METRICS_PER_DASHBOARD };
+
+/** `make` called once per stack. */
+function perStack<T>(make: (stack: Stack) => T): (stack: Stack) => T {
+  const made = new Map<Stack, T>();
+  return (stack) => {
+    if (!made.has(stack)) made.set(stack, make(stack));
+    return made.get(stack)!;
+  };
+}
+
+/** The n-th (from 0) of the dashboards a model too large for one is cut into: the first keeps the model's name. */
+function partName(name: string, index: number): string {
+  return index === 0 ? name : `${name}-${index + 1}`;
 }
 
 export class SreDashboards extends Construct implements ISreKitExtension {
@@ -74,7 +94,7 @@ export class SreDashboards extends Construct implements ISreKitExtension {
   public _configure(options: SreDashboardsOptions): void {
     this.props = options;
     const alarms = options.alarms ?? {};
-    for (const model of options.dashboards ?? []) this.add(model.name, () => this.body(model, alarms));
+    for (const model of options.dashboards ?? []) this.add(model.name, (here) => this.bodies(model, alarms, here)[0]!);
   }
 
   /**
@@ -97,18 +117,55 @@ export class SreDashboards extends Construct implements ISreKitExtension {
       const model = (final ??= this.modelsOf(kit)).find((d) => d.name === name);
       return model ?? inputError(this, 'a created dashboard was not built', name, 'report this as a bug');
     };
+    const alarms = () => ({ ...this.alarmsOf(kit), ...(this.props.alarms ?? {}) });
+    const items: SizedResource[] = [];
     for (const model of this.modelsOf(kit)) {
       if (this.dashboards[model.name] || !dashboardShowsData(model)) continue;
-      const dashboard = this.add(model.name, () =>
-        this.body(finalModel(model.name), { ...this.alarmsOf(kit), ...(this.props.alarms ?? {}) }),
-      );
-      // The alarms in the kit's nested stacks are shown by ARNs built from their names (see
-      // alarmArnOf); the dashboard still waits for them.
-      for (const nested of kit.nestedStacks) {
-        const resource = nested.nestedStackResource;
-        if (resource && Stack.of(resource) === Stack.of(dashboard)) dashboard.node.addDependency(resource);
+      // A model larger than CloudWatch allows one dashboard becomes several: `<name>`, `<name>-2`, ...
+      // Each is drawn once per stack (measured where it may go, rendered where it went), not once per part.
+      const measured = perStack((home) => this.parts(model, alarms(), home));
+      const count = measured(Stack.of(this)).length;
+      const final = perStack((here) => this.bodies(finalModel(model.name), alarms(), here, count));
+      for (let index = 0; index < count; index++) {
+        const name = partName(model.name, index);
+        items.push({
+          name: this.deployedName(name),
+          measure: (home, found) => this.measure(measured(home)[index]!, name, home, found, kit),
+          create: (scope) => {
+            const dashboard = this.add(name, (here) => final(here)[index]!, scope);
+            // The alarms in the kit's nested stacks are shown by ARNs built from their names (see
+            // alarmArnOf); the dashboard still waits for them (CDK lifts the dependency to the nested
+            // stack holding the dashboard when it is not the parent).
+            for (const nested of kit.nestedStacks)
+              if (nested.nestedStackResource) dashboard.node.addDependency(nested.nestedStackResource);
+            return dashboard;
+          },
+        });
       }
     }
+    // The kit places its dashboards by bytes when they would sit in its stack; elsewhere they stay here.
+    const placement = Stack.of(this) === Stack.of(kit) ? kit._placement : undefined;
+    if (placement) placement.placeBySize(this, items);
+    else for (const item of items) item.create(this);
+  }
+
+  /**
+   * The bytes dashboard `name` takes in `home`'s template, its `body` rendered there (alarm ARNs by
+   * name or attribute, as `alarmArnOf` picks for that stack) and resolved as written: an Fn::Join
+   * when the body holds tokens.
+   */
+  private measure(body: CloudWatchDashboardBody, name: string, home: Stack, found: Set<string>, kit: SreKit): number {
+    const value = resolveIn(home.toJsonString(body), home, found);
+    // Stand-ins as long as the logical id, construct path and DependsOn entries synth writes.
+    const id = 'x'.repeat(64);
+    const dependsOn = home === Stack.of(kit) ? kit.nestedStacks.map(() => id) : undefined;
+    const resource = {
+      Type: 'AWS::CloudWatch::Dashboard',
+      Properties: { DashboardBody: value, DashboardName: this.deployedName(name) },
+      ...(dependsOn?.length ? { DependsOn: dependsOn } : {}),
+      Metadata: { 'aws:cdk:path': `${this.node.path}/${id}` },
+    };
+    return writtenBytes({ Resources: { [id]: resource } }, home);
   }
 
   /** The deployed name of a dashboard this construct made (model name `goodgreets-slo`), if any. */
@@ -121,32 +178,37 @@ export class SreDashboards extends Construct implements ISreKitExtension {
     return `${this.props.dashboardNamePrefix ?? ''}${stagedName(this.kit?.stage, name)}`;
   }
 
-  private add(name: string, body: () => CloudWatchDashboardBody): cloudwatch.CfnDashboard {
+  private add(
+    name: string,
+    body: (here: Stack) => CloudWatchDashboardBody,
+    scope: Construct = this,
+  ): cloudwatch.CfnDashboard {
     const dashboardName = this.deployedName(name);
     if (!DASHBOARD_NAME.test(dashboardName))
       inputError(this, 'dashboard names are 1-255 letters, digits, "-" or "_"', dashboardName, 'rename the service or the prefix');
     if (this.dashboards[name]) inputError(this, 'two dashboards have the same name', name, 'give each dashboard its own name');
-    const stack = Stack.of(this);
-    return (this.dashboards[name] = new cloudwatch.CfnDashboard(this, name, {
+    const stack = Stack.of(scope);
+    return (this.dashboards[name] = new cloudwatch.CfnDashboard(scope, name, {
       dashboardName,
-      dashboardBody: Lazy.string({ produce: () => stack.toJsonString(body()) }),
+      dashboardBody: Lazy.string({ produce: () => stack.toJsonString(body(stack)) }),
     }));
   }
 
   /**
-   * An alarm of a nested stack below this one, with a name known at synth, is shown by an ARN built
-   * from that name: its `alarmArn` would make the nested stack export it, one output per alarm shown,
-   * and a nested stack of 160 dead-letter-queue alarms on a dashboard already had 160 of CloudFormation's 200.
+   * An alarm of another stack of the same deployment (the kit's nested stacks, or the parent when
+   * the dashboard sits in a nested stack), with a name known at synth, is shown by an ARN built from
+   * that name: its `alarmArn` would make a nested stack export it or take it as a parameter, one per
+   * alarm shown, and a nested stack of 160 dead-letter-queue alarms on a dashboard already had 160 of
+   * CloudFormation's 200 outputs.
    */
-  private alarmArnOf(alarm: cloudwatch.IAlarm): string {
-    const here = Stack.of(this);
-    let parent = Stack.of(alarm).nestedStackParent;
-    while (parent && parent !== here) parent = parent.nestedStackParent;
+  private alarmArnOf(alarm: cloudwatch.IAlarm, here: Stack): string {
+    const there = Stack.of(alarm);
     // An L2 alarm's alarmName is a token even when named; the name it was given is its L1's.
     const cfn = alarm.node.defaultChild;
     const name =
       cfn instanceof cloudwatch.CfnAlarm || cfn instanceof cloudwatch.CfnCompositeAlarm ? cfn.alarmName : undefined;
-    if (!parent || name === undefined || Token.isUnresolved(name)) return alarm.alarmArn;
+    if (there === here || rootOf(there) !== rootOf(here) || name === undefined || Token.isUnresolved(name))
+      return alarm.alarmArn;
     return here.formatArn({
       service: 'cloudwatch',
       resource: 'alarm',
@@ -155,7 +217,12 @@ export class SreDashboards extends Construct implements ISreKitExtension {
     });
   }
 
-  private body(model: Dashboard, alarms: { [name: string]: cloudwatch.IAlarm }): CloudWatchDashboardBody {
+  /** The dashboard body of `model` in stack `here`, and the logical alarm names it could not find. */
+  private render(
+    model: Dashboard,
+    alarms: { [name: string]: cloudwatch.IAlarm },
+    here: Stack,
+  ): { body: CloudWatchDashboardBody; missing: Set<string> } {
     const missing = new Set<string>();
     const body = renderCloudWatchDashboardBody(model, {
       region: Aws.REGION,
@@ -164,19 +231,48 @@ export class SreDashboards extends Construct implements ISreKitExtension {
       alarmArn: (name) => {
         const alarm = alarms[name];
         if (!alarm) missing.add(name);
-        return alarm && this.alarmArnOf(alarm);
+        return alarm && this.alarmArnOf(alarm, here);
       },
     });
-    if (body.widgets.length > MAX_WIDGETS_PER_DASHBOARD)
-      inputError(this, `dashboard ${model.name} has more widgets than CloudWatch allows (${MAX_WIDGETS_PER_DASHBOARD})`, body.widgets.length, 'split the monitored resources over several services or dashboards');
-    if (metricCount(body) > MAX_METRICS_PER_DASHBOARD)
-      inputError(this, `dashboard ${model.name} has more metrics than CloudWatch allows (${MAX_METRICS_PER_DASHBOARD})`, metricCount(body), 'split the monitored resources over several services or dashboards');
+    return { body, missing };
+  }
+
+  /** The dashboards `model` is drawn on in stack `here`: one unless it passes CloudWatch's limits of one. */
+  private parts(model: Dashboard, alarms: { [name: string]: cloudwatch.IAlarm }, here: Stack): CloudWatchDashboardBody[] {
+    return splitDashboardBody(this.render(model, alarms, here).body, DASHBOARD_LIMITS);
+  }
+
+  /**
+   * The body of `model`'s dashboard in stack `here`, checked against CloudWatch's limits; or, given
+   * the `count` of dashboards the kit cut it into, the bodies of those.
+   */
+  private bodies(
+    model: Dashboard,
+    alarms: { [name: string]: cloudwatch.IAlarm },
+    here: Stack,
+    count?: number,
+  ): CloudWatchDashboardBody[] {
+    const { body: whole, missing } = this.render(model, alarms, here);
+    const parts = count === undefined ? [whole] : splitDashboardBody(whole, DASHBOARD_LIMITS);
+    if (count !== undefined && parts.length !== count)
+      inputError(
+        this,
+        `dashboard ${model.name} needs ${parts.length} CloudWatch dashboards at synth, but ${count} were created when the kit placed them`,
+        parts.length,
+        'call every monitor* and addSlo before reading costReport(), families or slos',
+      );
+    for (const body of parts) {
+      if (body.widgets.length > MAX_WIDGETS_PER_DASHBOARD)
+        inputError(this, `dashboard ${model.name} has more widgets than CloudWatch allows (${MAX_WIDGETS_PER_DASHBOARD})`, body.widgets.length, 'split the monitored resources over several services or dashboards');
+      if (metricCount(body) > MAX_METRICS_PER_DASHBOARD)
+        inputError(this, `dashboard ${model.name} has more metrics than CloudWatch allows (${MAX_METRICS_PER_DASHBOARD})`, metricCount(body), 'split the monitored resources over several services or dashboards');
+    }
     if (missing.size > 0 && (this.props.alarms || Object.keys(alarms).length > 0))
       Annotations.of(this).addWarningV2(
         '@sre-kit/cdk:dashboard-alarm',
         `${model.name}: alarm status shows alarms this app does not define, by name: ${[...missing].join(', ')}`,
       );
-    return body;
+    return parts;
   }
 
   /** Logical alarm name -> alarm, for everything the kit created. */
