@@ -13,10 +13,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { MonitoringFacade } from 'cdk-monitoring-constructs';
-import { AlarmFamily, SreKit } from '../src';
+import { SreKit } from '../src';
+import { monitorServices } from './fleet';
 
 const args = process.argv.slice(2);
 const services = Number(args.find((a) => /^\d+$/.test(a)) ?? 100);
@@ -57,7 +57,7 @@ function fleet(withDashboards: boolean): Fleet {
       dashboards: withDashboards,
       maxResourcesPerStack,
     });
-    monitorServices(kit);
+    monitorServices(kit, services);
     const built = process.hrtime.bigint();
     const assembly = app.synth();
     const done = process.hrtime.bigint();
@@ -84,65 +84,6 @@ function fleet(withDashboards: boolean): Fleet {
     return { rows, constructMs: ms(started, built), synthMs: ms(built, done), report: kit.costReport() };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
-  }
-}
-
-/** Each service: a Lambda function, an ECS service, a bucket, an ALB with a target group, an RDS instance, two SLOs. */
-function monitorServices(kit: SreKit): void {
-  for (let i = 1; i <= services; i++) {
-    const svc = `svc${i}`;
-    const lb = `app/${svc}/0123456789abcdef`;
-    const tg = `targetgroup/${svc}/0123456789abcdef`;
-    const opts = { service: svc };
-    kit.monitorByDimensions(
-      AlarmFamily.LAMBDA,
-      `${svc}-fn`,
-      { FunctionName: `${svc}-worker` },
-      { ...opts, properties: { timeoutMs: 30000 } },
-    );
-    kit.monitorByDimensions(
-      AlarmFamily.ECS,
-      `${svc}-web`,
-      { ClusterName: 'fleet', ServiceName: svc },
-      { ...opts, properties: { ephemeralStorageGiB: 20 } },
-    );
-    kit.monitorByDimensions(
-      AlarmFamily.S3,
-      `${svc}-bucket`,
-      { BucketName: `${svc}-data`, FilterId: 'EntireBucket' },
-      opts,
-    );
-    kit.monitorByDimensions(AlarmFamily.ALB, `${svc}-alb`, { LoadBalancer: lb, TargetGroup: tg }, opts);
-    kit.monitorByDimensions(
-      AlarmFamily.RDS,
-      `${svc}-db`,
-      { DBInstanceIdentifier: `${svc}-db` },
-      {
-        ...opts,
-        properties: { maxConnections: 400, memoryBytes: 4 * 1024 ** 3, allocatedStorageBytes: 100 * 1024 ** 3 },
-      },
-    );
-    const metric = (metricName: string, statistic = 'Sum') =>
-      new cloudwatch.Metric({
-        namespace: 'AWS/ApplicationELB',
-        metricName,
-        statistic,
-        dimensionsMap: { LoadBalancer: lb },
-      });
-    kit.addSlo({
-      service: svc,
-      sloName: 'availability',
-      objective: 0.999,
-      badMetric: metric('HTTPCode_Target_5XX_Count'),
-      totalMetric: metric('RequestCount'),
-    });
-    kit.addSlo({
-      service: svc,
-      sloName: 'latency',
-      objective: 0.99,
-      goodMetric: metric('TargetResponseTime', 'TC(:0.5)'),
-      totalMetric: metric('TargetResponseTime', 'SampleCount'),
-    });
   }
 }
 

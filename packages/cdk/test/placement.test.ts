@@ -2,12 +2,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, CfnOutput, CfnResource, Lazy, Stack } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { readCloudAssembly, verifyAssembly } from '@sre-kit/core';
 import { AlarmFamily, QueueRole, SreDashboards, SreKit, type SreKitProps } from '../src';
+import { monitorServices } from '../bench/fleet';
 import {
   CLOUDFORMATION_MAX_OUTPUTS as MAX_OUTPUTS,
   CLOUDFORMATION_MAX_PARAMETERS as MAX_PARAMETERS,
@@ -93,72 +93,11 @@ function addBlobs(stack: Stack, count: number, bytes = 200_000): void {
 const resourcesOfType = (f: Written, type: string) =>
   Object.entries(f.template.Resources ?? {}).filter(([, r]) => r.Type === type);
 
-/**
- * The bench's fleet (bench/bench.ts): `services` services of a Lambda function, an ECS service, a
- * bucket, an ALB with a target group, an RDS instance and two SLOs each, by dimension values.
- */
+/** The bench's fleet (bench/fleet.ts) in one stack. */
 function fleet(app: App, services: number, props: Partial<SreKitProps> = {}): SreKit {
   const stack = new Stack(app, 'Fleet', { env });
   const kit = new SreKit(stack, 'Sre', { service: 'fleet', costAnnotation: false, ...props });
-  for (let i = 1; i <= services; i++) {
-    const svc = `svc${i}`;
-    const lb = `app/${svc}/0123456789abcdef`;
-    const opts = { service: svc };
-    kit.monitorByDimensions(
-      AlarmFamily.LAMBDA,
-      `${svc}-fn`,
-      { FunctionName: svc },
-      { ...opts, properties: { timeoutMs: 30000 } },
-    );
-    kit.monitorByDimensions(
-      AlarmFamily.ECS,
-      `${svc}-web`,
-      { ClusterName: 'fleet', ServiceName: svc },
-      { ...opts, properties: { ephemeralStorageGiB: 20 } },
-    );
-    kit.monitorByDimensions(
-      AlarmFamily.S3,
-      `${svc}-bucket`,
-      { BucketName: `${svc}-data`, FilterId: 'EntireBucket' },
-      opts,
-    );
-    kit.monitorByDimensions(
-      AlarmFamily.ALB,
-      `${svc}-alb`,
-      { LoadBalancer: lb, TargetGroup: `targetgroup/${svc}/0123` },
-      opts,
-    );
-    kit.monitorByDimensions(
-      AlarmFamily.RDS,
-      `${svc}-db`,
-      { DBInstanceIdentifier: `${svc}-db` },
-      {
-        ...opts,
-        properties: { maxConnections: 400, memoryBytes: 4 * 1024 ** 3, allocatedStorageBytes: 100 * 1024 ** 3 },
-      },
-    );
-    const metric = (metricName: string, statistic = 'Sum') =>
-      new cloudwatch.Metric({
-        namespace: 'AWS/ApplicationELB',
-        metricName,
-        statistic,
-        dimensionsMap: { LoadBalancer: lb },
-      });
-    kit.addSlo({
-      service: svc,
-      sloName: 'availability',
-      objective: 0.999,
-      badMetric: metric('HTTPCode_Target_5XX_Count'),
-      totalMetric: metric('RequestCount'),
-    });
-    kit.addSlo({
-      service: svc,
-      sloName: 'latency',
-      objective: 0.99,
-      goodMetric: metric('TargetResponseTime', 'TC(:0.5)'),
-      totalMetric: metric('TargetResponseTime', 'SampleCount'),
-    });
-  }
+  monitorServices(kit, services);
   return kit;
 }
 
