@@ -3,6 +3,8 @@
  * tests hold DynamoStore to what its conditions mean rather than to their text. DynamoDB Local
  * cannot run here; this covers the subset the store writes: OR, AND, parentheses,
  * attribute_not_exists(path), and comparisons (= <> < <= > >=) of an attribute with a value.
+ * A GetItem without ConsistentRead sees the item as it was before its last write (the worst an
+ * eventually consistent read may return), so a store that forgets to ask for a strong read is caught.
  */
 import {
   ConditionalCheckFailedException,
@@ -21,28 +23,36 @@ type Values = Record<string, AttributeValue> | undefined;
 
 export class FakeDynamoTable {
   readonly items = new Map<string, Item>();
+  private readonly beforeLastWrite = new Map<string, Item | undefined>();
   private readonly mock = mockClient(DynamoDBClient);
 
   constructor() {
     this.mock.on(PutItemCommand).callsFake((input: { Item: Item } & Conditional) => {
       const id = keyOf(input.Item);
       this.check(this.items.get(id), input);
+      this.beforeLastWrite.set(id, this.items.get(id));
       this.items.set(id, structuredClone(input.Item));
       return {};
     });
     this.mock.on(DeleteItemCommand).callsFake((input: { Key: Item } & Conditional) => {
       const id = keyOf(input.Key);
       this.check(this.items.get(id), input);
+      this.beforeLastWrite.set(id, this.items.get(id));
       this.items.delete(id);
       return {};
     });
-    this.mock.on(GetItemCommand).callsFake((input: { Key: Item }) => {
-      const item = this.items.get(keyOf(input.Key));
+    this.mock.on(GetItemCommand).callsFake((input: { Key: Item; ConsistentRead?: boolean }) => {
+      const id = keyOf(input.Key);
+      const item =
+        input.ConsistentRead || !this.beforeLastWrite.has(id) ? this.items.get(id) : this.beforeLastWrite.get(id);
       return item ? { Item: structuredClone(item) } : {};
     });
-    this.mock.on(QueryCommand).callsFake((input: { ExpressionAttributeValues: Item }) => {
-      const pk = input.ExpressionAttributeValues[':pk'].S;
-      return { Items: [...this.items.values()].filter((i) => i.pk.S === pk).map((i) => structuredClone(i)) };
+    this.mock.on(QueryCommand).callsFake((input: Conditional & { KeyConditionExpression: string }) => {
+      const { KeyConditionExpression: condition, ExpressionAttributeNames: names } = input;
+      const matching = [...this.items.values()].filter((i) =>
+        evaluate(condition, i, names, input.ExpressionAttributeValues),
+      );
+      return { Items: matching.map((i) => structuredClone(i)) };
     });
   }
 
@@ -86,6 +96,7 @@ export function evaluate(expression: string, item: Item, names: Names, values: V
     }
     tokens.push(m[1]);
   }
+  if (tokens.length === 0) throw new Error('fake-dynamo: empty expression');
   let at = 0;
   const peek = () => tokens[at];
   const take = (expected?: string) => {
