@@ -1,6 +1,7 @@
-// `npm run mutation [-- --area NAME ...] [--summary] [--survivors]`: runs StrykerJS on each area of the
+// `npm run mutation [-- --area NAME ...] [--cold] [--summary] [--survivors]`: runs StrykerJS on each area of the
 // critical paths (all of them by default), then prints one score line per area and the total from
-// Stryker's JSON reports. --summary only prints the scores of the last reports; --survivors also lists
+// Stryker's JSON reports. --cold tests every mutant again instead of reusing the incremental file's results
+// (and rewrites the file); --summary only prints the scores of the last reports; --survivors also lists
 // every mutant the tests let through, as file:line and the replacement.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
@@ -11,16 +12,17 @@ import { areaNamed, areas } from './areas.mjs';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 function parseArgs(argv) {
-  const options = { areas: [], summary: false, survivors: false };
+  const options = { areas: [], cold: false, summary: false, survivors: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--area') {
       const value = argv[++i];
       if (!value) throw new Error('mutation: --area needs a name, e.g. --area core-math');
       options.areas.push(...value.split(',').map((name) => areaNamed(name.trim())));
-    } else if (arg === '--summary') options.summary = true;
+    } else if (arg === '--cold') options.cold = true;
+    else if (arg === '--summary') options.summary = true;
     else if (arg === '--survivors') options.survivors = true;
-    else throw new Error(`mutation: unknown option ${arg}; use --area NAME, --summary or --survivors`);
+    else throw new Error(`mutation: unknown option ${arg}; use --area NAME, --cold, --summary or --survivors`);
   }
   if (options.areas.length === 0) options.areas = areas;
   return options;
@@ -37,18 +39,30 @@ function linkSharedCorpus() {
   symlinkSync(shared, link);
 }
 
-function runArea(area) {
+function runArea(area, cold) {
   console.log(`\n== mutation: ${area.name} (${area.mutate.join(' ')})`);
   const started = Date.now();
   const stryker = join(root, 'node_modules', '.bin', 'stryker');
-  const result = spawnSync(stryker, ['run', 'stryker.config.mjs'], {
+  // --force: Stryker runs every mutant but still writes the incremental file.
+  const result = spawnSync(stryker, ['run', 'stryker.config.mjs', ...(cold ? ['--force'] : [])], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, MUTATION_AREA: area.name },
   });
-  const minutes = ((Date.now() - started) / 60_000).toFixed(1);
-  console.log(`== ${area.name}: ${result.status === 0 ? 'done' : 'FAILED'} in ${minutes} min`);
+  const minutes = (Date.now() - started) / 60_000;
+  const tested = testedMutants(area);
+  const rate = tested === undefined ? '' : `, ${tested} mutants, ${(tested / minutes).toFixed(1)} mutants/min`;
+  console.log(`== ${area.name}: ${result.status === 0 ? 'done' : 'FAILED'} in ${minutes.toFixed(1)} min${rate}`);
   return result.status === 0;
+}
+
+const reportFile = (area) => join(root, 'reports', 'mutation', `${area.name}.json`);
+
+/** Mutants Stryker judged (every one but the ignored static ones), from the area's last report. */
+function testedMutants(area) {
+  if (!existsSync(reportFile(area))) return undefined;
+  const { files } = JSON.parse(readFileSync(reportFile(area), 'utf8'));
+  return Object.values(files).reduce((n, { mutants }) => n + mutants.filter((m) => m.status !== 'Ignored').length, 0);
 }
 
 /** Stryker's score: detected (killed or timed out) over every valid mutant; ones that do not compile are left out. */
@@ -79,7 +93,7 @@ function summarise(selected, showSurvivors) {
     '\nmutation scores (killed = killed or timed out; mutants that do not compile, and static ones, are left out)',
   );
   for (const area of selected) {
-    const file = join(root, 'reports', 'mutation', `${area.name}.json`);
+    const file = reportFile(area);
     if (!existsSync(file)) {
       missing.push(area.name);
       console.log(`  ${area.name.padEnd(16)} not run (no ${file})`);
@@ -104,7 +118,7 @@ const options = parseArgs(process.argv.slice(2));
 let ok = true;
 if (!options.summary) {
   linkSharedCorpus();
-  for (const area of options.areas) ok = runArea(area) && ok;
+  for (const area of options.areas) ok = runArea(area, options.cold) && ok;
 }
 ok = summarise(options.areas, options.survivors) && ok;
 process.exitCode = ok ? 0 : 1;
