@@ -56,12 +56,19 @@ function runArea(area, cold) {
   return result.status === 0;
 }
 
-const reportFile = (area) => join(root, 'reports', 'mutation', `${area.name}.json`);
+// Stryker writes both at the end of a run, in the same schema; the incremental file is the one kept in the
+// repository, so the scores can be read on a fresh clone, and a run that failed leaves the last good one.
+const resultFiles = (area) => [
+  join(root, 'mutation', 'incremental', `${area.name}.json`),
+  join(root, 'reports', 'mutation', `${area.name}.json`),
+];
+const reportFile = (area) => resultFiles(area).find((file) => existsSync(file));
 
 /** Mutants Stryker judged (every one but the ignored static ones), from the area's last report. */
 function testedMutants(area) {
-  if (!existsSync(reportFile(area))) return undefined;
-  const { files } = JSON.parse(readFileSync(reportFile(area), 'utf8'));
+  const file = reportFile(area);
+  if (!file) return undefined;
+  const { files } = JSON.parse(readFileSync(file, 'utf8'));
   return Object.values(files).reduce((n, { mutants }) => n + mutants.filter((m) => m.status !== 'Ignored').length, 0);
 }
 
@@ -90,27 +97,30 @@ function summarise(selected, showSurvivors) {
   let valid = 0;
   const missing = [];
   console.log(
-    '\nmutation scores (killed = killed or timed out; mutants that do not compile, and static ones, are left out)',
+    '\nmutation scores (killed = killed or timed out; mutants that do not compile, that crash a test file as it' +
+      ' loads (runtime error), and static ones, are left out)',
   );
   for (const area of selected) {
     const file = reportFile(area);
-    if (!existsSync(file)) {
+    if (!file) {
       missing.push(area.name);
-      console.log(`  ${area.name.padEnd(16)} not run (no ${file})`);
+      console.log(`  ${area.name.padEnd(16)} not run (no mutation/incremental/${area.name}.json)`);
       continue;
     }
     const t = tally(JSON.parse(readFileSync(file, 'utf8')));
     killed += t.killed;
     valid += t.valid;
-    const { Survived, NoCoverage, Timeout, CompileError, Ignored } = t.counts;
+    const { Survived, NoCoverage, Timeout, CompileError, RuntimeError, Ignored } = t.counts;
     console.log(
       `  ${area.name.padEnd(16)} ${percent(t.killed, t.valid).padStart(5)}% (killed ${t.killed} of ${t.valid};` +
-        ` survived ${Survived}, no coverage ${NoCoverage}, timeout ${Timeout}, not compiling ${CompileError}, static ${Ignored})`,
+        ` survived ${Survived}, no coverage ${NoCoverage}, timeout ${Timeout}, not compiling ${CompileError},` +
+        ` runtime error ${RuntimeError}, static ${Ignored})`,
     );
     if (showSurvivors) for (const s of t.survivors) console.log(`      ${s}`);
   }
   const partial = missing.length ? ` over ${selected.length - missing.length} of ${selected.length} areas` : '';
-  console.log(`mutation score: ${percent(killed, valid)}% (killed ${killed} of ${valid})${partial}`);
+  if (missing.length === selected.length) console.log('mutation score: none (no area has a report)');
+  else console.log(`mutation score: ${percent(killed, valid)}% (killed ${killed} of ${valid})${partial}`);
   return missing.length === 0;
 }
 
