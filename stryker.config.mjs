@@ -31,6 +31,8 @@ export default {
   ignoreStatic: true,
   // Mutants that do not type-check are not bugs anyone could ship: tsc drops them before a test runs.
   checkers: ['typescript'],
+  // Left as they are: @swc/jest never type-checks, and a test compares an example file with the README's copy.
+  disableTypeChecks: false,
   tsconfigFile: `${area.pkg}/tsconfig.json`,
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   // Kept in the repository, so a run only tests the mutants of code or tests changed since the last one.

@@ -1,10 +1,10 @@
 // `npm run mutation [-- --area NAME ...] [--cold] [--summary] [--survivors]`: runs StrykerJS on each area of the
 // critical paths (all of them by default), then prints one score line per area and the total from
-// Stryker's JSON reports. --cold tests every mutant again instead of reusing the incremental file's results
-// (and rewrites the file); --summary only prints the scores of the last reports; --survivors also lists
-// every mutant the tests let through, as file:line and the replacement.
+// Stryker's results. --cold deletes an area's incremental file first, so every mutant is tested again;
+// --summary only prints the scores of the last results; --survivors also lists every mutant the tests let
+// through, as file:line and the replacement.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { areaNamed, areas } from './areas.mjs';
@@ -43,8 +43,10 @@ function runArea(area, cold) {
   console.log(`\n== mutation: ${area.name} (${area.mutate.join(' ')})`);
   const started = Date.now();
   const stryker = join(root, 'node_modules', '.bin', 'stryker');
-  // --force: Stryker runs every mutant but still writes the incremental file.
-  const result = spawnSync(stryker, ['run', 'stryker.config.mjs', ...(cold ? ['--force'] : [])], {
+  // Cold: without the file, not with Stryker's --force, which tests every mutant again but keeps the old
+  // file's results for mutants no longer in the area (a moved line range kept its old mutants so).
+  if (cold) rmSync(incrementalFile(area), { force: true });
+  const result = spawnSync(stryker, ['run', 'stryker.config.mjs'], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, MUTATION_AREA: area.name },
@@ -58,10 +60,8 @@ function runArea(area, cold) {
 
 // Stryker writes both at the end of a run, in the same schema; the incremental file is the one kept in the
 // repository, so the scores can be read on a fresh clone, and a run that failed leaves the last good one.
-const resultFiles = (area) => [
-  join(root, 'mutation', 'incremental', `${area.name}.json`),
-  join(root, 'reports', 'mutation', `${area.name}.json`),
-];
+const incrementalFile = (area) => join(root, 'mutation', 'incremental', `${area.name}.json`);
+const resultFiles = (area) => [incrementalFile(area), join(root, 'reports', 'mutation', `${area.name}.json`)];
 const reportFile = (area) => resultFiles(area).find((file) => existsSync(file));
 
 /** Mutants Stryker judged (every one but the ignored static ones), from the area's last report. */
