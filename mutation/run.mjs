@@ -1,9 +1,10 @@
-// `npm run mutation [-- --area NAME ...] [--summary] [--survivors]`: runs StrykerJS on each area of the
+// `npm run mutation [-- --area NAME ...] [--cold] [--summary] [--survivors]`: runs StrykerJS on each area of the
 // critical paths (all of them by default), then prints one score line per area and the total from
-// Stryker's JSON reports. --summary only prints the scores of the last reports; --survivors also lists
-// every mutant the tests let through, as file:line and the replacement.
+// Stryker's results. --cold deletes an area's incremental file first, so every mutant is tested again;
+// --summary only prints the scores of the last results; --survivors also lists every mutant the tests let
+// through, as file:line and the replacement.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { areaNamed, areas } from './areas.mjs';
@@ -11,16 +12,17 @@ import { areaNamed, areas } from './areas.mjs';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 function parseArgs(argv) {
-  const options = { areas: [], summary: false, survivors: false };
+  const options = { areas: [], cold: false, summary: false, survivors: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--area') {
       const value = argv[++i];
       if (!value) throw new Error('mutation: --area needs a name, e.g. --area core-math');
       options.areas.push(...value.split(',').map((name) => areaNamed(name.trim())));
-    } else if (arg === '--summary') options.summary = true;
+    } else if (arg === '--cold') options.cold = true;
+    else if (arg === '--summary') options.summary = true;
     else if (arg === '--survivors') options.survivors = true;
-    else throw new Error(`mutation: unknown option ${arg}; use --area NAME, --summary or --survivors`);
+    else throw new Error(`mutation: unknown option ${arg}; use --area NAME, --cold, --summary or --survivors`);
   }
   if (options.areas.length === 0) options.areas = areas;
   return options;
@@ -37,18 +39,37 @@ function linkSharedCorpus() {
   symlinkSync(shared, link);
 }
 
-function runArea(area) {
+function runArea(area, cold) {
   console.log(`\n== mutation: ${area.name} (${area.mutate.join(' ')})`);
   const started = Date.now();
   const stryker = join(root, 'node_modules', '.bin', 'stryker');
+  // Cold: without the file, not with Stryker's --force, which tests every mutant again but keeps the old
+  // file's results for mutants no longer in the area (a moved line range kept its old mutants so).
+  if (cold) rmSync(incrementalFile(area), { force: true });
   const result = spawnSync(stryker, ['run', 'stryker.config.mjs'], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, MUTATION_AREA: area.name },
   });
-  const minutes = ((Date.now() - started) / 60_000).toFixed(1);
-  console.log(`== ${area.name}: ${result.status === 0 ? 'done' : 'FAILED'} in ${minutes} min`);
+  const minutes = (Date.now() - started) / 60_000;
+  const tested = testedMutants(area);
+  const rate = tested === undefined ? '' : `, ${tested} mutants, ${(tested / minutes).toFixed(1)} mutants/min`;
+  console.log(`== ${area.name}: ${result.status === 0 ? 'done' : 'FAILED'} in ${minutes.toFixed(1)} min${rate}`);
   return result.status === 0;
+}
+
+// Stryker writes both at the end of a run, in the same schema; the incremental file is the one kept in the
+// repository, so the scores can be read on a fresh clone, and a run that failed leaves the last good one.
+const incrementalFile = (area) => join(root, 'mutation', 'incremental', `${area.name}.json`);
+const resultFiles = (area) => [incrementalFile(area), join(root, 'reports', 'mutation', `${area.name}.json`)];
+const reportFile = (area) => resultFiles(area).find((file) => existsSync(file));
+
+/** Mutants Stryker judged (every one but the ignored static ones), from the area's last report. */
+function testedMutants(area) {
+  const file = reportFile(area);
+  if (!file) return undefined;
+  const { files } = JSON.parse(readFileSync(file, 'utf8'));
+  return Object.values(files).reduce((n, { mutants }) => n + mutants.filter((m) => m.status !== 'Ignored').length, 0);
 }
 
 /** Stryker's score: detected (killed or timed out) over every valid mutant; ones that do not compile are left out. */
@@ -76,27 +97,30 @@ function summarise(selected, showSurvivors) {
   let valid = 0;
   const missing = [];
   console.log(
-    '\nmutation scores (killed = killed or timed out; mutants that do not compile, and static ones, are left out)',
+    '\nmutation scores (killed = killed or timed out; mutants that do not compile, that crash a test file as it' +
+      ' loads (runtime error), and static ones, are left out)',
   );
   for (const area of selected) {
-    const file = join(root, 'reports', 'mutation', `${area.name}.json`);
-    if (!existsSync(file)) {
+    const file = reportFile(area);
+    if (!file) {
       missing.push(area.name);
-      console.log(`  ${area.name.padEnd(16)} not run (no ${file})`);
+      console.log(`  ${area.name.padEnd(16)} not run (no mutation/incremental/${area.name}.json)`);
       continue;
     }
     const t = tally(JSON.parse(readFileSync(file, 'utf8')));
     killed += t.killed;
     valid += t.valid;
-    const { Survived, NoCoverage, Timeout, CompileError, Ignored } = t.counts;
+    const { Survived, NoCoverage, Timeout, CompileError, RuntimeError, Ignored } = t.counts;
     console.log(
       `  ${area.name.padEnd(16)} ${percent(t.killed, t.valid).padStart(5)}% (killed ${t.killed} of ${t.valid};` +
-        ` survived ${Survived}, no coverage ${NoCoverage}, timeout ${Timeout}, not compiling ${CompileError}, static ${Ignored})`,
+        ` survived ${Survived}, no coverage ${NoCoverage}, timeout ${Timeout}, not compiling ${CompileError},` +
+        ` runtime error ${RuntimeError}, static ${Ignored})`,
     );
     if (showSurvivors) for (const s of t.survivors) console.log(`      ${s}`);
   }
   const partial = missing.length ? ` over ${selected.length - missing.length} of ${selected.length} areas` : '';
-  console.log(`mutation score: ${percent(killed, valid)}% (killed ${killed} of ${valid})${partial}`);
+  if (missing.length === selected.length) console.log('mutation score: none (no area has a report)');
+  else console.log(`mutation score: ${percent(killed, valid)}% (killed ${killed} of ${valid})${partial}`);
   return missing.length === 0;
 }
 
@@ -104,7 +128,7 @@ const options = parseArgs(process.argv.slice(2));
 let ok = true;
 if (!options.summary) {
   linkSharedCorpus();
-  for (const area of options.areas) ok = runArea(area) && ok;
+  for (const area of options.areas) ok = runArea(area, options.cold) && ok;
 }
 ok = summarise(options.areas, options.survivors) && ok;
 process.exitCode = ok ? 0 : 1;
