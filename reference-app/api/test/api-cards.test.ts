@@ -93,8 +93,19 @@ describe.each(DIALECTS)('cards API on %s', (dialect) => {
 
   it('serves the owner view only with the owner token; the share token is refused', async () => {
     const card = await create();
-    expect((await http(base, `/api/v1/cards/${card.id}`)).status).toBe(401);
-    expect((await http(base, `/api/v1/cards/${card.id}`, { token: card.shareToken })).status).toBe(404);
+    const anonymous = await http(base, `/api/v1/cards/${card.id}`);
+    expect(anonymous.status).toBe(401);
+    // The answer says how to present the token.
+    expect(anonymous.body).toMatchObject({
+      error: { code: 'unauthorized', message: 'send the owner token as "Authorization: Bearer <ownerToken>"' },
+    });
+    const wrongToken = await http(base, `/api/v1/cards/${card.id}`, { token: card.shareToken });
+    expect(wrongToken.status).toBe(404);
+    // A wrong token and an unknown card get the same answer: nothing tells a guesser the card exists.
+    const unknown = await http(base, '/api/v1/cards/no-such-card', { token: card.ownerToken });
+    expect(unknown.status).toBe(404);
+    expect(wrongToken.body).toEqual(unknown.body);
+    expect(wrongToken.body).toMatchObject({ error: { code: 'not_found', message: 'card not found' } });
     expect((await http(base, `/api/v1/cards/${card.id}`, { method: 'DELETE', token: card.shareToken })).status).toBe(
       404,
     );
