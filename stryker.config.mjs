@@ -1,22 +1,29 @@
-// StrykerJS configuration for one area of the critical paths (mutation/areas.mjs). `npm run mutation` runs
-// it once per area with MUTATION_AREA set, then prints the scores (mutation/run.mjs).
+// StrykerJS configuration for one run of the critical paths (the areas of one package, mutation/areas.mjs).
+// `npm run mutation` runs it once per run with MUTATION_RUN set, then prints the scores (mutation/run.mjs).
 import { fileURLToPath, URL } from 'node:url';
-import { areaNamed } from './mutation/areas.mjs';
+import { runNamed } from './mutation/areas.mjs';
 
-const area = areaNamed(process.env.MUTATION_AREA ?? 'core-math');
+const run = runNamed(process.env.MUTATION_RUN ?? 'core');
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
-  mutate: area.mutate,
+  mutate: run.mutate,
   // Stryker's jest runner, narrowed to the test files of a mutant's covering tests (mutation/jest-by-test-file.mjs).
   testRunner: 'jest-by-test-file',
-  plugins: ['@stryker-mutator/jest-runner', '@stryker-mutator/typescript-checker', './mutation/jest-by-test-file.mjs'],
+  plugins: [
+    '@stryker-mutator/jest-runner',
+    '@stryker-mutator/typescript-checker',
+    './mutation/jest-by-test-file.mjs',
+    './mutation/ignore-messages.mjs',
+  ],
+  // The words of errors, diagnostics and log lines are not mutated (mutation/ignore-messages.mjs says why).
+  ignorers: ['messages'],
   jest: {
     projectType: 'custom',
-    configFile: `${area.pkg}/jest.config.js`,
+    configFile: `${run.pkg}/jest.config.js`,
     config: {
-      testPathIgnorePatterns: ['/node_modules/', ...(area.skipTests ?? [])],
+      testPathIgnorePatterns: ['/node_modules/', ...run.skipTests],
       filter: here('./mutation/jest-test-file-filter.cjs'),
       // Bail: a mutant run stops at its first failing test (no later test or test file runs).
       testEnvironment: here('./mutation/jest-bail-environment.cjs'),
@@ -34,16 +41,18 @@ export default {
   // Stryker marks every sandbox file @ts-nocheck, which the api's tests need (they build the sandbox with tsc,
   // and the instrumented code's inferred types break the files that use them); the cdk's files stay as they
   // are, since a test compares an example file with the README's copy (@swc/jest never type-checks anyway).
-  ...(area.pkg === 'packages/cdk' ? { disableTypeChecks: false } : {}),
-  tsconfigFile: `${area.pkg}/tsconfig.json`,
+  ...(run.pkg === 'packages/cdk' ? { disableTypeChecks: false } : {}),
+  tsconfigFile: `${run.pkg}/tsconfig.json`,
   typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   // Kept in the repository, so a run only tests the mutants of code or tests changed since the last one.
   incremental: true,
-  incrementalFile: `mutation/incremental/${area.name}.json`,
+  incrementalFile: `mutation/incremental/${run.name}.json`,
   reporters: ['json', 'progress'],
-  jsonReporter: { fileName: `reports/mutation/${area.name}.json` },
-  // Two cores: one test runner or checker per core.
-  concurrency: 2,
+  jsonReporter: { fileName: `reports/mutation/${run.name}.json` },
+  // Stryker gives half of `concurrency` to type-checkers and half to test runners. The checker is idle most of
+  // the time (it checks mutants in groups, ahead of the runners), so 4 on two cores keeps two test runners busy
+  // where 2 left one core half idle. MUTATION_CONCURRENCY overrides it.
+  concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 4),
   // The machine is shared; a slow run under load must not pass for a mutant that loops forever.
   timeoutMS: 15_000,
   dryRunTimeoutMinutes: 20,

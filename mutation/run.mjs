@@ -1,30 +1,33 @@
-// `npm run mutation [-- --area NAME ...] [--cold] [--summary] [--survivors]`: runs StrykerJS on each area of the
-// critical paths (all of them by default), then prints one score line per area and the total from
-// Stryker's results. --cold deletes an area's incremental file first, so every mutant is tested again;
-// --summary only prints the scores of the last results; --survivors also lists every mutant the tests let
-// through, as file:line and the replacement.
+// `npm run mutation [-- --area NAME ...] [--cold] [--summary] [--survivors]`: runs StrykerJS once per package
+// run of the critical paths (all of them by default; --area picks the runs holding the named areas), then
+// prints one score line per area and the total from Stryker's results. --cold deletes a run's incremental file
+// first, so every mutant is tested again; --summary only prints the scores of the last results; --survivors
+// also lists every mutant the tests let through, as file:line and the replacement.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { areaNamed, areas } from './areas.mjs';
+import { areaNamed, inArea, runs } from './areas.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 function parseArgs(argv) {
-  const options = { areas: [], cold: false, summary: false, survivors: false };
+  const options = { runs: [], cold: false, summary: false, survivors: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--area') {
       const value = argv[++i];
       if (!value) throw new Error('mutation: --area needs a name, e.g. --area core-math');
-      options.areas.push(...value.split(',').map((name) => areaNamed(name.trim())));
+      for (const name of value.split(',')) {
+        const run = runs.find((r) => r.name === areaNamed(name.trim()).run);
+        if (!options.runs.includes(run)) options.runs.push(run);
+      }
     } else if (arg === '--cold') options.cold = true;
     else if (arg === '--summary') options.summary = true;
     else if (arg === '--survivors') options.survivors = true;
     else throw new Error(`mutation: unknown option ${arg}; use --area NAME, --cold, --summary or --survivors`);
   }
-  if (options.areas.length === 0) options.areas = areas;
+  if (options.runs.length === 0) options.runs = runs;
   return options;
 }
 
@@ -39,37 +42,45 @@ function linkSharedCorpus() {
   symlinkSync(shared, link);
 }
 
-function runArea(area, cold) {
-  console.log(`\n== mutation: ${area.name} (${area.mutate.join(' ')})`);
+function runStryker(run, cold) {
+  const names = run.areas.map((area) => area.name).join(', ');
+  console.log(`\n== mutation: ${run.name} (${names}: ${run.mutate.join(' ')})`);
   const started = Date.now();
   const stryker = join(root, 'node_modules', '.bin', 'stryker');
   // Cold: without the file, not with Stryker's --force, which tests every mutant again but keeps the old
-  // file's results for mutants no longer in the area (a moved line range kept its old mutants so).
-  if (cold) rmSync(incrementalFile(area), { force: true });
+  // file's results for mutants no longer in the run (a moved line range kept its old mutants so).
+  if (cold) rmSync(incrementalFile(run), { force: true });
   const result = spawnSync(stryker, ['run', 'stryker.config.mjs'], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, MUTATION_AREA: area.name },
+    env: { ...process.env, MUTATION_RUN: run.name },
   });
   const minutes = (Date.now() - started) / 60_000;
-  const tested = testedMutants(area);
-  const rate = tested === undefined ? '' : `, ${tested} mutants, ${(tested / minutes).toFixed(1)} mutants/min`;
-  console.log(`== ${area.name}: ${result.status === 0 ? 'done' : 'FAILED'} in ${minutes.toFixed(1)} min${rate}`);
+  const report = readReport(run);
+  const tested = report && Object.values(report.files).flatMap((f) => f.mutants).filter((m) => m.status !== 'Ignored');
+  const rate = tested ? `, ${tested.length} mutants, ${(tested.length / minutes).toFixed(1)} mutants/min` : '';
+  console.log(`== ${run.name}: ${result.status === 0 ? 'done' : 'FAILED'} in ${minutes.toFixed(1)} min${rate}`);
   return result.status === 0;
 }
 
 // Stryker writes both at the end of a run, in the same schema; the incremental file is the one kept in the
 // repository, so the scores can be read on a fresh clone, and a run that failed leaves the last good one.
-const incrementalFile = (area) => join(root, 'mutation', 'incremental', `${area.name}.json`);
-const resultFiles = (area) => [incrementalFile(area), join(root, 'reports', 'mutation', `${area.name}.json`)];
-const reportFile = (area) => resultFiles(area).find((file) => existsSync(file));
+const incrementalFile = (run) => join(root, 'mutation', 'incremental', `${run.name}.json`);
+const resultFiles = (run) => [incrementalFile(run), join(root, 'reports', 'mutation', `${run.name}.json`)];
 
-/** Mutants Stryker judged (every one but the ignored static ones), from the area's last report. */
-function testedMutants(area) {
-  const file = reportFile(area);
-  if (!file) return undefined;
-  const { files } = JSON.parse(readFileSync(file, 'utf8'));
-  return Object.values(files).reduce((n, { mutants }) => n + mutants.filter((m) => m.status !== 'Ignored').length, 0);
+function readReport(run) {
+  const file = resultFiles(run).find((f) => existsSync(f));
+  return file && JSON.parse(readFileSync(file, 'utf8'));
+}
+
+/** The part of a run's report that holds an area's mutants (report paths are relative to the repository). */
+function areaReport(area, report) {
+  const files = {};
+  for (const [file, entry] of Object.entries(report.files)) {
+    const mutants = entry.mutants.filter((m) => inArea(area, file, m.location.start.line));
+    if (mutants.length) files[file] = { ...entry, mutants };
+  }
+  return { files };
 }
 
 /** Stryker's score: detected (killed or timed out) over every valid mutant; ones that do not compile are left out. */
@@ -92,7 +103,7 @@ function tally(report) {
 
 const percent = (killed, valid) => (valid === 0 ? 100 : (100 * killed) / valid).toFixed(1);
 
-function summarise(selected, showSurvivors) {
+function summarise(selectedRuns, showSurvivors) {
   let killed = 0;
   let valid = 0;
   const missing = [];
@@ -100,23 +111,26 @@ function summarise(selected, showSurvivors) {
     '\nmutation scores (killed = killed or timed out; mutants that do not compile, that crash a test file as it' +
       ' loads (runtime error), and static ones, are left out)',
   );
-  for (const area of selected) {
-    const file = reportFile(area);
-    if (!file) {
-      missing.push(area.name);
-      console.log(`  ${area.name.padEnd(16)} not run (no mutation/incremental/${area.name}.json)`);
-      continue;
+  const selected = selectedRuns.flatMap((run) => run.areas);
+  for (const run of selectedRuns) {
+    const report = readReport(run);
+    for (const area of run.areas) {
+      if (!report) {
+        missing.push(area.name);
+        console.log(`  ${area.name.padEnd(16)} not run (no mutation/incremental/${run.name}.json)`);
+        continue;
+      }
+      const t = tally(areaReport(area, report));
+      killed += t.killed;
+      valid += t.valid;
+      const { Survived, NoCoverage, Timeout, CompileError, RuntimeError, Ignored } = t.counts;
+      console.log(
+        `  ${area.name.padEnd(16)} ${percent(t.killed, t.valid).padStart(5)}% (killed ${t.killed} of ${t.valid};` +
+          ` survived ${Survived}, no coverage ${NoCoverage}, timeout ${Timeout}, not compiling ${CompileError},` +
+          ` runtime error ${RuntimeError}, ignored ${Ignored})`,
+      );
+      if (showSurvivors) for (const s of t.survivors) console.log(`      ${s}`);
     }
-    const t = tally(JSON.parse(readFileSync(file, 'utf8')));
-    killed += t.killed;
-    valid += t.valid;
-    const { Survived, NoCoverage, Timeout, CompileError, RuntimeError, Ignored } = t.counts;
-    console.log(
-      `  ${area.name.padEnd(16)} ${percent(t.killed, t.valid).padStart(5)}% (killed ${t.killed} of ${t.valid};` +
-        ` survived ${Survived}, no coverage ${NoCoverage}, timeout ${Timeout}, not compiling ${CompileError},` +
-        ` runtime error ${RuntimeError}, static ${Ignored})`,
-    );
-    if (showSurvivors) for (const s of t.survivors) console.log(`      ${s}`);
   }
   const partial = missing.length ? ` over ${selected.length - missing.length} of ${selected.length} areas` : '';
   if (missing.length === selected.length) console.log('mutation score: none (no area has a report)');
@@ -128,7 +142,7 @@ const options = parseArgs(process.argv.slice(2));
 let ok = true;
 if (!options.summary) {
   linkSharedCorpus();
-  for (const area of options.areas) ok = runArea(area, options.cold) && ok;
+  for (const run of options.runs) ok = runStryker(run, options.cold) && ok;
 }
-ok = summarise(options.areas, options.survivors) && ok;
+ok = summarise(options.runs, options.survivors) && ok;
 process.exitCode = ok ? 0 : 1;
