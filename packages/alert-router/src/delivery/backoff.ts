@@ -15,8 +15,12 @@ export function backoffDelay(
 /** Seconds from a Retry-After header (delta-seconds or HTTP date); undefined when absent or unreadable. */
 export function retryAfterMs(header: string | null | undefined, nowMs: number): number | undefined {
   if (!header) return undefined;
-  const seconds = Number(header.trim());
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const text = header.trim();
+  const seconds = Number(text);
+  // A number is delta-seconds, never a date: V8's Date.parse reads "-3600" as the year 3600, which made a
+  // malformed negative header a wait of centuries instead of the sender's default wait.
+  if (text !== '' && !Number.isNaN(seconds))
+    return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
   const date = Date.parse(header);
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
