@@ -34,7 +34,13 @@ const slowCoreSuites = ['/test/prometheus/promtool', '/test/simulate/'];
 
 /** @type {Area[]} */
 export const areas = [
-  { name: 'core-math', run: 'core', pkg: 'packages/core', skipTests: slowCoreSuites, mutate: ['packages/core/src/math/**/*.ts'] },
+  {
+    name: 'core-math',
+    run: 'core',
+    pkg: 'packages/core',
+    skipTests: slowCoreSuites,
+    mutate: ['packages/core/src/math/**/*.ts'],
+  },
   {
     name: 'core-spec',
     run: 'core',
@@ -55,22 +61,49 @@ export const areas = [
       'packages/core/src/spec/cloudwatch.ts',
     ],
   },
-  { name: 'core-prometheus', run: 'core-prometheus', pkg: 'packages/core', mutate: ['packages/core/src/prometheus/**/*.ts'] },
   {
-    name: 'core-review', run: 'core',
+    name: 'core-prometheus',
+    run: 'core-prometheus',
+    pkg: 'packages/core',
+    mutate: ['packages/core/src/prometheus/**/*.ts'],
+  },
+  {
+    name: 'core-review',
+    run: 'core',
     pkg: 'packages/core',
     skipTests: slowCoreSuites,
     mutate: ['packages/core/src/review/analyse.ts'],
   },
-  { name: 'router-routing', run: 'alert-router', pkg: 'packages/alert-router', mutate: ['packages/alert-router/src/routing/**/*.ts'] },
-  { name: 'router-engine', run: 'alert-router', pkg: 'packages/alert-router', mutate: ['packages/alert-router/src/engine/**/*.ts'] },
-  { name: 'router-state', run: 'alert-router', pkg: 'packages/alert-router', mutate: ['packages/alert-router/src/state/**/*.ts'] },
-  { name: 'router-delivery', run: 'alert-router', pkg: 'packages/alert-router', mutate: ['packages/alert-router/src/delivery/**/*.ts'] },
+  {
+    name: 'router-routing',
+    run: 'alert-router',
+    pkg: 'packages/alert-router',
+    mutate: ['packages/alert-router/src/routing/**/*.ts'],
+  },
+  {
+    name: 'router-engine',
+    run: 'alert-router',
+    pkg: 'packages/alert-router',
+    mutate: ['packages/alert-router/src/engine/**/*.ts'],
+  },
+  {
+    name: 'router-state',
+    run: 'alert-router',
+    pkg: 'packages/alert-router',
+    mutate: ['packages/alert-router/src/state/**/*.ts'],
+  },
+  {
+    name: 'router-delivery',
+    run: 'alert-router',
+    pkg: 'packages/alert-router',
+    mutate: ['packages/alert-router/src/delivery/**/*.ts'],
+  },
   { name: 'cdk-slo', run: 'cdk', pkg: 'packages/cdk', mutate: ['packages/cdk/src/slo/**/*.ts'] },
   { name: 'cdk-placement', run: 'cdk', pkg: 'packages/cdk', mutate: ['packages/cdk/src/placement.ts'] },
   { name: 'cdk-families', run: 'cdk', pkg: 'packages/cdk', mutate: ['packages/cdk/src/families/**/*.ts'] },
   {
-    name: 'app-auth', run: 'api',
+    name: 'app-auth',
+    run: 'api',
     pkg: 'reference-app/api',
     // The owner check of the card service and the token helpers it relies on.
     mutate: [
@@ -79,15 +112,26 @@ export const areas = [
     ],
   },
   { name: 'app-delivery', run: 'api', pkg: 'reference-app/api', mutate: ['reference-app/api/src/delivery/service.ts'] },
-  { name: 'app-scheduler', run: 'api', pkg: 'reference-app/api', mutate: ['reference-app/api/src/adapters/scheduler/*.ts'] },
-  { name: 'app-validation', run: 'api', pkg: 'reference-app/api', mutate: ['reference-app/api/src/domain/validation.ts'] },
+  {
+    name: 'app-scheduler',
+    run: 'api',
+    pkg: 'reference-app/api',
+    mutate: ['reference-app/api/src/adapters/scheduler/*.ts'],
+  },
+  {
+    name: 'app-validation',
+    run: 'api',
+    pkg: 'reference-app/api',
+    mutate: ['reference-app/api/src/domain/validation.ts'],
+  },
 ];
 
 /** @type {Run[]} */
 export const runs = [];
 for (const area of areas) {
   let run = runs.find((r) => r.name === area.run);
-  if (!run) runs.push((run = { name: area.run, pkg: area.pkg, skipTests: area.skipTests ?? [], areas: [], mutate: [] }));
+  if (!run)
+    runs.push((run = { name: area.run, pkg: area.pkg, skipTests: area.skipTests ?? [], areas: [], mutate: [] }));
   if (run.pkg !== area.pkg || String(run.skipTests) !== String(area.skipTests ?? [])) {
     throw new Error(`mutation: area ${area.name} differs from run ${run.name} in package or skipped tests`);
   }
@@ -104,13 +148,14 @@ export function runNamed(name) {
 
 /**
  * Whether a mutant (report path relative to the repository, 1-based line) belongs to an area: its file matches one
- * of the area's patterns (`dir/**\/*.ts`, `dir/*.ts`, a file, or `file:first-last` for a line range).
+ * of the area's patterns (`dir/**\/*.ts`, `dir/*.ts`, a file, or `file:first-last` for a line range). Without a
+ * line: whether the area mutates anything in the file.
  */
 export function inArea(area, file, line) {
   return area.mutate.some((pattern) => {
     const [glob, range] = pattern.split(':');
     if (!globRegExp(glob).test(file)) return false;
-    if (!range) return true;
+    if (!range || line === undefined) return true;
     const [first, last] = range.split('-').map(Number);
     return line >= first && line <= last;
   });

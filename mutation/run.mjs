@@ -1,26 +1,30 @@
 // `npm run mutation [-- --area NAME ...] [--cold] [--summary] [--survivors]`: runs StrykerJS once per package
-// run of the critical paths (all of them by default; --area picks the runs holding the named areas), then
-// prints one score line per area and the total from Stryker's results. --cold deletes a run's incremental file
-// first, so every mutant is tested again; --summary only prints the scores of the last results; --survivors
-// also lists every mutant the tests let through, as file:line and the replacement.
+// run of the critical paths (all of them by default), then prints one score line per area and the total from
+// Stryker's results. --area narrows a run to the named areas and folds their results into the run's
+// incremental file (merge-report.mjs); --cold deletes the run's incremental file first, so every mutant of the
+// areas run is tested again; --summary only prints the scores of the last results; --survivors also lists
+// every mutant the tests let through, as file:line and the replacement.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { areaNamed, inArea, runs } from './areas.mjs';
+import { mergeReports } from './merge-report.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 function parseArgs(argv) {
-  const options = { runs: [], cold: false, summary: false, survivors: false };
+  const options = { runs: [], only: new Map(), cold: false, summary: false, survivors: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--area') {
       const value = argv[++i];
       if (!value) throw new Error('mutation: --area needs a name, e.g. --area core-math');
       for (const name of value.split(',')) {
-        const run = runs.find((r) => r.name === areaNamed(name.trim()).run);
+        const area = areaNamed(name.trim());
+        const run = runs.find((r) => r.name === area.run);
         if (!options.runs.includes(run)) options.runs.push(run);
+        options.only.set(run, [...(options.only.get(run) ?? []), area]);
       }
     } else if (arg === '--cold') options.cold = true;
     else if (arg === '--summary') options.summary = true;
@@ -42,22 +46,34 @@ function linkSharedCorpus() {
   symlinkSync(shared, link);
 }
 
-function runStryker(run, cold) {
-  const names = run.areas.map((area) => area.name).join(', ');
-  console.log(`\n== mutation: ${run.name} (${names}: ${run.mutate.join(' ')})`);
+function runStryker(run, only, cold) {
+  const selected = only ?? run.areas;
+  const names = selected.map((area) => area.name).join(', ');
+  console.log(`\n== mutation: ${run.name} (${names}: ${selected.flatMap((area) => area.mutate).join(' ')})`);
   const started = Date.now();
   const stryker = join(root, 'node_modules', '.bin', 'stryker');
   // Cold: without the file, not with Stryker's --force, which tests every mutant again but keeps the old
   // file's results for mutants no longer in the run (a moved line range kept its old mutants so).
   if (cold) rmSync(incrementalFile(run), { force: true });
+  const previous = only && readJson(incrementalFile(run));
   const result = spawnSync(stryker, ['run', 'stryker.config.mjs'], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...process.env, MUTATION_RUN: run.name },
+    env: { ...process.env, MUTATION_RUN: run.name, ...(only ? { MUTATION_AREAS: names } : {}) },
   });
+  if (result.status === 0 && previous) {
+    const others = run.areas.filter((area) => !selected.includes(area));
+    // Line ranges never split a file between two areas of one run, so a file is kept whole or not at all.
+    const keep = (file) => others.some((area) => inArea(area, file));
+    writeFileSync(incrementalFile(run), JSON.stringify(mergeReports(readJson(incrementalFile(run)), previous, keep)));
+  }
   const minutes = (Date.now() - started) / 60_000;
   const report = readReport(run);
-  const tested = report && Object.values(report.files).flatMap((f) => f.mutants).filter((m) => m.status !== 'Ignored');
+  const tested =
+    report &&
+    Object.values(report.files)
+      .flatMap((f) => f.mutants)
+      .filter((m) => m.status !== 'Ignored');
   const rate = tested ? `, ${tested.length} mutants, ${(tested.length / minutes).toFixed(1)} mutants/min` : '';
   console.log(`== ${run.name}: ${result.status === 0 ? 'done' : 'FAILED'} in ${minutes.toFixed(1)} min${rate}`);
   return result.status === 0;
@@ -68,9 +84,11 @@ function runStryker(run, cold) {
 const incrementalFile = (run) => join(root, 'mutation', 'incremental', `${run.name}.json`);
 const resultFiles = (run) => [incrementalFile(run), join(root, 'reports', 'mutation', `${run.name}.json`)];
 
+const readJson = (file) => (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined);
+
 function readReport(run) {
   const file = resultFiles(run).find((f) => existsSync(f));
-  return file && JSON.parse(readFileSync(file, 'utf8'));
+  return file && readJson(file);
 }
 
 /** The part of a run's report that holds an area's mutants (report paths are relative to the repository). */
@@ -142,7 +160,7 @@ const options = parseArgs(process.argv.slice(2));
 let ok = true;
 if (!options.summary) {
   linkSharedCorpus();
-  for (const run of options.runs) ok = runStryker(run, options.cold) && ok;
+  for (const run of options.runs) ok = runStryker(run, options.only.get(run), options.cold) && ok;
 }
 ok = summarise(options.runs, options.survivors) && ok;
 process.exitCode = ok ? 0 : 1;
