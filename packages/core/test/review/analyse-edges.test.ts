@@ -157,6 +157,19 @@ describe('budget figures', () => {
   });
 });
 
+describe('met at exactly the budget, whatever the objective', () => {
+  it('at 99.99 %, one bad request in every 10 000 is met, though 1 - 0.9999 is not 0.0001 in floating point', () => {
+    // 1 - 0.9999 = 9.9999999999989e-5, so the 1e-4 error ratio computes as 1.0000000000001 of the budget.
+    const r = reviewSlo(makeSlo({ objective: 0.9999 }), buckets(T0, 60, () => 1, 60, 10_000), {
+      from: T0,
+      to: T0 + 3600,
+    });
+    expect(r.budget.spent).toBeCloseTo(1, 9);
+    expect(r.met).toBe(true);
+    expect(r.verdict.level).toBe('freeze');
+  });
+});
+
 describe('the range and the period cut from the data', () => {
   it('data past `to` changes nothing the review reports', () => {
     const from = T0 + 3600;
