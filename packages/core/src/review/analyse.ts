@@ -438,7 +438,8 @@ export function reviewSlo(slo: Slo, data: readonly SeriesPoint[], options: Revie
     good: status.good,
     total: status.total,
     attainment: status.total > 0 ? status.good / status.total : undefined,
-    met: status.spent <= 1,
+    // Rounded as the verdict is: at 99.99 % exactly the budget spent computes as 1.0000000000001 of it.
+    met: policyRemaining(status.remaining) >= 0,
     budget: {
       spent: status.spent,
       remaining: status.remaining,
