@@ -183,6 +183,11 @@ describe('OpenSLO alerting problems are reported where they are written', () => 
 
   it.each([
     [
+      'alertPolicies that are not a list',
+      '  alertPolicies: 5\n',
+      'f0.yaml:36:18: spec.alertPolicies: expected alertPolicies (a list of AlertPolicy or alertPolicyRef), got number 5',
+    ],
+    [
       'an empty alertPolicies item',
       '  alertPolicies: [~]\n',
       'f0.yaml:36:19: spec.alertPolicies[0]: missing a AlertPolicy or alertPolicyRef',

@@ -157,6 +157,11 @@ describe('an accepted OpenSLO SLO with a located problem still loads', () => {
         'f0.yaml:7:15: metadata.labels.tier[1]: missing a string',
       ],
     ],
+    [
+      'labels that are not a mapping',
+      () => slo({ '  name: api-availability\n': '  name: api-availability\n  labels: payments\n' }),
+      ['f0.yaml:5:11: metadata.labels: expected a mapping, got string "payments"'],
+    ],
     ['no service', () => slo({ '  service: goodgreets\n': '' }), ['f0.yaml:5:1: spec.service: missing service']],
     [
       'a misspelt sre-kit annotation (other prefixes are free)',

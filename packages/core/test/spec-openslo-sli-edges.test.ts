@@ -143,6 +143,26 @@ describe('an indicator with a located problem still loads', () => {
   });
 });
 
+describe('every side of a ratio is evaluated per alert window', () => {
+  const FIXED = prometheus('sum(rate(e[5m]))');
+  const NO_WINDOW =
+    'query has no {{.window}} placeholder (write the range as [{{.window}}] so each alert window gets its own range)';
+  it.each([
+    [
+      'raw',
+      () => ratioMetric(`      ratioMetric:\n        rawType: failure\n        raw: ${FIXED}\n`),
+      'f0.yaml:13:65',
+      'raw',
+    ],
+    ['bad', () => withBad(`        bad: ${FIXED}\n`), 'f0.yaml:13:65', 'bad'],
+    ['good', () => withBad(`        good: ${FIXED}\n`), 'f0.yaml:13:66', 'good'],
+  ])('a fixed range in %s is reported', (_name, text, at, side) => {
+    expect(load(text()).diagnostics.map(formatDiagnostic)).toEqual([
+      `${at}: spec.indicator.spec.ratioMetric.${side}.metricSource.spec.query: ${NO_WINDOW}`,
+    ]);
+  });
+});
+
 describe('the indicator of an accepted SLO', () => {
   it('counts good events over total when the SLI says good', () => {
     const set = load(withBad(`        good: ${ERRORS}\n`));
