@@ -229,7 +229,9 @@ export function findIncidents(
   for (const p of series) {
     const bad = Math.max(0, p.total - p.good);
     const ratio = p.total > 0 ? bad / p.total : 0;
-    if (ratio <= allowed) continue;
+    // A bucket exactly at the budget rate is no incident. 1 - 0.9999 is not 0.0001 in floating point, so the
+    // burn rate is rounded as policies round what is left, to a billionth.
+    if (policyRemaining(1 - ratio / allowed) >= 0) continue;
     if (cur && p.t - cur.end <= mergeGapSeconds) {
       cur.end = p.t + stepSeconds;
       cur.bad += bad;

@@ -13,7 +13,13 @@ const T0 = 1_764_547_200; // 2025-12-01T00:00:00Z
 const DAY = 86400;
 
 /** `n` buckets of `total` requests `step` apart from `start`; `bad(i)` of bucket i fail. */
-function buckets(start: number, n: number, bad: (i: number) => number = () => 0, step = 60, total = 1000): SeriesPoint[] {
+function buckets(
+  start: number,
+  n: number,
+  bad: (i: number) => number = () => 0,
+  step = 60,
+  total = 1000,
+): SeriesPoint[] {
   return Array.from({ length: n }, (_, i) => ({ t: start + i * step, total, good: total - bad(i) }));
 }
 
@@ -98,7 +104,11 @@ describe('a review without data or without traffic', () => {
 
   it('with buckets of zero requests: no SLI, no incident, the budget untouched', () => {
     const to = T0 + DAY;
-    const r = reviewSlo(makeSlo(), buckets(T0, 1440, () => 0, 60, 0), { from: T0, to });
+    const r = reviewSlo(
+      makeSlo(),
+      buckets(T0, 1440, () => 0, 60, 0),
+      { from: T0, to },
+    );
     expect(r.attainment).toBeUndefined();
     expect(r.budget.spent).toBe(0);
     expect(r.period.total).toBe(0);
@@ -116,7 +126,11 @@ describe('budget figures', () => {
     // 1440 minutes x 1000 requests; 360 bad (100 in each of minutes 0..2, 60 in minute 3).
     const bad = [100, 100, 100, 60];
     const to = T0 + DAY;
-    const r = reviewSlo(makeSlo(), buckets(T0, 1440, (i) => bad[i] ?? 0), { from: T0, to });
+    const r = reviewSlo(
+      makeSlo(),
+      buckets(T0, 1440, (i) => bad[i] ?? 0),
+      { from: T0, to },
+    );
     expect(r.total).toBe(1_440_000);
     expect(r.attainment).toBeCloseTo(1 - 360 / 1_440_000, 12);
     expect(r.met).toBe(true);
@@ -139,7 +153,11 @@ describe('budget figures', () => {
 
   it('a day that spent more than its budget is not met', () => {
     // 2000 bad of 1 440 000: 2000 / 1440 of the budget.
-    const r = reviewSlo(makeSlo(), buckets(T0, 1440, (i) => (i < 20 ? 100 : 0)), { from: T0, to: T0 + DAY });
+    const r = reviewSlo(
+      makeSlo(),
+      buckets(T0, 1440, (i) => (i < 20 ? 100 : 0)),
+      { from: T0, to: T0 + DAY },
+    );
     expect(r.budget.spent).toBeCloseTo(2000 / 1440, 9);
     expect(r.met).toBe(false);
   });
@@ -148,7 +166,11 @@ describe('budget figures', () => {
     // At 75 % the budget is exactly 0.25 in floating point: one bad of four requests in every minute
     // spends it to the event.
     const slo = makeSlo({ objective: 0.75 });
-    const r = reviewSlo(slo, buckets(T0, 60, () => 1, 60, 4), { from: T0, to: T0 + 3600 });
+    const r = reviewSlo(
+      slo,
+      buckets(T0, 60, () => 1, 60, 4),
+      { from: T0, to: T0 + 3600 },
+    );
     expect(r.budget.spent).toBe(1);
     expect(r.budget.remaining).toBe(0);
     expect(r.met).toBe(true);
@@ -160,10 +182,14 @@ describe('budget figures', () => {
 describe('met at exactly the budget, whatever the objective', () => {
   it('at 99.99 %, one bad request in every 10 000 is met, though 1 - 0.9999 is not 0.0001 in floating point', () => {
     // 1 - 0.9999 = 9.9999999999989e-5, so the 1e-4 error ratio computes as 1.0000000000001 of the budget.
-    const r = reviewSlo(makeSlo({ objective: 0.9999 }), buckets(T0, 60, () => 1, 60, 10_000), {
-      from: T0,
-      to: T0 + 3600,
-    });
+    const r = reviewSlo(
+      makeSlo({ objective: 0.9999 }),
+      buckets(T0, 60, () => 1, 60, 10_000),
+      {
+        from: T0,
+        to: T0 + 3600,
+      },
+    );
     expect(r.budget.spent).toBeCloseTo(1, 9);
     expect(r.met).toBe(true);
     expect(r.verdict.level).toBe('freeze');
@@ -324,14 +350,29 @@ describe('incidents', () => {
     expect(findIncidents([{ t: 0, total: 4, good: 3 }], 0.75, 60, 10, 300)).toEqual([]);
   });
 
+  it.each([0.9, 0.9995, 0.9999])(
+    'at %p too, where 1 - objective is not the budget rate in floating point',
+    (objective) => {
+      // 1 - 0.9999 is 0.00009999999999998899: an unrounded comparison made 1 bad of 10,000 an incident here
+      // and not at 99.9 %. One bad event more is above the rate, whatever the rounding.
+      const total = Math.round(1 / (1 - objective));
+      expect(findIncidents([{ t: 0, total, good: total - 1 }], objective, 60, 10, 300)).toEqual([]);
+      expect(findIncidents([{ t: 0, total, good: total - 2 }], objective, 60, 10, 300)).toHaveLength(1);
+    },
+  );
+
   it('a review lists the five largest by default, or as many as asked', () => {
     // Eight failing minutes 17 min apart (16 min between them, over the 15 min merge gap): 10, 20, ..., 80 bad.
     const r = (top?: number) =>
-      reviewSlo(makeSlo(), buckets(T0, 120, (i) => (i % 17 === 0 ? (i / 17 + 1) * 10 : 0)), {
-        from: T0,
-        to: T0 + 7200,
-        topIncidents: top,
-      });
+      reviewSlo(
+        makeSlo(),
+        buckets(T0, 120, (i) => (i % 17 === 0 ? (i / 17 + 1) * 10 : 0)),
+        {
+          from: T0,
+          to: T0 + 7200,
+          topIncidents: top,
+        },
+      );
     expect(r().incidents.map((i) => i.badEvents)).toEqual([80, 70, 60, 50, 40]);
     expect(r(2).incidents.map((i) => i.badEvents)).toEqual([80, 70]);
   });
@@ -357,11 +398,15 @@ describe('maintenance windows and gaps', () => {
   it('says nothing of a window outside both the range and the period', () => {
     const slo = sevenDaySlo();
     const to = T0 + 30 * DAY;
-    const r = reviewSlo(slo, buckets(to - DAY, 288, () => 0, 300), {
-      from: to - DAY,
-      to,
-      windows: [opening(to - 20 * DAY, to - 20 * DAY + 3600)],
-    });
+    const r = reviewSlo(
+      slo,
+      buckets(to - DAY, 288, () => 0, 300),
+      {
+        from: to - DAY,
+        to,
+        windows: [opening(to - 20 * DAY, to - 20 * DAY + 3600)],
+      },
+    );
     expect(r.excluded).toBeUndefined();
   });
 
@@ -371,11 +416,15 @@ describe('maintenance windows and gaps', () => {
     const from = to - 10 * DAY;
     // One day after `from`, two days before the 7 d period starts.
     const start = from + DAY;
-    const r = reviewSlo(slo, buckets(from, 10 * 288, () => 0, 300), {
-      from,
-      to,
-      windows: [opening(start, start + 3600)],
-    });
+    const r = reviewSlo(
+      slo,
+      buckets(from, 10 * 288, () => 0, 300),
+      {
+        from,
+        to,
+        windows: [opening(start, start + 3600)],
+      },
+    );
     expect(r.excluded).toMatchObject({
       seconds: 3600,
       periodSeconds: 0,
