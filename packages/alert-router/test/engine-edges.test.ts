@@ -178,8 +178,14 @@ describe('resolves and maintenance windows', () => {
       receiver: 'team',
       windows: ['db-patching'],
     });
-    // A new page inside the window is muted: only resolves of delivered pages pass.
+    // A new page inside the window is muted: only resolves of delivered pages pass, not any other
+    // change away from ALARM.
     expect(statuses(await router.process([alarmEvent('cache')], [], FAR))).toEqual(['muted']);
+    clock.now = T0 - 600_000;
+    await router.process([alarmEvent('queue')], [], FAR);
+    clock.now = T0 + 600_000;
+    const missing = alarmEvent('queue', 'INSUFFICIENT_DATA', { previousState: 'ALARM' });
+    expect(statuses(await router.process([missing], [], FAR))).toEqual(['muted']);
   });
 
   it('a mute interval of the route also holds back the resolve a window would let through', async () => {
