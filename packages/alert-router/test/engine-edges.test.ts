@@ -332,10 +332,10 @@ describe('when a group sends at once and when it waits', () => {
 
   it('an alert in flight elsewhere is neither sent nor marked done here, and does not open the interval', async () => {
     const { router, store, clock } = makeRouter(interval());
-    const x = alarmEvent('x');
+    const [x, y] = [alarmEvent('x'), alarmEvent('y')];
     const key = acceptKey(x, { routeId: 'root', receiver: { name: 'team' } });
     await store.claim(key, T0, 60_000);
-    expect((await router.process([x], [], FAR)).outcomes).toEqual([
+    expect((await router.process([x, y], [], FAR)).outcomes).toEqual([
       {
         status: 'failed',
         eventId: x.id,
@@ -344,8 +344,11 @@ describe('when a group sends at once and when it waits', () => {
         receiver: 'team',
         detail: 'same event in flight elsewhere; retry',
       },
+      { status: 'delivered', eventId: y.id, alarmName: 'y', state: 'ALARM', receiver: 'team', target: 'slack:#team' },
     ]);
-    expect(texts()).toEqual([]);
+    expect(texts()).toEqual([expect.not.stringContaining('x')]);
+    // Still in flight there: trying again is told the same, not that the alert was done.
+    expect(statuses(await router.process([x], [], FAR))).toEqual(['failed']);
     // The other invocation fails and gives its claim back: the retry delivers, at once.
     await store.release(key);
     clock.now += 1000;
