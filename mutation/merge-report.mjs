@@ -28,9 +28,14 @@ export function mergeReports(partial, previous, keep) {
     }
   }
 
+  const kept = Object.entries(previous.files).filter(([file]) => !merged.files[file] && keep(file));
+  const referenced = new Set(
+    kept.flatMap(([, entry]) => entry.mutants.flatMap((m) => [...(m.coveredBy ?? []), ...(m.killedBy ?? [])])),
+  );
   const renamed = new Map();
   for (const [file, entry] of Object.entries(previous.testFiles ?? {})) {
     for (const test of entry.tests) {
+      if (!referenced.has(test.id)) continue;
       let id = idOf.get(testKey(file, test.name));
       if (id === undefined) {
         id = String(nextId++);
@@ -43,8 +48,7 @@ export function mergeReports(partial, previous, keep) {
   }
 
   const rename = (ids) => ids?.map((id) => renamed.get(id) ?? id);
-  for (const [file, entry] of Object.entries(previous.files)) {
-    if (merged.files[file] || !keep(file)) continue;
+  for (const [file, entry] of kept) {
     merged.files[file] = {
       ...entry,
       mutants: entry.mutants.map((m) => ({

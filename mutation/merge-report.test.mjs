@@ -18,7 +18,7 @@ const previous = {
   files: {
     'src/a.ts': { mutants: [mutant('1', 'Survived', ['7'], undefined)] },
     'src/b.ts': { mutants: [mutant('2', 'Killed', ['7', '8', '9'], ['8']), mutant('3', 'Survived', ['9'])] },
-    'src/gone-from-a.ts': { mutants: [mutant('4', 'Killed', ['7'], ['7'])] },
+    'src/gone-from-a.ts': { mutants: [mutant('4', 'Killed', ['7', '10'], ['10'])] },
   },
   testFiles: {
     'test/a.test.ts': { source: 'old a', tests: [{ id: '7', name: 'a works' }] },
@@ -27,6 +27,7 @@ const previous = {
       tests: [
         { id: '8', name: 'b works' },
         { id: '9', name: 'gone' },
+        { id: '10', name: 'covered only what the areas run hold' },
       ],
     },
   },
@@ -44,7 +45,7 @@ test('the areas run take the new results; the others keep theirs, under the new 
   assert.equal(survived.killedBy, undefined);
 });
 
-test('a test only the earlier run knew keeps an id no new test has, in the file the new run read', () => {
+test('a test only the earlier run knew, and a kept mutant names, keeps an id no new test has', () => {
   const merged = mergeReports(partial, previous, keep);
   assert.equal(merged.testFiles['test/b.test.ts'].source, 'new b');
   assert.deepEqual(
