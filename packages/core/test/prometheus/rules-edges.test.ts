@@ -214,6 +214,11 @@ describe('alert rules', () => {
     );
   });
 
+  it('builds the default alert name from the words of service and name, whatever separates them', () => {
+    const slo: Slo = { ...twoTiers(asOpenSlo(baseSlo())), name: '_api..avail_' };
+    expect(alerts(slo).map((r) => r.alert)).toEqual(['MySvcApiAvailBurnRate', 'MySvcApiAvailBurnRate']);
+  });
+
   it('uses the per-severity alert names, and no alert for a severity without tiers', () => {
     const slo = twoTiers(baseSlo());
     const named: Slo = { ...slo, alerting: { ...slo.alerting, pageAlertName: 'P', ticketAlertName: 'T' } };
