@@ -57,6 +57,7 @@ describe('normalisePromql', () => {
     expect(normalisePromql('{ a="1" }')).toBe('{a="1"}');
     expect(normalisePromql('')).toBe('');
     expect(normalisePromql(' \n ')).toBe('');
+    expect(normalisePromql('a b  ')).toBe('a b');
   });
 
   it('keeps every kind of string literal verbatim, escaped quotes included', () => {
