@@ -190,9 +190,11 @@ describe('resolves and maintenance windows', () => {
 
   it('a mute interval of the route also holds back the resolve a window would let through', async () => {
     const { router, clock } = makeRouter({
-      ...routing(route({ receiver: 'team', muteTimeIntervals: ['late'] }), [receiver('team')], [
-        { name: 'late', weekdays: [], times: [{ start: '22:00', end: '23:00' }], location: 'UTC' },
-      ]),
+      ...routing(
+        route({ receiver: 'team', muteTimeIntervals: ['late'] }),
+        [receiver('team')],
+        [{ name: 'late', weekdays: [], times: [{ start: '22:00', end: '23:00' }], location: 'UTC' }],
+      ),
       maintenanceWindows: [window],
     });
     clock.now = T0 - 600_000;
@@ -515,7 +517,9 @@ describe('firing records and reminders', () => {
     const { router, clock } = makeRouter(reminding());
     const fired = alarmEvent('a');
     await router.process([fired], [], FAR);
-    const older = alarmEvent('a', 'OK', { stateChangeTime: new Date(Date.parse(fired.stateChangeTime) - 1000).toISOString() });
+    const older = alarmEvent('a', 'OK', {
+      stateChangeTime: new Date(Date.parse(fired.stateChangeTime) - 1000).toISOString(),
+    });
     await router.process([older], [], FAR);
     clock.now += 3600_000;
     expect(statuses(await tick(router, FAR))).toEqual(['reminded']);
@@ -604,7 +608,10 @@ describe('the tick', () => {
 
   it('a held group whose route is gone goes to the receiver the alarm reaches now, and the log says so', async () => {
     const before = routing(
-      route({ receiver: 'team', routes: [route({ receiver: 'page', matchers: { service: 'goodgreets' }, groupWaitSeconds: 30 })] }),
+      route({
+        receiver: 'team',
+        routes: [route({ receiver: 'page', matchers: { service: 'goodgreets' }, groupWaitSeconds: 30 })],
+      }),
       [receiver('team'), receiver('page')],
     );
     const { router, store } = makeRouter(before);
@@ -623,9 +630,12 @@ describe('the tick', () => {
   it('a held group whose route now names another receiver is reported as no longer routed', async () => {
     const { router, store } = makeRouter(grouped);
     await router.process([alarmEvent('a')], [], FAR);
-    const after = makeRouter(routing(route({ receiver: 'page', groupBy: ['service'], groupWaitSeconds: 30 }), [receiver('page')]), {
-      store,
-    });
+    const after = makeRouter(
+      routing(route({ receiver: 'page', groupBy: ['service'], groupWaitSeconds: 30 }), [receiver('page')]),
+      {
+        store,
+      },
+    );
     after.clock.now = T0 + 30_000;
     expect(statuses(await tick(after.router, FAR))).toEqual(['delivered']);
     expect(after.logged.map((l) => l.msg)).toContain('pending group no longer routed; sending to the root receiver');
@@ -641,14 +651,20 @@ describe('the tick', () => {
 
   it('stops reminding an alarm whose route is gone, for good, and logs which', async () => {
     const before = routing(
-      route({ receiver: 'team', routes: [route({ receiver: 'page', matchers: { service: 'goodgreets' }, repeatIntervalSeconds: 600 })] }),
+      route({
+        receiver: 'team',
+        routes: [route({ receiver: 'page', matchers: { service: 'goodgreets' }, repeatIntervalSeconds: 600 })],
+      }),
       [receiver('team'), receiver('page')],
     );
     const { router, store } = makeRouter(before);
     await router.process([alarmEvent('a')], [], FAR);
-    const after = makeRouter(routing(route({ receiver: 'team', repeatIntervalSeconds: 0 }), [receiver('team'), receiver('page')]), {
-      store,
-    });
+    const after = makeRouter(
+      routing(route({ receiver: 'team', repeatIntervalSeconds: 0 }), [receiver('team'), receiver('page')]),
+      {
+        store,
+      },
+    );
     after.clock.now = T0 + 600_000;
     expect((await tick(after.router, FAR)).outcomes).toEqual([]);
     expect(after.logged.find((l) => l.level === 'warn')?.fields).toEqual({ alarmName: 'a', receiver: 'page' });
@@ -680,7 +696,9 @@ describe('the tick', () => {
   });
 
   it('a reminder Slack refuses is reported per target and tried again by the next tick', async () => {
-    const { router, clock } = makeRouter(routing(route({ receiver: 'team', repeatIntervalSeconds: 600 }), [receiver('team')]));
+    const { router, clock } = makeRouter(
+      routing(route({ receiver: 'team', repeatIntervalSeconds: 600 }), [receiver('team')]),
+    );
     const a = alarmEvent('a');
     await router.process([a], [], FAR);
     clock.now += 600_000;

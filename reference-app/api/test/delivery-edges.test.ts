@@ -161,9 +161,7 @@ describe('deliver(id) at its edges', () => {
     mailer.failing = true;
     const brokenProblemWrites = Object.assign(Object.create(cards) as SqlCardRepository, {
       update: (id: string, expected: CardStatus, patch: Parameters<SqlCardRepository['update']>[2]) =>
-        patch.deliveryProblem
-          ? Promise.reject(new Error('connect ETIMEDOUT'))
-          : cards.update(id, expected, patch),
+        patch.deliveryProblem ? Promise.reject(new Error('connect ETIMEDOUT')) : cards.update(id, expected, patch),
     });
     await expect(service({ cards: brokenProblemWrites }).deliver('unrecorded')).rejects.toThrow('SES throttled');
     expect(await cards.findById('unrecorded')).toMatchObject({ status: 'sending', deliveryProblem: null });

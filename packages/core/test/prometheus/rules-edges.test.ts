@@ -151,12 +151,21 @@ describe('SLOs without a per-window Prometheus SLI are skipped with a reason', (
   const prom = (query: string) => ({ type: 'Prometheus' as const, query });
   const opaque = { type: 'Opaque' as const, sourceType: 'Datadog', spec: {} };
   it.each<[string, (s: Slo) => Slo]>([
-    ['a threshold SLI', (s) => ({ ...s, indicator: { kind: 'threshold', metric: prom('x'), operator: 'lt', threshold: 1 } })],
+    [
+      'a threshold SLI',
+      (s) => ({ ...s, indicator: { kind: 'threshold', metric: prom('x'), operator: 'lt', threshold: 1 } }),
+    ],
     ['a raw ratio from another source', (s) => ({ ...s, indicator: { kind: 'rawErrorRatio', errorRatio: opaque } })],
     ['a raw ratio without {{.window}}', (s) => ({ ...s, indicator: { kind: 'rawErrorRatio', errorRatio: prom('x') } })],
-    ['a total from another source', (s) => ({ ...s, indicator: { kind: 'ratio', bad: prom('e[{{.window}}]'), total: opaque } })],
+    [
+      'a total from another source',
+      (s) => ({ ...s, indicator: { kind: 'ratio', bad: prom('e[{{.window}}]'), total: opaque } }),
+    ],
     ['only a total', (s) => ({ ...s, indicator: { kind: 'ratio', bad: opaque, total: prom('t[{{.window}}]') } })],
-    ['a bad query without {{.window}}', (s) => ({ ...s, indicator: { kind: 'ratio', bad: prom('e'), total: prom('t[{{.window}}]') } })],
+    [
+      'a bad query without {{.window}}',
+      (s) => ({ ...s, indicator: { kind: 'ratio', bad: prom('e'), total: prom('t[{{.window}}]') } }),
+    ],
   ])('%s', (_, change) => {
     const slo = change(baseSlo('dir/svc.yml'));
     const reason = prometheusUnsupportedReason(slo);
@@ -192,7 +201,13 @@ describe('alert rules', () => {
   const twoTiers = (slo: Slo) =>
     withTiers(slo, [
       tier({ name: 'page-fast', severity: 'page' }),
-      tier({ name: 'ticket-slow', severity: 'ticket', longWindowSeconds: 21600, shortWindowSeconds: 1800, burnRate: 6 }),
+      tier({
+        name: 'ticket-slow',
+        severity: 'ticket',
+        longWindowSeconds: 21600,
+        shortWindowSeconds: 1800,
+        burnRate: 6,
+      }),
     ]);
 
   it('routes OpenSLO alerts by severity and names each firing tier', () => {
