@@ -283,10 +283,14 @@ describe.each(DIALECTS)('repositories on %s', (dialect) => {
       ...Array.from({ length: 10 }, (_, i) => cards.addMessage('slots2', 'n', `new${i}`, 20, 6)),
     ]);
     expect(outcomes.slice(0, 3)).toEqual([true, true, true]);
-    const list = await cards.listMessages('slots2');
-    // Three places freed, whatever the interleaving: exactly six messages, in places 1..6.
-    expect(list).toHaveLength(6);
-    expect(outcomes.slice(3).filter((r) => r !== undefined)).toHaveLength(3);
+    // A signer that ran before a removal committed found the card full, so how many got in depends on the
+    // interleaving (under load, fewer than three): never more than the places freed, and counted exactly.
+    const accepted = outcomes.slice(3).filter((r) => r !== undefined).length;
+    expect(accepted).toBeLessThanOrEqual(3);
+    expect(await cards.listMessages('slots2')).toHaveLength(3 + accepted);
+    // No freed place is lost: signing one at a time fills the card to exactly its cap, in places 1..6.
+    for (let i = accepted; i < 3; i++) expect(await cards.addMessage('slots2', 'n', `late${i}`, 30, 6)).toBeDefined();
+    expect(await cards.addMessage('slots2', 'n', 'one too many', 30, 6)).toBeUndefined();
     expect((await slotsOf('slots2')).map(([, slot]) => slot).sort()).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
