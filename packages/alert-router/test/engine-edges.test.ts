@@ -95,6 +95,18 @@ function alarmEvent(
 const texts = (path?: string) => slack.delivered(path).map((r) => String(r.body.text));
 const statuses = (report: { outcomes: ReadonlyArray<{ status: string }> }) => report.outcomes.map((o) => o.status);
 
+/** One receiver, "two", with two webhook targets: #a and #b. */
+function twoWebhookTargets() {
+  return routing(route({ receiver: 'two' }), [
+    receiver('two', {
+      slack: [
+        { channel: '#a', webhookSecret: 'secret/a' },
+        { channel: '#b', webhookSecret: 'secret/b' },
+      ],
+    }),
+  ]);
+}
+
 describe('outcomes the router reports', () => {
   it('says what was wrong with a rejected payload', async () => {
     const { router } = makeRouter(routing(route({ receiver: 'team' }), [receiver('team')]));
@@ -358,14 +370,7 @@ describe('when a group sends at once and when it waits', () => {
   });
 
   it('a target another invocation is posting to fails for a retry; the other target still gets it', async () => {
-    const config = routing(route({ receiver: 'two' }), [
-      receiver('two', {
-        slack: [
-          { channel: '#a', webhookSecret: 'secret/a' },
-          { channel: '#b', webhookSecret: 'secret/b' },
-        ],
-      }),
-    ]);
+    const config = twoWebhookTargets();
     const { router, store } = makeRouter(config);
     const x = alarmEvent('x');
     await store.claim(`${acceptKey(x, { routeId: 'root', receiver: { name: 'two' } })}#slack:#a`, T0, 60_000);
@@ -386,14 +391,7 @@ describe('when a group sends at once and when it waits', () => {
   });
 
   it('logs each delivery and failure with its receiver, target and alarms; a retry skips the target that had it', async () => {
-    const config = routing(route({ receiver: 'two' }), [
-      receiver('two', {
-        slack: [
-          { channel: '#a', webhookSecret: 'secret/a' },
-          { channel: '#b', webhookSecret: 'secret/b' },
-        ],
-      }),
-    ]);
+    const config = twoWebhookTargets();
     const { router, logged } = makeRouter(config);
     slack.script('/hooks/b', { status: 404, body: 'no_active_hooks' });
     const x = alarmEvent('x');
