@@ -52,15 +52,19 @@ function runStryker(run, only, cold) {
   console.log(`\n== mutation: ${run.name} (${names}: ${selected.flatMap((area) => area.mutate).join(' ')})`);
   const started = Date.now();
   const stryker = join(root, 'node_modules', '.bin', 'stryker');
+  // Read before a cold start removes it: a narrowed run folds the other areas' results back in afterwards, and
+  // a run that fails puts it back.
+  const before = readJson(incrementalFile(run));
+  const previous = only && before;
   // Cold: without the file, not with Stryker's --force, which tests every mutant again but keeps the old
   // file's results for mutants no longer in the run (a moved line range kept its old mutants so).
   if (cold) rmSync(incrementalFile(run), { force: true });
-  const previous = only && readJson(incrementalFile(run));
   const result = spawnSync(stryker, ['run', 'stryker.config.mjs'], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, MUTATION_RUN: run.name, ...(only ? { MUTATION_AREAS: names } : {}) },
   });
+  if (result.status !== 0 && before) writeFileSync(incrementalFile(run), JSON.stringify(before));
   if (result.status === 0 && previous) {
     const others = run.areas.filter((area) => !selected.includes(area));
     // Line ranges never split a file between two areas of one run, so a file is kept whole or not at all.
