@@ -13,10 +13,11 @@
 // tests alone; what a file outside those would add is only a crash while loading, which Stryker reports as a
 // runtime error and leaves out of the score either way.
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { commonTokens, declareFactoryPlugin, PluginKind, tokens } from '@stryker-mutator/api/plugin';
-import { DryRunStatus } from '@stryker-mutator/api/test-runner';
+import { DryRunStatus, MutantRunStatus } from '@stryker-mutator/api/test-runner';
 import { strykerPlugins as jestPlugins } from '@stryker-mutator/jest-runner';
 import { MUTANT_RUN } from './jest-bail-environment.cjs';
 import { SELECTED_TEST_FILES } from './jest-test-file-filter.cjs';
@@ -27,7 +28,7 @@ const jestFactory = jestPlugins.find((plugin) => plugin.name === 'jest').factory
 // test -> file map there for those started later.
 const mapFile = () => resolve(process.cwd(), '.stryker-test-files.json');
 
-class JestByTestFile {
+export class JestByTestFile {
   /** test id (its full name, which two files may share) -> the files holding it; @type {Map<string, string[]> | undefined} */
   filesOfTest;
 
@@ -62,7 +63,18 @@ class JestByTestFile {
     globalThis[MUTANT_RUN] = { failed: false };
     const started = performance.now();
     try {
-      const result = await this.inner.mutantRun(options);
+      let result = await this.inner.mutantRun(options);
+      // A test that failed because a shared service was down did not see the mutant: the kill would be false.
+      // Wait for the service, run the mutant again, and stop the whole run if the service stays away.
+      const down = refusedService(result);
+      if (down) {
+        await waitForService(down);
+        globalThis[MUTANT_RUN] = { failed: false };
+        result = await this.inner.mutantRun(options);
+        if (refusedService(result)) {
+          throw new Error(`mutation: ${down} refused connections twice; a kill by a refused connection is not a kill`);
+        }
+      }
       trace(options, files, result.status, started);
       return result;
     } finally {
@@ -87,6 +99,33 @@ class JestByTestFile {
   dispose() {
     return this.inner.dispose?.();
   }
+}
+
+// The services the package tests share with every other process on the machine (MariaDB); a kill whose failure
+// names a refused connection to one of them is a test that could not run. MUTATION_SERVICES overrides the list
+// (host:port, comma separated). A test that expects a refused connection uses a port of its own.
+export const sharedServices = () => (process.env.MUTATION_SERVICES ?? '127.0.0.1:3306').split(',').filter(Boolean);
+
+/** The shared service a killed mutant's failure says refused a connection, if any. */
+export function refusedService(result, services = sharedServices()) {
+  if (result.status !== MutantRunStatus.Killed) return undefined;
+  // Not followed by a digit: 127.0.0.1:33061 is some other server.
+  const refused = (service) => new RegExp(`ECONNREFUSED ${service.replaceAll('.', '\\.')}(?!\\d)`);
+  return services.find((service) => refused(service).test(result.failureMessage ?? ''));
+}
+
+async function waitForService(service, ms = 120_000) {
+  const [host, port] = service.split(':');
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const up = await new Promise((done) => {
+      const socket = connect(Number(port), host, () => done(socket.end() && true));
+      socket.on('error', () => done(false));
+    });
+    if (up) return;
+    await new Promise((wake) => setTimeout(wake, 2_000));
+  }
+  throw new Error(`mutation: ${service} has refused connections for ${ms / 1000} s; start it and run again`);
 }
 
 // MUTATION_TRACE=file: one line per mutant run (id, tests, test files, status, ms), to see where a run's time goes.
