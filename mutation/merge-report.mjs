@@ -60,3 +60,18 @@ export function mergeReports(partial, previous, keep) {
   }
   return merged;
 }
+
+/**
+ * The report without the timed-out mutants of the given files, so that Stryker's next incremental run tests them
+ * again (`--retest-timeouts`): a timeout counts as detected, and on a loaded machine a slow test run can pass
+ * for a loop that never ends.
+ * @param {any} report an incremental file
+ * @param {(file: string) => boolean} selected the files whose timeouts are to be tested again
+ */
+export function withoutTimeouts(report, selected) {
+  const files = {};
+  for (const [file, entry] of Object.entries(report.files)) {
+    files[file] = selected(file) ? { ...entry, mutants: entry.mutants.filter((m) => m.status !== 'Timeout') } : entry;
+  }
+  return { ...report, files };
+}

@@ -1,7 +1,7 @@
 // `node --test mutation/`: the fold of a narrowed run into its run's incremental file (merge-report.mjs).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { mergeReports } from './merge-report.mjs';
+import { mergeReports, withoutTimeouts } from './merge-report.mjs';
 
 const mutant = (id, status, coveredBy, killedBy) => ({ id, status, coveredBy, killedBy, mutatorName: 'X' });
 
@@ -60,4 +60,22 @@ test('a test only the earlier run knew, and a kept mutant names, keeps an id no 
 
 test('without an earlier file the narrowed report is the result', () => {
   assert.equal(mergeReports(partial, undefined, keep), partial);
+});
+
+test('--retest-timeouts drops the timed-out mutants of the areas run, and nothing else', () => {
+  const report = {
+    files: {
+      'src/a.ts': { mutants: [mutant('1', 'Timeout'), mutant('2', 'Killed'), mutant('3', 'Survived')] },
+      'src/b.ts': { mutants: [mutant('4', 'Timeout')] },
+    },
+    testFiles: previous.testFiles,
+  };
+  const dropped = withoutTimeouts(report, (file) => file === 'src/a.ts');
+  assert.deepEqual(
+    dropped.files['src/a.ts'].mutants.map((m) => m.id),
+    ['2', '3'],
+  );
+  assert.deepEqual(dropped.files['src/b.ts'], report.files['src/b.ts']);
+  assert.equal(dropped.testFiles, report.testFiles);
+  assert.equal(report.files['src/a.ts'].mutants.length, 3, 'the report read is left as it was');
 });

@@ -1,20 +1,21 @@
-// `npm run mutation [-- --area NAME ...] [--cold] [--summary] [--survivors]`: runs StrykerJS once per package
-// run of the critical paths (all of them by default), then prints one score line per area and the total from
-// Stryker's results. --area narrows a run to the named areas and folds their results into the run's
-// incremental file (merge-report.mjs); --cold deletes the run's incremental file first, so every mutant of the
-// areas run is tested again; --summary only prints the scores of the last results; --survivors also lists
-// every mutant the tests let through, as file:line and the replacement.
+// `npm run mutation [-- --area NAME ...] [--cold] [--retest-timeouts] [--summary] [--survivors]`: runs StrykerJS
+// once per package run of the critical paths (all of them by default), then prints one score line per area and
+// the total from Stryker's results. --area narrows a run to the named areas and folds their results into the
+// run's incremental file (merge-report.mjs); --cold deletes the run's incremental file first, so every mutant of
+// the areas run is tested again; --retest-timeouts tests their timed-out mutants again (a timeout counts as
+// detected, and on a loaded machine a slow run can pass for an endless loop); --summary only prints the scores of
+// the last results; --survivors also lists every mutant the tests let through, as file:line and the replacement.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { areaNamed, inArea, runs } from './areas.mjs';
-import { mergeReports } from './merge-report.mjs';
+import { mergeReports, withoutTimeouts } from './merge-report.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 function parseArgs(argv) {
-  const options = { runs: [], only: new Map(), cold: false, summary: false, survivors: false };
+  const options = { runs: [], only: new Map(), cold: false, retestTimeouts: false, summary: false, survivors: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--area') {
@@ -27,9 +28,13 @@ function parseArgs(argv) {
         options.only.set(run, [...(options.only.get(run) ?? []), area]);
       }
     } else if (arg === '--cold') options.cold = true;
+    else if (arg === '--retest-timeouts') options.retestTimeouts = true;
     else if (arg === '--summary') options.summary = true;
     else if (arg === '--survivors') options.survivors = true;
-    else throw new Error(`mutation: unknown option ${arg}; use --area NAME, --cold, --summary or --survivors`);
+    else
+      throw new Error(
+        `mutation: unknown option ${arg}; use --area NAME, --cold, --retest-timeouts, --summary or --survivors`,
+      );
   }
   if (options.runs.length === 0) options.runs = runs;
   return options;
@@ -46,7 +51,7 @@ function linkSharedCorpus() {
   symlinkSync(shared, link);
 }
 
-function runStryker(run, only, cold) {
+function runStryker(run, only, { cold, retestTimeouts }) {
   const selected = only ?? run.areas;
   const names = selected.map((area) => area.name).join(', ');
   console.log(`\n== mutation: ${run.name} (${names}: ${selected.flatMap((area) => area.mutate).join(' ')})`);
@@ -59,6 +64,10 @@ function runStryker(run, only, cold) {
   // Cold: without the file, not with Stryker's --force, which tests every mutant again but keeps the old
   // file's results for mutants no longer in the run (a moved line range kept its old mutants so).
   if (cold) rmSync(incrementalFile(run), { force: true });
+  else if (retestTimeouts && before) {
+    const inSelected = (file) => selected.some((area) => inArea(area, file));
+    writeFileSync(incrementalFile(run), JSON.stringify(withoutTimeouts(before, inSelected)));
+  }
   const result = spawnSync(stryker, ['run', 'stryker.config.mjs'], {
     cwd: root,
     stdio: 'inherit',
@@ -164,7 +173,7 @@ const options = parseArgs(process.argv.slice(2));
 let ok = true;
 if (!options.summary) {
   linkSharedCorpus();
-  for (const run of options.runs) ok = runStryker(run, options.only.get(run), options.cold) && ok;
+  for (const run of options.runs) ok = runStryker(run, options.only.get(run), options) && ok;
 }
 ok = summarise(options.runs, options.survivors) && ok;
 process.exitCode = ok ? 0 : 1;
