@@ -14,6 +14,7 @@
 // runtime error and leaves out of the score either way.
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { commonTokens, declareFactoryPlugin, PluginKind, tokens } from '@stryker-mutator/api/plugin';
@@ -123,7 +124,7 @@ async function waitForService(service, ms = 120_000) {
       socket.on('error', () => done(false));
     });
     if (up) return;
-    await new Promise((wake) => setTimeout(wake, 2_000));
+    await sleep(2_000);
   }
   throw new Error(`mutation: ${service} has refused connections for ${ms / 1000} s; start it and run again`);
 }
