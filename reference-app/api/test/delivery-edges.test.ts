@@ -1,11 +1,13 @@
 // The edges of deliver(id) that the end-to-end delivery suites do not reach: the statuses that are
 // final, the 60 s early window at its boundary, a card already being sent when the clock or the
-// empty-card setting changed under it, and what is left for an operator when mail or the database fails.
+// empty-card setting changed under it, an empty card found a day or more late, and what is left for an
+// operator (metrics, log lines) when a card is sent, moved, given up, or mail or the database fails.
 import pino from 'pino';
 import { SqlCardRepository, SqlDesignRepository } from '../src/adapters/db/repositories';
 import type { Database } from '../src/adapters/db/database';
 import { DeliveryService, type DeliveryDeps } from '../src/delivery/service';
 import {
+  type BusinessMetrics,
   type DeliveryScheduler,
   type Mailer,
   type ObjectStore,
@@ -36,6 +38,7 @@ interface LogRecord {
   cardId?: string;
   err?: string;
 }
+const INFO = 30;
 const WARN = 40;
 
 // SQLite only: what is tested here is the service's decisions; the conditional updates they rest on
@@ -145,6 +148,69 @@ describe('deliver(id) at its edges', () => {
     expect(mailer.sent.map((e) => e.to.address)).toEqual(['bob@example.com']);
   });
 
+  it('moves an empty card found a day or more late to a day after the late run, never to a time already come', async () => {
+    await insert('day_late', 'scheduled', false);
+    await insert('days_late', 'scheduled', false);
+    // A day after its time is exactly now: the card would be due again at once and cancelled unseen.
+    now = DUE + DAY;
+    expect(await service(emptyCardsHandled).deliver('day_late')).toEqual({ kind: 'postponed', runAt: DUE + 2 * DAY });
+    now = DUE + 2 * DAY + 5 * 60_000;
+    expect(await service(emptyCardsHandled).deliver('days_late')).toEqual({ kind: 'postponed', runAt: now + DAY });
+    expect(postponed.map((c) => [c.id, c.sendAtUtc, c.sendAtLocal])).toEqual([
+      ['day_late', DUE + 2 * DAY, '2026-12-01T23:00:00'],
+      ['days_late', DUE + 3 * DAY + 5 * 60_000, '2026-12-02T23:05:00'],
+    ]);
+    expect(await cards.findById('days_late')).toMatchObject({ sendAtUtc: DUE + 3 * DAY + 5 * 60_000 });
+  });
+
+  it('logs which empty card was not sent and whether it was moved or cancelled', async () => {
+    await insert('unsigned', 'scheduled', false);
+    expect((await service(emptyCardsHandled).deliver('unsigned')).kind).toBe('postponed');
+    now = DUE + DAY;
+    expect((await service(emptyCardsHandled).deliver('unsigned')).kind).toBe('emptied');
+    expect(logs.filter((l) => l.msg === 'empty card not sent')).toEqual([
+      expect.objectContaining({ level: INFO, cardId: 'unsigned', outcome: 'postponed' }),
+      expect.objectContaining({ level: INFO, cardId: 'unsigned', outcome: 'emptied' }),
+    ]);
+  });
+
+  it('counts a sent card with how late it went out, in seconds, and logs the card, its email and messages', async () => {
+    await insert('counted');
+    await cards.addMessage('counted', 'Cy', 'All the best!', DUE - DAY);
+    const sent: Array<[string, number | undefined]> = [];
+    const metrics: BusinessMetrics = { ...noMetrics, delivery: (result, lag) => void sent.push([result, lag]) };
+    now = DUE + 90_000;
+    expect(await service({ metrics }).deliver('counted')).toEqual({ kind: 'sent' });
+    expect(sent).toEqual([['sent', 90]]);
+    const [email] = mailer.sent;
+    expect(logs.filter((l) => l.msg === 'card delivered')).toEqual([
+      expect.objectContaining({
+        level: INFO,
+        cardId: 'counted',
+        messageId: `<${email?.idempotencyKey}>`,
+        messages: 2,
+      }),
+    ]);
+  });
+
+  it('gives a card up once: the warning names the card and the reason (its first 500 characters)', async () => {
+    await insert('given_up', 'sending');
+    await insert('already_sent', 'sent');
+    const reason = `retries exhausted: ${'SMTP 421 '.repeat(100)}`;
+    expect(await service().giveUp('given_up', { reason })).toBe(true);
+    expect((await cards.findById('given_up'))?.status).toBe('failed');
+    // A repeated give-up (a redelivered dead letter) or one for a card that was sent changes and logs nothing.
+    expect(await service().giveUp('given_up', { reason })).toBe(false);
+    expect(await service().giveUp('already_sent', { reason })).toBe(false);
+    expect(logs.filter((l) => l.level === WARN)).toEqual([
+      expect.objectContaining({
+        msg: 'delivery given up, card failed',
+        cardId: 'given_up',
+        reason: reason.slice(0, 500),
+      }),
+    ]);
+  });
+
   it("keeps an empty card's move when the owner cannot be emailed, and the log says which card and why", async () => {
     await insert('unnoticed', 'scheduled', false);
     mailer.failing = true;
@@ -152,7 +218,11 @@ describe('deliver(id) at its edges', () => {
     expect(await cards.findById('unnoticed')).toMatchObject({ sendAtUtc: DUE + DAY, emptyPostponements: 1 });
     // The only trace that the owner was not told: an operator must be able to find the card.
     expect(logs.filter((l) => l.level === WARN)).toEqual([
-      expect.objectContaining({ cardId: 'unnoticed', err: 'SES throttled' }),
+      expect.objectContaining({
+        msg: 'could not email the owner about the empty card',
+        cardId: 'unnoticed',
+        err: 'SES throttled',
+      }),
     ]);
   });
 

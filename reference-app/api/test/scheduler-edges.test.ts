@@ -1,4 +1,5 @@
-// The scheduler adapters at their edges: the local worker's leases, a job answered "later", stopping
+// The scheduler adapters at their edges: the local worker's leases, a job answered "later", its
+// backoff between failed attempts and what it logs and keeps when it retries or gives up, stopping
 // with a job in flight and a failed poll; EventBridge Scheduler errors that must not be swallowed.
 import {
   ConflictException,
@@ -18,11 +19,15 @@ import { type TestDb, cardRecord, DUE_29_NOV_23_UTC, migratedTestDatabase } from
 
 const DUE = DUE_29_NOV_23_UTC.sendAtUtc;
 const HOUR = 3_600_000;
+const WARN = 40;
 const ERROR = 50;
 
 interface LogRecord {
   level: number;
   msg: string;
+  cardId?: string;
+  attempt?: number;
+  retryInMs?: number;
   err?: string;
 }
 
@@ -42,7 +47,7 @@ describe('the local scheduler worker', () => {
   const job = (cardId: string) =>
     database.db
       .selectFrom('jobs')
-      .select(['status', 'attempts', 'run_at'])
+      .select(['status', 'attempts', 'run_at', 'last_error'])
       .where('card_id', '=', cardId)
       .executeTakeFirstOrThrow();
 
@@ -89,6 +94,77 @@ describe('the local scheduler worker', () => {
     expect(await worker.tick()).toBe(1);
     expect(gaveUp).toEqual([]);
     expect(await job('later')).toMatchObject({ status: 'pending', attempts: 1 });
+  });
+
+  it('retries a failed job after backoffMs, then twice as long each time, but never more than an hour later', async () => {
+    await scheduleCard('flaky');
+    const worker = new SchedulerWorker({
+      db: database.db,
+      clock,
+      logger: logger(),
+      maxAttempts: 10,
+      backoffMs: 1_000_000,
+      run: async () => {
+        // An attempt that times out after 30 s: the wait before the next one starts when it failed.
+        now += 30_000;
+        throw new Error('SMTP 451 try again later');
+      },
+      giveUp: async () => undefined,
+    });
+    const waits = [1_000_000, 2_000_000, HOUR, HOUR];
+    for (const wait of waits) {
+      const due = Number((await job('flaky')).run_at);
+      now = due - 1;
+      expect(await worker.tick()).toBe(0);
+      now = due;
+      expect(await worker.tick()).toBe(1);
+      expect(await job('flaky')).toMatchObject({ status: 'pending', run_at: due + 30_000 + wait });
+    }
+    // The operator reads the same waits, per card and attempt, in the log.
+    expect(logs.filter((l) => l.level === WARN)).toEqual(
+      waits.map((wait, i) =>
+        expect.objectContaining({
+          msg: 'delivery job failed, will retry',
+          cardId: 'flaky',
+          attempt: i + 1,
+          retryInMs: wait,
+          err: 'SMTP 451 try again later',
+        }),
+      ),
+    );
+  });
+
+  it('gives up after the last attempt, logging the card; the error kept on the job and logged is cut to 500 characters', async () => {
+    await scheduleCard('doomed');
+    const reply = `SMTP 554 rejected: ${'x'.repeat(2_000)}`;
+    const gaveUp: string[] = [];
+    const worker = new SchedulerWorker({
+      db: database.db,
+      clock,
+      logger: logger(),
+      maxAttempts: 2,
+      backoffMs: 1_000,
+      run: async () => {
+        throw new Error(reply);
+      },
+      giveUp: async (cardId) => void gaveUp.push(cardId),
+    });
+    expect(await worker.tick()).toBe(1);
+    expect(await job('doomed')).toMatchObject({ status: 'pending', last_error: reply.slice(0, 500) });
+    now = DUE + 1_000;
+    expect(await worker.tick()).toBe(1);
+    expect(gaveUp).toEqual(['doomed']);
+    expect(await job('doomed')).toMatchObject({ status: 'failed', last_error: reply.slice(0, 500) });
+    expect(logs.filter((l) => l.level >= WARN)).toEqual([
+      expect.objectContaining({ level: WARN, cardId: 'doomed', attempt: 1, err: reply.slice(0, 500) }),
+      expect.objectContaining({
+        level: ERROR,
+        msg: 'delivery job gave up',
+        cardId: 'doomed',
+        attempt: 2,
+        err: reply.slice(0, 500),
+      }),
+    ]);
   });
 
   it("cannot undo another worker's run when it finishes a job whose lease it lost", async () => {
@@ -175,6 +251,32 @@ describe('the local scheduler worker', () => {
     worker.start();
     await jest.advanceTimersByTimeAsync(0);
     await worker.stop();
+    await database.close();
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(logs.filter((l) => l.level >= ERROR)).toEqual([]);
+  });
+
+  it('once stopped with a job in flight, polls no more after that job, so the app can close the database', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    await scheduleCard('in_flight');
+    let finish: (o: JobOutcome) => void = () => undefined;
+    let running: () => void = () => undefined;
+    const started = new Promise<void>((r) => (running = r));
+    const worker = new SchedulerWorker({
+      db: database.db,
+      clock,
+      logger: logger(),
+      pollMs: 1_000,
+      run: () => new Promise((r) => ((finish = r), running())),
+      giveUp: async () => undefined,
+    });
+    worker.start();
+    await jest.advanceTimersByTimeAsync(0);
+    await started;
+    const stopping = worker.stop();
+    finish({ kind: 'done' });
+    await stopping;
+    expect((await job('in_flight')).status).toBe('done');
     await database.close();
     await jest.advanceTimersByTimeAsync(60_000);
     expect(logs.filter((l) => l.level >= ERROR)).toEqual([]);
