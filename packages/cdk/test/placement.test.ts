@@ -2,11 +2,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, CfnOutput, CfnResource, Lazy, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { readCloudAssembly, verifyAssembly } from '@sre-kit/core';
-import { AlarmFamily, QueueRole, SreDashboards, SreKit, type SreKitProps } from '../src';
+import { readCloudAssembly, verifyAssembly, type PanelGroup } from '@sre-kit/core';
+import { AlarmFamily, QueueRole, SreDashboards, SreKit, sreDashboards, type SreKitProps } from '../src';
 import { monitorServices } from '../bench/fleet';
 import {
   CLOUDFORMATION_MAX_OUTPUTS as MAX_OUTPUTS,
@@ -373,6 +374,65 @@ describe('dashboards are placed by bytes like the alarms', () => {
       expect(holders.length).toBeGreaterThanOrEqual(2);
       for (const f of holders) expect(f.file).toMatch(/^FnsSreDashboardsStack\d/);
       expect(holders.reduce((n, f) => n + f.parameters, 0)).toBeGreaterThanOrEqual(200);
+    },
+    SCALE_TIMEOUT,
+  );
+
+  test(
+    'SLOs added after costReport() placed the dashboards in the parent: the parent, dashboards counted, stays within 1 MB',
+    () => {
+      // A management dashboard of 360 panels of the app's own metrics (about 170 KB as written).
+      const panels: PanelGroup[] = [
+        {
+          audience: 'management',
+          section: 'Checkout',
+          position: 'first',
+          widgets: Array.from({ length: 360 }, (_, i) => ({
+            type: 'timeSeries' as const,
+            title: `Checkout step ${i}`,
+            width: 6,
+            height: 6,
+            periodSeconds: 300,
+            unit: 'count' as const,
+            thresholds: [],
+            queries: [
+              {
+                id: 'm',
+                source: {
+                  type: 'CloudWatch' as const,
+                  kind: 'metric' as const,
+                  namespace: 'Shop',
+                  metricName: `checkout_step_${i}_completed`,
+                  dimensions: { Service: 'shop', Region: 'eu-west-1' },
+                  statistic: 'Sum',
+                },
+              },
+            ],
+          })),
+        },
+      ];
+      const files = synthFiles((app) => {
+        const stack = new Stack(app, 'Late', { env });
+        // The app's own template takes 700 KB: the dashboards still fit beside it (870 KB), 4 SLOs more (130 KB) do not.
+        addBlobs(stack, 3, 233_000);
+        const kit = new SreKit(stack, 'Sre', { service: 'shop', costAnnotation: false });
+        kit.use(sreDashboards(kit, 'Dashboards', { panels }));
+        // Reading the cost creates the dashboards now, in the parent; the SLOs come after, placed as they come.
+        expect(kit.costReport().dashboards).toBe(1);
+        const metric = (metricName: string) =>
+          new cloudwatch.Metric({ namespace: 'Shop', metricName, statistic: 'Sum' });
+        for (let i = 0; i < 4; i++)
+          kit.addSlo({
+            sloName: `pay${i}`,
+            objective: 0.999,
+            badMetric: metric(`failed${i}`),
+            totalMetric: metric(`total${i}`),
+          });
+      });
+      const parent = files.find((f) => f.file === 'Late.template.json')!;
+      expect(dashboardNames([parent])).toContain('shop-management');
+      // With the dashboards' bytes taken off the parent's count, not added, the SLOs went there too: 1,038,676 bytes.
+      expectWithinLimits(files);
     },
     SCALE_TIMEOUT,
   );
