@@ -28,37 +28,56 @@ const total = new cloudwatch.Metric({
   statistic: 'Sum',
 });
 
-// Both modes share one stack: one synth.
-const { app, stack } = newStack('Slo');
-const topics = new AlertTopics(stack, 'Topics');
-const slo = new ServiceLevelObjective(stack, 'Availability', {
-  sloName: 'availability',
-  service: 'shop',
-  objective: 0.999,
-  badMetric: bad,
-  totalMetric: total,
-  actions: topics,
-  runbookUrl: 'https://runbooks.example/slo/availability',
-});
-const native = new ServiceLevelObjective(stack, 'Native', {
-  sloName: 'native',
-  service: 'shop',
-  objective: 0.995,
-  goodMetric: new cloudwatch.MathExpression({ expression: 'total - errors', usingMetrics: { total, errors: bad } }),
-  totalMetric: total,
-  actions: topics,
-  mode: SloAlarmMode.APPLICATION_SIGNALS,
-});
-const template = Template.fromStack(stack);
-const alarms = alarmsByName(template);
-const composites = compositesByName(template);
+/** Builds on the first call from a test and returns the same value after: tests that share one template synth it
+ * once, and the construction runs inside a test, never while jest collects the describes. */
+function once<T>(build: () => T): () => T {
+  let built: { value: T } | undefined;
+  return () => (built ??= { value: build() }).value;
+}
+
 const policy = defaultBurnRatePolicy(30 * 86400);
-const ref = (topic: any) => ({ Ref: stack.getLogicalId(topic.node.defaultChild) });
+
+// Both modes share one stack: one synth.
+const main = once(() => {
+  const { app, stack } = newStack('Slo');
+  const topics = new AlertTopics(stack, 'Topics');
+  const slo = new ServiceLevelObjective(stack, 'Availability', {
+    sloName: 'availability',
+    service: 'shop',
+    objective: 0.999,
+    badMetric: bad,
+    totalMetric: total,
+    actions: topics,
+    runbookUrl: 'https://runbooks.example/slo/availability',
+  });
+  const native = new ServiceLevelObjective(stack, 'Native', {
+    sloName: 'native',
+    service: 'shop',
+    objective: 0.995,
+    goodMetric: new cloudwatch.MathExpression({ expression: 'total - errors', usingMetrics: { total, errors: bad } }),
+    totalMetric: total,
+    actions: topics,
+    mode: SloAlarmMode.APPLICATION_SIGNALS,
+  });
+  const template = Template.fromStack(stack);
+  const ref = (topic: any) => ({ Ref: stack.getLogicalId(topic.node.defaultChild) });
+  return {
+    app,
+    topics,
+    slo,
+    native,
+    template,
+    alarms: alarmsByName(template),
+    composites: compositesByName(template),
+    ref,
+  };
+});
 
 describe('metric-math mode', () => {
   test.each(policy.tiers.map((t) => [t.name, t] as const))(
     'tier %s: both windows compare the error ratio with burnRate x (1 - objective)',
     (name, tier) => {
+      const { alarms } = main();
       for (const [label, seconds] of [
         ['long', tier.longWindowSeconds],
         ['short', tier.shortWindowSeconds],
@@ -95,6 +114,7 @@ describe('metric-math mode', () => {
   test.each(policy.tiers.map((t) => [t.name, t] as const))(
     'tier %s: the long-window alarm math carries the low-traffic guard, and reads no extra metric',
     (name, tier) => {
+      const { alarms } = main();
       const alarm = alarms.get(`shop-availability-${name}-long`)!.props;
       const queries: any[] = alarm.Metrics;
       // Still the SLI's two metrics: the guard reuses total (CloudWatch's 10-metric limit is untouched).
@@ -125,6 +145,7 @@ describe('metric-math mode', () => {
   );
 
   test('the default 30-day tiers are the workbook table', () => {
+    const { slo } = main();
     expect(slo.thresholds.map((t) => Math.round((t / 0.001) * 10) / 10)).toEqual([14.4, 6, 3, 1]);
     expect(policy.tiers.map((t) => [t.longWindowSeconds, t.shortWindowSeconds])).toEqual([
       [3600, 300],
@@ -137,6 +158,7 @@ describe('metric-math mode', () => {
   test.each(policy.tiers.map((t) => [t.name, t] as const))(
     'tier %s: composite ALARM(long) AND ALARM(short) notifies the severity topic',
     (name, tier) => {
+      const { alarms, composites, ref, topics } = main();
       const c = composites.get(`shop-availability-${name}`)!.props;
       const long = alarms.get(`shop-availability-${name}-long`)!.logicalId;
       const short = alarms.get(`shop-availability-${name}-short`)!.logicalId;
@@ -157,6 +179,7 @@ describe('metric-math mode', () => {
   );
 
   test('slower tiers are suppressed while any faster tier fires', () => {
+    const { composites, slo } = main();
     const [t1, t2, t3, t4] = policy.tiers.map((t) => composites.get(`shop-availability-${t.name}`)!);
     expect(t1.props.ActionsSuppressor).toBeUndefined();
     expect(t2.props.ActionsSuppressor).toEqual({ 'Fn::GetAtt': [t1.logicalId, 'Arn'] });
@@ -182,20 +205,24 @@ describe('metric-math mode', () => {
 });
 
 describe.each([1, 7, 28, 90])('default tiers of a %p-day SLO, as synthesized', (days) => {
-  const { stack: s } = newStack(`Period${days}`);
-  const p = new ServiceLevelObjective(s, 'Slo', {
-    sloName: `p${days}`,
-    service: 'shop',
-    objective: 0.999,
-    period: Duration.days(days),
-    badMetric: bad,
-    totalMetric: total,
-    allowAlarmsWithoutActions: true,
-  });
-  const synthesized = [...alarmsByName(Template.fromStack(s)).values()].map((a) => a.props);
   const expected = defaultBurnRatePolicy(days * 86400).tiers;
+  const built = once(() => {
+    const { stack: s } = newStack(`Period${days}`);
+    const p = new ServiceLevelObjective(s, 'Slo', {
+      sloName: `p${days}`,
+      service: 'shop',
+      objective: 0.999,
+      period: Duration.days(days),
+      badMetric: bad,
+      totalMetric: total,
+      allowAlarmsWithoutActions: true,
+    });
+    const synthesized = [...alarmsByName(Template.fromStack(s)).values()].map((a) => a.props);
+    return { s, p, synthesized };
+  });
 
   test('are core policy for the period, with pages at 3x or more and the lowest tier at 1x', () => {
+    const { s, p } = built();
     expect(p.thresholds).toEqual(expected.map((t) => tierThreshold(t, 0.999)));
     for (const t of expected) expect(t.burnRate).toBeGreaterThanOrEqual(t.severity === 'page' ? 3 : 1);
     expect(Math.min(...expected.map((t) => t.burnRate))).toBe(1);
@@ -203,6 +230,7 @@ describe.each([1, 7, 28, 90])('default tiers of a %p-day SLO, as synthesized', (
   });
 
   test('every window alarm is a period x evaluation periods CloudWatch accepts', () => {
+    const { synthesized } = built();
     expect(synthesized.length).toBeGreaterThan(0);
     for (const alarm of synthesized) {
       const periods: number[] = alarm.Metrics.filter((q: any) => q.MetricStat).map((q: any) => q.MetricStat.Period);
@@ -217,6 +245,7 @@ describe.each([1, 7, 28, 90])('default tiers of a %p-day SLO, as synthesized', (
 
 describe('Application Signals mode', () => {
   test('emits the native SLO with one burn-rate configuration per distinct window', () => {
+    const { template } = main();
     template.hasResourceProperties('AWS::ApplicationSignals::ServiceLevelObjective', {
       Name: 'shop-native',
       Goal: { AttainmentGoal: 99.5, Interval: { RollingInterval: { Duration: 30, DurationUnit: 'DAY' } } },
@@ -243,6 +272,7 @@ describe('Application Signals mode', () => {
   });
 
   test('window alarms read the BurnRate metric and compare with the burn rate itself', () => {
+    const { alarms, composites, ref, topics, native } = main();
     for (const tier of policy.tiers) {
       for (const [label, seconds] of [
         ['long', tier.longWindowSeconds],
@@ -267,6 +297,7 @@ describe('Application Signals mode', () => {
 });
 
 test('both modes pass CloudFormation schema validation (composites, suppressors, the native SLO)', () => {
+  const { app } = main();
   expect(schemaFindings(app, 'Slo/')).toEqual([]);
 });
 
@@ -433,21 +464,24 @@ spec:
   objectives:
     - target: 0.999
 `;
-  const set = loadSpecTexts([{ file: 'checkout.yaml', text }]);
-  const spec = set.slos[0];
-  const { stack: s } = newStack('SloFromSpec');
-  const t = new AlertTopics(s, 'Topics');
-  new ServiceLevelObjective(s, 'Checkout', { ...sloPropsFromSpec(spec).props!, actions: t });
-  const tpl = Template.fromStack(s);
-  const byName = alarmsByName(tpl);
-  const byComposite = compositesByName(tpl);
+  const built = once(() => {
+    const set = loadSpecTexts([{ file: 'checkout.yaml', text }]);
+    const spec = set.slos[0];
+    const { stack: s } = newStack('SloFromSpec');
+    const t = new AlertTopics(s, 'Topics');
+    new ServiceLevelObjective(s, 'Checkout', { ...sloPropsFromSpec(spec).props!, actions: t });
+    const tpl = Template.fromStack(s);
+    return { set, spec, s, t, byName: alarmsByName(tpl), byComposite: compositesByName(tpl) };
+  });
 
   test('validation warns what each change loses; no error', () => {
+    const { set } = built();
     expect(set.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(set.diagnostics.map((d) => d.message).join('\n')).toMatch(/disabling ticket-1d/);
   });
 
   test('a disabled tier has no alarm; a tier made a ticket keeps its name and notifies the warning topic', () => {
+    const { byComposite, byName, s, t } = built();
     expect([...byComposite.keys()].filter((n) => n.includes('ticket-1d'))).toEqual([]);
     expect([...byName.keys()].filter((n) => n.includes('ticket-1d'))).toEqual([]);
     const moved = byComposite.get('shop-checkout-page-6h')!.props;
@@ -459,6 +493,7 @@ spec:
   });
 
   test("each long window carries its tier's guard: the spec's own for page-1h, the default for the rest", () => {
+    const { byName, spec } = built();
     const expressionOf = (name: string) =>
       (byName.get(name)!.props.Metrics as any[]).find((q) => q.ReturnData !== false).Expression as string;
     expect(expressionOf('shop-checkout-page-1h-long')).toContain('IF(total < 1000, 1000, total)');
