@@ -28,17 +28,14 @@ const total = new cloudwatch.Metric({
   statistic: 'Sum',
 });
 
-/** Builds on the first call from a test and returns the same value after: tests that share one template synth it
- * once, and the construction runs inside a test, never while jest collects the describes. */
-function once<T>(build: () => T): () => T {
-  let built: { value: T } | undefined;
-  return () => (built ??= { value: build() }).value;
-}
+// Each test builds what it checks (the builders below are called inside tests, never in a describe body): jest
+// runs describe bodies while it collects tests, and StrykerJS's per-test coverage then credits the construction
+// to no test, or, with a memo, only to the first test that built it.
 
 const policy = defaultBurnRatePolicy(30 * 86400);
 
 // Both modes share one stack: one synth.
-const main = once(() => {
+const main = () => {
   const { app, stack } = newStack('Slo');
   const topics = new AlertTopics(stack, 'Topics');
   const slo = new ServiceLevelObjective(stack, 'Availability', {
@@ -71,7 +68,7 @@ const main = once(() => {
     composites: compositesByName(template),
     ref,
   };
-});
+};
 
 describe('metric-math mode', () => {
   test.each(policy.tiers.map((t) => [t.name, t] as const))(
@@ -206,7 +203,7 @@ describe('metric-math mode', () => {
 
 describe.each([1, 7, 28, 90])('default tiers of a %p-day SLO, as synthesized', (days) => {
   const expected = defaultBurnRatePolicy(days * 86400).tiers;
-  const built = once(() => {
+  const built = () => {
     const { stack: s } = newStack(`Period${days}`);
     const p = new ServiceLevelObjective(s, 'Slo', {
       sloName: `p${days}`,
@@ -219,7 +216,7 @@ describe.each([1, 7, 28, 90])('default tiers of a %p-day SLO, as synthesized', (
     });
     const synthesized = [...alarmsByName(Template.fromStack(s)).values()].map((a) => a.props);
     return { s, p, synthesized };
-  });
+  };
 
   test('are core policy for the period, with pages at 3x or more and the lowest tier at 1x', () => {
     const { s, p } = built();
@@ -464,7 +461,7 @@ spec:
   objectives:
     - target: 0.999
 `;
-  const built = once(() => {
+  const built = () => {
     const set = loadSpecTexts([{ file: 'checkout.yaml', text }]);
     const spec = set.slos[0];
     const { stack: s } = newStack('SloFromSpec');
@@ -472,7 +469,7 @@ spec:
     new ServiceLevelObjective(s, 'Checkout', { ...sloPropsFromSpec(spec).props!, actions: t });
     const tpl = Template.fromStack(s);
     return { set, spec, s, t, byName: alarmsByName(tpl), byComposite: compositesByName(tpl) };
-  });
+  };
 
   test('validation warns what each change loses; no error', () => {
     const { set } = built();
