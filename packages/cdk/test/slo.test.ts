@@ -34,7 +34,7 @@ const total = new cloudwatch.Metric({
 
 const policy = defaultBurnRatePolicy(30 * 86400);
 
-// Both modes share one stack: one synth.
+// Both modes share one stack.
 const main = () => {
   const { app, stack } = newStack('Slo');
   const topics = new AlertTopics(stack, 'Topics');
