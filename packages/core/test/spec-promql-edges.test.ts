@@ -5,6 +5,7 @@
  * range, and the end of the text is where a parser finds what is missing. Positions come from the fixture text.
  */
 import { formatDiagnostic, loadSpecTexts, promqlSyntaxError } from '../src/spec';
+import { slothWithErrorQuery } from './spec-errors/builders';
 
 const FILE = 'slo.yaml';
 const PATH = 'slos[0].sli.events.error_query';
@@ -19,25 +20,6 @@ function where(text: string, needle: string, shift = 0, occurrence = 1): string 
   }
   const before = text.slice(0, index + shift).split('\n');
   return `${before.length}:${before[before.length - 1].length + 1}`;
-}
-
-/** A Sloth spec whose error_query is `query`: a YAML scalar as written, or a `block`. */
-function sloth(query: string): string {
-  return `version: prometheus/v1
-service: goodgreets
-slos:
-  - name: availability
-    objective: 99.9
-    sli:
-      events:
-        error_query: ${query}
-        total_query: sum(rate(http_requests_total[{{.window}}]))
-    alerting:
-      page_alert:
-        disable: true
-      ticket_alert:
-        disable: true
-`;
 }
 
 /** `lines` as a YAML block scalar under error_query: `|` keeps the final newline, `|-` strips it. */
@@ -63,28 +45,28 @@ describe('brackets inside PromQL strings are text, not brackets', () => {
     // A raw string has no escapes: its final backslash does not hide the closing backquote.
     ['a back-quoted value ending in a backslash', 'sum(rate(http_requests_total{path=~`C:\\`}[{{.window}}])'],
   ])('after %s, the unclosed sum( is reported', (_case, query) => {
-    const text = sloth(query);
+    const text = slothWithErrorQuery(query);
     expect(promqlErrors(text)).toEqual([
       printed(where(text, 'sum(', 3), '"(" is never closed', 'add the matching ")"'),
     ]);
   });
 
   it('a string left open runs to the end of the query, hiding the brackets after it', () => {
-    const text = sloth('sum(rate(http_requests_total{path="/a}[{{.window}}]))');
+    const text = slothWithErrorQuery('sum(rate(http_requests_total{path="/a}[{{.window}}]))');
     expect(promqlErrors(text)).toEqual([printed(where(text, '{path'), '"{" is never closed', 'add the matching "}"')]);
   });
 });
 
 describe('a # comment in a multi-line query hides brackets up to the end of its line', () => {
   it('a bracket in a comment is not the unclosed one', () => {
-    const text = sloth(
+    const text = slothWithErrorQuery(
       block(['sum by (route) (  # 5xx only (no 4xx', '  rate(http_requests_total{code=~"5.."}[{{.window}}])']),
     );
     expect(promqlErrors(text)).toEqual([printed(where(text, '(  #'), '"(" is never closed', 'add the matching ")"')]);
   });
 
   it('the line after a comment is checked: its unclosed sum( is reported there', () => {
-    const text = sloth(
+    const text = slothWithErrorQuery(
       block([
         'sum(rate(http_requests_total{code=~"5.."}[{{.window}}]))  # errors',
         '  / sum(rate(http_requests_total[{{.window}}])',
@@ -96,7 +78,7 @@ describe('a # comment in a multi-line query hides brackets up to the end of its 
   });
 
   it('a comment may end the query, without a final newline', () => {
-    const text = sloth(block(['sum(', '  rate(http_requests_total[{{.window}}])  # per route'], '|-'));
+    const text = slothWithErrorQuery(block(['sum(', '  rate(http_requests_total[{{.window}}])  # per route'], '|-'));
     expect(promqlErrors(text)).toEqual([
       printed(where(text, 'sum(', 3), '"(" is never closed', 'add the matching ")"'),
     ]);
@@ -105,12 +87,12 @@ describe('a # comment in a multi-line query hides brackets up to the end of its 
 
 describe('a diagnostic next to a {{.window}} placeholder points at what was written', () => {
   it('a unit written after the placeholder (which has its own) is pointed at, just after the placeholder', () => {
-    const text = sloth('sum(rate(http_requests_total[{{.window}}m]))');
+    const text = slothWithErrorQuery('sum(rate(http_requests_total[{{.window}}m]))');
     expect(promqlErrors(text)).toEqual([printed(where(text, '}}m', 2), 'unexpected "m]))"', PARSE_HINT)]);
   });
 
   it('a placeholder where a range selector is missing is pointed at its first character', () => {
-    const text = sloth('sum(rate(http_requests_total {{.window}}))');
+    const text = slothWithErrorQuery('sum(rate(http_requests_total {{.window}}))');
     const errors = promqlErrors(text);
     expect(errors).toHaveLength(1);
     // What the message quotes of the placeholder is not stated here: only where it points.
@@ -121,21 +103,21 @@ describe('a diagnostic next to a {{.window}} placeholder points at what was writ
 
 describe('what the diagnostic says', () => {
   it('a closing bracket that closes nothing: remove it, or add its opener', () => {
-    const text = sloth('sum(rate(http_requests_total[{{.window}}])))');
+    const text = slothWithErrorQuery('sum(rate(http_requests_total[{{.window}}])))');
     expect(promqlErrors(text)).toEqual([
       printed(where(text, ')))', 2), '")" closes nothing', 'remove it or add the "(" it closes'),
     ]);
   });
 
   it('a closing bracket of the wrong kind: close the open one with its own first', () => {
-    const text = sloth('sum(rate(http_requests_total[{{.window}})])');
+    const text = slothWithErrorQuery('sum(rate(http_requests_total[{{.window}})])');
     expect(promqlErrors(text)).toEqual([
       printed(where(text, '}})', 2), '")" closes the "[" opened before it', 'close "[" with "]" first'),
     ]);
   });
 
   it('a function Prometheus does not have links to the list of those it has', () => {
-    const text = sloth('sum(rates(http_requests_total[{{.window}}]))');
+    const text = slothWithErrorQuery('sum(rates(http_requests_total[{{.window}}]))');
     expect(promqlErrors(text)).toEqual([
       printed(
         where(text, 'rates('),
@@ -146,14 +128,14 @@ describe('what the diagnostic says', () => {
   });
 
   it('an unexpected token is quoted up to 20 characters', () => {
-    const text = sloth('sum(rate(http_requests_total[{{.window}}])) http_requests_total_by_route');
+    const text = slothWithErrorQuery('sum(rate(http_requests_total[{{.window}}])) http_requests_total_by_route');
     expect(promqlErrors(text)).toEqual([
       printed(where(text, 'http_requests_total_by'), 'unexpected "http_requests_total_"', PARSE_HINT),
     ]);
   });
 
   it('an unexpected token on the last line of a literal block (which ends with a newline) is pointed at', () => {
-    const text = sloth(block(['sum(rate(http_requests_total[{{.window}}]))', '  bogus']));
+    const text = slothWithErrorQuery(block(['sum(rate(http_requests_total[{{.window}}]))', '  bogus']));
     expect(promqlErrors(text)).toEqual([printed(where(text, 'bogus'), 'unexpected "bogus"', PARSE_HINT)]);
   });
 

@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatDiagnostic, loadSpecFiles, loadSpecTexts, promqlSyntaxError, type Diagnostic } from '../src/spec';
-import { slo } from './spec-errors/builders';
+import { slo, slothWithErrorQuery } from './spec-errors/builders';
 
 const FILE = 'bad.yaml';
 
@@ -40,24 +40,6 @@ function openSloWithBadQuery(query: string): string {
               query: ${query}
 `,
   });
-}
-
-function slothWithErrorQuery(query: string): string {
-  return `version: prometheus/v1
-service: goodgreets
-slos:
-  - name: availability
-    objective: 99.9
-    sli:
-      events:
-        error_query: ${query}
-        total_query: sum(rate(http_requests_total[{{.window}}]))
-    alerting:
-      page_alert:
-        disable: true
-      ticket_alert:
-        disable: true
-`;
 }
 
 // `sum(` is never closed: the error belongs on that parenthesis, not at the end of the query.

@@ -165,3 +165,22 @@ export function splitSli(bad: number, total: number): string {
     text.slice(end)
   );
 }
+
+/** A Sloth spec whose error_query is `query`: a YAML scalar as written, or a literal block. */
+export function slothWithErrorQuery(query: string): string {
+  return `version: prometheus/v1
+service: goodgreets
+slos:
+  - name: availability
+    objective: 99.9
+    sli:
+      events:
+        error_query: ${query}
+        total_query: sum(rate(http_requests_total[{{.window}}]))
+    alerting:
+      page_alert:
+        disable: true
+      ticket_alert:
+        disable: true
+`;
+}
