@@ -5,7 +5,7 @@
  * range, and the end of the text is where a parser finds what is missing. Positions come from the fixture text.
  */
 import { formatDiagnostic, loadSpecTexts, promqlSyntaxError } from '../src/spec';
-import { slothWithErrorQuery } from './spec-errors/builders';
+import { dashboardWithQuery as dashboard, slothWithErrorQuery } from './spec-errors/builders';
 
 const FILE = 'slo.yaml';
 const PATH = 'slos[0].sli.events.error_query';
@@ -150,21 +150,6 @@ describe('what the diagnostic says', () => {
 });
 
 describe('Grafana queries', () => {
-  const dashboard = (query: string) => `apiVersion: sre-kit/v1
-kind: Dashboard
-metadata:
-  name: app
-spec:
-  service: goodgreets
-  audience: developer
-  section: Traffic
-  widgets:
-    - type: timeSeries
-      title: Requests
-      queries:
-        - id: r
-          prometheus: ${query}
-`;
   const errorsOf = (text: string) =>
     loadSpecTexts([{ file: FILE, text }]).diagnostics.filter((d) => d.message.startsWith('PromQL'));
 

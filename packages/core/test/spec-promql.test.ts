@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatDiagnostic, loadSpecFiles, loadSpecTexts, promqlSyntaxError, type Diagnostic } from '../src/spec';
-import { slo, slothWithErrorQuery } from './spec-errors/builders';
+import { dashboardWithQuery as dashboard, slo, slothWithErrorQuery } from './spec-errors/builders';
 
 const FILE = 'bad.yaml';
 
@@ -101,21 +101,6 @@ describe('PromQL syntax errors are located in the YAML file', () => {
   });
 
   it('checks the Prometheus queries of dashboard specs with Grafana interval variables', () => {
-    const dashboard = (query: string) => `apiVersion: sre-kit/v1
-kind: Dashboard
-metadata:
-  name: app
-spec:
-  service: goodgreets
-  audience: developer
-  section: Traffic
-  widgets:
-    - type: timeSeries
-      title: Requests
-      queries:
-        - id: r
-          prometheus: ${query}
-`;
     const good = dashboard('sum(rate(http_requests_total[$__rate_interval]))');
     const bad = dashboard('sum(rate(http_requests_total[$__rate_interval])');
     const withVariable = dashboard('sum(rate($metric[$__rate_interval])'); // expansion unknown: not judged

@@ -184,3 +184,22 @@ slos:
         disable: true
 `;
 }
+
+/** A developer Dashboard spec with one time series drawing the Prometheus `query`. */
+export function dashboardWithQuery(query: string): string {
+  return `apiVersion: sre-kit/v1
+kind: Dashboard
+metadata:
+  name: app
+spec:
+  service: goodgreets
+  audience: developer
+  section: Traffic
+  widgets:
+    - type: timeSeries
+      title: Requests
+      queries:
+        - id: r
+          prometheus: ${query}
+`;
+}
