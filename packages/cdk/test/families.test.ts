@@ -1,11 +1,12 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- synthesized CloudFormation is untyped JSON */
-import { Duration } from 'aws-cdk-lib';
+import { Duration, type Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import {
+  ALARM_FAMILIES,
   catalogueFor,
   catalogueMetrics,
   parseAlarmDescription,
@@ -27,54 +28,14 @@ import {
 } from '../src';
 import { alarmsByName, dims, newStack, tagsOf, type CfnAlarm } from './helpers';
 
-// One synth for every family: identifiers where the L2 would only add template noise.
-const { stack } = newStack('Families');
-const topics = new AlertTopics(stack, 'Topics');
-const fn = new lambda.Function(stack, 'Fn', {
-  runtime: lambda.Runtime.NODEJS_24_X,
-  handler: 'index.handler',
-  code: lambda.Code.fromInline('exports.handler = async () => {}'),
-  timeout: Duration.seconds(20),
-});
-const bucket = new s3.Bucket(stack, 'Bucket');
-const webAcl = new wafv2.CfnWebACL(stack, 'Acl', {
-  scope: 'REGIONAL',
-  defaultAction: { allow: {} },
-  visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'shop-acl', sampledRequestsEnabled: true },
-});
-const common = { service: 'shop', actions: topics };
-const families: Record<AlarmFamilyName, FamilyAlarms> = {
-  lambda: new LambdaFunctionAlarms(stack, 'api', { ...common, lambdaFunction: fn }),
-  // A service given by name exposes no ephemeral storage: the threshold needs it passed.
-  ecs: new EcsServiceAlarms(stack, 'web', {
-    ...common,
-    clusterName: 'shop',
-    ecsServiceName: 'shop-web',
-    properties: { ephemeralStorageGiB: 30 },
-  }),
-  s3: new S3BucketAlarms(stack, 'uploads', { ...common, bucket }),
-  alb: new ApplicationLoadBalancerAlarms(stack, 'alb', {
-    ...common,
-    loadBalancerFullName: 'app/shop/0123456789abcdef',
-    targetGroupFullNames: ['targetgroup/shop-web/0123456789abcdef'],
-    overrides: { 'alb.target-response-time-p99': { threshold: 1.5, severity: AlarmSeverity.CRITICAL } },
-  }),
-  rds: new RdsAlarms(stack, 'db', {
-    ...common,
-    instanceIdentifiers: ['shop-db'],
-    properties: { maxConnections: 400, memoryBytes: 4 * 1024 ** 3, allocatedStorageBytes: 100 * 1024 ** 3 },
-  }),
-  waf: new WebAclAlarms(stack, 'waf', { ...common, webAcl }),
-  natgateway: new NatGatewayAlarms(stack, 'nat', { ...common, natGatewayId: 'nat-0abc' }),
-};
-const template = Template.fromStack(stack);
-const alarms = alarmsByName(template);
+// Each test builds the stack it reads inside its own body, never at module level or in a describe body: jest
+// evaluates those while collecting tests, so StrykerJS's per-test coverage would attribute the families' code to
+// no test at all (its mutants then count as static, or uncovered). No memo either: it would credit the first test.
 
-const RESOURCE_DIMENSIONS: Record<string, unknown> = {
-  FunctionName: { Ref: stack.getLogicalId(fn.node.defaultChild as lambda.CfnFunction) },
+/** Dimension values fixed by the props below; the function and bucket names are refs, added per stack. */
+const LITERAL_DIMENSIONS: Record<string, unknown> = {
   ClusterName: 'shop',
   ServiceName: 'shop-web',
-  BucketName: { Ref: stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket) },
   FilterId: 'EntireBucket',
   LoadBalancer: 'app/shop/0123456789abcdef',
   TargetGroup: 'targetgroup/shop-web/0123456789abcdef',
@@ -84,11 +45,96 @@ const RESOURCE_DIMENSIONS: Record<string, unknown> = {
   NatGatewayId: 'nat-0abc',
 };
 
-const TOPIC_REF = {
-  critical: { Ref: stack.getLogicalId(topics.critical.node.defaultChild as any) },
-  warning: { Ref: stack.getLogicalId(topics.warning.node.defaultChild as any) },
-  info: { Ref: stack.getLogicalId(topics.info.node.defaultChild as any) },
-};
+/** Adds one family and the resource it watches (identifiers where the L2 would only add template noise). */
+function addFamily(
+  stack: Stack,
+  topics: AlertTopics,
+  name: AlarmFamilyName,
+): { family: FamilyAlarms; refs: Record<string, unknown> } {
+  const common = { service: 'shop', actions: topics };
+  switch (name) {
+    case 'lambda': {
+      const fn = new lambda.Function(stack, 'Fn', {
+        runtime: lambda.Runtime.NODEJS_24_X,
+        handler: 'index.handler',
+        code: lambda.Code.fromInline('exports.handler = async () => {}'),
+        timeout: Duration.seconds(20),
+      });
+      return {
+        family: new LambdaFunctionAlarms(stack, 'api', { ...common, lambdaFunction: fn }),
+        refs: { FunctionName: { Ref: stack.getLogicalId(fn.node.defaultChild as lambda.CfnFunction) } },
+      };
+    }
+    // A service given by name exposes no ephemeral storage: the threshold needs it passed.
+    case 'ecs':
+      return {
+        family: new EcsServiceAlarms(stack, 'web', {
+          ...common,
+          clusterName: 'shop',
+          ecsServiceName: 'shop-web',
+          properties: { ephemeralStorageGiB: 30 },
+        }),
+        refs: {},
+      };
+    case 's3': {
+      const bucket = new s3.Bucket(stack, 'Bucket');
+      return {
+        family: new S3BucketAlarms(stack, 'uploads', { ...common, bucket }),
+        refs: { BucketName: { Ref: stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket) } },
+      };
+    }
+    case 'alb':
+      return {
+        family: new ApplicationLoadBalancerAlarms(stack, 'alb', {
+          ...common,
+          loadBalancerFullName: 'app/shop/0123456789abcdef',
+          targetGroupFullNames: ['targetgroup/shop-web/0123456789abcdef'],
+          overrides: { 'alb.target-response-time-p99': { threshold: 1.5, severity: AlarmSeverity.CRITICAL } },
+        }),
+        refs: {},
+      };
+    case 'rds':
+      return {
+        family: new RdsAlarms(stack, 'db', {
+          ...common,
+          instanceIdentifiers: ['shop-db'],
+          properties: { maxConnections: 400, memoryBytes: 4 * 1024 ** 3, allocatedStorageBytes: 100 * 1024 ** 3 },
+        }),
+        refs: {},
+      };
+    case 'waf': {
+      const webAcl = new wafv2.CfnWebACL(stack, 'Acl', {
+        scope: 'REGIONAL',
+        defaultAction: { allow: {} },
+        visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'shop-acl', sampledRequestsEnabled: true },
+      });
+      return { family: new WebAclAlarms(stack, 'waf', { ...common, webAcl }), refs: {} };
+    }
+    case 'natgateway':
+      return { family: new NatGatewayAlarms(stack, 'nat', { ...common, natGatewayId: 'nat-0abc' }), refs: {} };
+  }
+}
+
+/** A fresh stack holding one family: its synthesized alarms, the dimension values and topic refs they should use. */
+function buildFamily(name: AlarmFamilyName) {
+  const { stack } = newStack('Families');
+  const topics = new AlertTopics(stack, 'Topics');
+  const { family, refs } = addFamily(stack, topics, name);
+  const template = Template.fromStack(stack);
+  return {
+    family,
+    template,
+    alarms: alarmsByName(template),
+    resourceDimensions: { ...LITERAL_DIMENSIONS, ...refs },
+    topicRef: {
+      critical: { Ref: stack.getLogicalId(topics.critical.node.defaultChild as any) },
+      warning: { Ref: stack.getLogicalId(topics.warning.node.defaultChild as any) },
+      info: { Ref: stack.getLogicalId(topics.info.node.defaultChild as any) },
+    },
+  };
+}
+
+type BuiltFamily = ReturnType<typeof buildFamily>;
 
 /** The threshold the catalogue rule gives for the properties this test passes. */
 function expectedThreshold(entry: CatalogueAlarm): number {
@@ -108,21 +154,23 @@ function expectedThreshold(entry: CatalogueAlarm): number {
 }
 
 function expectedDimensions(
+  { resourceDimensions }: BuiltFamily,
   metricDims: readonly string[],
   fixed: Record<string, string> = {},
 ): Record<string, unknown> {
-  return Object.fromEntries(metricDims.map((d) => [d, fixed[d] ?? RESOURCE_DIMENSIONS[d]]));
+  return Object.fromEntries(metricDims.map((d) => [d, fixed[d] ?? resourceDimensions[d]]));
 }
 
-function findAlarm(family: FamilyAlarms, entry: CatalogueAlarm): CfnAlarm | undefined {
+function findAlarm({ family, alarms }: BuiltFamily, entry: CatalogueAlarm): CfnAlarm | undefined {
   return alarms.get(`shop-${family.resourceId}-${entry.id}`);
 }
 
-describe.each(Object.entries(families))('%s family', (familyName, family) => {
-  const entries = catalogueFor(familyName as AlarmFamilyName).filter((e) => e.enabledByDefault);
+describe.each(ALARM_FAMILIES)('%s family', (familyName) => {
+  const entries = catalogueFor(familyName).filter((e) => e.enabledByDefault);
 
   test.each(entries.map((e) => [e.id, e] as const))('%s is exactly the catalogue alarm', (_id, entry) => {
-    const alarm = findAlarm(family, entry);
+    const built = buildFamily(familyName);
+    const alarm = findAlarm(built, entry);
     expect(alarm).toBeDefined();
     const p = alarm!.props;
     expect(p.ComparisonOperator).toBe(entry.comparison);
@@ -137,7 +185,9 @@ describe.each(Object.entries(families))('%s family', (familyName, family) => {
       const stat = entry.metric.statistic;
       if (/^p\d/.test(stat)) expect(p.ExtendedStatistic).toBe(stat);
       else expect(p.Statistic).toBe(stat);
-      expect(dims(p.Dimensions)).toEqual(expectedDimensions(entry.metric.dimensionNames, entry.metric.fixedDimensions));
+      expect(dims(p.Dimensions)).toEqual(
+        expectedDimensions(built, entry.metric.dimensionNames, entry.metric.fixedDimensions),
+      );
     } else {
       // Metric math: the expression is returned, each catalogue metric is a hidden query at the alarm period.
       const queries: any[] = p.Metrics;
@@ -151,7 +201,9 @@ describe.each(Object.entries(families))('%s family', (familyName, family) => {
         expect(q.MetricStat.Metric.MetricName).toBe(m.metricName);
         expect(q.MetricStat.Stat).toBe(m.statistic);
         expect(q.MetricStat.Period).toBe(entry.periodSeconds);
-        expect(dims(q.MetricStat.Metric.Dimensions)).toEqual(expectedDimensions(m.dimensionNames, m.fixedDimensions));
+        expect(dims(q.MetricStat.Metric.Dimensions)).toEqual(
+          expectedDimensions(built, m.dimensionNames, m.fixedDimensions),
+        );
       }
       expect(queries).toHaveLength(catalogueMetrics(entry).length + 1);
     }
@@ -160,10 +212,12 @@ describe.each(Object.entries(families))('%s family', (familyName, family) => {
   test.each(entries.map((e) => [e.id, e] as const))(
     '%s notifies the topic of its severity on ALARM and OK, and is tagged',
     (_id, entry) => {
-      const p = findAlarm(family, entry)!.props;
+      const built = buildFamily(familyName);
+      const { family, topicRef } = built;
+      const p = findAlarm(built, entry)!.props;
       const severity = entry.id === 'alb.target-response-time-p99' ? 'critical' : entry.severity;
-      expect(p.AlarmActions).toEqual([TOPIC_REF[severity]]);
-      expect(p.OKActions).toEqual([TOPIC_REF[severity]]);
+      expect(p.AlarmActions).toEqual([topicRef[severity]]);
+      expect(p.OKActions).toEqual([topicRef[severity]]);
       expect(p.AlarmDescription).toContain(`[${severity}]`);
       const { text, metadata, warnings } = parseAlarmDescription(p.AlarmDescription as string);
       expect(warnings).toEqual([]);
@@ -186,30 +240,36 @@ describe.each(Object.entries(families))('%s family', (familyName, family) => {
   );
 
   test('creates no alarm for entries that are off by default', () => {
-    for (const entry of catalogueFor(familyName as AlarmFamilyName).filter((e) => !e.enabledByDefault))
-      expect(findAlarm(family, entry)).toBeUndefined();
-    expect(family.alarms).toHaveLength(entries.length);
+    const built = buildFamily(familyName);
+    for (const entry of catalogueFor(familyName).filter((e) => !e.enabledByDefault))
+      expect(findAlarm(built, entry)).toBeUndefined();
+    expect(built.family.alarms).toHaveLength(entries.length);
   });
 });
 
 test('exactly the catalogue alarms exist, nothing else', () => {
-  const expected = Object.entries(families).reduce(
-    (n, [f]) => n + catalogueFor(f as AlarmFamilyName).filter((e) => e.enabledByDefault).length,
-    0,
-  );
+  // All seven in one stack, as a user would deploy them: their alarms must not collide or add to each other.
+  const { stack } = newStack('Families');
+  const topics = new AlertTopics(stack, 'Topics');
+  for (const name of ALARM_FAMILIES) addFamily(stack, topics, name);
+  const alarms = alarmsByName(Template.fromStack(stack));
+  const expected = ALARM_FAMILIES.reduce((n, f) => n + catalogueFor(f).filter((e) => e.enabledByDefault).length, 0);
   expect(alarms.size).toBe(expected);
 });
 
 test('the S3 family adds a whole-bucket request-metrics configuration', () => {
+  const { template, family } = buildFamily('s3');
   template.hasResourceProperties('AWS::S3::Bucket', { MetricsConfigurations: [{ Id: 'EntireBucket' }] });
-  expect((families.s3 as S3BucketAlarms).addedMetricsConfiguration).toBe(true);
+  expect((family as S3BucketAlarms).addedMetricsConfiguration).toBe(true);
 });
 
 test('the Lambda duration threshold derives from the function timeout', () => {
+  const { alarms } = buildFamily('lambda');
   expect(alarms.get('shop-api-lambda.duration')!.props.Threshold).toBe(0.9 * 20000);
 });
 
 test('the WAF alarm uses the ACL metric name, Rule=ALL and the stack region', () => {
+  const { alarms } = buildFamily('waf');
   expect(dims(alarms.get('shop-waf-waf.blocked-requests')!.props.Dimensions)).toEqual({
     WebACL: 'shop-acl',
     Rule: 'ALL',
@@ -218,6 +278,7 @@ test('the WAF alarm uses the ACL metric name, Rule=ALL and the stack region', ()
 });
 
 test('the NAT packet drop alarm is a percentage of packets in by metric math', () => {
+  const { alarms } = buildFamily('natgateway');
   const metrics: any[] = alarms.get('shop-nat-natgateway.packets-drop-rate')!.props.Metrics;
   expect(
     metrics
@@ -231,6 +292,7 @@ test('the NAT packet drop alarm is a percentage of packets in by metric math', (
 });
 
 test('ALB 5XX alarms are rates over RequestCount, once for the LB and once per target group', () => {
+  const { alarms } = buildFamily('alb');
   const elb = alarms.get('shop-alb-alb.elb-5xx-rate')!.props.Metrics as any[];
   expect(dims(elb.find((m) => m.Id === 'requests').MetricStat.Metric.Dimensions)).toEqual({
     LoadBalancer: 'app/shop/0123456789abcdef',
@@ -243,8 +305,9 @@ test('ALB 5XX alarms are rates over RequestCount, once for the LB and once per t
 });
 
 test('the family segments expose alarm widgets for a cdk-monitoring-constructs facade', () => {
-  expect(families.lambda.alarmWidgets()).toHaveLength(families.lambda.alarms.length);
-  expect(families.lambda.summaryWidgets()).toHaveLength(1);
+  const { family } = buildFamily('lambda');
+  expect(family.alarmWidgets()).toHaveLength(family.alarms.length);
+  expect(family.summaryWidgets()).toHaveLength(1);
 });
 
 describe('per-resource choices', () => {
