@@ -57,11 +57,13 @@ export class DimensionAlarms extends FamilyAlarms {
         given.Region,
         `monitor this resource from a stack deployed to ${given.Region}`,
       );
+    // A CloudFront web ACL publishes without Region, and core's resolveAlarms drops it from the entries, so no target needs it.
+    const regionless = family === AlarmFamily.WAF && props.attributes?.scope?.toUpperCase() === 'CLOUDFRONT';
     const needs = new Set<string>();
     for (const entry of AlarmCatalogue.of(this)._entriesOf(family)) {
       const names = new Set<string>();
       for (const m of catalogueMetrics(entry))
-        for (const d of m.dimensionNames) if (!m.fixedDimensions?.[d]) names.add(d);
+        for (const d of m.dimensionNames) if (!m.fixedDimensions?.[d] && !(regionless && d === 'Region')) names.add(d);
       needs.add([...names].sort().join(','));
     }
     const targets: FamilyTarget[] = [];
