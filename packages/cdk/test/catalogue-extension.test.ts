@@ -27,6 +27,12 @@ import {
 import { CatalogueRegistrationError } from '../src/errors';
 import { alarmsByName, dims, newStack, tagsOf } from './helpers';
 
+// Each test builds what it reads inside its own body, never at module level or in a describe body: jest evaluates
+// those while collecting tests, so StrykerJS's per-test coverage would credit the catalogue's code to no test, and a
+// mutant that made the build throw would fail the file's load (a "runtime error") instead of failing a test. The
+// entries below are functions for the same reason: AlarmThreshold is code under test. No memo either: it would
+// credit only the first test. Registrations are scoped to their App, so each fresh app registers its own.
+
 /** A DynamoDB family as a user would write it: one plain metric and one metric-math entry. */
 const throttles = (over: Partial<CatalogueEntryProps> = {}): CatalogueEntryProps => ({
   id: 'dynamodb.read-throttles',
@@ -48,7 +54,7 @@ const throttles = (over: Partial<CatalogueEntryProps> = {}): CatalogueEntryProps
   ...over,
 });
 
-const errorRate: CatalogueEntryProps = {
+const errorRate = (): CatalogueEntryProps => ({
   id: 'dynamodb.system-error-rate',
   title: 'DynamoDB system errors (percent of requests)',
   expression: '100 * errors / MAX([requests, 1])',
@@ -77,15 +83,16 @@ const errorRate: CatalogueEntryProps = {
       fix: 'monitor a table of this app',
     },
   ],
-};
+});
 
 function registerDynamo(scope: App | Stack): AlarmCatalogue {
   const catalogue = AlarmCatalogue.of(scope);
-  catalogue.registerFamily({ name: 'dynamodb', entries: [throttles(), errorRate] });
+  catalogue.registerFamily({ name: 'dynamodb', entries: [throttles(), errorRate()] });
   return catalogue;
 }
 
-describe('a family registered from user code', () => {
+/** A fresh app with the DynamoDB family registered and one table monitored by it, synthesized. */
+function buildUserFamily() {
   const { app, stack } = newStack('UserFamily');
   registerDynamo(app);
   const topics = new AlertTopics(stack, 'Topics');
@@ -101,9 +108,12 @@ describe('a family registered from user code', () => {
     overrides: { 'dynamodb.read-throttles': { threshold: 12, runbook: 'Orders table: page the checkout team.' } },
   });
   const template = Template.fromStack(stack);
-  const alarms = alarmsByName(template);
+  return { stack, topics, table, family, template, alarms: alarmsByName(template) };
+}
 
+describe('a family registered from user code', () => {
   it('draws every entry with the metric, statistic, threshold, period, datapoints, comparison and treat-missing given', () => {
+    const { stack, table, alarms } = buildUserFamily();
     expect([...alarms.keys()].sort()).toEqual([
       'shop-orders-dynamodb.read-throttles',
       'shop-orders-dynamodb.system-error-rate',
@@ -137,6 +147,7 @@ describe('a family registered from user code', () => {
   });
 
   it('writes the alarm-metadata contract, routes by severity and carries the preconditions for sre verify', () => {
+    const { stack, topics, family, template, alarms } = buildUserFamily();
     const t = alarms.get('shop-orders-dynamodb.read-throttles')!.props;
     const meta = parseAlarmDescription(t.AlarmDescription).metadata;
     expect(meta).toMatchObject({ family: 'dynamodb', service: 'shop', resource: 'orders', severity: 'warning' });
@@ -153,6 +164,7 @@ describe('a family registered from user code', () => {
   });
 
   it('lets sre verify check the declared preconditions against the assembly', () => {
+    const { template, alarms } = buildUserFamily();
     const json = template.toJSON();
     expect(verifyAssembly(assemblyFromTemplates({ UserFamily: json })).dead).toEqual([]);
     // The same alarm pointed at a table name no stack defines: dead, with the registered reason.
@@ -247,53 +259,54 @@ describe('registrations the catalogue refuses', () => {
   const refuse = (entry: CatalogueEntryProps) => () =>
     AlarmCatalogue.of(new App()).registerFamily({ name: 'dynamodb', entries: [entry] });
 
-  it.each([
+  it.each<[string, () => CatalogueEntryProps, RegExp]>([
     [
       'a bad statistic',
-      throttles({ metric: { ...throttles().metric!, statistic: 'Median' } }),
+      () => throttles({ metric: { ...throttles().metric!, statistic: 'Median' } }),
       /dynamodb.read-throttles: metric.statistic: unknown CloudWatch statistic "Median"/,
     ],
     [
       'a period CloudWatch rejects',
-      throttles({ period: Duration.seconds(45) }),
+      () => throttles({ period: Duration.seconds(45) }),
       /dynamodb.read-throttles: period: period 45s/,
     ],
     [
       'more datapoints than periods',
-      throttles({ datapointsToAlarm: 4 }),
+      () => throttles({ datapointsToAlarm: 4 }),
       /dynamodb.read-throttles: datapointsToAlarm: .*\(got 4\)/,
     ],
     [
       'an id outside the family',
-      throttles({ id: 'lambda.read-throttles' }),
+      () => throttles({ id: 'lambda.read-throttles' }),
       /entry lambda.read-throttles: id: .*"dynamodb.<slug>"/,
     ],
     [
       'both metric and expression',
-      throttles({ expression: 'm1' }),
+      () => throttles({ expression: 'm1' }),
       /dynamodb.read-throttles: metric: give exactly one of metric or expression/,
     ],
     [
       'an anomaly-band comparison',
-      throttles({ comparison: cloudwatch.ComparisonOperator.LESS_THAN_LOWER_OR_GREATER_THAN_UPPER_THRESHOLD }),
+      () => throttles({ comparison: cloudwatch.ComparisonOperator.LESS_THAN_LOWER_OR_GREATER_THAN_UPPER_THRESHOLD }),
       /comparison: use one of .*\(got "LessThanLowerOrGreaterThanUpperThreshold"\)/,
     ],
     [
       'an expression reading an unknown id',
-      { ...errorRate, expression: '100 * errors / total' },
+      () => ({ ...errorRate(), expression: '100 * errors / total' }),
       /system-error-rate: expression: uses "total", which is not one of its metrics/,
     ],
     [
       'a precondition on a dimension the metrics lack',
-      { ...errorRate, preconditions: [{ ...errorRate.preconditions![0]!, dimension: 'Table' }] },
+      () => ({ ...errorRate(), preconditions: [{ ...errorRate().preconditions![0]!, dimension: 'Table' }] }),
       /preconditions\[0\].dimension: not a dimension of the entry's metrics \(TableName\) \(got "Table"\)/,
     ],
     [
       'a threshold that is not an AlarmThreshold',
-      throttles({ threshold: 5 as any }),
+      () => throttles({ threshold: 5 as any }),
       /dynamodb.read-throttles: threshold: must be AlarmThreshold/,
     ],
-  ])('%s', (_what, entry, message) => {
+  ])('%s', (_what, makeEntry, message) => {
+    const entry = makeEntry();
     expect(refuse(entry)).toThrow(CatalogueRegistrationError);
     expect(refuse(entry)).toThrow(message);
   });
@@ -358,7 +371,8 @@ describe('registrations the catalogue refuses', () => {
   });
 });
 
-describe('the sqs family', () => {
+/** A fresh stack with one queue of each role monitored, synthesized. */
+function buildQueues() {
   const { stack } = newStack('Queues');
   const topics = new AlertTopics(stack, 'Topics');
   const work = new sqs.Queue(stack, 'Work', { retentionPeriod: Duration.days(2) });
@@ -372,10 +386,16 @@ describe('the sqs family', () => {
   });
   new SqsQueueAlarms(stack, 'dlq', { ...common, queue: dlq, role: QueueRole.DEAD_LETTER });
   new SqsQueueAlarms(stack, 'consumed', { ...common, queue: consumed, role: QueueRole.CONSUMED_DEAD_LETTER });
-  const alarms = alarmsByName(Template.fromStack(stack));
-  const queueRef = (q: sqs.Queue) => ({ 'Fn::GetAtt': [stack.getLogicalId(q.node.defaultChild as any), 'QueueName'] });
+  return {
+    work,
+    alarms: alarmsByName(Template.fromStack(stack)),
+    queueRef: (q: sqs.Queue) => ({ 'Fn::GetAtt': [stack.getLogicalId(q.node.defaultChild as any), 'QueueName'] }),
+  };
+}
 
+describe('the sqs family', () => {
   it('gives each role its alarms', () => {
+    const { alarms } = buildQueues();
     expect([...alarms.keys()].sort()).toEqual([
       'shop-consumed-sqs.dead-letter-messages-sent',
       'shop-dlq-sqs.dead-letter-messages-visible',
@@ -385,12 +405,14 @@ describe('the sqs family', () => {
   });
 
   it('alarms on the oldest message age against the threshold, per queue', () => {
+    const { work, alarms, queueRef } = buildQueues();
     const age = alarms.get('shop-work-sqs.oldest-message-age')!.props;
     expect(age).toMatchObject({ MetricName: 'ApproximateAgeOfOldestMessage', Statistic: 'Maximum', Threshold: 1800 });
     expect(dims(age.Dimensions)).toEqual({ QueueName: queueRef(work) });
   });
 
   it('alarms on messages visible relative to the drain rate', () => {
+    const { alarms } = buildQueues();
     const backlog = alarms.get('shop-work-sqs.backlog-minutes')!.props;
     const ids = Object.fromEntries(
       backlog.Metrics.filter((m: any) => m.MetricStat).map((m: any) => [m.Id, m.MetricStat.Metric.MetricName]),
@@ -404,6 +426,7 @@ describe('the sqs family', () => {
   });
 
   it('alarms on any message in a dead-letter queue', () => {
+    const { alarms } = buildQueues();
     const depth = alarms.get('shop-dlq-sqs.dead-letter-messages-visible')!.props;
     expect(depth).toMatchObject({
       MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -423,13 +446,17 @@ describe('the sqs family', () => {
   });
 });
 
-describe('the ses family', () => {
+/** A fresh stack with the SES account's reputation monitored, synthesized. */
+function buildMail() {
   const { stack } = newStack('Mail');
   const topics = new AlertTopics(stack, 'Topics');
   new SesReputationAlarms(stack, 'account', { service: 'shop', actions: topics });
-  const alarms = alarmsByName(Template.fromStack(stack));
+  return { alarms: alarmsByName(Template.fromStack(stack)) };
+}
 
+describe('the ses family', () => {
   it('warns at half of the SES review levels and pages at the review levels', () => {
+    const { alarms } = buildMail();
     const row = (name: string) => {
       const a = alarms.get(name)!.props;
       return [
