@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import {
   catalogueMetrics,
@@ -55,7 +55,10 @@ export class EcsServiceAlarms extends FamilyAlarms {
 function derivedProperties(service: ecs.IBaseService | undefined): Record<string, number> {
   if (!(service instanceof ecs.FargateService)) return {};
   const task = service.taskDefinition;
-  return task instanceof ecs.FargateTaskDefinition ? { ephemeralStorageGiB: task.ephemeralStorageGiB ?? 20 } : {};
+  if (!(task instanceof ecs.FargateTaskDefinition)) return {};
+  const gib = task.ephemeralStorageGiB ?? 20;
+  // A size known only at deploy time (a CfnParameter) must be passed in properties, like an imported service's.
+  return Token.isUnresolved(gib) ? {} : { ephemeralStorageGiB: gib };
 }
 
 /** True for a cluster of this app whose template leaves Container Insights off; imported clusters are unknown. */

@@ -95,8 +95,10 @@ function derivedProperties(instance: rds.IDatabaseInstance): Record<string, numb
   if (!(cfn instanceof rds.CfnDBInstance)) return {};
   const out: Record<string, number> = {};
   const allocated = cfn.allocatedStorage;
-  if (allocated !== undefined && !Token.isUnresolved(allocated) && Number.isFinite(Number(allocated)))
-    out.allocatedStorageBytes = Number(allocated) * GIB;
+  // A string token parses to NaN, but the L2 stringifies a number token (allocatedStorage:
+  // param.valueAsNumber) into a numeric string that deploys as a Ref: only the parsed number shows it.
+  const gib = Number(allocated);
+  if (Number.isFinite(gib) && !Token.isUnresolved(gib)) out.allocatedStorageBytes = gib * GIB;
   // aws-cdk-lib renders the class lazily (`db.` + instance type); resolving gives the literal when there is one.
   const instanceClass: unknown = Stack.of(cfn).resolve(cfn.dbInstanceClass);
   const memory = typeof instanceClass === 'string' ? rdsInstanceMemoryBytes(instanceClass) : undefined;

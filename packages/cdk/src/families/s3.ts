@@ -46,7 +46,7 @@ export class S3BucketAlarms extends FamilyAlarms {
     if (found) {
       this.filterId = found;
     } else if (props.bucket instanceof s3.Bucket) {
-      props.bucket.addMetric({ id: DEFAULT_S3_FILTER_ID });
+      addWholeBucketConfiguration(props.bucket);
       this.filterId = DEFAULT_S3_FILTER_ID;
       added = true;
     } else {
@@ -61,6 +61,17 @@ export class S3BucketAlarms extends FamilyAlarms {
     const bucketName = props.bucket?.bucketName ?? props.bucketName!;
     this._render([{ dimensions: { BucketName: bucketName, FilterId: this.filterId } }], {});
   }
+}
+
+/**
+ * A list set on the L1 by an escape hatch replaces what the L2 renders from addMetric, so the
+ * configuration goes where the template is read from.
+ */
+function addWholeBucketConfiguration(bucket: s3.Bucket): void {
+  const cfn = bucket.node.defaultChild;
+  if (cfn instanceof s3.CfnBucket && Array.isArray(cfn.metricsConfigurations))
+    cfn.metricsConfigurations = [...cfn.metricsConfigurations, { id: DEFAULT_S3_FILTER_ID }];
+  else bucket.addMetric({ id: DEFAULT_S3_FILTER_ID });
 }
 
 /**
