@@ -151,6 +151,21 @@ describe('DimensionAlarms', () => {
     expect(warningsOf(cloudFront)).toEqual([]);
   });
 
+  test('a web ACL with attributes but no scope is a regional one', () => {
+    const { stack } = newStack('Regional', 'eu-west-1');
+    const regional = new DimensionAlarms(stack, 'acl', {
+      ...quiet,
+      family: AlarmFamily.WAF,
+      dimensions: { WebACL: 'acl', Region: 'eu-west-1' },
+      attributes: { captcha: 'true' },
+    });
+    expect(dimensionsOf(cfnAlarm(regional, 'waf.blocked-requests'))).toEqual({
+      WebACL: 'acl',
+      Rule: 'ALL',
+      Region: 'eu-west-1',
+    });
+  });
+
   test('draws account-level entries only when no dimension is given', () => {
     const { stack } = newStack('Account');
     const ses = new DimensionAlarms(stack, 'account', { ...quiet, familyName: 'ses', dimensions: {} });
@@ -336,6 +351,30 @@ describe('options every family takes', () => {
     const name = 'dev-shop-edge-gw-natgateway.error-port-allocation';
     expect(family.alarmNames[0]).toBe(name);
     expect(cfnAlarm(family, 'natgateway.error-port-allocation').alarmName).toBe(name);
+  });
+});
+
+describe('resource names checked at synth', () => {
+  test('a target group full name is exactly targetgroup/<name>/<id>', () => {
+    const { stack } = newStack('Groups');
+    const alb = (id: string, name: string) =>
+      new ApplicationLoadBalancerAlarms(stack, id, {
+        ...quiet,
+        loadBalancerFullName: 'app/shop/0123456789abcdef',
+        targetGroupFullNames: [name],
+      });
+    expect(alb('ok', 'targetgroup/shop-web/0123456789abcdef').alarmNames.length).toBeGreaterThan(0);
+    for (const [id, name] of [
+      ['arn', 'arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/shop-web/0123456789abcdef'],
+      ['extra', 'targetgroup/shop-web/0123456789abcdef/extra'],
+      ['short', 'targetgroup/shop-web'],
+    ])
+      expect(errorOf(() => alb(id, name))).toContain(`Groups/${id}: target group full name`);
+  });
+
+  test('an empty NAT gateway id is refused', () => {
+    const { stack } = newStack('Nat');
+    expect(errorOf(() => natAlarms(stack, 'nat', { natGatewayId: '' }))).toMatch(/^Nat\/nat: natGatewayId is required/);
   });
 });
 
