@@ -1,14 +1,74 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- synthesized CloudFormation is untyped JSON */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { ServiceLevelObjective } from '../src';
 
 /** A stack with a concrete region and account (alarm Region dimensions and ARNs resolve). */
 export function newStack(id = 'Test', region = 'eu-west-1'): { app: App; stack: Stack } {
   const app = new App();
   const stack = new Stack(app, id, { env: { account: '123456789012', region } });
   return { app, stack };
+}
+
+export type SloProps = ConstructorParameters<typeof ServiceLevelObjective>[2];
+
+/**
+ * SLO `Slo` (service shop, name x, 99 %, no actions) on the given metrics in a new stack `stackId`, with `props`
+ * on top: the SLO a test varies one prop of (its errors then name the path `<stackId>/Slo`).
+ */
+export function newSlo(
+  metrics: Pick<SloProps, 'badMetric' | 'totalMetric'>,
+  props: Partial<SloProps> = {},
+  stackId = 'Bad',
+): { app: App; stack: Stack; slo: ServiceLevelObjective } {
+  const { app, stack } = newStack(stackId);
+  const slo = new ServiceLevelObjective(stack, 'Slo', {
+    sloName: 'x',
+    service: 'shop',
+    objective: 0.99,
+    allowAlarmsWithoutActions: true,
+    ...metrics,
+    ...props,
+  });
+  return { app, stack, slo };
+}
+
+/** A template file as synth wrote it, counted as CloudFormation counts its limits. */
+export interface WrittenTemplate {
+  file: string;
+  bytes: number;
+  resources: number;
+  parameters: number;
+  outputs: number;
+  types: string[];
+  /** Written on one line (CDK indents unless the stack suppresses it). */
+  minified: boolean;
+  template: {
+    Resources?: Record<string, { Type: string; DependsOn?: string[]; Properties?: Record<string, unknown> }>;
+  };
+}
+
+/** Every template file in a cloud assembly directory (the parent's and each nested stack's). */
+export function writtenTemplates(dir: string): WrittenTemplate[] {
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.template.json'))
+    .map((file) => {
+      const text = readFileSync(join(dir, file), 'utf8');
+      const template = JSON.parse(text);
+      const count = (section: unknown) => Object.keys(section ?? {}).length;
+      return {
+        file,
+        bytes: statSync(join(dir, file)).size,
+        resources: count(template.Resources),
+        parameters: count(template.Parameters),
+        outputs: count(template.Outputs),
+        types: Object.values<{ Type: string }>(template.Resources ?? {}).map((r) => r.Type),
+        minified: !text.includes('\n'),
+        template,
+      };
+    });
 }
 
 export interface CfnAlarm {

@@ -1,5 +1,4 @@
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { App, CfnResource, Lazy, NestedStack, Stack } from 'aws-cdk-lib';
 import { Construct, type IConstruct } from 'constructs';
 import {
@@ -18,23 +17,14 @@ import {
   type Create,
   type SizedResource,
 } from '../src/placement';
+import { writtenTemplates, type WrittenTemplate } from './helpers';
 
 // Placement driven directly with bare CloudFormation resources: a kit's families cost seconds each to
 // build on a busy machine, these cost nothing, and every count and byte is set by the test.
 
 const env = { account: '123456789012', region: 'eu-west-1' };
 
-interface Written {
-  file: string;
-  bytes: number;
-  resources: number;
-  parameters: number;
-  outputs: number;
-  types: string[];
-  /** Written on one line (CDK indents unless the stack suppresses it). */
-  minified: boolean;
-  template: { Resources: Record<string, { Type: string }> };
-}
+type Written = WrittenTemplate;
 
 /** The app's stack, the construct placement places under (the kit's part) and the placement. */
 function scene(maxResources: number, headroom: number, analyticsReporting?: boolean) {
@@ -49,23 +39,7 @@ function scene(maxResources: number, headroom: number, analyticsReporting?: bool
 function synthTemplates(app: App): Written[] {
   const dir = app.synth().directory;
   try {
-    return readdirSync(dir)
-      .filter((file) => file.endsWith('.template.json'))
-      .map((file) => {
-        const text = readFileSync(join(dir, file), 'utf8');
-        const template = JSON.parse(text);
-        const count = (section: unknown) => Object.keys(section ?? {}).length;
-        return {
-          file,
-          bytes: statSync(join(dir, file)).size,
-          resources: count(template.Resources),
-          parameters: count(template.Parameters),
-          outputs: count(template.Outputs),
-          types: Object.values<{ Type: string }>(template.Resources ?? {}).map((r) => r.Type),
-          minified: !text.includes('\n'),
-          template,
-        };
-      });
+    return writtenTemplates(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -304,9 +278,9 @@ describe('measured as written', () => {
     const nested = Stack.of(alarm!);
     const measured = measureResources([alarm!], nested, new Set());
     const id = nested.getLogicalId(alarm!);
-    const file = synthTemplates(app).find((f) => f.template.Resources[id])!;
+    const file = synthTemplates(app).find((f) => f.template.Resources?.[id])!;
     expect(file.file).toMatch(/Alarms1.*\.nested\.template\.json$/);
-    expect(measured).toBe(writtenBytes({ Resources: { [id]: file.template.Resources[id] } }, nested));
+    expect(measured).toBe(writtenBytes({ Resources: { [id]: file.template.Resources![id] } }, nested));
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, CfnOutput, CfnResource, Lazy, Stack } from 'aws-cdk-lib';
@@ -15,21 +15,12 @@ import {
   CLOUDFORMATION_MAX_RESOURCES as MAX_RESOURCES,
   CLOUDFORMATION_MAX_TEMPLATE_BYTES as MAX_TEMPLATE_BYTES,
 } from '../src/placement';
+import { writtenTemplates, type WrittenTemplate } from './helpers';
 
 // The scale tests synthesize hundreds to thousands of alarms: seconds each on a busy machine.
 const SCALE_TIMEOUT = 180_000;
 
-interface Written {
-  file: string;
-  bytes: number;
-  resources: number;
-  parameters: number;
-  outputs: number;
-  /** The template as written, for assertions on what references what. */
-  template: {
-    Resources?: Record<string, { Type: string; DependsOn?: string[]; Properties?: Record<string, unknown> }>;
-  };
-}
+type Written = WrittenTemplate;
 
 /**
  * Synthesizes into a fresh cdk.out and reads every template file as CloudFormation receives it;
@@ -43,20 +34,7 @@ function synthFiles(build: (app: App) => void, inspect?: (outdir: string) => voi
     build(app);
     app.synth();
     inspect?.(outdir);
-    return readdirSync(outdir)
-      .filter((f) => f.endsWith('.template.json'))
-      .map((file) => {
-        const template = JSON.parse(readFileSync(join(outdir, file), 'utf8'));
-        const count = (section: unknown) => Object.keys(section ?? {}).length;
-        return {
-          file,
-          bytes: statSync(join(outdir, file)).size,
-          resources: count(template.Resources),
-          parameters: count(template.Parameters),
-          outputs: count(template.Outputs),
-          template,
-        };
-      });
+    return writtenTemplates(outdir);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }

@@ -12,7 +12,7 @@ import {
 } from '@sre-kit/core';
 import { ServiceLevelObjective, SloAlarmMode, SloTierSeverity, type BurnRateTierProps } from '../src';
 import { sloPropsFromSpec } from '../src/slo/from-spec';
-import { alarmsByName, dims, newStack } from './helpers';
+import { alarmsByName, dims, newSlo, newStack, type SloProps as Props } from './helpers';
 
 // Every construct is built inside the test that checks it: StrykerJS's per-test coverage credits work done in a
 // describe body to no test.
@@ -30,23 +30,10 @@ const good = metric('HTTPCode_Target_2XX_Count');
 const total = metric('RequestCount');
 
 /** An IMetric that is neither a Metric nor a MathExpression (a hand-written implementation). */
-const opaque: cloudwatch.IMetric = { toMetricConfig: () => total.toMetricConfig(), toString: () => 'opaque' };
+const opaque = { toMetricConfig: () => total.toMetricConfig(), toString: () => 'opaque' } as cloudwatch.IMetric;
 
-type Props = ConstructorParameters<typeof ServiceLevelObjective>[2];
-
-const create = (props: Partial<Props> = {}, stackId = 'Bad') => {
-  const { app, stack } = newStack(stackId);
-  const slo = new ServiceLevelObjective(stack, 'Slo', {
-    sloName: 'x',
-    service: 'shop',
-    objective: 0.99,
-    badMetric: bad,
-    totalMetric: total,
-    allowAlarmsWithoutActions: true,
-    ...props,
-  });
-  return { app, stack, slo };
-};
+const create = (props: Partial<Props> = {}, stackId = 'Bad') =>
+  newSlo({ badMetric: bad, totalMetric: total }, props, stackId);
 const attempt = (props: Partial<Props>) => () => create(props);
 const native = (props: Partial<Props>) => attempt({ mode: SloAlarmMode.APPLICATION_SIGNALS, ...props });
 const nativeSlo = (template: Template) =>

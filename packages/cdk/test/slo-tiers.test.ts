@@ -4,7 +4,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { parseAlarmDescription } from '@sre-kit/core';
 import { ServiceLevelObjective, SloAlarmMode, SloTierSeverity, type BurnRateTierProps } from '../src';
-import { alarmsByName, compositesByName, newStack, tagsOf } from './helpers';
+import { alarmsByName, compositesByName, newSlo, newStack, tagsOf, type SloProps as Props } from './helpers';
 
 // Synth-time validation of ServiceLevelObjective, its custom tiers (names, budget fractions, rule warnings) and what
 // tiers.ts writes into every alarm. Each test builds its own constructs in its body (see slo.test.ts on why).
@@ -12,21 +12,9 @@ import { alarmsByName, compositesByName, newStack, tagsOf } from './helpers';
 const bad = new cloudwatch.Metric({ namespace: 'Shop', metricName: 'CheckoutFailed', statistic: 'Sum' });
 const total = new cloudwatch.Metric({ namespace: 'Shop', metricName: 'CheckoutStarted', statistic: 'Sum' });
 
-type Props = ConstructorParameters<typeof ServiceLevelObjective>[2];
-
 /** One SLO `Slo` (service shop, name x, 99 %) in stack `stackId`, with `props` on top. */
 function build(props: Partial<Props> = {}, stackId = 'Bad'): { stack: Stack; slo: ServiceLevelObjective } {
-  const { stack } = newStack(stackId);
-  const slo = new ServiceLevelObjective(stack, 'Slo', {
-    sloName: 'x',
-    service: 'shop',
-    objective: 0.99,
-    badMetric: bad,
-    totalMetric: total,
-    allowAlarmsWithoutActions: true,
-    ...props,
-  });
-  return { stack, slo };
+  return newSlo({ badMetric: bad, totalMetric: total }, props, stackId);
 }
 
 /** The warnings on `path` by their acknowledgement id (`addWarningV2` appends ` [ack: <id>]` to the message). */

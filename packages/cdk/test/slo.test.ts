@@ -13,7 +13,7 @@ import {
 } from '@sre-kit/core';
 import { AlertTopics, ServiceLevelObjective, SloAlarmMode, SloTierSeverity, SreTagKeys } from '../src';
 import { sloPropsFromSpec } from '../src/slo/from-spec';
-import { alarmsByName, compositesByName, newStack, schemaFindings, tagsOf } from './helpers';
+import { alarmsByName, compositesByName, newSlo, newStack, schemaFindings, tagsOf, type SloProps } from './helpers';
 
 const bad = new cloudwatch.Metric({
   namespace: 'AWS/ApplicationELB',
@@ -299,19 +299,10 @@ test('both modes pass CloudFormation schema validation (composites, suppressors,
 });
 
 describe('inputs', () => {
-  const make = (props: Partial<ConstructorParameters<typeof ServiceLevelObjective>[2]>, stackId = 'Bad') => {
-    const { stack: s } = newStack(stackId);
-    return () =>
-      new ServiceLevelObjective(s, 'Slo', {
-        sloName: 'x',
-        service: 'shop',
-        objective: 0.99,
-        badMetric: bad,
-        totalMetric: total,
-        allowAlarmsWithoutActions: true,
-        ...props,
-      });
-  };
+  const make =
+    (props: Partial<SloProps>, stackId = 'Bad') =>
+    () =>
+      newSlo({ badMetric: bad, totalMetric: total }, props, stackId).slo;
 
   test('an objective given in percent names the path, the value and the fix', () => {
     expect(make({ objective: 99.9 })).toThrow(
