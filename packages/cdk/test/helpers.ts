@@ -4,6 +4,12 @@ import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ServiceLevelObjective } from '../src';
+import {
+  CLOUDFORMATION_MAX_OUTPUTS,
+  CLOUDFORMATION_MAX_PARAMETERS,
+  CLOUDFORMATION_MAX_RESOURCES,
+  CLOUDFORMATION_MAX_TEMPLATE_BYTES,
+} from '../src/placement';
 
 /** A stack with a concrete region and account (alarm Region dimensions and ARNs resolve). */
 export function newStack(id = 'Test', region = 'eu-west-1'): { app: App; stack: Stack } {
@@ -69,6 +75,26 @@ export function writtenTemplates(dir: string): WrittenTemplate[] {
         template,
       };
     });
+}
+
+/**
+ * Every template within CloudFormation's limits (resources, bytes as written on disk, parameters, outputs), and
+ * none empty: CloudFormation refuses a template without resources, so an empty nested stack fails the deploy.
+ */
+export function expectWithinLimits(files: readonly WrittenTemplate[]): void {
+  for (const f of files) {
+    expect({ file: f.file, resources: f.resources <= CLOUDFORMATION_MAX_RESOURCES }).toEqual({
+      file: f.file,
+      resources: true,
+    });
+    expect({ file: f.file, bytes: f.bytes <= CLOUDFORMATION_MAX_TEMPLATE_BYTES }).toEqual({
+      file: f.file,
+      bytes: true,
+    });
+    expect(f.parameters).toBeLessThanOrEqual(CLOUDFORMATION_MAX_PARAMETERS);
+    expect(f.outputs).toBeLessThanOrEqual(CLOUDFORMATION_MAX_OUTPUTS);
+    expect(f.resources).toBeGreaterThan(0);
+  }
 }
 
 export interface CfnAlarm {

@@ -12,21 +12,18 @@ import { monitorServices } from '../bench/fleet';
 import {
   CLOUDFORMATION_MAX_OUTPUTS as MAX_OUTPUTS,
   CLOUDFORMATION_MAX_PARAMETERS as MAX_PARAMETERS,
-  CLOUDFORMATION_MAX_RESOURCES as MAX_RESOURCES,
   CLOUDFORMATION_MAX_TEMPLATE_BYTES as MAX_TEMPLATE_BYTES,
 } from '../src/placement';
-import { writtenTemplates, type WrittenTemplate } from './helpers';
+import { expectWithinLimits, writtenTemplates, type WrittenTemplate } from './helpers';
 
 // The scale tests synthesize hundreds to thousands of alarms: seconds each on a busy machine.
 const SCALE_TIMEOUT = 180_000;
-
-type Written = WrittenTemplate;
 
 /**
  * Synthesizes into a fresh cdk.out and reads every template file as CloudFormation receives it;
  * `inspect` sees the assembly directory before it is removed.
  */
-function synthFiles(build: (app: App) => void, inspect?: (outdir: string) => void): Written[] {
+function synthFiles(build: (app: App) => void, inspect?: (outdir: string) => void): WrittenTemplate[] {
   const outdir = mkdtempSync(join(tmpdir(), 'sre-kit-placement-'));
   try {
     // Schema validation is not what is measured here and triples synth time.
@@ -41,16 +38,6 @@ function synthFiles(build: (app: App) => void, inspect?: (outdir: string) => voi
 }
 
 const env = { account: '123456789012', region: 'eu-west-1' };
-
-/** Every template file (parent and nested) within CloudFormation's limits, the bytes as written on disk. */
-function expectWithinLimits(files: readonly Written[]): void {
-  for (const f of files) {
-    expect({ file: f.file, bytes: f.bytes <= MAX_TEMPLATE_BYTES }).toEqual({ file: f.file, bytes: true });
-    expect(f.resources).toBeLessThanOrEqual(MAX_RESOURCES);
-    expect(f.parameters).toBeLessThanOrEqual(MAX_PARAMETERS);
-    expect(f.outputs).toBeLessThanOrEqual(MAX_OUTPUTS);
-  }
-}
 
 /** A DashboardBody as written (a string, or an Fn::Join of strings and tokens) parsed, tokens as "T". */
 function dashboardBodyOf(resource: { Properties?: Record<string, unknown> }): { widgets: unknown[] } {
@@ -69,7 +56,7 @@ function addBlobs(stack: Stack, count: number, bytes = 200_000): void {
     });
 }
 
-const resourcesOfType = (f: Written, type: string) =>
+const resourcesOfType = (f: WrittenTemplate, type: string) =>
   Object.entries(f.template.Resources ?? {}).filter(([, r]) => r.Type === type);
 
 /** The bench's fleet (bench/fleet.ts) in one stack. */
@@ -283,8 +270,8 @@ describe("placement keeps parameters and outputs within CloudFormation's limits"
 });
 
 describe('dashboards are placed by bytes like the alarms', () => {
-  const dashboardsIn = (f: Written) => resourcesOfType(f, 'AWS::CloudWatch::Dashboard');
-  const dashboardNames = (files: readonly Written[]) =>
+  const dashboardsIn = (f: WrittenTemplate) => resourcesOfType(f, 'AWS::CloudWatch::Dashboard');
+  const dashboardNames = (files: readonly WrittenTemplate[]) =>
     files.flatMap((f) => dashboardsIn(f).map(([, r]) => r.Properties!.DashboardName as string)).sort();
 
   test(
@@ -316,7 +303,7 @@ describe('dashboards are placed by bytes like the alarms', () => {
   test(
     'decided once at synth: dashboards given with use() after the monitor calls land where dashboards: true puts them',
     () => {
-      const shape = (files: readonly Written[]) =>
+      const shape = (files: readonly WrittenTemplate[]) =>
         files.map((f) => `${f.file} ${f.resources} ${dashboardsIn(f).length}`).sort();
       const first = synthFiles((app) => fleet(app, 20, { dashboards: true }));
       const last = synthFiles((app) => {
