@@ -16,7 +16,6 @@ export default {
   testRunner: 'jest-by-test-file',
   plugins: [
     '@stryker-mutator/jest-runner',
-    '@stryker-mutator/typescript-checker',
     './mutation/jest-by-test-file.mjs',
     './mutation/ignore-messages.mjs',
     './mutation/typescript-file-checker.mjs',
@@ -42,17 +41,16 @@ export default {
   // A mutant in code that runs when a module loads (a constant table) can only be judged by running every
   // test of the package, which costs minutes per mutant here; they are reported as Ignored and counted apart.
   ignoreStatic: true,
-  // Mutants that do not type-check are not bugs anyone could ship: tsc drops them before a test runs. In the cdk,
-  // Stryker's checker (tsc's solution builder in watch mode) cost 10-20 s of CPU a mutant against aws-cdk-lib's
-  // types and bounded the runs at 5-10 mutants a minute; mutation/typescript-file-checker.mjs gives the same
-  // verdict from one builder program kept in memory, in well under a second.
-  checkers: [run.pkg === 'packages/cdk' ? 'typescript-file' : 'typescript'],
+  // Mutants that do not type-check are not bugs anyone could ship: tsc drops them before a test runs. Stryker's own
+  // checker (tsc's solution builder in watch mode) cost 10-20 s of CPU a mutant against aws-cdk-lib's types;
+  // mutation/typescript-file-checker.mjs gives the same verdict from one builder program kept in memory, in well
+  // under a second, so every run uses it.
+  checkers: ['typescript-file'],
   // Stryker marks every sandbox file @ts-nocheck, which the api's tests need (they build the sandbox with tsc,
   // and the instrumented code's inferred types break the files that use them); the cdk's files stay as they
   // are, since a test compares an example file with the README's copy (@swc/jest never type-checks anyway).
   ...(run.pkg === 'packages/cdk' ? { disableTypeChecks: false } : {}),
   tsconfigFile: `${run.pkg}/tsconfig.json`,
-  typescriptChecker: { prioritizePerformanceOverAccuracy: true },
   // Kept in the repository, so a run only tests the mutants of code or tests changed since the last one.
   incremental: true,
   incrementalFile: `mutation/incremental/${run.name}.json`,

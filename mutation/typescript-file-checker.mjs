@@ -12,8 +12,13 @@ import ts from 'typescript';
 import { CheckStatus } from '@stryker-mutator/api/check';
 import { commonTokens, declareClassPlugin, PluginKind, tokens } from '@stryker-mutator/api/plugin';
 
-// Only diagnostics are wanted: nothing is written, and no build info is read or kept between runs.
+// Only diagnostics are wanted: nothing is written, and no build info is read or kept between runs. A mutant that
+// leaves a local unused or code unreachable (an emptied block) still compiles: as for Stryker's own checker, those
+// lint-like options are off, so such a mutant is tested, not dropped.
 const CHECK_ONLY = {
+  allowUnreachableCode: true,
+  noUnusedLocals: false,
+  noUnusedParameters: false,
   noEmit: true,
   composite: false,
   declaration: false,

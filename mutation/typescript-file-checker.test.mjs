@@ -10,7 +10,15 @@ import { applyMutant, TypescriptFileChecker } from './typescript-file-checker.mj
 
 const files = {
   'tsconfig.json': JSON.stringify({
-    compilerOptions: { strict: true, target: 'ES2022', module: 'node16', declaration: true, composite: true },
+    compilerOptions: {
+      strict: true,
+      target: 'ES2022',
+      module: 'node16',
+      declaration: true,
+      composite: true,
+      noUnusedLocals: true,
+      noUnusedParameters: true,
+    },
     include: ['src'],
   }),
   'src/rate.ts': 'export function rate(bad: number, total: number) {\n  return total === 0 ? 0 : bad / total;\n}\n',
@@ -57,6 +65,11 @@ describe('TypescriptFileChecker', () => {
   it('passes a mutant that type-checks', async () => {
     const results = await checker.check([mutant(dir, '1', 'src/rate.ts', 'total === 0', 'false')]);
     assert.deepEqual(results, { 1: { status: CheckStatus.Passed } });
+  });
+
+  it('passes a mutant that only leaves a parameter unused (a lint finding, not a type error)', async () => {
+    const results = await checker.check([mutant(dir, '8', 'src/rate.ts', 'total === 0 ? 0 : bad / total', '0')]);
+    assert.deepEqual(results, { 8: { status: CheckStatus.Passed } });
   });
 
   it('drops a mutant that breaks its own file', async () => {
